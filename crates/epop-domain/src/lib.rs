@@ -1,0 +1,31 @@
+//! EPoP domain rules, with no I/O: validated values ("parse, don't validate"),
+//! roles and what each may do, territories, organisations.
+//!
+//! Nothing here touches a database, the network, the clock or randomness:
+//! callers pass the current time and random values in. Error messages are in
+//! French because they are shown to the people who typed the value.
+
+pub mod access;
+pub mod account;
+pub mod email;
+pub mod organisation;
+pub mod siret;
+pub mod territory;
+pub mod text;
+
+pub use access::{Principal, Role};
+pub use email::Email;
+pub use siret::Siret;
+pub use territory::{DepartmentCode, RegionCode};
+
+/// A value a person typed that cannot be accepted, with the French sentence
+/// that tells them what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+impl Invalid {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}

@@ -1,0 +1,139 @@
+//! Organisations: partners, hosts, funders. A kind and a validated identity.
+
+use crate::{DepartmentCode, Invalid, Siret, text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganisationKind {
+    Association,
+    Esat,
+    Company,
+    TrainingSchool,
+    PublicService,
+    Funder,
+    NetworkPartner,
+}
+
+impl OrganisationKind {
+    pub const ALL: [OrganisationKind; 7] = [
+        OrganisationKind::Association,
+        OrganisationKind::Esat,
+        OrganisationKind::Company,
+        OrganisationKind::TrainingSchool,
+        OrganisationKind::PublicService,
+        OrganisationKind::Funder,
+        OrganisationKind::NetworkPartner,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            OrganisationKind::Association => "association",
+            OrganisationKind::Esat => "esat",
+            OrganisationKind::Company => "company",
+            OrganisationKind::TrainingSchool => "training_school",
+            OrganisationKind::PublicService => "public_service",
+            OrganisationKind::Funder => "funder",
+            OrganisationKind::NetworkPartner => "network_partner",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrganisationKind::Association => "Association",
+            OrganisationKind::Esat => "ESAT (établissement et service d’accompagnement par le travail)",
+            OrganisationKind::Company => "Entreprise",
+            OrganisationKind::TrainingSchool => "École ou organisme de formation",
+            OrganisationKind::PublicService => "Service public",
+            OrganisationKind::Funder => "Financeur",
+            OrganisationKind::NetworkPartner => "Partenaire du réseau",
+        }
+    }
+}
+
+/// An organisation as typed in a form, every field checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrganisation {
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub siret: Option<Siret>,
+    pub department: Option<DepartmentCode>,
+}
+
+/// The raw form, so that every problem can be reported at once.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationForm {
+    pub name: String,
+    pub kind: String,
+    pub siret: String,
+    pub department: String,
+}
+
+impl OrganisationForm {
+    /// Checks every field; on failure returns each field's problem.
+    pub fn validate(&self) -> Result<NewOrganisation, Vec<(&'static str, Invalid)>> {
+        let mut errors = Vec::new();
+        let name = text::required(&self.name, "le nom de l’organisation", 200)
+            .map_err(|e| errors.push(("name", e)))
+            .ok();
+        let kind = OrganisationKind::from_code(&self.kind)
+            .ok_or_else(|| errors.push(("kind", Invalid::new("Choisissez le type d’organisation."))))
+            .ok();
+        let siret = if self.siret.trim().is_empty() {
+            Some(None)
+        } else {
+            Siret::parse(&self.siret).map(Some).map_err(|e| errors.push(("siret", e))).ok()
+        };
+        let department = if self.department.trim().is_empty() {
+            Some(None)
+        } else {
+            DepartmentCode::parse(&self.department)
+                .map(Some)
+                .map_err(|e| errors.push(("department", e)))
+                .ok()
+        };
+        match (name, kind, siret, department) {
+            (Some(name), Some(kind), Some(siret), Some(department)) if errors.is_empty() => {
+                Ok(NewOrganisation { name, kind, siret, department })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_form() {
+        let f = OrganisationForm {
+            name: " LADAPT Occitanie ".into(),
+            kind: "association".into(),
+            siret: "".into(),
+            department: "31".into(),
+        };
+        let o = f.validate().unwrap();
+        assert_eq!(o.name, "LADAPT Occitanie");
+        assert_eq!(o.kind, OrganisationKind::Association);
+        assert_eq!(o.department.unwrap().as_str(), "31");
+        assert!(o.siret.is_none());
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let f = OrganisationForm { name: "".into(), kind: "spaceship".into(), siret: "123".into(), department: "99".into() };
+        let errs = f.validate().unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, vec!["name", "kind", "siret", "department"]);
+    }
+
+    #[test]
+    fn kind_codes_round_trip() {
+        for k in OrganisationKind::ALL {
+            assert_eq!(OrganisationKind::from_code(k.code()), Some(k));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Regions and départements, by their INSEE codes. The names live in the
+//! database (loaded by migration); here are the code formats and scopes.
+
+use crate::Invalid;
+
+/// An INSEE département code: 01–19, 2A, 2B, 21–95, 971–974, 976.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DepartmentCode(String);
+
+impl DepartmentCode {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let code = input.trim().to_uppercase();
+        let valid = match code.as_str() {
+            "2A" | "2B" => true,
+            c if c.len() == 2 && c.chars().all(|x| x.is_ascii_digit()) => {
+                matches!(c.parse::<u8>(), Ok(n) if (1..=95).contains(&n) && n != 20)
+            }
+            "971" | "972" | "973" | "974" | "976" => true,
+            _ => false,
+        };
+        if valid {
+            Ok(Self(code))
+        } else {
+            Err(Invalid::new(format!(
+                "« {} » n’est pas un numéro de département. Exemples : 31 pour la Haute-Garonne, 2A pour la Corse-du-Sud, 974 pour La Réunion.",
+                input.trim()
+            )))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An INSEE region code (two digits).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RegionCode(String);
+
+impl RegionCode {
+    pub const ALL: [&'static str; 18] = [
+        "01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76",
+        "84", "93", "94",
+    ];
+
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let code = input.trim();
+        if Self::ALL.contains(&code) {
+            Ok(Self(code.to_owned()))
+        } else {
+            Err(Invalid::new(format!("« {code} » n’est pas un code de région.")))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A piece of territory a role is scoped to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Territory {
+    Region(RegionCode),
+    Department(DepartmentCode),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn department_codes() {
+        for ok in ["01", "09", "19", "2A", "2b", "21", "31", "95", "971", "976", " 65 "] {
+            assert!(DepartmentCode::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "0", "00", "20", "96", "975", "977", "3A", "310", "abc"] {
+            assert!(DepartmentCode::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(DepartmentCode::parse("2a").unwrap().as_str(), "2A");
+    }
+
+    #[test]
+    fn region_codes() {
+        assert!(RegionCode::parse("76").is_ok());
+        assert!(RegionCode::parse("05").is_err());
+        assert_eq!(RegionCode::ALL.len(), 18);
+    }
+}

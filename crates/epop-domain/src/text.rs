@@ -1,0 +1,91 @@
+//! Free text people type: trimming, length limits, and the accent folding
+//! shared by slugs and search.
+
+use crate::Invalid;
+
+/// A required text of at most `max` characters, trimmed. `what` names the
+/// field in the message, e.g. « le nom de l’organisation ».
+pub fn required(input: &str, what: &str, max: usize) -> Result<String, Invalid> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Err(Invalid::new(format!("Saisissez {what}.")));
+    }
+    let n = value.chars().count();
+    if n > max {
+        return Err(Invalid::new(format!(
+            "Raccourcissez {what} : {max} caractères au plus (il y en a {n})."
+        )));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(Invalid::new(format!("{what} contient des caractères invisibles : retapez-le.")));
+    }
+    Ok(value.to_owned())
+}
+
+/// Lower-case ASCII without accents: « Hautes-Pyrénées » → « hautes-pyrenees ».
+pub fn fold(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars().flat_map(char::to_lowercase) {
+        match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => out.push('a'),
+            'æ' => out.push_str("ae"),
+            'ç' => out.push('c'),
+            'è' | 'é' | 'ê' | 'ë' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' => out.push('i'),
+            'ñ' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => out.push('o'),
+            'œ' => out.push_str("oe"),
+            'ù' | 'ú' | 'û' | 'ü' => out.push('u'),
+            'ý' | 'ÿ' => out.push('y'),
+            '’' | 'ʼ' => out.push('\''),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A URL-safe identifier made from a name: « Croix-Rouge française » → « croix-rouge-francaise ».
+pub fn slugify(input: &str) -> String {
+    let folded = fold(input);
+    let mut slug = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug.truncate(80);
+    if slug.is_empty() { "sans-nom".to_owned() } else { slug }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_trims_and_limits() {
+        assert_eq!(required("  LADAPT ", "le nom", 10).unwrap(), "LADAPT");
+        assert_eq!(required("", "le nom", 10).unwrap_err().0, "Saisissez le nom.");
+        assert!(required("abcdefghijk", "le nom", 10).unwrap_err().0.contains("10 caractères au plus"));
+        assert!(required("a\u{0}b", "le nom", 10).is_err());
+    }
+
+    #[test]
+    fn slugs_fold_accents_and_punctuation() {
+        assert_eq!(slugify("Croix-Rouge française"), "croix-rouge-francaise");
+        assert_eq!(slugify("Côtes-d’Armor"), "cotes-d-armor");
+        assert_eq!(slugify("  ÉSAT « Les Ateliers » "), "esat-les-ateliers");
+        assert_eq!(slugify("!!!"), "sans-nom");
+    }
+
+    #[test]
+    fn fold_is_case_and_accent_insensitive() {
+        assert_eq!(fold("Éducatrice"), fold("educatrice"));
+        assert_eq!(fold("Hautes-Pyrénées"), "hautes-pyrenees");
+        assert_eq!(fold("Œuvre"), "oeuvre");
+    }
+}

@@ -1,0 +1,179 @@
+//! EPoP persistence. One [`Db`] over SQLite (the embedded default) or
+//! PostgreSQL, chosen from the URL; the same portable SQL (`$1` parameters,
+//! `RETURNING`, `ON CONFLICT`) runs on both through sqlx's `Any` driver.
+//! Engine-specific SQL lives only where it must (job claiming, search), behind
+//! [`Engine`]. One module per aggregate; handlers never write SQL.
+//!
+//! Conventions: times are Unix seconds in UTC (`i64`); flags are integers;
+//! internal ids are integers and never appear in URLs.
+
+pub mod accounts;
+pub mod audit;
+mod migrate;
+pub mod organisations;
+pub mod outbox;
+pub mod rate_limit;
+pub mod sessions;
+pub mod territories;
+
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+pub use sqlx::AnyConnection as Conn;
+
+/// A write transaction: commit it, or it rolls back when dropped.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Which database engine is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// What can go wrong in storage, in terms the web layer can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write (e.g. an e-mail already used).
+    #[error("valeur déjà utilisée ({0})")]
+    Conflict(String),
+    #[error("introuvable")]
+    NotFound,
+    #[error("base de données : {0}")]
+    Db(#[source] sqlx::Error),
+    #[error("migration : {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("URL de base de données non prise en charge : {0}")]
+    UnsupportedUrl(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict(d.constraint().unwrap_or(d.message()).to_owned())
+            }
+            _ => StoreError::Db(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database: a pool and the engine it talks to.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl Db {
+    /// Connects to `sqlite://path` (the file and its folder are created) or
+    /// `postgres://…`. Does not migrate: call [`Db::migrate`].
+    pub async fn connect(url: &str) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let engine = if url.starts_with("sqlite:") {
+            Engine::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Engine::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        };
+        let url = match engine {
+            Engine::Sqlite => sqlite_url(url),
+            Engine::Postgres => url.to_owned(),
+        };
+        let options: AnyConnectOptions = url.parse().map_err(StoreError::Db)?;
+        let options = options.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(match engine {
+                Engine::Sqlite => 8,
+                Engine::Postgres => 10,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Db { pool, engine })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies every migration not yet applied (both engines keep the same
+    /// versions; a test checks their schemas match).
+    pub async fn migrate(&self) -> Result<()> {
+        migrate::run(self).await
+    }
+
+    /// A connection for reads (and single-statement writes).
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock up
+    /// front (`BEGIN IMMEDIATE`) so that concurrent writers wait in turn
+    /// instead of failing when they upgrade a read lock.
+    pub async fn write(&self) -> Result<Tx> {
+        Ok(match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Checks the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        let one: i64 = sqlx::query_scalar("SELECT 1").fetch_one(&self.pool).await?;
+        debug_assert_eq!(one, 1);
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Makes sure a SQLite URL creates its file, and its folder exists.
+fn sqlite_url(url: &str) -> String {
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = rest.split('?').next().unwrap_or_default();
+    if !path.is_empty() && path != ":memory:" {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+    }
+    if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// The current time as stored (Unix seconds, UTC).
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -1,0 +1,47 @@
+//! Migrations, one folder per engine plus `common/` for portable data, kept
+//! in step: the same versions exist for both engines, and a test compares the
+//! schemas they produce. Applied with sqlx's migrator (checksums, locking).
+
+use std::borrow::Cow;
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+use crate::{Db, Engine, Result};
+
+/// (version, description, SQLite SQL, PostgreSQL SQL)
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "territories",
+        include_str!("../migrations/common/0002_territories.sql"),
+        include_str!("../migrations/common/0002_territories.sql"),
+    ),
+];
+
+pub(crate) async fn run(db: &Db) -> Result<()> {
+    let migrations = MIGRATIONS
+        .iter()
+        .map(|(version, description, sqlite, postgres)| {
+            let sql = match db.engine {
+                Engine::Sqlite => *sqlite,
+                Engine::Postgres => *postgres,
+            };
+            Migration::new(
+                *version,
+                Cow::Borrowed(*description),
+                MigrationType::Simple,
+                sql.into_sql_str(),
+                false,
+            )
+        })
+        .collect();
+    Migrator::with_migrations(migrations).run(&db.pool).await?;
+    Ok(())
+}

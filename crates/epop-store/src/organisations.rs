@@ -1,0 +1,102 @@
+//! Organisations: partners, hosts, funders.
+
+use epop_domain::organisation::NewOrganisation;
+use epop_domain::text::slugify;
+use sqlx::AnyConnection;
+
+use crate::{Result, StoreError, now};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub siret: Option<String>,
+    pub department_code: Option<String>,
+    pub department_name: Option<String>,
+    pub members: i64,
+}
+
+type Row = (i64, String, String, String, Option<String>, Option<String>, Option<String>, i64);
+
+const SELECT: &str = "SELECT o.id, o.slug, o.name, o.kind, o.siret, o.department_code, d.name, \
+     (SELECT COUNT(*) FROM accounts a WHERE a.organisation_id = o.id) \
+     FROM organisations o LEFT JOIN departments d ON d.code = o.department_code";
+
+fn from_row(r: Row) -> Organisation {
+    Organisation {
+        id: r.0,
+        slug: r.1,
+        name: r.2,
+        kind: r.3,
+        siret: r.4,
+        department_code: r.5,
+        department_name: r.6,
+        members: r.7,
+    }
+}
+
+/// Creates an organisation with a slug made from its name (suffixed if taken).
+/// A SIRET already used is a [`StoreError::Conflict`].
+pub async fn create(conn: &mut AnyConnection, org: &NewOrganisation) -> Result<Organisation> {
+    let base = slugify(&org.name);
+    let mut slug = base.clone();
+    let mut n = 1;
+    while sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM organisations WHERE slug = $1")
+        .bind(&slug)
+        .fetch_one(&mut *conn)
+        .await?
+        > 0
+    {
+        n += 1;
+        slug = format!("{base}-{n}");
+    }
+    sqlx::query(
+        "INSERT INTO organisations (slug, name, kind, siret, department_code, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&slug)
+    .bind(&org.name)
+    .bind(org.kind.code())
+    .bind(org.siret.as_ref().map(|s| s.as_str().to_owned()))
+    .bind(org.department.as_ref().map(|d| d.as_str().to_owned()))
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
+    by_slug(conn, &slug).await?.ok_or(StoreError::NotFound)
+}
+
+/// Updates name, kind, SIRET and département (the slug stays: links keep working).
+pub async fn update(conn: &mut AnyConnection, id: i64, org: &NewOrganisation) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE organisations SET name = $1, kind = $2, siret = $3, department_code = $4 WHERE id = $5",
+    )
+    .bind(&org.name)
+    .bind(org.kind.code())
+    .bind(org.siret.as_ref().map(|s| s.as_str().to_owned()))
+    .bind(org.department.as_ref().map(|d| d.as_str().to_owned()))
+    .bind(id)
+    .execute(conn)
+    .await?;
+    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+pub async fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Organisation>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.slug = $1"));
+    let row: Option<Row> = sqlx::query_as(sql).bind(slug).fetch_optional(conn).await?;
+    Ok(row.map(from_row))
+}
+
+pub async fn by_name(conn: &mut AnyConnection, name: &str) -> Result<Option<Organisation>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.name = $1"));
+    let row: Option<Row> = sqlx::query_as(sql).bind(name).fetch_optional(conn).await?;
+    Ok(row.map(from_row))
+}
+
+/// All organisations by name.
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Organisation>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY o.name"));
+    let rows: Vec<Row> = sqlx::query_as(sql).fetch_all(conn).await?;
+    Ok(rows.into_iter().map(from_row).collect())
+}

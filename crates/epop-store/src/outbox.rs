@@ -1,0 +1,150 @@
+//! The e-mail outbox: messages are written in the same transaction as the
+//! change that causes them, then sent by the background worker with retries.
+//! A message is claimed with a lease (`locked_until`) so that two workers
+//! never send it at the same time; it is marked sent right after the SMTP
+//! server accepts it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sqlx::AnyConnection;
+
+use crate::{Db, Engine, Result, now};
+
+/// After this many failed attempts a message stops being retried.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// A message to send, in French, with its plain-text body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+}
+
+/// A message claimed for sending.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: i64,
+    pub message_id: String,
+    pub attempts: i64,
+    pub message: Message,
+}
+
+/// A line of the outbox as an administrator sees it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub recipient: String,
+    pub subject: String,
+    pub created_at: i64,
+    pub attempts: i64,
+    pub sent_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+pub async fn enqueue(conn: &mut AnyConnection, m: &Message) -> Result<()> {
+    let t = now();
+    let nanos = chrono::Utc::now().timestamp_subsec_nanos();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let message_id = format!("{t}.{nanos}.{}.{n}@epop", std::process::id());
+    sqlx::query(
+        "INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, attempts, next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, 0, $5)",
+    )
+    .bind(message_id)
+    .bind(&m.recipient)
+    .bind(&m.subject)
+    .bind(&m.body_text)
+    .bind(t)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Claims up to `limit` messages that are due, for `lease_secs` seconds.
+pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> Result<Vec<Pending>> {
+    let t = now();
+    let sql = match db.engine() {
+        Engine::Postgres => {
+            "UPDATE outbox SET locked_until = $1 WHERE id IN (SELECT id FROM outbox \
+             WHERE sent_at IS NULL AND attempts < $4 AND next_attempt_at <= $2 \
+             AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, message_id, attempts, recipient, subject, body_text"
+        }
+        Engine::Sqlite => {
+            "UPDATE outbox SET locked_until = $1 WHERE id IN (SELECT id FROM outbox \
+             WHERE sent_at IS NULL AND attempts < $4 AND next_attempt_at <= $2 \
+             AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3) \
+             RETURNING id, message_id, attempts, recipient, subject, body_text"
+        }
+    };
+    let mut tx = db.write().await?;
+    let rows: Vec<(i64, String, i64, String, String, String)> = sqlx::query_as(sql)
+        .bind(t + lease_secs)
+        .bind(t)
+        .bind(limit)
+        .bind(MAX_ATTEMPTS)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let mut out: Vec<Pending> = rows
+        .into_iter()
+        .map(|(id, message_id, attempts, recipient, subject, body_text)| Pending {
+            id,
+            message_id,
+            attempts,
+            message: Message { recipient, subject, body_text },
+        })
+        .collect();
+    out.sort_by_key(|p| p.id);
+    Ok(out)
+}
+
+pub async fn mark_sent(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("UPDATE outbox SET sent_at = $1, locked_until = NULL, attempts = attempts + 1 WHERE id = $2")
+        .bind(now())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records a failure; the next try waits longer each time (1 min, 2, 4 … ).
+pub async fn mark_failed(conn: &mut AnyConnection, id: i64, attempts_before: i64, error: &str) -> Result<()> {
+    let delay = 60i64 << attempts_before.clamp(0, 10);
+    let error: String = error.chars().take(500).collect();
+    sqlx::query(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
+    )
+    .bind(now() + delay)
+    .bind(error)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Messages not yet sent and still to be tried.
+pub async fn backlog(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND attempts < $1")
+        .bind(MAX_ATTEMPTS)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// The latest messages, newest first, optionally to one recipient.
+pub async fn recent(conn: &mut AnyConnection, recipient: Option<&str>, limit: i64) -> Result<Vec<(Entry, String)>> {
+    let rows: Vec<(String, String, i64, i64, Option<i64>, Option<String>, String)> = sqlx::query_as(
+        "SELECT recipient, subject, created_at, attempts, sent_at, last_error, body_text FROM outbox \
+         WHERE ($1 = '' OR recipient = $1) ORDER BY id DESC LIMIT $2",
+    )
+    .bind(recipient.unwrap_or("").to_owned())
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (Entry { recipient: r.0, subject: r.1, created_at: r.2, attempts: r.3, sent_at: r.4, last_error: r.5 }, r.6))
+        .collect())
+}

@@ -1,0 +1,58 @@
+//! Fresh, migrated databases for tests: always a SQLite file, and a
+//! PostgreSQL schema of its own when `EPOP_TEST_POSTGRES_URL` is set.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sqlx::Executor;
+
+use crate::Db;
+
+static N: AtomicU64 = AtomicU64::new(0);
+
+fn unique(prefix: &str) -> String {
+    let nanos = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();
+    format!("{prefix}_{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), nanos % 1_000_000_000)
+}
+
+/// A fresh migrated SQLite database in the temporary folder.
+pub async fn sqlite() -> Db {
+    let path = std::env::temp_dir().join(format!("{}.db", unique("epop_test")));
+    let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite");
+    db.migrate().await.expect("migrate sqlite");
+    db
+}
+
+/// The PostgreSQL URL tests run against, if any.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("EPOP_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
+/// A URL to a fresh, empty schema of its own on the test PostgreSQL server.
+pub async fn postgres_schema_url(base: &str) -> String {
+    let schema = unique("t");
+    let admin = Db::connect(base).await.expect("postgres");
+    admin
+        .pool()
+        .execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .await
+        .expect("create schema");
+    admin.close().await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-c%20search_path%3D{schema}")
+}
+
+/// A fresh migrated PostgreSQL database (its own schema), if configured.
+pub async fn postgres() -> Option<Db> {
+    let base = postgres_url()?;
+    let url = postgres_schema_url(&base).await;
+    let db = Db::connect(&url).await.expect("postgres schema");
+    db.migrate().await.expect("migrate postgres");
+    Some(db)
+}
+
+/// Every engine to run a test on: SQLite always, PostgreSQL when configured.
+pub async fn all() -> Vec<Db> {
+    let mut dbs = vec![sqlite().await];
+    dbs.extend(postgres().await);
+    dbs
+}

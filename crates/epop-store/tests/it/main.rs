@@ -1,0 +1,7 @@
+//! Store tests: each runs on SQLite, and on PostgreSQL when
+//! `EPOP_TEST_POSTGRES_URL` is set.
+
+mod accounts;
+mod outbox;
+mod schema;
+mod territories;

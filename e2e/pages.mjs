@@ -1,0 +1,74 @@
+// The ONE list of pages the browser tests visit, per audience.
+//
+// - `public`: visited logged out, and again by every signed-in role.
+// - `signedIn`: visited by every signed-in role.
+// - one list per role: visited by that role only (on top of the two above).
+//
+// Besides these pages, run.mjs crawls every same-origin <a href> it finds,
+// so a page only needs to be listed here when no link leads to it (or when
+// it must be checked even if a link to it disappears).
+
+export const PASSWORD = 'demo-epop-2026';
+
+/** Demo accounts created by `epop demo`, one per role. */
+export const ACCOUNTS = {
+  admin: 'admin@demo.epop.test',
+  coordinator: 'coordination@demo.epop.test',
+  referent: 'referente@demo.epop.test',
+  peer: 'pair@demo.epop.test',
+  requester: 'demandeur@demo.epop.test',
+  observer: 'financeur@demo.epop.test',
+};
+
+export const ROLES = Object.keys(ACCOUNTS);
+
+export const PAGES = {
+  public: [
+    '/',
+    '/?version=facile',
+    '/accessibilite',
+    '/mentions-legales',
+    '/donnees-personnelles',
+    '/parametres-affichage',
+    '/connexion',
+    '/connexion/lien',
+    '/mot-de-passe-oublie',
+  ],
+  signedIn: [
+    '/espace',
+    '/espace/mot-de-passe',
+  ],
+  admin: [
+    '/admin',
+    '/admin/organisations',
+    '/admin/organisations/nouvelle',
+    '/admin/comptes',
+    '/admin/comptes/inviter',
+    '/admin/journal',
+  ],
+  coordinator: [
+    '/admin/comptes',
+    '/admin/comptes/inviter',
+  ],
+  referent: [],
+  peer: [],
+  requester: [],
+  observer: [],
+};
+
+/** Pages listed for an audience: 'anonymous' or one of ROLES. Deduplicated. */
+export function pagesFor(audience) {
+  const list = audience === 'anonymous'
+    ? [...PAGES.public]
+    : [...PAGES.public, ...PAGES.signedIn, ...(PAGES[audience] ?? [])];
+  return [...new Set(list)];
+}
+
+/** Pages screenshotted logged out (at 1280 px wide; `/` also at 320 px). */
+export const SCREENSHOT_PUBLIC = [
+  '/',
+  '/?version=facile',
+  '/accessibilite',
+  '/parametres-affichage',
+  '/connexion',
+];

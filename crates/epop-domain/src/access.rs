@@ -103,6 +103,17 @@ impl Principal {
         self.is_admin() || department.is_some_and(|d| self.coordinates(d))
     }
 
+    /// May edit a given account: it lives in this person's territory, and it
+    /// holds no role this person could not give (a coordinator cannot edit an
+    /// administrator or another coordinator).
+    pub fn may_manage_account(
+        &self,
+        department: Option<&str>,
+        roles: impl IntoIterator<Item = Role>,
+    ) -> bool {
+        self.may_manage_account_in(department) && roles.into_iter().all(|r| self.may_grant(r))
+    }
+
     /// Which roles this person may give to someone else.
     pub fn may_grant(&self, role: Role) -> bool {
         if self.is_admin() {
@@ -113,7 +124,10 @@ impl Principal {
 
     /// Roles this person may give, in display order.
     pub fn grantable_roles(&self) -> Vec<Role> {
-        Role::ALL.into_iter().filter(|r| self.may_grant(*r)).collect()
+        Role::ALL
+            .into_iter()
+            .filter(|r| self.may_grant(*r))
+            .collect()
     }
 }
 
@@ -152,15 +166,30 @@ mod tests {
     #[test]
     fn coordinator_grants_only_field_roles() {
         let c = coordinator_of(&["31"]);
-        assert_eq!(c.grantable_roles(), vec![Role::Referent, Role::Peer, Role::Requester]);
+        assert_eq!(
+            c.grantable_roles(),
+            vec![Role::Referent, Role::Peer, Role::Requester]
+        );
         assert!(!c.may_grant(Role::Admin));
         assert!(!c.may_grant(Role::Coordinator));
         assert!(!c.may_grant(Role::Observer));
     }
 
     #[test]
+    fn coordinator_cannot_edit_accounts_above_them() {
+        let c = coordinator_of(&["31"]);
+        assert!(c.may_manage_account(Some("31"), [Role::Peer, Role::Referent]));
+        assert!(!c.may_manage_account(Some("31"), [Role::Peer, Role::Coordinator]));
+        assert!(!c.may_manage_account(Some("31"), [Role::Admin]));
+        assert!(!c.may_manage_account(Some("32"), [Role::Peer]));
+    }
+
+    #[test]
     fn admin_may_do_everything_national() {
-        let a = Principal { roles: [Role::Admin].into(), ..Default::default() };
+        let a = Principal {
+            roles: [Role::Admin].into(),
+            ..Default::default()
+        };
         assert!(a.may_manage_account_in(None));
         assert!(a.may_manage_account_in(Some("976")));
         assert_eq!(a.grantable_roles().len(), 6);
@@ -169,7 +198,10 @@ mod tests {
     #[test]
     fn peer_and_observer_administer_nothing() {
         for role in [Role::Peer, Role::Observer, Role::Referent, Role::Requester] {
-            let p = Principal { roles: [role].into(), ..Default::default() };
+            let p = Principal {
+                roles: [role].into(),
+                ..Default::default()
+            };
             assert!(!p.may_administer(), "{role:?}");
             assert!(!p.may_manage_account_in(Some("31")));
             assert!(p.grantable_roles().is_empty());
@@ -178,7 +210,10 @@ mod tests {
 
     #[test]
     fn a_person_with_two_roles_has_both() {
-        let p = Principal { roles: [Role::Peer, Role::Referent].into(), ..Default::default() };
+        let p = Principal {
+            roles: [Role::Peer, Role::Referent].into(),
+            ..Default::default()
+        };
         assert!(p.has(Role::Peer) && p.has(Role::Referent) && !p.has(Role::Admin));
     }
 }

@@ -21,9 +21,13 @@ impl AccountStatus {
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [AccountStatus::Invited, AccountStatus::Active, AccountStatus::Disabled]
-            .into_iter()
-            .find(|s| s.code() == code)
+        [
+            AccountStatus::Invited,
+            AccountStatus::Active,
+            AccountStatus::Disabled,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
     }
 
     pub fn label(self) -> &'static str {
@@ -53,7 +57,9 @@ pub fn password(input: &str) -> Result<String, Invalid> {
         ));
     }
     if n > 128 {
-        return Err(Invalid::new("Le mot de passe doit contenir 128 caractères au plus."));
+        return Err(Invalid::new(
+            "Le mot de passe doit contenir 128 caractères au plus.",
+        ));
     }
     Ok(input.to_owned())
 }
@@ -72,7 +78,11 @@ mod tests {
 
     #[test]
     fn status_codes_round_trip() {
-        for s in [AccountStatus::Invited, AccountStatus::Active, AccountStatus::Disabled] {
+        for s in [
+            AccountStatus::Invited,
+            AccountStatus::Active,
+            AccountStatus::Disabled,
+        ] {
             assert_eq!(AccountStatus::from_code(s.code()), Some(s));
         }
     }

@@ -20,7 +20,8 @@ impl Email {
                 "L’adresse e-mail est trop longue : 254 caractères au plus.",
             ));
         }
-        let example = "Saisissez une adresse e-mail au bon format, par exemple : prenom.nom@exemple.fr";
+        let example =
+            "Saisissez une adresse e-mail au bon format, par exemple : prenom.nom@exemple.fr";
         let Some((local, domain)) = value.rsplit_once('@') else {
             return Err(Invalid::new(example));
         };
@@ -62,7 +63,19 @@ mod tests {
 
     #[test]
     fn rejects_malformed_addresses() {
-        for bad in ["", "   ", "claire", "claire@", "@exemple.fr", "a b@exemple.fr", "a@b", "a@.fr", "a@exemple.", "a@@exemple.fr", "a@exemple..fr"] {
+        for bad in [
+            "",
+            "   ",
+            "claire",
+            "claire@",
+            "@exemple.fr",
+            "a b@exemple.fr",
+            "a@b",
+            "a@.fr",
+            "a@exemple.",
+            "a@@exemple.fr",
+            "a@exemple..fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }
@@ -76,6 +89,9 @@ mod tests {
 
     #[test]
     fn empty_and_malformed_have_different_messages() {
-        assert_ne!(Email::parse("").unwrap_err(), Email::parse("x").unwrap_err());
+        assert_ne!(
+            Email::parse("").unwrap_err(),
+            Email::parse("x").unwrap_err()
+        );
     }
 }

@@ -43,7 +43,9 @@ impl OrganisationKind {
     pub fn label(self) -> &'static str {
         match self {
             OrganisationKind::Association => "Association",
-            OrganisationKind::Esat => "ESAT (établissement et service d’accompagnement par le travail)",
+            OrganisationKind::Esat => {
+                "ESAT (établissement et service d’accompagnement par le travail)"
+            }
             OrganisationKind::Company => "Entreprise",
             OrganisationKind::TrainingSchool => "École ou organisme de formation",
             OrganisationKind::PublicService => "Service public",
@@ -79,12 +81,17 @@ impl OrganisationForm {
             .map_err(|e| errors.push(("name", e)))
             .ok();
         let kind = OrganisationKind::from_code(&self.kind)
-            .ok_or_else(|| errors.push(("kind", Invalid::new("Choisissez le type d’organisation."))))
+            .ok_or_else(|| {
+                errors.push(("kind", Invalid::new("Choisissez le type d’organisation.")))
+            })
             .ok();
         let siret = if self.siret.trim().is_empty() {
             Some(None)
         } else {
-            Siret::parse(&self.siret).map(Some).map_err(|e| errors.push(("siret", e))).ok()
+            Siret::parse(&self.siret)
+                .map(Some)
+                .map_err(|e| errors.push(("siret", e)))
+                .ok()
         };
         let department = if self.department.trim().is_empty() {
             Some(None)
@@ -96,7 +103,12 @@ impl OrganisationForm {
         };
         match (name, kind, siret, department) {
             (Some(name), Some(kind), Some(siret), Some(department)) if errors.is_empty() => {
-                Ok(NewOrganisation { name, kind, siret, department })
+                Ok(NewOrganisation {
+                    name,
+                    kind,
+                    siret,
+                    department,
+                })
             }
             _ => Err(errors),
         }
@@ -124,7 +136,12 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported() {
-        let f = OrganisationForm { name: "".into(), kind: "spaceship".into(), siret: "123".into(), department: "99".into() };
+        let f = OrganisationForm {
+            name: "".into(),
+            kind: "spaceship".into(),
+            siret: "123".into(),
+            department: "99".into(),
+        };
         let errs = f.validate().unwrap_err();
         let fields: Vec<_> = errs.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, vec!["name", "kind", "siret", "department"]);

@@ -65,7 +65,10 @@ mod tests {
     #[test]
     fn accepts_real_sirets_with_spaces() {
         // Croix-Rouge française, siège.
-        assert_eq!(Siret::parse("775 672 272 00017").unwrap().as_str(), "77567227200017");
+        assert_eq!(
+            Siret::parse("775 672 272 00017").unwrap().as_str(),
+            "77567227200017"
+        );
         assert!(Siret::parse("73282932000074").is_ok());
     }
 

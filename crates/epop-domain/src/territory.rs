@@ -48,7 +48,9 @@ impl RegionCode {
         if Self::ALL.contains(&code) {
             Ok(Self(code.to_owned()))
         } else {
-            Err(Invalid::new(format!("« {code} » n’est pas un code de région.")))
+            Err(Invalid::new(format!(
+                "« {code} » n’est pas un code de région."
+            )))
         }
     }
 
@@ -70,7 +72,9 @@ mod tests {
 
     #[test]
     fn department_codes() {
-        for ok in ["01", "09", "19", "2A", "2b", "21", "31", "95", "971", "976", " 65 "] {
+        for ok in [
+            "01", "09", "19", "2A", "2b", "21", "31", "95", "971", "976", " 65 ",
+        ] {
             assert!(DepartmentCode::parse(ok).is_ok(), "{ok}");
         }
         for bad in ["", "0", "00", "20", "96", "975", "977", "3A", "310", "abc"] {

@@ -16,8 +16,13 @@ pub fn required(input: &str, what: &str, max: usize) -> Result<String, Invalid> 
             "Raccourcissez {what} : {max} caractères au plus (il y en a {n})."
         )));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(Invalid::new(format!("{what} contient des caractères invisibles : retapez-le.")));
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(Invalid::new(format!(
+            "{what} contient des caractères invisibles : retapez-le."
+        )));
     }
     Ok(value.to_owned())
 }
@@ -59,7 +64,11 @@ pub fn slugify(input: &str) -> String {
         slug.pop();
     }
     slug.truncate(80);
-    if slug.is_empty() { "sans-nom".to_owned() } else { slug }
+    if slug.is_empty() {
+        "sans-nom".to_owned()
+    } else {
+        slug
+    }
 }
 
 #[cfg(test)]
@@ -69,8 +78,16 @@ mod tests {
     #[test]
     fn required_trims_and_limits() {
         assert_eq!(required("  LADAPT ", "le nom", 10).unwrap(), "LADAPT");
-        assert_eq!(required("", "le nom", 10).unwrap_err().0, "Saisissez le nom.");
-        assert!(required("abcdefghijk", "le nom", 10).unwrap_err().0.contains("10 caractères au plus"));
+        assert_eq!(
+            required("", "le nom", 10).unwrap_err().0,
+            "Saisissez le nom."
+        );
+        assert!(
+            required("abcdefghijk", "le nom", 10)
+                .unwrap_err()
+                .0
+                .contains("10 caractères au plus")
+        );
         assert!(required("a\u{0}b", "le nom", 10).is_err());
     }
 

@@ -147,7 +147,10 @@ pub async fn credentials(conn: &mut AnyConnection, email: &Email) -> Result<Opti
 
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Account>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE a.id = $1"));
-    let row: Option<Row> = sqlx::query_as(sql).bind(id).fetch_optional(&mut *conn).await?;
+    let row: Option<Row> = sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     match row {
         Some(r) => {
             let mut account = from_row(r);
@@ -178,8 +181,9 @@ pub async fn list(
 ) -> Result<Vec<Account>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY a.created_at DESC, a.id DESC"));
     let rows: Vec<Row> = sqlx::query_as(sql).fetch_all(&mut *conn).await?;
-    let grants: Vec<(i64, String)> =
-        sqlx::query_as("SELECT account_id, role FROM account_roles").fetch_all(&mut *conn).await?;
+    let grants: Vec<(i64, String)> = sqlx::query_as("SELECT account_id, role FROM account_roles")
+        .fetch_all(&mut *conn)
+        .await?;
     let mut by_account: BTreeMap<i64, Vec<Role>> = BTreeMap::new();
     for (id, role) in grants {
         if let Some(r) = Role::from_code(&role) {
@@ -207,10 +211,11 @@ pub async fn list(
 }
 
 async fn roles_of(conn: &mut AnyConnection, id: i64) -> Result<BTreeMap<Role, Vec<Scope>>> {
-    let roles: Vec<(String,)> = sqlx::query_as("SELECT role FROM account_roles WHERE account_id = $1")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let roles: Vec<(String,)> =
+        sqlx::query_as("SELECT role FROM account_roles WHERE account_id = $1")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
     let scopes: Vec<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT s.role, s.territory_kind, s.territory_code, d.name, r.name FROM role_scopes s \
          LEFT JOIN departments d ON s.territory_kind = 'department' AND d.code = s.territory_code \
@@ -314,18 +319,21 @@ pub async fn mark_signed_in(conn: &mut AnyConnection, id: i64) -> Result<()> {
 
 /// How many accounts hold a role (used to tell whether an admin exists).
 pub async fn count_with_role(conn: &mut AnyConnection, role: Role) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM account_roles WHERE role = $1")
-        .bind(role.code())
-        .fetch_one(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM account_roles WHERE role = $1")
+            .bind(role.code())
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// The person as the rules see them, territorial scopes expanded to départements.
 pub async fn principal(conn: &mut AnyConnection, id: i64) -> Result<Principal> {
-    let roles: Vec<(String,)> = sqlx::query_as("SELECT role FROM account_roles WHERE account_id = $1")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let roles: Vec<(String,)> =
+        sqlx::query_as("SELECT role FROM account_roles WHERE account_id = $1")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
     let scoped: Vec<(String, String)> = sqlx::query_as(
         "SELECT s.role, d.code FROM role_scopes s JOIN departments d \
          ON (s.territory_kind = 'department' AND d.code = s.territory_code) \
@@ -337,7 +345,10 @@ pub async fn principal(conn: &mut AnyConnection, id: i64) -> Result<Principal> {
     .await?;
     let mut p = Principal {
         account_id: id,
-        roles: roles.into_iter().filter_map(|(r,)| Role::from_code(&r)).collect(),
+        roles: roles
+            .into_iter()
+            .filter_map(|(r,)| Role::from_code(&r))
+            .collect(),
         ..Default::default()
     };
     for (role, dept) in scoped {

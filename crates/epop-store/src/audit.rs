@@ -52,7 +52,12 @@ pub async fn record(conn: &mut AnyConnection, e: Event<'_>) -> Result<()> {
 }
 
 /// Lines matching the filter, newest first, and the total count.
-pub async fn search(conn: &mut AnyConnection, f: &Filter, limit: i64, offset: i64) -> Result<(Vec<Line>, i64)> {
+pub async fn search(
+    conn: &mut AnyConnection,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Line>, i64)> {
     let actor = format!("%{}%", f.actor.to_lowercase());
     const WHERE: &str = "WHERE ($1 = '' OR l.action = $1) \
          AND ($2 = '%%' OR LOWER(a.email) LIKE $2 OR LOWER(a.display_name) LIKE $2) \
@@ -68,20 +73,27 @@ pub async fn search(conn: &mut AnyConnection, f: &Filter, limit: i64, offset: i6
     .bind(to)
     .fetch_one(&mut *conn)
     .await?;
-    let rows: Vec<(i64, Option<String>, Option<String>, String, Option<String>, String, Option<String>)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT l.at, a.display_name, a.email, l.action, l.subject, l.detail, l.ip \
+    let rows: Vec<(
+        i64,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+    )> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT l.at, a.display_name, a.email, l.action, l.subject, l.detail, l.ip \
              FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id {WHERE} \
              ORDER BY l.id DESC LIMIT $5 OFFSET $6"
-        )))
-        .bind(f.action.clone())
-        .bind(actor)
-        .bind(from)
-        .bind(to)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(conn)
-        .await?;
+    )))
+    .bind(f.action.clone())
+    .bind(actor)
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
     let lines = rows
         .into_iter()
         .map(|r| Line {
@@ -102,6 +114,8 @@ pub async fn search(conn: &mut AnyConnection, f: &Filter, limit: i64, offset: i6
 /// The action codes present in the log, for the filter.
 pub async fn actions(conn: &mut AnyConnection) -> Result<Vec<String>> {
     let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT DISTINCT action FROM audit_log ORDER BY action").fetch_all(conn).await?;
+        sqlx::query_as("SELECT DISTINCT action FROM audit_log ORDER BY action")
+            .fetch_all(conn)
+            .await?;
     Ok(rows.into_iter().map(|(a,)| a).collect())
 }

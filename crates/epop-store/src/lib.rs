@@ -22,6 +22,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use sqlx::AnyConnection as Conn;
+pub use sqlx::Error as SqlError;
 
 /// A write transaction: commit it, or it rolls back when dropped.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -154,7 +155,9 @@ impl Db {
 
 /// Makes sure a SQLite URL creates its file, and its folder exists.
 fn sqlite_url(url: &str) -> String {
-    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let path = rest.split('?').next().unwrap_or_default();
     if !path.is_empty() && path != ":memory:" {
         if let Some(parent) = std::path::Path::new(path).parent() {

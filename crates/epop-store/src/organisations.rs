@@ -18,7 +18,16 @@ pub struct Organisation {
     pub members: i64,
 }
 
-type Row = (i64, String, String, String, Option<String>, Option<String>, Option<String>, i64);
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
 
 const SELECT: &str = "SELECT o.id, o.slug, o.name, o.kind, o.siret, o.department_code, d.name, \
      (SELECT COUNT(*) FROM accounts a WHERE a.organisation_id = o.id) \
@@ -79,7 +88,11 @@ pub async fn update(conn: &mut AnyConnection, id: i64, org: &NewOrganisation) ->
     .bind(id)
     .execute(conn)
     .await?;
-    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if done.rows_affected() == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 pub async fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Organisation>> {

@@ -90,12 +90,18 @@ pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> Result<Vec<Pending>>
     tx.commit().await?;
     let mut out: Vec<Pending> = rows
         .into_iter()
-        .map(|(id, message_id, attempts, recipient, subject, body_text)| Pending {
-            id,
-            message_id,
-            attempts,
-            message: Message { recipient, subject, body_text },
-        })
+        .map(
+            |(id, message_id, attempts, recipient, subject, body_text)| Pending {
+                id,
+                message_id,
+                attempts,
+                message: Message {
+                    recipient,
+                    subject,
+                    body_text,
+                },
+            },
+        )
         .collect();
     out.sort_by_key(|p| p.id);
     Ok(out)
@@ -111,7 +117,12 @@ pub async fn mark_sent(conn: &mut AnyConnection, id: i64) -> Result<()> {
 }
 
 /// Records a failure; the next try waits longer each time (1 min, 2, 4 … ).
-pub async fn mark_failed(conn: &mut AnyConnection, id: i64, attempts_before: i64, error: &str) -> Result<()> {
+pub async fn mark_failed(
+    conn: &mut AnyConnection,
+    id: i64,
+    attempts_before: i64,
+    error: &str,
+) -> Result<()> {
     let delay = 60i64 << attempts_before.clamp(0, 10);
     let error: String = error.chars().take(500).collect();
     sqlx::query(
@@ -127,14 +138,20 @@ pub async fn mark_failed(conn: &mut AnyConnection, id: i64, attempts_before: i64
 
 /// Messages not yet sent and still to be tried.
 pub async fn backlog(conn: &mut AnyConnection) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND attempts < $1")
-        .bind(MAX_ATTEMPTS)
-        .fetch_one(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND attempts < $1")
+            .bind(MAX_ATTEMPTS)
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// The latest messages, newest first, optionally to one recipient.
-pub async fn recent(conn: &mut AnyConnection, recipient: Option<&str>, limit: i64) -> Result<Vec<(Entry, String)>> {
+pub async fn recent(
+    conn: &mut AnyConnection,
+    recipient: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(Entry, String)>> {
     let rows: Vec<(String, String, i64, i64, Option<i64>, Option<String>, String)> = sqlx::query_as(
         "SELECT recipient, subject, created_at, attempts, sent_at, last_error, body_text FROM outbox \
          WHERE ($1 = '' OR recipient = $1) ORDER BY id DESC LIMIT $2",
@@ -145,6 +162,18 @@ pub async fn recent(conn: &mut AnyConnection, recipient: Option<&str>, limit: i6
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| (Entry { recipient: r.0, subject: r.1, created_at: r.2, attempts: r.3, sent_at: r.4, last_error: r.5 }, r.6))
+        .map(|r| {
+            (
+                Entry {
+                    recipient: r.0,
+                    subject: r.1,
+                    created_at: r.2,
+                    attempts: r.3,
+                    sent_at: r.4,
+                    last_error: r.5,
+                },
+                r.6,
+            )
+        })
         .collect())
 }

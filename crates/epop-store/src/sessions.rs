@@ -23,7 +23,12 @@ impl Purpose {
     }
 }
 
-pub async fn create(conn: &mut AnyConnection, id_hash: &str, account_id: i64, ttl_secs: i64) -> Result<()> {
+pub async fn create(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+    account_id: i64,
+    ttl_secs: i64,
+) -> Result<()> {
     let t = now();
     sqlx::query("INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(id_hash)
@@ -49,21 +54,33 @@ pub async fn account_of(conn: &mut AnyConnection, id_hash: &str) -> Result<Optio
 }
 
 pub async fn delete(conn: &mut AnyConnection, id_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Ends every session of an account (after a password change or a disabling).
 pub async fn delete_all_of(conn: &mut AnyConnection, account_id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1").bind(account_id).execute(conn).await?;
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Removes expired sessions and tokens; returns how many rows went.
 pub async fn purge_expired(conn: &mut AnyConnection) -> Result<u64> {
     let t = now();
-    let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(t).execute(&mut *conn).await?;
-    let b = sqlx::query("DELETE FROM auth_tokens WHERE expires_at <= $1").bind(t - 86_400).execute(conn).await?;
+    let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(t)
+        .execute(&mut *conn)
+        .await?;
+    let b = sqlx::query("DELETE FROM auth_tokens WHERE expires_at <= $1")
+        .bind(t - 86_400)
+        .execute(conn)
+        .await?;
     Ok(a.rows_affected() + b.rows_affected())
 }
 
@@ -89,7 +106,11 @@ pub async fn create_token(
 }
 
 /// The account a token would open, without using it (to show a form first).
-pub async fn peek_token(conn: &mut AnyConnection, token_hash: &str, purpose: Purpose) -> Result<Option<i64>> {
+pub async fn peek_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    purpose: Purpose,
+) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT account_id FROM auth_tokens WHERE token_hash = $1 AND purpose = $2 \
          AND used_at IS NULL AND expires_at > $3",
@@ -103,7 +124,11 @@ pub async fn peek_token(conn: &mut AnyConnection, token_hash: &str, purpose: Pur
 
 /// Uses a token: one atomic update, so that two simultaneous uses cannot
 /// both succeed. Returns the account it opens.
-pub async fn consume_token(conn: &mut AnyConnection, token_hash: &str, purpose: Purpose) -> Result<Option<i64>> {
+pub async fn consume_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    purpose: Purpose,
+) -> Result<Option<i64>> {
     let t = now();
     Ok(sqlx::query_scalar(
         "UPDATE auth_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 \

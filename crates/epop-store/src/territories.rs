@@ -19,8 +19,13 @@ pub struct Department {
 
 pub async fn regions(conn: &mut AnyConnection) -> Result<Vec<Region>> {
     let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT code, name FROM regions ORDER BY name").fetch_all(conn).await?;
-    Ok(rows.into_iter().map(|(code, name)| Region { code, name }).collect())
+        sqlx::query_as("SELECT code, name FROM regions ORDER BY name")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, name)| Region { code, name })
+        .collect())
 }
 
 /// Every département, in code order (01, 02 … 2A, 2B … 976).
@@ -31,7 +36,11 @@ pub async fn departments(conn: &mut AnyConnection) -> Result<Vec<Department>> {
             .await?;
     Ok(rows
         .into_iter()
-        .map(|(code, name, region_code)| Department { code, name, region_code })
+        .map(|(code, name, region_code)| Department {
+            code,
+            name,
+            region_code,
+        })
         .collect())
 }
 
@@ -41,5 +50,9 @@ pub async fn department(conn: &mut AnyConnection, code: &str) -> Result<Option<D
             .bind(code)
             .fetch_optional(conn)
             .await?;
-    Ok(row.map(|(code, name, region_code)| Department { code, name, region_code }))
+    Ok(row.map(|(code, name, region_code)| Department {
+        code,
+        name,
+        region_code,
+    }))
 }

@@ -11,20 +11,29 @@ static N: AtomicU64 = AtomicU64::new(0);
 
 fn unique(prefix: &str) -> String {
     let nanos = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();
-    format!("{prefix}_{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), nanos % 1_000_000_000)
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        nanos % 1_000_000_000
+    )
 }
 
 /// A fresh migrated SQLite database in the temporary folder.
 pub async fn sqlite() -> Db {
     let path = std::env::temp_dir().join(format!("{}.db", unique("epop_test")));
-    let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite");
+    let db = Db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("sqlite");
     db.migrate().await.expect("migrate sqlite");
     db
 }
 
 /// The PostgreSQL URL tests run against, if any.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("EPOP_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("EPOP_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 /// A URL to a fresh, empty schema of its own on the test PostgreSQL server.

@@ -1,1 +1,108 @@
-//! epop-web
+//! EPoP web interface: the axum router, one module per feature with its
+//! handlers (templates in `templates/<feature>/`), the security layers and
+//! the page context every handler starts from.
+//!
+//! Handlers never write SQL (they call `epop_store`), never decide a rule
+//! alone (they ask `epop_domain::Principal`), and never send e-mail (they
+//! write to the outbox, which the worker drains).
+
+mod admin;
+mod auth;
+mod context;
+mod emails;
+mod error;
+mod forms;
+mod metrics;
+mod pages;
+pub mod security;
+mod space;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use epop_store::Db;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use context::Ctx;
+pub use error::AppError;
+pub use metrics::Metrics;
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The address people reach the platform at, used in e-mailed links
+    /// (no trailing slash), e.g. `https://epop.example`.
+    pub base_url: String,
+}
+
+impl Config {
+    /// Cookies are `Secure` (and `__Host-` prefixed) when served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}
+
+/// The whole application, with its security and operations layers.
+pub fn router(state: AppState) -> Router {
+    let static_files = Router::new()
+        .nest_service(
+            "/static",
+            ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static")),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        ));
+    Router::new()
+        .merge(pages::router())
+        .merge(auth::router())
+        .merge(space::router())
+        .merge(admin::router())
+        .merge(metrics::router())
+        .merge(static_files)
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf,
+        ))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(256 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,1 +1,227 @@
-fn main() {}
+//! `epop`: the EPoP platform. `epop serve` (the default) runs the web server
+//! and the background worker in one process.
+
+use std::net::SocketAddr;
+
+use clap::{Parser, Subcommand};
+use epop::config::Config;
+use epop::mailer::Mailer;
+use epop::{demo, worker};
+use epop_domain::account::{self, AccountStatus};
+use epop_domain::{Email, Role};
+use epop_store::accounts::{self, NewAccount};
+use epop_store::sessions::{self, Purpose};
+use epop_store::{Db, outbox};
+use epop_web::security::{hash_token, public_id, random_token};
+use tokio::sync::watch;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "epop",
+    version,
+    about = "EPoP – plateforme du réseau des intervenants-pairs"
+)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server and the e-mail worker (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo data (idempotent) and print the demo accounts.
+    Demo,
+    /// Create (or promote) an administrator and e-mail them a sign-in link.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrateur·rice")]
+        name: String,
+    },
+}
+
+fn init_logs() {
+    let filter = EnvFilter::try_from_env("EPOP_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("EPOP_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    init_logs();
+    let cli = Cli::parse();
+    if let Err(e) = run(cli).await {
+        eprintln!("Erreur : {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn open(config: &Config) -> Result<Db, String> {
+    let url = config.database_url();
+    let db = Db::connect(&url)
+        .await
+        .map_err(|e| format!("connexion à la base impossible ({url}) : {e}"))?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+fn mailer(config: &Config) -> Result<Mailer, String> {
+    Mailer::new(
+        &config.mail_from,
+        config.smtp_url.as_deref(),
+        config.outbox_dir(),
+    )
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            open(&config).await?;
+            println!("Base de données à jour.");
+            Ok(())
+        }
+        Command::Demo => {
+            let db = open(&config).await?;
+            let created = demo::load(&db).await?;
+            println!("Données de démonstration chargées ({created} éléments créés).");
+            println!(
+                "Comptes de démonstration (mot de passe : {}) :",
+                demo::DEMO_PASSWORD
+            );
+            for a in demo::ACCOUNTS {
+                println!("  {:<34} {}", a.email, a.role.label());
+            }
+            Ok(())
+        }
+        Command::CreateAdmin { email, name } => create_admin(&config, &email, &name).await,
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let db = open(&config).await?;
+    let mailer = mailer(&config)?;
+    let base_url = config.base_url();
+    let addr: SocketAddr = config
+        .listen
+        .parse()
+        .map_err(|e| format!("EPOP_LISTEN invalide ({}) : {e}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("impossible d’écouter sur {addr} : {e}"))?;
+    let mut conn = db.conn().await.map_err(|e| e.to_string())?;
+    let admins = accounts::count_with_role(&mut conn, Role::Admin)
+        .await
+        .map_err(|e| e.to_string())?;
+    drop(conn);
+    println!("EPoP est prêt : {base_url}");
+    if admins == 0 {
+        println!();
+        println!("La base ne contient encore aucun administrateur. Pour créer le premier :");
+        println!(
+            "  cargo run --release -- create-admin --email vous@exemple.fr --name \"Votre nom\""
+        );
+        match mailer.folder() {
+            Some(dir) => println!(
+                "Le lien de connexion arrivera dans {}/ (fichier .eml).",
+                dir.display()
+            ),
+            None => println!("Le lien de connexion arrivera par e-mail."),
+        }
+        println!("Pour essayer avec des données de démonstration : cargo run --release -- demo");
+    }
+    let state = epop_web::AppState::new(db.clone(), epop_web::Config { base_url });
+    let app = epop_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = tokio::spawn(worker::run(db.clone(), mailer, stop_rx));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    db.close().await;
+    Ok(())
+}
+
+async fn create_admin(config: &Config, email: &str, name: &str) -> Result<(), String> {
+    let email = Email::parse(email).map_err(|e| e.0)?;
+    let name = account::display_name(name).map_err(|e| e.0)?;
+    let db = open(config).await?;
+    let base_url = config.base_url();
+    let mut tx = db.write().await.map_err(|e| e.to_string())?;
+    let id = match accounts::credentials(&mut tx, &email)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        Some(c) => c.id,
+        None => {
+            let new = NewAccount {
+                public_id: public_id(),
+                email: email.clone(),
+                display_name: name.clone(),
+                status: AccountStatus::Invited,
+                department: None,
+                organisation_id: None,
+            };
+            accounts::create(&mut tx, &new)
+                .await
+                .map_err(|e| e.to_string())?
+        }
+    };
+    accounts::grant(&mut tx, id, Role::Admin)
+        .await
+        .map_err(|e| e.to_string())?;
+    let token = random_token();
+    sessions::create_token(
+        &mut tx,
+        &hash_token(&token),
+        id,
+        Purpose::Invitation,
+        7 * 24 * 3600,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let link = format!("{base_url}/invitation/{token}");
+    let message = epop_store::outbox::Message {
+        recipient: email.to_string(),
+        subject: "Votre compte administrateur EPoP".into(),
+        body_text: format!(
+            "Bonjour {name},\n\nVotre compte administrateur EPoP est créé.\n\n\
+             Pour l’activer, ouvrez ce lien (il marche une seule fois, pendant 7 jours) :\n{link}\n\n\
+             Vous pourrez choisir un mot de passe, ou vous connecter avec des liens reçus par e-mail.\n\n--\nEPoP\n"
+        ),
+    };
+    outbox::enqueue(&mut tx, &message)
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    let mailer = mailer(config)?;
+    worker::drain(&db, &mailer)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("Administrateur : {email}");
+    match mailer.folder() {
+        Some(dir) => println!(
+            "Le message avec le lien d’activation est dans {}/ (fichier .eml).",
+            dir.display()
+        ),
+        None => println!("Le message avec le lien d’activation est parti par e-mail."),
+    }
+    println!("Lien d’activation (valable 7 jours, une seule fois) : {link}");
+    Ok(())
+}

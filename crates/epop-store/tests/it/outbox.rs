@@ -2,7 +2,11 @@ use epop_store::outbox::{self, MAX_ATTEMPTS, Message};
 use epop_store::testing;
 
 fn msg(to: &str) -> Message {
-    Message { recipient: to.into(), subject: "Votre lien".into(), body_text: "Bonjour".into() }
+    Message {
+        recipient: to.into(),
+        subject: "Votre lien".into(),
+        body_text: "Bonjour".into(),
+    }
 }
 
 #[tokio::test]
@@ -23,17 +27,23 @@ async fn claimed_messages_are_leased_sent_once_and_retried_with_backoff() {
         assert!(outbox::claim(&db, 10, 60).await.unwrap().is_empty());
 
         outbox::mark_sent(&mut c, first[0].id).await.unwrap();
-        outbox::mark_failed(&mut c, first[1].id, 0, "connexion refusée").await.unwrap();
+        outbox::mark_failed(&mut c, first[1].id, 0, "connexion refusée")
+            .await
+            .unwrap();
         assert_eq!(outbox::backlog(&mut c).await.unwrap(), 2);
         // The failed one waits for its backoff: not claimable right now.
         assert!(outbox::claim(&db, 10, 60).await.unwrap().is_empty());
-        let recent = outbox::recent(&mut c, Some("b@exemple.fr"), 5).await.unwrap();
+        let recent = outbox::recent(&mut c, Some("b@exemple.fr"), 5)
+            .await
+            .unwrap();
         assert_eq!(recent[0].0.last_error.as_deref(), Some("connexion refusée"));
         assert_eq!(recent[0].0.attempts, 1);
 
         // After MAX_ATTEMPTS failures, it leaves the backlog.
         for n in 1..MAX_ATTEMPTS {
-            outbox::mark_failed(&mut c, first[1].id, n, "toujours refusé").await.unwrap();
+            outbox::mark_failed(&mut c, first[1].id, n, "toujours refusé")
+                .await
+                .unwrap();
         }
         assert_eq!(outbox::backlog(&mut c).await.unwrap(), 1);
     }

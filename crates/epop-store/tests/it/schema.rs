@@ -44,7 +44,10 @@ async fn migrating_twice_changes_nothing() {
         let before = columns(&db).await;
         db.migrate().await.unwrap();
         assert_eq!(before, columns(&db).await);
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM departments").fetch_one(db.pool()).await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM departments")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
         assert_eq!(n, 101);
     }
 }

@@ -1,4 +1,4 @@
-use epop_store::{testing, territories};
+use epop_store::{territories, testing};
 
 #[tokio::test]
 async fn all_regions_and_departments_are_loaded() {
@@ -25,19 +25,42 @@ async fn all_regions_and_departments_are_loaded() {
             ("974", "La Réunion", "04"),
             ("976", "Mayotte", "06"),
         ] {
-            let d = territories::department(&mut c, code).await.unwrap().unwrap_or_else(|| panic!("{code}"));
+            let d = territories::department(&mut c, code)
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("{code}"));
             assert_eq!(d.name, name);
             assert_eq!(d.region_code, region, "{code}");
         }
-        assert!(territories::department(&mut c, "20").await.unwrap().is_none());
+        assert!(
+            territories::department(&mut c, "20")
+                .await
+                .unwrap()
+                .is_none()
+        );
         let names: Vec<_> = regions.iter().map(|r| r.name.as_str()).collect();
-        for n in ["Occitanie", "Hauts-de-France", "Nouvelle-Aquitaine", "Île-de-France", "Mayotte"] {
+        for n in [
+            "Occitanie",
+            "Hauts-de-France",
+            "Nouvelle-Aquitaine",
+            "Île-de-France",
+            "Mayotte",
+        ] {
             assert!(names.contains(&n), "{n}");
         }
         // Every overseas département is its own region.
         for code in ["971", "972", "973", "974", "976"] {
-            let d = territories::department(&mut c, code).await.unwrap().unwrap();
-            assert_eq!(departments.iter().filter(|x| x.region_code == d.region_code).count(), 1);
+            let d = territories::department(&mut c, code)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                departments
+                    .iter()
+                    .filter(|x| x.region_code == d.region_code)
+                    .count(),
+                1
+            );
         }
     }
 }

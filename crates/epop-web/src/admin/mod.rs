@@ -1,0 +1,40 @@
+//! Administration: organisations (admins), accounts with their roles and
+//! territories (admins everywhere, coordinators in their départements),
+//! and the audit log (admins).
+
+mod accounts;
+mod audit_log;
+mod organisations;
+
+use askama::Template;
+use axum::Router;
+use axum::response::Response;
+use axum::routing::get;
+
+use crate::context::Layout;
+use crate::pages::render;
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(dashboard))
+        .merge(organisations::router())
+        .merge(accounts::router())
+        .merge(audit_log::router())
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct Dashboard {
+    l: Layout,
+    is_admin: bool,
+}
+
+async fn dashboard(ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.require(|p| p.may_administer())?;
+    let is_admin = user.principal.is_admin();
+    render(&Dashboard {
+        l: ctx.layout("Administration"),
+        is_admin,
+    })
+}

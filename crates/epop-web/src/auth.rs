@@ -1,0 +1,542 @@
+//! Signing in and out: e-mail + password (argon2id), a single-use link sent
+//! by e-mail (15 minutes) for people who find passwords hard, password
+//! reset, and accepting an invitation. Messages never reveal whether an
+//! address has an account; attempts are rate-limited per address and per IP.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use epop_domain::Email;
+use epop_domain::account::{self, AccountStatus};
+use epop_store::accounts;
+use epop_store::sessions::{self, Purpose};
+use epop_store::{audit, outbox, rate_limit};
+use serde::Deserialize;
+
+use crate::context::{Layout, SESSION_COOKIE};
+use crate::forms::{Errors, safe_next};
+use crate::pages::{render, render_invalid};
+use crate::security::{hash_password, hash_token, random_token, set_cookie, verify_password};
+use crate::{AppError, AppState, Ctx, emails};
+
+/// How long a session lasts without signing in again.
+pub const SESSION_TTL: i64 = 30 * 24 * 3600;
+pub const LINK_TTL: i64 = 15 * 60;
+pub const RESET_TTL: i64 = 3600;
+pub const INVITATION_TTL: i64 = 7 * 24 * 3600;
+const WINDOW: i64 = 15 * 60;
+const MAX_PER_ADDRESS: i64 = 10;
+const MAX_PER_IP: i64 = 50;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/connexion", get(sign_in_form).post(sign_in))
+        .route("/connexion/lien", get(link_form).post(link_request))
+        .route("/connexion/lien/{token}", get(link_confirm).post(link_use))
+        .route("/mot-de-passe-oublie", get(reset_form).post(reset_request))
+        .route(
+            "/mot-de-passe/{token}",
+            get(new_password_form).post(new_password_save),
+        )
+        .route(
+            "/invitation/{token}",
+            get(invitation_form).post(invitation_accept),
+        )
+        .route("/deconnexion", post(sign_out))
+}
+
+#[derive(Template)]
+#[template(path = "auth/sign_in.html")]
+struct SignInPage {
+    l: Layout,
+    errors: Errors,
+    email: String,
+    next: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SignInForm {
+    email: String,
+    password: String,
+    suite: String,
+}
+
+async fn sign_in_form(ctx: Ctx) -> Result<Response, AppError> {
+    if ctx.user.is_some() {
+        return Ok(Redirect::to("/espace").into_response());
+    }
+    let next = ctx.query_param("suite").unwrap_or_default();
+    render(&SignInPage {
+        l: ctx.layout("Se connecter"),
+        errors: Errors::default(),
+        email: String::new(),
+        next,
+    })
+}
+
+/// Counts an attempt against the address and the IP; refuses past the limits.
+async fn limit(state: &AppState, ctx: &Ctx, kind: &str, address: &str) -> Result<(), AppError> {
+    let mut conn = state.db.conn().await?;
+    let by_address =
+        rate_limit::hit(&mut conn, &format!("{kind}:address:{address}"), WINDOW).await?;
+    let ip = ctx.ip.clone().unwrap_or_else(|| "inconnue".into());
+    let by_ip = rate_limit::hit(&mut conn, &format!("{kind}:ip:{ip}"), WINDOW).await?;
+    if by_address > MAX_PER_ADDRESS || by_ip > MAX_PER_IP {
+        audit::record(
+            &mut conn,
+            ctx.audit(
+                "rate_limited",
+                None,
+                format!("{kind} : trop de tentatives pour {address}"),
+            ),
+        )
+        .await?;
+        return Err(AppError::TooManyAttempts);
+    }
+    Ok(())
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<SignInForm>,
+) -> Result<Response, AppError> {
+    let mut errors = Errors::default();
+    let email = errors.check("email", Email::parse(&f.email));
+    if f.password.is_empty() {
+        errors.add(
+            "password",
+            "Saisissez votre mot de passe, ou demandez un lien de connexion par e-mail.",
+        );
+    }
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return render_invalid(&SignInPage {
+            l: ctx.layout_with_errors("Se connecter", true),
+            errors,
+            email: f.email,
+            next: f.suite,
+        });
+    };
+    limit(&state, &ctx, "sign-in", email.as_str()).await?;
+    let mut conn = state.db.conn().await?;
+    let creds = accounts::credentials(&mut conn, &email).await?;
+    let stored = creds
+        .as_ref()
+        .filter(|c| c.status != AccountStatus::Disabled)
+        .and_then(|c| c.password_hash.clone());
+    if verify_password(&f.password, stored.as_deref()) {
+        let id = creds.map(|c| c.id).unwrap_or_default();
+        return start_session(&state, &ctx, id, "mot de passe", &safe_next(&f.suite)).await;
+    }
+    audit::record(
+        &mut conn,
+        ctx.audit(
+            "sign_in_failed",
+            None,
+            format!("Échec de connexion par mot de passe pour {email}"),
+        ),
+    )
+    .await?;
+    let mut errors = Errors::default();
+    errors.add(
+        "email",
+        "L’adresse e-mail ou le mot de passe ne sont pas bons. Vérifiez-les, ou demandez un lien de connexion par e-mail.",
+    );
+    render_invalid(&SignInPage {
+        l: ctx.layout_with_errors("Se connecter", true),
+        errors,
+        email: email.to_string(),
+        next: f.suite,
+    })
+}
+
+/// Opens a session for an account and goes to `next`.
+pub async fn start_session(
+    state: &AppState,
+    ctx: &Ctx,
+    account_id: i64,
+    how: &str,
+    next: &str,
+) -> Result<Response, AppError> {
+    let sid = random_token();
+    let mut tx = state.db.write().await?;
+    if let Some(old) = &ctx.session_hash {
+        sessions::delete(&mut tx, old).await?;
+    }
+    sessions::create(&mut tx, &hash_token(&sid), account_id, SESSION_TTL).await?;
+    accounts::mark_signed_in(&mut tx, account_id).await?;
+    let mut event = ctx.audit("sign_in", None, format!("Connexion ({how})"));
+    event.actor_id = Some(account_id);
+    audit::record(&mut tx, event).await?;
+    tx.commit().await?;
+    let sep = if next.contains('?') { '&' } else { '?' };
+    let mut res = Redirect::to(&format!("{next}{sep}message=connecte")).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state.config, SESSION_COOKIE, &sid, Some(SESSION_TTL)),
+    );
+    Ok(res)
+}
+
+async fn sign_out(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    if let Some(hash) = &ctx.session_hash {
+        let mut tx = state.db.write().await?;
+        sessions::delete(&mut tx, hash).await?;
+        audit::record(&mut tx, ctx.audit("sign_out", None, "Déconnexion".into())).await?;
+        tx.commit().await?;
+    }
+    let mut res = Redirect::to("/?message=deconnecte").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&state.config, SESSION_COOKIE, "", Some(0)),
+    );
+    Ok(res)
+}
+
+/// The one-field form that asks for an e-mail address (link or reset).
+#[derive(Template)]
+#[template(path = "auth/email_form.html")]
+struct EmailFormPage {
+    l: Layout,
+    errors: Errors,
+    email: String,
+    action: &'static str,
+    intro: &'static str,
+    button: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "auth/check_email.html")]
+struct CheckEmail {
+    l: Layout,
+    email: String,
+    what: &'static str,
+    minutes: i64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EmailForm {
+    email: String,
+}
+
+struct EmailFlow {
+    title: &'static str,
+    action: &'static str,
+    intro: &'static str,
+    button: &'static str,
+    purpose: Purpose,
+    ttl: i64,
+    path: &'static str,
+    what: &'static str,
+}
+
+const LINK: EmailFlow = EmailFlow {
+    title: "Recevoir un lien de connexion",
+    action: "/connexion/lien",
+    intro: "Vous n’avez pas besoin de mot de passe. Donnez votre adresse e-mail : nous vous envoyons un lien. Vous cliquez sur le lien, et vous êtes connecté·e.",
+    button: "Recevoir le lien",
+    purpose: Purpose::SignInLink,
+    ttl: LINK_TTL,
+    path: "/connexion/lien/",
+    what: "un lien pour vous connecter",
+};
+
+const RESET: EmailFlow = EmailFlow {
+    title: "Mot de passe oublié",
+    action: "/mot-de-passe-oublie",
+    intro: "Donnez votre adresse e-mail : nous vous envoyons un lien pour choisir un nouveau mot de passe.",
+    button: "Recevoir le lien",
+    purpose: Purpose::PasswordReset,
+    ttl: RESET_TTL,
+    path: "/mot-de-passe/",
+    what: "un lien pour choisir un nouveau mot de passe",
+};
+
+fn email_page(
+    ctx: &Ctx,
+    flow: &EmailFlow,
+    errors: Errors,
+    email: String,
+) -> Result<Response, AppError> {
+    let invalid = !errors.is_empty();
+    let page = EmailFormPage {
+        l: ctx.layout_with_errors(flow.title, invalid),
+        errors,
+        email,
+        action: flow.action,
+        intro: flow.intro,
+        button: flow.button,
+    };
+    if invalid {
+        render_invalid(&page)
+    } else {
+        render(&page)
+    }
+}
+
+async fn link_form(ctx: Ctx) -> Result<Response, AppError> {
+    email_page(&ctx, &LINK, Errors::default(), String::new())
+}
+
+async fn reset_form(ctx: Ctx) -> Result<Response, AppError> {
+    email_page(&ctx, &RESET, Errors::default(), String::new())
+}
+
+async fn link_request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<EmailForm>,
+) -> Result<Response, AppError> {
+    send_token(state, ctx, f, &LINK).await
+}
+
+async fn reset_request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<EmailForm>,
+) -> Result<Response, AppError> {
+    send_token(state, ctx, f, &RESET).await
+}
+
+/// Sends a link if the address has an account; answers the same either way.
+async fn send_token(
+    state: AppState,
+    ctx: Ctx,
+    f: EmailForm,
+    flow: &EmailFlow,
+) -> Result<Response, AppError> {
+    let mut errors = Errors::default();
+    let Some(email) = errors.check("email", Email::parse(&f.email)) else {
+        return email_page(&ctx, flow, errors, f.email);
+    };
+    limit(&state, &ctx, "email-link", email.as_str()).await?;
+    let mut tx = state.db.write().await?;
+    let creds = accounts::credentials(&mut tx, &email).await?;
+    if let Some(c) = creds.filter(|c| c.status != AccountStatus::Disabled) {
+        let account = accounts::by_id(&mut tx, c.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let token = random_token();
+        sessions::create_token(&mut tx, &hash_token(&token), c.id, flow.purpose, flow.ttl).await?;
+        let link = format!("{}{}{}", state.config.base_url, flow.path, token);
+        let message = match flow.purpose {
+            Purpose::PasswordReset => {
+                emails::password_reset(email.as_str(), &account.display_name, &link)
+            }
+            _ => emails::sign_in_link(email.as_str(), &account.display_name, &link),
+        };
+        outbox::enqueue(&mut tx, &message).await?;
+    }
+    tx.commit().await?;
+    render(&CheckEmail {
+        l: ctx.layout("Regardez vos e-mails"),
+        email: email.to_string(),
+        what: flow.what,
+        minutes: flow.ttl / 60,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "auth/confirm_link.html")]
+struct ConfirmLink {
+    l: Layout,
+    valid: bool,
+}
+
+/// Opening the link shows a button: mail scanners that open links do not
+/// use them up; the person's click does.
+async fn link_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let valid = sessions::peek_token(&mut conn, &hash_token(&token), Purpose::SignInLink)
+        .await?
+        .is_some();
+    render(&ConfirmLink {
+        l: ctx.layout("Se connecter avec le lien"),
+        valid,
+    })
+}
+
+async fn link_use(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    let used = sessions::consume_token(&mut tx, &hash_token(&token), Purpose::SignInLink).await?;
+    tx.commit().await?;
+    match used {
+        Some(id) => start_session(&state, &ctx, id, "lien par e-mail", "/espace").await,
+        None => render(&ConfirmLink {
+            l: ctx.layout("Se connecter avec le lien"),
+            valid: false,
+        }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "auth/new_password.html")]
+struct NewPassword {
+    l: Layout,
+    errors: Errors,
+    valid: bool,
+    action: String,
+    intro: &'static str,
+    with_link_option: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    password: String,
+    confirmation: String,
+    /// `sans-mot-de-passe` when an invitee keeps using e-mailed links.
+    choix: String,
+}
+
+fn check_passwords(f: &PasswordForm) -> Errors {
+    let mut errors = Errors::default();
+    if errors
+        .check("password", account::password(&f.password))
+        .is_some()
+        && f.password != f.confirmation
+    {
+        errors.add(
+            "confirmation",
+            "Les deux mots de passe ne sont pas pareils. Tapez le même mot de passe deux fois.",
+        );
+    }
+    errors
+}
+
+const RESET_INTRO: &str = "Choisissez votre nouveau mot de passe. Il doit contenir au moins 10 caractères. Une phrase facile à retenir convient.";
+const INVITATION_INTRO: &str = "Bienvenue sur EPoP ! Pour vous connecter, vous pouvez choisir un mot de passe. Vous pouvez aussi ne pas avoir de mot de passe : à chaque connexion, nous vous enverrons un lien par e-mail.";
+
+async fn token_page(
+    state: &AppState,
+    ctx: &Ctx,
+    token: &str,
+    purpose: Purpose,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let valid = sessions::peek_token(&mut conn, &hash_token(token), purpose)
+        .await?
+        .is_some();
+    let (title, action, intro) = match purpose {
+        Purpose::Invitation => (
+            "Activer mon compte",
+            format!("/invitation/{token}"),
+            INVITATION_INTRO,
+        ),
+        _ => (
+            "Choisir un nouveau mot de passe",
+            format!("/mot-de-passe/{token}"),
+            RESET_INTRO,
+        ),
+    };
+    render(&NewPassword {
+        l: ctx.layout(title),
+        errors: Errors::default(),
+        valid,
+        action,
+        intro,
+        with_link_option: purpose == Purpose::Invitation,
+    })
+}
+
+async fn new_password_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    token_page(&state, &ctx, &token, Purpose::PasswordReset).await
+}
+
+async fn invitation_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    token_page(&state, &ctx, &token, Purpose::Invitation).await
+}
+
+async fn new_password_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    use_password_token(state, ctx, token, f, Purpose::PasswordReset).await
+}
+
+async fn invitation_accept(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    use_password_token(state, ctx, token, f, Purpose::Invitation).await
+}
+
+/// Sets the password (unless an invitee keeps using links), uses the token,
+/// ends other sessions, and signs the person in — in one transaction.
+async fn use_password_token(
+    state: AppState,
+    ctx: Ctx,
+    token: String,
+    f: PasswordForm,
+    purpose: Purpose,
+) -> Result<Response, AppError> {
+    let keep_links = purpose == Purpose::Invitation && f.choix == "sans-mot-de-passe";
+    let errors = if keep_links {
+        Errors::default()
+    } else {
+        check_passwords(&f)
+    };
+    if !errors.is_empty() {
+        let (title, intro) = match purpose {
+            Purpose::Invitation => ("Activer mon compte", INVITATION_INTRO),
+            _ => ("Choisir un nouveau mot de passe", RESET_INTRO),
+        };
+        return render_invalid(&NewPassword {
+            l: ctx.layout_with_errors(title, true),
+            errors,
+            valid: true,
+            action: ctx.path.clone(),
+            intro,
+            with_link_option: purpose == Purpose::Invitation,
+        });
+    }
+    let hash = if keep_links {
+        None
+    } else {
+        Some(hash_password(&f.password)?)
+    };
+    let mut tx = state.db.write().await?;
+    let Some(id) = sessions::consume_token(&mut tx, &hash_token(&token), purpose).await? else {
+        drop(tx);
+        return token_page(&state, &ctx, &token, purpose).await;
+    };
+    if let Some(hash) = &hash {
+        accounts::set_password(&mut tx, id, hash).await?;
+        sessions::delete_all_of(&mut tx, id).await?;
+        let mut event = ctx.audit("password_set", None, "Mot de passe choisi".into());
+        event.actor_id = Some(id);
+        audit::record(&mut tx, event).await?;
+    }
+    tx.commit().await?;
+    let how = if purpose == Purpose::Invitation {
+        "invitation acceptée"
+    } else {
+        "nouveau mot de passe"
+    };
+    start_session(&state, &ctx, id, how, "/espace").await
+}

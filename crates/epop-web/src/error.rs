@@ -1,0 +1,103 @@
+//! The error policy. Whatever goes wrong, people get a page in French that
+//! says what happened and what to do; internal details go to the log only,
+//! never to the page.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use epop_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The page needs a signed-in person: go to the sign-in page, then back.
+    #[error("connexion requise")]
+    SignInRequired { back_to: String },
+    #[error("accès refusé")]
+    Forbidden,
+    #[error("page introuvable")]
+    NotFound,
+    /// A form arrived without its security token (or from another site).
+    #[error("formulaire expiré")]
+    BadCsrf,
+    #[error("trop de tentatives")]
+    TooManyAttempts,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("gabarit : {0}")]
+    Template(#[from] askama::Error),
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// A bare page for errors, outside the normal layout (it must not fail).
+fn error_page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} – EPoP</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\
+         <body><a class=\"skip-link\" href=\"#contenu\">Aller au contenu</a>\
+         <header class=\"site-header\"><div class=\"wrap header-row\"><a class=\"brand\" href=\"/\">\
+         <span class=\"brand-name\">EPoP</span> <span class=\"brand-tagline\">Réseau des intervenants-pairs</span></a></div></header>\
+         <main id=\"contenu\" tabindex=\"-1\" class=\"wrap\"><h1>{title}</h1>{body}\
+         <p><a href=\"/\">Revenir à l’accueil</a></p></main></body></html>"
+    );
+    (status, Html(html)).into_response()
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self {
+            AppError::SignInRequired { back_to } => {
+                let target = format!("/connexion?suite={}", crate::forms::url_encode(&back_to));
+                Redirect::to(&target).into_response()
+            }
+            AppError::Forbidden => error_page(
+                StatusCode::FORBIDDEN,
+                "Accès refusé",
+                "<p>Cette page n’est pas ouverte à votre compte. Si vous pensez que c’est une erreur, \
+                 écrivez à la personne qui coordonne votre territoire.</p>",
+            ),
+            AppError::NotFound => error_page(
+                StatusCode::NOT_FOUND,
+                "Page introuvable",
+                "<p>Cette page n’existe pas ou n’existe plus. Vérifiez l’adresse, ou partez de l’accueil.</p>",
+            ),
+            AppError::BadCsrf => error_page(
+                StatusCode::FORBIDDEN,
+                "Le formulaire a expiré",
+                "<p>Pour votre sécurité, ce formulaire ne peut plus être envoyé. \
+                 Revenez à la page précédente, rechargez-la, puis envoyez le formulaire à nouveau.</p>",
+            ),
+            AppError::TooManyAttempts => error_page(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Trop de tentatives",
+                "<p>Il y a eu trop de tentatives en peu de temps. Attendez 15 minutes puis réessayez, \
+                 ou demandez un lien de connexion par e-mail.</p>",
+            ),
+            AppError::Store(StoreError::NotFound) => AppError::NotFound.into_response(),
+            other => {
+                tracing::error!(error = %other, "internal error");
+                error_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Un problème est survenu",
+                    "<p>Nous n’avons pas pu afficher cette page. Rien de ce que vous avez envoyé n’a été \
+                     enregistré à moitié. Réessayez dans un moment ; si cela continue, écrivez à l’équipe EPoP.</p>",
+                )
+            }
+        }
+    }
+}
+
+impl From<epop_store::SqlError> for AppError {
+    fn from(e: epop_store::SqlError) -> Self {
+        AppError::Store(e.into())
+    }
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a handler panicked");
+    AppError::Internal("panic".into()).into_response()
+}

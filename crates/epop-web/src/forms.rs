@@ -1,0 +1,166 @@
+//! Form plumbing shared by every feature: the list of field errors shown in
+//! the error summary and beside each field, and the messages shown after a
+//! redirect (`?message=code`).
+
+use epop_domain::Invalid;
+
+/// One field's problem.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    /// The `id` of the field, so the summary can link to it.
+    pub field: String,
+    pub message: String,
+}
+
+/// The problems of a submitted form, in the order of the fields.
+#[derive(Debug, Clone, Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// Keeps the value when valid; records the problem under `field` otherwise.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, Invalid>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, e.0);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn items(&self) -> &[FieldError] {
+        &self.0
+    }
+
+    /// The message for one field, or "" (what the field macro expects).
+    pub fn get(&self, field: &str) -> &str {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .unwrap_or("")
+    }
+}
+
+/// Messages shown once after an action, by code (kept short in URLs).
+pub fn notice(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "connecte" => "Vous êtes connecté·e.",
+        "deconnecte" => "Vous êtes déconnecté·e. À bientôt !",
+        "mot-de-passe" => "Votre mot de passe est enregistré.",
+        "invitation" => "L’invitation est envoyée par e-mail.",
+        "organisation" => "L’organisation est enregistrée.",
+        "compte" => "Le compte est enregistré.",
+        "bienvenue" => "Bienvenue ! Votre compte est prêt.",
+        _ => return None,
+    })
+}
+
+/// Percent-encodes a value for a query string.
+pub fn url_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Only same-site paths are followed after sign-in (no open redirect).
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains("://")
+    {
+        next.to_owned()
+    } else {
+        "/espace".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_same_site_only() {
+        assert_eq!(safe_next("/admin/comptes"), "/admin/comptes");
+        assert_eq!(safe_next("//evil.example"), "/espace");
+        assert_eq!(safe_next("https://evil.example"), "/espace");
+        assert_eq!(safe_next("/\\evil.example"), "/espace");
+        assert_eq!(safe_next(""), "/espace");
+    }
+
+    #[test]
+    fn url_encoding() {
+        assert_eq!(url_encode("/admin?x=1&y"), "/admin%3Fx%3D1%26y");
+        assert_eq!(url_encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn errors_keep_order_and_lookup() {
+        let mut e = Errors::default();
+        e.add("email", "a");
+        e.check::<()>("name", Err(Invalid::new("b")));
+        assert_eq!(e.len(), 2);
+        assert_eq!(e.get("name"), "b");
+        assert_eq!(e.get("other"), "");
+        assert_eq!(e.items()[0].field, "email");
+    }
+}
+
+/// A submitted form as a list of pairs, for forms with repeated fields
+/// (checkbox groups), which plain structs cannot hold.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Pairs(pub Vec<(String, String)>);
+
+impl Pairs {
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// A time stored in UTC, as people in France read it.
+pub fn paris_time(ts: i64) -> String {
+    use chrono::TimeZone;
+    match chrono::Utc.timestamp_opt(ts, 0).single() {
+        Some(t) => t
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .format("%d/%m/%Y à %H:%M")
+            .to_string(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,155 @@
+//! Public pages: home (ordinary and easy-read), accessibility statement,
+//! legal notice, privacy, display settings; and `/healthz`.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::context::{DISPLAY_COOKIE, Display, Layout};
+use crate::security::set_cookie;
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/accessibilite", get(accessibility))
+        .route("/mentions-legales", get(legal))
+        .route("/donnees-personnelles", get(privacy))
+        .route(
+            "/parametres-affichage",
+            get(display_form).post(display_save),
+        )
+        .route("/healthz", get(healthz))
+}
+
+/// Renders a template as an HTML response.
+pub fn render(t: &impl Template) -> Result<Response, AppError> {
+    Ok(Html(t.render()?).into_response())
+}
+
+/// Renders a form page again with its errors (status 400).
+pub fn render_invalid(t: &impl Template) -> Result<Response, AppError> {
+    Ok((StatusCode::BAD_REQUEST, Html(t.render()?)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "pages/home.html")]
+struct Home {
+    l: Layout,
+    easy: bool,
+}
+
+async fn home(ctx: Ctx) -> Result<Response, AppError> {
+    let easy = ctx.query_param("version").as_deref() == Some("facile");
+    let title = if easy {
+        "Accueil – version facile à lire"
+    } else {
+        "Accueil"
+    };
+    render(&Home {
+        l: ctx.layout(title),
+        easy,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pages/accessibilite.html")]
+struct Accessibility {
+    l: Layout,
+}
+
+async fn accessibility(ctx: Ctx) -> Result<Response, AppError> {
+    render(&Accessibility {
+        l: ctx.layout("Déclaration d’accessibilité"),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pages/mentions-legales.html")]
+struct Legal {
+    l: Layout,
+}
+
+async fn legal(ctx: Ctx) -> Result<Response, AppError> {
+    render(&Legal {
+        l: ctx.layout("Mentions légales"),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pages/donnees-personnelles.html")]
+struct Privacy {
+    l: Layout,
+}
+
+async fn privacy(ctx: Ctx) -> Result<Response, AppError> {
+    render(&Privacy {
+        l: ctx.layout("Données personnelles"),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pages/display_settings.html")]
+struct DisplaySettings {
+    l: Layout,
+    csrf: String,
+    size: String,
+    contrast: String,
+    spacing: String,
+    font: String,
+    saved: bool,
+}
+
+async fn display_form(ctx: Ctx) -> Result<Response, AppError> {
+    let d = ctx.display.clone();
+    render(&DisplaySettings {
+        l: ctx.layout("Paramètres d’affichage"),
+        csrf: ctx.csrf.clone(),
+        size: d.size,
+        contrast: d.contrast,
+        spacing: d.spacing,
+        font: d.font,
+        saved: ctx.query_param("enregistre").is_some(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DisplayForm {
+    taille: String,
+    contraste: String,
+    espacement: String,
+    police: String,
+}
+
+async fn display_save(State(state): State<AppState>, Form(f): Form<DisplayForm>) -> Response {
+    let d = Display::new(&f.taille, &f.contraste, &f.espacement, &f.police);
+    let one_year = 365 * 24 * 3600;
+    let cookie = set_cookie(
+        &state.config,
+        DISPLAY_COOKIE,
+        &d.to_cookie(),
+        Some(one_year),
+    );
+    let mut res = Redirect::to("/parametres-affichage?enregistre=1").into_response();
+    res.headers_mut().append(header::SET_COOKIE, cookie);
+    res
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "base de données injoignable\n",
+            )
+                .into_response()
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The signed-in home space: per role, in plain words, what this person can
+//! do here; and changing one's own password.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use epop_domain::{Role, account};
+use epop_store::accounts::{self, Scope};
+use epop_store::{audit, sessions};
+use serde::Deserialize;
+
+use crate::context::Layout;
+use crate::forms::Errors;
+use crate::pages::{render, render_invalid};
+use crate::security::{hash_password, verify_password};
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/espace", get(home)).route(
+        "/espace/mot-de-passe",
+        get(password_form).post(password_save),
+    )
+}
+
+/// A link inside a role card.
+pub struct CardLink {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+/// What one role lets this person do, in plain words.
+pub struct RoleCard {
+    pub title: &'static str,
+    pub text: String,
+    pub links: Vec<CardLink>,
+    pub coming: &'static str,
+}
+
+fn territories(scopes: Option<&Vec<Scope>>) -> String {
+    let names: Vec<_> = scopes
+        .into_iter()
+        .flatten()
+        .map(|s| s.name.as_str())
+        .collect();
+    if names.is_empty() {
+        "aucun territoire pour l’instant".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn cards(account: &accounts::Account) -> Vec<RoleCard> {
+    let org = account
+        .organisation_name
+        .clone()
+        .unwrap_or_else(|| "votre organisation".into());
+    account
+        .roles
+        .iter()
+        .map(|(role, scopes)| match role {
+            Role::Admin => RoleCard {
+                title: "Vous administrez la plateforme",
+                text: "Vous gérez les organisations, les comptes, les rôles et les territoires des coordinateurs. Vous pouvez lire le journal de sécurité.".into(),
+                links: vec![
+                    CardLink { href: "/admin/organisations", label: "Gérer les organisations" },
+                    CardLink { href: "/admin/comptes", label: "Gérer les comptes" },
+                    CardLink { href: "/admin/journal", label: "Lire le journal de sécurité" },
+                ],
+                coming: "Bientôt : les règles des cadres juridiques et les indicateurs nationaux.",
+            },
+            Role::Coordinator => RoleCard {
+                title: "Vous coordonnez un territoire",
+                text: format!(
+                    "Votre territoire : {}. Vous invitez les intervenants-pairs, les référents et les organisations de votre territoire.",
+                    territories(Some(scopes))
+                ),
+                links: vec![
+                    CardLink { href: "/admin/comptes", label: "Voir les comptes de mon territoire" },
+                    CardLink { href: "/admin/comptes/inviter", label: "Inviter une personne" },
+                ],
+                coming: "Bientôt : l’annuaire, les demandes d’intervention, les formations et les événements de votre territoire.",
+            },
+            Role::Referent => RoleCard {
+                title: "Vous êtes référent ou référente",
+                text: format!("Vous aidez à accueillir un intervenant-pair dans {org}."),
+                links: vec![],
+                coming: "Bientôt : votre fiche dans l’annuaire, la liste pour préparer l’accueil, vos formations.",
+            },
+            Role::Peer => RoleCard {
+                title: "Vous êtes intervenant-pair ou intervenante-paire",
+                text: "Vous utilisez votre expérience du handicap pour aider, former ou sensibiliser.".into(),
+                links: vec![],
+                coming: "Bientôt ici : votre fiche dans l’annuaire, les propositions d’intervention, vos formations et vos paiements.",
+            },
+            Role::Requester => RoleCard {
+                title: "Vous représentez une organisation",
+                text: format!("Vous agissez pour {org}."),
+                links: vec![],
+                coming: "Bientôt : demander une intervention et suivre vos demandes.",
+            },
+            Role::Observer => RoleCard {
+                title: "Vous suivez les chiffres du réseau",
+                text: format!("Votre territoire : {}.", territories(Some(scopes))),
+                links: vec![],
+                coming: "Bientôt : les indicateurs de votre territoire, sans données personnelles.",
+            },
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "space/home.html")]
+struct Home {
+    l: Layout,
+    name: String,
+    email: String,
+    has_password: bool,
+    cards: Vec<RoleCard>,
+}
+
+async fn home(ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let a = &user.account;
+    render(&Home {
+        l: ctx.layout("Mon espace"),
+        name: a.display_name.clone(),
+        email: a.email.clone(),
+        has_password: a.has_password,
+        cards: cards(a),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "space/password.html")]
+struct PasswordPage {
+    l: Layout,
+    errors: Errors,
+    has_password: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    current: String,
+    password: String,
+    confirmation: String,
+}
+
+async fn password_form(ctx: Ctx) -> Result<Response, AppError> {
+    let has_password = ctx.user()?.account.has_password;
+    render(&PasswordPage {
+        l: ctx.layout("Mon mot de passe"),
+        errors: Errors::default(),
+        has_password,
+    })
+}
+
+async fn password_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let mut errors = Errors::default();
+    if user.account.has_password {
+        let mut conn = state.db.conn().await?;
+        let email =
+            epop_domain::Email::parse(&user.account.email).map_err(|e| AppError::Internal(e.0))?;
+        let stored = accounts::credentials(&mut conn, &email)
+            .await?
+            .and_then(|c| c.password_hash);
+        if !verify_password(&f.current, stored.as_deref()) {
+            errors.add("current", "Votre mot de passe actuel n’est pas bon. Si vous l’avez oublié, déconnectez-vous puis choisissez « J’ai oublié mon mot de passe ».");
+        }
+    }
+    if errors
+        .check("password", account::password(&f.password))
+        .is_some()
+        && f.password != f.confirmation
+    {
+        errors.add(
+            "confirmation",
+            "Les deux mots de passe ne sont pas pareils. Tapez le même mot de passe deux fois.",
+        );
+    }
+    if !errors.is_empty() {
+        return render_invalid(&PasswordPage {
+            l: ctx.layout_with_errors("Mon mot de passe", true),
+            errors,
+            has_password: user.account.has_password,
+        });
+    }
+    let hash = hash_password(&f.password)?;
+    let mut tx = state.db.write().await?;
+    accounts::set_password(&mut tx, user.account.id, &hash).await?;
+    // Other sessions (another device, a thief) end; this one stays.
+    sessions::delete_all_of(&mut tx, user.account.id).await?;
+    if let Some(current) = &ctx.session_hash {
+        sessions::create(&mut tx, current, user.account.id, crate::auth::SESSION_TTL).await?;
+    }
+    audit::record(
+        &mut tx,
+        ctx.audit("password_set", None, "Mot de passe changé".into()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/espace?message=mot-de-passe").into_response())
+}

@@ -1,0 +1,81 @@
+//! Sending one e-mail: through SMTP (lettre, rustls) when `EPOP_SMTP_URL` is
+//! set, otherwise as an `.eml` file that any mail program opens.
+
+use std::path::PathBuf;
+
+use epop_store::outbox::Pending;
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, Message};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(PathBuf),
+}
+
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+impl Mailer {
+    pub fn new(from: &str, smtp_url: Option<&str>, outbox_dir: PathBuf) -> Result<Mailer, String> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| format!("EPOP_MAIL_FROM invalide : {e}"))?;
+        let transport = match smtp_url.filter(|u| !u.is_empty()) {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| format!("EPOP_SMTP_URL invalide : {e}"))?
+                    .build(),
+            ),
+            None => Transport::Files(outbox_dir),
+        };
+        Ok(Mailer { from, transport })
+    }
+
+    /// Where `.eml` files go, when there is no SMTP server.
+    pub fn folder(&self) -> Option<&PathBuf> {
+        match &self.transport {
+            Transport::Files(dir) => Some(dir),
+            Transport::Smtp(_) => None,
+        }
+    }
+
+    fn build(&self, p: &Pending) -> Result<Message, String> {
+        let to: Mailbox = p
+            .message
+            .recipient
+            .parse()
+            .map_err(|e| format!("destinataire invalide : {e}"))?;
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(p.message.subject.clone())
+            .message_id(Some(format!("<{}>", p.message_id)))
+            .header(ContentType::TEXT_PLAIN)
+            .body(p.message.body_text.clone())
+            .map_err(|e| format!("message invalide : {e}"))
+    }
+
+    /// Sends one message; the error is kept in the outbox for the admin.
+    pub async fn send(&self, p: &Pending) -> Result<(), String> {
+        let message = self.build(p)?;
+        match &self.transport {
+            Transport::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Transport::Files(dir) => {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let path = dir.join(format!("{:06}.eml", p.id));
+                tokio::fs::write(&path, message.formatted())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+}

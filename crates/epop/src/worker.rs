@@ -1,0 +1,60 @@
+//! The background worker inside `serve`: drains the outbox (retries with
+//! backoff are recorded in the table) and purges expired sessions.
+
+use std::time::Duration;
+
+use epop_store::{Db, outbox, sessions};
+use tokio::sync::watch;
+
+use crate::mailer::Mailer;
+
+/// Sends every message that is due; returns how many were sent.
+pub async fn drain(db: &Db, mailer: &Mailer) -> Result<usize, epop_store::StoreError> {
+    let mut sent = 0;
+    loop {
+        let batch = outbox::claim(db, 20, 120).await?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        for p in &batch {
+            let result = mailer.send(p).await;
+            let mut conn = db.conn().await?;
+            match result {
+                Ok(()) => {
+                    outbox::mark_sent(&mut conn, p.id).await?;
+                    sent += 1;
+                    tracing::info!(id = p.id, subject = %p.message.subject, "e-mail sent");
+                }
+                Err(e) => {
+                    tracing::warn!(id = p.id, attempts = p.attempts + 1, error = %e, "e-mail failed, will retry");
+                    outbox::mark_failed(&mut conn, p.id, p.attempts, &e).await?;
+                }
+            }
+        }
+    }
+}
+
+/// Runs until `stop` turns true.
+pub async fn run(db: Db, mailer: Mailer, mut stop: watch::Receiver<bool>) {
+    let mut ticks: u64 = 0;
+    loop {
+        if let Err(e) = drain(&db, &mailer).await {
+            tracing::error!(error = %e, "outbox drain failed");
+        }
+        if ticks % 1800 == 0 {
+            match db.conn().await {
+                Ok(mut conn) => match sessions::purge_expired(&mut conn).await {
+                    Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions purged"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "purge failed"),
+                },
+                Err(e) => tracing::error!(error = %e, "purge failed"),
+            }
+        }
+        ticks += 1;
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}

@@ -238,6 +238,7 @@ async function checkAxe(page, where, problems) {
       runOnly: { type: 'tag', values: tags },
       resultTypes: ['violations'],
     });
+    if (r.passes.length + r.violations.length + r.incomplete.length === 0) return null;
     return r.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
@@ -250,6 +251,7 @@ async function checkAxe(page, where, problems) {
       })),
     }));
   }, AXE_TAGS);
+  if (violations === null) { problems.push(`axe checked no rule at all on ${where}`); return; }
   for (const v of violations) {
     remember(`axe ${v.id} (${v.impact}): ${v.help} — ${v.nodes[0]?.target ?? ''}`, where);
     const lines = [`axe ${v.id} (${v.impact}) on ${where}: ${v.help} [${v.count} node(s)]`];
@@ -355,6 +357,7 @@ async function checkAudience(base, audience, page) {
   const seen = new Set(queue);
   if (!seen.has('/')) { queue.push('/'); seen.add('/'); }
   const isListed = new Set(listed);
+  const foundOn = new Map(); // crawled link -> page where it was first seen
   let visited = 0;
   let capped = 0;
   const signedIn = audience !== 'anonymous';
@@ -364,7 +367,7 @@ async function checkAudience(base, audience, page) {
     const target = queue.shift();
     if (visited >= CRAWL_CAP) { capped++; continue; }
     visited++;
-    const kind = isListed.has(target) ? 'listed' : 'crawled';
+    const kind = isListed.has(target) ? 'listed' : `crawled from ${foundOn.get(target) ?? '/'}`;
     const name = `[${audience}] ${target}`;
     let loaded = false;
     await test(`${name}: status + axe (${kind})`, async (problems) => {
@@ -379,12 +382,12 @@ async function checkAudience(base, audience, page) {
       const status = res.status();
       const final = new URL(page.url());
       if (status >= 400) {
-        remember(`HTTP ${status}`, `${target} as ${audience}`);
+        remember(`HTTP ${status}`, `${target} as ${audience} (${kind})`);
         problems.push(`HTTP ${status} for ${target}${keyOf(final) !== target ? ` (after redirect to ${keyOf(final)})` : ''}`);
         return;
       }
       if (signedIn && final.pathname.startsWith('/connexion') && !publicPaths.has(new URL(target, base).pathname)) {
-        remember('redirected to /connexion', `${target} as ${audience}`);
+        remember('redirected to /connexion', `${target} as ${audience} (${kind})`);
         problems.push(`redirected to ${keyOf(final)}: session lost or access refused for ${audience}`);
         // Sign in again so the remaining pages are still checked signed in.
         try { await signIn(page, audience); } catch { /* reported by later pages */ }
@@ -394,7 +397,7 @@ async function checkAudience(base, audience, page) {
       if (!type.includes('text/html')) return `not HTML (${type}), not checked`;
       loaded = true;
       for (const link of await linksOf(page, origin)) {
-        if (!seen.has(link)) { seen.add(link); queue.push(link); }
+        if (!seen.has(link)) { seen.add(link); queue.push(link); foundOn.set(link, target); }
       }
       await checkAxe(page, `${target} as ${audience}`, problems);
       const redirected = keyOf(final) !== target ? `redirected to ${keyOf(final)}` : '';

@@ -24,7 +24,7 @@ impl Siret {
         }
         let values: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
         let valid = if digits.starts_with(LA_POSTE_SIREN) {
-            values.iter().sum::<u32>() % 5 == 0
+            values.iter().sum::<u32>().is_multiple_of(5)
         } else {
             luhn(&values)
         };
@@ -55,7 +55,7 @@ fn luhn(digits: &[u32]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

@@ -159,10 +159,11 @@ fn sqlite_url(url: &str) -> String {
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
     let path = rest.split('?').next().unwrap_or_default();
-    if !path.is_empty() && path != ":memory:" {
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|_| !path.is_empty() && path != ":memory:")
+    {
+        let _ = std::fs::create_dir_all(parent);
     }
     if url.contains("mode=") {
         url.to_owned()

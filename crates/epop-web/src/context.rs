@@ -125,12 +125,12 @@ impl FromRequestParts<AppState> for Ctx {
         {
             let hash = hash_token(&sid);
             let mut conn = state.db.conn().await?;
-            if let Some(id) = sessions::account_of(&mut conn, &hash).await? {
-                if let Some(account) = accounts::by_id(&mut conn, id).await? {
-                    let principal = accounts::principal(&mut conn, id).await?;
-                    user = Some(CurrentUser { account, principal });
-                    session_hash = Some(hash);
-                }
+            if let Some(id) = sessions::account_of(&mut conn, &hash).await?
+                && let Some(account) = accounts::by_id(&mut conn, id).await?
+            {
+                let principal = accounts::principal(&mut conn, id).await?;
+                user = Some(CurrentUser { account, principal });
+                session_hash = Some(hash);
             }
         }
         Ok(Ctx {

@@ -178,10 +178,11 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
 
 /// Origin and Fetch Metadata: a browser says where a request comes from.
 fn same_site(headers: &HeaderMap, config: &Config) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if site != "same-origin" && site != "none" {
-            return false;
-        }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+        && site != "none"
+    {
+        return false;
     }
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => true,

@@ -41,7 +41,7 @@ pub async fn run(db: Db, mailer: Mailer, mut stop: watch::Receiver<bool>) {
         if let Err(e) = drain(&db, &mailer).await {
             tracing::error!(error = %e, "outbox drain failed");
         }
-        if ticks % 1800 == 0 {
+        if ticks.is_multiple_of(1800) {
             match db.conn().await {
                 Ok(mut conn) => match sessions::purge_expired(&mut conn).await {
                     Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions purged"),

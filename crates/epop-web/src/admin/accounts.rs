@@ -39,6 +39,9 @@ pub struct Row {
     pub department: String,
     pub status: &'static str,
     pub last_sign_in: String,
+    /// Whether this person may open the account (a coordinator cannot open
+    /// an administrator's or another coordinator's account).
+    pub manageable: bool,
 }
 
 fn roles_text(a: &Account) -> String {
@@ -71,7 +74,6 @@ struct List {
     l: Layout,
     rows: Vec<Row>,
     roles: Vec<RoleOption>,
-    may_invite: bool,
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -96,6 +98,9 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
                 .last_sign_in_at
                 .map(paris_time)
                 .unwrap_or_else(|| "jamais".into()),
+            manageable: user
+                .principal
+                .may_manage_account(a.department_code.as_deref(), a.roles.keys().copied()),
         })
         .collect();
     let roles = Role::ALL
@@ -116,7 +121,6 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         l: ctx.layout(title),
         rows,
         roles,
-        may_invite: true,
     })
 }
 

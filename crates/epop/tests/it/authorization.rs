@@ -1,0 +1,202 @@
+//! Every route, tried as each role and from another territory: a denied
+//! access is a 403 or a redirect to sign in, never data.
+
+use axum::http::StatusCode;
+use epop_domain::Email;
+use epop_store::accounts;
+
+use crate::harness::{App, Client, apps};
+
+const AUDIENCES: [&str; 8] = [
+    "anonyme",
+    "pair@demo.epop.test",
+    "referente@demo.epop.test",
+    "demandeur@demo.epop.test",
+    "financeur@demo.epop.test",
+    "coordination@demo.epop.test",
+    "coordination-hdf@demo.epop.test",
+    "admin@demo.epop.test",
+];
+
+async fn client_for(app: &App, who: &str) -> Client {
+    if who == "anonyme" {
+        app.client()
+    } else {
+        app.signed_in(who).await
+    }
+}
+
+async fn pid(app: &App, email: &str) -> String {
+    let mut conn = app.db.conn().await.unwrap();
+    let id = accounts::id_by_email(&mut conn, &Email::parse(email).unwrap())
+        .await
+        .unwrap();
+    accounts::by_id(&mut conn, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .public_id
+}
+
+/// Expected status per audience, in the order of `AUDIENCES`.
+fn expect(code: &str) -> [u16; 8] {
+    let s = |c: char| match c {
+        'o' => 200,
+        'r' => 303,
+        'f' => 403,
+        _ => unreachable!(),
+    };
+    let v: Vec<u16> = code.chars().map(s).collect();
+    v.try_into().unwrap()
+}
+
+#[tokio::test]
+async fn every_route_checks_role_and_territory() {
+    for app in apps().await {
+        let awa = pid(&app, "pair@demo.epop.test").await;
+        let admin = pid(&app, "admin@demo.epop.test").await;
+        let coord = pid(&app, "coordination@demo.epop.test").await;
+        //            anon peer ref req obs coord hdf admin
+        let routes: Vec<(String, [u16; 8])> = vec![
+            ("/espace".into(), expect("rooooooo")),
+            ("/espace/mot-de-passe".into(), expect("rooooooo")),
+            ("/admin".into(), expect("rffffooo")),
+            ("/admin/organisations".into(), expect("rffffffo")),
+            ("/admin/organisations/nouvelle".into(), expect("rffffffo")),
+            ("/admin/organisations/gapas".into(), expect("rffffffo")),
+            ("/admin/comptes".into(), expect("rffffooo")),
+            ("/admin/comptes/inviter".into(), expect("rffffooo")),
+            (format!("/admin/comptes/{awa}"), expect("rffffofo")),
+            (format!("/admin/comptes/{admin}"), expect("rffffffo")),
+            (format!("/admin/comptes/{coord}"), expect("rffffffo")),
+            ("/admin/journal".into(), expect("rffffffo")),
+            ("/admin/journal.csv".into(), expect("rffffffo")),
+        ];
+        for (n, who) in AUDIENCES.iter().enumerate() {
+            let mut c = client_for(&app, who).await;
+            for (path, expected) in &routes {
+                let page = c.get(path).await;
+                assert_eq!(page.status.as_u16(), expected[n], "GET {path} as {who}");
+                if expected[n] == 303 {
+                    assert!(page.location().starts_with("/connexion?suite="), "{path}");
+                }
+                if expected[n] == 403 {
+                    assert!(page.body.contains("Accès refusé"));
+                    assert!(
+                        !page.body.contains("@demo.epop.test"),
+                        "no data in a refusal"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn refused_writes_change_nothing() {
+    for app in apps().await {
+        let awa = pid(&app, "pair@demo.epop.test").await;
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        let res = hdf
+            .post(
+                &format!("/admin/comptes/{awa}/roles"),
+                &[("roles", "referent")],
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::FORBIDDEN,
+            "coordinator of another territory"
+        );
+        let res = hdf
+            .post(
+                &format!("/admin/comptes/{awa}"),
+                &[
+                    ("name", "Piraté"),
+                    ("status", "disabled"),
+                    ("department", "80"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        let res = hdf
+            .post(
+                "/admin/organisations/nouvelle",
+                &[("name", "X"), ("kind", "company")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        let mut peer = app.signed_in("pair@demo.epop.test").await;
+        let res = peer
+            .post(
+                "/admin/comptes/inviter",
+                &[("email", "z@exemple.fr"), ("name", "Z"), ("roles", "admin")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        let mut anon = app.client();
+        let res = anon
+            .post(
+                "/admin/comptes/inviter",
+                &[("email", "z@exemple.fr"), ("name", "Z"), ("roles", "admin")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+        let mut conn = app.db.conn().await.unwrap();
+        let a = accounts::by_public_id(&mut conn, &awa)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.display_name, "Awa Diallo");
+        assert_eq!(a.roles.len(), 1);
+        assert!(
+            accounts::credentials(&mut conn, &Email::parse("z@exemple.fr").unwrap())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let orgs = epop_store::organisations::list(&mut conn).await.unwrap();
+        assert!(!orgs.iter().any(|o| o.name == "X"));
+    }
+}
+
+#[tokio::test]
+async fn a_coordinator_cannot_move_someone_out_of_their_territory() {
+    for app in apps().await {
+        let awa = pid(&app, "pair@demo.epop.test").await;
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        coord
+            .post(
+                &format!("/admin/comptes/{awa}"),
+                &[
+                    ("name", "Awa Diallo"),
+                    ("status", "active"),
+                    ("department", "80"),
+                ],
+            )
+            .await
+            .assert_field_error("department", "pas dans votre territoire");
+    }
+}
+
+#[tokio::test]
+async fn lists_only_link_to_accounts_one_may_open() {
+    for app in apps().await {
+        let admin = pid(&app, "admin@demo.epop.test").await;
+        let own = pid(&app, "coordination@demo.epop.test").await;
+        let awa = pid(&app, "pair@demo.epop.test").await;
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let list = coord.get("/admin/comptes").await;
+        assert!(list.body.contains(&format!("/admin/comptes/{awa}")));
+        assert!(list.body.contains("Sophie Delmas"), "own row listed");
+        assert!(
+            !list.body.contains(&format!("/admin/comptes/{own}\"")),
+            "but not as a link: it would be refused"
+        );
+        assert!(
+            !list.body.contains(&admin),
+            "national accounts are not in a territory list"
+        );
+    }
+}

@@ -1,0 +1,231 @@
+//! A browser-like client for the in-process application: a cookie jar, the
+//! CSRF token taken from the cookie, and helpers to read pages.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use epop_store::{Db, outbox, testing};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = epop::demo::DEMO_PASSWORD;
+pub const BASE: &str = "http://epop.test";
+
+/// One database per engine, each with the demo data loaded.
+pub async fn apps() -> Vec<App> {
+    let mut out = Vec::new();
+    for db in testing::all().await {
+        epop::demo::load(&db).await.expect("demo data");
+        out.push(App::new(db));
+    }
+    out
+}
+
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub router: Router,
+}
+
+impl App {
+    pub fn new(db: Db) -> App {
+        let state = epop_web::AppState::new(
+            db.clone(),
+            epop_web::Config {
+                base_url: BASE.into(),
+            },
+        );
+        App {
+            router: epop_web::router(state),
+            db,
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            jar: BTreeMap::new(),
+        }
+    }
+
+    /// A client already signed in with a demo account.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let mut c = self.client();
+        let page = c.sign_in(email, PASSWORD).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {email} failed: {}",
+            page.body
+        );
+        c
+    }
+
+    /// The newest e-mail to an address, as (subject, body).
+    pub async fn last_mail(&self, to: &str) -> Option<(String, String)> {
+        let mut conn = self.db.conn().await.unwrap();
+        outbox::recent(&mut conn, Some(to), 1)
+            .await
+            .unwrap()
+            .into_iter()
+            .next()
+            .map(|(e, body)| (e.subject, body))
+    }
+
+    pub async fn mail_count(&self, to: &str) -> usize {
+        let mut conn = self.db.conn().await.unwrap();
+        outbox::recent(&mut conn, Some(to), 1000)
+            .await
+            .unwrap()
+            .len()
+    }
+}
+
+/// The first link to the platform found in a text, as a path.
+pub fn link_in(text: &str) -> String {
+    let start = text.find(BASE).expect("a link in the e-mail") + BASE.len();
+    text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The `<title>` text.
+    pub fn title(&self) -> &str {
+        let start = self.body.find("<title>").map(|i| i + 7).unwrap_or(0);
+        let end = self.body[start..]
+            .find("</title>")
+            .map(|i| start + i)
+            .unwrap_or(start);
+        &self.body[start..end]
+    }
+
+    pub fn h1(&self) -> &str {
+        let start = self
+            .body
+            .find("<h1")
+            .and_then(|i| self.body[i..].find('>').map(|j| i + j + 1))
+            .unwrap_or(0);
+        let end = self.body[start..]
+            .find("</h1>")
+            .map(|i| start + i)
+            .unwrap_or(start);
+        &self.body[start..end]
+    }
+
+    /// Asserts the accessible error pattern: « Erreur : » title, a summary
+    /// linking to the field, and the message beside the field.
+    pub fn assert_field_error(&self, field: &str, words: &str) {
+        assert_eq!(self.status, StatusCode::BAD_REQUEST, "{}", self.body);
+        assert!(
+            self.title().starts_with("Erreur : "),
+            "title: {}",
+            self.title()
+        );
+        assert!(self.body.contains("class=\"error-summary\""), "no summary");
+        assert!(
+            self.body.contains(&format!("href=\"#{field}\"")),
+            "summary does not link to #{field}"
+        );
+        assert!(
+            self.body.contains(&format!("id=\"{field}-erreur\""))
+                || self.body.contains("-erreur\""),
+            "no message beside {field}"
+        );
+        assert!(
+            self.body.contains(words),
+            "message « {words} » missing in:\n{}",
+            self.body
+        );
+    }
+}
+
+pub struct Client {
+    router: Router,
+    pub jar: BTreeMap<String, String>,
+}
+
+impl Client {
+    fn cookie_header(&self) -> String {
+        self.jar
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub async fn send(&mut self, req: Request<Body>) -> Page {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            let s = v.to_str().unwrap();
+            let pair = s.split(';').next().unwrap();
+            let (k, val) = pair.split_once('=').unwrap();
+            if val.is_empty() || s.contains("Max-Age=0") {
+                self.jar.remove(k);
+            } else {
+                self.jar.insert(k.to_owned(), val.to_owned());
+            }
+        }
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let req = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn csrf(&mut self) -> String {
+        if !self.jar.contains_key("epop_csrf") {
+            self.get("/").await;
+        }
+        self.jar["epop_csrf"].clone()
+    }
+
+    /// Posts a form as a browser would, with the CSRF token.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &serde_urlencoded::to_string(&all).unwrap(), &[])
+            .await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, body: &str, headers: &[(&str, &str)]) -> Page {
+        let mut req = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body.to_owned())).unwrap())
+            .await
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        self.post("/connexion", &[("email", email), ("password", password)])
+            .await
+    }
+}

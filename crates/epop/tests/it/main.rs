@@ -1,0 +1,10 @@
+//! Application tests: the real router, the real store (SQLite, and
+//! PostgreSQL when `EPOP_TEST_POSTGRES_URL` is set), the demo data, the real
+//! worker and a real SMTP server. No mock of our own code.
+
+mod admin;
+mod auth;
+mod authorization;
+mod harness;
+mod mail;
+mod pages;

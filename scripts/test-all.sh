@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite: Rust tests on SQLite and PostgreSQL, then the browser
+# tests (axe-core, reflow, keyboard journeys) in Debian's Chromium.
+#
+#   bash scripts/test-all.sh
+#
+# PostgreSQL: EPOP_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test
+# when a server answers there). Set EPOP_SKIP_E2E=1 to skip the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+default_pg="postgres://postgres@127.0.0.1:5432/test"
+if [ -z "${EPOP_TEST_POSTGRES_URL:-}" ]; then
+  if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+    export EPOP_TEST_POSTGRES_URL="$default_pg"
+  else
+    echo "PostgreSQL not reachable on 127.0.0.1:5432: Rust tests run on SQLite only." >&2
+  fi
+fi
+echo "== Rust tests (SQLite${EPOP_TEST_POSTGRES_URL:+ and PostgreSQL})"
+cargo test --workspace --locked
+
+if [ "${EPOP_SKIP_E2E:-}" = "1" ]; then
+  echo "EPOP_SKIP_E2E=1: browser tests skipped." >&2
+  exit 0
+fi
+echo "== Browser tests"
+cargo build --locked -p epop
+target_dir="${CARGO_TARGET_DIR:-target}"
+export EPOP_BIN="$(cd "$target_dir" && pwd)/debug/epop"
+cd e2e
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+fi
+node run.mjs

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod account;
+pub mod directory;
 pub mod email;
 pub mod organisation;
 pub mod siret;

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod directory;
 mod migrate;
 pub mod organisations;
 pub mod outbox;

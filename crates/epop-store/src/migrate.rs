@@ -23,6 +23,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/common/0002_territories.sql"),
         include_str!("../migrations/common/0002_territories.sql"),
     ),
+    (
+        3,
+        "directory",
+        include_str!("../migrations/sqlite/0003_directory.sql"),
+        include_str!("../migrations/postgres/0003_directory.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

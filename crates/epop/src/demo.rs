@@ -65,6 +65,18 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         scopes: &[("department", "80"), ("department", "59")],
     },
     DemoAccount {
+        email: "coordination-na@demo.epop.test",
+        name: "Isabelle Dupuy",
+        role: Role::Coordinator,
+        department: "33",
+        organisation: "LADAPT",
+        scopes: &[
+            ("department", "33"),
+            ("department", "86"),
+            ("department", "47"),
+        ],
+    },
+    DemoAccount {
         email: "referente@demo.epop.test",
         name: "Julie Ferrand",
         role: Role::Referent,

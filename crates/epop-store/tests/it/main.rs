@@ -2,6 +2,7 @@
 //! `EPOP_TEST_POSTGRES_URL` is set.
 
 mod accounts;
+mod directory;
 mod outbox;
 mod schema;
 mod territories;

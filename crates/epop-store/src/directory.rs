@@ -1,0 +1,782 @@
+//! The directory: profiles of peer workers and référents, their
+//! départements, kinds of intervention, themes and languages; curated
+//! themes; consents; and the search, with the full-text index of each engine
+//! (SQLite FTS5, PostgreSQL GIN on `to_tsvector('simple', …)`) over the same
+//! folded text, computed in Rust.
+//!
+//! The sensitive fields are never part of [`Profile`] or [`Card`]: they are
+//! read only through [`sensitive`], after the caller checked the permission
+//! and wrote the read to the audit log.
+
+use std::collections::BTreeMap;
+
+use epop_domain::directory::{
+    Format, InterventionKind, PAGE_SIZE, ProfileKind, SearchQuery, Sort, Visibility, index_text,
+};
+use epop_domain::text::{fold, slugify};
+use sqlx::{Any, AnyConnection, AssertSqlSafe};
+
+use crate::{Engine, Result, StoreError, now};
+
+/// A profile as written by its owner, a coordinator or the import.
+#[derive(Debug, Clone)]
+pub struct ProfileInput {
+    pub kind: ProfileKind,
+    pub display_name: String,
+    pub visibility: Visibility,
+    pub home_department: Option<String>,
+    pub presentation: String,
+    pub presentation_easy: String,
+    pub own_words: String,
+    pub on_site: bool,
+    pub remote: bool,
+    pub travel_km: Option<i64>,
+    pub other_languages: String,
+    pub max_per_month: Option<i64>,
+    pub job_title: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub departments: Vec<String>,
+    pub interventions: Vec<InterventionKind>,
+    pub theme_ids: Vec<i64>,
+    /// `fr`, `lsf`, or folded words of other languages.
+    pub languages: Vec<String>,
+}
+
+/// What a directory listing shows of a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    pub id: i64,
+    pub slug: String,
+    pub kind: ProfileKind,
+    pub display_name: String,
+    pub visibility: Visibility,
+    pub home_department: Option<String>,
+    /// (code, name) of the départements covered, home first.
+    pub departments: Vec<(String, String)>,
+    pub interventions: Vec<InterventionKind>,
+    pub themes: Vec<String>,
+    pub formats: Vec<Format>,
+    pub languages: Vec<String>,
+    pub trained_on: Option<String>,
+}
+
+/// A whole profile, without its sensitive fields.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub card: Card,
+    pub account_id: i64,
+    pub presentation: String,
+    pub presentation_easy: String,
+    pub own_words: String,
+    pub travel_km: Option<i64>,
+    pub max_per_month: Option<i64>,
+    pub other_languages: String,
+    pub training_programme: Option<String>,
+    pub job_title: Option<String>,
+    pub organisation_name: Option<String>,
+    pub organisation_slug: Option<String>,
+    pub updated_at: i64,
+}
+
+/// The sensitive fields; `None` when not given or when consent was withdrawn.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sensitive {
+    pub accommodations: Option<String>,
+    pub disability_experience: Option<String>,
+}
+
+/// Consent purposes and the version of the text each was given on.
+pub mod purpose {
+    pub const LISTING: &str = "annuaire";
+    pub const ACCOMMODATIONS: &str = "amenagements";
+    pub const EXPERIENCE: &str = "experience-handicap";
+}
+
+/// Who is searching, as the visibility filter needs it.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub account_id: Option<i64>,
+    pub member: bool,
+    pub admin: bool,
+    pub coordinated: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// SQL with numbered parameters (`$1`, `$2`…), valid on both engines.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    fn push(&mut self, s: &str) -> &mut Self {
+        self.text.push_str(s);
+        self
+    }
+
+    fn text(&mut self, v: impl Into<String>) -> String {
+        self.args.push(Arg::Text(v.into()));
+        format!("${}", self.args.len())
+    }
+
+    fn int(&mut self, v: i64) -> String {
+        self.args.push(Arg::Int(v));
+        format!("${}", self.args.len())
+    }
+
+    fn scalar(&self) -> sqlx::query::QueryScalar<'_, Any, i64, sqlx::any::AnyArguments> {
+        let mut q = sqlx::query_scalar(AssertSqlSafe(self.text.clone()));
+        for a in &self.args {
+            q = match a {
+                Arg::Text(s) => q.bind(s.clone()),
+                Arg::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }
+}
+
+fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
+
+/// The folded text the search index holds for a profile.
+fn search_text(conn_names: &SearchNames, input: &ProfileInput) -> String {
+    let mut fields: Vec<&str> = vec![
+        &input.display_name,
+        &input.presentation,
+        &input.presentation_easy,
+        &input.own_words,
+        &input.other_languages,
+    ];
+    if let Some(j) = &input.job_title {
+        fields.push(j);
+    }
+    let extra: Vec<&str> = conn_names.iter().map(String::as_str).collect();
+    fields.extend(extra);
+    index_text(&fields)
+}
+
+type SearchNames = Vec<String>;
+
+/// Names that make a profile findable beyond its own text: départements and
+/// regions covered, themes, organisation, kinds of intervention.
+async fn names_for(conn: &mut AnyConnection, input: &ProfileInput) -> Result<SearchNames> {
+    let mut names = Vec::new();
+    for code in &input.departments {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT d.name, r.name FROM departments d JOIN regions r ON r.code = d.region_code WHERE d.code = $1",
+        )
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some((d, r)) = row {
+            names.push(d);
+            names.push(r);
+        }
+    }
+    for id in &input.theme_ids {
+        if let Some(label) =
+            sqlx::query_scalar::<_, String>("SELECT label FROM themes WHERE id = $1")
+                .bind(*id)
+                .fetch_optional(&mut *conn)
+                .await?
+        {
+            names.push(label);
+        }
+    }
+    if let Some(org) = input.organisation_id
+        && let Some(name) =
+            sqlx::query_scalar::<_, String>("SELECT name FROM organisations WHERE id = $1")
+                .bind(org)
+                .fetch_optional(&mut *conn)
+                .await?
+    {
+        names.push(name);
+    }
+    names.extend(input.interventions.iter().map(|k| k.label().to_owned()));
+    Ok(names)
+}
+
+/// Creates or updates the profile of `kind` of an account, with its lists
+/// and its search index. Returns (id, slug).
+pub async fn upsert(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    account_id: i64,
+    input: &ProfileInput,
+) -> Result<(i64, String)> {
+    let names = names_for(conn, input).await?;
+    let text = search_text(&names, input);
+    let t = now();
+    let existing: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, slug FROM profiles WHERE account_id = $1 AND kind = $2")
+            .bind(account_id)
+            .bind(input.kind.code())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (id, slug) = match existing {
+        Some((id, slug)) => {
+            sqlx::query(
+                "UPDATE profiles SET display_name = $1, sort_name = $2, visibility = $3, home_department = $4, \
+                 presentation = $5, presentation_easy = $6, own_words = $7, on_site = $8, remote = $9, travel_km = $10, \
+                 other_languages = $11, max_per_month = $12, job_title = $13, organisation_id = $14, search_text = $15, \
+                 updated_at = $16 WHERE id = $17",
+            )
+            .bind(&input.display_name)
+            .bind(fold(&input.display_name))
+            .bind(input.visibility.code())
+            .bind(input.home_department.clone())
+            .bind(&input.presentation)
+            .bind(&input.presentation_easy)
+            .bind(&input.own_words)
+            .bind(flag(input.on_site))
+            .bind(flag(input.remote))
+            .bind(input.travel_km)
+            .bind(&input.other_languages)
+            .bind(input.max_per_month)
+            .bind(input.job_title.clone())
+            .bind(input.organisation_id)
+            .bind(&text)
+            .bind(t)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+            (id, slug)
+        }
+        None => {
+            let slug = free_slug(conn, &input.display_name).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO profiles (account_id, kind, slug, display_name, sort_name, visibility, home_department, \
+                 presentation, presentation_easy, own_words, on_site, remote, travel_km, other_languages, max_per_month, \
+                 job_title, organisation_id, search_text, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
+            )
+            .bind(account_id)
+            .bind(input.kind.code())
+            .bind(&slug)
+            .bind(&input.display_name)
+            .bind(fold(&input.display_name))
+            .bind(input.visibility.code())
+            .bind(input.home_department.clone())
+            .bind(&input.presentation)
+            .bind(&input.presentation_easy)
+            .bind(&input.own_words)
+            .bind(flag(input.on_site))
+            .bind(flag(input.remote))
+            .bind(input.travel_km)
+            .bind(&input.other_languages)
+            .bind(input.max_per_month)
+            .bind(input.job_title.clone())
+            .bind(input.organisation_id)
+            .bind(&text)
+            .bind(t)
+            .fetch_one(&mut *conn)
+            .await?;
+            (id, slug)
+        }
+    };
+    for table in [
+        "profile_departments",
+        "profile_interventions",
+        "profile_themes",
+        "profile_languages",
+    ] {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE profile_id = $1"
+        )))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let mut departments = input.departments.clone();
+    if let Some(home) = &input.home_department
+        && !departments.contains(home)
+    {
+        departments.insert(0, home.clone());
+    }
+    departments.dedup();
+    for d in &departments {
+        sqlx::query("INSERT INTO profile_departments (profile_id, department_code) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(d)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for k in &input.interventions {
+        sqlx::query("INSERT INTO profile_interventions (profile_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(k.code())
+            .execute(&mut *conn)
+            .await?;
+    }
+    for th in &input.theme_ids {
+        sqlx::query("INSERT INTO profile_themes (profile_id, theme_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(*th)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for l in &input.languages {
+        sqlx::query("INSERT INTO profile_languages (profile_id, language) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(l)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if engine == Engine::Sqlite {
+        sqlx::query("DELETE FROM profile_fts WHERE rowid = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("INSERT INTO profile_fts (rowid, body) VALUES ($1, $2)")
+            .bind(id)
+            .bind(&text)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok((id, slug))
+}
+
+async fn free_slug(conn: &mut AnyConnection, name: &str) -> Result<String> {
+    let base = slugify(name);
+    let mut slug = base.clone();
+    let mut n = 1;
+    while sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM profiles WHERE slug = $1")
+        .bind(&slug)
+        .fetch_one(&mut *conn)
+        .await?
+        > 0
+    {
+        n += 1;
+        slug = format!("{base}-{n}");
+    }
+    Ok(slug)
+}
+
+/// Sets the training status (coordinators only, checked by the caller).
+pub async fn set_training(
+    conn: &mut AnyConnection,
+    profile_id: i64,
+    trained_on: Option<&str>,
+    programme: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE profiles SET trained_on = $1, training_programme = $2, updated_at = $3 WHERE id = $4")
+        .bind(trained_on.map(str::to_owned))
+        .bind(programme.map(str::to_owned))
+        .bind(now())
+        .bind(profile_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes the sensitive fields (empty means none).
+pub async fn set_sensitive(conn: &mut AnyConnection, profile_id: i64, s: &Sensitive) -> Result<()> {
+    sqlx::query("UPDATE profiles SET accommodations = $1, disability_experience = $2, updated_at = $3 WHERE id = $4")
+        .bind(s.accommodations.clone().filter(|x| !x.trim().is_empty()))
+        .bind(s.disability_experience.clone().filter(|x| !x.trim().is_empty()))
+        .bind(now())
+        .bind(profile_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Reads the sensitive fields, each only while its consent stands. The
+/// caller has checked the permission and records the read in the audit log.
+pub async fn sensitive(conn: &mut AnyConnection, profile_id: i64) -> Result<Sensitive> {
+    let row: Option<(i64, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT account_id, accommodations, disability_experience FROM profiles WHERE id = $1",
+    )
+    .bind(profile_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((account_id, accommodations, experience)) = row else {
+        return Err(StoreError::NotFound);
+    };
+    let consents = active_consents(conn, account_id).await?;
+    Ok(Sensitive {
+        accommodations: accommodations.filter(|_| consents.contains_key(purpose::ACCOMMODATIONS)),
+        disability_experience: experience.filter(|_| consents.contains_key(purpose::EXPERIENCE)),
+    })
+}
+
+/// Records a consent (a new line each time, so the history stays).
+pub async fn give_consent(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    purpose: &str,
+    text_version: &str,
+) -> Result<()> {
+    withdraw_consent(conn, account_id, purpose).await?;
+    sqlx::query("INSERT INTO consents (account_id, purpose, text_version, given_at) VALUES ($1, $2, $3, $4)")
+        .bind(account_id)
+        .bind(purpose)
+        .bind(text_version)
+        .bind(now())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Withdraws a consent. Withdrawing the listing consent hides the profiles
+/// at once.
+pub async fn withdraw_consent(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    purpose: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE consents SET withdrawn_at = $1 WHERE account_id = $2 AND purpose = $3 AND withdrawn_at IS NULL")
+        .bind(now())
+        .bind(account_id)
+        .bind(purpose)
+        .execute(&mut *conn)
+        .await?;
+    if purpose == purpose::LISTING {
+        sqlx::query("UPDATE profiles SET visibility = 'hidden' WHERE account_id = $1")
+            .bind(account_id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Active consents of an account: purpose → (text version, given at).
+pub async fn active_consents(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<BTreeMap<String, (String, i64)>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT purpose, text_version, given_at FROM consents WHERE account_id = $1 AND withdrawn_at IS NULL",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(p, v, at)| (p, (v, at))).collect())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    pub id: i64,
+    pub slug: String,
+    pub label: String,
+}
+
+pub async fn themes(conn: &mut AnyConnection) -> Result<Vec<Theme>> {
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, slug, label FROM themes ORDER BY label")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, label)| Theme { id, slug, label })
+        .collect())
+}
+
+/// Adds a theme to the curated list (idempotent on its slug).
+pub async fn add_theme(conn: &mut AnyConnection, label: &str) -> Result<Theme> {
+    let slug = slugify(label);
+    sqlx::query("INSERT INTO themes (slug, label, created_at) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING")
+        .bind(&slug)
+        .bind(label)
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+    let (id, label): (i64, String) = sqlx::query_as("SELECT id, label FROM themes WHERE slug = $1")
+        .bind(&slug)
+        .fetch_one(conn)
+        .await?;
+    Ok(Theme { id, slug, label })
+}
+
+type CardRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    i64,
+    Option<String>,
+);
+
+const CARD_COLUMNS: &str = "p.id, p.slug, p.kind, p.display_name, p.visibility, p.home_department, p.on_site, p.remote, p.trained_on";
+
+/// Fills the lists of the given cards (départements, kinds, themes, languages).
+async fn cards(conn: &mut AnyConnection, rows: Vec<CardRow>) -> Result<Vec<Card>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = rows
+        .iter()
+        .map(|r| r.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut departments: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
+    let rows_d: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT pd.profile_id, d.code, d.name FROM profile_departments pd JOIN departments d ON d.code = pd.department_code \
+         WHERE pd.profile_id IN ({ids}) ORDER BY d.code"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, code, name) in rows_d {
+        departments.entry(id).or_default().push((code, name));
+    }
+    let mut kinds: BTreeMap<i64, Vec<InterventionKind>> = BTreeMap::new();
+    let rows_k: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT profile_id, kind FROM profile_interventions WHERE profile_id IN ({ids})"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, code) in rows_k {
+        if let Some(k) = InterventionKind::ALL.into_iter().find(|k| k.code() == code) {
+            kinds.entry(id).or_default().push(k);
+        }
+    }
+    let mut themes: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    let rows_t: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT pt.profile_id, t.label FROM profile_themes pt JOIN themes t ON t.id = pt.theme_id \
+         WHERE pt.profile_id IN ({ids}) ORDER BY t.label"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, label) in rows_t {
+        themes.entry(id).or_default().push(label);
+    }
+    let mut languages: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    let rows_l: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT profile_id, language FROM profile_languages WHERE profile_id IN ({ids}) ORDER BY language"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, l) in rows_l {
+        languages.entry(id).or_default().push(l);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mut ks = kinds.remove(&r.0).unwrap_or_default();
+            ks.sort();
+            let mut deps = departments.remove(&r.0).unwrap_or_default();
+            if let Some(home) = &r.5
+                && let Some(pos) = deps.iter().position(|(c, _)| c == home)
+            {
+                let h = deps.remove(pos);
+                deps.insert(0, h);
+            }
+            Card {
+                id: r.0,
+                slug: r.1,
+                kind: ProfileKind::from_code(&r.2).unwrap_or(ProfileKind::Peer),
+                display_name: r.3,
+                visibility: Visibility::from_code(&r.4).unwrap_or(Visibility::Hidden),
+                home_department: r.5,
+                departments: deps,
+                interventions: ks,
+                themes: themes.remove(&r.0).unwrap_or_default(),
+                formats: [
+                    (r.6 != 0).then_some(Format::OnSite),
+                    (r.7 != 0).then_some(Format::Remote),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+                languages: languages.remove(&r.0).unwrap_or_default(),
+                trained_on: r.8,
+            }
+        })
+        .collect())
+}
+
+/// A whole profile by its slug (visibility is the caller's to check, with
+/// `epop_domain::directory::may_see_profile`).
+pub async fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Profile>> {
+    let row: Option<CardRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {CARD_COLUMNS} FROM profiles p WHERE p.slug = $1"
+    )))
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id = row.0;
+    let card = cards(conn, vec![row]).await?.remove(0);
+    let d: (i64, String, String, String, Option<i64>, Option<i64>, String, Option<String>, Option<String>, Option<String>, Option<String>, i64) =
+        sqlx::query_as(
+            "SELECT p.account_id, p.presentation, p.presentation_easy, p.own_words, p.travel_km, p.max_per_month, \
+             p.other_languages, p.training_programme, p.job_title, o.name, o.slug, p.updated_at \
+             FROM profiles p LEFT JOIN organisations o ON o.id = p.organisation_id WHERE p.id = $1",
+        )
+        .bind(id)
+        .fetch_one(conn)
+        .await?;
+    Ok(Some(Profile {
+        card,
+        account_id: d.0,
+        presentation: d.1,
+        presentation_easy: d.2,
+        own_words: d.3,
+        travel_km: d.4,
+        max_per_month: d.5,
+        other_languages: d.6,
+        training_programme: d.7,
+        job_title: d.8,
+        organisation_name: d.9,
+        organisation_slug: d.10,
+        updated_at: d.11,
+    }))
+}
+
+/// The slugs of an account's profiles.
+pub async fn slugs_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<(ProfileKind, String)>> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT kind, slug FROM profiles WHERE account_id = $1 ORDER BY kind")
+            .bind(account_id)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(k, s)| ProfileKind::from_code(&k).map(|k| (k, s)))
+        .collect())
+}
+
+/// Searches the directory: the profiles `viewer` may see that match `q`,
+/// one page of them, and how many match in all.
+pub async fn search(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    q: &SearchQuery,
+    viewer: &Viewer,
+) -> Result<(Vec<Card>, i64)> {
+    let mut sql = Sql::default();
+    let terms = q.terms();
+    let mut rank = String::new();
+    sql.push(" FROM profiles p");
+    if !terms.is_empty() {
+        match engine {
+            Engine::Sqlite => {
+                let m = terms
+                    .iter()
+                    .map(|t| format!("\"{t}\"*"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let p = sql.text(m);
+                sql.push(&format!(
+                    " JOIN profile_fts f ON f.rowid = p.id AND profile_fts MATCH {p}"
+                ));
+                rank = "f.rank".into();
+            }
+            Engine::Postgres => {
+                let m = terms
+                    .iter()
+                    .map(|t| format!("{t}:*"))
+                    .collect::<Vec<_>>()
+                    .join(" & ");
+                let p = sql.text(m);
+                sql.push(&format!(
+                    " WHERE to_tsvector('simple', p.search_text) @@ to_tsquery('simple', {p})"
+                ));
+                rank = format!(
+                    "ts_rank(to_tsvector('simple', p.search_text), to_tsquery('simple', {p})) DESC"
+                );
+            }
+        }
+    }
+    sql.push(if sql.text.contains(" WHERE ") {
+        " AND ("
+    } else {
+        " WHERE ("
+    });
+    sql.push("p.visibility = 'public'");
+    if viewer.member {
+        sql.push(" OR p.visibility = 'members'");
+    }
+    if viewer.admin {
+        sql.push(" OR 1 = 1");
+    }
+    if let Some(me) = viewer.account_id {
+        let p = sql.int(me);
+        sql.push(&format!(" OR p.account_id = {p}"));
+    }
+    if !viewer.coordinated.is_empty() {
+        let list: Vec<String> = viewer
+            .coordinated
+            .iter()
+            .map(|d| sql.text(d.clone()))
+            .collect();
+        sql.push(&format!(
+            " OR EXISTS (SELECT 1 FROM profile_departments v WHERE v.profile_id = p.id AND v.department_code IN ({}))",
+            list.join(", ")
+        ));
+    }
+    sql.push(")");
+    if let Some(r) = &q.region {
+        let p = sql.text(r.as_str());
+        sql.push(&format!(
+            " AND EXISTS (SELECT 1 FROM profile_departments pd JOIN departments d ON d.code = pd.department_code \
+             WHERE pd.profile_id = p.id AND d.region_code = {p})"
+        ));
+    }
+    if let Some(d) = &q.department {
+        let p = sql.text(d.as_str());
+        sql.push(&format!(" AND EXISTS (SELECT 1 FROM profile_departments pd WHERE pd.profile_id = p.id AND pd.department_code = {p})"));
+    }
+    if let Some(k) = q.kind {
+        let p = sql.text(k.code());
+        sql.push(&format!(" AND EXISTS (SELECT 1 FROM profile_interventions pi WHERE pi.profile_id = p.id AND pi.kind = {p})"));
+    }
+    if let Some(t) = &q.theme {
+        let p = sql.text(t.clone());
+        sql.push(&format!(
+            " AND EXISTS (SELECT 1 FROM profile_themes pt JOIN themes t ON t.id = pt.theme_id WHERE pt.profile_id = p.id AND t.slug = {p})"
+        ));
+    }
+    match q.format {
+        Some(Format::OnSite) => sql.push(" AND p.on_site = 1"),
+        Some(Format::Remote) => sql.push(" AND p.remote = 1"),
+        None => &mut sql,
+    };
+    if let Some(l) = &q.language {
+        let p = sql.text(l.clone());
+        sql.push(&format!(" AND EXISTS (SELECT 1 FROM profile_languages pl WHERE pl.profile_id = p.id AND pl.language = {p})"));
+    }
+    if let Some(k) = q.profile_kind {
+        let p = sql.text(k.code());
+        sql.push(&format!(" AND p.kind = {p}"));
+    }
+    let filter = std::mem::take(&mut sql.text);
+    sql.text = format!("SELECT COUNT(*){filter}");
+    let total: i64 = sql.scalar().fetch_one(&mut *conn).await?;
+    if total == 0 {
+        return Ok((Vec::new(), 0));
+    }
+    let order = match (q.sort, rank.is_empty()) {
+        (Sort::Relevance, false) => format!("{rank}, p.sort_name, p.id"),
+        _ => "p.sort_name, p.id".to_owned(),
+    };
+    let limit = sql.int(i64::from(PAGE_SIZE));
+    let offset = sql.int(i64::from(q.page) * i64::from(PAGE_SIZE));
+    sql.text =
+        format!("SELECT {CARD_COLUMNS}{filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+    let rows: Vec<CardRow> = {
+        let mut query = sqlx::query_as(AssertSqlSafe(sql.text.clone()));
+        for a in &sql.args {
+            query = match a {
+                Arg::Text(s) => query.bind(s.clone()),
+                Arg::Int(i) => query.bind(*i),
+            };
+        }
+        query.fetch_all(&mut *conn).await?
+    };
+    Ok((cards(conn, rows).await?, total))
+}

@@ -1,0 +1,496 @@
+use epop_domain::account::AccountStatus;
+use epop_domain::directory::{
+    Format, InterventionKind, ProfileKind, SearchQuery, Sort, Visibility,
+};
+use epop_domain::{DepartmentCode, Email, RegionCode};
+use epop_store::accounts::{self, NewAccount};
+use epop_store::directory::{self, ProfileInput, Sensitive, Viewer, purpose};
+use epop_store::{Db, testing};
+
+async fn person(
+    db: &Db,
+    email: &str,
+    name: &str,
+    visibility: Visibility,
+    departments: &[&str],
+    words: &str,
+) -> (i64, String) {
+    let mut tx = db.write().await.unwrap();
+    let id = accounts::create(
+        &mut tx,
+        &NewAccount {
+            public_id: format!("pid-{email}"),
+            email: Email::parse(email).unwrap(),
+            display_name: name.into(),
+            status: AccountStatus::Active,
+            department: departments.first().map(|d| d.to_string()),
+            organisation_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let theme = directory::add_theme(&mut tx, "Santé mentale")
+        .await
+        .unwrap();
+    let input = ProfileInput {
+        kind: ProfileKind::Peer,
+        display_name: name.into(),
+        visibility,
+        home_department: departments.first().map(|d| d.to_string()),
+        presentation: words.into(),
+        presentation_easy: String::new(),
+        own_words: String::new(),
+        on_site: true,
+        remote: name.contains("Distance"),
+        travel_km: Some(50),
+        other_languages: String::new(),
+        max_per_month: Some(2),
+        job_title: None,
+        organisation_id: None,
+        departments: departments.iter().map(|d| d.to_string()).collect(),
+        interventions: vec![InterventionKind::TrainingProfessionals],
+        theme_ids: if words.contains("mentale") {
+            vec![theme.id]
+        } else {
+            vec![]
+        },
+        languages: if words.contains("LSF") {
+            vec!["fr".into(), "lsf".into()]
+        } else {
+            vec!["fr".into()]
+        },
+    };
+    let out = directory::upsert(&mut tx, db.engine(), id, &input)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    out
+}
+
+async fn find(db: &Db, q: SearchQuery, viewer: &Viewer) -> (Vec<String>, i64) {
+    let mut conn = db.conn().await.unwrap();
+    let (cards, total) = directory::search(&mut conn, db.engine(), &q, viewer)
+        .await
+        .unwrap();
+    (cards.into_iter().map(|c| c.display_name).collect(), total)
+}
+
+fn text(t: &str) -> SearchQuery {
+    SearchQuery {
+        text: t.into(),
+        ..Default::default()
+    }
+}
+
+async fn seed(db: &Db) {
+    person(
+        db,
+        "a@x.fr",
+        "Awa Diallo",
+        Visibility::Public,
+        &["31"],
+        "Éducatrice spécialisée, je parle de santé mentale.",
+    )
+    .await;
+    person(
+        db,
+        "b@x.fr",
+        "Thomas Roux",
+        Visibility::Public,
+        &["65", "09"],
+        "Formateur dans les Hautes-Pyrénées, LSF.",
+    )
+    .await;
+    person(
+        db,
+        "c@x.fr",
+        "Nadia Distance",
+        Visibility::Members,
+        &["34"],
+        "Intervenante de l'Hérault.",
+    )
+    .await;
+    person(
+        db,
+        "d@x.fr",
+        "Lucas Caché",
+        Visibility::Hidden,
+        &["80"],
+        "Profil masqué dans la Somme.",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn search_is_accent_case_and_punctuation_insensitive() {
+    for db in testing::all().await {
+        seed(&db).await;
+        let anon = Viewer::default();
+        let member = Viewer {
+            member: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            find(&db, text("educatrice"), &anon).await.0,
+            vec!["Awa Diallo"]
+        );
+        assert_eq!(
+            find(&db, text("ÉDUCATRICE"), &anon).await.0,
+            vec!["Awa Diallo"]
+        );
+        assert_eq!(
+            find(&db, text("Pyrenees"), &anon).await.0,
+            vec!["Thomas Roux"]
+        );
+        assert_eq!(
+            find(&db, text("hautes-pyrénées"), &anon).await.0,
+            vec!["Thomas Roux"]
+        );
+        assert_eq!(
+            find(&db, text("l'Hérault"), &member).await.0,
+            vec!["Nadia Distance"]
+        );
+        assert_eq!(
+            find(&db, text("educ"), &anon).await.0,
+            vec!["Awa Diallo"],
+            "prefix"
+        );
+        assert_eq!(
+            find(&db, text("Occitanie"), &anon).await.1,
+            2,
+            "found by their region's name"
+        );
+        assert_eq!(
+            find(&db, text("former des professionnels"), &anon).await.1,
+            2,
+            "found by kind of intervention"
+        );
+        // Empty and very long queries, SQL and HTML special characters.
+        assert_eq!(find(&db, text(""), &anon).await.1, 2);
+        assert_eq!(
+            find(&db, text(&"santé ".repeat(500)), &anon).await.0,
+            vec!["Awa Diallo"]
+        );
+        assert_eq!(
+            find(&db, text("'; DROP TABLE profiles; --"), &anon).await.1,
+            0
+        );
+        assert_eq!(find(&db, text("\" OR 1=1 --"), &anon).await.1, 0);
+        assert_eq!(
+            find(&db, text("<script>alert(1)</script>"), &anon).await.1,
+            0
+        );
+        assert_eq!(
+            find(&db, text("*"), &anon).await.1,
+            2,
+            "only punctuation: no words, everything"
+        );
+        assert_eq!(
+            find(&db, text("awa"), &anon).await.1,
+            1,
+            "the table is still there"
+        );
+    }
+}
+
+#[tokio::test]
+async fn visibility_decides_who_finds_whom() {
+    for db in testing::all().await {
+        seed(&db).await;
+        let everyone = |v: &Viewer| {
+            let db = db.clone();
+            let v = v.clone();
+            async move {
+                find(
+                    &db,
+                    SearchQuery {
+                        sort: Sort::Name,
+                        ..Default::default()
+                    },
+                    &v,
+                )
+                .await
+                .0
+            }
+        };
+        assert_eq!(
+            everyone(&Viewer::default()).await,
+            vec!["Awa Diallo", "Thomas Roux"]
+        );
+        assert_eq!(
+            everyone(&Viewer {
+                member: true,
+                ..Default::default()
+            })
+            .await,
+            vec!["Awa Diallo", "Nadia Distance", "Thomas Roux"]
+        );
+        let coord_80 = Viewer {
+            member: true,
+            coordinated: vec!["80".into(), "59".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            everyone(&coord_80).await.len(),
+            4,
+            "the hidden profile of the Somme, for its coordinator"
+        );
+        let coord_31 = Viewer {
+            member: true,
+            coordinated: vec!["31".into()],
+            ..Default::default()
+        };
+        assert_eq!(everyone(&coord_31).await.len(), 3);
+        assert_eq!(
+            everyone(&Viewer {
+                admin: true,
+                member: true,
+                ..Default::default()
+            })
+            .await
+            .len(),
+            4
+        );
+        let mut conn = db.conn().await.unwrap();
+        let owner = accounts::id_by_email(&mut conn, &Email::parse("d@x.fr").unwrap())
+            .await
+            .unwrap();
+        assert!(
+            everyone(&Viewer {
+                account_id: Some(owner),
+                member: true,
+                ..Default::default()
+            })
+            .await
+            .contains(&"Lucas Caché".to_string())
+        );
+    }
+}
+
+#[tokio::test]
+async fn filters_narrow_the_search() {
+    for db in testing::all().await {
+        seed(&db).await;
+        let member = Viewer {
+            member: true,
+            ..Default::default()
+        };
+        let q = |f: fn(&mut SearchQuery)| {
+            let mut q = SearchQuery::default();
+            f(&mut q);
+            q
+        };
+        assert_eq!(
+            find(
+                &db,
+                q(|q| q.department = Some(DepartmentCode::parse("09").unwrap())),
+                &member
+            )
+            .await
+            .0,
+            vec!["Thomas Roux"],
+            "covers Ariège"
+        );
+        assert_eq!(
+            find(
+                &db,
+                q(|q| q.region = Some(RegionCode::parse("76").unwrap())),
+                &member
+            )
+            .await
+            .1,
+            3
+        );
+        assert_eq!(
+            find(
+                &db,
+                q(|q| q.region = Some(RegionCode::parse("32").unwrap())),
+                &member
+            )
+            .await
+            .1,
+            0
+        );
+        assert_eq!(
+            find(&db, q(|q| q.format = Some(Format::Remote)), &member)
+                .await
+                .0,
+            vec!["Nadia Distance"]
+        );
+        assert_eq!(
+            find(&db, q(|q| q.language = Some("lsf".into())), &member)
+                .await
+                .0,
+            vec!["Thomas Roux"]
+        );
+        assert_eq!(
+            find(&db, q(|q| q.theme = Some("sante-mentale".into())), &member)
+                .await
+                .0,
+            vec!["Awa Diallo"]
+        );
+        assert_eq!(
+            find(
+                &db,
+                q(|q| q.kind = Some(InterventionKind::Advocacy)),
+                &member
+            )
+            .await
+            .1,
+            0
+        );
+        assert_eq!(
+            find(
+                &db,
+                q(|q| q.profile_kind = Some(ProfileKind::Referent)),
+                &member
+            )
+            .await
+            .1,
+            0
+        );
+        let mut paged = SearchQuery {
+            sort: Sort::Name,
+            page: 1,
+            ..Default::default()
+        };
+        assert!(
+            find(&db, paged.clone(), &member).await.0.is_empty(),
+            "past the last page"
+        );
+        paged.page = 0;
+        assert_eq!(find(&db, paged, &member).await.1, 3);
+    }
+}
+
+#[tokio::test]
+async fn updating_keeps_the_slug_and_reindexes() {
+    for db in testing::all().await {
+        let (id, slug) = person(
+            &db,
+            "a@x.fr",
+            "Awa Diallo",
+            Visibility::Public,
+            &["31"],
+            "Éducatrice",
+        )
+        .await;
+        let (_, slug2) = person(
+            &db,
+            "z@x.fr",
+            "Awa Diallo",
+            Visibility::Public,
+            &["31"],
+            "Autre",
+        )
+        .await;
+        assert_eq!(slug, "awa-diallo");
+        assert_eq!(slug2, "awa-diallo-2");
+        let mut tx = db.write().await.unwrap();
+        let mut conn_input = directory::by_slug(&mut tx, &slug).await.unwrap().unwrap();
+        assert_eq!(conn_input.card.id, id);
+        conn_input.presentation = "Cheffe de cuisine".into();
+        let input = ProfileInput {
+            kind: ProfileKind::Peer,
+            display_name: "Awa Diallo".into(),
+            visibility: Visibility::Public,
+            home_department: Some("31".into()),
+            presentation: conn_input.presentation.clone(),
+            presentation_easy: String::new(),
+            own_words: String::new(),
+            on_site: true,
+            remote: false,
+            travel_km: None,
+            other_languages: String::new(),
+            max_per_month: None,
+            job_title: None,
+            organisation_id: None,
+            departments: vec!["31".into()],
+            interventions: vec![],
+            theme_ids: vec![],
+            languages: vec![],
+        };
+        let account = conn_input.account_id;
+        assert_eq!(
+            directory::upsert(&mut tx, db.engine(), account, &input)
+                .await
+                .unwrap(),
+            (id, slug.clone())
+        );
+        tx.commit().await.unwrap();
+        let anon = Viewer::default();
+        assert_eq!(
+            find(&db, text("cuisine"), &anon).await.0,
+            vec!["Awa Diallo"]
+        );
+        assert_eq!(
+            find(&db, text("educatrice"), &anon).await.1,
+            0,
+            "old words gone from the index"
+        );
+    }
+}
+
+#[tokio::test]
+async fn sensitive_fields_follow_consent_and_listing_consent_hides() {
+    for db in testing::all().await {
+        let (id, slug) = person(
+            &db,
+            "a@x.fr",
+            "Awa Diallo",
+            Visibility::Public,
+            &["31"],
+            "x",
+        )
+        .await;
+        let mut conn = db.conn().await.unwrap();
+        let account = accounts::id_by_email(&mut conn, &Email::parse("a@x.fr").unwrap())
+            .await
+            .unwrap();
+        let s = Sensitive {
+            accommodations: Some("Interprète LSF".into()),
+            disability_experience: Some("Surdité".into()),
+        };
+        directory::set_sensitive(&mut conn, id, &s).await.unwrap();
+        assert_eq!(
+            directory::sensitive(&mut conn, id).await.unwrap(),
+            Sensitive::default(),
+            "no consent, nothing shown"
+        );
+        directory::give_consent(&mut conn, account, purpose::ACCOMMODATIONS, "2026-11")
+            .await
+            .unwrap();
+        let read = directory::sensitive(&mut conn, id).await.unwrap();
+        assert_eq!(read.accommodations.as_deref(), Some("Interprète LSF"));
+        assert_eq!(read.disability_experience, None);
+        directory::give_consent(&mut conn, account, purpose::EXPERIENCE, "2026-11")
+            .await
+            .unwrap();
+        assert_eq!(directory::sensitive(&mut conn, id).await.unwrap(), s);
+        let consents = directory::active_consents(&mut conn, account)
+            .await
+            .unwrap();
+        assert_eq!(consents[purpose::EXPERIENCE].0, "2026-11");
+        directory::withdraw_consent(&mut conn, account, purpose::EXPERIENCE)
+            .await
+            .unwrap();
+        assert_eq!(
+            directory::sensitive(&mut conn, id)
+                .await
+                .unwrap()
+                .disability_experience,
+            None,
+            "withdrawal hides at once"
+        );
+        directory::give_consent(&mut conn, account, purpose::LISTING, "2026-11")
+            .await
+            .unwrap();
+        directory::withdraw_consent(&mut conn, account, purpose::LISTING)
+            .await
+            .unwrap();
+        let p = directory::by_slug(&mut conn, &slug).await.unwrap().unwrap();
+        assert_eq!(p.card.visibility, Visibility::Hidden);
+        drop(conn);
+        assert_eq!(find(&db, text("awa"), &Viewer::default()).await.1, 0);
+    }
+}

@@ -408,21 +408,36 @@ pub async fn sensitive(conn: &mut AnyConnection, profile_id: i64) -> Result<Sens
     })
 }
 
-/// Records a consent (a new line each time, so the history stays).
+/// Records a consent (a new line each time, so the history stays: the
+/// previous line of the same purpose is closed, nothing is hidden).
 pub async fn give_consent(
     conn: &mut AnyConnection,
     account_id: i64,
     purpose: &str,
     text_version: &str,
 ) -> Result<()> {
-    withdraw_consent(conn, account_id, purpose).await?;
-    sqlx::query("INSERT INTO consents (account_id, purpose, text_version, given_at) VALUES ($1, $2, $3, $4)")
-        .bind(account_id)
-        .bind(purpose)
-        .bind(text_version)
-        .bind(now())
-        .execute(conn)
-        .await?;
+    close_consent(conn, account_id, purpose).await?;
+    sqlx::query(
+        "INSERT INTO consents (account_id, purpose, text_version, given_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(account_id)
+    .bind(purpose)
+    .bind(text_version)
+    .bind(now())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn close_consent(conn: &mut AnyConnection, account_id: i64, purpose: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE consents SET withdrawn_at = $1 WHERE account_id = $2 AND purpose = $3 AND withdrawn_at IS NULL",
+    )
+    .bind(now())
+    .bind(account_id)
+    .bind(purpose)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -433,12 +448,7 @@ pub async fn withdraw_consent(
     account_id: i64,
     purpose: &str,
 ) -> Result<()> {
-    sqlx::query("UPDATE consents SET withdrawn_at = $1 WHERE account_id = $2 AND purpose = $3 AND withdrawn_at IS NULL")
-        .bind(now())
-        .bind(account_id)
-        .bind(purpose)
-        .execute(&mut *conn)
-        .await?;
+    close_consent(conn, account_id, purpose).await?;
     if purpose == purpose::LISTING {
         sqlx::query("UPDATE profiles SET visibility = 'hidden' WHERE account_id = $1")
             .bind(account_id)

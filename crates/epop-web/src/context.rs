@@ -207,11 +207,18 @@ impl Ctx {
 
     pub fn layout_with_errors(&self, title: impl Into<String>, has_errors: bool) -> Layout {
         let p = self.user.as_ref().map(|u| &u.principal);
-        let mut nav = vec![NavItem {
-            href: "/",
-            label: "Accueil",
-            current: false,
-        }];
+        let mut nav = vec![
+            NavItem {
+                href: "/",
+                label: "Accueil",
+                current: false,
+            },
+            NavItem {
+                href: "/annuaire",
+                label: "Annuaire",
+                current: false,
+            },
+        ];
         if p.is_some() {
             nav.push(NavItem {
                 href: "/espace",

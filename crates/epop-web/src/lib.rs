@@ -9,6 +9,7 @@
 mod admin;
 mod auth;
 mod context;
+mod directory;
 mod emails;
 mod error;
 mod forms;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(auth::router())
         .merge(space::router())
+        .merge(directory::router())
         .merge(admin::router())
         .merge(metrics::router())
         .merge(static_files)

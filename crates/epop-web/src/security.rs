@@ -149,10 +149,26 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         if !same_site(&parts.headers, &state.config) {
             return AppError::BadCsrf.into_response();
         }
-        let Ok(bytes) = to_bytes(body, 256 * 1024).await else {
-            return AppError::BadCsrf.into_response();
+        // File uploads (multipart) carry the token in the form's action URL,
+        // so that their body need not be read here.
+        let multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"));
+        let (sent, body) = if multipart {
+            (
+                parts
+                    .uri
+                    .query()
+                    .and_then(|q| form_field(q.as_bytes(), "csrf")),
+                body,
+            )
+        } else {
+            let Ok(bytes) = to_bytes(body, 256 * 1024).await else {
+                return AppError::BadCsrf.into_response();
+            };
+            (form_field(&bytes, "csrf"), Body::from(bytes))
         };
-        let sent = form_field(&bytes, "csrf");
         let valid = match (&existing, sent) {
             (Some(cookie), Some(sent)) => constant_time_eq(cookie.as_bytes(), sent.as_bytes()),
             _ => false,
@@ -161,7 +177,7 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
             tracing::warn!(path = %parts.uri.path(), "CSRF check failed");
             return AppError::BadCsrf.into_response();
         }
-        Body::from(bytes)
+        body
     } else {
         body
     };

@@ -2,9 +2,11 @@
 //! they work in, and one account per role. Running it twice changes nothing.
 
 use epop_domain::account::AccountStatus;
+use epop_domain::directory::{InterventionKind, ProfileKind, Visibility};
 use epop_domain::organisation::OrganisationForm;
 use epop_domain::{Email, Role};
 use epop_store::accounts::{self, NewAccount};
+use epop_store::directory::{self, ProfileInput, Sensitive};
 use epop_store::{Db, StoreError, organisations};
 use epop_web::security::{hash_password, public_id};
 
@@ -198,5 +200,204 @@ pub async fn load(db: &Db) -> Result<usize, String> {
         created += 1;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
+    created += profiles(db).await?;
     Ok(created)
+}
+
+/// A named demo profile: (e-mail, kind, visibility, presentation, easy-read
+/// presentation, kinds, theme indexes in `synthetic::THEMES`, covered
+/// départements, remote, LSF, job, sensitive accommodations, experience).
+struct DemoProfile {
+    email: &'static str,
+    kind: ProfileKind,
+    visibility: Visibility,
+    presentation: &'static str,
+    easy: &'static str,
+    kinds: &'static [InterventionKind],
+    themes: &'static [usize],
+    departments: &'static [&'static str],
+    remote: bool,
+    lsf: bool,
+    job: Option<&'static str>,
+    trained_on: &'static str,
+    accommodations: &'static str,
+    experience: &'static str,
+}
+
+const PROFILES: &[DemoProfile] = &[
+    DemoProfile {
+        email: "pair@demo.epop.test",
+        kind: ProfileKind::Peer,
+        visibility: Visibility::Public,
+        presentation: "Éducatrice de formation, je vis avec un trouble psychique. J’interviens auprès des équipes pour parler du retour au travail et de la santé mentale.",
+        easy: "Je m’appelle Awa. J’ai un handicap psychique. J’explique aux équipes comment bien accueillir une personne comme moi au travail.",
+        kinds: &[
+            InterventionKind::TrainingProfessionals,
+            InterventionKind::Awareness,
+            InterventionKind::PeerSupport,
+        ],
+        themes: &[0, 1],
+        departments: &["31", "32", "81"],
+        remote: true,
+        lsf: false,
+        job: None,
+        trained_on: "2025-06-20",
+        accommodations: "Des pauses courtes toutes les heures.",
+        experience: "Trouble bipolaire stabilisé depuis 2015.",
+    },
+    DemoProfile {
+        email: "pair-ariege@demo.epop.test",
+        kind: ProfileKind::Peer,
+        visibility: Visibility::Members,
+        presentation: "Je suis sourd et je m’exprime en LSF. Je teste l’accessibilité des sites internet et des accueils du public dans les Pyrénées.",
+        easy: "Je suis sourd. Je parle la langue des signes. Je dis si un site internet est facile à utiliser.",
+        kinds: &[InterventionKind::ExpertReview, InterventionKind::Awareness],
+        themes: &[2, 14],
+        departments: &["09", "65"],
+        remote: true,
+        lsf: true,
+        job: None,
+        trained_on: "2026-03-12",
+        accommodations: "Interprète LSF pour toute réunion.",
+        experience: "",
+    },
+    DemoProfile {
+        email: "pair-herault@demo.epop.test",
+        kind: ProfileKind::Peer,
+        visibility: Visibility::Public,
+        presentation: "Membre du conseil départemental de la citoyenneté et de l’autonomie de l’Hérault, je défends les droits des personnes et je participe à l’écriture des règles qui nous concernent.",
+        easy: "Je défends les droits des personnes handicapées. Je participe à l’écriture des règles.",
+        kinds: &[
+            InterventionKind::Advocacy,
+            InterventionKind::PolicyParticipation,
+        ],
+        themes: &[11, 8],
+        departments: &["34", "11"],
+        remote: false,
+        lsf: false,
+        job: None,
+        trained_on: "2024-11-05",
+        accommodations: "",
+        experience: "",
+    },
+    DemoProfile {
+        email: "pair-somme@demo.epop.test",
+        kind: ProfileKind::Peer,
+        visibility: Visibility::Hidden,
+        presentation: "Travailleur en ESAT à Amiens, je parle de mon métier aux entreprises qui veulent accueillir des travailleurs handicapés.",
+        easy: "Je travaille dans un ESAT. Je parle de mon travail aux entreprises.",
+        kinds: &[InterventionKind::Awareness],
+        themes: &[13, 0],
+        departments: &["80"],
+        remote: false,
+        lsf: false,
+        job: None,
+        trained_on: "2021-10-01",
+        accommodations: "Consignes écrites en facile à lire.",
+        experience: "",
+    },
+    DemoProfile {
+        email: "referente@demo.epop.test",
+        kind: ProfileKind::Referent,
+        visibility: Visibility::Public,
+        presentation: "Monitrice d’atelier dans un ESAT de Haute-Garonne, je prépare l’équipe et l’accueil des intervenants-pairs.",
+        easy: "Je travaille dans un ESAT. J’aide à bien accueillir les intervenants-pairs.",
+        kinds: &[],
+        themes: &[13],
+        departments: &["31"],
+        remote: false,
+        lsf: false,
+        job: Some("Monitrice d’atelier"),
+        trained_on: "2025-09-30",
+        accommodations: "",
+        experience: "",
+    },
+];
+
+/// The named demo profiles and a few made-up colleagues in the territories
+/// of the texts. Returns how many profiles were written.
+pub async fn profiles(db: &Db) -> Result<usize, String> {
+    let err = |e: StoreError| e.to_string();
+    let theme_ids = crate::synthetic::themes(db).await.map_err(err)?;
+    let mut tx = db.write().await.map_err(err)?;
+    let mut written = 0;
+    for p in PROFILES {
+        let email = Email::parse(p.email).map_err(|e| e.0)?;
+        let Some(c) = accounts::credentials(&mut tx, &email).await.map_err(err)? else {
+            continue;
+        };
+        if !directory::slugs_of(&mut tx, c.id)
+            .await
+            .map_err(err)?
+            .is_empty()
+        {
+            continue;
+        }
+        let account = accounts::by_id(&mut tx, c.id)
+            .await
+            .map_err(err)?
+            .ok_or("compte introuvable")?;
+        let input = ProfileInput {
+            kind: p.kind,
+            display_name: account.display_name.clone(),
+            visibility: p.visibility,
+            home_department: account.department_code.clone(),
+            presentation: p.presentation.into(),
+            presentation_easy: p.easy.into(),
+            own_words: String::new(),
+            on_site: true,
+            remote: p.remote,
+            travel_km: Some(60),
+            other_languages: String::new(),
+            max_per_month: Some(3),
+            job_title: p.job.map(str::to_owned),
+            organisation_id: account.organisation_id,
+            departments: p.departments.iter().map(|d| d.to_string()).collect(),
+            interventions: p.kinds.to_vec(),
+            theme_ids: p.themes.iter().map(|i| theme_ids[*i]).collect(),
+            languages: if p.lsf {
+                vec!["fr".into(), "lsf".into()]
+            } else {
+                vec!["fr".into()]
+            },
+        };
+        let (id, _) = directory::upsert(&mut tx, db.engine(), c.id, &input)
+            .await
+            .map_err(err)?;
+        directory::set_training(
+            &mut tx,
+            id,
+            Some(p.trained_on),
+            Some("Formation EPoP des intervenants-pairs"),
+        )
+        .await
+        .map_err(err)?;
+        directory::give_consent(&mut tx, c.id, directory::purpose::LISTING, "2026-11")
+            .await
+            .map_err(err)?;
+        let sensitive = Sensitive {
+            accommodations: Some(p.accommodations.to_owned()).filter(|s| !s.is_empty()),
+            disability_experience: Some(p.experience.to_owned()).filter(|s| !s.is_empty()),
+        };
+        directory::set_sensitive(&mut tx, id, &sensitive)
+            .await
+            .map_err(err)?;
+        if sensitive.accommodations.is_some() {
+            directory::give_consent(&mut tx, c.id, directory::purpose::ACCOMMODATIONS, "2026-11")
+                .await
+                .map_err(err)?;
+        }
+        if sensitive.disability_experience.is_some() {
+            directory::give_consent(&mut tx, c.id, directory::purpose::EXPERIENCE, "2026-11")
+                .await
+                .map_err(err)?;
+        }
+        written += 1;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
+    let territories = ["31", "09", "34", "65", "11", "80", "59", "33", "86", "47"];
+    written += crate::synthetic::seed(db, 30, Some(&territories), "demo.epop.test", |_| {})
+        .await
+        .map_err(err)?;
+    Ok(written)
 }

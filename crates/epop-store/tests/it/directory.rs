@@ -485,6 +485,22 @@ async fn sensitive_fields_follow_consent_and_listing_consent_hides() {
         directory::give_consent(&mut conn, account, purpose::LISTING, "2026-11")
             .await
             .unwrap();
+        directory::give_consent(&mut conn, account, purpose::LISTING, "2026-12")
+            .await
+            .unwrap();
+        let again = directory::by_slug(&mut conn, &slug).await.unwrap().unwrap();
+        assert_eq!(
+            again.card.visibility,
+            Visibility::Public,
+            "giving consent again hides nothing"
+        );
+        assert_eq!(
+            directory::active_consents(&mut conn, account)
+                .await
+                .unwrap()[purpose::LISTING]
+                .0,
+            "2026-12"
+        );
         directory::withdraw_consent(&mut conn, account, purpose::LISTING)
             .await
             .unwrap();

@@ -5,6 +5,7 @@
 mod admin;
 mod auth;
 mod authorization;
+mod directory;
 mod harness;
 mod mail;
 mod pages;

@@ -1,0 +1,92 @@
+//! The public directory (annuaire): search with filters in the URL (works
+//! without JavaScript), profile pages that show each field only to whom may
+//! see it (sensitive reads are audited), and the same search as JSON.
+
+mod api;
+mod profile;
+mod search;
+
+use axum::Router;
+use epop_domain::directory::is_member;
+use epop_store::directory::Viewer;
+
+use crate::{AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(search::router())
+        .merge(profile::router())
+        .merge(api::router())
+}
+
+/// The person searching, as the store's visibility filter needs it.
+pub fn viewer(ctx: &Ctx) -> Viewer {
+    match &ctx.user {
+        None => Viewer::default(),
+        Some(u) => Viewer {
+            account_id: Some(u.account.id),
+            member: is_member(&u.principal),
+            admin: u.principal.is_admin(),
+            coordinated: u
+                .principal
+                .coordinated_departments
+                .iter()
+                .cloned()
+                .collect(),
+        },
+    }
+}
+
+/// « 12 février 2026 » from `2026-02-12`.
+pub fn french_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => match (d.parse::<u32>(), m.parse::<usize>()) {
+            (Ok(d), Ok(m)) if (1..=12).contains(&m) => format!("{d} {} {y}", MONTHS[m - 1]),
+            _ => iso.to_owned(),
+        },
+        _ => iso.to_owned(),
+    }
+}
+
+/// Language codes as people read them.
+pub fn language_label(code: &str) -> String {
+    epop_domain::directory::LANGUAGES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| (*l).to_owned())
+        .unwrap_or_else(|| {
+            let mut s = code.to_owned();
+            if let Some(first) = s.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            s
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_languages_read_in_french() {
+        assert_eq!(french_date("2026-01-09"), "9 janvier 2026");
+        assert_eq!(french_date("pas une date"), "pas une date");
+        assert_eq!(language_label("lsf"), "Langue des signes française (LSF)");
+        assert_eq!(language_label("arabe"), "Arabe");
+    }
+}

@@ -1,0 +1,123 @@
+//! `/annuaire/{slug}`: one profile. A profile the visitor may not see is
+//! "not found" (its existence is not revealed). Sensitive fields are shown
+//! only to the person, the coordinators of their territory and admins, and
+//! each such read is written to the audit log.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use epop_domain::directory::{ProfileAccess, may_see_profile, may_see_sensitive};
+use epop_store::audit;
+use epop_store::directory::{self, Profile, Sensitive};
+
+use super::search::CardView;
+use super::{french_date, language_label};
+use crate::context::Layout;
+use crate::pages::render;
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/annuaire/{slug}", get(page))
+}
+
+#[derive(Template)]
+#[template(path = "directory/profile.html")]
+struct Page {
+    l: Layout,
+    p: Profile,
+    card: CardView,
+    easy: bool,
+    is_owner: bool,
+    languages: String,
+    trained: String,
+    sensitive: Option<Sensitive>,
+    visibility: &'static str,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let profile = directory::by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let departments: BTreeSet<String> = profile
+        .card
+        .departments
+        .iter()
+        .map(|(c, _)| c.clone())
+        .collect();
+    let access = ProfileAccess {
+        owner_account_id: profile.account_id,
+        visibility: profile.card.visibility,
+        departments: &departments,
+    };
+    let principal = ctx.user.as_ref().map(|u| &u.principal);
+    if !may_see_profile(principal, &access) {
+        return Err(AppError::NotFound);
+    }
+    let sensitive = match principal {
+        Some(p) if may_see_sensitive(p, &access) => {
+            let s = directory::sensitive(&mut conn, profile.card.id).await?;
+            if s != Sensitive::default() && p.account_id != profile.account_id {
+                audit::record(
+                    &mut conn,
+                    ctx.audit(
+                        "sensitive_read",
+                        Some(format!("profile:{}", profile.card.slug)),
+                        format!(
+                            "Lecture des données sensibles de la fiche de {}",
+                            profile.card.display_name
+                        ),
+                    ),
+                )
+                .await?;
+            }
+            Some(s)
+        }
+        _ => None,
+    };
+    let easy = ctx.query_param("version").as_deref() == Some("facile");
+    let mut languages: Vec<String> = profile
+        .card
+        .languages
+        .iter()
+        .map(|l| language_label(l))
+        .collect();
+    if !profile.other_languages.trim().is_empty() {
+        languages.push(profile.other_languages.clone());
+    }
+    let trained = match (&profile.card.trained_on, &profile.training_programme) {
+        (Some(d), Some(prog)) => format!("Formé·e le {} ({prog})", french_date(d)),
+        (Some(d), None) => format!("Formé·e le {}", french_date(d)),
+        _ => String::new(),
+    };
+    let is_owner = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| u.account.id == profile.account_id);
+    let visibility = match profile.card.visibility {
+        epop_domain::directory::Visibility::Public => "Fiche publique",
+        epop_domain::directory::Visibility::Members => "Fiche réservée aux membres du réseau",
+        epop_domain::directory::Visibility::Hidden => {
+            "Fiche masquée : seules vous et la coordination la voyez"
+        }
+    };
+    render(&Page {
+        l: ctx.layout(profile.card.display_name.clone()),
+        card: CardView::new(&profile.card),
+        languages: languages.join(", "),
+        trained,
+        sensitive,
+        easy,
+        is_owner,
+        visibility,
+        p: profile,
+    })
+}

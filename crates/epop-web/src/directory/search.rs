@@ -1,0 +1,231 @@
+//! `/annuaire`: the search form and its results.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use epop_domain::directory::{Format, InterventionKind, PAGE_SIZE, SearchQuery, Sort};
+use epop_store::directory::{self, Card, Theme};
+use epop_store::territories::{self, Department, Region};
+
+use crate::context::Layout;
+use crate::pages::render;
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/annuaire", get(page))
+}
+
+/// A card as the results list shows it.
+pub struct CardView {
+    pub slug: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub places: String,
+    pub interventions: Vec<&'static str>,
+    pub themes: String,
+    pub formats: String,
+    pub members_only: bool,
+}
+
+impl CardView {
+    pub fn new(c: &Card) -> Self {
+        CardView {
+            slug: c.slug.clone(),
+            name: c.display_name.clone(),
+            kind: c.kind.label(),
+            places: c
+                .departments
+                .iter()
+                .map(|(code, name)| format!("{name} ({code})"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            interventions: c.interventions.iter().map(|k| k.label()).collect(),
+            themes: c.themes.join(", "),
+            formats: c
+                .formats
+                .iter()
+                .map(|f| f.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+            members_only: c.visibility != epop_domain::directory::Visibility::Public,
+        }
+    }
+}
+
+/// A link that removes one filter, for the « widen your search » advice.
+pub struct Widen {
+    pub href: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory/search.html")]
+struct Page {
+    l: Layout,
+    q: SearchQuery,
+    problems: Vec<String>,
+    cards: Vec<CardView>,
+    total: i64,
+    page: u32,
+    pages: u32,
+    query: String,
+    widen: Vec<Widen>,
+    regions: Vec<Region>,
+    departments: Vec<Department>,
+    themes: Vec<Theme>,
+    kinds: Vec<(&'static str, &'static str)>,
+    formats: Vec<(&'static str, &'static str)>,
+}
+
+impl Page {
+    fn selected(&self, field: &str, value: &str) -> bool {
+        match field {
+            "region" => self.q.region.as_ref().is_some_and(|r| r.as_str() == value),
+            "departement" => self
+                .q
+                .department
+                .as_ref()
+                .is_some_and(|d| d.as_str() == value),
+            "intervention" => self.q.kind.is_some_and(|k| k.code() == value),
+            "theme" => self.q.theme.as_deref() == Some(value),
+            "format" => self.q.format.is_some_and(|f| f.code() == value),
+            "langue" => self.q.language.as_deref() == Some(value),
+            "profil" => self.q.profile_kind.map(|k| k.code()).unwrap_or("") == value,
+            "tri" => (self.q.sort == Sort::Name) == (value == "nom"),
+            _ => false,
+        }
+    }
+}
+
+/// The query string's pairs.
+pub fn pairs(query: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(query).unwrap_or_default()
+}
+
+/// One link per active filter, each removing it.
+fn widen(
+    q: &SearchQuery,
+    regions: &[Region],
+    departments: &[Department],
+    themes: &[Theme],
+) -> Vec<Widen> {
+    let mut out = Vec::new();
+    let mut push = |label: String, f: &dyn Fn(&mut SearchQuery)| {
+        let mut wider = q.clone();
+        f(&mut wider);
+        out.push(Widen {
+            href: format!("/annuaire?{}", wider.to_query_string()),
+            label,
+        });
+    };
+    if !q.text.is_empty() {
+        push(format!("Chercher sans les mots « {} »", q.text), &|w| {
+            w.text.clear()
+        });
+    }
+    if let Some(d) = &q.department {
+        let name = departments
+            .iter()
+            .find(|x| x.code == d.as_str())
+            .map(|x| x.name.clone())
+            .unwrap_or_default();
+        push(
+            format!("Chercher dans toute la France, pas seulement en {name}"),
+            &|w| w.department = None,
+        );
+    }
+    if let Some(r) = &q.region {
+        let name = regions
+            .iter()
+            .find(|x| x.code == r.as_str())
+            .map(|x| x.name.clone())
+            .unwrap_or_default();
+        push(format!("Chercher hors de la région {name}"), &|w| {
+            w.region = None
+        });
+    }
+    if let Some(k) = q.kind {
+        push(
+            format!(
+                "Tous les types d’intervention, pas seulement « {} »",
+                k.label()
+            ),
+            &|w| w.kind = None,
+        );
+    }
+    if let Some(t) = &q.theme {
+        let label = themes
+            .iter()
+            .find(|x| &x.slug == t)
+            .map(|x| x.label.clone())
+            .unwrap_or_else(|| t.clone());
+        push(
+            format!("Tous les thèmes, pas seulement « {label} »"),
+            &|w| w.theme = None,
+        );
+    }
+    if let Some(f) = q.format {
+        push(
+            format!("Tous les formats, pas seulement « {} »", f.label()),
+            &|w| w.format = None,
+        );
+    }
+    if q.language.is_some() {
+        push("Toutes les langues".into(), &|w| w.language = None);
+    }
+    if q.profile_kind.is_some() {
+        push("Intervenants-pairs et référents".into(), &|w| {
+            w.profile_kind = None
+        });
+    }
+    out
+}
+
+async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let raw = pairs(&ctx.query);
+    let (q, problems) = SearchQuery::from_pairs(raw.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let viewer = super::viewer(&ctx);
+    let mut conn = state.db.conn().await?;
+    let (cards, total) = directory::search(&mut conn, state.db.engine(), &q, &viewer).await?;
+    let regions = territories::regions(&mut conn).await?;
+    let departments = territories::departments(&mut conn).await?;
+    let themes = directory::themes(&mut conn).await?;
+    let pages = ((total as u32).div_ceil(PAGE_SIZE)).max(1);
+    let title = if q.text.is_empty() && q.filters() == 0 {
+        "Annuaire des intervenants-pairs et des référents".to_owned()
+    } else {
+        format!(
+            "Annuaire : {total} résultat{}",
+            if total == 1 { "" } else { "s" }
+        )
+    };
+    let widen = if total == 0 {
+        widen(&q, &regions, &departments, &themes)
+    } else {
+        Vec::new()
+    };
+    render(&Page {
+        l: ctx.layout(title),
+        query: q.to_query_string(),
+        page: q.page + 1,
+        pages,
+        problems: problems.into_iter().map(|p| p.0).collect(),
+        cards: cards.iter().map(CardView::new).collect(),
+        total,
+        widen,
+        regions,
+        departments,
+        themes,
+        kinds: InterventionKind::ALL
+            .into_iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        formats: Format::ALL
+            .into_iter()
+            .map(|f| (f.code(), f.label()))
+            .collect(),
+        q,
+    })
+}

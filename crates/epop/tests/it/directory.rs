@@ -1,0 +1,284 @@
+//! The directory through the real router: search, filters, profile pages,
+//! who sees what (every role, every territory), audited sensitive reads,
+//! and the JSON API.
+
+use axum::http::StatusCode;
+use epop_store::audit;
+
+use crate::harness::{App, apps};
+
+const AWA_ACCOMMODATIONS: &str = "Des pauses courtes toutes les heures.";
+const AWA_EXPERIENCE: &str = "Trouble bipolaire stabilisé depuis 2015.";
+const LUCAS_ACCOMMODATIONS: &str = "Consignes écrites en facile à lire.";
+
+async fn sensitive_reads(app: &App) -> i64 {
+    let mut conn = app.db.conn().await.unwrap();
+    let f = audit::Filter {
+        action: "sensitive_read".into(),
+        ..Default::default()
+    };
+    audit::search(&mut conn, &f, 1, 0).await.unwrap().1
+}
+
+#[tokio::test]
+async fn search_page_finds_with_words_and_filters_in_the_url() {
+    for app in apps().await {
+        let mut c = app.client();
+        let all = c.get("/annuaire").await;
+        assert_eq!(all.status, StatusCode::OK);
+        assert!(all.body.contains("Awa Diallo") && all.body.contains("Nadia Haddad"));
+        assert!(
+            !all.body.contains("Thomas Roux"),
+            "members-only profile hidden from visitors"
+        );
+        assert!(
+            !all.body.contains("Lucas Lefebvre"),
+            "hidden profile never listed"
+        );
+        let found = c.get("/annuaire?q=educatrice").await;
+        assert!(found.body.contains("Awa Diallo"));
+        assert!(
+            found.body.contains("value=\"educatrice\""),
+            "the query is kept in the form"
+        );
+        let herault = c.get("/annuaire?q=l%27H%C3%A9rault&profil=peer").await;
+        assert!(
+            herault.body.contains("Nadia Haddad"),
+            "« l'Hérault » finds the Hérault"
+        );
+        assert!(herault.body.contains("id=\"profil-peer\" checked"));
+        let filtered = c.get("/annuaire?departement=32&intervention=former").await;
+        assert!(filtered.body.contains("Awa Diallo"), "Awa covers the Gers");
+        assert!(filtered.body.contains("<option value=\"32\" selected>"));
+        let none = c.get("/annuaire?q=astronaute&departement=31").await;
+        assert!(none.body.contains("Aucun résultat"));
+        assert!(
+            none.body.contains("href=\"/annuaire?departement=31\""),
+            "advice: drop the words"
+        );
+        assert!(
+            none.body.contains("href=\"/annuaire?q=astronaute\""),
+            "advice: drop the département"
+        );
+        let xss = c
+            .get("/annuaire?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+            .await;
+        assert_eq!(xss.status, StatusCode::OK);
+        assert!(
+            !xss.body.contains("<script>alert"),
+            "escaped, never executed"
+        );
+        let sql = c
+            .get("/annuaire?q=%27%3B%20DROP%20TABLE%20profiles%3B%20--")
+            .await;
+        assert_eq!(sql.status, StatusCode::OK);
+        assert!(
+            c.get("/annuaire?q=awa").await.body.contains("Awa Diallo"),
+            "still there"
+        );
+        let long = format!("/annuaire?q={}", "sant%C3%A9%20".repeat(400));
+        assert_eq!(c.get(&long).await.status, StatusCode::OK);
+        let bad = c.get("/annuaire?departement=99&q=awa").await;
+        assert!(
+            bad.body.contains("n’est pas un numéro de département")
+                && bad.body.contains("Awa Diallo"),
+            "bad filter reported, not fatal"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_of_results_and_sorting() {
+    for app in apps().await {
+        let mut c = app.signed_in("admin@demo.epop.test").await;
+        let first = c.get("/annuaire?tri=nom").await;
+        assert!(
+            first.body.contains("résultats – page 1 sur 2"),
+            "{}",
+            first.h1()
+        );
+        assert!(first.body.contains("href=\"/annuaire?tri=nom&amp;page=2\""));
+        let second = c.get("/annuaire?tri=nom&page=2").await;
+        assert!(second.body.contains("page 2 sur 2"));
+        assert!(second.body.contains("Page précédente"));
+    }
+}
+
+/// (profile slug, expected status per audience) — audiences: visitor, another
+/// peer, référent, requester, funder, coordinator of Occitanie, coordinator of
+/// the Somme and Nord, admin.
+const AUDIENCES: [&str; 8] = [
+    "",
+    "pair-herault@demo.epop.test",
+    "referente@demo.epop.test",
+    "demandeur@demo.epop.test",
+    "financeur@demo.epop.test",
+    "coordination@demo.epop.test",
+    "coordination-hdf@demo.epop.test",
+    "admin@demo.epop.test",
+];
+
+#[tokio::test]
+async fn profile_pages_show_each_field_only_to_whom_may_see_it() {
+    for app in apps().await {
+        let cases: [(&str, [u16; 8], [bool; 8], &str); 3] = [
+            // Awa, public, Haute-Garonne: sensitive for Occitanie coordination and admin.
+            (
+                "awa-diallo",
+                [200; 8],
+                [false, false, false, false, false, true, false, true],
+                AWA_ACCOMMODATIONS,
+            ),
+            // Thomas, members only, Ariège: not for visitors nor funders.
+            (
+                "thomas-roux",
+                [404, 200, 200, 200, 404, 200, 200, 200],
+                [false, false, false, false, false, true, false, true],
+                "Interprète LSF",
+            ),
+            // Lucas, hidden, Somme: only his coordinator and admins.
+            (
+                "lucas-lefebvre",
+                [404, 404, 404, 404, 404, 404, 200, 200],
+                [false, false, false, false, false, false, true, true],
+                LUCAS_ACCOMMODATIONS,
+            ),
+        ];
+        for (n, who) in AUDIENCES.iter().enumerate() {
+            let mut c = if who.is_empty() {
+                app.client()
+            } else {
+                app.signed_in(who).await
+            };
+            for (slug, status, sensitive, secret) in &cases {
+                let page = c.get(&format!("/annuaire/{slug}")).await;
+                assert_eq!(page.status.as_u16(), status[n], "{slug} as « {who} »");
+                assert_eq!(
+                    page.body.contains(secret),
+                    sensitive[n],
+                    "sensitive field of {slug} as « {who} »"
+                );
+                if page.status == StatusCode::NOT_FOUND {
+                    assert!(!page.body.contains(slug) && page.body.contains("Page introuvable"));
+                }
+                let api = c.get("/api/v1/directory?tri=nom").await;
+                assert!(!api.body.contains(secret), "never in JSON");
+                let list = c.get("/annuaire?tri=nom").await;
+                assert!(!list.body.contains(secret), "never in the list");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_owner_sees_their_own_sensitive_fields_and_reads_by_others_are_audited() {
+    for app in apps().await {
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let own = awa.get("/annuaire/awa-diallo").await;
+        assert!(own.body.contains(AWA_ACCOMMODATIONS) && own.body.contains(AWA_EXPERIENCE));
+        assert!(own.body.contains("C’est votre fiche"));
+        assert_eq!(
+            sensitive_reads(&app).await,
+            0,
+            "reading one's own data is not audited"
+        );
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        coord.get("/annuaire/awa-diallo").await;
+        coord.get("/annuaire/awa-diallo").await;
+        assert_eq!(
+            sensitive_reads(&app).await,
+            2,
+            "each read by someone else is recorded"
+        );
+        let mut lucas = app.signed_in("pair-somme@demo.epop.test").await;
+        let hidden_own = lucas.get("/annuaire/lucas-lefebvre").await;
+        assert_eq!(
+            hidden_own.status,
+            StatusCode::OK,
+            "the owner reaches their hidden profile"
+        );
+        assert!(hidden_own.body.contains("Fiche masquée"));
+    }
+}
+
+#[tokio::test]
+async fn easy_read_presentation_is_at_the_same_address() {
+    for app in apps().await {
+        let mut c = app.client();
+        let ordinary = c.get("/annuaire/awa-diallo").await;
+        assert!(ordinary.body.contains("Éducatrice de formation"));
+        assert!(
+            ordinary
+                .body
+                .contains("href=\"/annuaire/awa-diallo?version=facile\"")
+        );
+        let easy = c.get("/annuaire/awa-diallo?version=facile").await;
+        assert!(
+            easy.body.contains("Je m’appelle Awa.")
+                && !easy.body.contains("Éducatrice de formation")
+        );
+    }
+}
+
+#[tokio::test]
+async fn json_api_answers_the_same_search() {
+    for app in apps().await {
+        let mut c = app.client();
+        let page = c.get("/api/v1/directory?q=educatrice").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.headers["content-type"], "application/json");
+        let v: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+        assert!(v["total"].as_i64().unwrap() >= 1);
+        let awa = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["slug"] == "awa-diallo")
+            .expect("Awa listed");
+        assert_eq!(awa["display_name"], "Awa Diallo");
+        assert_eq!(awa["kind"], "peer");
+        assert_eq!(awa["departments"][0], "31");
+        assert!(
+            awa["interventions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k == "former")
+        );
+        let anon_all: serde_json::Value =
+            serde_json::from_str(&c.get("/api/v1/directory?departement=09").await.body).unwrap();
+        assert!(!anon_all.to_string().contains("thomas-roux"));
+        let mut member = app.signed_in("referente@demo.epop.test").await;
+        let member_all: serde_json::Value =
+            serde_json::from_str(&member.get("/api/v1/directory?departement=09").await.body)
+                .unwrap();
+        assert!(
+            member_all.to_string().contains("thomas-roux"),
+            "members-only profiles with a member session"
+        );
+        let bad = c
+            .get("/api/v1/directory?departement=99&format=teleportation")
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        let errors: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
+        assert_eq!(errors["errors"].as_array().unwrap().len(), 2);
+        assert!(
+            errors["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("99")
+        );
+        let spec: serde_json::Value =
+            serde_json::from_str(&c.get("/api/openapi.json").await.body).unwrap();
+        assert!(
+            spec["paths"]["/api/v1/directory"]["get"]["parameters"]
+                .as_array()
+                .unwrap()
+                .len()
+                >= 9
+        );
+        assert!(
+            spec["components"]["schemas"]["DirectoryItem"]["properties"]["departments"].is_object()
+        );
+    }
+}

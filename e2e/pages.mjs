@@ -33,6 +33,12 @@ export const PAGES = {
     '/connexion',
     '/connexion/lien',
     '/mot-de-passe-oublie',
+    '/annuaire',
+    '/annuaire?q=educatrice',
+    '/annuaire?departement=31&intervention=former&tri=nom',
+    '/annuaire?q=astronaute&departement=31',
+    '/annuaire/awa-diallo',
+    '/annuaire/awa-diallo?version=facile',
   ],
   signedIn: [
     '/espace',
@@ -71,4 +77,6 @@ export const SCREENSHOT_PUBLIC = [
   '/accessibilite',
   '/parametres-affichage',
   '/connexion',
+  '/annuaire',
+  '/annuaire/awa-diallo',
 ];

@@ -558,6 +558,40 @@ async function journeyDisplaySettingsNoJs(base) {
   });
 }
 
+async function journeyDirectorySearchNoJs(base) {
+  await test('keyboard, JavaScript off: search the directory by words and département', async (problems) => {
+    const ctx = await newContext(base, { javaScriptEnabled: false });
+    try {
+      const page = await ctx.newPage();
+      await page.goto('/annuaire');
+      const tabTo = async (pred, max = 80) => {
+        for (let i = 0; i < max; i++) {
+          await page.keyboard.press('Tab');
+          const f = await focused(page);
+          if (pred(f)) return f;
+        }
+        return null;
+      };
+      if (!(await tabTo((f) => f?.name === 'q'))) { problems.push('the words field (name=q) is never reached with Tab'); return; }
+      await page.keyboard.type('educatrice');
+      if (!(await tabTo((f) => f?.name === 'departement'))) { problems.push('the département list is never reached with Tab'); return; }
+      await page.keyboard.type('31');
+      const chosen = await page.locator('select[name=departement]').inputValue();
+      if (chosen !== '31') { problems.push(`typing 31 on the département list chose “${chosen}”`); return; }
+      if (!(await tabTo((f) => f?.tag === 'button' && f.text.includes('Rechercher')))) { problems.push('the « Rechercher » button is never reached with Tab'); return; }
+      await Promise.all([page.waitForNavigation({ timeout: 20_000 }), page.keyboard.press('Enter')]);
+      const u = new URL(page.url());
+      if (u.searchParams.get('q') !== 'educatrice' || u.searchParams.get('departement') !== '31') {
+        problems.push(`the search is not in the URL: ${u.search}`);
+      }
+      const results = await page.locator('.results').textContent().catch(() => '');
+      if (!results || !results.includes('Awa Diallo')) problems.push('Awa Diallo is not among the results');
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
 // -------------------------------------------------------------- screenshots
 
 const shotName = (who, target, suffix = '') => {
@@ -627,6 +661,7 @@ async function main() {
     await journeySkipLink(base);
     await journeyKeyboardSignIn(base);
     await journeyDisplaySettingsNoJs(base);
+    await journeyDirectorySearchNoJs(base);
 
     // Each role, signed in through the real form.
     for (const role of ROLES) {

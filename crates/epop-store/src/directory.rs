@@ -790,3 +790,66 @@ pub async fn search(
     };
     Ok((cards(conn, rows).await?, total))
 }
+
+/// The stored values of a profile, as an input to change and write back
+/// (the one-question-per-page form saves one answer at a time).
+pub async fn input_of(conn: &mut AnyConnection, profile_id: i64) -> Result<ProfileInput> {
+    let r: (String, String, String, Option<String>, String, String, String, i64, i64, Option<i64>, String, Option<i64>, Option<String>, Option<i64>) =
+        sqlx::query_as(
+            "SELECT kind, display_name, visibility, home_department, presentation, presentation_easy, own_words, \
+             on_site, remote, travel_km, other_languages, max_per_month, job_title, organisation_id FROM profiles WHERE id = $1",
+        )
+        .bind(profile_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let list = |sql: &'static str| sqlx::query_as::<_, (String,)>(sql).bind(profile_id);
+    let departments = list("SELECT department_code FROM profile_departments WHERE profile_id = $1 ORDER BY department_code")
+        .fetch_all(&mut *conn)
+        .await?;
+    let kinds = list("SELECT kind FROM profile_interventions WHERE profile_id = $1").fetch_all(&mut *conn).await?;
+    let languages = list("SELECT language FROM profile_languages WHERE profile_id = $1 ORDER BY language").fetch_all(&mut *conn).await?;
+    let theme_ids: Vec<(i64,)> = sqlx::query_as("SELECT theme_id FROM profile_themes WHERE profile_id = $1")
+        .bind(profile_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(ProfileInput {
+        kind: ProfileKind::from_code(&r.0).unwrap_or(ProfileKind::Peer),
+        display_name: r.1,
+        visibility: Visibility::from_code(&r.2).unwrap_or(Visibility::Hidden),
+        home_department: r.3,
+        presentation: r.4,
+        presentation_easy: r.5,
+        own_words: r.6,
+        on_site: r.7 != 0,
+        remote: r.8 != 0,
+        travel_km: r.9,
+        other_languages: r.10,
+        max_per_month: r.11,
+        job_title: r.12,
+        organisation_id: r.13,
+        departments: departments.into_iter().map(|(d,)| d).collect(),
+        interventions: kinds.iter().filter_map(|(k,)| InterventionKind::ALL.into_iter().find(|x| x.code() == k)).collect(),
+        theme_ids: theme_ids.into_iter().map(|(t,)| t).collect(),
+        languages: languages.into_iter().map(|(l,)| l).collect(),
+    })
+}
+
+/// The profile of `kind` of an account: (id, slug), if it exists.
+pub async fn profile_of(conn: &mut AnyConnection, account_id: i64, kind: ProfileKind) -> Result<Option<(i64, String)>> {
+    Ok(sqlx::query_as("SELECT id, slug FROM profiles WHERE account_id = $1 AND kind = $2")
+        .bind(account_id)
+        .bind(kind.code())
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// The raw sensitive fields for their owner's form (whatever the consents).
+pub async fn sensitive_for_owner(conn: &mut AnyConnection, profile_id: i64) -> Result<Sensitive> {
+    let (accommodations, disability_experience): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT accommodations, disability_experience FROM profiles WHERE id = $1")
+            .bind(profile_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(Sensitive { accommodations, disability_experience })
+}

@@ -173,7 +173,7 @@ async fn demo_data_is_idempotent() {
                 .await
                 .unwrap()
                 .len(),
-            epop::demo::ACCOUNTS.len()
+            epop::demo::ACCOUNTS.len() + 30
         );
     }
 }

@@ -22,6 +22,13 @@ export const ACCOUNTS = {
 
 export const ROLES = Object.keys(ACCOUNTS);
 
+/**
+ * Paths under which each page is one item of a collection (a profile, an
+ * account…). The crawler visits a few links of each shape, not all of them;
+ * the listed pages are always visited.
+ */
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/'];
+
 export const PAGES = {
   public: [
     '/',
@@ -51,13 +58,32 @@ export const PAGES = {
     '/admin/comptes',
     '/admin/comptes/inviter',
     '/admin/journal',
+    '/admin/annuaire',
+    '/admin/themes',
+    '/admin/annuaire/import',
   ],
   coordinator: [
+    '/admin/annuaire',
+    '/admin/annuaire/awa-diallo/formation',
+    '/admin/themes',
+    '/admin/annuaire/awa-diallo/modifier/presentation',
     '/admin/comptes',
     '/admin/comptes/inviter',
   ],
-  referent: [],
-  peer: [],
+  referent: [
+    '/espace/ma-fiche',
+    '/espace/ma-fiche/metier',
+  ],
+  peer: [
+    '/espace/ma-fiche',
+    '/espace/ma-fiche/nom',
+    '/espace/ma-fiche/interventions',
+    '/espace/ma-fiche/themes',
+    '/espace/ma-fiche/format',
+    '/espace/ma-fiche/territoire',
+    '/espace/ma-fiche/visibilite',
+    '/espace/ma-fiche/amenagements',
+  ],
   requester: [],
   observer: [],
 };

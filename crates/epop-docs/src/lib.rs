@@ -3,3 +3,5 @@
 //! features that need them.
 
 pub mod csv_export;
+pub mod directory_export;
+pub mod directory_import;

@@ -373,3 +373,13 @@ pub async fn id_by_email(conn: &mut AnyConnection, email: &Email) -> Result<i64>
         .await?
         .ok_or(StoreError::NotFound)
 }
+
+/// Changes the name an account shows (from the profile form).
+pub async fn update_display_name(conn: &mut AnyConnection, id: i64, name: &str) -> Result<()> {
+    sqlx::query("UPDATE accounts SET display_name = $1 WHERE id = $2")
+        .bind(name)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

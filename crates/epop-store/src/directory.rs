@@ -807,12 +807,18 @@ pub async fn input_of(conn: &mut AnyConnection, profile_id: i64) -> Result<Profi
     let departments = list("SELECT department_code FROM profile_departments WHERE profile_id = $1 ORDER BY department_code")
         .fetch_all(&mut *conn)
         .await?;
-    let kinds = list("SELECT kind FROM profile_interventions WHERE profile_id = $1").fetch_all(&mut *conn).await?;
-    let languages = list("SELECT language FROM profile_languages WHERE profile_id = $1 ORDER BY language").fetch_all(&mut *conn).await?;
-    let theme_ids: Vec<(i64,)> = sqlx::query_as("SELECT theme_id FROM profile_themes WHERE profile_id = $1")
-        .bind(profile_id)
+    let kinds = list("SELECT kind FROM profile_interventions WHERE profile_id = $1")
         .fetch_all(&mut *conn)
         .await?;
+    let languages =
+        list("SELECT language FROM profile_languages WHERE profile_id = $1 ORDER BY language")
+            .fetch_all(&mut *conn)
+            .await?;
+    let theme_ids: Vec<(i64,)> =
+        sqlx::query_as("SELECT theme_id FROM profile_themes WHERE profile_id = $1")
+            .bind(profile_id)
+            .fetch_all(&mut *conn)
+            .await?;
     Ok(ProfileInput {
         kind: ProfileKind::from_code(&r.0).unwrap_or(ProfileKind::Peer),
         display_name: r.1,
@@ -829,19 +835,28 @@ pub async fn input_of(conn: &mut AnyConnection, profile_id: i64) -> Result<Profi
         job_title: r.12,
         organisation_id: r.13,
         departments: departments.into_iter().map(|(d,)| d).collect(),
-        interventions: kinds.iter().filter_map(|(k,)| InterventionKind::ALL.into_iter().find(|x| x.code() == k)).collect(),
+        interventions: kinds
+            .iter()
+            .filter_map(|(k,)| InterventionKind::ALL.into_iter().find(|x| x.code() == k))
+            .collect(),
         theme_ids: theme_ids.into_iter().map(|(t,)| t).collect(),
         languages: languages.into_iter().map(|(l,)| l).collect(),
     })
 }
 
 /// The profile of `kind` of an account: (id, slug), if it exists.
-pub async fn profile_of(conn: &mut AnyConnection, account_id: i64, kind: ProfileKind) -> Result<Option<(i64, String)>> {
-    Ok(sqlx::query_as("SELECT id, slug FROM profiles WHERE account_id = $1 AND kind = $2")
-        .bind(account_id)
-        .bind(kind.code())
-        .fetch_optional(conn)
-        .await?)
+pub async fn profile_of(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    kind: ProfileKind,
+) -> Result<Option<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, slug FROM profiles WHERE account_id = $1 AND kind = $2")
+            .bind(account_id)
+            .bind(kind.code())
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// The raw sensitive fields for their owner's form (whatever the consents).
@@ -851,5 +866,8 @@ pub async fn sensitive_for_owner(conn: &mut AnyConnection, profile_id: i64) -> R
             .bind(profile_id)
             .fetch_one(conn)
             .await?;
-    Ok(Sensitive { accommodations, disability_experience })
+    Ok(Sensitive {
+        accommodations,
+        disability_experience,
+    })
 }

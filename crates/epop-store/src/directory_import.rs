@@ -5,29 +5,30 @@
 //! duplicated; a new one is created as invited. A row that would change
 //! nothing is not written, so importing the same file again changes nothing.
 //!
-//! What an existing profile keeps: what the file does not say (an empty
-//! cell or an absent column keeps the stored départements, kinds of
-//! intervention, themes, formats, organisation, training date and
-//! visibility), and what the file has no column for (presentations,
-//! languages, travel, availability, job, sensitive fields). A person who
-//! withdrew their consent to be listed stays hidden whatever the file says.
+//! What an existing profile keeps: the name and the visibility the person
+//! chose (the file may make a profile less visible, never more); what the
+//! file does not say (an empty cell or an absent column keeps the stored
+//! départements, kinds of intervention, themes, formats, organisation and
+//! training date); and what the file has no column for (presentations,
+//! languages, travel, availability, job, sensitive fields). A new profile of
+//! a person who withdrew their consent to be listed is hidden.
 
 use std::collections::{BTreeSet, HashMap};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use epop_docs::directory_import::ImportRow;
-use epop_domain::Role;
 use epop_domain::account::AccountStatus;
 use epop_domain::directory::{Format, InterventionKind, ProfileKind, Visibility};
 use epop_domain::organisation::{NewOrganisation, OrganisationKind};
 use epop_domain::text::{fold, slugify};
+use epop_domain::{Email, Role};
 use rand_core::{OsRng, RngCore};
 use sqlx::AnyConnection;
 
 use crate::accounts::{self, NewAccount};
 use crate::directory::{self, ProfileInput, purpose};
-use crate::{Db, Engine, Result, StoreError, audit, organisations};
+use crate::{Db, Engine, Result, StoreError, audit, now, organisations};
 
 /// The training programme written with a training date from a file, when
 /// the profile had none.
@@ -67,15 +68,7 @@ pub async fn apply(
         .collect();
     let mut orgs = Organisations::load(&mut tx).await?;
     for (done, row) in rows.iter().enumerate() {
-        apply_row(
-            &mut tx,
-            db.engine(),
-            row,
-            &themes,
-            &mut orgs,
-            &mut report,
-        )
-        .await?;
+        apply_row(&mut tx, db.engine(), row, &themes, &mut orgs, &mut report).await?;
         progress(done + 1);
     }
     audit::record(
@@ -170,7 +163,6 @@ impl Organisations {
 
 /// A stored profile, every field the import writes back.
 struct Stored {
-    id: i64,
     display_name: String,
     visibility: Visibility,
     home_department: Option<String>,
@@ -192,7 +184,7 @@ struct Stored {
     languages: Vec<String>,
 }
 
-async fn stored(
+async fn stored_profile(
     conn: &mut AnyConnection,
     account_id: i64,
     kind: ProfileKind,
@@ -248,7 +240,6 @@ async fn stored(
     .fetch_all(&mut *conn)
     .await?;
     Ok(Some(Stored {
-        id,
         display_name: r.1,
         visibility: Visibility::from_code(&r.2).unwrap_or(Visibility::Hidden),
         home_department: r.3,
@@ -272,6 +263,15 @@ async fn stored(
         theme_ids,
         languages,
     }))
+}
+
+/// How many people may see a profile of this visibility, in order.
+fn openness(v: Visibility) -> u8 {
+    match v {
+        Visibility::Hidden => 0,
+        Visibility::Members => 1,
+        Visibility::Public => 2,
+    }
 }
 
 /// Whether the person withdrew their consent to be listed (and did not give
@@ -351,7 +351,7 @@ fn as_input(s: &Stored, kind: ProfileKind) -> ProfileInput {
 }
 
 /// Adds the words not yet in `own_words` (compared without case or accents).
-fn merge_words(own_words: &str, words: &[&String]) -> String {
+fn merge_words(own_words: &str, words: &[impl AsRef<str>]) -> String {
     let mut out = own_words.trim().to_owned();
     let mut present: BTreeSet<String> = own_words
         .split([',', ';', '/', '\n'])
@@ -359,6 +359,7 @@ fn merge_words(own_words: &str, words: &[&String]) -> String {
         .filter(|w| !w.is_empty())
         .collect();
     for w in words {
+        let w = w.as_ref();
         if present.insert(fold(w.trim())) {
             if !out.is_empty() {
                 out.push_str(", ");
@@ -437,7 +438,7 @@ async fn apply_row(
 
     // The profile: what is stored, and what the row makes of it.
     let stored = match existing {
-        Some(_) => stored(conn, account_id, row.kind).await?,
+        Some(_) => stored_profile(conn, account_id, row.kind).await?,
         None => None,
     };
     let mut input = match &stored {
@@ -467,15 +468,21 @@ async fn apply_row(
         .as_ref()
         .map(|s| Compared::of(&input, s.trained_on.clone()));
 
-    input.display_name = row.display_name.clone();
-    if row.visibility_given {
-        input.visibility = row.visibility;
-    }
-    if stored.is_some()
-        && input.visibility != Visibility::Hidden
-        && listing_withdrawn(conn, account_id).await?
-    {
-        input.visibility = Visibility::Hidden;
+    match &stored {
+        // The name and visibility of an existing profile are the person's
+        // choice: the file may narrow the visibility, never widen it.
+        Some(s) => {
+            if row.visibility_given && openness(row.visibility) < openness(s.visibility) {
+                input.visibility = row.visibility;
+            }
+        }
+        None => {
+            input.display_name = row.display_name.clone();
+            input.visibility = row.visibility;
+            if existing.is_some() && listing_withdrawn(conn, account_id).await? {
+                input.visibility = Visibility::Hidden;
+            }
+        }
     }
     if !row.departments.is_empty() {
         input.departments = row.departments.clone();
@@ -530,13 +537,37 @@ async fn apply_row(
         report.updated += 1;
     } else {
         report.created += 1;
-        report.new_accounts.push((
-            account_id,
-            row.email.to_string(),
-            row.display_name.clone(),
-        ));
+        report
+            .new_accounts
+            .push((account_id, row.email.to_string(), row.display_name.clone()));
     }
     Ok(())
+}
+
+/// The accounts of `emails` that still wait for their first sign-in
+/// (invited, never signed in) and have no invitation link still valid:
+/// (account id, e-mail, name). New accounts of an import are among them, and
+/// so are those of an earlier import made without invitations.
+pub async fn awaiting_invitation(
+    conn: &mut AnyConnection,
+    emails: &[Email],
+) -> Result<Vec<(i64, String, String)>> {
+    let t = now();
+    let mut out = Vec::new();
+    for email in emails {
+        let row: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT a.id, a.email, a.display_name FROM accounts a \
+             WHERE a.email = $1 AND a.status = 'invited' AND a.last_sign_in_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM auth_tokens t WHERE t.account_id = a.id \
+             AND t.purpose = 'invitation' AND t.used_at IS NULL AND t.expires_at > $2)",
+        )
+        .bind(email.as_str())
+        .bind(t)
+        .fetch_optional(&mut *conn)
+        .await?;
+        out.extend(row);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -545,14 +576,13 @@ mod tests {
 
     #[test]
     fn own_words_are_added_once() {
-        let a = "Habitat".to_string();
-        let b = "santé mentale".to_string();
-        assert_eq!(merge_words("", &[&a, &b]), "Habitat, santé mentale");
+        let (a, b) = ("Habitat", "santé mentale");
+        assert_eq!(merge_words("", &[a, b]), "Habitat, santé mentale");
         assert_eq!(
-            merge_words("habitat, Santé Mentale", &[&a, &b]),
+            merge_words("habitat, Santé Mentale", &[a, b]),
             "habitat, Santé Mentale"
         );
-        assert_eq!(merge_words("emploi", &[&a]), "emploi, Habitat");
+        assert_eq!(merge_words("emploi", &[a]), "emploi, Habitat");
     }
 
     #[test]

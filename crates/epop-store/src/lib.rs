@@ -10,6 +10,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod directory;
+pub mod directory_admin;
+pub mod directory_import;
 mod migrate;
 pub mod organisations;
 pub mod outbox;

@@ -67,6 +67,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "organisation" => "L’organisation est enregistrée.",
         "compte" => "Le compte est enregistré.",
         "bienvenue" => "Bienvenue ! Votre compte est prêt.",
+        "fiche" => "Merci ! Votre fiche est enregistrée.",
         _ => return None,
     })
 }

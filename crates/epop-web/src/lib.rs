@@ -10,11 +10,13 @@ mod admin;
 mod auth;
 mod context;
 mod directory;
+pub mod directory_import;
 mod emails;
 mod error;
 mod forms;
 mod metrics;
 mod pages;
+mod profile_form;
 pub mod security;
 mod space;
 
@@ -85,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(space::router())
         .merge(directory::router())
+        .merge(profile_form::router())
         .merge(admin::router())
         .merge(metrics::router())
         .merge(static_files)
@@ -99,7 +102,7 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(256 * 1024))
+        .layer(RequestBodyLimitLayer::new(8 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -85,14 +85,20 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
             Role::Referent => RoleCard {
                 title: "Vous êtes référent ou référente",
                 text: format!("Vous aidez à accueillir un intervenant-pair dans {org}."),
-                links: vec![],
-                coming: "Bientôt : votre fiche dans l’annuaire, la liste pour préparer l’accueil, vos formations.",
+                links: vec![CardLink {
+                    href: "/espace/ma-fiche",
+                    label: "Remplir ou modifier ma fiche dans l’annuaire",
+                }],
+                coming: "Bientôt : la liste pour préparer l’accueil, vos formations.",
             },
             Role::Peer => RoleCard {
                 title: "Vous êtes intervenant-pair ou intervenante-paire",
                 text: "Vous utilisez votre expérience du handicap pour aider, former ou sensibiliser.".into(),
-                links: vec![],
-                coming: "Bientôt ici : votre fiche dans l’annuaire, les propositions d’intervention, vos formations et vos paiements.",
+                links: vec![CardLink {
+                    href: "/espace/ma-fiche",
+                    label: "Remplir ou modifier ma fiche dans l’annuaire",
+                }],
+                coming: "Bientôt ici : les propositions d’intervention, vos formations et vos paiements.",
             },
             Role::Requester => RoleCard {
                 title: "Vous représentez une organisation",

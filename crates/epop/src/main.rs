@@ -1,12 +1,14 @@
 //! `epop`: the EPoP platform. `epop serve` (the default) runs the web server
 //! and the background worker in one process.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use epop::config::Config;
 use epop::mailer::Mailer;
-use epop::{demo, worker};
+use epop::{bench, demo, synthetic, worker};
 use epop_domain::account::{self, AccountStatus};
 use epop_domain::{Email, Role};
 use epop_store::accounts::{self, NewAccount};
@@ -43,6 +45,32 @@ enum Command {
         email: String,
         #[arg(long, default_value = "Administrateur·rice")]
         name: String,
+    },
+    /// Import the directory from a spreadsheet saved as CSV (columns in the README).
+    ImportDirectory {
+        /// The CSV file (`;` or `,`, UTF-8 or Windows-1252).
+        file: PathBuf,
+        /// Check and tell what would change, without saving anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the lines without a problem even if others have one.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// E-mail an invitation to each imported person who has none yet.
+        #[arg(long)]
+        invite: bool,
+    },
+    /// Create N synthetic profiles across every département, for benchmarks
+    /// (accounts `personne-<n>@bench.epop.test`; existing ones are kept).
+    SeedBench {
+        #[arg(long, default_value_t = 100_000)]
+        profiles: usize,
+    },
+    /// Time a fixed mix of directory searches (p50, p99, max in ms).
+    BenchSearch {
+        /// How many times each search is run.
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
     },
 }
 
@@ -107,6 +135,27 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::CreateAdmin { email, name } => create_admin(&config, &email, &name).await,
+        Command::SeedBench { profiles } => seed_bench(&config, profiles).await,
+        Command::BenchSearch { iterations } => {
+            let db = open(&config).await?;
+            bench::run(&db, iterations, &mut std::io::stdout()).await?;
+            db.close().await;
+            Ok(())
+        }
+        Command::ImportDirectory {
+            file,
+            dry_run,
+            skip_invalid,
+            invite,
+        } => {
+            let options = epop_web::directory_import::Options {
+                dry_run,
+                skip_invalid,
+                invite,
+                base_url: config.base_url(),
+            };
+            import_directory(&config, &file, &options).await
+        }
     }
 }
 
@@ -155,6 +204,63 @@ async fn serve(config: Config) -> Result<(), String> {
     let _ = stop_tx.send(true);
     let _ = worker.await;
     db.close().await;
+    Ok(())
+}
+
+async fn import_directory(
+    config: &Config,
+    file: &Path,
+    options: &epop_web::directory_import::Options,
+) -> Result<(), String> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| format!("impossible de lire le fichier {} : {e}", file.display()))?;
+    let mailer = if options.invite && !options.dry_run {
+        Some(mailer(config)?)
+    } else {
+        None
+    };
+    let db = open(config).await?;
+    // A progress bar for large files, on a terminal only.
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let mut progress = |done: usize, total: usize| {
+        if total <= 200 || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bar = bar.get_or_insert_with(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} lignes (reste {eta})")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        bar.set_position(done as u64);
+        if done >= total {
+            bar.finish_and_clear();
+        }
+    };
+    let outcome = epop_web::directory_import::run(
+        &db,
+        &bytes,
+        options,
+        None,
+        &mut std::io::stdout(),
+        &mut progress,
+    )
+    .await?;
+    if let Some(mailer) = mailer.filter(|_| outcome.invitations > 0) {
+        worker::drain(&db, &mailer)
+            .await
+            .map_err(|e| e.to_string())?;
+        match mailer.folder() {
+            Some(dir) => println!(
+                "Les invitations sont dans {}/ (fichiers .eml).",
+                dir.display()
+            ),
+            None => println!("Les invitations sont parties par e-mail."),
+        }
+    }
     Ok(())
 }
 
@@ -223,5 +329,27 @@ async fn create_admin(config: &Config, email: &str, name: &str) -> Result<(), St
         None => println!("Le message avec le lien d’activation est parti par e-mail."),
     }
     println!("Lien d’activation (valable 7 jours, une seule fois) : {link}");
+    Ok(())
+}
+
+/// `seed-bench`: synthetic profiles in batches (one transaction each),
+/// progress after every batch, and the time taken.
+async fn seed_bench(config: &Config, profiles: usize) -> Result<(), String> {
+    let db = open(config).await?;
+    let start = std::time::Instant::now();
+    let created = synthetic::seed(&db, profiles, None, "bench.epop.test", |done| {
+        println!(
+            "  {done} / {profiles} profils ({:.1} s)",
+            start.elapsed().as_secs_f64()
+        );
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{created} profils créés ({} existaient déjà) en {:.1} s.",
+        profiles - created,
+        start.elapsed().as_secs_f64()
+    );
+    db.close().await;
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! Administration: organisations (admins), accounts with their roles and
 //! territories (admins everywhere, coordinators in their départements),
-//! and the audit log (admins).
+//! the directory of a territory with its exports and themes, the import of
+//! directory spreadsheets and the audit log (admins).
 
 mod accounts;
 mod audit_log;
+mod directory;
+mod import;
 mod organisations;
 
 use askama::Template;
@@ -21,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .merge(organisations::router())
         .merge(accounts::router())
         .merge(audit_log::router())
+        .merge(directory::router())
+        .merge(import::router())
 }
 
 #[derive(Template)]

@@ -1,0 +1,268 @@
+//! Importing the directory spreadsheets coordinators keep today — one flow
+//! for the command `epop import-directory FILE [--dry-run] [--skip-invalid]
+//! [--invite]` and the upload page: read by `epop_docs::directory_import`,
+//! written by `epop_store::directory_import`, reported in French.
+//!
+//! Every problem of every line is printed; if there is one, nothing is
+//! imported (unless `--skip-invalid`). Accounts are created as invited and no
+//! e-mail goes out without `--invite`.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use crate::security::{hash_token, random_token};
+use epop_docs::directory_import::{self, Parsed};
+use epop_domain::Email;
+use epop_domain::directory::ProfileKind;
+use epop_store::directory_import::{self as store_import, Report};
+use epop_store::outbox::{self, Message};
+use epop_store::sessions::{self, Purpose};
+use epop_store::{Db, StoreError};
+
+/// How long an invitation link works.
+pub const INVITATION_TTL_SECS: i64 = 7 * 24 * 3600;
+/// How many names a dry run lists before it only counts.
+const LISTED: usize = 50;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub dry_run: bool,
+    pub skip_invalid: bool,
+    pub invite: bool,
+    /// The platform's public address, for the invitation links.
+    pub base_url: String,
+}
+
+/// What the command did.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub report: Report,
+    /// Invitations written to the outbox (to be sent by the worker).
+    pub invitations: usize,
+}
+
+/// Reads, checks and (unless there is a problem) imports `bytes`, printing
+/// to `out` what it found and did. An `Err` is the last sentence to show
+/// (and the command exits with 1).
+pub async fn run(
+    db: &Db,
+    bytes: &[u8],
+    options: &Options,
+    actor_id: Option<i64>,
+    out: &mut impl Write,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Outcome, String> {
+    let io = |e: std::io::Error| e.to_string();
+    let store = |e: StoreError| e.to_string();
+    let parsed = directory_import::parse(bytes);
+    writeln!(out, "{}", describe(&parsed)).map_err(io)?;
+    if !parsed.ignored_columns.is_empty() {
+        writeln!(
+            out,
+            "Colonnes ignorées (nom non reconnu) : {}. Vérifiez leur orthographe si elles devaient être lues.",
+            parsed
+                .ignored_columns
+                .iter()
+                .map(|c| format!("« {c} »"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+        .map_err(io)?;
+    }
+    if !parsed.problems.is_empty() {
+        writeln!(
+            out,
+            "\n{} problème(s) à corriger dans le fichier :",
+            parsed.problems.len()
+        )
+        .map_err(io)?;
+        for p in &parsed.problems {
+            writeln!(out, "  {p}").map_err(io)?;
+        }
+        writeln!(out).map_err(io)?;
+        if !options.skip_invalid {
+            return Err(
+                "Rien n’a été importé. Corrigez ces lignes dans le tableur puis relancez \
+                        l’import, ou relancez avec --skip-invalid pour importer seulement les \
+                        lignes sans problème."
+                    .into(),
+            );
+        }
+        writeln!(
+            out,
+            "--skip-invalid : les {} ligne(s) avec un problème sont laissées de côté.",
+            parsed.total_lines - parsed.rows.len()
+        )
+        .map_err(io)?;
+    }
+    if parsed.rows.is_empty() {
+        return Err("Aucune ligne à importer : rien n’a été importé.".into());
+    }
+
+    let total = parsed.rows.len();
+    let report = store_import::apply(db, &parsed.rows, options.dry_run, actor_id, |n| {
+        progress(n, total)
+    })
+    .await
+    .map_err(store)?;
+    write!(out, "{}", summary(&report, options.dry_run)).map_err(io)?;
+
+    let emails: Vec<Email> = parsed.rows.iter().map(|r| r.email.clone()).collect();
+    let mut conn = db.conn().await.map_err(store)?;
+    let waiting = store_import::awaiting_invitation(&mut conn, &emails)
+        .await
+        .map_err(store)?;
+    drop(conn);
+    let mut outcome = Outcome {
+        report,
+        invitations: 0,
+    };
+    if options.dry_run {
+        let n = outcome.report.new_accounts.len() + waiting.len();
+        if options.invite && n > 0 {
+            writeln!(out, "Avec --invite, {n} invitation(s) partiraient.").map_err(io)?;
+        }
+        return Ok(outcome);
+    }
+    if !options.invite {
+        if !waiting.is_empty() {
+            writeln!(
+                out,
+                "Aucun e-mail n’est parti. {} personne(s) n’ont pas encore d’invitation : relancez \
+                 avec --invite pour les inviter (le même fichier ne recrée rien).",
+                waiting.len()
+            )
+            .map_err(io)?;
+        }
+        return Ok(outcome);
+    }
+    let kinds: HashMap<&str, ProfileKind> = parsed
+        .rows
+        .iter()
+        .map(|r| (r.email.as_str(), r.kind))
+        .collect();
+    let mut tx = db.write().await.map_err(store)?;
+    for (id, email, name) in &waiting {
+        let token = random_token();
+        sessions::create_token(
+            &mut tx,
+            &hash_token(&token),
+            *id,
+            Purpose::Invitation,
+            INVITATION_TTL_SECS,
+        )
+        .await
+        .map_err(store)?;
+        let link = format!(
+            "{}/invitation/{token}",
+            options.base_url.trim_end_matches('/')
+        );
+        let kind = kinds
+            .get(email.as_str())
+            .copied()
+            .unwrap_or(ProfileKind::Peer);
+        outbox::enqueue(&mut tx, &invitation(email, name, kind, &link))
+            .await
+            .map_err(store)?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
+    outcome.invitations = waiting.len();
+    if waiting.is_empty() {
+        writeln!(
+            out,
+            "Aucune invitation à envoyer : chaque personne du fichier a déjà un lien valable ou \
+             s’est déjà connectée."
+        )
+        .map_err(io)?;
+    } else {
+        writeln!(
+            out,
+            "{} invitation(s) préparée(s) (lien valable 7 jours).",
+            waiting.len()
+        )
+        .map_err(io)?;
+    }
+    Ok(outcome)
+}
+
+/// « Fichier lu : 12 lignes (UTF-8, séparateur « ; »), 11 sans problème. »
+pub fn describe(parsed: &Parsed) -> String {
+    let separator = match parsed.separator {
+        '\t' => "tabulation".to_owned(),
+        c => format!("« {c} »"),
+    };
+    format!(
+        "Fichier lu : {} ligne(s) de données ({}, séparateur {separator}), {} sans problème.",
+        parsed.total_lines,
+        parsed.encoding,
+        parsed.rows.len()
+    )
+}
+
+/// The report in French. A dry run says what would happen.
+pub fn summary(r: &Report, dry_run: bool) -> String {
+    let mut s = String::new();
+    if dry_run {
+        s.push_str("\nEssai (--dry-run) : rien n’a été enregistré. L’import ferait ceci :\n");
+        s.push_str(&format!(
+            "  comptes à créer (invités) : {}\n  fiches à mettre à jour : {}\n  lignes inchangées : {}\n",
+            r.created, r.updated, r.unchanged
+        ));
+        if !r.organisations_created.is_empty() {
+            s.push_str(&format!(
+                "  organisations à créer (association) : {}\n",
+                r.organisations_created.join(", ")
+            ));
+        }
+        for (_, email, name) in r.new_accounts.iter().take(LISTED) {
+            s.push_str(&format!("  + {name} <{email}>\n"));
+        }
+        if r.new_accounts.len() > LISTED {
+            s.push_str(&format!(
+                "  … et {} autre(s) compte(s)\n",
+                r.new_accounts.len() - LISTED
+            ));
+        }
+    } else {
+        s.push_str("\nImport terminé :\n");
+        s.push_str(&format!(
+            "  comptes créés (invités) : {}\n  fiches mises à jour : {}\n  lignes inchangées : {}\n",
+            r.created, r.updated, r.unchanged
+        ));
+        if !r.organisations_created.is_empty() {
+            s.push_str(&format!(
+                "  organisations créées (association) : {}\n",
+                r.organisations_created.join(", ")
+            ));
+        }
+    }
+    s
+}
+
+/// The invitation of a person the import listed in the directory.
+pub fn invitation(to: &str, name: &str, kind: ProfileKind, link: &str) -> Message {
+    let role = match kind {
+        ProfileKind::Peer => "intervenant·e-pair",
+        ProfileKind::Referent => "référent·e",
+    };
+    Message {
+        recipient: to.to_owned(),
+        subject: "Votre fiche dans l’annuaire EPoP : activez votre compte".into(),
+        body_text: format!(
+            "Bonjour {name},\n\n\
+             La coordination du réseau EPoP vous a inscrit·e dans l’annuaire de la plateforme EPoP, \
+             comme {role}, à partir de la liste qu’elle tenait jusqu’ici.\n\
+             L’annuaire permet aux personnes et aux structures du réseau de vous trouver pour une intervention.\n\n\
+             Pour activer votre compte et relire votre fiche, ouvrez ce lien :\n{link}\n\n\
+             Ce lien marche une seule fois, pendant 7 jours.\n\
+             Vous pourrez choisir un mot de passe, ou continuer sans mot de passe :\n\
+             dans ce cas, nous vous enverrons un lien par e-mail à chaque connexion.\n\n\
+             C’est vous qui choisissez qui voit votre fiche : tout le monde, les membres du réseau \
+             seulement, ou personne. Vous pouvez la modifier ou la masquer à tout moment.\n\
+             Si vous ne voulez pas être dans l’annuaire, dites-le à la coordination de votre territoire.\n\
+             \n--\nEPoP – réseau des intervenants-pairs\n\
+             Vous recevez ce message parce que la coordination du réseau a saisi votre adresse sur la plateforme EPoP.\n\
+             Si vous ne connaissez pas ce réseau, ne faites rien : personne ne pourra se connecter sans ce message.\n"
+        ),
+    }
+}

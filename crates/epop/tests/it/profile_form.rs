@@ -1,0 +1,278 @@
+//! Filling in a directory profile, one question per page.
+
+use axum::http::StatusCode;
+use epop_store::audit;
+
+use crate::harness::{App, apps, link_in};
+
+async fn count(app: &App, action: &str) -> i64 {
+    let mut conn = app.db.conn().await.unwrap();
+    let f = audit::Filter {
+        action: action.into(),
+        ..Default::default()
+    };
+    audit::search(&mut conn, &f, 1, 0).await.unwrap().1
+}
+
+#[tokio::test]
+async fn a_new_peer_fills_their_profile_page_by_page_and_nothing_is_lost() {
+    for app in apps().await {
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        coord
+            .post(
+                "/admin/comptes/inviter",
+                &[
+                    ("email", "paul@exemple.fr"),
+                    ("name", "Paul Martin"),
+                    ("roles", "peer"),
+                    ("department", "65"),
+                ],
+            )
+            .await;
+        let (_, mail) = app.last_mail("paul@exemple.fr").await.unwrap();
+        let mut paul = app.client();
+        paul.post(&link_in(&mail), &[("choix", "sans-mot-de-passe")])
+            .await;
+
+        let start = paul.get("/espace/ma-fiche").await;
+        assert!(
+            start.body.contains("Vous n’avez pas encore de fiche")
+                && start.body.contains("href=\"/espace/ma-fiche/nom\"")
+        );
+        let q1 = paul.get("/espace/ma-fiche/nom").await;
+        assert!(q1.body.contains("Question 1 sur 12") && q1.body.contains("value=\"Paul Martin\""));
+        paul.post("/espace/ma-fiche/nom", &[("nom", "")])
+            .await
+            .assert_field_error("nom", "Saisissez le nom à afficher.");
+        let next = paul
+            .post("/espace/ma-fiche/nom", &[("nom", "Paul M.")])
+            .await;
+        assert_eq!(next.location(), "/espace/ma-fiche/presentation");
+        // Saved at once, hidden until he chooses.
+        assert_eq!(
+            app.client().get("/annuaire/paul-m").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert!(
+            coord
+                .get("/annuaire/paul-m")
+                .await
+                .body
+                .contains("Fiche masquée"),
+            "his coordinator sees the draft"
+        );
+
+        paul.post(
+            "/espace/ma-fiche/presentation",
+            &[(
+                "presentation",
+                "Je vis avec une sclérose en plaques et je forme les équipes RH.",
+            )],
+        )
+        .await;
+        paul.post("/espace/ma-fiche/interventions", &[])
+            .await
+            .assert_field_error("interventions-0", "Cochez au moins une case");
+        assert_eq!(
+            paul.post(
+                "/espace/ma-fiche/interventions",
+                &[
+                    ("interventions", "former"),
+                    ("interventions", "sensibiliser")
+                ]
+            )
+            .await
+            .location(),
+            "/espace/ma-fiche/themes"
+        );
+        paul.post("/espace/ma-fiche/format", &[("km", "loin")])
+            .await
+            .assert_field_error("formats-0", "Cochez au moins une case");
+        let bad_km = paul
+            .post(
+                "/espace/ma-fiche/format",
+                &[("formats", "sur-place"), ("km", "loin")],
+            )
+            .await;
+        bad_km.assert_field_error("km", "avec des chiffres");
+        assert!(
+            bad_km.body.contains("id=\"formats-0\" checked"),
+            "what was ticked stays ticked"
+        );
+        paul.post(
+            "/espace/ma-fiche/format",
+            &[
+                ("formats", "sur-place"),
+                ("formats", "a-distance"),
+                ("km", "40"),
+            ],
+        )
+        .await;
+        let bad_dept = paul
+            .post(
+                "/espace/ma-fiche/territoire",
+                &[("departement", "65"), ("autres", "32, 99")],
+            )
+            .await;
+        bad_dept.assert_field_error("autres", "« 99 » n’est pas un numéro de département");
+        assert!(
+            bad_dept.body.contains("value=\"32, 99\""),
+            "what was typed stays"
+        );
+        paul.post(
+            "/espace/ma-fiche/territoire",
+            &[("departement", "65"), ("autres", "32, 31")],
+        )
+        .await;
+        paul.post("/espace/ma-fiche/visibilite", &[("visibilite", "public")])
+            .await
+            .assert_field_error("accord", "cochez la case « J’accepte »");
+        let done = paul
+            .post(
+                "/espace/ma-fiche/visibilite",
+                &[("visibilite", "public"), ("accord", "oui")],
+            )
+            .await;
+        assert_eq!(done.location(), "/espace/ma-fiche/amenagements");
+
+        let public = app.client().get("/annuaire/paul-m").await;
+        assert_eq!(public.status, StatusCode::OK);
+        assert!(
+            public.body.contains("sclérose en plaques")
+                && public
+                    .body
+                    .contains("Hautes-Pyrénées (65), Haute-Garonne (31), Gers (32)")
+        );
+        assert!(
+            app.client()
+                .get("/annuaire?q=sclerose&departement=32")
+                .await
+                .body
+                .contains("Paul M.")
+        );
+        let summary = paul.get("/espace/ma-fiche").await;
+        assert!(
+            summary.body.contains("Votre fiche est dans l’annuaire")
+                && summary.body.contains("Former des professionnels")
+        );
+        assert_eq!(count(&app, "profile_updated").await, 1, "creation recorded");
+    }
+}
+
+#[tokio::test]
+async fn sensitive_answers_need_their_own_consent_and_only_the_coordination_reads_them() {
+    for app in apps().await {
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        awa.post(
+            "/espace/ma-fiche/amenagements",
+            &[("reponse", "Un siège avec accoudoirs.")],
+        )
+        .await
+        .assert_field_error("accord", "Pour partager cette réponse");
+        let ok = awa
+            .post(
+                "/espace/ma-fiche/amenagements",
+                &[("reponse", "Un siège avec accoudoirs."), ("accord", "oui")],
+            )
+            .await;
+        assert_eq!(ok.location(), "/espace/ma-fiche/experience");
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        assert!(
+            coord
+                .get("/annuaire/awa-diallo")
+                .await
+                .body
+                .contains("Un siège avec accoudoirs.")
+        );
+        assert!(
+            !app.signed_in("pair-herault@demo.epop.test")
+                .await
+                .get("/annuaire/awa-diallo")
+                .await
+                .body
+                .contains("accoudoirs")
+        );
+        // Withdrawing consent (unticking, emptying) hides it at once.
+        awa.post("/espace/ma-fiche/experience", &[("reponse", "")])
+            .await;
+        let finished = awa
+            .post("/espace/ma-fiche/experience", &[("reponse", "")])
+            .await;
+        assert_eq!(finished.location(), "/espace/ma-fiche?message=fiche");
+        let page = coord.get("/annuaire/awa-diallo").await;
+        assert!(
+            !page.body.contains("Trouble bipolaire"),
+            "experience withdrawn and emptied"
+        );
+    }
+}
+
+#[tokio::test]
+async fn coordinators_edit_profiles_of_their_territory_but_not_sensitive_answers() {
+    for app in apps().await {
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let page = coord
+            .get("/admin/annuaire/awa-diallo/modifier/presentation")
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("fiche de Awa Diallo") && page.body.contains("Question 2 sur 10")
+        );
+        let saved = coord
+            .post(
+                "/admin/annuaire/awa-diallo/modifier/presentation",
+                &[("presentation", "Texte relu avec Awa.")],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        assert!(
+            app.client()
+                .get("/annuaire/awa-diallo")
+                .await
+                .body
+                .contains("Texte relu avec Awa.")
+        );
+        assert_eq!(count(&app, "profile_updated").await, 1);
+        assert_eq!(
+            coord
+                .get("/admin/annuaire/awa-diallo/modifier/amenagements")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        assert_eq!(
+            hdf.get("/admin/annuaire/awa-diallo/modifier/presentation")
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            hdf.post(
+                "/admin/annuaire/awa-diallo/modifier/presentation",
+                &[("presentation", "x")]
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+        for who in ["financeur@demo.epop.test", "demandeur@demo.epop.test"] {
+            let mut c = app.signed_in(who).await;
+            assert_eq!(
+                c.get("/espace/ma-fiche").await.status,
+                StatusCode::FORBIDDEN,
+                "{who} has no profile to fill"
+            );
+            assert_eq!(
+                c.get("/admin/annuaire/awa-diallo/modifier/presentation")
+                    .await
+                    .status,
+                StatusCode::FORBIDDEN
+            );
+        }
+        assert_eq!(
+            app.client().get("/espace/ma-fiche").await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+}

@@ -237,6 +237,8 @@ pub struct SearchQuery {
     pub format: Option<Format>,
     pub language: Option<String>,
     pub profile_kind: Option<ProfileKind>,
+    /// Slug of an organisation: its référents and peer workers.
+    pub organisation: Option<String>,
     pub sort: Sort,
     pub page: u32,
 }
@@ -288,6 +290,7 @@ impl SearchQuery {
                         "« {value} » n’est pas un type de profil connu."
                     ))),
                 },
+                "organisation" => q.organisation = Some(value.chars().take(80).collect()),
                 "tri" => {
                     q.sort = if value == "nom" {
                         Sort::Name
@@ -336,6 +339,9 @@ impl SearchQuery {
         if let Some(k) = self.profile_kind {
             parts.push(("profil".into(), k.code().into()));
         }
+        if let Some(o) = &self.organisation {
+            parts.push(("organisation".into(), o.clone()));
+        }
         if self.sort == Sort::Name {
             parts.push(("tri".into(), "nom".into()));
         }
@@ -356,6 +362,7 @@ impl SearchQuery {
             self.format.is_some(),
             self.language.is_some(),
             self.profile_kind.is_some(),
+            self.organisation.is_some(),
         ]
         .into_iter()
         .filter(|x| *x)

@@ -760,6 +760,12 @@ pub async fn search(
         let p = sql.text(l.clone());
         sql.push(&format!(" AND EXISTS (SELECT 1 FROM profile_languages pl WHERE pl.profile_id = p.id AND pl.language = {p})"));
     }
+    if let Some(o) = &q.organisation {
+        let p = sql.text(o.clone());
+        sql.push(&format!(
+            " AND EXISTS (SELECT 1 FROM organisations o WHERE o.id = p.organisation_id AND o.slug = {p})"
+        ));
+    }
     if let Some(k) = q.profile_kind {
         let p = sql.text(k.code());
         sql.push(&format!(" AND p.kind = {p}"));

@@ -239,6 +239,7 @@ struct Target {
     base: String,
     name: String,
     home_department: Option<String>,
+    organisation_id: Option<i64>,
 }
 
 fn own_target(ctx: &Ctx) -> Result<Target, AppError> {
@@ -257,6 +258,7 @@ fn own_target(ctx: &Ctx) -> Result<Target, AppError> {
         base: "/espace/ma-fiche".into(),
         name: user.account.display_name.clone(),
         home_department: user.account.department_code.clone(),
+        organisation_id: user.account.organisation_id,
     })
 }
 
@@ -283,6 +285,7 @@ async fn other_target(state: &AppState, ctx: &Ctx, slug: &str) -> Result<Target,
         base: format!("/admin/annuaire/{slug}/modifier"),
         name: profile.card.display_name.clone(),
         home_department: profile.card.home_department.clone(),
+        organisation_id: None,
     })
 }
 
@@ -318,7 +321,7 @@ async fn current(
                 other_languages: String::new(),
                 max_per_month: None,
                 job_title: None,
-                organisation_id: None,
+                organisation_id: t.organisation_id,
                 departments: t.home_department.clone().into_iter().collect(),
                 interventions: Vec::new(),
                 theme_ids: Vec::new(),

@@ -1,8 +1,9 @@
 //! The public directory (annuaire): search with filters in the URL (works
-//! without JavaScript), profile pages that show each field only to whom may
+//! without JavaScript), organisation pages with their people, profile pages that show each field only to whom may
 //! see it (sensitive reads are audited), and the same search as JSON.
 
 mod api;
+mod organisation;
 mod profile;
 mod search;
 
@@ -16,6 +17,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(search::router())
         .merge(profile::router())
+        .merge(organisation::router())
         .merge(api::router())
 }
 

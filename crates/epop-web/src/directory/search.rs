@@ -175,6 +175,11 @@ fn widen(
     if q.language.is_some() {
         push("Toutes les langues".into(), &|w| w.language = None);
     }
+    if q.organisation.is_some() {
+        push("Toutes les organisations".into(), &|w| {
+            w.organisation = None
+        });
+    }
     if q.profile_kind.is_some() {
         push("Intervenants-pairs et référents".into(), &|w| {
             w.profile_kind = None

@@ -282,3 +282,37 @@ async fn json_api_answers_the_same_search() {
         );
     }
 }
+
+#[tokio::test]
+async fn organisation_pages_list_their_people_as_the_visitor_may_see_them() {
+    for app in apps().await {
+        let mut c = app.client();
+        let org = c
+            .get("/organisations/esat-des-ateliers-de-l-hers-demo")
+            .await;
+        assert_eq!(org.status, StatusCode::OK);
+        assert!(
+            org.body
+                .contains("ESAT (établissement et service d’accompagnement par le travail)")
+        );
+        assert!(
+            org.body.contains("href=\"/annuaire/julie-ferrand\""),
+            "the référent of the ESAT"
+        );
+        let profile = c.get("/annuaire/julie-ferrand").await;
+        assert!(
+            profile
+                .body
+                .contains("href=\"/organisations/esat-des-ateliers-de-l-hers-demo\"")
+        );
+        let filtered = c
+            .get("/annuaire?organisation=esat-des-ateliers-de-l-hers-demo")
+            .await;
+        assert!(filtered.body.contains("Julie Ferrand"), "{}", filtered.body);
+        assert!(!filtered.body.contains("Awa Diallo"), "{}", filtered.body);
+        assert_eq!(
+            c.get("/organisations/n-existe-pas").await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}

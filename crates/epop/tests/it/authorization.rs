@@ -71,6 +71,24 @@ async fn every_route_checks_role_and_territory() {
             (format!("/admin/comptes/{coord}"), expect("rffffffo")),
             ("/admin/journal".into(), expect("rffffffo")),
             ("/admin/journal.csv".into(), expect("rffffffo")),
+            ("/annuaire".into(), expect("oooooooo")),
+            ("/annuaire/awa-diallo".into(), expect("oooooooo")),
+            ("/organisations/gapas".into(), expect("oooooooo")),
+            ("/espace/ma-fiche".into(), expect("roofffff")),
+            ("/espace/ma-fiche/nom".into(), expect("roofffff")),
+            ("/admin/annuaire".into(), expect("rffffooo")),
+            ("/admin/annuaire/export.csv".into(), expect("rffffooo")),
+            ("/admin/annuaire/export.xlsx".into(), expect("rffffooo")),
+            ("/admin/themes".into(), expect("rffffooo")),
+            (
+                "/admin/annuaire/awa-diallo/formation".into(),
+                expect("rffffofo"),
+            ),
+            (
+                "/admin/annuaire/awa-diallo/modifier/presentation".into(),
+                expect("rffffofo"),
+            ),
+            ("/admin/annuaire/import".into(), expect("rffffffo")),
         ];
         for (n, who) in AUDIENCES.iter().enumerate() {
             let mut c = client_for(&app, who).await;

@@ -106,3 +106,40 @@ mod tests {
         assert_eq!(fold("Œuvre"), "oeuvre");
     }
 }
+
+/// A date as people type it in France (`JJ/MM/AAAA`) or as a date field
+/// sends it (`AAAA-MM-JJ`).
+pub fn parse_date(input: &str, what: &str) -> Result<chrono::NaiveDate, Invalid> {
+    let value = input.trim();
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(value, "%d/%m/%Y"))
+        .map_err(|_| {
+            Invalid::new(format!(
+                "Écrivez {what} sous la forme jour/mois/année, par exemple 15/03/2027."
+            ))
+        })
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_forms() {
+        let d = chrono::NaiveDate::from_ymd_opt(2027, 3, 15).unwrap();
+        assert_eq!(parse_date("15/03/2027", "la date").unwrap(), d);
+        assert_eq!(parse_date(" 2027-03-15 ", "la date").unwrap(), d);
+        assert!(
+            parse_date("31/02/2027", "la date")
+                .unwrap_err()
+                .0
+                .contains("jour/mois/année")
+        );
+        assert!(
+            parse_date("demain", "la date de début")
+                .unwrap_err()
+                .0
+                .contains("la date de début")
+        );
+    }
+}

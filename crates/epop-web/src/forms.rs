@@ -68,6 +68,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "compte" => "Le compte est enregistré.",
         "bienvenue" => "Bienvenue ! Votre compte est prêt.",
         "fiche" => "Merci ! Votre fiche est enregistrée.",
+        "absences" => "Vos absences sont enregistrées. Continuez quand vous voulez.",
         _ => return None,
     })
 }

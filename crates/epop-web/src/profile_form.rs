@@ -13,12 +13,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use epop_domain::directory::{Format, InterventionKind, LANGUAGES, ProfileKind, Visibility};
-use epop_domain::text::{fold, required};
+use epop_domain::text::{fold, parse_date, required};
 use epop_domain::{DepartmentCode, Invalid, Role, account};
 use epop_store::directory::{self, ProfileInput, Sensitive, purpose};
 use epop_store::{accounts, audit, territories};
 
 use crate::context::Layout;
+use crate::directory::french_date;
 use crate::forms::{Errors, Pairs};
 use crate::pages::{render, render_invalid};
 use crate::{AppError, AppState, Ctx};
@@ -345,6 +346,7 @@ fn find_step(t: &Target, slug: &str) -> Result<(usize, Step, Vec<Step>), AppErro
 async fn fields(
     state: &AppState,
     step: Step,
+    profile_id: Option<i64>,
     p: &ProfileInput,
     s: &Sensitive,
     consents: &BTreeSet<String>,
@@ -468,12 +470,51 @@ async fn fields(
                 hint: "Par exemple : arabe, anglais",
             },
         ],
-        Step::Availability => vec![Field::Number {
-            name: "par_mois",
-            label: "Nombre d’interventions par mois, au plus",
-            value: p.max_per_month.map(|k| k.to_string()).unwrap_or_default(),
-            hint: "Un nombre entre 1 et 20. Laissez vide si vous ne savez pas encore.",
-        }],
+        Step::Availability => {
+            let mut list = vec![Field::Number {
+                name: "par_mois",
+                label: "Nombre d’interventions par mois, au plus",
+                value: p.max_per_month.map(|k| k.to_string()).unwrap_or_default(),
+                hint: "Un nombre entre 1 et 20. Laissez vide si vous ne savez pas encore.",
+            }];
+            let absences = match profile_id {
+                Some(id) => {
+                    let mut conn = state.db.conn().await?;
+                    directory::absences(&mut conn, id, &today()).await?
+                }
+                None => Vec::new(),
+            };
+            if !absences.is_empty() {
+                list.push(Field::Checks {
+                    name: "supprimer",
+                    legend: "Mes absences prévues. Cochez celles à supprimer :",
+                    choices: absences
+                        .iter()
+                        .map(|a| {
+                            let label = format!(
+                                "du {} au {}",
+                                french_date(&a.starts_on),
+                                french_date(&a.ends_on)
+                            );
+                            check(&a.id.to_string(), &label, false)
+                        })
+                        .collect(),
+                });
+            }
+            list.push(Field::Text {
+                name: "absent_du",
+                label: "Je serai absent·e à partir du (facultatif)",
+                value: String::new(),
+                hint: "Jour/mois/année, par exemple 01/07/2027. Pendant une absence, on ne vous propose rien.",
+            });
+            list.push(Field::Text {
+                name: "absent_au",
+                label: "Jusqu’au",
+                value: String::new(),
+                hint: "Jour/mois/année, par exemple 31/08/2027.",
+            });
+            list
+        }
         Step::Visibility => vec![
             Field::Radios {
                 name: "visibilite",
@@ -531,6 +572,7 @@ async fn show(
     typed: Option<Typed<'_>>,
 ) -> Result<Response, AppError> {
     let (n, step, list) = find_step(t, slug)?;
+    let (profile_id, _, _) = current(state, t).await?;
     let (p, s, consents, form) = match typed {
         Some((p, s, c, form)) => (p, s, c, Some(form)),
         None => {
@@ -543,7 +585,7 @@ async fn show(
             (p, s, consents, None)
         }
     };
-    let mut fields = fields(state, step, &p, &s, &consents).await?;
+    let mut fields = fields(state, step, profile_id, &p, &s, &consents).await?;
     if let Some(form) = form {
         for field in &mut fields {
             if let Field::Text { name, value, .. }
@@ -601,6 +643,21 @@ fn number(value: &str, what: &str, min: i64, max: i64) -> Result<Option<i64>, In
 }
 
 /// Applies one page's answers; returns the problems, field by field.
+/// Periods away to add or remove, from the availability page.
+#[derive(Default)]
+struct AbsenceChanges {
+    add: Option<(String, String)>,
+    remove: Vec<i64>,
+}
+
+/// Today in Paris, as stored dates are compared.
+fn today() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
+        .to_string()
+}
+
 async fn apply(
     state: &AppState,
     step: Step,
@@ -608,6 +665,7 @@ async fn apply(
     p: &mut ProfileInput,
     s: &mut Sensitive,
     consents: &mut BTreeSet<String>,
+    absences: &mut AbsenceChanges,
 ) -> Result<Errors, AppError> {
     let mut e = Errors::default();
     match step {
@@ -743,6 +801,31 @@ async fn apply(
             ) {
                 p.max_per_month = n;
             }
+            absences.remove = form
+                .all("supprimer")
+                .iter()
+                .filter_map(|id| id.parse().ok())
+                .collect();
+            let (from, to) = (form.get("absent_du"), form.get("absent_au"));
+            if !from.trim().is_empty() || !to.trim().is_empty() {
+                let start = e.check("absent_du", parse_date(&from, "la date de début"));
+                let end = e.check("absent_au", parse_date(&to, "la date de fin"));
+                if let (Some(start), Some(end)) = (start, end) {
+                    if end < start {
+                        e.add(
+                            "absent_au",
+                            "La date de fin est avant la date de début : vérifiez les deux dates.",
+                        );
+                    } else if end.to_string() < today() {
+                        e.add(
+                            "absent_au",
+                            "Cette période est déjà passée : donnez une absence à venir.",
+                        );
+                    } else {
+                        absences.add = Some((start.to_string(), end.to_string()));
+                    }
+                }
+            }
         }
         Step::Visibility => {
             match Visibility::from_code(&form.get("visibilite")) {
@@ -803,7 +886,17 @@ async fn save(
         .collect();
     drop(conn);
     let mut consents = before.clone();
-    let errors = apply(&state, step, &form, &mut p, &mut s, &mut consents).await?;
+    let mut absence_changes = AbsenceChanges::default();
+    let errors = apply(
+        &state,
+        step,
+        &form,
+        &mut p,
+        &mut s,
+        &mut consents,
+        &mut absence_changes,
+    )
+    .await?;
     if !errors.is_empty() {
         return show(
             &state,
@@ -830,6 +923,12 @@ async fn save(
             (true, false) => directory::withdraw_consent(&mut tx, t.account_id, key).await?,
             _ => {}
         }
+    }
+    for absence in &absence_changes.remove {
+        directory::remove_absence(&mut tx, id, *absence).await?;
+    }
+    if let Some((start, end)) = &absence_changes.add {
+        directory::add_absence(&mut tx, id, start, end).await?;
     }
     if step.sensitive() {
         let stored = directory::sensitive_for_owner(&mut tx, id).await?;
@@ -867,7 +966,9 @@ async fn save(
         accounts::update_display_name(&mut tx, t.account_id, &p.display_name).await?;
     }
     tx.commit().await?;
+    let changed_absences = absence_changes.add.is_some() || !absence_changes.remove.is_empty();
     let next = match list.get(n + 1) {
+        _ if changed_absences => format!("{}/{}?message=absences", t.base, step.slug()),
         Some(next) => format!("{}/{}", t.base, next.slug()),
         None if t.owner => "/espace/ma-fiche?message=fiche".into(),
         None => format!("/annuaire/{profile_slug}"),

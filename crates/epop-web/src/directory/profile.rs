@@ -36,6 +36,8 @@ struct Page {
     trained: String,
     sensitive: Option<Sensitive>,
     visibility: &'static str,
+    /// « du 1 juillet 2027 au 31 août 2027 », for the periods to come.
+    away: Vec<String>,
 }
 
 async fn page(
@@ -83,6 +85,21 @@ async fn page(
         }
         _ => None,
     };
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
+        .to_string();
+    let away = directory::absences(&mut conn, profile.card.id, &today)
+        .await?
+        .into_iter()
+        .map(|a| {
+            format!(
+                "du {} au {}",
+                french_date(&a.starts_on),
+                french_date(&a.ends_on)
+            )
+        })
+        .collect();
     let easy = ctx.query_param("version").as_deref() == Some("facile");
     let mut languages: Vec<String> = profile
         .card
@@ -118,6 +135,7 @@ async fn page(
         easy,
         is_owner,
         visibility,
+        away,
         p: profile,
     })
 }

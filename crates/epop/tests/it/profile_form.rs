@@ -276,3 +276,77 @@ async fn coordinators_edit_profiles_of_their_territory_but_not_sensitive_answers
         );
     }
 }
+
+#[tokio::test]
+async fn periods_away_are_added_checked_shown_and_removed() {
+    for app in apps().await {
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let page = "/espace/ma-fiche/disponibilite";
+        awa.post(page, &[("par_mois", "2"), ("absent_du", "01/07/2099")])
+            .await
+            .assert_field_error("absent_au", "la date de fin");
+        awa.post(
+            page,
+            &[
+                ("par_mois", "2"),
+                ("absent_du", "15/08/2099"),
+                ("absent_au", "01/07/2099"),
+            ],
+        )
+        .await
+        .assert_field_error("absent_au", "avant la date de début");
+        awa.post(
+            page,
+            &[
+                ("par_mois", "2"),
+                ("absent_du", "01/01/2020"),
+                ("absent_au", "02/01/2020"),
+            ],
+        )
+        .await
+        .assert_field_error("absent_au", "déjà passée");
+        let saved = awa
+            .post(
+                page,
+                &[
+                    ("par_mois", "2"),
+                    ("absent_du", "01/07/2099"),
+                    ("absent_au", "2099-08-31"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            saved.location(),
+            "/espace/ma-fiche/disponibilite?message=absences"
+        );
+        let again = awa.get(saved.location()).await;
+        assert!(
+            again.body.contains("Vos absences sont enregistrées")
+                && again.body.contains("du 1 juillet 2099 au 31 août 2099")
+        );
+        let public = app.client().get("/annuaire/awa-diallo").await;
+        assert!(
+            public.body.contains("Absences prévues")
+                && public.body.contains("du 1 juillet 2099 au 31 août 2099")
+        );
+        assert!(public.body.contains("2 interventions par mois au plus"));
+        let id = again
+            .body
+            .split("name=\"supprimer\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        awa.post(page, &[("par_mois", "2"), ("supprimer", &id)])
+            .await;
+        assert!(
+            !app.client()
+                .get("/annuaire/awa-diallo")
+                .await
+                .body
+                .contains("Absences prévues")
+        );
+    }
+}

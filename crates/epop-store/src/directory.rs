@@ -16,7 +16,7 @@ use epop_domain::directory::{
 use epop_domain::text::{fold, slugify};
 use sqlx::{Any, AnyConnection, AssertSqlSafe};
 
-use crate::{Engine, Result, StoreError, now};
+use crate::{Engine, Result, SlugTable, StoreError, free_slug, now};
 
 /// A profile as written by its owner, a coordinator or the import.
 #[derive(Debug, Clone)]
@@ -214,74 +214,49 @@ pub async fn upsert(
 ) -> Result<(i64, String)> {
     let names = names_for(conn, input).await?;
     let text = search_text(&names, input);
-    let t = now();
-    let existing: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, slug FROM profiles WHERE account_id = $1 AND kind = $2")
-            .bind(account_id)
-            .bind(input.kind.code())
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (id, slug) = match existing {
-        Some((id, slug)) => {
-            sqlx::query(
-                "UPDATE profiles SET display_name = $1, sort_name = $2, visibility = $3, home_department = $4, \
-                 presentation = $5, presentation_easy = $6, own_words = $7, on_site = $8, remote = $9, travel_km = $10, \
-                 other_languages = $11, max_per_month = $12, job_title = $13, organisation_id = $14, search_text = $15, \
-                 updated_at = $16 WHERE id = $17",
-            )
-            .bind(&input.display_name)
-            .bind(fold(&input.display_name))
-            .bind(input.visibility.code())
-            .bind(input.home_department.clone())
-            .bind(&input.presentation)
-            .bind(&input.presentation_easy)
-            .bind(&input.own_words)
-            .bind(flag(input.on_site))
-            .bind(flag(input.remote))
-            .bind(input.travel_km)
-            .bind(&input.other_languages)
-            .bind(input.max_per_month)
-            .bind(input.job_title.clone())
-            .bind(input.organisation_id)
-            .bind(&text)
-            .bind(t)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-            (id, slug)
-        }
-        None => {
-            let slug = free_slug(conn, &input.display_name).await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO profiles (account_id, kind, slug, display_name, sort_name, visibility, home_department, \
-                 presentation, presentation_easy, own_words, on_site, remote, travel_km, other_languages, max_per_month, \
-                 job_title, organisation_id, search_text, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
-            )
-            .bind(account_id)
-            .bind(input.kind.code())
-            .bind(&slug)
-            .bind(&input.display_name)
-            .bind(fold(&input.display_name))
-            .bind(input.visibility.code())
-            .bind(input.home_department.clone())
-            .bind(&input.presentation)
-            .bind(&input.presentation_easy)
-            .bind(&input.own_words)
-            .bind(flag(input.on_site))
-            .bind(flag(input.remote))
-            .bind(input.travel_km)
-            .bind(&input.other_languages)
-            .bind(input.max_per_month)
-            .bind(input.job_title.clone())
-            .bind(input.organisation_id)
-            .bind(&text)
-            .bind(t)
-            .fetch_one(&mut *conn)
-            .await?;
-            (id, slug)
-        }
+    // One statement creates or updates; the slug is only chosen for a new
+    // profile (an existing one keeps its address).
+    let existing = profile_of(conn, account_id, input.kind).await?;
+    let slug = match &existing {
+        Some((_, slug)) => slug.clone(),
+        None => free_slug(conn, SlugTable::Profiles, &input.display_name).await?,
     };
+    let (id, slug): (i64, String) = sqlx::query_as(
+        "INSERT INTO profiles (account_id, kind, slug, display_name, sort_name, visibility, home_department, \
+         presentation, presentation_easy, own_words, on_site, remote, travel_km, other_languages, max_per_month, \
+         job_title, organisation_id, search_text, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) \
+         ON CONFLICT (account_id, kind) DO UPDATE SET display_name = excluded.display_name, \
+         sort_name = excluded.sort_name, visibility = excluded.visibility, home_department = excluded.home_department, \
+         presentation = excluded.presentation, presentation_easy = excluded.presentation_easy, \
+         own_words = excluded.own_words, on_site = excluded.on_site, remote = excluded.remote, \
+         travel_km = excluded.travel_km, other_languages = excluded.other_languages, \
+         max_per_month = excluded.max_per_month, job_title = excluded.job_title, \
+         organisation_id = excluded.organisation_id, search_text = excluded.search_text, \
+         updated_at = excluded.updated_at \
+         RETURNING id, slug",
+    )
+    .bind(account_id)
+    .bind(input.kind.code())
+    .bind(&slug)
+    .bind(&input.display_name)
+    .bind(fold(&input.display_name))
+    .bind(input.visibility.code())
+    .bind(input.home_department.clone())
+    .bind(&input.presentation)
+    .bind(&input.presentation_easy)
+    .bind(&input.own_words)
+    .bind(flag(input.on_site))
+    .bind(flag(input.remote))
+    .bind(input.travel_km)
+    .bind(&input.other_languages)
+    .bind(input.max_per_month)
+    .bind(input.job_title.clone())
+    .bind(input.organisation_id)
+    .bind(&text)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
     for table in [
         "profile_departments",
         "profile_interventions",
@@ -342,22 +317,6 @@ pub async fn upsert(
             .await?;
     }
     Ok((id, slug))
-}
-
-async fn free_slug(conn: &mut AnyConnection, name: &str) -> Result<String> {
-    let base = slugify(name);
-    let mut slug = base.clone();
-    let mut n = 1;
-    while sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM profiles WHERE slug = $1")
-        .bind(&slug)
-        .fetch_one(&mut *conn)
-        .await?
-        > 0
-    {
-        n += 1;
-        slug = format!("{base}-{n}");
-    }
-    Ok(slug)
 }
 
 /// Sets the training status (coordinators only, checked by the caller).

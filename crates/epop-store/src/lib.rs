@@ -177,6 +177,39 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
+/// Tables whose rows have a public slug.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SlugTable {
+    Organisations,
+    Profiles,
+}
+
+/// A slug made from `name` that no row of `table` uses yet
+/// (« awa-diallo », then « awa-diallo-2 »…).
+pub(crate) async fn free_slug(
+    conn: &mut sqlx::AnyConnection,
+    table: SlugTable,
+    name: &str,
+) -> Result<String> {
+    let sql = match table {
+        SlugTable::Organisations => "SELECT COUNT(*) FROM organisations WHERE slug = $1",
+        SlugTable::Profiles => "SELECT COUNT(*) FROM profiles WHERE slug = $1",
+    };
+    let base = epop_domain::text::slugify(name);
+    let mut slug = base.clone();
+    let mut n = 1;
+    while sqlx::query_scalar::<_, i64>(sql)
+        .bind(&slug)
+        .fetch_one(&mut *conn)
+        .await?
+        > 0
+    {
+        n += 1;
+        slug = format!("{base}-{n}");
+    }
+    Ok(slug)
+}
+
 /// The current time as stored (Unix seconds, UTC).
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()

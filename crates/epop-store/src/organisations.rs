@@ -1,10 +1,9 @@
 //! Organisations: partners, hosts, funders.
 
 use epop_domain::organisation::NewOrganisation;
-use epop_domain::text::slugify;
 use sqlx::AnyConnection;
 
-use crate::{Result, StoreError, now};
+use crate::{Result, SlugTable, StoreError, free_slug, now};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organisation {
@@ -49,18 +48,7 @@ fn from_row(r: Row) -> Organisation {
 /// Creates an organisation with a slug made from its name (suffixed if taken).
 /// A SIRET already used is a [`StoreError::Conflict`].
 pub async fn create(conn: &mut AnyConnection, org: &NewOrganisation) -> Result<Organisation> {
-    let base = slugify(&org.name);
-    let mut slug = base.clone();
-    let mut n = 1;
-    while sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM organisations WHERE slug = $1")
-        .bind(&slug)
-        .fetch_one(&mut *conn)
-        .await?
-        > 0
-    {
-        n += 1;
-        slug = format!("{base}-{n}");
-    }
+    let slug = free_slug(conn, SlugTable::Organisations, &org.name).await?;
     sqlx::query(
         "INSERT INTO organisations (slug, name, kind, siret, department_code, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",

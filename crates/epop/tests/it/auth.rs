@@ -1,16 +1,6 @@
 use axum::http::StatusCode;
-use epop_store::audit;
 
 use crate::harness::{App, PASSWORD, apps, link_in};
-
-async fn audit_count(app: &App, action: &str) -> i64 {
-    let mut conn = app.db.conn().await.unwrap();
-    let f = audit::Filter {
-        action: action.into(),
-        ..Default::default()
-    };
-    audit::search(&mut conn, &f, 1, 0).await.unwrap().1
-}
 
 #[tokio::test]
 async fn sign_in_with_password_then_out() {
@@ -25,7 +15,7 @@ async fn sign_in_with_password_then_out() {
         assert!(space.body.contains("Sophie Delmas"));
         assert!(space.body.contains("Vous coordonnez un territoire"));
         assert!(space.body.contains("Occitanie"), "territory named");
-        assert_eq!(audit_count(&app, "sign_in").await, 1);
+        assert_eq!(app.audit_count("sign_in").await, 1);
 
         let out = c.post("/deconnexion", &[]).await;
         assert_eq!(out.status, StatusCode::SEE_OTHER);
@@ -64,7 +54,7 @@ async fn wrong_password_and_unknown_address_get_the_same_answer() {
             strip(&unknown.body),
             "no user enumeration"
         );
-        assert_eq!(audit_count(&app, "sign_in_failed").await, 2);
+        assert_eq!(app.audit_count("sign_in_failed").await, 2);
     }
 }
 
@@ -161,7 +151,7 @@ async fn sign_in_is_rate_limited_per_address() {
             c.sign_in("referente@demo.epop.test", PASSWORD).await.status,
             StatusCode::SEE_OTHER
         );
-        assert_eq!(audit_count(&app, "rate_limited").await, 1);
+        assert_eq!(app.audit_count("rate_limited").await, 1);
     }
 }
 

@@ -3,22 +3,12 @@
 //! and the JSON API.
 
 use axum::http::StatusCode;
-use epop_store::audit;
 
-use crate::harness::{App, apps};
+use crate::harness::apps;
 
 const AWA_ACCOMMODATIONS: &str = "Des pauses courtes toutes les heures.";
 const AWA_EXPERIENCE: &str = "Trouble bipolaire stabilisé depuis 2015.";
 const LUCAS_ACCOMMODATIONS: &str = "Consignes écrites en facile à lire.";
-
-async fn sensitive_reads(app: &App) -> i64 {
-    let mut conn = app.db.conn().await.unwrap();
-    let f = audit::Filter {
-        action: "sensitive_read".into(),
-        ..Default::default()
-    };
-    audit::search(&mut conn, &f, 1, 0).await.unwrap().1
-}
 
 #[tokio::test]
 async fn search_page_finds_with_words_and_filters_in_the_url() {
@@ -178,7 +168,7 @@ async fn the_owner_sees_their_own_sensitive_fields_and_reads_by_others_are_audit
         assert!(own.body.contains(AWA_ACCOMMODATIONS) && own.body.contains(AWA_EXPERIENCE));
         assert!(own.body.contains("C’est votre fiche"));
         assert_eq!(
-            sensitive_reads(&app).await,
+            app.audit_count("sensitive_read").await,
             0,
             "reading one's own data is not audited"
         );
@@ -186,7 +176,7 @@ async fn the_owner_sees_their_own_sensitive_fields_and_reads_by_others_are_audit
         coord.get("/annuaire/awa-diallo").await;
         coord.get("/annuaire/awa-diallo").await;
         assert_eq!(
-            sensitive_reads(&app).await,
+            app.audit_count("sensitive_read").await,
             2,
             "each read by someone else is recorded"
         );

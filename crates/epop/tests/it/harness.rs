@@ -74,6 +74,19 @@ impl App {
             .map(|(e, body)| (e.subject, body))
     }
 
+    /// How many lines of the audit log have this action.
+    pub async fn audit_count(&self, action: &str) -> i64 {
+        let mut conn = self.db.conn().await.unwrap();
+        let f = epop_store::audit::Filter {
+            action: action.into(),
+            ..Default::default()
+        };
+        epop_store::audit::search(&mut conn, &f, 1, 0)
+            .await
+            .unwrap()
+            .1
+    }
+
     pub async fn mail_count(&self, to: &str) -> usize {
         let mut conn = self.db.conn().await.unwrap();
         outbox::recent(&mut conn, Some(to), 1000)

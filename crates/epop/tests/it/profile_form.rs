@@ -1,18 +1,8 @@
 //! Filling in a directory profile, one question per page.
 
 use axum::http::StatusCode;
-use epop_store::audit;
 
-use crate::harness::{App, apps, link_in};
-
-async fn count(app: &App, action: &str) -> i64 {
-    let mut conn = app.db.conn().await.unwrap();
-    let f = audit::Filter {
-        action: action.into(),
-        ..Default::default()
-    };
-    audit::search(&mut conn, &f, 1, 0).await.unwrap().1
-}
+use crate::harness::{apps, link_in};
 
 #[tokio::test]
 async fn a_new_peer_fills_their_profile_page_by_page_and_nothing_is_lost() {
@@ -155,7 +145,11 @@ async fn a_new_peer_fills_their_profile_page_by_page_and_nothing_is_lost() {
             summary.body.contains("Votre fiche est dans l’annuaire")
                 && summary.body.contains("Former des professionnels")
         );
-        assert_eq!(count(&app, "profile_updated").await, 1, "creation recorded");
+        assert_eq!(
+            app.audit_count("profile_updated").await,
+            1,
+            "creation recorded"
+        );
     }
 }
 
@@ -232,7 +226,7 @@ async fn coordinators_edit_profiles_of_their_territory_but_not_sensitive_answers
                 .body
                 .contains("Texte relu avec Awa.")
         );
-        assert_eq!(count(&app, "profile_updated").await, 1);
+        assert_eq!(app.audit_count("profile_updated").await, 1);
         assert_eq!(
             coord
                 .get("/admin/annuaire/awa-diallo/modifier/amenagements")

@@ -77,6 +77,7 @@ export const PAGES = {
   peer: [
     '/espace/ma-fiche',
     '/espace/ma-fiche/nom',
+    '/espace/ma-fiche/photo',
     '/espace/ma-fiche/interventions',
     '/espace/ma-fiche/themes',
     '/espace/ma-fiche/format',

@@ -632,7 +632,8 @@ async function journeyProfileByKeyboard(base) {
       await page.keyboard.press('Control+A');
       await page.keyboard.type('Awa D.');
       await Promise.all([page.waitForNavigation({ timeout: 20_000 }), page.keyboard.press('Enter')]);
-      if (new URL(page.url()).pathname !== '/espace/ma-fiche/presentation') { problems.push(`after the name: on ${page.url()}`); return; }
+      if (new URL(page.url()).pathname !== '/espace/ma-fiche/photo') { problems.push(`after the name: on ${page.url()}`); return; }
+      await page.goto('/espace/ma-fiche/presentation');
       if (!(await tabTo((f) => f?.name === 'presentation'))) { problems.push('the presentation field is never reached with Tab'); return; }
       await page.keyboard.press('Control+A');
       await page.keyboard.type('Je forme les équipes au clavier.');

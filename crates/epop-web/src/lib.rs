@@ -44,6 +44,8 @@ pub struct Config {
     /// The address people reach the platform at, used in e-mailed links
     /// (no trailing slash), e.g. `https://epop.example`.
     pub base_url: String,
+    /// Where uploaded files (profile photos) are kept.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Config {

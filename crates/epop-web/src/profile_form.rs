@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -30,17 +30,27 @@ const CONSENT_VERSION: &str = "2026-11";
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/espace/ma-fiche", get(overview))
+        .route(
+            "/espace/ma-fiche/photo",
+            get(own_photo_form).post(own_photo_save),
+        )
         .route("/espace/ma-fiche/{step}", get(own_step).post(own_save))
+        .route(
+            "/admin/annuaire/{slug}/modifier/photo",
+            get(other_photo_form).post(other_photo_save),
+        )
         .route(
             "/admin/annuaire/{slug}/modifier/{step}",
             get(other_step).post(other_save),
         )
+        .layer(DefaultBodyLimit::max(MAX_PHOTO + 64 * 1024))
 }
 
 /// The questions, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
     Name,
+    Photo,
     Presentation,
     EasyPresentation,
     Job,
@@ -57,6 +67,7 @@ enum Step {
 
 const PEER_STEPS: &[Step] = &[
     Step::Name,
+    Step::Photo,
     Step::Presentation,
     Step::EasyPresentation,
     Step::Interventions,
@@ -71,6 +82,7 @@ const PEER_STEPS: &[Step] = &[
 ];
 const REFERENT_STEPS: &[Step] = &[
     Step::Name,
+    Step::Photo,
     Step::Presentation,
     Step::Job,
     Step::Territory,
@@ -81,6 +93,7 @@ impl Step {
     fn slug(self) -> &'static str {
         match self {
             Step::Name => "nom",
+            Step::Photo => "photo",
             Step::Presentation => "presentation",
             Step::EasyPresentation => "presentation-facile",
             Step::Job => "metier",
@@ -100,6 +113,7 @@ impl Step {
     fn question(self) -> &'static str {
         match self {
             Step::Name => "Quel nom voulez-vous montrer ?",
+            Step::Photo => "Voulez-vous montrer une photo ?",
             Step::Presentation => "Présentez-vous",
             Step::EasyPresentation => "Présentez-vous en phrases faciles",
             Step::Job => "Quel est votre métier ?",
@@ -117,6 +131,9 @@ impl Step {
 
     fn help(self) -> &'static str {
         match self {
+            Step::Photo => {
+                "Une photo aide les personnes à vous reconnaître. Ce n’est pas obligatoire. Si vous en mettez une, décrivez-la en quelques mots : la description est lue aux personnes aveugles."
+            }
             Step::Name => {
                 "Vous pouvez donner votre vrai nom ou un nom choisi. Ce nom sera sur votre fiche."
             }
@@ -210,6 +227,11 @@ pub enum Field {
         label: &'static str,
         choices: Vec<Choice>,
     },
+    File {
+        name: &'static str,
+        label: &'static str,
+        hint: &'static str,
+    },
     Consent {
         name: &'static str,
         label: &'static str,
@@ -229,6 +251,8 @@ struct StepPage {
     action: String,
     back: Option<String>,
     whose: String,
+    /// The photo page sends a file: multipart, CSRF token in the action URL.
+    multipart: bool,
 }
 
 /// Whose profile is being filled in.
@@ -363,6 +387,39 @@ async fn fields(
             value: p.display_name.clone(),
             hint: "Par exemple : Awa D.",
         }],
+        Step::Photo => {
+            let current = match profile_id {
+                Some(id) => {
+                    let mut conn = state.db.conn().await?;
+                    directory::photo(&mut conn, id).await?
+                }
+                None => None,
+            };
+            let mut list = vec![
+                Field::File {
+                    name: "photo",
+                    label: "Ma photo (facultatif)",
+                    hint: "Une image JPEG, PNG ou WebP de 2 Mo au plus.",
+                },
+                Field::Text {
+                    name: "description",
+                    label: "Description de la photo",
+                    value: current
+                        .as_ref()
+                        .map(|(_, alt)| alt.clone())
+                        .unwrap_or_default(),
+                    hint: "Par exemple : Awa sourit, devant un mur de briques.",
+                },
+            ];
+            if current.is_some() {
+                list.push(Field::Consent {
+                    name: "retirer",
+                    label: "Retirer ma photo actuelle",
+                    checked: false,
+                });
+            }
+            list
+        }
         Step::Presentation => vec![Field::Area {
             name: "presentation",
             label: "Ma présentation",
@@ -607,6 +664,7 @@ async fn show(
         fields,
         action: format!("{}/{}", t.base, step.slug()),
         back: (n > 0).then(|| format!("{}/{}", t.base, list[n - 1].slug())),
+        multipart: step == Step::Photo,
         whose: if t.owner {
             String::new()
         } else {
@@ -676,6 +734,8 @@ async fn apply(
                 p.display_name = form.get("nom");
             }
         }
+        // The photo page has its own handler (`save_photo`): it reads a file.
+        Step::Photo => {}
         Step::Presentation => {
             p.presentation = form.get("presentation");
             e.check(
@@ -1042,6 +1102,10 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             .map(|(_, slug)| slug),
         None => None,
     };
+    let photo_alt = match existing {
+        Some(id) => directory::photo(&mut conn, id).await?.map(|(_, alt)| alt),
+        None => None,
+    };
     let themes = directory::themes(&mut conn).await?;
     let none = || "Pas encore de réponse".to_owned();
     let list = steps(t.kind, true);
@@ -1052,6 +1116,10 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             .map(|step| {
                 let answer = match step {
                     Step::Name => p.display_name.clone(),
+                    Step::Photo => photo_alt
+                        .clone()
+                        .map(|alt| format!("Une photo : « {alt} »"))
+                        .unwrap_or_default(),
                     Step::Presentation => p.presentation.clone(),
                     Step::EasyPresentation => p.presentation_easy.clone(),
                     Step::Job => p.job_title.clone().unwrap_or_default(),
@@ -1127,4 +1195,194 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         first: format!("/espace/ma-fiche/{}", list[0].slug()),
         listed: consents.contains_key(purpose::LISTING) && p.visibility != Visibility::Hidden,
     })
+}
+
+/// Largest photo accepted.
+const MAX_PHOTO: usize = 2 * 1024 * 1024;
+
+/// The image formats accepted, recognised by their first bytes (what the
+/// browser says the file is cannot be trusted).
+fn image_extension(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a]) {
+        Some("png")
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some("jpg")
+    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("webp")
+    } else {
+        None
+    }
+}
+
+/// The folder where photos are kept.
+pub fn photos_dir(state: &AppState) -> std::path::PathBuf {
+    state.config.data_dir.join("photos")
+}
+
+async fn own_photo_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let t = own_target(&ctx)?;
+    show(
+        &state,
+        &ctx,
+        &t,
+        Step::Photo.slug(),
+        Errors::default(),
+        None,
+    )
+    .await
+}
+
+async fn other_photo_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let t = other_target(&state, &ctx, &slug).await?;
+    show(
+        &state,
+        &ctx,
+        &t,
+        Step::Photo.slug(),
+        Errors::default(),
+        None,
+    )
+    .await
+}
+
+async fn own_photo_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let t = own_target(&ctx)?;
+    save_photo(state, ctx, t, multipart).await
+}
+
+async fn other_photo_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let t = other_target(&state, &ctx, &slug).await?;
+    save_photo(state, ctx, t, multipart).await
+}
+
+/// Receives the photo page: a file (optional), its description, or the
+/// wish to remove the current photo.
+async fn save_photo(
+    state: AppState,
+    ctx: Ctx,
+    t: Target,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let mut form = Pairs::default();
+    let mut file: Vec<u8> = Vec::new();
+    let mut errors = Errors::default();
+    let too_big = "La photo est trop lourde : 2 Mo au plus. Choisissez une photo plus petite.";
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(bytes) if name == "photo" => file = bytes.to_vec(),
+                    Ok(bytes) => form
+                        .0
+                        .push((name, String::from_utf8_lossy(&bytes).into_owned())),
+                    Err(_) => {
+                        errors.add("photo", too_big);
+                        break;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                errors.add("photo", too_big);
+                break;
+            }
+        }
+    }
+    let remove = form.get("retirer") == "oui";
+    let description = form.get("description");
+    let extension = if file.is_empty() {
+        None
+    } else {
+        image_extension(&file)
+    };
+    if file.len() > MAX_PHOTO {
+        errors.add("photo", too_big);
+    } else if !file.is_empty() && extension.is_none() {
+        errors.add(
+            "photo",
+            "Ce fichier n’est pas une photo JPEG, PNG ou WebP. Choisissez une autre image.",
+        );
+    }
+    let (existing, p, s) = current(&state, &t).await?;
+    let current_photo = match existing {
+        Some(id) => {
+            let mut conn = state.db.conn().await?;
+            directory::photo(&mut conn, id).await?
+        }
+        None => None,
+    };
+    let keeps_photo = !remove && (extension.is_some() || current_photo.is_some());
+    if keeps_photo {
+        if description.trim().is_empty() {
+            errors.add("description", "Décrivez la photo en quelques mots, par exemple : « Awa sourit, devant un mur de briques ».");
+        } else {
+            errors.check("description", required(&description, "la description", 200));
+        }
+    }
+    if !errors.is_empty() {
+        let mut conn = state.db.conn().await?;
+        let consents = directory::active_consents(&mut conn, t.account_id)
+            .await?
+            .into_keys()
+            .collect();
+        drop(conn);
+        return show(
+            &state,
+            &ctx,
+            &t,
+            Step::Photo.slug(),
+            errors,
+            Some((p, s, consents, &form)),
+        )
+        .await;
+    }
+    let new_file = match extension {
+        Some(ext) => {
+            let dir = photos_dir(&state);
+            tokio::fs::create_dir_all(&dir)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let name = format!("{}.{ext}", crate::security::public_id());
+            tokio::fs::write(dir.join(&name), &file)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Some(name)
+        }
+        None => None,
+    };
+    let mut tx = state.db.write().await?;
+    let (id, _) = directory::upsert(&mut tx, state.db.engine(), t.account_id, &p).await?;
+    let replaced = match (remove, &new_file, &current_photo) {
+        (true, _, _) => directory::set_photo(&mut tx, id, None).await?,
+        (false, Some(name), _) => {
+            directory::set_photo(&mut tx, id, Some((name, description.trim()))).await?
+        }
+        (false, None, Some((path, _))) => {
+            directory::set_photo(&mut tx, id, Some((path, description.trim()))).await?;
+            None
+        }
+        (false, None, None) => None,
+    };
+    tx.commit().await?;
+    if let Some(old) = replaced.filter(|old| Some(old) != new_file.as_ref()) {
+        let _ = tokio::fs::remove_file(photos_dir(&state).join(old)).await;
+    }
+    let list = steps(t.kind, t.owner);
+    let n = list.iter().position(|x| *x == Step::Photo).unwrap_or(0);
+    let next = list.get(n + 1).map(|x| x.slug()).unwrap_or("nom");
+    Ok(Redirect::to(&format!("{}/{next}", t.base)).into_response())
 }

@@ -254,6 +254,7 @@ mod tests {
     fn cross_site_requests_are_refused() {
         let config = Config {
             base_url: "https://epop.example".into(),
+            data_dir: Default::default(),
         };
         let mut h = HeaderMap::new();
         assert!(same_site(&h, &config));
@@ -277,6 +278,7 @@ mod tests {
     fn cookies_are_host_prefixed_and_secure_over_https() {
         let https = Config {
             base_url: "https://epop.example".into(),
+            data_dir: Default::default(),
         };
         let v = set_cookie(&https, "epop_session", "x", Some(60));
         let v = v.to_str().unwrap();
@@ -284,6 +286,7 @@ mod tests {
         assert!(v.contains("Secure") && v.contains("HttpOnly") && v.contains("SameSite=Lax"));
         let http = Config {
             base_url: "http://127.0.0.1:8080".into(),
+            data_dir: Default::default(),
         };
         assert!(
             !set_cookie(&http, "epop_session", "x", None)

@@ -191,7 +191,13 @@ async fn serve(config: Config) -> Result<(), String> {
         }
         println!("Pour essayer avec des données de démonstration : cargo run --release -- demo");
     }
-    let state = epop_web::AppState::new(db.clone(), epop_web::Config { base_url });
+    let state = epop_web::AppState::new(
+        db.clone(),
+        epop_web::Config {
+            base_url,
+            data_dir: config.data_dir.clone(),
+        },
+    );
     let app = epop_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = tokio::spawn(worker::run(db.clone(), mailer, stop_rx));

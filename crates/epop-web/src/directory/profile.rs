@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use epop_domain::directory::{ProfileAccess, may_see_profile, may_see_sensitive};
 use epop_store::audit;
@@ -21,7 +22,9 @@ use crate::pages::render;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/annuaire/{slug}", get(page))
+    Router::new()
+        .route("/annuaire/{slug}", get(page))
+        .route("/annuaire/{slug}/photo", get(photo))
 }
 
 #[derive(Template)]
@@ -38,6 +41,8 @@ struct Page {
     visibility: &'static str,
     /// « du 1 juillet 2027 au 31 août 2027 », for the periods to come.
     away: Vec<String>,
+    /// The text alternative of the photo, when there is one.
+    photo_alt: Option<String>,
 }
 
 async fn page(
@@ -100,6 +105,9 @@ async fn page(
             )
         })
         .collect();
+    let photo_alt = directory::photo(&mut conn, profile.card.id)
+        .await?
+        .map(|(_, alt)| alt);
     let easy = ctx.query_param("version").as_deref() == Some("facile");
     let mut languages: Vec<String> = profile
         .card
@@ -136,6 +144,52 @@ async fn page(
         is_owner,
         visibility,
         away,
+        photo_alt,
         p: profile,
     })
+}
+
+/// The photo of a profile, to those who may see the profile.
+async fn photo(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let profile = directory::by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let departments: BTreeSet<String> = profile
+        .card
+        .departments
+        .iter()
+        .map(|(c, _)| c.clone())
+        .collect();
+    let access = ProfileAccess {
+        owner_account_id: profile.account_id,
+        visibility: profile.card.visibility,
+        departments: &departments,
+    };
+    if !may_see_profile(ctx.user.as_ref().map(|u| &u.principal), &access) {
+        return Err(AppError::NotFound);
+    }
+    let (file, _) = directory::photo(&mut conn, profile.card.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let content_type = match file.rsplit('.').next() {
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        _ => "image/jpeg",
+    };
+    let bytes = tokio::fs::read(crate::profile_form::photos_dir(&state).join(&file))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, max-age=3600"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

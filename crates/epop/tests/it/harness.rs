@@ -35,6 +35,7 @@ impl App {
             db.clone(),
             epop_web::Config {
                 base_url: BASE.into(),
+                data_dir: std::env::temp_dir().join(format!("epop-files-{}", std::process::id())),
             },
         );
         App {
@@ -235,6 +236,40 @@ impl Client {
         }
         self.send(req.body(Body::from(body.to_owned())).unwrap())
             .await
+    }
+
+    /// Posts a form with a file as a browser does (multipart), the CSRF token
+    /// in the action URL as our file forms put it.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        token: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> Page {
+        let boundary = "----epop-test-boundary";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, value) in fields {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
+        if let Some((name, filename, bytes)) = file {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            );
+            body.extend(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let req = Request::post(format!("{path}{sep}csrf={token}"))
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
     }
 
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {

@@ -16,32 +16,14 @@ async fn upload(c: &mut Client, file: &str, options: &[&str]) -> Page {
 }
 
 async fn upload_with_token(c: &mut Client, file: &str, options: &[&str], token: &str) -> Page {
-    let boundary = "----epop-test-boundary";
-    let mut body = String::new();
-    for o in options {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{o}\"\r\n\r\n1\r\n"
-        ));
-    }
-    body.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"annuaire.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
-    ));
-    let req = axum::http::Request::post(format!("/admin/annuaire/import?csrf={token}"))
-        .header(
-            "cookie",
-            c.jar
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    c.send(req).await
+    let fields: Vec<(&str, &str)> = options.iter().map(|o| (*o, "1")).collect();
+    c.post_multipart(
+        "/admin/annuaire/import",
+        token,
+        &fields,
+        Some(("fichier", "annuaire.csv", file.as_bytes())),
+    )
+    .await
 }
 
 #[tokio::test]

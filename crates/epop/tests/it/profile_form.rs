@@ -30,14 +30,14 @@ async fn a_new_peer_fills_their_profile_page_by_page_and_nothing_is_lost() {
                 && start.body.contains("href=\"/espace/ma-fiche/nom\"")
         );
         let q1 = paul.get("/espace/ma-fiche/nom").await;
-        assert!(q1.body.contains("Question 1 sur 12") && q1.body.contains("value=\"Paul Martin\""));
+        assert!(q1.body.contains("Question 1 sur 13") && q1.body.contains("value=\"Paul Martin\""));
         paul.post("/espace/ma-fiche/nom", &[("nom", "")])
             .await
             .assert_field_error("nom", "Saisissez le nom à afficher.");
         let next = paul
             .post("/espace/ma-fiche/nom", &[("nom", "Paul M.")])
             .await;
-        assert_eq!(next.location(), "/espace/ma-fiche/presentation");
+        assert_eq!(next.location(), "/espace/ma-fiche/photo");
         // Saved at once, hidden until he chooses.
         assert_eq!(
             app.client().get("/annuaire/paul-m").await.status,
@@ -210,7 +210,7 @@ async fn coordinators_edit_profiles_of_their_territory_but_not_sensitive_answers
             .await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(
-            page.body.contains("fiche de Awa Diallo") && page.body.contains("Question 2 sur 10")
+            page.body.contains("fiche de Awa Diallo") && page.body.contains("Question 3 sur 11")
         );
         let saved = coord
             .post(
@@ -341,6 +341,96 @@ async fn periods_away_are_added_checked_shown_and_removed() {
                 .await
                 .body
                 .contains("Absences prévues")
+        );
+    }
+}
+
+/// The smallest valid PNG (1×1 pixel).
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
+
+#[tokio::test]
+async fn a_photo_needs_a_description_and_is_shown_only_with_the_profile() {
+    for app in apps().await {
+        let mut thomas = app.signed_in("pair-ariege@demo.epop.test").await;
+        let token = thomas.csrf().await;
+        let path = "/espace/ma-fiche/photo";
+        let form = thomas.get(path).await;
+        assert!(
+            form.body.contains("enctype=\"multipart/form-data\"")
+                && form.body.contains("Question 2 sur 13")
+        );
+        thomas
+            .post_multipart(
+                path,
+                &token,
+                &[("description", "")],
+                Some(("photo", "moi.png", PNG)),
+            )
+            .await
+            .assert_field_error("description", "Décrivez la photo");
+        thomas
+            .post_multipart(
+                path,
+                &token,
+                &[("description", "Thomas")],
+                Some(("photo", "moi.png", b"pas une image")),
+            )
+            .await
+            .assert_field_error("photo", "n’est pas une photo");
+        let big = vec![0xffu8; 3 * 1024 * 1024];
+        assert_eq!(
+            thomas
+                .post_multipart(
+                    path,
+                    &token,
+                    &[("description", "x")],
+                    Some(("photo", "grand.jpg", &big))
+                )
+                .await
+                .status,
+            StatusCode::BAD_REQUEST
+        );
+        let ok = thomas
+            .post_multipart(
+                path,
+                &token,
+                &[("description", "Thomas sourit, devant la montagne")],
+                Some(("photo", "moi.png", PNG)),
+            )
+            .await;
+        assert_eq!(ok.location(), "/espace/ma-fiche/presentation");
+        // Members-only profile: members see the photo, visitors get nothing.
+        let mut member = app.signed_in("referente@demo.epop.test").await;
+        let page = member.get("/annuaire/thomas-roux").await;
+        assert!(page.body.contains(
+            "src=\"/annuaire/thomas-roux/photo\" alt=\"Thomas sourit, devant la montagne\""
+        ));
+        let img = member.get("/annuaire/thomas-roux/photo").await;
+        assert_eq!(img.headers["content-type"], "image/png");
+        assert_eq!(
+            app.client().get("/annuaire/thomas-roux/photo").await.status,
+            StatusCode::NOT_FOUND
+        );
+        // Removing it.
+        thomas
+            .post_multipart(path, &token, &[("retirer", "oui")], None)
+            .await;
+        assert!(
+            !member
+                .get("/annuaire/thomas-roux")
+                .await
+                .body
+                .contains("/photo")
+        );
+        assert_eq!(
+            member.get("/annuaire/thomas-roux/photo").await.status,
+            StatusCode::NOT_FOUND
         );
     }
 }

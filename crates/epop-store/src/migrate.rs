@@ -29,6 +29,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_directory.sql"),
         include_str!("../migrations/postgres/0003_directory.sql"),
     ),
+    (
+        4,
+        "directory search indexes",
+        include_str!("../migrations/sqlite/0004_directory_search_indexes.sql"),
+        include_str!("../migrations/postgres/0004_directory_search_indexes.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

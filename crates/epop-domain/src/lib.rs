@@ -1,5 +1,6 @@
 //! EPoP domain rules, with no I/O: validated values ("parse, don't validate"),
-//! roles and what each may do, territories, organisations.
+//! roles and what each may do, territories, organisations, the directory,
+//! events and their registrations.
 //!
 //! Nothing here touches a database, the network, the clock or randomness:
 //! callers pass the current time and random values in. Error messages are in
@@ -9,6 +10,7 @@ pub mod access;
 pub mod account;
 pub mod directory;
 pub mod email;
+pub mod event;
 pub mod organisation;
 pub mod siret;
 pub mod territory;

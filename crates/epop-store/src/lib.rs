@@ -12,6 +12,7 @@ pub mod audit;
 pub mod directory;
 pub mod directory_admin;
 pub mod directory_import;
+pub mod events;
 mod migrate;
 pub mod organisations;
 pub mod outbox;
@@ -182,6 +183,7 @@ fn sqlite_url(url: &str) -> String {
 pub(crate) enum SlugTable {
     Organisations,
     Profiles,
+    Events,
 }
 
 /// A slug made from `name` that no row of `table` uses yet
@@ -194,6 +196,7 @@ pub(crate) async fn free_slug(
     let sql = match table {
         SlugTable::Organisations => "SELECT COUNT(*) FROM organisations WHERE slug = $1",
         SlugTable::Profiles => "SELECT COUNT(*) FROM profiles WHERE slug = $1",
+        SlugTable::Events => "SELECT COUNT(*) FROM events WHERE slug = $1",
     };
     let base = epop_domain::text::slugify(name);
     let mut slug = base.clone();

@@ -35,6 +35,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_directory_search_indexes.sql"),
         include_str!("../migrations/postgres/0004_directory_search_indexes.sql"),
     ),
+    (
+        6,
+        "events",
+        include_str!("../migrations/sqlite/0006_events.sql"),
+        include_str!("../migrations/postgres/0006_events.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod directory;
+mod events;
 mod outbox;
 mod schema;
 mod territories;

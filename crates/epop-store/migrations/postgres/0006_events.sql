@@ -1,0 +1,56 @@
+-- Events and information meetings with their registrations. `seats_taken`
+-- counts the registrations holding a seat (confirmed or offered): it is
+-- changed in the same transaction as the registration, by one conditional
+-- UPDATE, so that concurrent registrations never oversell.
+CREATE TABLE events (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    description_easy TEXT NOT NULL,
+    audience TEXT NOT NULL,
+    starts_at BIGINT NOT NULL,
+    ends_at BIGINT NOT NULL,
+    online BIGINT NOT NULL,
+    online_link TEXT,
+    address TEXT,
+    directions TEXT,
+    step_free BIGINT NOT NULL,
+    department_code TEXT REFERENCES departments(code),
+    organiser TEXT NOT NULL,
+    capacity BIGINT NOT NULL,
+    seats_taken BIGINT NOT NULL,
+    deadline BIGINT NOT NULL,
+    offer_hours BIGINT,
+    accessibility TEXT NOT NULL,
+    questions TEXT NOT NULL,
+    created_by BIGINT REFERENCES accounts(id) ON DELETE SET NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX events_upcoming ON events(starts_at);
+CREATE TABLE event_registrations (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id BIGINT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    phone TEXT,
+    needs TEXT NOT NULL,
+    needs_other TEXT,
+    answers TEXT NOT NULL,
+    status TEXT NOT NULL,
+    account_id BIGINT REFERENCES accounts(id) ON DELETE SET NULL,
+    registered_by BIGINT REFERENCES accounts(id) ON DELETE SET NULL,
+    consent_version TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    offer_expires_at BIGINT,
+    cancelled_at BIGINT,
+    reminder_sent_at BIGINT,
+    attended BIGINT
+);
+-- One active registration per person and event: submitting the same form
+-- twice finds the first one.
+CREATE UNIQUE INDEX event_registrations_active ON event_registrations(event_id, email)
+    WHERE status <> 'cancelled';
+CREATE INDEX event_registrations_queue ON event_registrations(event_id, status, id);

@@ -381,12 +381,11 @@ pub async fn register(
         .collect::<Vec<_>>()
         .join(" ");
     let row: RegRow = sqlx::query_as(AssertSqlSafe(format!(
-        "INSERT INTO event_registrations (event_id, token_hash, name, email, phone, needs, needs_other, \
+        "INSERT INTO event_registrations (event_id, name, email, phone, needs, needs_other, \
          answers, status, account_id, registered_by, consent_version, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING {REG_COLUMNS}"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {REG_COLUMNS}"
     )))
     .bind(event_id)
-    .bind(token_hash)
     .bind(&r.name)
     .bind(r.email.as_str())
     .bind(&r.phone)
@@ -403,6 +402,7 @@ pub async fn register(
     if status.holds_seat() {
         add_seats(conn, event_id, 1).await?;
     }
+    add_link(conn, row.0, token_hash, now).await?;
     Ok(Registered::New(reg_from_row(row)))
 }
 
@@ -431,10 +431,29 @@ async fn active_of(
     Ok(row.map(reg_from_row))
 }
 
+/// Records a new link (its token's hash) to a registration, for an e-mail.
+pub async fn add_link(
+    conn: &mut AnyConnection,
+    registration_id: i64,
+    token_hash: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO event_links (token_hash, registration_id, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(token_hash)
+    .bind(registration_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The registration a link's token opens.
 pub async fn by_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Registration>> {
     let row: Option<RegRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT {REG_COLUMNS} FROM event_registrations WHERE token_hash = $1"
+        "SELECT {REG_COLUMNS} FROM event_registrations WHERE id = \
+         (SELECT registration_id FROM event_links WHERE token_hash = $1)"
     )))
     .bind(token_hash)
     .fetch_optional(conn)

@@ -218,6 +218,11 @@ impl Ctx {
                 label: "Annuaire",
                 current: false,
             },
+            NavItem {
+                href: "/evenements",
+                label: "Événements",
+                current: false,
+            },
         ];
         if p.is_some() {
             nav.push(NavItem {

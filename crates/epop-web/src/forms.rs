@@ -69,6 +69,12 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "bienvenue" => "Bienvenue ! Votre compte est prêt.",
         "fiche" => "Merci ! Votre fiche est enregistrée.",
         "absences" => "Vos absences sont enregistrées. Continuez quand vous voulez.",
+        "inscription" => "C’est fait ! Nous vous avons envoyé un e-mail avec ces informations.",
+        "inscription-annulee" => "Votre inscription est annulée. Nous vous avons envoyé un e-mail.",
+        "place-prise" => "C’est fait : la place est à vous. Nous vous avons envoyé un e-mail.",
+        "evenement" => "L’événement est enregistré.",
+        "presences" => "Les présences sont enregistrées.",
+        "message-envoye" => "Le message part par e-mail aux personnes inscrites.",
         _ => return None,
     })
 }

@@ -13,6 +13,7 @@ mod directory;
 pub mod directory_import;
 mod emails;
 mod error;
+pub mod events;
 mod forms;
 mod metrics;
 mod pages;
@@ -89,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(space::router())
         .merge(directory::router())
+        .merge(events::router())
         .merge(profile_form::router())
         .merge(admin::router())
         .merge(metrics::router())

@@ -36,6 +36,26 @@ pub fn render_invalid(t: &impl Template) -> Result<Response, AppError> {
     Ok((StatusCode::BAD_REQUEST, Html(t.render()?)).into_response())
 }
 
+/// The media type of `.xlsx` files.
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file to download (never cached: exports hold personal data). The file
+/// name is made of slug characters.
+pub fn download(content_type: &'static str, filename: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 #[derive(Template)]
 #[template(path = "pages/home.html")]
 struct Home {

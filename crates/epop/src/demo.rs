@@ -201,6 +201,130 @@ pub async fn load(db: &Db) -> Result<usize, String> {
     }
     tx.commit().await.map_err(|e| e.to_string())?;
     created += profiles(db).await?;
+    created += events(db).await?;
+    Ok(created)
+}
+
+/// The first Friday at least `days` days from now, as `JJ/MM/AAAA`.
+fn friday_after(days: i64) -> String {
+    use chrono::Datelike;
+    let mut d = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
+    while d.weekday() != chrono::Weekday::Fri {
+        d += chrono::Duration::days(1);
+    }
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// Two events to come: an online information meeting like the Occitanie
+/// one of 9 January 2026, and a small on-site workshop in Lille that is
+/// full, with a waiting list and seats offered for 48 hours.
+async fn events(db: &Db) -> Result<usize, String> {
+    use epop_domain::event::{EventForm, Need, NewRegistration};
+    use epop_store::events::{self, Filter, Registrant};
+    let err = |e: StoreError| e.to_string();
+    let meeting = EventForm {
+        title: "Réunion d’information en ligne sur les intervenants-pairs".into(),
+        description: "Vous êtes une personne en situation de handicap et vous voulez aider les autres avec votre expérience ? \
+            Vous êtes un professionnel et vous voulez accueillir un intervenant-pair ?\n\
+            Cette réunion présente le métier d’intervenant-pair, la formation de 5 jours et l’accompagnement après la formation, \
+            en Ariège, dans l’Hérault et en Haute-Garonne."
+            .into(),
+        description_easy: "Cette réunion est sur Internet.\n\
+            Nous expliquons le métier d’intervenant-pair.\n\
+            Un intervenant-pair est une personne en situation de handicap.\n\
+            Il aide les autres avec son expérience.\n\
+            Vous pouvez poser vos questions."
+            .into(),
+        audience: "Personnes en situation de handicap, professionnels, familles".into(),
+        date: friday_after(40),
+        start_time: "11:30".into(),
+        end_time: "12:30".into(),
+        mode: "en-ligne".into(),
+        online_link: "https://visio.demo.epop.test/reunion-information".into(),
+        department: "31".into(),
+        organiser: "Croix-Rouge française – Occitanie".into(),
+        capacity: "50".into(),
+        accessibility: vec!["lsf".into(), "sous-titrage".into(), "falc".into()],
+        questions: "Comment avez-vous connu le réseau ?".into(),
+        ..Default::default()
+    };
+    let workshop = EventForm {
+        title: "Atelier de sensibilisation au handicap psychique".into(),
+        description: "Un atelier animé par deux intervenants-pairs pour les équipes des entreprises de la métropole lilloise.".into(),
+        description_easy: "Deux intervenants-pairs parlent de leur vie avec un handicap psychique.\nIls répondent à vos questions.".into(),
+        audience: "Salariés et managers d’entreprises".into(),
+        date: friday_after(20),
+        start_time: "14:00".into(),
+        end_time: "16:30".into(),
+        mode: "sur-place".into(),
+        address: "GAPAS, 12 rue de Tournai, 59000 Lille".into(),
+        directions: "Métro ligne 1, arrêt Gare Lille Flandres, puis 5 minutes à pied. Entrée par la rampe à gauche.".into(),
+        step_free: true,
+        department: "59".into(),
+        organiser: "GAPAS".into(),
+        capacity: "3".into(),
+        offer_hours: "48".into(),
+        accessibility: vec!["plain-pied".into(), "boucle".into(), "pauses".into()],
+        ..Default::default()
+    };
+    let mut tx = db.write().await.map_err(err)?;
+    let existing = events::list(&mut tx, &Filter::default())
+        .await
+        .map_err(err)?;
+    let mut created = 0;
+    for (form, people) in [
+        (&meeting, &[][..]),
+        (
+            &workshop,
+            &[
+                (
+                    "Julie Lambert",
+                    "julie.lambert@demo.epop.test",
+                    &[Need::StepFree][..],
+                ),
+                ("Karim Benali", "karim.benali@demo.epop.test", &[][..]),
+                (
+                    "Élise Moreau",
+                    "elise.moreau@demo.epop.test",
+                    &[Need::HearingLoop][..],
+                ),
+                ("Paul Girard", "paul.girard@demo.epop.test", &[][..]),
+            ][..],
+        ),
+    ] {
+        if existing.iter().any(|e| e.title == form.title) {
+            continue;
+        }
+        let valid = form
+            .validate(epop_store::now(), true)
+            .map_err(|p| format!("{}: {p:?}", form.title))?;
+        let e = events::create(&mut tx, &valid, None, epop_store::now())
+            .await
+            .map_err(err)?;
+        for (name, email, needs) in people {
+            let r = NewRegistration {
+                name: (*name).into(),
+                email: Email::parse(email).map_err(|e| e.0)?,
+                phone: None,
+                needs: needs.to_vec(),
+                needs_other: None,
+                answers: vec![],
+            };
+            let token = epop_web::security::hash_token(&epop_web::security::random_token());
+            events::register(
+                &mut tx,
+                e.id,
+                &r,
+                &token,
+                Registrant::default(),
+                epop_store::now(),
+            )
+            .await
+            .map_err(err)?;
+        }
+        created += 1;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
     Ok(created)
 }
 

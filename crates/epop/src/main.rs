@@ -194,13 +194,13 @@ async fn serve(config: Config) -> Result<(), String> {
     let state = epop_web::AppState::new(
         db.clone(),
         epop_web::Config {
-            base_url,
+            base_url: base_url.clone(),
             data_dir: config.data_dir.clone(),
         },
     );
     let app = epop_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = tokio::spawn(worker::run(db.clone(), mailer, stop_rx));
+    let worker = tokio::spawn(worker::run(db.clone(), mailer, base_url, stop_rx));
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -1,5 +1,6 @@
 //! The background worker inside `serve`: drains the outbox (retries with
-//! backoff are recorded in the table) and purges expired sessions.
+//! backoff are recorded in the table), runs the events' scheduled work
+//! every minute (reminders, expired seat offers) and purges expired sessions.
 
 use std::time::Duration;
 
@@ -35,9 +36,16 @@ pub async fn drain(db: &Db, mailer: &Mailer) -> Result<usize, epop_store::StoreE
 }
 
 /// Runs until `stop` turns true.
-pub async fn run(db: Db, mailer: Mailer, mut stop: watch::Receiver<bool>) {
+pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Receiver<bool>) {
     let mut ticks: u64 = 0;
     loop {
+        if ticks.is_multiple_of(30) {
+            match epop_web::events::run_due(&db, &base_url, epop_store::now()).await {
+                Ok(n) if n > 0 => tracing::info!(emails = n, "event reminders and offers"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "event schedule failed"),
+            }
+        }
         if let Err(e) = drain(&db, &mailer).await {
             tracing::error!(error = %e, "outbox drain failed");
         }

@@ -32,7 +32,6 @@ CREATE INDEX events_upcoming ON events(starts_at);
 CREATE TABLE event_registrations (
     id INTEGER PRIMARY KEY NOT NULL,
     event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
-    token_hash TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     email TEXT NOT NULL,
     phone TEXT,
@@ -54,3 +53,12 @@ CREATE TABLE event_registrations (
 CREATE UNIQUE INDEX event_registrations_active ON event_registrations(event_id, email)
     WHERE status <> 'cancelled';
 CREATE INDEX event_registrations_queue ON event_registrations(event_id, status, id);
+-- The links e-mailed to a person to see, confirm or cancel their
+-- registration: each e-mail carries a new random token (stored hashed), and
+-- every link sent stays valid while the registration lasts.
+CREATE TABLE event_links (
+    token_hash TEXT PRIMARY KEY NOT NULL,
+    registration_id INTEGER NOT NULL REFERENCES event_registrations(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX event_links_registration ON event_links(registration_id);

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -22,7 +21,7 @@ use serde::Deserialize;
 use crate::context::{CurrentUser, Layout};
 use crate::directory::{french_date, language_label};
 use crate::forms::{Errors, url_encode};
-use crate::pages::{render, render_invalid};
+use crate::pages::{XLSX_TYPE, download, render, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -39,8 +38,6 @@ pub fn router() -> Router<AppState> {
 
 /// Profiles per page of the table.
 const PAGE_SIZE: i64 = 50;
-
-const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The départements this person sees the directory of (`None`: all).
 fn scope(p: &Principal) -> Option<Vec<String>> {
@@ -258,18 +255,6 @@ async fn export_rows(
     Ok(rows.iter().map(|r| cells(r, &names)).collect())
 }
 
-fn download(content_type: &'static str, filename: &'static str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CONTENT_DISPOSITION, filename),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 async fn export_csv(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let user = ctx.require(|p| p.may_administer())?;
     let rows = export_rows(&state, &ctx, user, "CSV").await?;
@@ -279,7 +264,7 @@ async fn export_csv(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(
         "text/csv; charset=utf-8",
-        "attachment; filename=\"annuaire-epop.csv\"",
+        "annuaire-epop.csv",
         bytes,
     ))
 }
@@ -293,11 +278,7 @@ async fn export_xlsx(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(
-        XLSX_TYPE,
-        "attachment; filename=\"annuaire-epop.xlsx\"",
-        bytes,
-    ))
+    Ok(download(XLSX_TYPE, "annuaire-epop.xlsx", bytes))
 }
 
 /// The training form's fields, kept to show them again on error.

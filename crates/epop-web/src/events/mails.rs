@@ -1,0 +1,157 @@
+//! The e-mails about a registration, in plain French: what happened, the
+//! event (what, when, where), the personal link to see or cancel, and the
+//! calendar file when the person has a seat. Each message carries a new
+//! personal link (see `epop_store::events::add_link`).
+
+use epop_store::Conn as AnyConnection;
+use epop_store::events::{Event, Registration};
+use epop_store::outbox::Message;
+use epop_store::{Result, events, now};
+
+use super::{EventView, french_moment};
+use crate::security::{hash_token, random_token};
+
+const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n\
+Vous recevez ce message parce que votre adresse a été donnée pour vous inscrire à un événement sur EPoP.\n\
+Si ce n’est pas vous, ouvrez le lien ci-dessus et annulez l’inscription.\n";
+
+/// Why a registration e-mail is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    Confirmed,
+    Waiting { position: i64 },
+    SeatGiven,
+    SeatOffered,
+    Reminder,
+    Cancelled,
+    OfferExpired,
+}
+
+fn event_lines(v: &EventView, with_link: bool) -> String {
+    let mut s = format!(
+        "Événement : {}\nQuand : {} (heure de Paris)\n",
+        v.e.title, v.when
+    );
+    if v.e.online {
+        match (&v.e.online_link, with_link) {
+            (Some(link), true) => s.push_str(&format!(
+                "Où : en ligne. Pour participer, ouvrez ce lien le jour venu :\n{link}\n"
+            )),
+            _ => s.push_str("Où : en ligne. Le lien vous sera envoyé si vous avez une place.\n"),
+        }
+    } else {
+        s.push_str(&format!("Où : {}\n", v.place));
+        if let Some(d) = &v.e.directions {
+            s.push_str(&format!("Comment venir : {d}\n"));
+        }
+    }
+    s.push_str(&format!("Organisé par : {}\n", v.e.organiser));
+    s
+}
+
+/// Writes the e-mail for `why` to the outbox, with a new personal link.
+pub async fn send(
+    conn: &mut AnyConnection,
+    base_url: &str,
+    event: &Event,
+    r: &Registration,
+    why: Why,
+) -> Result<()> {
+    let token = random_token();
+    events::add_link(conn, r.id, &hash_token(&token), now()).await?;
+    let link = format!("{base_url}/inscriptions/{token}");
+    let v = EventView::new(event.clone(), now());
+    let name = &r.name;
+    let (subject, intro, with_link) = match why {
+        Why::Confirmed => (
+            format!("Inscription confirmée : {}", event.title),
+            "Votre inscription est confirmée. Une place est réservée pour vous.".to_owned(),
+            true,
+        ),
+        Why::Waiting { position } => (
+            format!("Liste d’attente : {}", event.title),
+            format!(
+                "L’événement est complet. Vous êtes sur la liste d’attente, en position {position}.\n\
+                 Si une place se libère, nous vous écrivons tout de suite."
+            ),
+            false,
+        ),
+        Why::SeatGiven => (
+            format!("Une place pour vous : {}", event.title),
+            "Bonne nouvelle : une place s’est libérée et elle est pour vous. Votre inscription est confirmée.".to_owned(),
+            true,
+        ),
+        Why::SeatOffered => (
+            format!("Une place vous attend : {}", event.title),
+            format!(
+                "Bonne nouvelle : une place s’est libérée. Elle est gardée pour vous jusqu’au {}.\n\
+                 Pour la prendre, ouvrez le lien ci-dessous et appuyez sur « Je prends la place ».\n\
+                 Après cette date, elle sera proposée à la personne suivante.",
+                r.offer_expires_at.map(french_moment).unwrap_or_default()
+            ),
+            false,
+        ),
+        Why::Reminder => (
+            format!("Rappel : {} demain", event.title),
+            "Nous vous rappelons l’événement auquel vous êtes inscrit·e.".to_owned(),
+            true,
+        ),
+        Why::Cancelled => (
+            format!("Inscription annulée : {}", event.title),
+            "Votre inscription est annulée. Votre place est donnée à une autre personne.\n\
+             Vous pouvez vous inscrire à nouveau tant que les inscriptions sont ouvertes."
+                .to_owned(),
+            false,
+        ),
+        Why::OfferExpired => (
+            format!("Place non confirmée : {}", event.title),
+            "La place qui vous était proposée n’a pas été confirmée à temps : elle est proposée à la personne suivante.\n\
+             Vous pouvez vous inscrire à nouveau tant que les inscriptions sont ouvertes."
+                .to_owned(),
+            false,
+        ),
+    };
+    let body_text = format!(
+        "Bonjour {name},\n\n{intro}\n\n{}\n\
+         Pour voir votre inscription, ou l’annuler si vous ne pouvez pas venir, ouvrez ce lien :\n{link}\n{SIGNATURE}",
+        event_lines(&v, with_link)
+    );
+    epop_store::outbox::enqueue(
+        conn,
+        &Message {
+            recipient: r.email.clone(),
+            subject,
+            body_text,
+        },
+    )
+    .await
+}
+
+/// A copy to the référent or coordinator who registered someone else.
+pub fn copy_to_registrar(to: &str, registrar: &str, event: &Event, r: &Registration) -> Message {
+    let v = EventView::new(event.clone(), now());
+    Message {
+        recipient: to.to_owned(),
+        subject: format!("Vous avez inscrit {} : {}", r.name, event.title),
+        body_text: format!(
+            "Bonjour {registrar},\n\nVous avez inscrit {} ({}) à cet événement. État : {}.\n\
+             Cette personne reçoit elle-même les messages et le lien pour annuler.\n\n{}{SIGNATURE}",
+            r.name,
+            r.email,
+            r.status.label().to_lowercase(),
+            event_lines(&v, false)
+        ),
+    }
+}
+
+/// A message the organiser writes to everyone registered.
+pub fn from_organiser(event: &Event, r: &Registration, subject: &str, body: &str) -> Message {
+    Message {
+        recipient: r.email.clone(),
+        subject: format!("{} – {subject}", event.title),
+        body_text: format!(
+            "Bonjour {},\n\nL’organisateur de l’événement « {} » ({}) vous écrit :\n\n{body}\n{SIGNATURE}",
+            r.name, event.title, event.organiser
+        ),
+    }
+}

@@ -1,0 +1,630 @@
+//! The organiser's pages (coordinators in their territory, admins
+//! everywhere): the list of their events, creating and editing an event,
+//! and each event's registrations with the summary of accessibility needs,
+//! exports (CSV for French Excel, XLSX), attendance and a message to
+//! everyone registered.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use epop_domain::Principal;
+use epop_domain::event::{Accessibility, EventForm, Need, Status, needs_summary};
+use epop_store::events::{self, Event, Filter, Registration};
+use epop_store::territories::{self, Department};
+use epop_store::{audit, now, outbox};
+
+use super::mails;
+use super::schedule::tell_promoted;
+use super::{EventView, french_moment};
+use crate::context::Layout;
+use crate::forms::{Errors, Pairs, paris_time};
+use crate::pages::{download, render, render_invalid};
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/evenements", get(list))
+        .route("/admin/evenements/nouveau", get(new_form).post(create))
+        .route("/admin/evenements/{slug}", get(registrations_page))
+        .route(
+            "/admin/evenements/{slug}/modifier",
+            get(edit_form).post(update),
+        )
+        .route("/admin/evenements/{slug}/presences", post(attendance))
+        .route("/admin/evenements/{slug}/message", post(message))
+        .route("/admin/evenements/{slug}/inscriptions.csv", get(export_csv))
+        .route(
+            "/admin/evenements/{slug}/inscriptions.xlsx",
+            get(export_xlsx),
+        )
+}
+
+/// The event, if this person may manage it (else « not found » or 403).
+async fn managed(state: &AppState, ctx: &Ctx, slug: &str) -> Result<Event, AppError> {
+    let user = ctx.require(Principal::may_create_events)?;
+    let mut conn = state.db.conn().await?;
+    let e = events::by_slug(&mut conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user
+        .principal
+        .may_manage_event(e.department_code.as_deref())
+    {
+        Ok(e)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/events.html")]
+struct List {
+    l: Layout,
+    events: Vec<EventView>,
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.require(Principal::may_create_events)?;
+    let scope: Vec<String> = user
+        .principal
+        .coordinated_departments
+        .iter()
+        .cloned()
+        .collect();
+    let t = now();
+    let mut conn = state.db.conn().await?;
+    let events = events::list(
+        &mut conn,
+        &Filter {
+            // Events of the last 90 days stay, for attendance and exports.
+            ending_after: t - 90 * 24 * 3600,
+            region: None,
+            online: None,
+            departments: (!user.principal.is_admin()).then_some(scope.as_slice()),
+        },
+    )
+    .await?
+    .into_iter()
+    .map(|e| EventView::new(e, t))
+    .collect();
+    render(&List {
+        l: ctx.layout("Mes événements"),
+        events,
+    })
+}
+
+/// The event form's values as typed.
+fn fields(p: &Pairs) -> EventForm {
+    EventForm {
+        title: p.get("title"),
+        description: p.get("description"),
+        description_easy: p.get("description_easy"),
+        audience: p.get("audience"),
+        date: p.get("date"),
+        start_time: p.get("start_time"),
+        end_time: p.get("end_time"),
+        mode: p.get("mode"),
+        online_link: p.get("online_link"),
+        address: p.get("address"),
+        directions: p.get("directions"),
+        step_free: p.get("step_free") == "oui",
+        department: p.get("department"),
+        organiser: p.get("organiser"),
+        capacity: p.get("capacity"),
+        deadline_date: p.get("deadline_date"),
+        deadline_time: p.get("deadline_time"),
+        offer_hours: p.get("offer_hours"),
+        accessibility: p.all("accessibility"),
+        questions: p.get("questions"),
+    }
+}
+
+/// An event as its form shows it again.
+fn form_of(e: &Event) -> EventForm {
+    let paris = |ts: i64| paris_time(ts);
+    let day = |ts: i64| paris(ts).split(" à ").next().unwrap_or_default().to_owned();
+    let time = |ts: i64| paris(ts).split(" à ").nth(1).unwrap_or_default().to_owned();
+    EventForm {
+        title: e.title.clone(),
+        description: e.description.clone(),
+        description_easy: e.description_easy.clone(),
+        audience: e.audience.clone(),
+        date: day(e.starts_at),
+        start_time: time(e.starts_at),
+        end_time: time(e.ends_at),
+        mode: if e.online { "en-ligne" } else { "sur-place" }.into(),
+        online_link: e.online_link.clone().unwrap_or_default(),
+        address: e.address.clone().unwrap_or_default(),
+        directions: e.directions.clone().unwrap_or_default(),
+        step_free: e.step_free,
+        department: e.department_code.clone().unwrap_or_default(),
+        organiser: e.organiser.clone(),
+        capacity: e.capacity.to_string(),
+        deadline_date: day(e.deadline),
+        deadline_time: time(e.deadline),
+        offer_hours: e.offer_hours.map(|h| h.to_string()).unwrap_or_default(),
+        accessibility: e
+            .accessibility
+            .iter()
+            .map(|a| a.code().to_owned())
+            .collect(),
+        questions: e.questions.join("\n"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/event_form.html")]
+struct FormPage {
+    l: Layout,
+    f: EventForm,
+    errors: Errors,
+    action: String,
+    departments: Vec<Department>,
+    accessibility: Vec<(&'static str, &'static str)>,
+    is_admin: bool,
+}
+
+impl FormPage {
+    fn offers(&self, code: &str) -> bool {
+        self.f.accessibility.iter().any(|a| a == code)
+    }
+}
+
+async fn form_response(
+    state: &AppState,
+    ctx: &Ctx,
+    title: String,
+    f: EventForm,
+    action: String,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let user = ctx.require(Principal::may_create_events)?;
+    let mut conn = state.db.conn().await?;
+    let departments = territories::departments(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|d| user.principal.may_manage_event(Some(&d.code)))
+        .collect();
+    let invalid = !errors.is_empty();
+    let page = FormPage {
+        l: ctx.layout_with_errors(title, invalid),
+        f,
+        errors,
+        action,
+        departments,
+        accessibility: Accessibility::ALL
+            .iter()
+            .map(|a| (a.code(), a.label()))
+            .collect(),
+        is_admin: user.principal.is_admin(),
+    };
+    if invalid {
+        render_invalid(&page)
+    } else {
+        render(&page)
+    }
+}
+
+async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let f = EventForm {
+        capacity: "30".into(),
+        ..Default::default()
+    };
+    form_response(
+        &state,
+        &ctx,
+        "Créer un événement".into(),
+        f,
+        "/admin/evenements/nouveau".into(),
+        Errors::default(),
+    )
+    .await
+}
+
+fn to_errors(problems: Vec<(&'static str, epop_domain::Invalid)>) -> Errors {
+    let mut errors = Errors::default();
+    for (field, p) in problems {
+        errors.add(field, p.0);
+    }
+    errors
+}
+
+/// The territory check on what the form asks: a coordinator places events
+/// only in the départements they coordinate.
+fn territory_problem(ctx: &Ctx, f: &epop_domain::event::NewEvent) -> Option<Errors> {
+    let user = ctx.user.as_ref()?;
+    let dept = f.department.as_ref().map(|d| d.as_str());
+    if user.principal.may_manage_event(dept) {
+        return None;
+    }
+    let mut errors = Errors::default();
+    errors.add(
+        "department",
+        "Choisissez un département de votre territoire (un événement national est créé par l’administration nationale).",
+    );
+    Some(errors)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let user = ctx.require(Principal::may_create_events)?;
+    let f = fields(&p);
+    let action = "/admin/evenements/nouveau".to_owned();
+    let title = "Créer un événement".to_owned();
+    let valid = match f.validate(now(), true) {
+        Ok(v) => v,
+        Err(problems) => {
+            return form_response(&state, &ctx, title, f, action, to_errors(problems)).await;
+        }
+    };
+    if let Some(errors) = territory_problem(&ctx, &valid) {
+        return form_response(&state, &ctx, title, f, action, errors).await;
+    }
+    let mut tx = state.db.write().await?;
+    let e = events::create(&mut tx, &valid, Some(user.account.id), now()).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "event_created",
+            Some(format!("event:{}", e.slug)),
+            format!("Événement créé : {}", e.title),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/evenements/{}?message=evenement", e.slug)).into_response())
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let e = managed(&state, &ctx, &slug).await?;
+    form_response(
+        &state,
+        &ctx,
+        format!("Modifier : {}", e.title),
+        form_of(&e),
+        format!("/admin/evenements/{slug}/modifier"),
+        Errors::default(),
+    )
+    .await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let e = managed(&state, &ctx, &slug).await?;
+    let f = fields(&p);
+    let action = format!("/admin/evenements/{slug}/modifier");
+    let title = format!("Modifier : {}", e.title);
+    let valid = match f.validate(now(), false) {
+        Ok(v) => v,
+        Err(problems) => {
+            return form_response(&state, &ctx, title, f, action, to_errors(problems)).await;
+        }
+    };
+    if let Some(errors) = territory_problem(&ctx, &valid) {
+        return form_response(&state, &ctx, title, f, action, errors).await;
+    }
+    if valid.capacity < e.seats_taken {
+        let mut errors = Errors::default();
+        errors.add(
+            "capacity",
+            format!(
+                "{} personnes ont déjà une place : la capacité ne peut pas être plus petite. Pour retirer des places, annulez d’abord des inscriptions.",
+                e.seats_taken
+            ),
+        );
+        return form_response(&state, &ctx, title, f, action, errors).await;
+    }
+    let mut tx = state.db.write().await?;
+    let promoted = events::update(&mut tx, e.id, &valid, now()).await?;
+    let e = events::by_slug(&mut tx, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tell_promoted(&mut tx, &state.config.base_url, &e, &promoted).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "event_updated",
+            Some(format!("event:{slug}")),
+            format!("Événement modifié : {}", e.title),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/evenements/{slug}?message=evenement")).into_response())
+}
+
+/// A registration as the organiser's table shows it.
+pub struct Row {
+    pub r: Registration,
+    pub needs: String,
+    pub registered: String,
+    pub status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin/event.html")]
+struct RegistrationsPage {
+    l: Layout,
+    v: EventView,
+    seated: Vec<Row>,
+    waiting: Vec<Row>,
+    cancelled: usize,
+    needs: Vec<(&'static str, usize)>,
+    other_needs: Vec<String>,
+    started: bool,
+    /// The message form (empty here; kept on error on its own page).
+    errors: Errors,
+    subject: String,
+    body: String,
+}
+
+fn row(r: Registration) -> Row {
+    Row {
+        needs: r
+            .needs
+            .iter()
+            .map(|n| n.label())
+            .collect::<Vec<_>>()
+            .join(" ; "),
+        registered: paris_time(r.created_at),
+        status: r.status.label(),
+        r,
+    }
+}
+
+async fn registrations_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let e = managed(&state, &ctx, &slug).await?;
+    let mut conn = state.db.conn().await?;
+    let regs = events::registrations(&mut conn, e.id).await?;
+    let needs = needs_summary(regs.iter().map(|r| (r.status, r.needs.as_slice())))
+        .into_iter()
+        .map(|(n, c)| (n.label(), c))
+        .collect();
+    let other_needs = regs
+        .iter()
+        .filter(|r| r.status.is_active())
+        .filter_map(|r| r.needs_other.clone())
+        .collect();
+    let cancelled = regs
+        .iter()
+        .filter(|r| r.status == Status::Cancelled)
+        .count();
+    let (seated, rest): (Vec<_>, Vec<_>) = regs
+        .into_iter()
+        .filter(|r| r.status.is_active())
+        .partition(|r| r.status.holds_seat());
+    let t = now();
+    let started = e.starts_at <= t;
+    let title = format!("Inscriptions : {}", e.title);
+    render(&RegistrationsPage {
+        l: ctx.layout(title),
+        v: EventView::new(e, t),
+        seated: seated.into_iter().map(row).collect(),
+        waiting: rest.into_iter().map(row).collect(),
+        cancelled,
+        needs,
+        other_needs,
+        started,
+        errors: Errors::default(),
+        subject: String::new(),
+        body: String::new(),
+    })
+}
+
+async fn attendance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let e = managed(&state, &ctx, &slug).await?;
+    let present: Vec<i64> = p
+        .all("present")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let mut tx = state.db.write().await?;
+    events::set_attendance(&mut tx, e.id, &present).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "event_attendance",
+            Some(format!("event:{slug}")),
+            format!("Présences enregistrées : {} présent(s)", present.len()),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/evenements/{slug}?message=presences")).into_response())
+}
+
+async fn message(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let e = managed(&state, &ctx, &slug).await?;
+    let subject = epop_domain::text::required(&p.get("subject"), "l’objet du message", 150);
+    let body = epop_domain::text::required(&p.get("body"), "le message", 5000);
+    let (subject, body) = match (subject, body) {
+        (Ok(s), Ok(b)) => (s, b),
+        (s, b) => {
+            // Shown on the event's page, the form keeps what was typed.
+            let mut errors = Errors::default();
+            if let Err(e) = s {
+                errors.add("subject", e.0);
+            }
+            if let Err(e) = b {
+                errors.add("body", e.0);
+            }
+            return message_invalid(&ctx, e, errors, &p);
+        }
+    };
+    let mut tx = state.db.write().await?;
+    let regs = events::registrations(&mut tx, e.id).await?;
+    let mut sent = 0;
+    for r in regs.iter().filter(|r| r.status.is_active()) {
+        outbox::enqueue(&mut tx, &mails::from_organiser(&e, r, &subject, &body)).await?;
+        sent += 1;
+    }
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "event_message",
+            Some(format!("event:{slug}")),
+            format!("Message « {subject} » écrit à {sent} personne(s)"),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/evenements/{slug}?message=message-envoye")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/event_message.html")]
+struct MessagePage {
+    l: Layout,
+    v: EventView,
+    errors: Errors,
+    subject: String,
+    body: String,
+}
+
+fn message_invalid(ctx: &Ctx, e: Event, errors: Errors, p: &Pairs) -> Result<Response, AppError> {
+    let title = format!("Écrire aux personnes inscrites : {}", e.title);
+    render_invalid(&MessagePage {
+        l: ctx.layout_with_errors(title, true),
+        v: EventView::new(e, now()),
+        errors,
+        subject: p.get("subject"),
+        body: p.get("body"),
+    })
+}
+
+const HEADERS: [&str; 11] = [
+    "Nom",
+    "E-mail",
+    "Téléphone",
+    "État",
+    "Besoins",
+    "Autres besoins",
+    "Réponses",
+    "Inscrit·e le",
+    "Inscrit·e par un tiers",
+    "Présence",
+    "Offre valable jusqu’au",
+];
+
+async fn export_rows(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    format: &str,
+) -> Result<(Event, Vec<Vec<String>>), AppError> {
+    let e = managed(state, ctx, slug).await?;
+    let mut tx = state.db.write().await?;
+    let regs = events::registrations(&mut tx, e.id).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "event_export",
+            Some(format!("event:{slug}")),
+            format!(
+                "Export des inscriptions en {format} : {} ligne(s)",
+                regs.len()
+            ),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    let rows = regs
+        .iter()
+        .map(|r| {
+            vec![
+                r.name.clone(),
+                r.email.clone(),
+                r.phone.clone().unwrap_or_default(),
+                r.status.label().to_owned(),
+                r.needs
+                    .iter()
+                    .map(|n: &Need| n.label())
+                    .collect::<Vec<_>>()
+                    .join(" ; "),
+                r.needs_other.clone().unwrap_or_default(),
+                e.questions
+                    .iter()
+                    .zip(&r.answers)
+                    .filter(|(_, a)| !a.is_empty())
+                    .map(|(q, a)| format!("{q} {a}"))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                paris_time(r.created_at),
+                if r.registered_by.is_some() {
+                    "oui"
+                } else {
+                    "non"
+                }
+                .to_owned(),
+                match r.attended {
+                    Some(true) => "présent·e",
+                    Some(false) => "absent·e",
+                    None => "",
+                }
+                .to_owned(),
+                r.offer_expires_at.map(french_moment).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    Ok((e, rows))
+}
+
+async fn export_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (e, rows) = export_rows(&state, &ctx, &slug, "CSV").await?;
+    let bytes = epop_docs::csv_export::table(&HEADERS, rows)
+        .map_err(|err| AppError::Internal(err.to_string()))?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        &format!("inscriptions-{}.csv", e.slug),
+        bytes,
+    ))
+}
+
+async fn export_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (e, rows) = export_rows(&state, &ctx, &slug, "XLSX").await?;
+    let bytes =
+        tokio::task::spawn_blocking(move || epop_docs::directory_export::xlsx(&HEADERS, &rows))
+            .await
+            .map_err(|err| AppError::Internal(err.to_string()))?
+            .map_err(|err| AppError::Internal(err.to_string()))?;
+    Ok(download(
+        crate::pages::XLSX_TYPE,
+        &format!("inscriptions-{}.xlsx", e.slug),
+        bytes,
+    ))
+}

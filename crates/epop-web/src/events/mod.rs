@@ -1,0 +1,176 @@
+//! Events and information meetings: the public list and pages (filters in
+//! the URL, schema.org data, calendar files), registration with or without
+//! an account (waiting list, seat offers, cancellation by the link in the
+//! e-mail), the organiser's pages (create, edit, registrations, needs,
+//! exports, attendance, writing to everyone) and the scheduled work the
+//! worker runs (reminders, expired offers).
+
+mod mails;
+mod manage;
+mod public;
+mod registration;
+mod schedule;
+
+use axum::Router;
+use chrono::{Datelike, TimeZone, Timelike};
+use chrono_tz::Europe::Paris;
+use epop_domain::event::{Accessibility, seats_left};
+use epop_store::events::Event;
+
+use crate::AppState;
+
+pub use schedule::run_due;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(public::router())
+        .merge(registration::router())
+        .merge(manage::router())
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+fn paris(ts: i64) -> chrono::DateTime<chrono_tz::Tz> {
+    Paris
+        .timestamp_opt(ts, 0)
+        .single()
+        .unwrap_or_else(|| Paris.timestamp_opt(0, 0).unwrap())
+}
+
+/// « 11 h 30 », « 9 h ».
+fn hour(t: &chrono::DateTime<chrono_tz::Tz>) -> String {
+    if t.minute() == 0 {
+        format!("{} h", t.hour())
+    } else {
+        format!("{} h {:02}", t.hour(), t.minute())
+    }
+}
+
+/// « vendredi 8 janvier 2027 ».
+pub fn french_day(ts: i64) -> String {
+    let t = paris(ts);
+    format!(
+        "{} {} {} {}",
+        WEEKDAYS[t.weekday().num_days_from_monday() as usize],
+        t.day(),
+        MONTHS[t.month0() as usize],
+        t.year()
+    )
+}
+
+/// « vendredi 8 janvier 2027, de 11 h 30 à 12 h 30 » (Paris time).
+pub fn french_when(starts_at: i64, ends_at: i64) -> String {
+    let (s, e) = (paris(starts_at), paris(ends_at));
+    if s.date_naive() == e.date_naive() {
+        format!("{}, de {} à {}", french_day(starts_at), hour(&s), hour(&e))
+    } else {
+        format!(
+            "du {} à {} au {} à {}",
+            french_day(starts_at),
+            hour(&s),
+            french_day(ends_at),
+            hour(&e)
+        )
+    }
+}
+
+/// « 7 janvier 2027 à 23 h 59 ».
+pub fn french_moment(ts: i64) -> String {
+    let t = paris(ts);
+    format!(
+        "{} {} {} à {}",
+        t.day(),
+        MONTHS[t.month0() as usize],
+        t.year(),
+        hour(&t)
+    )
+}
+
+/// ISO 8601 with the Paris offset, for schema.org and `<time>`.
+fn iso(ts: i64) -> String {
+    paris(ts).to_rfc3339()
+}
+
+/// An event as pages and e-mails show it.
+#[derive(Debug, Clone)]
+pub struct EventView {
+    pub e: Event,
+    pub when: String,
+    pub start_iso: String,
+    pub end_iso: String,
+    pub place: String,
+    pub territory: String,
+    pub seats_left: i64,
+    pub seats_text: String,
+    pub accessibility: Vec<&'static str>,
+    pub deadline: String,
+    pub open: bool,
+}
+
+impl EventView {
+    pub fn new(e: Event, now: i64) -> Self {
+        let left = seats_left(e.capacity, e.seats_taken);
+        let seats_text = if left == 0 {
+            if e.waiting == 0 {
+                "Complet : vous pouvez vous inscrire sur la liste d’attente.".to_owned()
+            } else {
+                format!(
+                    "Complet : vous pouvez vous inscrire sur la liste d’attente ({} personne{} attend{}).",
+                    e.waiting,
+                    if e.waiting > 1 { "s" } else { "" },
+                    if e.waiting > 1 { "ent" } else { "" }
+                )
+            }
+        } else if left == 1 {
+            format!("1 place restante sur {}.", e.capacity)
+        } else {
+            format!("{left} places restantes sur {}.", e.capacity)
+        };
+        let place = if e.online {
+            "En ligne (le lien est envoyé aux personnes inscrites)".to_owned()
+        } else {
+            e.address.clone().unwrap_or_default()
+        };
+        let territory = match (&e.department_name, &e.region_name) {
+            (Some(d), Some(r)) => format!("{d} ({r})"),
+            _ => "National".to_owned(),
+        };
+        EventView {
+            when: french_when(e.starts_at, e.ends_at),
+            start_iso: iso(e.starts_at),
+            end_iso: iso(e.ends_at),
+            place,
+            territory,
+            seats_left: left,
+            seats_text,
+            accessibility: e.accessibility.iter().map(|a| a.label()).collect(),
+            deadline: french_moment(e.deadline),
+            open: epop_domain::event::registration_open(e.deadline, e.starts_at, now),
+            e,
+        }
+    }
+
+    pub fn step_free_text(&self) -> &'static str {
+        if self.e.step_free || self.e.accessibility.contains(&Accessibility::StepFree) {
+            "Oui, le lieu est accessible sans marche."
+        } else {
+            "Non, ou pas vérifié : demandez à l’organisateur."
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! `/evenements`: upcoming events with filters in the URL (region, online
+//! or on site), each event's page (ordinary and easy-read description,
+//! schema.org `Event` microdata, share link) and calendar files: one event,
+//! or a feed per region that calendar applications subscribe to.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use epop_store::events::{self, Filter};
+use epop_store::now;
+use epop_store::territories::{self, Region};
+use serde::Deserialize;
+
+use super::EventView;
+use crate::context::Layout;
+use crate::forms::url_encode;
+use crate::pages::render;
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/evenements", get(list))
+        .route("/evenements/{slug}", get(page))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    pub region: String,
+    /// `en-ligne` or `sur-place`.
+    pub lieu: String,
+}
+
+#[derive(Template)]
+#[template(path = "events/list.html")]
+struct List {
+    l: Layout,
+    events: Vec<EventView>,
+    regions: Vec<Region>,
+    q: ListQuery,
+    region_name: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let regions = territories::regions(&mut conn).await?;
+    let region = regions.iter().find(|r| r.code == q.region);
+    let online = match q.lieu.as_str() {
+        "en-ligne" => Some(true),
+        "sur-place" => Some(false),
+        _ => None,
+    };
+    let t = now();
+    let events = events::list(
+        &mut conn,
+        &Filter {
+            ending_after: t,
+            region: region.map(|r| r.code.as_str()),
+            online,
+            departments: None,
+        },
+    )
+    .await?
+    .into_iter()
+    .map(|e| EventView::new(e, t))
+    .collect();
+    let region_name = region.map(|r| r.name.clone());
+    render(&List {
+        l: ctx.layout("Événements et réunions d’information"),
+        events,
+        regions,
+        q,
+        region_name,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "events/show.html")]
+struct Page {
+    l: Layout,
+    v: EventView,
+    easy: bool,
+    share_url: String,
+    share_mail: String,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let e = events::by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let easy = ctx.query_param("version").as_deref() == Some("facile");
+    let share_url = format!("{}/evenements/{}", state.config.base_url, e.slug);
+    let share_mail = format!(
+        "mailto:?subject={}&body={}",
+        url_encode(&e.title),
+        url_encode(&share_url)
+    );
+    let title = e.title.clone();
+    render(&Page {
+        l: ctx.layout(title),
+        v: EventView::new(e, now()),
+        easy,
+        share_url,
+        share_mail,
+    })
+}

@@ -41,6 +41,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_events.sql"),
         include_str!("../migrations/postgres/0006_events.sql"),
     ),
+    (
+        7,
+        "outbox attachments",
+        include_str!("../migrations/sqlite/0007_outbox_attachments.sql"),
+        include_str!("../migrations/postgres/0007_outbox_attachments.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -19,6 +19,18 @@ pub struct Message {
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
+    /// Sent after the text, in a `multipart/mixed` message.
+    pub attachment: Option<Attachment>,
+}
+
+/// A text file sent with a message, such as an event's `.ics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The name the recipient sees, e.g. `evenement.ics`.
+    pub filename: String,
+    /// Its MIME type, e.g. `text/calendar; charset=utf-8; method=PUBLISH`.
+    pub content_type: String,
+    pub body: String,
 }
 
 /// A message claimed for sending.
@@ -48,15 +60,20 @@ pub async fn enqueue(conn: &mut AnyConnection, m: &Message) -> Result<()> {
     let nanos = chrono::Utc::now().timestamp_subsec_nanos();
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let message_id = format!("{t}.{nanos}.{}.{n}@epop", std::process::id());
+    let a = m.attachment.as_ref();
     sqlx::query(
-        "INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, attempts, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, 0, $5)",
+        "INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, attempts, next_attempt_at, \
+         attachment_name, attachment_type, attachment_body) \
+         VALUES ($1, $2, $3, $4, $5, 0, $5, $6, $7, $8)",
     )
     .bind(message_id)
     .bind(&m.recipient)
     .bind(&m.subject)
     .bind(&m.body_text)
     .bind(t)
+    .bind(a.map(|a| a.filename.as_str()))
+    .bind(a.map(|a| a.content_type.as_str()))
+    .bind(a.map(|a| a.body.as_str()))
     .execute(conn)
     .await?;
     Ok(())
@@ -70,17 +87,29 @@ pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> Result<Vec<Pending>>
             "UPDATE outbox SET locked_until = $1 WHERE id IN (SELECT id FROM outbox \
              WHERE sent_at IS NULL AND attempts < $4 AND next_attempt_at <= $2 \
              AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-             RETURNING id, message_id, attempts, recipient, subject, body_text"
+             RETURNING id, message_id, attempts, recipient, subject, body_text, \
+             attachment_name, attachment_type, attachment_body"
         }
         Engine::Sqlite => {
             "UPDATE outbox SET locked_until = $1 WHERE id IN (SELECT id FROM outbox \
              WHERE sent_at IS NULL AND attempts < $4 AND next_attempt_at <= $2 \
              AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3) \
-             RETURNING id, message_id, attempts, recipient, subject, body_text"
+             RETURNING id, message_id, attempts, recipient, subject, body_text, \
+             attachment_name, attachment_type, attachment_body"
         }
     };
     let mut tx = db.write().await?;
-    let rows: Vec<(i64, String, i64, String, String, String)> = sqlx::query_as(sql)
+    let rows: Vec<(
+        i64,
+        String,
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = sqlx::query_as(sql)
         .bind(t + lease_secs)
         .bind(t)
         .bind(limit)
@@ -90,18 +119,24 @@ pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> Result<Vec<Pending>>
     tx.commit().await?;
     let mut out: Vec<Pending> = rows
         .into_iter()
-        .map(
-            |(id, message_id, attempts, recipient, subject, body_text)| Pending {
-                id,
-                message_id,
-                attempts,
-                message: Message {
-                    recipient,
-                    subject,
-                    body_text,
+        .map(|r| Pending {
+            id: r.0,
+            message_id: r.1,
+            attempts: r.2,
+            message: Message {
+                recipient: r.3,
+                subject: r.4,
+                body_text: r.5,
+                attachment: match (r.6, r.7, r.8) {
+                    (Some(filename), Some(content_type), Some(body)) => Some(Attachment {
+                        filename,
+                        content_type,
+                        body,
+                    }),
+                    _ => None,
                 },
             },
-        )
+        })
         .collect();
     out.sort_by_key(|p| p.id);
     Ok(out)

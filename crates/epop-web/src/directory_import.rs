@@ -264,5 +264,6 @@ pub fn invitation(to: &str, name: &str, kind: ProfileKind, link: &str) -> Messag
              Vous recevez ce message parce que la coordination du réseau a saisi votre adresse sur la plateforme EPoP.\n\
              Si vous ne connaissez pas ce réseau, ne faites rien : personne ne pourra se connecter sans ce message.\n"
         ),
+        attachment: None,
     }
 }

@@ -18,6 +18,7 @@ pub fn sign_in_link(to: &str, name: &str, link: &str) -> Message {
              Ce lien marche une seule fois, pendant 15 minutes.\n\
              Après, vous pouvez demander un nouveau lien.\n{SIGNATURE}"
         ),
+        attachment: None,
     }
 }
 
@@ -31,6 +32,7 @@ pub fn password_reset(to: &str, name: &str, link: &str) -> Message {
              Pour choisir un nouveau mot de passe, ouvrez ce lien :\n{link}\n\n\
              Ce lien marche une seule fois, pendant 1 heure.\n{SIGNATURE}"
         ),
+        attachment: None,
     }
 }
 
@@ -47,5 +49,6 @@ pub fn invitation(to: &str, name: &str, inviter: &str, roles: &str, link: &str) 
              dans ce cas, nous vous enverrons un lien par e-mail à chaque connexion.\n\n\
              Ce lien marche une seule fois, pendant 7 jours.\n{SIGNATURE}"
         ),
+        attachment: None,
     }
 }

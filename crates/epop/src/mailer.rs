@@ -1,11 +1,14 @@
 //! Sending one e-mail: through SMTP (lettre, rustls) when `EPOP_SMTP_URL` is
-//! set, otherwise as an `.eml` file that any mail program opens.
+//! set, otherwise as an `.eml` file that any mail program opens. A message is
+//! one `text/plain` part; one with an attachment (an event's `.ics`) is
+//! `multipart/mixed`: the text first, then the file, in base64 so that its
+//! bytes (CRLF line ends, folded lines) arrive unchanged.
 
 use std::path::PathBuf;
 
 use epop_store::outbox::Pending;
-use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, Message};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Attachment, Body, Mailbox, Message, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 pub enum Transport {
@@ -48,14 +51,21 @@ impl Mailer {
             .recipient
             .parse()
             .map_err(|e| format!("destinataire invalide : {e}"))?;
-        Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(p.message.subject.clone())
-            .message_id(Some(format!("<{}>", p.message_id)))
-            .header(ContentType::TEXT_PLAIN)
-            .body(p.message.body_text.clone())
-            .map_err(|e| format!("message invalide : {e}"))
+            .message_id(Some(format!("<{}>", p.message_id)));
+        let text = p.message.body_text.clone();
+        match &p.message.attachment {
+            None => builder.header(ContentType::TEXT_PLAIN).body(text),
+            Some(a) => builder.multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(text))
+                    .singlepart(attachment(a)?),
+            ),
+        }
+        .map_err(|e| format!("message invalide : {e}"))
     }
 
     /// Sends one message; the error is kept in the outbox for the admin.
@@ -78,4 +88,13 @@ impl Mailer {
             }
         }
     }
+}
+
+/// The attached file as a MIME part, with its name and its type.
+fn attachment(a: &epop_store::outbox::Attachment) -> Result<SinglePart, String> {
+    let content_type = ContentType::parse(&a.content_type)
+        .map_err(|e| format!("type de pièce jointe invalide ({}) : {e}", a.content_type))?;
+    let body = Body::new_with_encoding(a.body.clone(), ContentTransferEncoding::Base64)
+        .map_err(|_| "pièce jointe impossible à encoder".to_owned())?;
+    Ok(Attachment::new(a.filename.clone()).body(body, content_type))
 }

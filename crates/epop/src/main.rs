@@ -317,6 +317,7 @@ async fn create_admin(config: &Config, email: &str, name: &str) -> Result<(), St
              Pour l’activer, ouvrez ce lien (il marche une seule fois, pendant 7 jours) :\n{link}\n\n\
              Vous pourrez choisir un mot de passe, ou vous connecter avec des liens reçus par e-mail.\n\n--\nEPoP\n"
         ),
+        attachment: None,
     };
     outbox::enqueue(&mut tx, &message)
         .await

@@ -5,15 +5,14 @@
 
 use epop_store::Conn as AnyConnection;
 use epop_store::events::{Event, Registration};
-use epop_store::outbox::Message;
+use epop_store::outbox::{Attachment, Message};
 use epop_store::{Result, events, now};
 
 use super::{EventView, french_moment};
 use crate::security::{hash_token, random_token};
 
 const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n\
-Vous recevez ce message parce que votre adresse a été donnée pour vous inscrire à un événement sur EPoP.\n\
-Si ce n’est pas vous, ouvrez le lien ci-dessus et annulez l’inscription.\n";
+Vous recevez ce message parce que votre adresse a été donnée pour vous inscrire à un événement sur EPoP.\n";
 
 /// Why a registration e-mail is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,15 +112,23 @@ pub async fn send(
     };
     let body_text = format!(
         "Bonjour {name},\n\n{intro}\n\n{}\n\
-         Pour voir votre inscription, ou l’annuler si vous ne pouvez pas venir, ouvrez ce lien :\n{link}\n{SIGNATURE}",
+         Pour voir votre inscription, ou l’annuler si vous ne pouvez pas venir, ouvrez ce lien :\n{link}\n\
+         Si vous n’avez rien demandé, ouvrez ce lien et annulez l’inscription.\n{SIGNATURE}",
         event_lines(&v, with_link)
     );
+    // The calendar file goes with every message that confirms a seat.
+    let attachment = with_link.then(|| Attachment {
+        filename: format!("{}.ics", event.slug),
+        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+        body: super::calendar_file(&event.title, std::slice::from_ref(event), base_url),
+    });
     epop_store::outbox::enqueue(
         conn,
         &Message {
             recipient: r.email.clone(),
             subject,
             body_text,
+            attachment,
         },
     )
     .await
@@ -141,6 +148,7 @@ pub fn copy_to_registrar(to: &str, registrar: &str, event: &Event, r: &Registrat
             r.status.label().to_lowercase(),
             event_lines(&v, false)
         ),
+        attachment: None,
     }
 }
 
@@ -153,5 +161,6 @@ pub fn from_organiser(event: &Event, r: &Registration, subject: &str, body: &str
             "Bonjour {},\n\nL’organisateur de l’événement « {} » ({}) vous écrit :\n\n{body}\n{SIGNATURE}",
             r.name, event.title, event.organiser
         ),
+        attachment: None,
     }
 }

@@ -174,3 +174,42 @@ impl EventView {
         }
     }
 }
+
+/// A calendar file (iCalendar) of these events: times in UTC, each event
+/// with a stable UID so that a calendar updates it rather than doubling it.
+pub fn calendar_file(name: &str, events: &[Event], base_url: &str) -> String {
+    let uids: Vec<String> = events
+        .iter()
+        .map(|e| format!("evenement-{}@epop", e.slug))
+        .collect();
+    let urls: Vec<String> = events
+        .iter()
+        .map(|e| format!("{base_url}/evenements/{}", e.slug))
+        .collect();
+    let places: Vec<String> = events
+        .iter()
+        .map(|e| {
+            if e.online {
+                "En ligne".to_owned()
+            } else {
+                e.address.clone().unwrap_or_default()
+            }
+        })
+        .collect();
+    let items: Vec<epop_docs::ics::IcsEvent<'_>> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| epop_docs::ics::IcsEvent {
+            uid: &uids[i],
+            title: &e.title,
+            description: &e.description,
+            starts_at: e.starts_at,
+            ends_at: e.ends_at,
+            location: Some(places[i].as_str()),
+            url: &urls[i],
+            cancelled: false,
+            updated_at: e.updated_at,
+        })
+        .collect();
+    epop_docs::ics::calendar(name, &items)
+}

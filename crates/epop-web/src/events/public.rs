@@ -6,14 +6,15 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use epop_store::events::{self, Filter};
 use epop_store::now;
 use epop_store::territories::{self, Region};
 use serde::Deserialize;
 
-use super::EventView;
+use super::{EventView, calendar_file};
 use crate::context::Layout;
 use crate::forms::url_encode;
 use crate::pages::render;
@@ -23,6 +24,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/evenements", get(list))
         .route("/evenements/{slug}", get(page))
+        .route("/evenements/{slug}/agenda", get(event_calendar))
+        .route("/evenements/agenda/{region}", get(region_calendar))
 }
 
 #[derive(Deserialize, Default)]
@@ -114,4 +117,68 @@ async fn page(
         share_url,
         share_mail,
     })
+}
+
+fn calendar_response(filename: &str, body: String) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// One event's `.ics`, to add it to a calendar.
+async fn event_calendar(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let e = events::by_slug(&mut conn, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let body = calendar_file(&e.title, std::slice::from_ref(&e), &state.config.base_url);
+    Ok(calendar_response(&format!("{slug}.ics"), body))
+}
+
+/// A region's events to come (and of the last 30 days), as a feed calendar
+/// applications subscribe to.
+async fn region_calendar(
+    State(state): State<AppState>,
+    Path(region): Path<String>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let r = territories::regions(&mut conn)
+        .await?
+        .into_iter()
+        .find(|r| r.code == region)
+        .ok_or(AppError::NotFound)?;
+    let list = events::list(
+        &mut conn,
+        &Filter {
+            ending_after: now() - 30 * 24 * 3600,
+            region: Some(&r.code),
+            online: None,
+            departments: None,
+        },
+    )
+    .await?;
+    let body = calendar_file(
+        &format!("Événements EPoP – {}", r.name),
+        &list,
+        &state.config.base_url,
+    );
+    Ok(calendar_response(
+        &format!("evenements-{}.ics", r.code),
+        body,
+    ))
 }

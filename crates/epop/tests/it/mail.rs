@@ -3,9 +3,11 @@
 
 use std::sync::{Arc, Mutex};
 
+use base64::Engine as _;
 use epop::mailer::Mailer;
 use epop::worker::drain;
-use epop_store::outbox::{self, Message};
+use epop_docs::ics::{IcsEvent, calendar};
+use epop_store::outbox::{self, Attachment, Message};
 use epop_store::testing;
 use mailin_embedded::{Handler, Server, SslConfig, response};
 
@@ -51,32 +53,121 @@ fn message(to: &str) -> Message {
         recipient: to.into(),
         subject: "Votre lien pour vous connecter à EPoP".into(),
         body_text: "Bonjour Awa,\n\nVoici votre lien : http://epop.test/connexion/lien/abc\n\nÀ bientôt, l’équipe EPoP".into(),
+        attachment: None,
     }
+}
+
+/// An event's calendar file, with accents, commas and a long description.
+fn event_ics() -> String {
+    calendar(
+        "EPoP — Réunion d'information en ligne",
+        &[IcsEvent {
+            uid: "evenement-reunion-9-janvier@epop",
+            title: "Réunion d'information en ligne",
+            description: &"Présentation de la plateforme, questions; échanges.\n".repeat(4),
+            starts_at: 1_767_954_600, // 2026-01-09 11:30 Europe/Paris
+            ends_at: 1_767_958_200,
+            location: Some("En ligne"),
+            url: "http://epop.test/evenements/reunion-9-janvier",
+            cancelled: false,
+            updated_at: 1_767_000_000,
+        }],
+    )
+}
+
+fn message_with_event(to: &str) -> Message {
+    Message {
+        subject: "Inscription confirmée : Réunion d'information en ligne".into(),
+        body_text:
+            "Bonjour Awa,\n\nVotre inscription est confirmée. L’événement est joint à ce message.\n"
+                .into(),
+        attachment: Some(Attachment {
+            filename: "reunion-9-janvier.ics".into(),
+            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+            body: event_ics(),
+        }),
+        ..message(to)
+    }
+}
+
+/// Checks a raw message is `multipart/mixed` with the text part first, then
+/// the calendar file, named and typed, whose base64 decodes to `ics`.
+fn assert_text_then_calendar(raw: &str, ics: &str) {
+    assert!(raw.contains("Content-Type: multipart/mixed"), "{raw}");
+    let boundary = raw
+        .split("boundary=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no boundary: {raw}"));
+    let parts: Vec<&str> = raw
+        .split(&format!("--{boundary}"))
+        .skip(1)
+        .filter(|p| !p.starts_with("--"))
+        .collect();
+    assert_eq!(parts.len(), 2, "{raw}");
+    let (text_headers, text_body) = parts[0].split_once("\r\n\r\n").unwrap();
+    assert!(
+        text_headers.contains("Content-Type: text/plain; charset=utf-8"),
+        "{text_headers}"
+    );
+    assert!(
+        text_body.contains("Votre inscription est confirm"),
+        "{text_body}"
+    );
+    let (file_headers, file_body) = parts[1].split_once("\r\n\r\n").unwrap();
+    assert!(
+        file_headers.contains("Content-Type: text/calendar; charset=utf-8; method=PUBLISH"),
+        "{file_headers}"
+    );
+    assert!(
+        file_headers
+            .contains("Content-Disposition: attachment; filename=\"reunion-9-janvier.ics\""),
+        "{file_headers}"
+    );
+    assert!(file_headers.contains("Content-Transfer-Encoding: base64"));
+    let encoded: String = file_body.split_whitespace().collect();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .unwrap();
+    assert_eq!(String::from_utf8(decoded).unwrap(), ics);
+}
+
+/// Enqueues `messages` and drains them through the SMTP server at `url`: each
+/// is sent once; what the server received, in order.
+async fn sent_through_smtp(
+    db: &epop_store::Db,
+    (url, received): &(String, Arc<Mutex<Vec<String>>>),
+    messages: &[Message],
+) -> Vec<String> {
+    received.lock().unwrap().clear();
+    let mut conn = db.conn().await.unwrap();
+    for m in messages {
+        outbox::enqueue(&mut conn, m).await.unwrap();
+    }
+    let mailer = Mailer::new(
+        "EPoP <ne-pas-repondre@epop.test>",
+        Some(url),
+        "/nonexistent".into(),
+    )
+    .unwrap();
+    assert_eq!(drain(db, &mailer).await.unwrap(), messages.len());
+    assert_eq!(drain(db, &mailer).await.unwrap(), 0, "sent once");
+    assert_eq!(outbox::backlog(&mut conn).await.unwrap(), 0);
+    let mails = received.lock().unwrap().clone();
+    assert_eq!(mails.len(), messages.len());
+    mails
 }
 
 #[tokio::test]
 async fn outbox_is_sent_through_a_real_smtp_server_once() {
-    let (url, received) = smtp_server();
+    let server = smtp_server();
     for db in testing::all().await {
-        received.lock().unwrap().clear();
-        let mut conn = db.conn().await.unwrap();
-        outbox::enqueue(&mut conn, &message("awa@exemple.fr"))
-            .await
-            .unwrap();
-        outbox::enqueue(&mut conn, &message("lea@exemple.fr"))
-            .await
-            .unwrap();
-        let mailer = Mailer::new(
-            "EPoP <ne-pas-repondre@epop.test>",
-            Some(&url),
-            "/nonexistent".into(),
+        let mails = sent_through_smtp(
+            &db,
+            &server,
+            &[message("awa@exemple.fr"), message("lea@exemple.fr")],
         )
-        .unwrap();
-        assert_eq!(drain(&db, &mailer).await.unwrap(), 2);
-        assert_eq!(drain(&db, &mailer).await.unwrap(), 0, "sent once");
-        assert_eq!(outbox::backlog(&mut conn).await.unwrap(), 0);
-        let mails = received.lock().unwrap().clone();
-        assert_eq!(mails.len(), 2);
+        .await;
         let first = &mails[0];
         assert!(first.contains("To: awa@exemple.fr"), "{first}");
         assert!(first.contains("From: EPoP <ne-pas-repondre@epop.test>"));
@@ -87,6 +178,27 @@ async fn outbox_is_sent_through_a_real_smtp_server_once() {
         );
         assert!(first.contains("Content-Transfer-Encoding: quoted-printable"));
         assert!(first.contains("Message-ID: <"));
+        assert!(!first.contains("multipart"), "still one text part: {first}");
+        assert!(!first.contains("boundary="), "{first}");
+    }
+}
+
+#[tokio::test]
+async fn an_event_file_is_attached_after_the_text_through_smtp() {
+    let server = smtp_server();
+    for db in testing::all().await {
+        let mails = sent_through_smtp(
+            &db,
+            &server,
+            &[
+                message_with_event("awa@exemple.fr"),
+                message("lea@exemple.fr"),
+            ],
+        )
+        .await;
+        assert!(mails[0].contains("To: awa@exemple.fr"));
+        assert_text_then_calendar(&mails[0], &event_ics());
+        assert!(!mails[1].contains("multipart"), "{}", mails[1]);
     }
 }
 
@@ -127,29 +239,43 @@ async fn unreachable_smtp_is_retried_later_and_nothing_is_lost() {
     }
 }
 
+/// Sends `messages` without SMTP into a fresh folder; the `.eml` files' texts,
+/// in the order they were enqueued.
+async fn sent_as_files(db: &epop_store::Db, folder: &str, messages: &[Message]) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!(
+        "epop-{folder}-{}-{}",
+        std::process::id(),
+        db.engine() as u8
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut conn = db.conn().await.unwrap();
+    for m in messages {
+        outbox::enqueue(&mut conn, m).await.unwrap();
+    }
+    let mailer = Mailer::new("EPoP <ne-pas-repondre@epop.test>", None, dir.clone()).unwrap();
+    assert_eq!(drain(db, &mailer).await.unwrap(), messages.len());
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), messages.len());
+    files
+        .iter()
+        .map(|f| {
+            assert_eq!(f.extension().unwrap(), "eml");
+            std::fs::read_to_string(f).unwrap()
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn without_smtp_each_message_is_an_eml_file_with_a_plain_text_part() {
     for db in testing::all().await {
-        let dir = std::env::temp_dir().join(format!(
-            "epop-outbox-{}-{}",
-            std::process::id(),
-            db.engine() as u8
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut conn = db.conn().await.unwrap();
-        outbox::enqueue(&mut conn, &message("awa@exemple.fr"))
-            .await
-            .unwrap();
-        let mailer = Mailer::new("EPoP <ne-pas-repondre@epop.test>", None, dir.clone()).unwrap();
-        assert_eq!(drain(&db, &mailer).await.unwrap(), 1);
-        let files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        assert_eq!(files.len(), 1);
-        assert_eq!(files[0].extension().unwrap(), "eml");
-        let eml = std::fs::read_to_string(&files[0]).unwrap();
+        let files = sent_as_files(&db, "outbox", &[message("awa@exemple.fr")]).await;
+        let eml = &files[0];
         assert!(eml.contains("Content-Type: text/plain; charset=utf-8"));
+        assert!(!eml.contains("multipart"), "still one text part: {eml}");
         assert!(eml.contains("To: awa@exemple.fr"));
         assert!(
             eml.contains("Bonjour Awa")
@@ -157,6 +283,24 @@ async fn without_smtp_each_message_is_an_eml_file_with_a_plain_text_part() {
                 || eml.contains("Content-Transfer-Encoding"),
             "{eml}"
         );
+    }
+}
+
+#[tokio::test]
+async fn without_smtp_an_event_file_is_attached_in_the_eml() {
+    for db in testing::all().await {
+        let files = sent_as_files(
+            &db,
+            "outbox-event",
+            &[
+                message_with_event("awa@exemple.fr"),
+                message("lea@exemple.fr"),
+            ],
+        )
+        .await;
+        assert_text_then_calendar(&files[0], &event_ics());
+        assert!(!files[1].contains("multipart"), "{}", files[1]);
+        assert!(files[1].contains("Content-Type: text/plain; charset=utf-8"));
     }
 }
 

@@ -152,7 +152,7 @@ async fn submit(
     if !epop_domain::event::registration_open(e.deadline, e.starts_at, t) {
         let mut errors = Errors::default();
         errors.add(
-            "name",
+            "closed",
             "Les inscriptions à cet événement sont closes. Écrivez à l’organisateur si vous voulez venir.",
         );
         return form_response(&ctx, e, f, errors);

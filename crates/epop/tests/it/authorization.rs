@@ -38,6 +38,23 @@ async fn pid(app: &App, email: &str) -> String {
         .public_id
 }
 
+/// The slugs of the demo's online meeting (Occitanie) and on-site
+/// workshop (Hauts-de-France).
+async fn demo_events(app: &App) -> (String, String) {
+    let mut conn = app.db.conn().await.unwrap();
+    let all = epop_store::events::list(&mut conn, &Default::default())
+        .await
+        .unwrap();
+    let slug = |dept: &str| {
+        all.iter()
+            .find(|e| e.department_code.as_deref() == Some(dept))
+            .unwrap()
+            .slug
+            .clone()
+    };
+    (slug("31"), slug("59"))
+}
+
 /// Expected status per audience, in the order of `AUDIENCES`.
 fn expect(code: &str) -> [u16; 8] {
     let s = |c: char| match c {
@@ -56,6 +73,7 @@ async fn every_route_checks_role_and_territory() {
         let awa = pid(&app, "pair@demo.epop.test").await;
         let admin = pid(&app, "admin@demo.epop.test").await;
         let coord = pid(&app, "coordination@demo.epop.test").await;
+        let (meeting, workshop) = demo_events(&app).await;
         //            anon peer ref req obs coord hdf admin
         let routes: Vec<(String, [u16; 8])> = vec![
             ("/espace".into(), expect("rooooooo")),
@@ -89,6 +107,30 @@ async fn every_route_checks_role_and_territory() {
                 expect("rffffofo"),
             ),
             ("/admin/annuaire/import".into(), expect("rffffffo")),
+            ("/evenements".into(), expect("oooooooo")),
+            (format!("/evenements/{meeting}"), expect("oooooooo")),
+            (
+                format!("/evenements/{meeting}/inscription"),
+                expect("oooooooo"),
+            ),
+            (format!("/evenements/{meeting}/agenda"), expect("oooooooo")),
+            ("/evenements/agenda/76".into(), expect("oooooooo")),
+            ("/admin/evenements".into(), expect("rffffooo")),
+            ("/admin/evenements/nouveau".into(), expect("rffffooo")),
+            (format!("/admin/evenements/{meeting}"), expect("rffffofo")),
+            (
+                format!("/admin/evenements/{meeting}/modifier"),
+                expect("rffffofo"),
+            ),
+            (
+                format!("/admin/evenements/{meeting}/inscriptions.csv"),
+                expect("rffffofo"),
+            ),
+            (
+                format!("/admin/evenements/{meeting}/inscriptions.xlsx"),
+                expect("rffffofo"),
+            ),
+            (format!("/admin/evenements/{workshop}"), expect("rfffffoo")),
         ];
         for (n, who) in AUDIENCES.iter().enumerate() {
             let mut c = client_for(&app, who).await;
@@ -176,6 +218,59 @@ async fn refused_writes_change_nothing() {
         );
         let orgs = epop_store::organisations::list(&mut conn).await.unwrap();
         assert!(!orgs.iter().any(|o| o.name == "X"));
+        drop(conn);
+
+        // Events of another territory: no edit, no message, no attendance.
+        let (meeting, _) = demo_events(&app).await;
+        for (path, fields) in [
+            (
+                format!("/admin/evenements/{meeting}/message"),
+                vec![("subject", "Piraté"), ("body", "x")],
+            ),
+            (format!("/admin/evenements/{meeting}/presences"), vec![]),
+            (
+                format!("/admin/evenements/{meeting}/modifier"),
+                vec![("title", "Piraté")],
+            ),
+        ] {
+            let res = hdf.post(&path, &fields).await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}");
+            let res = peer.post(&path, &fields).await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}");
+        }
+        // A coordinator cannot place a new event outside their territory.
+        let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(30))
+            .format("%d/%m/%Y")
+            .to_string();
+        let res = hdf
+            .post(
+                "/admin/evenements/nouveau",
+                &[
+                    ("title", "Piraté"),
+                    ("description", "x"),
+                    ("description_easy", "x"),
+                    ("audience", "x"),
+                    ("organiser", "x"),
+                    ("date", &date),
+                    ("start_time", "10:00"),
+                    ("end_time", "11:00"),
+                    ("mode", "sur-place"),
+                    ("address", "Toulouse"),
+                    ("department", "31"),
+                    ("capacity", "10"),
+                ],
+            )
+            .await;
+        res.assert_field_error(
+            "department",
+            "Choisissez un département de votre territoire",
+        );
+        let mut conn = app.db.conn().await.unwrap();
+        let all = epop_store::events::list(&mut conn, &Default::default())
+            .await
+            .unwrap();
+        assert!(all.iter().all(|e| e.title != "Piraté"));
+        assert_eq!(all.len(), 2);
     }
 }
 

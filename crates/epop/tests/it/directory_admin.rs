@@ -88,7 +88,7 @@ fn soffice() -> PathBuf {
 
 /// Opens an XLSX with LibreOffice and returns its first sheet as CSV text
 /// (`;`-separated, UTF-8).
-fn xlsx_to_csv(xlsx: &[u8]) -> String {
+pub fn xlsx_to_csv(xlsx: &[u8]) -> String {
     let soffice = soffice();
     let dir = temp_dir("xlsx");
     let file = dir.join("annuaire-epop.xlsx");

@@ -211,6 +211,17 @@ impl Client {
         self.send(req).await
     }
 
+    /// A file's bytes (a download), asserting it is served.
+    pub async fn get_bytes(&mut self, path: &str) -> Vec<u8> {
+        let req = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.into_body().collect().await.unwrap().to_bytes().to_vec()
+    }
+
     pub async fn csrf(&mut self) -> String {
         if !self.jar.contains_key("epop_csrf") {
             self.get("/").await;

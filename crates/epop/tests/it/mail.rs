@@ -308,8 +308,9 @@ async fn without_smtp_an_event_file_is_attached_in_the_eml() {
 async fn demo_data_is_idempotent() {
     for db in testing::all().await {
         let first = epop::demo::load(&db).await.unwrap();
-        // 10 organisations, the accounts, 5 named profiles, 30 made-up colleagues.
-        assert_eq!(first, 10 + epop::demo::ACCOUNTS.len() + 5 + 30);
+        // 10 organisations, the accounts, 5 named profiles, 30 made-up
+        // colleagues, 2 events.
+        assert_eq!(first, 10 + epop::demo::ACCOUNTS.len() + 5 + 30 + 2);
         assert_eq!(epop::demo::load(&db).await.unwrap(), 0);
         let mut conn = db.conn().await.unwrap();
         assert_eq!(

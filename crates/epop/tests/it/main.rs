@@ -7,6 +7,7 @@ mod auth;
 mod authorization;
 mod directory;
 mod directory_admin;
+mod event_capacity;
 mod events;
 mod harness;
 mod import;

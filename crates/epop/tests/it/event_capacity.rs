@@ -1,0 +1,219 @@
+//! Capacity under concurrency, through real server processes: 200 people
+//! submit the registration form at the same moment for 30 seats — against
+//! two `epop serve` processes sharing one PostgreSQL database, and against
+//! one process on SQLite. Exactly 30 get a seat, the others wait in order,
+//! nobody gets an error.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use epop_domain::event::{EventForm, Status};
+use epop_store::{Db, events, testing};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+/// A server process, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_epop"))
+        .arg("serve")
+        .env("EPOP_DATABASE_URL", database_url)
+        .env("EPOP_LISTEN", format!("127.0.0.1:{port}"))
+        .env("EPOP_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start epop serve");
+    let server = Server { child, port };
+    let started = Instant::now();
+    loop {
+        if let Ok((status, _)) = http(port, "GET /healthz HTTP/1.1", "")
+            && status == 200
+        {
+            return server;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// One HTTP/1.1 request over a new connection: (status, response text).
+fn http(port: u16, request_line: &str, form: &str) -> std::io::Result<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
+    // A CSRF token as the browser keeps it: the cookie and the form agree.
+    let token = "jeton-de-test-csrf-0123456789abcdefghij";
+    let body = if form.is_empty() {
+        String::new()
+    } else {
+        format!("csrf={token}&{form}")
+    };
+    let req = format!(
+        "{request_line}\r\nHost: 127.0.0.1:{port}\r\nCookie: epop_csrf={token}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes())?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out)?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok((status, text))
+}
+
+async fn event_of_30(db: &Db) -> events::Event {
+    let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(30))
+        .format("%d/%m/%Y")
+        .to_string();
+    let form = EventForm {
+        title: "Réunion d’information en ligne".into(),
+        description: "Présentation.".into(),
+        description_easy: "Nous présentons le réseau.".into(),
+        audience: "Tout le monde".into(),
+        date,
+        start_time: "11:30".into(),
+        end_time: "12:30".into(),
+        mode: "en-ligne".into(),
+        online_link: "https://visio.exemple.fr/r".into(),
+        department: "31".into(),
+        organiser: "Croix-Rouge française".into(),
+        capacity: "30".into(),
+        ..Default::default()
+    };
+    let e = form.validate(epop_store::now(), true).unwrap();
+    let mut c = db.conn().await.unwrap();
+    events::create(&mut c, &e, None, epop_store::now())
+        .await
+        .unwrap()
+}
+
+/// Fires 200 registrations at once (one thread each, released together),
+/// spread over the servers' ports.
+fn rush(ports: &[u16], slug: &str) {
+    let start = std::sync::Arc::new(std::sync::Barrier::new(200));
+    let mut threads = Vec::new();
+    for n in 0..200 {
+        let port = ports[n % ports.len()];
+        let line = format!("POST /evenements/{slug}/inscription HTTP/1.1");
+        let form = format!("name=Personne+{n}&email=personne-{n}%40exemple.fr&consent=oui");
+        let start = start.clone();
+        threads.push(std::thread::spawn(move || {
+            start.wait();
+            http(port, &line, &form)
+        }));
+    }
+    for t in threads {
+        let (status, text) = t.join().unwrap().expect("the server answers");
+        assert_eq!(status, 303, "every registration is accepted: {text}");
+        assert!(
+            text.contains("Location: /inscriptions/") || text.contains("location: /inscriptions/")
+        );
+    }
+}
+
+async fn check(db: &Db, e: &events::Event) {
+    let mut c = db.conn().await.unwrap();
+    let regs = events::registrations(&mut c, e.id).await.unwrap();
+    assert_eq!(regs.len(), 200, "nothing lost");
+    assert_eq!(
+        regs.iter()
+            .filter(|r| r.status == Status::Confirmed)
+            .count(),
+        30
+    );
+    let waiting: Vec<i64> = regs
+        .iter()
+        .filter(|r| r.status == Status::Waiting)
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(waiting.len(), 170);
+    // The queue is in order of arrival: positions 1..=170 with no gap.
+    for (i, r) in regs
+        .iter()
+        .filter(|r| r.status == Status::Waiting)
+        .enumerate()
+    {
+        assert_eq!(
+            events::queue_position(&mut c, r).await.unwrap(),
+            i as i64 + 1
+        );
+    }
+    let after = events::by_slug(&mut c, &e.slug).await.unwrap().unwrap();
+    assert_eq!((after.seats_taken, after.waiting), (30, 170));
+    // Each person got one e-mail: 30 confirmations, 170 waiting-list messages.
+    let confirmations: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Inscription confirmée%'",
+    )
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
+    let waiting_mails: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Liste d’attente%'")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+    assert_eq!((confirmations, waiting_mails), (30, 170));
+}
+
+fn data_dir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("epop-rush-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_registrations_at_once_for_thirty_seats() {
+    // SQLite: one server process.
+    let path = std::env::temp_dir().join(format!("epop-rush-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let url = format!("sqlite://{}", path.display());
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let e = event_of_30(&db).await;
+    let server = start(&url, &data_dir("sqlite")).await;
+    rush(&[server.port], &e.slug);
+    check(&db, &e).await;
+    drop(server);
+
+    // PostgreSQL: two server processes on the same database.
+    if let Some(base) = testing::postgres_url() {
+        let url = testing::postgres_schema_url(&base).await;
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let e = event_of_30(&db).await;
+        let dir = data_dir("pg");
+        let a = start(&url, &dir).await;
+        let b = start(&url, &dir).await;
+        rush(&[a.port, b.port], &e.slug);
+        check(&db, &e).await;
+    }
+}

@@ -27,7 +27,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/'];
 
 export const PAGES = {
   public: [
@@ -46,6 +46,9 @@ export const PAGES = {
     '/annuaire?q=astronaute&departement=31',
     '/annuaire/awa-diallo',
     '/annuaire/awa-diallo?version=facile',
+    '/evenements',
+    '/evenements?region=32&lieu=sur-place',
+    '/evenements?region=11',
   ],
   signedIn: [
     '/espace',
@@ -61,6 +64,8 @@ export const PAGES = {
     '/admin/annuaire',
     '/admin/themes',
     '/admin/annuaire/import',
+    '/admin/evenements',
+    '/admin/evenements/nouveau',
   ],
   coordinator: [
     '/admin/annuaire',
@@ -69,6 +74,8 @@ export const PAGES = {
     '/admin/annuaire/awa-diallo/modifier/presentation',
     '/admin/comptes',
     '/admin/comptes/inviter',
+    '/admin/evenements',
+    '/admin/evenements/nouveau',
   ],
   referent: [
     '/espace/ma-fiche',
@@ -106,4 +113,5 @@ export const SCREENSHOT_PUBLIC = [
   '/connexion',
   '/annuaire',
   '/annuaire/awa-diallo',
+  '/evenements',
 ];

@@ -656,6 +656,77 @@ async function journeyProfileByKeyboard(base) {
   });
 }
 
+/**
+ * JavaScript off, keyboard only: open an event from the list, register with
+ * a mistake first (the error summary, the fields keep what was typed), then
+ * correctly; and register on the waiting list of a full event.
+ */
+async function journeyEventRegistrationNoJs(base) {
+  await test('keyboard, JavaScript off: register to an event (error path, then waiting list)', async (problems) => {
+    const ctx = await newContext(base, { javaScriptEnabled: false });
+    try {
+      const page = await ctx.newPage();
+      const tabTo = async (pred, max = 120) => {
+        for (let i = 0; i < max; i++) {
+          await page.keyboard.press('Tab');
+          const f = await focused(page);
+          if (pred(f)) return f;
+        }
+        return null;
+      };
+      const go = () => Promise.all([page.waitForNavigation({ timeout: 20_000 }), page.keyboard.press('Enter')]);
+      await page.goto('/evenements');
+      if (!(await tabTo((f) => f?.tag === 'a' && f.text.startsWith('Réunion d’information en ligne')))) { problems.push('the meeting link is never reached with Tab'); return; }
+      await go();
+      if (!(await tabTo((f) => f?.tag === 'a' && f.text.startsWith('S’inscrire')))) { problems.push('« S’inscrire » is never reached with Tab'); return; }
+      await go();
+      if (!(await tabTo((f) => f?.name === 'name'))) { problems.push('the name field is never reached'); return; }
+      await page.keyboard.type('Inès Clavier');
+      if (!(await tabTo((f) => f?.name === 'email'))) { problems.push('the e-mail field is never reached'); return; }
+      await page.keyboard.type('ines-sans-arobase');
+      if (!(await tabTo((f) => f?.tag === 'button' && f.text.startsWith('Je m’inscris')))) { problems.push('the submit button is never reached'); return; }
+      await go();
+      const title = await page.title();
+      if (!title.startsWith('Erreur')) problems.push(`after a wrong e-mail the title is “${title}”, expected « Erreur : … »`);
+      const summary = await page.locator('.error-summary').textContent().catch(() => '');
+      if (!summary.includes('au bon format')) problems.push('the error summary does not name the e-mail problem');
+      if (!summary.includes('Cochez la case')) problems.push('the error summary does not name the missing consent');
+      if ((await page.locator('input[name=name]').inputValue()) !== 'Inès Clavier') problems.push('the name typed was lost');
+      if (!(await tabTo((f) => f?.name === 'email'))) { problems.push('the e-mail field is never reached after the error'); return; }
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('ines.clavier@exemple.fr');
+      if (!(await tabTo((f) => f?.name === 'needs' && f.id === 'need-sous-titrage'))) { problems.push('the captions box is never reached'); return; }
+      await page.keyboard.press('Space');
+      if (!(await tabTo((f) => f?.name === 'consent'))) { problems.push('the consent box is never reached'); return; }
+      await page.keyboard.press('Space');
+      if (!(await tabTo((f) => f?.tag === 'button' && f.text.startsWith('Je m’inscris')))) { problems.push('the submit button is never reached'); return; }
+      await go();
+      let main = await page.locator('main').textContent();
+      if (!main.includes('Inscription confirmée')) problems.push(`after registering: “${main.slice(0, 200)}”`);
+      if (!new URL(page.url()).pathname.startsWith('/inscriptions/')) problems.push(`after registering: on ${page.url()}`);
+
+      // The demo workshop in Lille is full: the waiting list.
+      await page.goto('/evenements?region=32');
+      if (!(await tabTo((f) => f?.tag === 'a' && f.text.startsWith('Atelier de sensibilisation')))) { problems.push('the workshop link is never reached with Tab'); return; }
+      await go();
+      if (!(await tabTo((f) => f?.tag === 'a' && f.text.startsWith('S’inscrire sur la liste d’attente')))) { problems.push('« S’inscrire sur la liste d’attente » is never reached'); return; }
+      await go();
+      if (!(await tabTo((f) => f?.name === 'name'))) { problems.push('the name field is never reached'); return; }
+      await page.keyboard.type('Hugo Attente');
+      if (!(await tabTo((f) => f?.name === 'email'))) { problems.push('the e-mail field is never reached'); return; }
+      await page.keyboard.type('hugo.attente@exemple.fr');
+      if (!(await tabTo((f) => f?.name === 'consent'))) { problems.push('the consent box is never reached'); return; }
+      await page.keyboard.press('Space');
+      if (!(await tabTo((f) => f?.tag === 'button' && f.text.includes('liste d’attente')))) { problems.push('the waiting-list button is never reached'); return; }
+      await go();
+      main = await page.locator('main').textContent();
+      if (!main.includes('Sur la liste d’attente') || !main.includes('en position')) problems.push(`after joining the waiting list: “${main.slice(0, 200)}”`);
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
 // -------------------------------------------------------------- screenshots
 
 const shotName = (who, target, suffix = '') => {
@@ -727,6 +798,7 @@ async function main() {
     await journeyDisplaySettingsNoJs(base);
     await journeyDirectorySearchNoJs(base);
     await journeyProfileByKeyboard(base);
+    await journeyEventRegistrationNoJs(base);
 
     // Each role, signed in through the real form.
     for (const role of ROLES) {

@@ -67,6 +67,7 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                     CardLink { href: "/admin/organisations", label: "Gérer les organisations" },
                     CardLink { href: "/admin/comptes", label: "Gérer les comptes" },
                     CardLink { href: "/admin/journal", label: "Lire le journal de sécurité" },
+                    CardLink { href: "/admin/evenements", label: "Gérer les événements" },
                 ],
                 coming: "Bientôt : les règles des cadres juridiques et les indicateurs nationaux.",
             },
@@ -79,25 +80,39 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                 links: vec![
                     CardLink { href: "/admin/comptes", label: "Voir les comptes de mon territoire" },
                     CardLink { href: "/admin/comptes/inviter", label: "Inviter une personne" },
+                    CardLink { href: "/admin/annuaire", label: "Voir l’annuaire de mon territoire" },
+                    CardLink { href: "/admin/evenements", label: "Créer et suivre les événements de mon territoire" },
                 ],
-                coming: "Bientôt : l’annuaire, les demandes d’intervention, les formations et les événements de votre territoire.",
+                coming: "Bientôt : les demandes d’intervention et les formations de votre territoire.",
             },
             Role::Referent => RoleCard {
                 title: "Vous êtes référent ou référente",
                 text: format!("Vous aidez à accueillir un intervenant-pair dans {org}."),
-                links: vec![CardLink {
-                    href: "/espace/ma-fiche",
-                    label: "Remplir ou modifier ma fiche dans l’annuaire",
-                }],
+                links: vec![
+                    CardLink {
+                        href: "/espace/ma-fiche",
+                        label: "Remplir ou modifier ma fiche dans l’annuaire",
+                    },
+                    CardLink {
+                        href: "/evenements",
+                        label: "Inscrire une personne que j’accompagne à un événement",
+                    },
+                ],
                 coming: "Bientôt : la liste pour préparer l’accueil, vos formations.",
             },
             Role::Peer => RoleCard {
                 title: "Vous êtes intervenant-pair ou intervenante-paire",
                 text: "Vous utilisez votre expérience du handicap pour aider, former ou sensibiliser.".into(),
-                links: vec![CardLink {
-                    href: "/espace/ma-fiche",
-                    label: "Remplir ou modifier ma fiche dans l’annuaire",
-                }],
+                links: vec![
+                    CardLink {
+                        href: "/espace/ma-fiche",
+                        label: "Remplir ou modifier ma fiche dans l’annuaire",
+                    },
+                    CardLink {
+                        href: "/evenements",
+                        label: "Voir les réunions et les événements",
+                    },
+                ],
                 coming: "Bientôt ici : les propositions d’intervention, vos formations et vos paiements.",
             },
             Role::Requester => RoleCard {

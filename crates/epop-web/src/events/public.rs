@@ -24,8 +24,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/evenements", get(list))
         .route("/evenements/{slug}", get(page))
-        .route("/evenements/{slug}/agenda", get(event_calendar))
-        .route("/evenements/agenda/{region}", get(region_calendar))
+        .route("/evenements/{slug}/agenda.ics", get(event_calendar))
+        .route("/evenements/agenda/{file}", get(region_calendar))
 }
 
 #[derive(Deserialize, Default)]
@@ -151,11 +151,12 @@ async fn event_calendar(
 }
 
 /// A region's events to come (and of the last 30 days), as a feed calendar
-/// applications subscribe to.
+/// applications subscribe to: `/evenements/agenda/76.ics`.
 async fn region_calendar(
     State(state): State<AppState>,
-    Path(region): Path<String>,
+    Path(file): Path<String>,
 ) -> Result<Response, AppError> {
+    let region = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
     let mut conn = state.db.conn().await?;
     let r = territories::regions(&mut conn)
         .await?

@@ -113,8 +113,11 @@ async fn every_route_checks_role_and_territory() {
                 format!("/evenements/{meeting}/inscription"),
                 expect("oooooooo"),
             ),
-            (format!("/evenements/{meeting}/agenda"), expect("oooooooo")),
-            ("/evenements/agenda/76".into(), expect("oooooooo")),
+            (
+                format!("/evenements/{meeting}/agenda.ics"),
+                expect("oooooooo"),
+            ),
+            ("/evenements/agenda/76.ics".into(), expect("oooooooo")),
             ("/admin/evenements".into(), expect("rffffooo")),
             ("/admin/evenements/nouveau".into(), expect("rffffooo")),
             (format!("/admin/evenements/{meeting}"), expect("rffffofo")),

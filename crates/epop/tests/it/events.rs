@@ -342,7 +342,7 @@ async fn calendar_files_put_the_meeting_at_its_paris_time() {
         .unwrap()
         .with_timezone(&chrono::Utc);
         let mut anon = app.client();
-        let ics = anon.get(&format!("/evenements/{slug}/agenda")).await;
+        let ics = anon.get(&format!("/evenements/{slug}/agenda.ics")).await;
         assert_eq!(ics.status, StatusCode::OK);
         assert_eq!(
             ics.headers["content-type"].to_str().unwrap(),
@@ -351,19 +351,19 @@ async fn calendar_files_put_the_meeting_at_its_paris_time() {
         let dtstart = format!("DTSTART:{}", start.format("%Y%m%dT%H%M%SZ"));
         assert!(ics.body.contains(&dtstart), "{dtstart} in {}", ics.body);
         assert!(ics.body.contains(&format!("UID:evenement-{slug}@epop")));
-        let feed = anon.get("/evenements/agenda/76").await;
+        let feed = anon.get("/evenements/agenda/76.ics").await;
         assert!(feed.body.contains(&dtstart));
         assert!(
             feed.body
                 .contains("X-WR-CALNAME:Événements EPoP – Occitanie")
         );
-        let other = anon.get("/evenements/agenda/32").await;
+        let other = anon.get("/evenements/agenda/32.ics").await;
         assert!(
             !other.body.contains(&dtstart),
             "not in another region's feed"
         );
         assert_eq!(
-            anon.get("/evenements/agenda/99").await.status,
+            anon.get("/evenements/agenda/99.ics").await.status,
             StatusCode::NOT_FOUND
         );
     }

@@ -1,6 +1,6 @@
 //! EPoP domain rules, with no I/O: validated values ("parse, don't validate"),
 //! roles and what each may do, territories, organisations, the directory,
-//! events and their registrations.
+//! events and their registrations, trainings and accompaniment.
 //!
 //! Nothing here touches a database, the network, the clock or randomness:
 //! callers pass the current time and random values in. Error messages are in
@@ -15,6 +15,7 @@ pub mod organisation;
 pub mod siret;
 pub mod territory;
 pub mod text;
+pub mod training;
 
 pub use access::{Principal, Role};
 pub use email::Email;

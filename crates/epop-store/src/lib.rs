@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod rate_limit;
 pub mod sessions;
 pub mod territories;
+pub mod trainings;
 
 use std::time::Duration;
 
@@ -184,6 +185,8 @@ pub(crate) enum SlugTable {
     Organisations,
     Profiles,
     Events,
+    Programmes,
+    Sessions,
 }
 
 /// A slug made from `name` that no row of `table` uses yet
@@ -197,6 +200,8 @@ pub(crate) async fn free_slug(
         SlugTable::Organisations => "SELECT COUNT(*) FROM organisations WHERE slug = $1",
         SlugTable::Profiles => "SELECT COUNT(*) FROM profiles WHERE slug = $1",
         SlugTable::Events => "SELECT COUNT(*) FROM events WHERE slug = $1",
+        SlugTable::Programmes => "SELECT COUNT(*) FROM training_programmes WHERE slug = $1",
+        SlugTable::Sessions => "SELECT COUNT(*) FROM training_sessions WHERE slug = $1",
     };
     let base = epop_domain::text::slugify(name);
     let mut slug = base.clone();

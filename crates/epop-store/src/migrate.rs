@@ -47,6 +47,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_outbox_attachments.sql"),
         include_str!("../migrations/postgres/0007_outbox_attachments.sql"),
     ),
+    (
+        8,
+        "trainings and accompaniment",
+        include_str!("../migrations/sqlite/0008_trainings.sql"),
+        include_str!("../migrations/postgres/0008_trainings.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

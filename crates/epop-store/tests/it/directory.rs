@@ -7,7 +7,7 @@ use epop_store::accounts::{self, NewAccount};
 use epop_store::directory::{self, ProfileInput, Sensitive, Viewer, purpose};
 use epop_store::{Db, testing};
 
-async fn person(
+pub(crate) async fn person(
     db: &Db,
     email: &str,
     name: &str,

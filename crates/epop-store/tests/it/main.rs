@@ -7,3 +7,4 @@ mod events;
 mod outbox;
 mod schema;
 mod territories;
+mod trainings;

@@ -27,7 +27,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/'];
 
 export const PAGES = {
   public: [
@@ -49,10 +49,12 @@ export const PAGES = {
     '/evenements',
     '/evenements?region=32&lieu=sur-place',
     '/evenements?region=11',
+    '/formations',
   ],
   signedIn: [
     '/espace',
     '/espace/mot-de-passe',
+    '/espace/formations',
   ],
   admin: [
     '/admin',
@@ -66,6 +68,9 @@ export const PAGES = {
     '/admin/annuaire/import',
     '/admin/evenements',
     '/admin/evenements/nouveau',
+    '/admin/formations',
+    '/admin/formations/programmes/nouveau',
+    '/admin/formations/sessions/nouvelle',
   ],
   coordinator: [
     '/admin/annuaire',
@@ -76,6 +81,8 @@ export const PAGES = {
     '/admin/comptes/inviter',
     '/admin/evenements',
     '/admin/evenements/nouveau',
+    '/admin/formations',
+    '/admin/formations/sessions/nouvelle',
   ],
   referent: [
     '/espace/ma-fiche',

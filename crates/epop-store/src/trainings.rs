@@ -282,8 +282,12 @@ async fn lock_places(conn: &mut AnyConnection, session_id: i64) -> Result<(i64, 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Application {
     pub id: i64,
+    /// The application's id in URLs (random, not guessable).
+    pub public_id: String,
     pub session_id: i64,
     pub account_id: i64,
+    /// The person's account id in URLs.
+    pub account_public_id: String,
     pub name: String,
     pub email: String,
     pub department: Option<String>,
@@ -297,8 +301,10 @@ pub struct Application {
 
 type ApplicationRow = (
     i64,
+    String,
     i64,
     i64,
+    String,
     String,
     String,
     Option<String>,
@@ -310,25 +316,40 @@ type ApplicationRow = (
     Option<i64>,
 );
 
-const APPLICATION_SELECT: &str = "SELECT t.id, t.session_id, t.account_id, a.display_name, a.email, a.department_code, \
+const APPLICATION_SELECT: &str = "SELECT t.id, t.public_id, t.session_id, t.account_id, a.public_id, a.display_name, a.email, a.department_code, \
      t.motivation, t.needs, t.status, t.reason, t.created_at, t.completed_at \
      FROM training_applications t JOIN accounts a ON a.id = t.account_id";
 
 fn application_from(r: ApplicationRow) -> Application {
     Application {
         id: r.0,
-        session_id: r.1,
-        account_id: r.2,
-        name: r.3,
-        email: r.4,
-        department: r.5,
-        motivation: r.6,
-        needs: r.7,
-        status: ApplicationStatus::from_code(&r.8).unwrap_or(ApplicationStatus::Withdrawn),
-        reason: r.9,
-        created_at: r.10,
-        completed_at: r.11,
+        public_id: r.1,
+        session_id: r.2,
+        account_id: r.3,
+        account_public_id: r.4,
+        name: r.5,
+        email: r.6,
+        department: r.7,
+        motivation: r.8,
+        needs: r.9,
+        status: ApplicationStatus::from_code(&r.10).unwrap_or(ApplicationStatus::Withdrawn),
+        reason: r.11,
+        created_at: r.12,
+        completed_at: r.13,
     }
+}
+
+pub async fn application_by_public_id(
+    conn: &mut AnyConnection,
+    public_id: &str,
+) -> Result<Option<Application>> {
+    let row: Option<ApplicationRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "{APPLICATION_SELECT} WHERE t.public_id = $1"
+    )))
+    .bind(public_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(application_from))
 }
 
 pub async fn application(conn: &mut AnyConnection, id: i64) -> Result<Option<Application>> {
@@ -379,6 +400,7 @@ pub async fn apply(
     conn: &mut AnyConnection,
     session_id: i64,
     account_id: i64,
+    public_id: &str,
     motivation: &str,
     needs: &str,
     now: i64,
@@ -396,9 +418,10 @@ pub async fn apply(
         return Ok(Applied::Existing(application_from(e)));
     }
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO training_applications (session_id, account_id, motivation, needs, status, created_at) \
-         VALUES ($1, $2, $3, $4, 'applied', $5) RETURNING id",
+        "INSERT INTO training_applications (public_id, session_id, account_id, motivation, needs, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'applied', $6) RETURNING id",
     )
+    .bind(public_id)
     .bind(session_id)
     .bind(account_id)
     .bind(motivation)

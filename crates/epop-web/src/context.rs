@@ -223,6 +223,11 @@ impl Ctx {
                 label: "Événements",
                 current: false,
             },
+            NavItem {
+                href: "/formations",
+                label: "Formations",
+                current: false,
+            },
         ];
         if p.is_some() {
             nav.push(NavItem {

@@ -75,6 +75,22 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "evenement" => "L’événement est enregistré.",
         "presences" => "Les présences sont enregistrées.",
         "message-envoye" => "Le message part par e-mail aux personnes inscrites.",
+        "candidature" => "Votre candidature est envoyée. Nous vous avons écrit un e-mail.",
+        "candidature-retiree" => "Votre candidature est retirée.",
+        "formation" => "La formation est enregistrée.",
+        "decision" => "La décision est enregistrée. La personne reçoit un e-mail.",
+        "raison-manquante" => {
+            "Pour ne pas retenir une candidature, écrivez la raison : elle est envoyée à la personne. Rien n’a changé."
+        }
+        "decision-manquante" => "Choisissez une décision avant d’enregistrer. Rien n’a changé.",
+        "decision-impossible" => {
+            "Cette décision n’est plus possible : la candidature a changé entre-temps. Rien n’a changé."
+        }
+        "formation-terminee" => {
+            "La formation est terminée pour cette personne : son certificat est prêt et sa fiche indique qu’elle est formée."
+        }
+        "etape" => "L’étape est enregistrée.",
+        "note" => "La note est enregistrée.",
         _ => return None,
     })
 }

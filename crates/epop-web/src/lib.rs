@@ -20,6 +20,7 @@ mod pages;
 mod profile_form;
 pub mod security;
 mod space;
+mod trainings;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -91,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(space::router())
         .merge(directory::router())
         .merge(events::router())
+        .merge(trainings::router())
         .merge(profile_form::router())
         .merge(admin::router())
         .merge(metrics::router())

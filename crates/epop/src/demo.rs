@@ -202,6 +202,130 @@ pub async fn load(db: &Db) -> Result<usize, String> {
     tx.commit().await.map_err(|e| e.to_string())?;
     created += profiles(db).await?;
     created += events(db).await?;
+    created += trainings(db).await?;
+    Ok(created)
+}
+
+/// The two programmes the texts describe (peer workers: 5 days; référents:
+/// 6 days, 1 to 2 days a month), a session of each to come, and one
+/// application from the demo peer of the Hérault.
+async fn trainings(db: &Db) -> Result<usize, String> {
+    use epop_domain::training::{ProgrammeForm, SessionForm};
+    use epop_store::trainings;
+    let err = |e: StoreError| e.to_string();
+    let mut tx = db.write().await.map_err(err)?;
+    if !trainings::programmes(&mut tx)
+        .await
+        .map_err(err)?
+        .is_empty()
+    {
+        return Ok(0);
+    }
+    let day = |offset: i64| {
+        (chrono::Utc::now().date_naive() + chrono::Duration::days(offset))
+            .format("%d/%m/%Y")
+            .to_string()
+    };
+    let peer = ProgrammeForm {
+        title: "Formation des intervenants-pairs".into(),
+        audience: "peer".into(),
+        description: "Cinq jours pour apprendre à intervenir avec son expérience du handicap : \
+            se présenter, construire une intervention, animer un groupe, poser ses limites, connaître ses droits \
+            et les cadres d’intervention. Co-animée par des intervenants-pairs."
+            .into(),
+        description_easy: "La formation dure 5 jours.\nVous apprenez à parler de votre expérience.\n\
+            Vous apprenez à aider les autres.\nDes intervenants-pairs font la formation avec les formateurs."
+            .into(),
+        duration: "5 jours".into(),
+        hours: "35".into(),
+    };
+    let referent = ProgrammeForm {
+        title: "Formation des référents en intervention par les pairs".into(),
+        audience: "referent".into(),
+        description: "Six jours, un à deux jours par mois, pour préparer une équipe à accueillir un intervenant-pair : \
+            prérequis, statut, thèmes, fréquence, fiche de mission. Co-animée par des intervenants-pairs."
+            .into(),
+        description_easy: "La formation dure 6 jours.\nUn ou deux jours chaque mois.\n\
+            Vous apprenez à accueillir un intervenant-pair dans votre équipe."
+            .into(),
+        duration: "6 jours, 1 à 2 jours par mois".into(),
+        hours: "42".into(),
+    };
+    let mut created = 0;
+    let admin = accounts::id_by_email(
+        &mut tx,
+        &Email::parse("coordination@demo.epop.test").map_err(|e| e.0)?,
+    )
+    .await
+    .map_err(err)?;
+    for (form, dept, place, days, title) in [
+        (
+            &peer,
+            "31",
+            "Croix-Rouge française, 5 rue de la Fonderie, 31000 Toulouse",
+            (45..50).collect::<Vec<i64>>(),
+            "Session Occitanie",
+        ),
+        (
+            &referent,
+            "59",
+            "GAPAS, 12 rue de Tournai, 59000 Lille",
+            vec![60, 90, 120],
+            "Session Hauts-de-France",
+        ),
+    ] {
+        let programme = trainings::create_programme(
+            &mut tx,
+            &form.validate().map_err(|p| format!("{p:?}"))?,
+            epop_store::now(),
+        )
+        .await
+        .map_err(err)?;
+        let half_days: Vec<String> = days
+            .iter()
+            .flat_map(|d| {
+                [
+                    format!("{} 9:00-12:30", day(*d)),
+                    format!("{} 13:30-17:00", day(*d)),
+                ]
+            })
+            .collect();
+        let session = SessionForm {
+            title: title.into(),
+            place: place.into(),
+            department: dept.into(),
+            capacity: "12".into(),
+            half_days: half_days.join("\n"),
+            trainers: "Claire Vidal, formatrice".into(),
+            peer_trainers: "Awa Diallo".into(),
+        }
+        .validate()
+        .map_err(|p| format!("{p:?}"))?;
+        let s = trainings::create_session(&mut tx, &programme, &session, admin, epop_store::now())
+            .await
+            .map_err(err)?;
+        if dept == "31" {
+            let nadia = accounts::id_by_email(
+                &mut tx,
+                &Email::parse("pair-herault@demo.epop.test").map_err(|e| e.0)?,
+            )
+            .await
+            .map_err(err)?;
+            trainings::apply(
+                &mut tx,
+                s.id,
+                nadia,
+                &public_id(),
+                "Je veux parler de mon parcours aux équipes des ESAT de l’Hérault.",
+                "Des pauses toutes les heures.",
+                epop_store::now(),
+            )
+            .await
+            .map_err(err)?;
+        }
+        created += 1;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
     Ok(created)
 }
 

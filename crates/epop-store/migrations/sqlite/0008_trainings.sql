@@ -36,6 +36,7 @@ CREATE TABLE training_half_days (
 CREATE INDEX training_half_days_session ON training_half_days(session_id, starts_at);
 CREATE TABLE training_applications (
     id INTEGER PRIMARY KEY NOT NULL,
+    public_id TEXT NOT NULL UNIQUE,
     session_id INTEGER NOT NULL REFERENCES training_sessions(id) ON DELETE CASCADE,
     account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
     motivation TEXT NOT NULL,

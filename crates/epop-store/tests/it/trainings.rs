@@ -72,7 +72,8 @@ async fn account(conn: &mut epop_store::Conn, email: &str) -> i64 {
 
 async fn apply(db: &Db, s: &Session, account_id: i64) -> Applied {
     let mut tx = db.write().await.unwrap();
-    let a = trainings::apply(&mut tx, s.id, account_id, "Je veux aider.", "", NOW)
+    let pid = format!("cand-{}-{account_id}", s.id);
+    let a = trainings::apply(&mut tx, s.id, account_id, &pid, "Je veux aider.", "", NOW)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -55,6 +55,21 @@ async fn demo_events(app: &App) -> (String, String) {
     (slug("31"), slug("59"))
 }
 
+/// The slugs of the demo's training sessions in Toulouse (peer workers)
+/// and Lille (référents).
+async fn demo_sessions(app: &App) -> (String, String) {
+    let mut conn = app.db.conn().await.unwrap();
+    let all = epop_store::trainings::sessions(&mut conn).await.unwrap();
+    let slug = |dept: &str| {
+        all.iter()
+            .find(|s| s.department_code == dept)
+            .unwrap()
+            .slug
+            .clone()
+    };
+    (slug("31"), slug("59"))
+}
+
 /// Expected status per audience, in the order of `AUDIENCES`.
 fn expect(code: &str) -> [u16; 8] {
     let s = |c: char| match c {
@@ -74,6 +89,7 @@ async fn every_route_checks_role_and_territory() {
         let admin = pid(&app, "admin@demo.epop.test").await;
         let coord = pid(&app, "coordination@demo.epop.test").await;
         let (meeting, workshop) = demo_events(&app).await;
+        let (toulouse, lille) = demo_sessions(&app).await;
         //            anon peer ref req obs coord hdf admin
         let routes: Vec<(String, [u16; 8])> = vec![
             ("/espace".into(), expect("rooooooo")),
@@ -134,6 +150,29 @@ async fn every_route_checks_role_and_territory() {
                 expect("rffffofo"),
             ),
             (format!("/admin/evenements/{workshop}"), expect("rfffffoo")),
+            ("/formations".into(), expect("oooooooo")),
+            (format!("/formations/{toulouse}"), expect("oooooooo")),
+            (
+                format!("/formations/{toulouse}/candidature"),
+                expect("roffffff"),
+            ),
+            (
+                format!("/formations/{lille}/candidature"),
+                expect("rfofffff"),
+            ),
+            ("/espace/formations".into(), expect("rooooooo")),
+            ("/admin/formations".into(), expect("rffffooo")),
+            (
+                "/admin/formations/sessions/nouvelle".into(),
+                expect("rffffooo"),
+            ),
+            (
+                "/admin/formations/programmes/nouveau".into(),
+                expect("rffffffo"),
+            ),
+            (format!("/admin/formations/{toulouse}"), expect("rffffofo")),
+            (format!("/admin/formations/{lille}"), expect("rfffffoo")),
+            (format!("/admin/accompagnement/{awa}"), expect("rffffofo")),
         ];
         for (n, who) in AUDIENCES.iter().enumerate() {
             let mut c = client_for(&app, who).await;

@@ -15,3 +15,4 @@ mod import_page;
 mod mail;
 mod pages;
 mod profile_form;
+mod trainings;

@@ -1,0 +1,201 @@
+//! `/admin/accompagnement/{account}`: the accompaniment of a trained person
+//! over 2 to 3 years — their trainings, the milestones reached, and
+//! follow-up notes. Only the coordinators of the person's territory and
+//! admins see this page; every read of the notes is audited.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use epop_domain::training::Milestone;
+use epop_store::accounts::{self, Account};
+use epop_store::trainings::{self, Application, Note};
+use epop_store::{audit, now};
+
+use crate::context::Layout;
+use crate::forms::{Errors, Pairs, paris_time};
+use crate::pages::{render, render_invalid};
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/accompagnement/{id}", get(page))
+        .route("/admin/accompagnement/{id}/etape", post(milestone))
+        .route("/admin/accompagnement/{id}/note", post(note))
+}
+
+/// The person, if the viewer coordinates their territory (or is an admin).
+async fn person(state: &AppState, ctx: &Ctx, id: &str) -> Result<Account, AppError> {
+    let user = ctx.require(|p| p.may_administer())?;
+    let mut conn = state.db.conn().await?;
+    let a = accounts::by_public_id(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !user
+        .principal
+        .may_manage_account_in(a.department_code.as_deref())
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok(a)
+}
+
+pub struct NoteView {
+    pub n: Note,
+    pub when: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/accompaniment.html")]
+struct Page {
+    l: Layout,
+    a: Account,
+    applications: Vec<(Application, String)>,
+    reached: Vec<(&'static str, String)>,
+    milestones: Vec<(&'static str, &'static str)>,
+    notes: Vec<NoteView>,
+    errors: Errors,
+    p: Pairs,
+}
+
+async fn render_page(
+    state: &AppState,
+    ctx: &Ctx,
+    a: Account,
+    errors: Errors,
+    p: Pairs,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    let sessions = trainings::sessions(&mut tx).await?;
+    let applications = trainings::applications_of(&mut tx, a.id)
+        .await?
+        .into_iter()
+        .map(|ap| {
+            let title = sessions
+                .iter()
+                .find(|s| s.id == ap.session_id)
+                .map(|s| format!("{} – {}", s.programme.title, s.title))
+                .unwrap_or_default();
+            (ap, title)
+        })
+        .collect();
+    let reached = trainings::milestones(&mut tx, a.id)
+        .await?
+        .into_iter()
+        .map(|(m, d)| (m.label(), crate::directory::french_date(&d)))
+        .collect();
+    let notes: Vec<NoteView> = trainings::notes(&mut tx, a.id)
+        .await?
+        .into_iter()
+        .map(|n| NoteView {
+            when: paris_time(n.created_at),
+            n,
+        })
+        .collect();
+    if !notes.is_empty() {
+        audit::record(
+            &mut tx,
+            ctx.audit(
+                "follow_up_read",
+                Some(format!("account:{}", a.public_id)),
+                format!("Lecture des notes de suivi de {}", a.email),
+            ),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let invalid = !errors.is_empty();
+    let page = Page {
+        l: ctx.layout_with_errors(format!("Accompagnement : {}", a.display_name), invalid),
+        a,
+        applications,
+        reached,
+        milestones: Milestone::ALL
+            .iter()
+            .map(|m| (m.code(), m.label()))
+            .collect(),
+        notes,
+        errors,
+        p,
+    };
+    if invalid {
+        render_invalid(&page)
+    } else {
+        render(&page)
+    }
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let a = person(&state, &ctx, &id).await?;
+    render_page(&state, &ctx, a, Errors::default(), Pairs::default()).await
+}
+
+async fn milestone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let a = person(&state, &ctx, &id).await?;
+    let mut errors = Errors::default();
+    let m = Milestone::from_code(&p.get("milestone"));
+    if m.is_none() {
+        errors.add("milestone", "Choisissez l’étape atteinte.");
+    }
+    let date = errors.check(
+        "reached_on",
+        epop_domain::text::parse_date(&p.get("reached_on"), "la date"),
+    );
+    let (Some(m), Some(date)) = (m, date) else {
+        return render_page(&state, &ctx, a, errors, p).await;
+    };
+    let by = ctx.user()?.account.id;
+    let mut tx = state.db.write().await?;
+    trainings::record_milestone(&mut tx, a.id, m, &date.to_string(), by, now()).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "milestone_recorded",
+            Some(format!("account:{}", a.public_id)),
+            format!("{} : {}", m.label(), date),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/accompagnement/{id}?message=etape")).into_response())
+}
+
+async fn note(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let a = person(&state, &ctx, &id).await?;
+    let mut errors = Errors::default();
+    let Some(body) = errors.check(
+        "body",
+        epop_domain::text::required(&p.get("body"), "la note", 5000),
+    ) else {
+        return render_page(&state, &ctx, a, errors, p).await;
+    };
+    let by = ctx.user()?.account.id;
+    let mut tx = state.db.write().await?;
+    trainings::add_note(&mut tx, a.id, by, &body, now()).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "follow_up_written",
+            Some(format!("account:{}", a.public_id)),
+            "Note de suivi ajoutée".into(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/accompagnement/{id}?message=note")).into_response())
+}

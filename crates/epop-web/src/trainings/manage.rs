@@ -1,0 +1,459 @@
+//! The coordinators' training pages: programmes (national, administrators),
+//! the sessions of their territory, each session's applications with the
+//! decision form, attendance per half-day, completion.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use epop_domain::Principal;
+use epop_domain::training::{ApplicationStatus, Audience, Decision, ProgrammeForm, SessionForm};
+use epop_store::territories::{self, Department};
+use epop_store::trainings::{self, Application, Programme};
+use epop_store::{audit, now, outbox};
+
+use super::{SessionView, mails};
+use crate::context::{CurrentUser, Layout};
+use crate::forms::{Errors, Pairs};
+use crate::pages::{render, render_invalid};
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/formations", get(list))
+        .route(
+            "/admin/formations/programmes/nouveau",
+            get(programme_form).post(programme_create),
+        )
+        .route(
+            "/admin/formations/sessions/nouvelle",
+            get(session_form).post(session_create),
+        )
+        .route("/admin/formations/{slug}", get(session_page))
+        .route("/admin/formations/{slug}/candidatures/{id}", post(decide))
+        .route(
+            "/admin/formations/{slug}/candidatures/{id}/terminer",
+            post(complete),
+        )
+        .route("/admin/formations/{slug}/presences/{n}", post(attendance))
+}
+
+fn manager(ctx: &Ctx) -> Result<&CurrentUser, AppError> {
+    ctx.require(Principal::may_create_events)
+}
+
+#[derive(Template)]
+#[template(path = "admin/trainings.html")]
+struct List {
+    l: Layout,
+    programmes: Vec<Programme>,
+    sessions: Vec<SessionView>,
+    is_admin: bool,
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = manager(&ctx)?;
+    let mut conn = state.db.conn().await?;
+    let t = now();
+    let sessions = trainings::sessions(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|s| user.principal.may_manage_training(Some(&s.department_code)))
+        .map(|s| SessionView::new(s, t))
+        .collect();
+    render(&List {
+        l: ctx.layout("Formations de mon territoire"),
+        programmes: trainings::programmes(&mut conn).await?,
+        sessions,
+        is_admin: user.principal.is_admin(),
+    })
+}
+
+fn to_errors(problems: Vec<(&'static str, epop_domain::Invalid)>) -> Errors {
+    let mut errors = Errors::default();
+    for (field, p) in problems {
+        errors.add(field, p.0);
+    }
+    errors
+}
+
+#[derive(Template)]
+#[template(path = "admin/training_programme_form.html")]
+struct ProgrammePage {
+    l: Layout,
+    errors: Errors,
+    p: Pairs,
+    audiences: Vec<(&'static str, &'static str)>,
+}
+
+fn programme_page(ctx: &Ctx, errors: Errors, p: Pairs) -> Result<Response, AppError> {
+    let invalid = !errors.is_empty();
+    let page = ProgrammePage {
+        l: ctx.layout_with_errors("Créer un programme de formation", invalid),
+        errors,
+        p,
+        audiences: [Audience::Peer, Audience::Referent]
+            .iter()
+            .map(|a| (a.code(), a.label()))
+            .collect(),
+    };
+    if invalid {
+        render_invalid(&page)
+    } else {
+        render(&page)
+    }
+}
+
+async fn programme_form(ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require(|p| p.may_manage_training(None))?;
+    programme_page(&ctx, Errors::default(), Pairs::default())
+}
+
+async fn programme_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    ctx.require(|p| p.may_manage_training(None))?;
+    let form = ProgrammeForm {
+        title: p.get("title"),
+        audience: p.get("audience"),
+        description: p.get("description"),
+        description_easy: p.get("description_easy"),
+        duration: p.get("duration"),
+        hours: p.get("hours"),
+    };
+    let valid = match form.validate() {
+        Ok(v) => v,
+        Err(problems) => return programme_page(&ctx, to_errors(problems), p),
+    };
+    let mut tx = state.db.write().await?;
+    let created = trainings::create_programme(&mut tx, &valid, now()).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "training_programme_created",
+            Some(format!("programme:{}", created.slug)),
+            format!("Programme créé : {}", created.title),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/formations?message=formation").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/training_session_form.html")]
+struct SessionPage {
+    l: Layout,
+    errors: Errors,
+    p: Pairs,
+    programmes: Vec<Programme>,
+    departments: Vec<Department>,
+}
+
+async fn session_page_form(
+    state: &AppState,
+    ctx: &Ctx,
+    errors: Errors,
+    p: Pairs,
+) -> Result<Response, AppError> {
+    let user = manager(ctx)?;
+    let mut conn = state.db.conn().await?;
+    let departments = territories::departments(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|d| user.principal.may_manage_training(Some(&d.code)))
+        .collect();
+    let invalid = !errors.is_empty();
+    let page = SessionPage {
+        l: ctx.layout_with_errors("Créer une session de formation", invalid),
+        errors,
+        p,
+        programmes: trainings::programmes(&mut conn).await?,
+        departments,
+    };
+    if invalid {
+        render_invalid(&page)
+    } else {
+        render(&page)
+    }
+}
+
+async fn session_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    session_page_form(&state, &ctx, Errors::default(), Pairs::default()).await
+}
+
+async fn session_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let user = manager(&ctx)?;
+    let form = SessionForm {
+        title: p.get("title"),
+        place: p.get("place"),
+        department: p.get("department"),
+        capacity: p.get("capacity"),
+        half_days: p.get("half_days"),
+        trainers: p.get("trainers"),
+        peer_trainers: p.get("peer_trainers"),
+    };
+    let mut conn = state.db.conn().await?;
+    let programme = trainings::programme_by_slug(&mut conn, &p.get("programme")).await?;
+    drop(conn);
+    let mut errors = Errors::default();
+    if programme.is_none() {
+        errors.add("programme", "Choisissez le programme de la formation.");
+    }
+    let valid = match form.validate() {
+        Ok(v) if errors.is_empty() => v,
+        Ok(_) => return session_page_form(&state, &ctx, errors, p).await,
+        Err(problems) => {
+            for (f, e) in problems {
+                errors.add(f, e.0);
+            }
+            return session_page_form(&state, &ctx, errors, p).await;
+        }
+    };
+    if !user
+        .principal
+        .may_manage_training(Some(valid.department.as_str()))
+    {
+        errors.add(
+            "department",
+            "Choisissez un département de votre territoire.",
+        );
+        return session_page_form(&state, &ctx, errors, p).await;
+    }
+    let programme = programme.ok_or(AppError::NotFound)?;
+    let mut tx = state.db.write().await?;
+    let s = trainings::create_session(&mut tx, &programme, &valid, user.account.id, now()).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "training_session_created",
+            Some(format!("session:{}", s.slug)),
+            format!("Session créée : {} – {}", programme.title, s.title),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/formations/{}?message=formation", s.slug)).into_response())
+}
+
+/// The session, if this person may manage it.
+async fn managed(state: &AppState, ctx: &Ctx, slug: &str) -> Result<SessionView, AppError> {
+    let user = manager(ctx)?;
+    let mut conn = state.db.conn().await?;
+    let s = trainings::session_by_slug(&mut conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !user.principal.may_manage_training(Some(&s.department_code)) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(SessionView::new(s, now()))
+}
+
+/// One person of the session, with their attendance.
+pub struct Row {
+    pub a: Application,
+    /// Per half-day, in order: Some(present) once recorded.
+    pub attendance: Vec<Option<bool>>,
+    pub summary: String,
+}
+
+impl Row {
+    pub fn present_at(&self, i: &usize) -> bool {
+        self.attendance.get(*i).copied().flatten() == Some(true)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/training_session.html")]
+struct SessionAdmin {
+    l: Layout,
+    v: SessionView,
+    holders: Vec<Row>,
+    pending: Vec<Row>,
+    closed: Vec<Row>,
+}
+
+async fn session_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let v = managed(&state, &ctx, &slug).await?;
+    let mut conn = state.db.conn().await?;
+    let apps = trainings::applications(&mut conn, v.s.id).await?;
+    let att = trainings::attendance(&mut conn, v.s.id).await?;
+    let t = now();
+    let held =
+        v.s.half_days
+            .iter()
+            .filter(|(_, h)| h.starts_at <= t)
+            .count();
+    let rows: Vec<Row> = apps
+        .into_iter()
+        .map(|a| {
+            let attendance: Vec<Option<bool>> =
+                v.s.half_days
+                    .iter()
+                    .map(|(hid, _)| {
+                        att.iter()
+                            .find(|(aid, h, _)| *aid == a.id && h == hid)
+                            .map(|(_, _, p)| *p)
+                    })
+                    .collect();
+            let present = attendance.iter().filter(|p| **p == Some(true)).count();
+            Row {
+                summary: epop_domain::training::attendance_summary(present, held),
+                attendance,
+                a,
+            }
+        })
+        .collect();
+    let (holders, rest): (Vec<Row>, Vec<Row>) =
+        rows.into_iter().partition(|r| r.a.status.holds_place());
+    let (pending, closed): (Vec<Row>, Vec<Row>) =
+        rest.into_iter().partition(|r| r.a.status.is_open());
+    let title = format!("Session : {} – {}", v.s.programme.title, v.s.title);
+    render(&SessionAdmin {
+        l: ctx.layout(title),
+        v,
+        holders,
+        pending,
+        closed,
+    })
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, String)>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let v = managed(&state, &ctx, &slug).await?;
+    let user = manager(&ctx)?;
+    let decision = match Decision::parse(&p.get("decision"), &p.get("reason")) {
+        Ok(d) => d,
+        Err((_, e)) => {
+            return Ok(Redirect::to(&format!(
+                "/admin/formations/{slug}?message={}",
+                if e.0.contains("raison") {
+                    "raison-manquante"
+                } else {
+                    "decision-manquante"
+                }
+            ))
+            .into_response());
+        }
+    };
+    let mut tx = state.db.write().await?;
+    let a = trainings::application_by_public_id(&mut tx, &id)
+        .await?
+        .filter(|a| a.session_id == v.s.id)
+        .ok_or(AppError::NotFound)?;
+    let Some(after) = trainings::decide(&mut tx, a.id, &decision, user.account.id, now()).await?
+    else {
+        drop(tx);
+        return Ok(Redirect::to(&format!(
+            "/admin/formations/{slug}?message=decision-impossible"
+        ))
+        .into_response());
+    };
+    outbox::enqueue(
+        &mut tx,
+        &mails::status_changed(&state.config.base_url, &after, &v),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "training_decision",
+            Some(format!("session:{slug}")),
+            format!("{} : {}", after.email, after.status.label()),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/formations/{slug}?message=decision")).into_response())
+}
+
+async fn complete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let v = managed(&state, &ctx, &slug).await?;
+    let trained_on =
+        v.s.half_days
+            .last()
+            .map(|(_, h)| epop_domain::event::paris_day(h.starts_at))
+            .unwrap_or_default();
+    let mut tx = state.db.write().await?;
+    let a = trainings::application_by_public_id(&mut tx, &id)
+        .await?
+        .filter(|a| a.session_id == v.s.id && a.status == ApplicationStatus::Accepted)
+        .ok_or(AppError::NotFound)?;
+    let done = trainings::complete(&mut tx, a.id, &trained_on, now())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    outbox::enqueue(
+        &mut tx,
+        &mails::status_changed(&state.config.base_url, &done, &v),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "training_completed",
+            Some(format!("session:{slug}")),
+            format!("Formation terminée : {}", done.email),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/admin/formations/{slug}?message=formation-terminee"
+    ))
+    .into_response())
+}
+
+async fn attendance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, n)): Path<(String, usize)>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let v = managed(&state, &ctx, &slug).await?;
+    let (half_day, _) = *n
+        .checked_sub(1)
+        .and_then(|i| v.s.half_days.get(i))
+        .ok_or(AppError::NotFound)?;
+    let mut tx = state.db.write().await?;
+    let apps = trainings::applications(&mut tx, v.s.id).await?;
+    let chosen = p.all("present");
+    let present: Vec<i64> = apps
+        .iter()
+        .filter(|a| chosen.contains(&a.public_id))
+        .map(|a| a.id)
+        .collect();
+    trainings::set_attendance(&mut tx, v.s.id, half_day, &present).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "training_attendance",
+            Some(format!("session:{slug}")),
+            format!(
+                "Présences de la demi-journée {n} : {} présent(s)",
+                present.len()
+            ),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/formations/{slug}?message=presences")).into_response())
+}

@@ -1,0 +1,277 @@
+//! Trainings through the real router: a coordinator creates a session, a
+//! peer worker applies, the coordinator decides, records attendance and
+//! completion (the profile becomes trained, a certificate is offered), and
+//! follows the person afterwards.
+
+use axum::http::StatusCode;
+use epop_store::trainings;
+
+use crate::harness::{App, Client, apps};
+
+async fn create_session(app: &App, coord: &mut Client) -> String {
+    let mut conn = app.db.conn().await.unwrap();
+    let programme = trainings::programmes(&mut conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.audience.code() == "peer")
+        .unwrap();
+    drop(conn);
+    let d = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).format("%d/%m/%Y");
+    let half_days = format!("{d} 9:00-12:30\n{d} 13:30-17:00");
+    let page = coord
+        .post(
+            "/admin/formations/sessions/nouvelle",
+            &[
+                ("programme", &programme.slug),
+                ("title", "Session Toulouse"),
+                ("place", "Toulouse"),
+                ("department", "31"),
+                ("capacity", "1"),
+                ("half_days", &half_days),
+                ("trainers", "Claire Vidal"),
+                ("peer_trainers", "Thomas Roux"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    page.location()
+        .trim_start_matches("/admin/formations/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn application_id(app: &App, slug: &str, email: &str) -> String {
+    let mut conn = app.db.conn().await.unwrap();
+    let s = trainings::session_by_slug(&mut conn, slug)
+        .await
+        .unwrap()
+        .unwrap();
+    trainings::applications(&mut conn, s.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.email == email)
+        .unwrap()
+        .public_id
+}
+
+#[tokio::test]
+async fn a_peer_applies_is_accepted_attends_and_completes() {
+    for app in apps().await {
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let empty = coord.post("/admin/formations/sessions/nouvelle", &[]).await;
+        empty.assert_field_error("programme", "Choisissez le programme");
+        assert!(empty.body.contains("Écrivez au moins une demi-journée"));
+        let slug = create_session(&app, &mut coord).await;
+
+        // The public page says what, when, who trains; peers apply.
+        let mut anon = app.client();
+        let page = anon.get(&format!("/formations/{slug}")).await;
+        assert!(page.body.contains("Thomas Roux, intervenant·e-pair"));
+        assert!(page.body.contains("connectez-vous"));
+        let list = anon.get("/formations").await;
+        assert!(list.body.contains(&format!("/formations/{slug}")));
+
+        let mut referente = app.signed_in("referente@demo.epop.test").await;
+        let refused = referente
+            .get(&format!("/formations/{slug}/candidature"))
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "a peer programme");
+
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let page = awa
+            .post(
+                &format!("/formations/{slug}/candidature"),
+                &[("motivation", " ")],
+            )
+            .await;
+        page.assert_field_error(
+            "motivation",
+            "Saisissez pourquoi vous voulez suivre cette formation",
+        );
+        let page = awa
+            .post(
+                &format!("/formations/{slug}/candidature"),
+                &[
+                    ("motivation", "Former les équipes d’ESAT."),
+                    ("needs", "Pauses"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        let (subject, _) = app.last_mail("pair@demo.epop.test").await.unwrap();
+        assert!(subject.starts_with("Candidature reçue"), "{subject}");
+        let mine = awa.get("/espace/formations").await;
+        assert!(
+            mine.body
+                .contains("Candidature reçue, en attente de réponse")
+        );
+
+        // Nadia applies too; one place only.
+        let mut nadia = app.signed_in("pair-herault@demo.epop.test").await;
+        nadia
+            .post(
+                &format!("/formations/{slug}/candidature"),
+                &[("motivation", "Aider.")],
+            )
+            .await;
+
+        let awa_id = application_id(&app, &slug, "pair@demo.epop.test").await;
+        let nadia_id = application_id(&app, &slug, "pair-herault@demo.epop.test").await;
+        let page = coord.get(&format!("/admin/formations/{slug}")).await;
+        assert!(page.body.contains("Former les équipes d’ESAT."));
+        assert!(page.body.contains("Candidatures à décider (2)"));
+
+        let res = coord
+            .post(
+                &format!("/admin/formations/{slug}/candidatures/{awa_id}"),
+                &[("decision", "accepter")],
+            )
+            .await;
+        assert_eq!(
+            res.location(),
+            format!("/admin/formations/{slug}?message=decision")
+        );
+        let (subject, _) = app.last_mail("pair@demo.epop.test").await.unwrap();
+        assert!(
+            subject.starts_with("Votre candidature est acceptée"),
+            "{subject}"
+        );
+        // Declining needs a reason, which the person receives.
+        let res = coord
+            .post(
+                &format!("/admin/formations/{slug}/candidatures/{nadia_id}"),
+                &[("decision", "refuser"), ("reason", "")],
+            )
+            .await;
+        assert!(res.location().ends_with("message=raison-manquante"));
+        coord
+            .post(
+                &format!("/admin/formations/{slug}/candidatures/{nadia_id}"),
+                &[
+                    ("decision", "refuser"),
+                    ("reason", "La session de l’Hérault vous conviendra mieux."),
+                ],
+            )
+            .await;
+        let (subject, body) = app.last_mail("pair-herault@demo.epop.test").await.unwrap();
+        assert!(subject.starts_with("Votre candidature n’est pas retenue"));
+        assert!(body.contains("La session de l’Hérault vous conviendra mieux."));
+
+        // Attendance of half-day 1, then completion.
+        let res = coord
+            .post(
+                &format!("/admin/formations/{slug}/presences/1"),
+                &[("present", &awa_id)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let res = coord
+            .post(&format!("/admin/formations/{slug}/presences/9"), &[])
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        let page = coord.get(&format!("/admin/formations/{slug}")).await;
+        assert!(
+            page.body.contains(&format!("id=\"p-0-{awa_id}\" checked")),
+            "{}",
+            page.body
+        );
+        let res = coord
+            .post(
+                &format!("/admin/formations/{slug}/candidatures/{awa_id}/terminer"),
+                &[],
+            )
+            .await;
+        assert!(res.location().ends_with("message=formation-terminee"));
+        let (subject, body) = app.last_mail("pair@demo.epop.test").await.unwrap();
+        assert!(subject.starts_with("Formation terminée"), "{subject}");
+        assert!(body.contains(&format!("/espace/formations/{awa_id}/certificat.pdf")));
+        let profile = anon.get("/annuaire/awa-diallo").await;
+        assert!(
+            profile.body.contains("Formation des intervenants-pairs"),
+            "the profile says trained"
+        );
+        let mine = awa.get("/espace/formations").await;
+        assert!(mine.body.contains("Formation terminée"));
+        assert!(mine.body.contains("certificat.pdf"));
+        assert!(app.audit_count("training_completed").await >= 1);
+
+        // Withdrawing is for one's own applications only.
+        let res = nadia
+            .post(&format!("/espace/formations/{awa_id}/retirer"), &[])
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn accompaniment_is_for_the_coordinators_of_the_territory() {
+    for app in apps().await {
+        let mut conn = app.db.conn().await.unwrap();
+        let awa = epop_store::accounts::id_by_email(
+            &mut conn,
+            &epop_domain::Email::parse("pair@demo.epop.test").unwrap(),
+        )
+        .await
+        .unwrap();
+        let awa = epop_store::accounts::by_id(&mut conn, awa)
+            .await
+            .unwrap()
+            .unwrap()
+            .public_id;
+        drop(conn);
+        let path = format!("/admin/accompagnement/{awa}");
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let bad = coord
+            .post(
+                &format!("{path}/etape"),
+                &[
+                    ("milestone", "premiere-intervention"),
+                    ("reached_on", "31/02/2027"),
+                ],
+            )
+            .await;
+        bad.assert_field_error("reached_on", "jour/mois/année");
+        let ok = coord
+            .post(
+                &format!("{path}/etape"),
+                &[
+                    ("milestone", "premiere-intervention"),
+                    ("reached_on", "03/02/2027"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER);
+        coord
+            .post(
+                &format!("{path}/note"),
+                &[("body", "A animé seule sa première séance.")],
+            )
+            .await;
+        let page = coord.get(&path).await;
+        assert!(
+            page.body.contains("Première intervention : 3 février 2027"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("A animé seule sa première séance."));
+        assert!(app.audit_count("follow_up_read").await >= 1);
+        for who in [
+            "coordination-hdf@demo.epop.test",
+            "referente@demo.epop.test",
+            "pair@demo.epop.test",
+        ] {
+            let mut c = app.signed_in(who).await;
+            let page = c.get(&path).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{who}");
+            assert!(!page.body.contains("première séance"));
+            let res = c.post(&format!("{path}/note"), &[("body", "Intrus")]).await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{who}");
+        }
+        let page = coord.get(&path).await;
+        assert!(!page.body.contains("Intrus"));
+    }
+}

@@ -82,8 +82,9 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                     CardLink { href: "/admin/comptes/inviter", label: "Inviter une personne" },
                     CardLink { href: "/admin/annuaire", label: "Voir l’annuaire de mon territoire" },
                     CardLink { href: "/admin/evenements", label: "Créer et suivre les événements de mon territoire" },
+                    CardLink { href: "/admin/formations", label: "Organiser les formations et suivre les personnes formées" },
                 ],
-                coming: "Bientôt : les demandes d’intervention et les formations de votre territoire.",
+                coming: "Bientôt : les demandes d’intervention de votre territoire.",
             },
             Role::Referent => RoleCard {
                 title: "Vous êtes référent ou référente",
@@ -97,8 +98,12 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                         href: "/evenements",
                         label: "Inscrire une personne que j’accompagne à un événement",
                     },
+                    CardLink {
+                        href: "/espace/formations",
+                        label: "Mes formations de référent",
+                    },
                 ],
-                coming: "Bientôt : la liste pour préparer l’accueil, vos formations.",
+                coming: "Bientôt : la liste pour préparer l’accueil d’un intervenant-pair.",
             },
             Role::Peer => RoleCard {
                 title: "Vous êtes intervenant-pair ou intervenante-paire",
@@ -112,8 +117,12 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                         href: "/evenements",
                         label: "Voir les réunions et les événements",
                     },
+                    CardLink {
+                        href: "/espace/formations",
+                        label: "Mes formations",
+                    },
                 ],
-                coming: "Bientôt ici : les propositions d’intervention, vos formations et vos paiements.",
+                coming: "Bientôt ici : les propositions d’intervention et vos paiements.",
             },
             Role::Requester => RoleCard {
                 title: "Vous représentez une organisation",

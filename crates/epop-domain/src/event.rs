@@ -297,6 +297,8 @@ pub struct EventForm {
     pub accessibility: Vec<String>,
     /// One question per line.
     pub questions: String,
+    /// A practice-analysis group, for trained peer workers only.
+    pub trained_peers_only: bool,
 }
 
 /// A checked event.
@@ -320,6 +322,7 @@ pub struct NewEvent {
     pub offer_hours: Option<i64>,
     pub accessibility: Vec<Accessibility>,
     pub questions: Vec<String>,
+    pub trained_peers_only: bool,
 }
 
 pub const MAX_CAPACITY: i64 = 100_000;
@@ -633,6 +636,7 @@ impl EventForm {
                 offer_hours,
                 accessibility,
                 questions,
+                trained_peers_only: self.trained_peers_only,
             }),
             _ => Err(vec![(
                 "title",

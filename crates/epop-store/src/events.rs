@@ -43,6 +43,9 @@ pub struct Event {
     pub questions: Vec<String>,
     pub waiting: i64,
     pub updated_at: i64,
+    /// A practice-analysis group: only trained peer workers may see it and
+    /// register.
+    pub trained_peers_only: bool,
 }
 
 const EVENT_SELECT: &str = "SELECT e.id, e.slug, e.title, e.description, e.description_easy, e.audience, \
@@ -50,7 +53,7 @@ const EVENT_SELECT: &str = "SELECT e.id, e.slug, e.title, e.description, e.descr
      e.department_code, d.name, r.code, r.name, e.organiser, e.capacity, e.seats_taken, e.deadline, \
      e.offer_hours, e.accessibility, e.questions, \
      (SELECT COUNT(*) FROM event_registrations w WHERE w.event_id = e.id AND w.status = 'waiting'), \
-     e.updated_at \
+     e.updated_at, e.trained_peers_only \
      FROM events e LEFT JOIN departments d ON d.code = e.department_code \
      LEFT JOIN regions r ON r.code = d.region_code";
 
@@ -113,6 +116,7 @@ fn event_from_row(r: &sqlx::any::AnyRow) -> Result<Event> {
             .collect(),
         waiting: r.try_get(24)?,
         updated_at: r.try_get(25)?,
+        trained_peers_only: r.try_get::<i64, _>(26)? != 0,
     })
 }
 
@@ -124,6 +128,33 @@ fn accessibility_codes(e: &NewEvent) -> String {
         .join(" ")
 }
 
+/// Binds what the organiser typed, as parameters `$1` to `$19` (the same
+/// order for creating and for editing).
+fn bind_fields<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    e: &'q NewEvent,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    q.bind(&e.title)
+        .bind(&e.description)
+        .bind(&e.description_easy)
+        .bind(&e.audience)
+        .bind(e.starts_at)
+        .bind(e.ends_at)
+        .bind(i64::from(e.online))
+        .bind(&e.online_link)
+        .bind(&e.address)
+        .bind(&e.directions)
+        .bind(i64::from(e.step_free))
+        .bind(e.department.as_ref().map(|d| d.as_str().to_owned()))
+        .bind(&e.organiser)
+        .bind(e.capacity)
+        .bind(e.deadline)
+        .bind(e.offer_hours)
+        .bind(accessibility_codes(e))
+        .bind(e.questions.join("\n"))
+        .bind(i64::from(e.trained_peers_only))
+}
+
 /// Creates an event; its slug is made from the title and the date.
 pub async fn create(
     conn: &mut AnyConnection,
@@ -133,31 +164,18 @@ pub async fn create(
 ) -> Result<Event> {
     let date = epop_domain::event::paris_day(e.starts_at);
     let slug = free_slug(conn, SlugTable::Events, &format!("{} {date}", e.title)).await?;
-    sqlx::query(
-        "INSERT INTO events (slug, title, description, description_easy, audience, starts_at, ends_at, \
-         online, online_link, address, directions, step_free, department_code, organiser, capacity, \
-         seats_taken, deadline, offer_hours, accessibility, questions, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0, $16, $17, $18, $19, $20, $21, $21)",
+    bind_fields(
+        sqlx::query(
+            "INSERT INTO events (title, description, description_easy, audience, starts_at, ends_at, \
+             online, online_link, address, directions, step_free, department_code, organiser, capacity, \
+             deadline, offer_hours, accessibility, questions, trained_peers_only, \
+             slug, seats_taken, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+             $20, 0, $21, $22, $22)",
+        ),
+        e,
     )
     .bind(&slug)
-    .bind(&e.title)
-    .bind(&e.description)
-    .bind(&e.description_easy)
-    .bind(&e.audience)
-    .bind(e.starts_at)
-    .bind(e.ends_at)
-    .bind(i64::from(e.online))
-    .bind(&e.online_link)
-    .bind(&e.address)
-    .bind(&e.directions)
-    .bind(i64::from(e.step_free))
-    .bind(e.department.as_ref().map(|d| d.as_str().to_owned()))
-    .bind(&e.organiser)
-    .bind(e.capacity)
-    .bind(e.deadline)
-    .bind(e.offer_hours)
-    .bind(accessibility_codes(e))
-    .bind(e.questions.join("\n"))
     .bind(created_by)
     .bind(now)
     .execute(&mut *conn)
@@ -176,30 +194,16 @@ pub async fn update(
     now: i64,
 ) -> Result<Vec<Registration>> {
     lock_seats(conn, id).await?;
-    sqlx::query(
-        "UPDATE events SET title = $1, description = $2, description_easy = $3, audience = $4, \
-         starts_at = $5, ends_at = $6, online = $7, online_link = $8, address = $9, directions = $10, \
-         step_free = $11, department_code = $12, organiser = $13, capacity = $14, deadline = $15, \
-         offer_hours = $16, accessibility = $17, questions = $18, updated_at = $19 WHERE id = $20",
+    bind_fields(
+        sqlx::query(
+            "UPDATE events SET title = $1, description = $2, description_easy = $3, audience = $4, \
+             starts_at = $5, ends_at = $6, online = $7, online_link = $8, address = $9, directions = $10, \
+             step_free = $11, department_code = $12, organiser = $13, capacity = $14, deadline = $15, \
+             offer_hours = $16, accessibility = $17, questions = $18, trained_peers_only = $19, \
+             updated_at = $20 WHERE id = $21",
+        ),
+        e,
     )
-    .bind(&e.title)
-    .bind(&e.description)
-    .bind(&e.description_easy)
-    .bind(&e.audience)
-    .bind(e.starts_at)
-    .bind(e.ends_at)
-    .bind(i64::from(e.online))
-    .bind(&e.online_link)
-    .bind(&e.address)
-    .bind(&e.directions)
-    .bind(i64::from(e.step_free))
-    .bind(e.department.as_ref().map(|d| d.as_str().to_owned()))
-    .bind(&e.organiser)
-    .bind(e.capacity)
-    .bind(e.deadline)
-    .bind(e.offer_hours)
-    .bind(accessibility_codes(e))
-    .bind(e.questions.join("\n"))
     .bind(now)
     .bind(id)
     .execute(&mut *conn)
@@ -264,6 +268,17 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter<'_>) -> Result<Vec<Event>
     }
     sql.push_str(" ORDER BY e.starts_at, e.id");
     fetch_events(conn, &sql, &binds).await
+}
+
+/// Whether this account has a peer profile marked as trained.
+pub async fn is_trained_peer(conn: &mut AnyConnection, account_id: i64) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM profiles WHERE account_id = $1 AND kind = 'peer' AND trained_on IS NOT NULL",
+    )
+    .bind(account_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(n > 0)
 }
 
 /// One registration.

@@ -339,9 +339,10 @@ fn friday_after(days: i64) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-/// Two events to come: an online information meeting like the Occitanie
-/// one of 9 January 2026, and a small on-site workshop in Lille that is
-/// full, with a waiting list and seats offered for 48 hours.
+/// Three events to come: an online information meeting like the Occitanie
+/// one of 9 January 2026, a practice-analysis group for trained peer
+/// workers only, and a small on-site workshop in Lille that is full, with a
+/// waiting list and seats offered for 48 hours.
 async fn events(db: &Db) -> Result<usize, String> {
     use epop_domain::event::{EventForm, Need, NewRegistration};
     use epop_store::events::{self, Filter, Registrant};
@@ -391,6 +392,27 @@ async fn events(db: &Db) -> Result<usize, String> {
         accessibility: vec!["plain-pied".into(), "boucle".into(), "pauses".into()],
         ..Default::default()
     };
+    let practice = EventForm {
+        title: "Groupe d’analyse des pratiques des intervenants-pairs".into(),
+        description: "Une séance en petit groupe pour parler de vos interventions : ce qui a marché, ce qui a été difficile, \
+            comment poser vos limites. Animée par une psychologue et une intervenante-paire."
+            .into(),
+        description_easy: "Nous parlons de vos interventions.\nVous dites ce qui est facile et ce qui est difficile.\n\
+            Tout ce qui est dit reste dans le groupe."
+            .into(),
+        audience: "Intervenants-pairs formés".into(),
+        date: friday_after(30),
+        start_time: "14:00".into(),
+        end_time: "16:00".into(),
+        mode: "en-ligne".into(),
+        online_link: "https://visio.demo.epop.test/analyse-des-pratiques".into(),
+        department: "31".into(),
+        organiser: "CREAI-ORS Occitanie".into(),
+        capacity: "10".into(),
+        accessibility: vec!["sous-titrage".into(), "pauses".into()],
+        trained_peers_only: true,
+        ..Default::default()
+    };
     let mut tx = db.write().await.map_err(err)?;
     let existing = events::list(&mut tx, &Filter::default())
         .await
@@ -398,6 +420,7 @@ async fn events(db: &Db) -> Result<usize, String> {
     let mut created = 0;
     for (form, people) in [
         (&meeting, &[][..]),
+        (&practice, &[][..]),
         (
             &workshop,
             &[

@@ -118,6 +118,7 @@ fn fields(p: &Pairs) -> EventForm {
         offer_hours: p.get("offer_hours"),
         accessibility: p.all("accessibility"),
         questions: p.get("questions"),
+        trained_peers_only: p.get("trained_peers_only") == "oui",
     }
 }
 
@@ -151,6 +152,7 @@ fn form_of(e: &Event) -> EventForm {
             .map(|a| a.code().to_owned())
             .collect(),
         questions: e.questions.join("\n"),
+        trained_peers_only: e.trained_peers_only,
     }
 }
 

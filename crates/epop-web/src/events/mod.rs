@@ -17,9 +17,42 @@ use chrono_tz::Europe::Paris;
 use epop_domain::event::{Accessibility, seats_left};
 use epop_store::events::Event;
 
-use crate::AppState;
+use crate::{AppError, AppState, Ctx};
 
 pub use schedule::run_due;
+
+/// Who may see practice-analysis groups (events for trained peer workers
+/// only): trained peers, and the people who manage events.
+#[derive(Debug, Clone, Copy)]
+pub struct Audience {
+    trained_peer: bool,
+    manager: bool,
+}
+
+impl Audience {
+    pub async fn of(state: &AppState, ctx: &Ctx) -> Result<Self, AppError> {
+        let Some(u) = &ctx.user else {
+            return Ok(Audience {
+                trained_peer: false,
+                manager: false,
+            });
+        };
+        let trained_peer = if u.principal.has(epop_domain::Role::Peer) {
+            let mut conn = state.db.conn().await?;
+            epop_store::events::is_trained_peer(&mut conn, u.account.id).await?
+        } else {
+            false
+        };
+        Ok(Audience {
+            trained_peer,
+            manager: u.principal.may_create_events(),
+        })
+    }
+
+    pub fn may_see(&self, e: &Event) -> bool {
+        !e.trained_peers_only || self.trained_peer || self.manager
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()

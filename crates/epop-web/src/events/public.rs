@@ -14,7 +14,7 @@ use epop_store::now;
 use epop_store::territories::{self, Region};
 use serde::Deserialize;
 
-use super::{EventView, calendar_file};
+use super::{Audience, EventView, calendar_file};
 use crate::context::Layout;
 use crate::forms::url_encode;
 use crate::pages::render;
@@ -60,6 +60,7 @@ async fn list(
         _ => None,
     };
     let t = now();
+    let audience = Audience::of(&state, &ctx).await?;
     let events = events::list(
         &mut conn,
         &Filter {
@@ -71,6 +72,7 @@ async fn list(
     )
     .await?
     .into_iter()
+    .filter(|e| audience.may_see(e))
     .map(|e| EventView::new(e, t))
     .collect();
     let region_name = region.map(|r| r.name.clone());
@@ -102,6 +104,9 @@ async fn page(
     let e = events::by_slug(&mut conn, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    if !Audience::of(&state, &ctx).await?.may_see(&e) {
+        return Err(AppError::NotFound);
+    }
     let easy = ctx.query_param("version").as_deref() == Some("facile");
     let share_url = format!("{}/evenements/{}", state.config.base_url, e.slug);
     let share_mail = format!(
@@ -140,12 +145,16 @@ fn calendar_response(filename: &str, body: String) -> Response {
 /// One event's `.ics`, to add it to a calendar.
 async fn event_calendar(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let e = events::by_slug(&mut conn, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    if !Audience::of(&state, &ctx).await?.may_see(&e) {
+        return Err(AppError::NotFound);
+    }
     let body = calendar_file(&e.title, std::slice::from_ref(&e), &state.config.base_url);
     Ok(calendar_response(&format!("{slug}.ics"), body))
 }
@@ -172,7 +181,11 @@ async fn region_calendar(
             departments: None,
         },
     )
-    .await?;
+    .await?
+    .into_iter()
+    // A feed is public: practice-analysis groups stay out of it.
+    .filter(|e| !e.trained_peers_only)
+    .collect::<Vec<_>>();
     let body = calendar_file(
         &format!("Événements EPoP – {}", r.name),
         &list,

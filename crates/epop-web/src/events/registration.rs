@@ -95,11 +95,19 @@ fn needs() -> Vec<(&'static str, &'static str)> {
     Need::ALL.iter().map(|n| (n.code(), n.label())).collect()
 }
 
-async fn event(state: &AppState, slug: &str) -> Result<Event, AppError> {
+/// The event, if this person may see it (practice-analysis groups are for
+/// trained peer workers).
+async fn event(state: &AppState, ctx: &Ctx, slug: &str) -> Result<Event, AppError> {
     let mut conn = state.db.conn().await?;
-    events::by_slug(&mut conn, slug)
+    let e = events::by_slug(&mut conn, slug)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    if super::Audience::of(state, ctx).await?.may_see(&e) {
+        Ok(e)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 fn form_response(ctx: &Ctx, e: Event, f: Fields, errors: Errors) -> Result<Response, AppError> {
@@ -128,7 +136,7 @@ async fn form_page(
     ctx: Ctx,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let e = event(&state, &slug).await?;
+    let e = event(&state, &ctx, &slug).await?;
     let f = match &ctx.user {
         Some(u) => Fields {
             name: u.account.display_name.clone(),
@@ -146,7 +154,7 @@ async fn submit(
     Path(slug): Path<String>,
     axum::Form(pairs): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
-    let e = event(&state, &slug).await?;
+    let e = event(&state, &ctx, &slug).await?;
     let f = Fields::from_pairs(&pairs);
     let t = now();
     if !epop_domain::event::registration_open(e.deadline, e.starts_at, t) {

@@ -513,3 +513,63 @@ async fn registration_closes_at_its_deadline() {
         assert_eq!(app.mail_count("tard@exemple.fr").await, 0);
     }
 }
+
+#[tokio::test]
+async fn practice_analysis_groups_are_for_trained_peers_only() {
+    for app in apps().await {
+        let mut conn = app.db.conn().await.unwrap();
+        let group = events::list(&mut conn, &Filter::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.trained_peers_only)
+            .unwrap();
+        // Nadia's training is not recorded (yet).
+        let nadia = epop_store::directory::by_slug(&mut conn, "nadia-haddad")
+            .await
+            .unwrap()
+            .unwrap();
+        epop_store::directory::set_training(&mut conn, nadia.card.id, None, None)
+            .await
+            .unwrap();
+        drop(conn);
+        let page = format!("/evenements/{}", group.slug);
+        for (who, sees) in [
+            ("anonyme", false),
+            ("pair-herault@demo.epop.test", false),
+            ("referente@demo.epop.test", false),
+            ("pair@demo.epop.test", true),
+            ("coordination@demo.epop.test", true),
+        ] {
+            let mut c = if who == "anonyme" {
+                app.client()
+            } else {
+                app.signed_in(who).await
+            };
+            let list = c.get("/evenements").await;
+            assert_eq!(list.body.contains(&page), sees, "{who} in the list");
+            let p = c.get(&page).await;
+            assert_eq!(p.status == StatusCode::OK, sees, "{who} on the page");
+            let form = c.get(&format!("{page}/inscription")).await;
+            assert_eq!(form.status == StatusCode::OK, sees, "{who} on the form");
+            let ics = c.get(&format!("{page}/agenda.ics")).await;
+            assert_eq!(
+                ics.status == StatusCode::OK,
+                sees,
+                "{who} on the calendar file"
+            );
+            if !sees {
+                let res = c
+                    .post(
+                        &format!("{page}/inscription"),
+                        &[("name", "X"), ("email", "x@exemple.fr"), ("consent", "oui")],
+                    )
+                    .await;
+                assert_eq!(res.status, StatusCode::NOT_FOUND, "{who} registering");
+            }
+        }
+        let feed = app.client().get("/evenements/agenda/76.ics").await;
+        assert!(!feed.body.contains(&group.title), "not in the public feed");
+        assert_eq!(app.mail_count("x@exemple.fr").await, 0);
+    }
+}

@@ -24,6 +24,7 @@ use std::sync::LazyLock;
 use krilla::color::rgb;
 use krilla::configure::{Accessibility, ConfigurationBuilder};
 use krilla::destination::XyzDestination;
+use krilla::error::KrillaError;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
@@ -204,6 +205,29 @@ fn face(bold: bool) -> &'static Face {
     if bold { &FONTS.bold } else { &FONTS.regular }
 }
 
+/// The words of a line, as units that are never broken apart: French
+/// punctuation stays with its word (« formation », « Nom : »), and no-break
+/// spaces (U+00A0, U+202F) are not places to break.
+fn words(line: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    for word in line
+        .split(|c: char| c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}')
+        .filter(|w| !w.is_empty())
+    {
+        let closing = word.starts_with(['»', ':', ';', '!', '?']);
+        match words.last_mut() {
+            Some(last) if glue_next || closing => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_owned()),
+        }
+        glue_next = word == "«";
+    }
+    words
+}
+
 /// Splits `text` into lines no wider than `width` at `size`: at spaces, and
 /// inside a word only when the word alone is wider than the line. A newline
 /// starts a new line. Never returns an empty list.
@@ -213,7 +237,8 @@ fn wrap(text: &str, bold: bool, size: f32, width: f32) -> Vec<String> {
     let mut lines = Vec::new();
     for source_line in text.split('\n') {
         let mut line = String::new();
-        for word in source_line.split_whitespace() {
+        for word in words(source_line) {
+            let word = word.as_str();
             let candidate = if line.is_empty() {
                 word.to_owned()
             } else {
@@ -407,6 +432,7 @@ impl Layout {
     fn block(&mut self, block: &Block, tree: &mut Vec<Elem>) -> Result<(), PdfError> {
         match block {
             Block::Heading { level, text } => self.heading(*level, text, tree),
+            Block::Paragraph(text) if text.trim().is_empty() => Ok(()),
             Block::Paragraph(text) => {
                 let lines = wrap(text, false, BODY, TEXT_WIDTH);
                 let children = self.lines(&lines, LEFT, BODY, false);
@@ -474,7 +500,9 @@ impl Layout {
         });
         let children = self.lines(&lines, LEFT, size, true);
         let level = NonZeroU16::new(u16::from(level)).expect("1..=3");
-        tree.push(Elem::with(Tag::Hn(level, Some(text.to_owned())), children));
+        // Its title too (PDF/UA wants one: a blank heading is refused).
+        let title = Some(text.trim().to_owned());
+        tree.push(Elem::with(Tag::Hn(level, title), children));
         self.y += size * 0.3;
         Ok(())
     }
@@ -890,7 +918,20 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
             .language("fr".to_owned())
             .creator("EPoP".to_owned()),
     );
-    pdf.finish().map_err(|e| PdfError(e.to_string()))
+    pdf.finish().map_err(|e| match e {
+        KrillaError::Validation(errors) => {
+            // The variant names (MissingHeadingTitle…), without the font data.
+            let names: Vec<String> = errors
+                .iter()
+                .map(|(error, _)| {
+                    let name = format!("{error:?}");
+                    name.split('(').next().unwrap_or_default().to_owned()
+                })
+                .collect();
+            PdfError(format!("not accessible (PDF/UA-1): {}", names.join(", ")))
+        }
+        other => PdfError(other.to_string()),
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -935,8 +976,8 @@ fn certificate_document(c: &Certificate<'_>) -> Document {
                 text: "Certificat de réalisation".to_owned(),
             },
             Block::Paragraph(format!(
-                "{}, représenté par {}, atteste que {} a suivi la formation « {} ».",
-                c.organiser, c.signatory, c.person, c.programme
+                "{}, pour {}, atteste que {} a suivi la formation « {} ».",
+                c.signatory, c.organiser, c.person, c.programme
             )),
             Block::Facts(vec![
                 fact("Personne formée", c.person),
@@ -955,8 +996,8 @@ fn certificate_document(c: &Certificate<'_>) -> Document {
             )),
             Block::Paragraph(format!("Fait le {}.", c.issued_on)),
             Block::SignatureBoxes(vec![format!(
-                "Signature de {}, pour {}",
-                c.signatory, c.organiser
+                "Signature pour {}\n{}",
+                c.organiser, c.signatory
             )]),
         ],
     }
@@ -1155,7 +1196,7 @@ mod tests {
             "Certificat de réalisation",
             "Awa Diallo",
             "Devenir pair-aidant : écoute et accompagnement",
-            "atteste que Awa Diallo a suivi la formation",
+            "Hélène Garçon, pour EPoP Occitanie, atteste que Awa Diallo a suivi la formation",
             "35 heures",
             "Hélène Garçon",
             "Page 1 sur 1",
@@ -1217,6 +1258,23 @@ mod tests {
             assert!(text.contains(&format!("Page {page} sur 2")));
         }
         assert_eq!(pngs(&path).len(), 2);
+    }
+
+    #[test]
+    fn french_punctuation_stays_with_its_word() {
+        assert_eq!(
+            words("la formation « Devenir pair-aidant » ; Nom : Awa ! ?"),
+            [
+                "la",
+                "formation",
+                "« Devenir",
+                "pair-aidant » ;",
+                "Nom :",
+                "Awa ! ?"
+            ]
+            .map(str::to_owned)
+        );
+        assert_eq!(words("9\u{a0}h  12\u{202f}h"), ["9\u{a0}h", "12\u{202f}h"]);
     }
 
     /// Every word's box from `pdftotext -bbox` lies within the margins.
@@ -1332,6 +1390,21 @@ mod tests {
         assert!(tree.contains("/Scope /Row"), "{tree}");
     }
 
+    /// A character DejaVu lacks is drawn as « ? » but keeps its text.
+    #[test]
+    fn characters_the_font_lacks_keep_their_text() {
+        let doc = Document {
+            title: "Caractères".to_owned(),
+            subject: String::new(),
+            author: String::new(),
+            blocks: vec![Block::Paragraph("Nom : 山田 Awa ? Ŋ".to_owned())],
+        };
+        let pdf = render(&doc).unwrap();
+        let path = save("caracteres", &pdf);
+        let text = text_of("pdftotext", &[path.to_str().unwrap(), "-"]);
+        assert!(text.contains("Nom : 山田 Awa ? Ŋ"), "{text}");
+    }
+
     #[test]
     fn an_invalid_document_is_an_error_not_a_file() {
         let doc = |blocks| Document {
@@ -1365,6 +1438,15 @@ mod tests {
             }]))
             .is_err()
         );
+        // krilla's PDF/UA-1 check is on: a heading needs a text.
+        let blank = doc(vec![Block::Heading {
+            level: 1,
+            text: " ".to_owned(),
+        }]);
+        match render(&blank) {
+            Err(e) => assert_eq!(e.0, "not accessible (PDF/UA-1): MissingHeadingTitle"),
+            Ok(_) => panic!("a blank heading passed"),
+        }
         let mut untitled = doc(vec![Block::Paragraph("Sans titre".to_owned())]);
         untitled.title = " ".to_owned();
         assert!(render(&untitled).is_err());

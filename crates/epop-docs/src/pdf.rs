@@ -842,16 +842,22 @@ fn outline(headings: &[Heading], title: &str) -> Outline {
     outline
 }
 
-/// Lays out and writes the document as a tagged PDF/UA-1 file (PDF 1.7).
-pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
-    if doc.title.trim().is_empty() {
-        return Err(PdfError("the document has no title".to_owned()));
-    }
+/// The blocks on pages, and the structure tree pointing at them.
+fn lay_out(doc: &Document) -> Result<(Layout, Vec<Elem>), PdfError> {
     let mut layout = Layout::new();
     let mut tree = Vec::new();
     for block in &doc.blocks {
         layout.block(block, &mut tree)?;
     }
+    Ok((layout, tree))
+}
+
+/// Lays out and writes the document as a tagged PDF/UA-1 file (PDF 1.7).
+pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
+    if doc.title.trim().is_empty() {
+        return Err(PdfError("the document has no title".to_owned()));
+    }
+    let (layout, tree) = lay_out(doc)?;
     let pages = layout.page + 1;
 
     let configuration = ConfigurationBuilder::new()
@@ -1238,6 +1244,16 @@ mod tests {
             trainers: &["Hélène Garçon", "Marc Dubois"],
             trainees: &trainees,
         };
+        // No row is cut by a page break: everything but the page numbers
+        // lies between the margins.
+        let (layout, _) = lay_out(&attendance_sheet_document(&sheet)).unwrap();
+        for draw in layout.marks.iter().flat_map(|m| &m.draws) {
+            let (top, bottom) = match draw {
+                Draw::Rect { rect, .. } => (rect.top(), rect.bottom()),
+                Draw::Text { baseline, .. } => (*baseline - BODY, *baseline),
+            };
+            assert!(top >= TOP - 0.01 && bottom <= BOTTOM + 0.01, "{draw:?}");
+        }
         let pdf = attendance_sheet(&sheet).unwrap();
         let path = save("emargement", &pdf);
         let p = path.to_str().unwrap();

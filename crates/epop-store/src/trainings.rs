@@ -212,6 +212,11 @@ async fn session_by_id(conn: &mut AnyConnection, id: i64) -> Result<Session> {
         .ok_or(StoreError::NotFound)
 }
 
+/// The session of an application.
+pub async fn session_of(conn: &mut AnyConnection, a: &Application) -> Result<Session> {
+    session_by_id(conn, a.session_id).await
+}
+
 /// Every session, in time order (pages filter what each person may see).
 pub async fn sessions(conn: &mut AnyConnection) -> Result<Vec<Session>> {
     sessions_where(conn, "", None).await

@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::context::{Layout, SESSION_COOKIE};
 use crate::forms::{Errors, safe_next};
-use crate::pages::{render, render_invalid};
+use crate::pages::{render, render_form, render_invalid};
 use crate::security::{hash_password, hash_token, random_token, set_cookie, verify_password};
 use crate::{AppError, AppState, Ctx, emails};
 
@@ -272,11 +272,7 @@ fn email_page(
         intro: flow.intro,
         button: flow.button,
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn link_form(ctx: Ctx) -> Result<Response, AppError> {

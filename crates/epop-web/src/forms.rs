@@ -177,6 +177,22 @@ impl Pairs {
     }
 }
 
+/// The months as French people write them.
+pub const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 /// A time stored in UTC, as people in France read it.
 pub fn paris_time(ts: i64) -> String {
     use chrono::TimeZone;

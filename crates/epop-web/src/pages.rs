@@ -36,6 +36,15 @@ pub fn render_invalid(t: &impl Template) -> Result<Response, AppError> {
     Ok((StatusCode::BAD_REQUEST, Html(t.render()?)).into_response())
 }
 
+/// Renders a form page: status 400 when it shows problems, 200 otherwise.
+pub fn render_form(t: &impl Template, invalid: bool) -> Result<Response, AppError> {
+    if invalid {
+        render_invalid(t)
+    } else {
+        render(t)
+    }
+}
+
 /// The media type of `.xlsx` files.
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

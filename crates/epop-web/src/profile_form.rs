@@ -21,7 +21,7 @@ use epop_store::{accounts, audit, territories};
 use crate::context::Layout;
 use crate::directory::french_date;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_invalid};
+use crate::pages::{render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 /// Version of the consent texts shown on these pages.
@@ -671,11 +671,7 @@ async fn show(
             t.name.clone()
         },
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 fn optional_text(value: &str, what: &str, max: usize) -> Result<String, Invalid> {

@@ -18,7 +18,7 @@ use epop_store::{StoreError, audit, organisations, outbox};
 
 use crate::context::{CurrentUser, Layout};
 use crate::forms::{Errors, Pairs, paris_time};
-use crate::pages::{render, render_invalid};
+use crate::pages::{render, render_form};
 use crate::security::{hash_token, public_id, random_token};
 use crate::{AppError, AppState, Ctx, emails};
 
@@ -224,11 +224,7 @@ async fn invite_page(
         regions: region_options(all_regions, &regions),
         may_set_territories: user.principal.is_admin(),
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn invite_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -570,11 +566,7 @@ async fn detail_page(
         created: paris_time(a.created_at),
         a,
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn detail(

@@ -21,7 +21,7 @@ use serde::Deserialize;
 use crate::context::{CurrentUser, Layout};
 use crate::directory::{french_date, language_label};
 use crate::forms::{Errors, url_encode};
-use crate::pages::{XLSX_TYPE, download, render, render_invalid};
+use crate::pages::{XLSX_TYPE, download, render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -391,11 +391,7 @@ fn training_page(
         s,
         form: f,
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn training_form(
@@ -510,11 +506,7 @@ async fn themes_render(
         theme_label: label,
         added,
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn themes_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {

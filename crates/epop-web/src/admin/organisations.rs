@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::context::Layout;
 use crate::forms::Errors;
-use crate::pages::{render, render_invalid};
+use crate::pages::{render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -111,11 +111,7 @@ async fn page(
         kinds: kinds(),
         departments,
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {

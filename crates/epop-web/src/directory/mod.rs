@@ -41,20 +41,7 @@ pub fn viewer(ctx: &Ctx) -> Viewer {
 
 /// « 12 février 2026 » from `2026-02-12`.
 pub fn french_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
+    use crate::forms::MONTHS;
     let parts: Vec<&str> = iso.split('-').collect();
     match parts.as_slice() {
         [y, m, d] => match (d.parse::<u32>(), m.parse::<usize>()) {

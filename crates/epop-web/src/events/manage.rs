@@ -20,7 +20,7 @@ use super::schedule::tell_promoted;
 use super::{EventView, french_moment};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs, paris_time};
-use crate::pages::{download, render, render_invalid};
+use crate::pages::{download, render, render_form, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -202,11 +202,7 @@ async fn form_response(
             .collect(),
         is_admin: user.principal.is_admin(),
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -233,20 +229,41 @@ fn to_errors(problems: Vec<(&'static str, epop_domain::Invalid)>) -> Errors {
     errors
 }
 
-/// The territory check on what the form asks: a coordinator places events
-/// only in the départements they coordinate.
-fn territory_problem(ctx: &Ctx, f: &epop_domain::event::NewEvent) -> Option<Errors> {
-    let user = ctx.user.as_ref()?;
-    let dept = f.department.as_ref().map(|d| d.as_str());
-    if user.principal.may_manage_event(dept) {
-        return None;
-    }
+/// Checks the form: every field, then the territory (a coordinator places
+/// events only in the départements they coordinate), then the capacity
+/// against the seats already given (`seats_taken`, 0 for a new event).
+fn check(
+    ctx: &Ctx,
+    f: &EventForm,
+    is_new: bool,
+    seats_taken: i64,
+) -> Result<epop_domain::event::NewEvent, Errors> {
+    let valid = f.validate(now(), is_new).map_err(to_errors)?;
     let mut errors = Errors::default();
-    errors.add(
-        "department",
-        "Choisissez un département de votre territoire (un événement national est créé par l’administration nationale).",
-    );
-    Some(errors)
+    let dept = valid.department.as_ref().map(|d| d.as_str());
+    if !ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| u.principal.may_manage_event(dept))
+    {
+        errors.add(
+            "department",
+            "Choisissez un département de votre territoire (un événement national est créé par l’administration nationale).",
+        );
+    }
+    if valid.capacity < seats_taken {
+        errors.add(
+            "capacity",
+            format!(
+                "{seats_taken} personnes ont déjà une place : la capacité ne peut pas être plus petite. Pour retirer des places, annulez d’abord des inscriptions."
+            ),
+        );
+    }
+    if errors.is_empty() {
+        Ok(valid)
+    } else {
+        Err(errors)
+    }
 }
 
 async fn create(
@@ -258,15 +275,10 @@ async fn create(
     let f = fields(&p);
     let action = "/admin/evenements/nouveau".to_owned();
     let title = "Créer un événement".to_owned();
-    let valid = match f.validate(now(), true) {
+    let valid = match check(&ctx, &f, true, 0) {
         Ok(v) => v,
-        Err(problems) => {
-            return form_response(&state, &ctx, title, f, action, to_errors(problems)).await;
-        }
+        Err(errors) => return form_response(&state, &ctx, title, f, action, errors).await,
     };
-    if let Some(errors) = territory_problem(&ctx, &valid) {
-        return form_response(&state, &ctx, title, f, action, errors).await;
-    }
     let mut tx = state.db.write().await?;
     let e = events::create(&mut tx, &valid, Some(user.account.id), now()).await?;
     audit::record(
@@ -309,26 +321,10 @@ async fn update(
     let f = fields(&p);
     let action = format!("/admin/evenements/{slug}/modifier");
     let title = format!("Modifier : {}", e.title);
-    let valid = match f.validate(now(), false) {
+    let valid = match check(&ctx, &f, false, e.seats_taken) {
         Ok(v) => v,
-        Err(problems) => {
-            return form_response(&state, &ctx, title, f, action, to_errors(problems)).await;
-        }
+        Err(errors) => return form_response(&state, &ctx, title, f, action, errors).await,
     };
-    if let Some(errors) = territory_problem(&ctx, &valid) {
-        return form_response(&state, &ctx, title, f, action, errors).await;
-    }
-    if valid.capacity < e.seats_taken {
-        let mut errors = Errors::default();
-        errors.add(
-            "capacity",
-            format!(
-                "{} personnes ont déjà une place : la capacité ne peut pas être plus petite. Pour retirer des places, annulez d’abord des inscriptions.",
-                e.seats_taken
-            ),
-        );
-        return form_response(&state, &ctx, title, f, action, errors).await;
-    }
     let mut tx = state.db.write().await?;
     let promoted = events::update(&mut tx, e.id, &valid, now()).await?;
     let e = events::by_slug(&mut tx, &slug)

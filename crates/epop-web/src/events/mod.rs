@@ -17,6 +17,7 @@ use chrono_tz::Europe::Paris;
 use epop_domain::event::{Accessibility, seats_left};
 use epop_store::events::Event;
 
+use crate::forms::MONTHS;
 use crate::{AppError, AppState, Ctx};
 
 pub use schedule::run_due;
@@ -54,6 +55,21 @@ impl Audience {
     }
 }
 
+/// The event of a public URL, if this person may see it (practice-analysis
+/// groups are for trained peer workers): « not found » otherwise.
+pub async fn visible_event(state: &AppState, ctx: &Ctx, slug: &str) -> Result<Event, AppError> {
+    let mut conn = state.db.conn().await?;
+    let e = epop_store::events::by_slug(&mut conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    if Audience::of(state, ctx).await?.may_see(&e) {
+        Ok(e)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(public::router())
@@ -63,20 +79,6 @@ pub fn router() -> Router<AppState> {
 
 const WEEKDAYS: [&str; 7] = [
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-];
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
 ];
 
 fn paris(ts: i64) -> chrono::DateTime<chrono_tz::Tz> {

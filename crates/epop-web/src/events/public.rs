@@ -14,7 +14,7 @@ use epop_store::now;
 use epop_store::territories::{self, Region};
 use serde::Deserialize;
 
-use super::{Audience, EventView, calendar_file};
+use super::{Audience, EventView, calendar_file, visible_event};
 use crate::context::Layout;
 use crate::forms::url_encode;
 use crate::pages::render;
@@ -100,13 +100,7 @@ async fn page(
     ctx: Ctx,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let mut conn = state.db.conn().await?;
-    let e = events::by_slug(&mut conn, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !Audience::of(&state, &ctx).await?.may_see(&e) {
-        return Err(AppError::NotFound);
-    }
+    let e = visible_event(&state, &ctx, &slug).await?;
     let easy = ctx.query_param("version").as_deref() == Some("facile");
     let share_url = format!("{}/evenements/{}", state.config.base_url, e.slug);
     let share_mail = format!(
@@ -148,13 +142,7 @@ async fn event_calendar(
     ctx: Ctx,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let mut conn = state.db.conn().await?;
-    let e = events::by_slug(&mut conn, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !Audience::of(&state, &ctx).await?.may_see(&e) {
-        return Err(AppError::NotFound);
-    }
+    let e = visible_event(&state, &ctx, &slug).await?;
     let body = calendar_file(&e.title, std::slice::from_ref(&e), &state.config.base_url);
     Ok(calendar_response(&format!("{slug}.ics"), body))
 }

@@ -17,7 +17,7 @@ use super::mails::{self, Why};
 use super::{EventView, french_moment};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_invalid};
+use crate::pages::{render, render_form};
 use crate::security::{hash_token, random_token};
 use crate::{AppError, AppState, Ctx};
 
@@ -95,21 +95,6 @@ fn needs() -> Vec<(&'static str, &'static str)> {
     Need::ALL.iter().map(|n| (n.code(), n.label())).collect()
 }
 
-/// The event, if this person may see it (practice-analysis groups are for
-/// trained peer workers).
-async fn event(state: &AppState, ctx: &Ctx, slug: &str) -> Result<Event, AppError> {
-    let mut conn = state.db.conn().await?;
-    let e = events::by_slug(&mut conn, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    if super::Audience::of(state, ctx).await?.may_see(&e) {
-        Ok(e)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 fn form_response(ctx: &Ctx, e: Event, f: Fields, errors: Errors) -> Result<Response, AppError> {
     let invalid = !errors.is_empty();
     let title = format!("S’inscrire : {}", e.title);
@@ -124,11 +109,7 @@ fn form_response(ctx: &Ctx, e: Event, f: Fields, errors: Errors) -> Result<Respo
             .as_ref()
             .is_some_and(|u| u.principal.may_register_others()),
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn form_page(
@@ -136,7 +117,7 @@ async fn form_page(
     ctx: Ctx,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let e = event(&state, &ctx, &slug).await?;
+    let e = super::visible_event(&state, &ctx, &slug).await?;
     let f = match &ctx.user {
         Some(u) => Fields {
             name: u.account.display_name.clone(),
@@ -154,7 +135,7 @@ async fn submit(
     Path(slug): Path<String>,
     axum::Form(pairs): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
-    let e = event(&state, &ctx, &slug).await?;
+    let e = super::visible_event(&state, &ctx, &slug).await?;
     let f = Fields::from_pairs(&pairs);
     let t = now();
     if !epop_domain::event::registration_open(e.deadline, e.starts_at, t) {

@@ -15,7 +15,7 @@ use epop_store::{audit, now};
 
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs, paris_time};
-use crate::pages::{render, render_invalid};
+use crate::pages::render_form;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -119,11 +119,7 @@ async fn render_page(
         errors,
         p,
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn page(

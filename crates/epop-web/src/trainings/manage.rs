@@ -16,7 +16,7 @@ use epop_store::{audit, now, outbox};
 use super::{SessionView, mails};
 use crate::context::{CurrentUser, Layout};
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_invalid};
+use crate::pages::{render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -98,11 +98,7 @@ fn programme_page(ctx: &Ctx, errors: Errors, p: Pairs) -> Result<Response, AppEr
             .map(|a| (a.code(), a.label()))
             .collect(),
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn programme_form(ctx: Ctx) -> Result<Response, AppError> {
@@ -174,11 +170,7 @@ async fn session_page_form(
         programmes: trainings::programmes(&mut conn).await?,
         departments,
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn session_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {

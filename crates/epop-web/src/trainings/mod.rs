@@ -6,6 +6,7 @@
 //! follow-up notes seen only by the coordinators of the territory).
 
 mod accompaniment;
+mod documents;
 mod mails;
 mod manage;
 mod public;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(public::router())
         .merge(manage::router())
         .merge(accompaniment::router())
+        .merge(documents::router())
 }
 
 /// A session as pages show it.

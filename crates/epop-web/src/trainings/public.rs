@@ -14,7 +14,7 @@ use epop_store::{audit, now, outbox};
 use super::{SessionView, mails};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_invalid};
+use crate::pages::{render, render_form};
 use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
 
@@ -135,11 +135,7 @@ fn apply_page(ctx: &Ctx, v: SessionView, errors: Errors, p: &Pairs) -> Result<Re
         motivation: p.get("motivation"),
         needs: p.get("needs"),
     };
-    if invalid {
-        render_invalid(&page)
-    } else {
-        render(&page)
-    }
+    render_form(&page, invalid)
 }
 
 async fn apply_form(

@@ -43,6 +43,28 @@ async fn create_session(app: &App, coord: &mut Client) -> String {
         .to_owned()
 }
 
+/// Runs a poppler tool on a PDF (CI installs poppler-utils).
+fn poppler(tool: &str, pdf: &[u8], out: &[&str]) -> String {
+    let path =
+        std::env::temp_dir().join(format!("epop-it-{}-{}.pdf", std::process::id(), pdf.len()));
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new(tool)
+        .arg(&path)
+        .args(out)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} is needed (apt-get install poppler-utils): {e}"));
+    let _ = std::fs::remove_file(&path);
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    poppler("pdftotext", pdf, &["-"])
+}
+
+fn pdf_info(pdf: &[u8]) -> String {
+    poppler("pdfinfo", pdf, &[])
+}
+
 async fn application_id(app: &App, slug: &str, email: &str) -> String {
     let mut conn = app.db.conn().await.unwrap();
     let s = trainings::session_by_slug(&mut conn, slug)
@@ -198,6 +220,60 @@ async fn a_peer_applies_is_accepted_attends_and_completes() {
         assert!(mine.body.contains("Formation terminée"));
         assert!(mine.body.contains("certificat.pdf"));
         assert!(app.audit_count("training_completed").await >= 1);
+
+        // The certificate (tagged PDF) for Awa and her coordinators only;
+        // the attendance sheet for the coordinators.
+        let cert = awa
+            .get_bytes(&format!("/espace/formations/{awa_id}/certificat.pdf"))
+            .await;
+        let text = pdf_text(&cert);
+        assert!(text.contains("Certificat de réalisation"), "{text}");
+        assert!(
+            text.contains("Awa Diallo") && text.contains("35 heures"),
+            "{text}"
+        );
+        assert!(pdf_info(&cert).contains("Tagged:          yes"));
+        assert_eq!(
+            nadia
+                .get(&format!("/espace/formations/{awa_id}/certificat.pdf"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            nadia
+                .get(&format!("/espace/formations/{nadia_id}/certificat.pdf"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "no certificate without completion"
+        );
+        let sheet = coord
+            .get_bytes(&format!("/admin/formations/{slug}/emargement/1.pdf"))
+            .await;
+        let text = pdf_text(&sheet);
+        assert!(
+            text.contains("Awa Diallo") && text.contains("Thomas Roux"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("Nadia Haddad"),
+            "declined people do not sign"
+        );
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        assert_eq!(
+            hdf.get(&format!("/admin/formations/{slug}/emargement/1.pdf"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            coord
+                .get(&format!("/admin/formations/{slug}/emargement/3.pdf"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
 
         // Withdrawing is for one's own applications only.
         let res = nadia

@@ -272,6 +272,46 @@ pub async fn create_session(
     session_by_id(conn, id).await
 }
 
+/// Changes a session (the caller checked the capacity against the places
+/// given); the half-days are replaced only when they changed.
+pub async fn update_session(
+    conn: &mut AnyConnection,
+    id: i64,
+    s: &NewSession,
+    now: i64,
+) -> Result<()> {
+    lock_places(conn, id).await?;
+    sqlx::query(
+        "UPDATE training_sessions SET title = $1, place = $2, department_code = $3, capacity = $4, \
+         trainers = $5, peer_trainers = $6, updated_at = $7 WHERE id = $8",
+    )
+    .bind(&s.title)
+    .bind(&s.place)
+    .bind(s.department.as_str())
+    .bind(s.capacity)
+    .bind(s.trainers.join("\n"))
+    .bind(s.peer_trainers.join("\n"))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    let current = session_by_id(conn, id).await?;
+    let same = current.half_days.len() == s.half_days.len()
+        && current
+            .half_days
+            .iter()
+            .zip(&s.half_days)
+            .all(|((_, a), b)| a == b);
+    if !same {
+        sqlx::query("DELETE FROM training_half_days WHERE session_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        write_half_days(conn, id, &s.half_days).await?;
+    }
+    Ok(())
+}
+
 /// Takes the session's row lock for the transaction; returns (capacity,
 /// places taken).
 async fn lock_places(conn: &mut AnyConnection, session_id: i64) -> Result<(i64, i64)> {

@@ -15,7 +15,7 @@ use epop_store::{audit, now, outbox};
 
 use super::{SessionView, mails};
 use crate::context::{CurrentUser, Layout};
-use crate::forms::{Errors, Pairs};
+use crate::forms::{Errors, Pairs, paris_time};
 use crate::pages::{render, render_form};
 use crate::{AppError, AppState, Ctx};
 
@@ -31,6 +31,10 @@ pub fn router() -> Router<AppState> {
             get(session_form).post(session_create),
         )
         .route("/admin/formations/{slug}", get(session_page))
+        .route(
+            "/admin/formations/{slug}/modifier",
+            get(session_edit_form).post(session_update),
+        )
         .route("/admin/formations/{slug}/candidatures/{id}", post(decide))
         .route(
             "/admin/formations/{slug}/candidatures/{id}/terminer",
@@ -147,6 +151,9 @@ struct SessionPage {
     p: Pairs,
     programmes: Vec<Programme>,
     departments: Vec<Department>,
+    action: String,
+    /// The session being edited (its programme no longer changes).
+    editing: Option<SessionView>,
 }
 
 async fn session_page_form(
@@ -154,6 +161,7 @@ async fn session_page_form(
     ctx: &Ctx,
     errors: Errors,
     p: Pairs,
+    editing: Option<SessionView>,
 ) -> Result<Response, AppError> {
     let user = manager(ctx)?;
     let mut conn = state.db.conn().await?;
@@ -163,26 +171,40 @@ async fn session_page_form(
         .filter(|d| user.principal.may_manage_training(Some(&d.code)))
         .collect();
     let invalid = !errors.is_empty();
+    let (title, action) = match &editing {
+        Some(v) => (
+            format!("Modifier la session : {}", v.s.title),
+            format!("/admin/formations/{}/modifier", v.s.slug),
+        ),
+        None => (
+            "Créer une session de formation".to_owned(),
+            "/admin/formations/sessions/nouvelle".to_owned(),
+        ),
+    };
     let page = SessionPage {
-        l: ctx.layout_with_errors("Créer une session de formation", invalid),
+        l: ctx.layout_with_errors(title, invalid),
         errors,
         p,
         programmes: trainings::programmes(&mut conn).await?,
         departments,
+        action,
+        editing,
     };
     render_form(&page, invalid)
 }
 
 async fn session_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    session_page_form(&state, &ctx, Errors::default(), Pairs::default()).await
+    session_page_form(&state, &ctx, Errors::default(), Pairs::default(), None).await
 }
 
-async fn session_create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    axum::Form(p): axum::Form<Pairs>,
-) -> Result<Response, AppError> {
-    let user = manager(&ctx)?;
+/// Checks the session form: every field, the territory, and, when editing,
+/// the places already given and the half-days already attended.
+async fn check_session(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Pairs,
+    editing: Option<&SessionView>,
+) -> Result<(Programme, epop_domain::training::NewSession), Errors> {
     let form = SessionForm {
         title: p.get("title"),
         place: p.get("place"),
@@ -192,34 +214,79 @@ async fn session_create(
         trainers: p.get("trainers"),
         peer_trainers: p.get("peer_trainers"),
     };
-    let mut conn = state.db.conn().await?;
-    let programme = trainings::programme_by_slug(&mut conn, &p.get("programme")).await?;
-    drop(conn);
     let mut errors = Errors::default();
+    let programme = match editing {
+        Some(v) => Some(v.s.programme.clone()),
+        None => {
+            let mut conn = state.db.conn().await.map_err(|_| Errors::default())?;
+            trainings::programme_by_slug(&mut conn, &p.get("programme"))
+                .await
+                .ok()
+                .flatten()
+        }
+    };
     if programme.is_none() {
         errors.add("programme", "Choisissez le programme de la formation.");
     }
     let valid = match form.validate() {
-        Ok(v) if errors.is_empty() => v,
-        Ok(_) => return session_page_form(&state, &ctx, errors, p).await,
+        Ok(v) => Some(v),
         Err(problems) => {
             for (f, e) in problems {
                 errors.add(f, e.0);
             }
-            return session_page_form(&state, &ctx, errors, p).await;
+            None
         }
     };
-    if !user
-        .principal
-        .may_manage_training(Some(valid.department.as_str()))
-    {
-        errors.add(
-            "department",
-            "Choisissez un département de votre territoire.",
-        );
-        return session_page_form(&state, &ctx, errors, p).await;
+    if let Some(v) = &valid {
+        let allowed = ctx
+            .user
+            .as_ref()
+            .is_some_and(|u| u.principal.may_manage_training(Some(v.department.as_str())));
+        if !allowed {
+            errors.add(
+                "department",
+                "Choisissez un département de votre territoire.",
+            );
+        }
+        if let Some(e) = editing {
+            if v.capacity < e.s.places_taken {
+                errors.add(
+                    "capacity",
+                    format!(
+                        "{} personnes ont déjà une place : la capacité ne peut pas être plus petite.",
+                        e.s.places_taken
+                    ),
+                );
+            }
+            let same_days = v.half_days.len() == e.s.half_days.len()
+                && v.half_days
+                    .iter()
+                    .zip(&e.s.half_days)
+                    .all(|(a, (_, b))| a == b);
+            if !same_days && e.attendance_recorded {
+                errors.add(
+                    "half_days",
+                    "Des présences sont déjà enregistrées : les demi-journées ne peuvent plus changer.",
+                );
+            }
+        }
     }
-    let programme = programme.ok_or(AppError::NotFound)?;
+    match (programme, valid) {
+        (Some(p), Some(v)) if errors.is_empty() => Ok((p, v)),
+        _ => Err(errors),
+    }
+}
+
+async fn session_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let user = manager(&ctx)?;
+    let (programme, valid) = match check_session(&state, &ctx, &p, None).await {
+        Ok(ok) => ok,
+        Err(errors) => return session_page_form(&state, &ctx, errors, p, None).await,
+    };
     let mut tx = state.db.write().await?;
     let s = trainings::create_session(&mut tx, &programme, &valid, user.account.id, now()).await?;
     audit::record(
@@ -235,6 +302,73 @@ async fn session_create(
     Ok(Redirect::to(&format!("/admin/formations/{}?message=formation", s.slug)).into_response())
 }
 
+/// The session's fields as its form shows them.
+fn session_pairs(v: &SessionView) -> Pairs {
+    let line = |h: &epop_domain::training::HalfDay| {
+        let (start, end) = (paris_time(h.starts_at), paris_time(h.ends_at));
+        let (day, from) = start.split_once(" à ").unwrap_or_default();
+        let to = end.split_once(" à ").map(|(_, t)| t).unwrap_or_default();
+        format!("{day} {from}-{to}")
+    };
+    Pairs(
+        [
+            ("title", v.s.title.clone()),
+            ("place", v.s.place.clone()),
+            ("department", v.s.department_code.clone()),
+            ("capacity", v.s.capacity.to_string()),
+            (
+                "half_days",
+                v.s.half_days
+                    .iter()
+                    .map(|(_, h)| line(h))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            ("trainers", v.s.trainers.join("\n")),
+            ("peer_trainers", v.s.peer_trainers.join("\n")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+    )
+}
+
+async fn session_edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let v = managed(&state, &ctx, &slug).await?;
+    let p = session_pairs(&v);
+    session_page_form(&state, &ctx, Errors::default(), p, Some(v)).await
+}
+
+async fn session_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let v = managed(&state, &ctx, &slug).await?;
+    let (_, valid) = match check_session(&state, &ctx, &p, Some(&v)).await {
+        Ok(ok) => ok,
+        Err(errors) => return session_page_form(&state, &ctx, errors, p, Some(v)).await,
+    };
+    let mut tx = state.db.write().await?;
+    trainings::update_session(&mut tx, v.s.id, &valid, now()).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "training_session_updated",
+            Some(format!("session:{slug}")),
+            format!("Session modifiée : {}", valid.title),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/formations/{slug}?message=formation")).into_response())
+}
+
 /// The session, if this person may manage it.
 async fn managed(state: &AppState, ctx: &Ctx, slug: &str) -> Result<SessionView, AppError> {
     let user = manager(ctx)?;
@@ -245,7 +379,10 @@ async fn managed(state: &AppState, ctx: &Ctx, slug: &str) -> Result<SessionView,
     if !user.principal.may_manage_training(Some(&s.department_code)) {
         return Err(AppError::Forbidden);
     }
-    Ok(SessionView::new(s, now()))
+    let recorded = !trainings::attendance(&mut conn, s.id).await?.is_empty();
+    let mut v = SessionView::new(s, now());
+    v.attendance_recorded = recorded;
+    Ok(v)
 }
 
 /// One person of the session, with their attendance.

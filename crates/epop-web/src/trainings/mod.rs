@@ -36,6 +36,9 @@ pub struct SessionView {
     pub half_days: Vec<String>,
     pub places_text: String,
     pub upcoming: bool,
+    /// Whether attendance was recorded (then the half-days stay as they
+    /// are); filled by the coordinators' pages.
+    pub attendance_recorded: bool,
 }
 
 impl SessionView {
@@ -67,6 +70,7 @@ impl SessionView {
             half_days,
             places_text,
             upcoming: s.starts_at() > now,
+            attendance_recorded: false,
             s,
         }
     }

@@ -172,6 +172,14 @@ async fn every_route_checks_role_and_territory() {
             ),
             (format!("/admin/formations/{toulouse}"), expect("rffffofo")),
             (format!("/admin/formations/{lille}"), expect("rfffffoo")),
+            (
+                format!("/admin/formations/{toulouse}/modifier"),
+                expect("rffffofo"),
+            ),
+            (
+                format!("/admin/formations/{toulouse}/emargement/1.pdf"),
+                expect("rffffofo"),
+            ),
             (format!("/admin/accompagnement/{awa}"), expect("rffffofo")),
         ];
         for (n, who) in AUDIENCES.iter().enumerate() {

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod email;
 pub mod event;
 pub mod organisation;
+pub mod request;
 pub mod siret;
 pub mod territory;
 pub mod text;

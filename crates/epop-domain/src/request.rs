@@ -1,0 +1,437 @@
+//! An organisation's request for an intervention, as typed on
+//! `/demander-une-intervention`: what, for whom, when, where (and how
+//! accessible the place is), the accommodations the host can provide, the
+//! fee proposed, the organisation and its contact. A draft needs only an
+//! e-mail address (to send the link to finish it); a submission needs
+//! everything.
+
+use crate::Invalid;
+use crate::directory::InterventionKind;
+use crate::email::Email;
+use crate::event::parse_phone;
+use crate::organisation::{NewOrganisation, OrganisationForm};
+use crate::territory::DepartmentCode;
+use crate::text::{parse_date, required};
+
+/// What the requester typed, as strings (kept on error and in drafts).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestForm {
+    pub kind: String,
+    pub subject: String,
+    pub description: String,
+    pub themes: String,
+    pub audience: String,
+    pub audience_size: String,
+    pub date_from: String,
+    pub date_to: String,
+    pub period: String,
+    pub duration: String,
+    /// `sur-place` or `a-distance`.
+    pub mode: String,
+    pub address: String,
+    pub department: String,
+    pub place_accessibility: String,
+    pub step_free: bool,
+    pub accommodations: String,
+    /// Euros, or empty when the fee is to be discussed.
+    pub fee: String,
+    pub org_name: String,
+    pub org_kind: String,
+    pub org_siret: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+}
+
+/// A checked request, ready to submit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    pub kind: InterventionKind,
+    pub subject: String,
+    pub description: String,
+    pub themes: String,
+    pub audience: String,
+    pub audience_size: i64,
+    pub date_from: Option<chrono::NaiveDate>,
+    pub date_to: Option<chrono::NaiveDate>,
+    pub period: Option<String>,
+    pub duration: String,
+    pub remote: bool,
+    pub address: Option<String>,
+    pub department: DepartmentCode,
+    pub place_accessibility: Option<String>,
+    pub step_free: bool,
+    pub accommodations: Option<String>,
+    /// In cents; `None`: to be discussed.
+    pub fee_cents: Option<i64>,
+    pub organisation: NewOrganisation,
+    pub contact_name: String,
+    pub contact_email: Email,
+    pub contact_phone: Option<String>,
+}
+
+type Problems = Vec<(&'static str, Invalid)>;
+
+fn take<T>(p: &mut Problems, field: &'static str, r: Result<T, Invalid>) -> Option<T> {
+    r.map_err(|e| p.push((field, e))).ok()
+}
+
+fn optional(input: &str, what: &str, max: usize) -> Result<Option<String>, Invalid> {
+    if input.trim().is_empty() {
+        Ok(None)
+    } else {
+        required(input, what, max).map(Some)
+    }
+}
+
+/// « 250 », « 250,50 », « 1 200 € » → cents.
+pub fn parse_euros(input: &str) -> Result<Option<i64>, Invalid> {
+    let cleaned: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '€' && *c != '\u{202f}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    let bad = || {
+        Invalid::new(
+            "Écrivez le montant en euros, par exemple 250 ou 250,50 (ou laissez vide s’il est à discuter).",
+        )
+    };
+    let (units, cents) = match cleaned.split_once('.') {
+        Some((u, c)) if c.len() <= 2 && c.chars().all(|d| d.is_ascii_digit()) => {
+            (u, format!("{c:0<2}"))
+        }
+        Some(_) => return Err(bad()),
+        None => (cleaned.as_str(), "00".to_owned()),
+    };
+    let units: i64 = units.parse().map_err(|_| bad())?;
+    let cents: i64 = cents.parse().map_err(|_| bad())?;
+    if !(0..=1_000_000).contains(&units) {
+        return Err(bad());
+    }
+    Ok(Some(units * 100 + cents))
+}
+
+/// « 250,50 € ».
+pub fn format_euros(cents: i64) -> String {
+    if cents % 100 == 0 {
+        format!("{} €", cents / 100)
+    } else {
+        format!("{},{:02} €", cents / 100, cents % 100)
+    }
+}
+
+impl RequestForm {
+    /// A draft: only the e-mail address is needed (the link to finish it is
+    /// sent there); what is typed is kept as typed.
+    pub fn validate_draft(&self) -> Result<Email, Problems> {
+        Email::parse(&self.contact_email).map_err(|e| vec![("contact_email", e)])
+    }
+
+    /// Everything, for a submission. `today` refuses dates in the past.
+    pub fn validate(&self, today: chrono::NaiveDate) -> Result<NewRequest, Problems> {
+        let mut p = Vec::new();
+        let kind = take(
+            &mut p,
+            "kind",
+            InterventionKind::parse(&self.kind)
+                .ok_or_else(|| Invalid::new("Choisissez le type d’intervention.")),
+        );
+        let subject = take(&mut p, "subject", required(&self.subject, "le sujet", 200));
+        let description = take(
+            &mut p,
+            "description",
+            required(
+                &self.description,
+                "ce que vous attendez de l’intervention",
+                5000,
+            ),
+        );
+        let themes = take(&mut p, "themes", optional(&self.themes, "les thèmes", 500))
+            .flatten()
+            .unwrap_or_default();
+        let audience = take(
+            &mut p,
+            "audience",
+            required(&self.audience, "à qui s’adresse l’intervention", 300),
+        );
+        let audience_size = take(
+            &mut p,
+            "audience_size",
+            match self.audience_size.trim().parse::<i64>() {
+                Ok(n) if (1..=10_000).contains(&n) => Ok(n),
+                _ => Err(Invalid::new(
+                    "Saisissez le nombre de personnes attendues, par exemple 15.",
+                )),
+            },
+        );
+        let date = |input: &str, what: &str| -> Result<Option<chrono::NaiveDate>, Invalid> {
+            if input.trim().is_empty() {
+                return Ok(None);
+            }
+            let d = parse_date(input, what)?;
+            if d < today {
+                return Err(Invalid::new(format!(
+                    "{what} est passée : choisissez une date à venir."
+                )));
+            }
+            Ok(Some(d))
+        };
+        let date_from = take(
+            &mut p,
+            "date_from",
+            date(&self.date_from, "La date de début"),
+        )
+        .flatten();
+        let date_to = take(&mut p, "date_to", date(&self.date_to, "La date de fin")).flatten();
+        if let (Some(a), Some(b)) = (date_from, date_to)
+            && b < a
+        {
+            p.push((
+                "date_to",
+                Invalid::new("La date de fin doit venir après la date de début."),
+            ));
+        }
+        let period = take(&mut p, "period", optional(&self.period, "la période", 300)).flatten();
+        if date_from.is_none() && period.is_none() && !p.iter().any(|(f, _)| f.starts_with("date"))
+        {
+            p.push((
+                "date_from",
+                Invalid::new(
+                    "Donnez une date, ou une période si vous ne savez pas encore (par exemple « mars 2027 »).",
+                ),
+            ));
+        }
+        let duration = take(
+            &mut p,
+            "duration",
+            required(&self.duration, "la durée (par exemple 2 heures)", 100),
+        );
+        let remote = match self.mode.as_str() {
+            "a-distance" => Some(true),
+            "sur-place" => Some(false),
+            _ => {
+                p.push((
+                    "mode",
+                    Invalid::new("Choisissez si l’intervention a lieu sur place ou à distance."),
+                ));
+                None
+            }
+        };
+        let address = if remote == Some(false) {
+            take(
+                &mut p,
+                "address",
+                required(&self.address, "l’adresse du lieu", 300),
+            )
+        } else {
+            None
+        };
+        let department = take(
+            &mut p,
+            "department",
+            DepartmentCode::parse(&self.department),
+        );
+        let place_accessibility = take(
+            &mut p,
+            "place_accessibility",
+            optional(&self.place_accessibility, "l’accessibilité du lieu", 1000),
+        )
+        .flatten();
+        let accommodations = take(
+            &mut p,
+            "accommodations",
+            optional(&self.accommodations, "les adaptations possibles", 1000),
+        )
+        .flatten();
+        let fee_cents = take(&mut p, "fee", parse_euros(&self.fee)).flatten();
+        let organisation = OrganisationForm {
+            name: self.org_name.clone(),
+            kind: self.org_kind.clone(),
+            siret: self.org_siret.clone(),
+            department: self.department.clone(),
+        }
+        .validate()
+        .map_err(|problems| {
+            for (f, e) in problems {
+                let field = match f {
+                    "name" => "org_name",
+                    "kind" => "org_kind",
+                    "siret" => "org_siret",
+                    _ => continue,
+                };
+                p.push((field, e));
+            }
+        })
+        .ok();
+        let contact_name = take(
+            &mut p,
+            "contact_name",
+            required(&self.contact_name, "votre nom", 120),
+        );
+        let contact_email = take(&mut p, "contact_email", Email::parse(&self.contact_email));
+        let contact_phone =
+            take(&mut p, "contact_phone", parse_phone(&self.contact_phone)).flatten();
+        match (
+            kind,
+            subject,
+            description,
+            audience,
+            audience_size,
+            duration,
+            remote,
+            department,
+            organisation,
+            contact_name,
+            contact_email,
+        ) {
+            (
+                Some(kind),
+                Some(subject),
+                Some(description),
+                Some(audience),
+                Some(audience_size),
+                Some(duration),
+                Some(remote),
+                Some(department),
+                Some(organisation),
+                Some(contact_name),
+                Some(contact_email),
+            ) if p.is_empty() => Ok(NewRequest {
+                kind,
+                subject,
+                description,
+                themes,
+                audience,
+                audience_size,
+                date_from,
+                date_to,
+                period,
+                duration,
+                remote,
+                address,
+                department,
+                place_accessibility,
+                step_free: self.step_free,
+                accommodations,
+                fee_cents,
+                organisation,
+                contact_name,
+                contact_email,
+                contact_phone,
+            }),
+            _ => Err(p),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    fn form() -> RequestForm {
+        RequestForm {
+            kind: "former".into(),
+            subject: "Sensibiliser l’équipe d’accueil".into(),
+            description: "Une demi-journée pour notre équipe.".into(),
+            audience: "Agents d’accueil".into(),
+            audience_size: "12".into(),
+            date_from: "15/03/2027".into(),
+            duration: "3 heures".into(),
+            mode: "sur-place".into(),
+            address: "1 place du Capitole, Toulouse".into(),
+            department: "31".into(),
+            fee: "250,5".into(),
+            org_name: "Mairie de Toulouse".into(),
+            org_kind: "public_service".into(),
+            contact_name: "Jeanne Petit".into(),
+            contact_email: "Jeanne.Petit@exemple.fr".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_request() {
+        let r = form().validate(today()).unwrap();
+        assert_eq!(r.kind, InterventionKind::TrainingProfessionals);
+        assert_eq!(r.fee_cents, Some(25050));
+        assert_eq!(r.contact_email.as_str(), "jeanne.petit@exemple.fr");
+        assert_eq!(r.organisation.name, "Mairie de Toulouse");
+        assert!(!r.remote);
+    }
+
+    #[test]
+    fn every_problem_named_by_its_field() {
+        let fields: Vec<&str> = RequestForm::default()
+            .validate(today())
+            .unwrap_err()
+            .iter()
+            .map(|(f, _)| *f)
+            .collect();
+        for f in [
+            "kind",
+            "subject",
+            "description",
+            "audience",
+            "audience_size",
+            "date_from",
+            "duration",
+            "mode",
+            "department",
+            "org_name",
+            "org_kind",
+            "contact_name",
+            "contact_email",
+        ] {
+            assert!(fields.contains(&f), "{f} in {fields:?}");
+        }
+        let mut f = form();
+        f.date_from = "01/01/2020".into();
+        f.date_to = "01/01/2019".into();
+        let fields: Vec<&str> = f
+            .validate(today())
+            .unwrap_err()
+            .iter()
+            .map(|(f, _)| *f)
+            .collect();
+        assert_eq!(fields, vec!["date_from", "date_to"]);
+        let mut f = form();
+        f.date_from.clear();
+        f.period = "printemps 2027".into();
+        f.mode = "a-distance".into();
+        f.address.clear();
+        let r = f.validate(today()).unwrap();
+        assert!(r.remote && r.address.is_none() && r.period.is_some());
+    }
+
+    #[test]
+    fn a_draft_needs_only_the_email() {
+        let d = RequestForm {
+            contact_email: "x@exemple.fr".into(),
+            ..Default::default()
+        };
+        assert!(d.validate_draft().is_ok());
+        assert_eq!(
+            RequestForm::default().validate_draft().unwrap_err()[0].0,
+            "contact_email"
+        );
+    }
+
+    #[test]
+    fn euros() {
+        assert_eq!(parse_euros("").unwrap(), None);
+        assert_eq!(parse_euros("1 200 €").unwrap(), Some(120_000));
+        assert_eq!(parse_euros("99,9").unwrap(), Some(9990));
+        for bad in ["12,345", "abc", "-5", "10.5.5"] {
+            assert!(parse_euros(bad).is_err(), "{bad}");
+        }
+        assert_eq!(format_euros(25050), "250,50 €");
+        assert_eq!(format_euros(30000), "300 €");
+    }
+}

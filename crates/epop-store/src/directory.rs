@@ -305,17 +305,23 @@ pub async fn upsert(
             .execute(&mut *conn)
             .await?;
     }
-    if engine == Engine::Sqlite {
-        sqlx::query("DELETE FROM profile_fts WHERE rowid = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("INSERT INTO profile_fts (rowid, body) VALUES ($1, $2)")
-            .bind(id)
-            .bind(&text)
-            .execute(&mut *conn)
-            .await?;
-    }
+    // The full-text index, a table `profile_fts` keyed by the profile id on
+    // both engines (SQLite: FTS5; PostgreSQL: the stored tsvector).
+    let index = match engine {
+        Engine::Sqlite => "INSERT INTO profile_fts (rowid, body) VALUES ($1, $2)",
+        Engine::Postgres => {
+            "INSERT INTO profile_fts (rowid, tsv) VALUES ($1, to_tsvector('simple', $2))"
+        }
+    };
+    sqlx::query("DELETE FROM profile_fts WHERE rowid = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(index)
+        .bind(id)
+        .bind(&text)
+        .execute(&mut *conn)
+        .await?;
     Ok((id, slug))
 }
 
@@ -619,8 +625,35 @@ pub async fn slugs_of(
         .collect())
 }
 
+/// How many profiles the directory holds, whatever their visibility (for
+/// the benchmark's report: a search counts only up to [`COUNT_CAP`]).
+pub async fn profile_count(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM profiles")
+        .fetch_one(conn)
+        .await?)
+}
+
+/// A search counts at most this many matches, and more than this many is
+/// « plus de 1 000 résultats »: [`search`] then returns `COUNT_CAP + 1`.
+/// Counting them all (thousands for a broad word) cost as much as the page
+/// itself, for a figure nobody pages through.
+pub const COUNT_CAP: i64 = 1_000;
+
+/// Whether a total returned by [`search`] is only a lower bound (more than
+/// [`COUNT_CAP`] matches).
+pub fn total_is_lower_bound(total: i64) -> bool {
+    total > COUNT_CAP
+}
+
 /// Searches the directory: the profiles `viewer` may see that match `q`,
-/// one page of them, and how many match in all.
+/// one page of them, and how many match, counted up to [`COUNT_CAP`] + 1
+/// (see [`total_is_lower_bound`]).
+///
+/// In relevance order with words, the page is ranked among the first
+/// `COUNT_CAP + 1` matches in the full-text index's own order (the profile
+/// id): all of them when there are fewer (the usual case), and a bounded,
+/// stable set for a broad word, so that its cost does not grow with the
+/// number of profiles and pages 1 to 50 never overlap (ARCHITECTURE.md).
 pub async fn search(
     conn: &mut AnyConnection,
     engine: Engine,
@@ -630,7 +663,7 @@ pub async fn search(
     let mut sql = Sql::default();
     let terms = q.terms();
     let mut rank = String::new();
-    if terms.is_empty() || engine == Engine::Postgres {
+    if terms.is_empty() {
         sql.push(" FROM profiles p");
     }
     if !terms.is_empty() {
@@ -658,12 +691,13 @@ pub async fn search(
                     .collect::<Vec<_>>()
                     .join(" & ");
                 let p = sql.text(m);
+                // The stored vectors (`profile_fts`, migration 5), so that
+                // ranking does not parse the texts again.
                 sql.push(&format!(
-                    " WHERE to_tsvector('simple', p.search_text) @@ to_tsquery('simple', {p})"
+                    " FROM profile_fts f JOIN profiles p ON p.id = f.rowid \
+                     WHERE f.tsv @@ to_tsquery('simple', {p})"
                 ));
-                rank = format!(
-                    "ts_rank(to_tsvector('simple', p.search_text), to_tsquery('simple', {p})) DESC"
-                );
+                rank = format!("ts_rank(f.tsv, to_tsquery('simple', {p})) DESC");
             }
         }
     }
@@ -745,19 +779,30 @@ pub async fn search(
         sql.push(&format!(" AND p.kind = {p}"));
     }
     let filter = std::mem::take(&mut sql.text);
-    sql.text = format!("SELECT COUNT(*){filter}");
+    let cap = COUNT_CAP + 1;
+    sql.text = format!("SELECT COUNT(*) FROM (SELECT 1{filter} LIMIT {cap}) AS c");
     let total: i64 = sql.scalar().fetch_one(&mut *conn).await?;
     if total == 0 {
         return Ok((Vec::new(), 0));
     }
-    let order = match (q.sort, rank.is_empty()) {
-        (Sort::Relevance, false) => format!("{rank}, p.sort_name, p.id"),
-        _ => "p.sort_name, p.id".to_owned(),
-    };
     let limit = sql.int(i64::from(PAGE_SIZE));
     let offset = sql.int(i64::from(q.page) * i64::from(PAGE_SIZE));
-    sql.text =
-        format!("SELECT {CARD_COLUMNS}{filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+    sql.text = if q.sort == Sort::Relevance && !rank.is_empty() {
+        // The candidates: the first matches in the index's order (the ones
+        // counted), ranked, then the page among them.
+        let (candidate_rank, from_rank, order) = match engine {
+            Engine::Sqlite => (", f.rank AS r", "", "c.r"),
+            Engine::Postgres => ("", " JOIN profile_fts f ON f.rowid = c.id", rank.as_str()),
+        };
+        format!(
+            "SELECT {CARD_COLUMNS} FROM (SELECT p.id AS id{candidate_rank}{filter} ORDER BY f.rowid LIMIT {cap}) AS c \
+             JOIN profiles p ON p.id = c.id{from_rank} ORDER BY {order}, p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
+        )
+    } else {
+        format!(
+            "SELECT {CARD_COLUMNS}{filter} ORDER BY p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
+        )
+    };
     let rows: Vec<CardRow> = {
         let mut query = sqlx::query_as(AssertSqlSafe(sql.text.clone()));
         for a in &sql.args {

@@ -100,12 +100,22 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
-                    if engine == Engine::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                        )
-                        .await?;
+                    match engine {
+                        Engine::Sqlite => {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .await?;
+                        }
+                        // Statements are prepared once per connection; after
+                        // five runs PostgreSQL may switch to a generic plan,
+                        // blind to the words and filters searched (a plan for
+                        // a rare word is a bad one for a broad word).
+                        Engine::Postgres => {
+                            conn.execute("SET plan_cache_mode = force_custom_plan")
+                                .await?;
+                        }
                     }
                     Ok(())
                 })

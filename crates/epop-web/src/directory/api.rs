@@ -62,8 +62,12 @@ struct DirectoryParams {
 /// One page of results.
 #[derive(Serialize, ToSchema)]
 pub struct DirectoryPage {
-    /// How many profiles match in all.
+    /// How many profiles match, counted up to 1,001: when
+    /// `total_is_lower_bound` is true, more than 1,000 match, and only the
+    /// first 1,000 are paged (pages 1 to 50); refine the search to see others.
     total: i64,
+    /// True when `total` is a lower bound (more than 1,000 matches).
+    total_is_lower_bound: bool,
     page: u32,
     page_size: u32,
     items: Vec<DirectoryItem>,
@@ -140,6 +144,7 @@ async fn search(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
         .collect();
     Ok(Json(DirectoryPage {
         total,
+        total_is_lower_bound: directory::total_is_lower_bound(total),
         page: q.page + 1,
         page_size: PAGE_SIZE,
         items,

@@ -68,6 +68,8 @@ struct Page {
     problems: Vec<String>,
     cards: Vec<CardView>,
     total: i64,
+    /// More than `COUNT_CAP` matches: « plus de 1 000 résultats ».
+    more: bool,
     page: u32,
     pages: u32,
     query: String,
@@ -97,6 +99,12 @@ impl Page {
             _ => false,
         }
     }
+}
+
+/// « plus de 1 000 résultats », with a no-break space in the number.
+pub fn more_than_cap() -> String {
+    let n = directory::COUNT_CAP;
+    format!("plus de {}\u{a0}{:03} résultats", n / 1000, n % 1000)
 }
 
 /// The query string's pairs.
@@ -197,9 +205,14 @@ async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let regions = territories::regions(&mut conn).await?;
     let departments = territories::departments(&mut conn).await?;
     let themes = directory::themes(&mut conn).await?;
-    let pages = ((total as u32).div_ceil(PAGE_SIZE)).max(1);
+    let more = directory::total_is_lower_bound(total);
+    // Past the cap, the pages shown are those of the first 1,000 results.
+    let shown = total.min(directory::COUNT_CAP);
+    let pages = ((shown as u32).div_ceil(PAGE_SIZE)).max(1);
     let title = if q.text.is_empty() && q.filters() == 0 {
         "Annuaire des intervenants-pairs et des référents".to_owned()
+    } else if more {
+        format!("Annuaire : {}", more_than_cap())
     } else {
         format!(
             "Annuaire : {total} résultat{}",
@@ -219,6 +232,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         problems: problems.into_iter().map(|p| p.0).collect(),
         cards: cards.iter().map(CardView::new).collect(),
         total,
+        more,
         widen,
         regions,
         departments,

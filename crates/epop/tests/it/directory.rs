@@ -306,3 +306,107 @@ async fn organisation_pages_list_their_people_as_the_visitor_may_see_them() {
         );
     }
 }
+
+/// More than 1,000 matches: the count stops at 1,001, the page says « plus de
+/// 1 000 résultats » and asks to refine, the API says the total is a lower
+/// bound, and the 50 pages shown never repeat a person.
+#[tokio::test]
+async fn broad_searches_count_up_to_a_thousand_and_page_within_them() {
+    use epop_domain::directory::{SearchQuery, Visibility};
+    use epop_store::directory::{self, COUNT_CAP, Viewer};
+
+    for app in apps().await {
+        // 1,005 profiles in the Haute-Garonne: every one says « Occitanie ».
+        epop::synthetic::seed(&app.db, 1_005, Some(&["31"]), "cap.epop.test", |_| {})
+            .await
+            .unwrap();
+        let admin = Viewer {
+            admin: true,
+            ..Viewer::default()
+        };
+        let search = |q: SearchQuery, viewer: Viewer| {
+            let db = app.db.clone();
+            async move {
+                let mut conn = db.conn().await.unwrap();
+                directory::search(&mut conn, db.engine(), &q, &viewer)
+                    .await
+                    .unwrap()
+            }
+        };
+        let words = |page: u32| SearchQuery {
+            text: "occitanie".into(),
+            page,
+            ..SearchQuery::default()
+        };
+        let (first, total) = search(words(0), admin.clone()).await;
+        assert_eq!(total, COUNT_CAP + 1);
+        assert!(directory::total_is_lower_bound(total));
+        assert_eq!(first.len(), 20);
+        let mut seen = std::collections::BTreeSet::new();
+        for page in 0..50 {
+            let (cards, _) = search(words(page), admin.clone()).await;
+            assert_eq!(cards.len(), 20, "page {}", page + 1);
+            for c in cards {
+                assert!(seen.insert(c.slug.clone()), "{} twice", c.slug);
+            }
+        }
+        assert_eq!(seen.len(), 1_000);
+        // In name order too, the pages are those of the whole directory.
+        let by_name = |page: u32| SearchQuery {
+            sort: epop_domain::directory::Sort::Name,
+            page,
+            ..SearchQuery::default()
+        };
+        let (page_50, total) = search(by_name(49), admin.clone()).await;
+        assert_eq!(total, COUNT_CAP + 1);
+        assert_eq!(page_50.len(), 20);
+        // A visitor sees the public profiles only: fewer than the cap, so
+        // the exact count.
+        let (_, visible) = search(words(0), Viewer::default()).await;
+        assert!(visible > 500 && visible < COUNT_CAP, "{visible}");
+        let mut listed = 0;
+        for page in 0..(visible as u32).div_ceil(20) {
+            let (cards, total) = search(words(page), Viewer::default()).await;
+            assert_eq!(total, visible);
+            assert!(cards.iter().all(|c| c.visibility == Visibility::Public));
+            listed += cards.len() as i64;
+        }
+        assert_eq!(listed, visible, "exact below the cap");
+
+        let mut a = app.signed_in("admin@demo.epop.test").await;
+        let page = a.get("/annuaire?q=occitanie").await;
+        assert!(
+            page.body
+                .contains("Plus de 1\u{a0}000 résultats – page 1 sur 50"),
+            "{}",
+            page.body
+        );
+        assert!(page.title().contains("plus de 1\u{a0}000 résultats"));
+        assert!(page.body.contains("Affinez votre recherche"));
+        assert!(
+            page.body
+                .contains("href=\"/annuaire?q=occitanie&amp;page=2\"")
+        );
+        let last = a.get("/annuaire?q=occitanie&page=50").await;
+        assert!(last.body.contains("page 50 sur 50"));
+        assert!(!last.body.contains("Page suivante"));
+        let api: serde_json::Value =
+            serde_json::from_str(&a.get("/api/v1/directory?q=occitanie").await.body).unwrap();
+        assert_eq!(api["total"], 1_001);
+        assert_eq!(api["total_is_lower_bound"], true);
+        let mut v = app.client();
+        let exact: serde_json::Value =
+            serde_json::from_str(&v.get("/api/v1/directory?q=occitanie").await.body).unwrap();
+        assert_eq!(exact["total"], visible);
+        assert_eq!(exact["total_is_lower_bound"], false);
+        let page = v.get("/annuaire?q=occitanie").await;
+        assert!(page.body.contains(&format!("{visible} résultats")));
+        assert!(!page.body.contains("Affinez"));
+        let spec: serde_json::Value =
+            serde_json::from_str(&v.get("/api/openapi.json").await.body).unwrap();
+        assert_eq!(
+            spec["components"]["schemas"]["DirectoryPage"]["properties"]["total_is_lower_bound"]["type"],
+            "boolean"
+        );
+    }
+}

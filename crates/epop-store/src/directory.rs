@@ -322,6 +322,7 @@ pub async fn upsert(
         .bind(&text)
         .execute(&mut *conn)
         .await?;
+    crate::cache::written();
     Ok((id, slug))
 }
 
@@ -339,6 +340,7 @@ pub async fn set_training(
         .bind(profile_id)
         .execute(conn)
         .await?;
+    crate::cache::written();
     Ok(())
 }
 
@@ -351,6 +353,7 @@ pub async fn set_sensitive(conn: &mut AnyConnection, profile_id: i64, s: &Sensit
         .bind(profile_id)
         .execute(conn)
         .await?;
+    crate::cache::written();
     Ok(())
 }
 
@@ -391,6 +394,7 @@ pub async fn give_consent(
     .bind(now())
     .execute(conn)
     .await?;
+    crate::cache::written();
     Ok(())
 }
 
@@ -420,6 +424,7 @@ pub async fn withdraw_consent(
             .execute(conn)
             .await?;
     }
+    crate::cache::written();
     Ok(())
 }
 
@@ -468,6 +473,7 @@ pub async fn add_theme(conn: &mut AnyConnection, label: &str) -> Result<Theme> {
         .bind(&slug)
         .fetch_one(conn)
         .await?;
+    crate::cache::written();
     Ok(Theme { id, slug, label })
 }
 
@@ -816,6 +822,39 @@ pub async fn search(
     Ok((cards(conn, rows).await?, total))
 }
 
+impl Viewer {
+    /// Not signed in: sees the public profiles only.
+    pub fn is_visitor(&self) -> bool {
+        self.account_id.is_none() && !self.member && !self.admin && self.coordinated.is_empty()
+    }
+}
+
+/// [`search`] through the process's read cache ([`crate::cache`]) when the
+/// viewer is a visitor: the same search by anyone not signed in gives the
+/// same public profiles, and any write in this process drops them at once.
+/// Signed-in people always search the database.
+pub async fn search_cached(
+    db: &crate::Db,
+    q: &SearchQuery,
+    viewer: &Viewer,
+) -> Result<(Vec<Card>, i64)> {
+    if !viewer.is_visitor() {
+        let mut conn = db.conn().await?;
+        return search(&mut conn, db.engine(), q, viewer).await;
+    }
+    let key = format!("{q:?}");
+    if let Some(hit) = db.searches.get(&key) {
+        return Ok(hit);
+    }
+    // Read before the search: a write committed meanwhile makes this entry
+    // stale at once.
+    let generation = crate::cache::generation();
+    let mut conn = db.conn().await?;
+    let found = search(&mut conn, db.engine(), q, viewer).await?;
+    db.searches.put(key, generation, found.clone());
+    Ok(found)
+}
+
 /// The stored values of a profile, as an input to change and write back
 /// (the one-question-per-page form saves one answer at a time).
 pub async fn input_of(conn: &mut AnyConnection, profile_id: i64) -> Result<ProfileInput> {
@@ -988,6 +1027,7 @@ pub async fn set_photo(
     .bind(profile_id)
     .execute(conn)
     .await?;
+    crate::cache::written();
     Ok(previous)
 }
 

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cache;
 pub mod directory;
 pub mod directory_admin;
 pub mod directory_import;
@@ -27,8 +28,35 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 pub use sqlx::AnyConnection as Conn;
 pub use sqlx::Error as SqlError;
 
-/// A write transaction: commit it, or it rolls back when dropped.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction: commit it, or it rolls back when dropped. Its
+/// commit tells the read cache ([`cache`]) that the data changed.
+pub struct Tx(sqlx::Transaction<'static, sqlx::Any>);
+
+impl Tx {
+    pub async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.0.commit().await?;
+        cache::written();
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> std::result::Result<(), sqlx::Error> {
+        self.0.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
 
 /// Which database engine is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +100,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Db {
     pool: AnyPool,
     engine: Engine,
+    /// Visitors' directory searches (see [`directory::search_cached`]).
+    pub(crate) searches: std::sync::Arc<cache::Cache<(Vec<directory::Card>, i64)>>,
 }
 
 impl Db {
@@ -122,7 +152,11 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Db { pool, engine })
+        Ok(Db {
+            pool,
+            engine,
+            searches: Default::default(),
+        })
     }
 
     pub fn engine(&self) -> Engine {
@@ -148,10 +182,10 @@ impl Db {
     /// front (`BEGIN IMMEDIATE`) so that concurrent writers wait in turn
     /// instead of failing when they upgrade a read lock.
     pub async fn write(&self) -> Result<Tx> {
-        Ok(match self.engine {
+        Ok(Tx(match self.engine {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Engine::Postgres => self.pool.begin().await?,
-        })
+        }))
     }
 
     /// Checks the database answers (for `/healthz`).

@@ -121,9 +121,7 @@ async fn search(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
             .collect();
         return Ok((StatusCode::BAD_REQUEST, Json(ApiErrors { errors })).into_response());
     }
-    let mut conn = state.db.conn().await?;
-    let (cards, total) =
-        directory::search(&mut conn, state.db.engine(), &q, &super::viewer(&ctx)).await?;
+    let (cards, total) = directory::search_cached(&state.db, &q, &super::viewer(&ctx)).await?;
     let items = cards
         .into_iter()
         .map(|c| DirectoryItem {

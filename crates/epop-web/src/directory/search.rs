@@ -1,11 +1,14 @@
 //! `/annuaire`: the search form and its results.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use epop_domain::directory::{Format, InterventionKind, PAGE_SIZE, SearchQuery, Sort};
+use epop_store::cache;
 use epop_store::directory::{self, Card, Theme};
 use epop_store::territories::{self, Department, Region};
 
@@ -54,6 +57,33 @@ impl CardView {
     }
 }
 
+/// The choices of the search form's lists.
+pub struct FormLists {
+    pub regions: Vec<Region>,
+    pub departments: Vec<Department>,
+    pub themes: Vec<Theme>,
+}
+
+/// The form's lists, through the process's read cache (regions and
+/// départements never change; themes are a directory write, which drops
+/// the entry at once).
+async fn form_lists(state: &AppState) -> Result<Arc<FormLists>, AppError> {
+    if let Some(lists) = state.form_lists.get("") {
+        return Ok(lists);
+    }
+    let generation = cache::generation();
+    let mut conn = state.db.conn().await?;
+    let lists = Arc::new(FormLists {
+        regions: territories::regions(&mut conn).await?,
+        departments: territories::departments(&mut conn).await?,
+        themes: directory::themes(&mut conn).await?,
+    });
+    state
+        .form_lists
+        .put(String::new(), generation, lists.clone());
+    Ok(lists)
+}
+
 /// A link that removes one filter, for the « widen your search » advice.
 pub struct Widen {
     pub href: String,
@@ -74,9 +104,7 @@ struct Page {
     pages: u32,
     query: String,
     widen: Vec<Widen>,
-    regions: Vec<Region>,
-    departments: Vec<Department>,
-    themes: Vec<Theme>,
+    lists: Arc<FormLists>,
     kinds: Vec<(&'static str, &'static str)>,
     formats: Vec<(&'static str, &'static str)>,
 }
@@ -200,11 +228,8 @@ async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let raw = pairs(&ctx.query);
     let (q, problems) = SearchQuery::from_pairs(raw.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let viewer = super::viewer(&ctx);
-    let mut conn = state.db.conn().await?;
-    let (cards, total) = directory::search(&mut conn, state.db.engine(), &q, &viewer).await?;
-    let regions = territories::regions(&mut conn).await?;
-    let departments = territories::departments(&mut conn).await?;
-    let themes = directory::themes(&mut conn).await?;
+    let (cards, total) = directory::search_cached(&state.db, &q, &viewer).await?;
+    let lists = form_lists(&state).await?;
     let more = directory::total_is_lower_bound(total);
     // Past the cap, the pages shown are those of the first 1,000 results.
     let shown = total.min(directory::COUNT_CAP);
@@ -220,7 +245,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         )
     };
     let widen = if total == 0 {
-        widen(&q, &regions, &departments, &themes)
+        widen(&q, &lists.regions, &lists.departments, &lists.themes)
     } else {
         Vec::new()
     };
@@ -234,9 +259,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         total,
         more,
         widen,
-        regions,
-        departments,
-        themes,
+        lists,
         kinds: InterventionKind::ALL
             .into_iter()
             .map(|k| (k.code(), k.label()))

@@ -410,3 +410,59 @@ async fn broad_searches_count_up_to_a_thousand_and_page_within_them() {
         );
     }
 }
+
+/// Visitors' searches are served from a short-lived cache: a profile hidden
+/// (by its owner's form, a coordinator or a withdrawn consent) leaves the very
+/// next visitor search, and a new theme is in the very next form.
+#[tokio::test]
+async fn hiding_a_profile_removes_it_from_the_next_visitor_search_at_once() {
+    use epop_domain::directory::Visibility;
+    use epop_store::directory;
+
+    for app in apps().await {
+        let mut v = app.client();
+        let api = "/api/v1/directory?q=awa";
+        for _ in 0..2 {
+            assert!(v.get("/annuaire?q=awa").await.body.contains("Awa Diallo"));
+            assert!(v.get(api).await.body.contains("awa-diallo"));
+        }
+        // Hidden in a write transaction (the profile form, the import).
+        let mut tx = app.db.write().await.unwrap();
+        let awa = directory::by_slug(&mut tx, "awa-diallo")
+            .await
+            .unwrap()
+            .unwrap();
+        let mut input = directory::input_of(&mut tx, awa.card.id).await.unwrap();
+        input.visibility = Visibility::Hidden;
+        directory::upsert(&mut tx, app.db.engine(), awa.account_id, &input)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let page = v.get("/annuaire?q=awa").await;
+        assert!(!page.body.contains("Awa Diallo"), "{}", page.body);
+        assert!(!v.get(api).await.body.contains("awa-diallo"));
+
+        // Shown again, then hidden by withdrawing the listing consent, a
+        // write outside any transaction.
+        input.visibility = Visibility::Public;
+        let mut tx = app.db.write().await.unwrap();
+        directory::upsert(&mut tx, app.db.engine(), awa.account_id, &input)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(v.get("/annuaire?q=awa").await.body.contains("Awa Diallo"));
+        let mut conn = app.db.conn().await.unwrap();
+        directory::withdraw_consent(&mut conn, awa.account_id, directory::purpose::LISTING)
+            .await
+            .unwrap();
+        assert!(!v.get("/annuaire?q=awa").await.body.contains("Awa Diallo"));
+
+        // The form's lists: a new theme is offered at once.
+        assert!(!v.get("/annuaire").await.body.contains("Jardinage partagé"));
+        directory::add_theme(&mut conn, "Jardinage partagé")
+            .await
+            .unwrap();
+        drop(conn);
+        assert!(v.get("/annuaire").await.body.contains("Jardinage partagé"));
+    }
+}

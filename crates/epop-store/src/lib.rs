@@ -123,8 +123,11 @@ impl Db {
         let options: AnyConnectOptions = url.parse().map_err(StoreError::Db)?;
         let options = options.disable_statement_logging();
         let pool = AnyPoolOptions::new()
+            // SQLite: each connection is a thread of its own with its page
+            // cache; four keep two cores busy (one writer at a time anyway)
+            // and bound the memory (README « Benchmarks »).
             .max_connections(match engine {
-                Engine::Sqlite => 8,
+                Engine::Sqlite => 4,
                 Engine::Postgres => 10,
             })
             .acquire_timeout(Duration::from_secs(10))
@@ -134,7 +137,8 @@ impl Db {
                         Engine::Sqlite => {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                                 PRAGMA cache_size = -1024;",
                             )
                             .await?;
                         }

@@ -14,7 +14,7 @@ use epop_domain::directory::{
     Format, InterventionKind, PAGE_SIZE, ProfileKind, SearchQuery, Sort, Visibility, index_text,
 };
 use epop_domain::text::{fold, slugify};
-use sqlx::{Any, AnyConnection, AssertSqlSafe};
+use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
 
 use crate::{Engine, Result, SlugTable, StoreError, free_slug, now};
 
@@ -786,31 +786,42 @@ pub async fn search(
     }
     let filter = std::mem::take(&mut sql.text);
     let cap = COUNT_CAP + 1;
-    sql.text = format!("SELECT COUNT(*) FROM (SELECT 1{filter} LIMIT {cap}) AS c");
-    let total: i64 = sql.scalar().fetch_one(&mut *conn).await?;
-    if total == 0 {
-        return Ok((Vec::new(), 0));
+    let count = format!("SELECT COUNT(*) FROM (SELECT 1{filter} LIMIT {cap}) AS c");
+    let ranked = q.sort == Sort::Relevance && !rank.is_empty();
+    // In name order, the count first (a search that finds nobody stops
+    // there); ranked, the page query counts its candidates itself.
+    let mut total = None;
+    if !ranked {
+        sql.text = count.clone();
+        let n: i64 = sql.scalar().fetch_one(&mut *conn).await?;
+        if n == 0 {
+            return Ok((Vec::new(), 0));
+        }
+        total = Some(n);
     }
+    let filter_args = sql.args.len();
     let limit = sql.int(i64::from(PAGE_SIZE));
     let offset = sql.int(i64::from(q.page) * i64::from(PAGE_SIZE));
-    sql.text = if q.sort == Sort::Relevance && !rank.is_empty() {
+    sql.text = if ranked {
         // The candidates: the first matches in the index's order (the ones
-        // counted), ranked, then the page among them.
+        // a count would count), ranked, then the page among them.
         let (candidate_rank, from_rank, order) = match engine {
             Engine::Sqlite => (", f.rank AS r", "", "c.r"),
             Engine::Postgres => ("", " JOIN profile_fts f ON f.rowid = c.id", rank.as_str()),
         };
         format!(
-            "SELECT {CARD_COLUMNS} FROM (SELECT p.id AS id{candidate_rank}{filter} ORDER BY f.rowid LIMIT {cap}) AS c \
+            "SELECT {CARD_COLUMNS}, COUNT(*) OVER () \
+             FROM (SELECT p.id AS id{candidate_rank}{filter} ORDER BY f.rowid LIMIT {cap}) AS c \
              JOIN profiles p ON p.id = c.id{from_rank} ORDER BY {order}, p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
         )
     } else {
         format!(
-            "SELECT {CARD_COLUMNS}{filter} ORDER BY p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
+            "SELECT {CARD_COLUMNS}, CAST(0 AS BIGINT){filter} ORDER BY p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
         )
     };
-    let rows: Vec<CardRow> = {
-        let mut query = sqlx::query_as(AssertSqlSafe(sql.text.clone()));
+    // Rows of the card's columns and the count after them.
+    let rows: Vec<sqlx::any::AnyRow> = {
+        let mut query = sqlx::query(AssertSqlSafe(sql.text.clone()));
         for a in &sql.args {
             query = match a {
                 Arg::Text(s) => query.bind(s.clone()),
@@ -819,6 +830,21 @@ pub async fn search(
         }
         query.fetch_all(&mut *conn).await?
     };
+    let total = match (total, rows.first()) {
+        (Some(n), _) => n,
+        (None, Some(first)) => first.try_get::<i64, _>(9)?,
+        (None, None) if q.page == 0 => 0,
+        // A page past the last: count them to say so.
+        (None, None) => {
+            sql.args.truncate(filter_args);
+            sql.text = count;
+            sql.scalar().fetch_one(&mut *conn).await?
+        }
+    };
+    let rows = rows
+        .iter()
+        .map(<CardRow as sqlx::FromRow<'_, sqlx::any::AnyRow>>::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok((cards(conn, rows).await?, total))
 }
 

@@ -351,6 +351,10 @@ async fn broad_searches_count_up_to_a_thousand_and_page_within_them() {
             }
         }
         assert_eq!(seen.len(), 1_000);
+        // Past the last page: nobody, and still the count.
+        let (past, total) = search(words(60), admin.clone()).await;
+        assert!(past.is_empty());
+        assert_eq!(total, COUNT_CAP + 1);
         // In name order too, the pages are those of the whole directory.
         let by_name = |page: u32| SearchQuery {
             sort: epop_domain::directory::Sort::Name,
@@ -372,6 +376,9 @@ async fn broad_searches_count_up_to_a_thousand_and_page_within_them() {
             listed += cards.len() as i64;
         }
         assert_eq!(listed, visible, "exact below the cap");
+        let (past, total) = search(words(40), Viewer::default()).await;
+        assert!(past.is_empty());
+        assert_eq!(total, visible);
 
         let mut a = app.signed_in("admin@demo.epop.test").await;
         let page = a.get("/annuaire?q=occitanie").await;

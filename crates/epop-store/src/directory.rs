@@ -855,18 +855,23 @@ impl Viewer {
     }
 }
 
+/// What a search found: one page of cards, and the (capped) count.
+pub type Found = (Vec<Card>, i64);
+
 /// [`search`] through the process's read cache ([`crate::cache`]) when the
 /// viewer is a visitor: the same search by anyone not signed in gives the
 /// same public profiles, and any write in this process drops them at once.
-/// Signed-in people always search the database.
+/// Signed-in people always search the database. Shared, not copied.
 pub async fn search_cached(
     db: &crate::Db,
     q: &SearchQuery,
     viewer: &Viewer,
-) -> Result<(Vec<Card>, i64)> {
+) -> Result<std::sync::Arc<Found>> {
     if !viewer.is_visitor() {
         let mut conn = db.conn().await?;
-        return search(&mut conn, db.engine(), q, viewer).await;
+        return Ok(std::sync::Arc::new(
+            search(&mut conn, db.engine(), q, viewer).await?,
+        ));
     }
     let key = format!("{q:?}");
     if let Some(hit) = db.searches.get(&key) {
@@ -876,7 +881,7 @@ pub async fn search_cached(
     // stale at once.
     let generation = crate::cache::generation();
     let mut conn = db.conn().await?;
-    let found = search(&mut conn, db.engine(), q, viewer).await?;
+    let found = std::sync::Arc::new(search(&mut conn, db.engine(), q, viewer).await?);
     db.searches.put(key, generation, found.clone());
     Ok(found)
 }

@@ -101,7 +101,7 @@ pub struct Db {
     pool: AnyPool,
     engine: Engine,
     /// Visitors' directory searches (see [`directory::search_cached`]).
-    pub(crate) searches: std::sync::Arc<cache::Cache<(Vec<directory::Card>, i64)>>,
+    pub(crate) searches: std::sync::Arc<cache::Cache<std::sync::Arc<directory::Found>>>,
 }
 
 impl Db {

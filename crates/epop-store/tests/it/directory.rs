@@ -520,12 +520,13 @@ async fn visitor_searches_are_cached_until_the_next_write() {
         seed(&db).await;
         let anon = Viewer::default();
         let cached = |db: Db| async move {
-            let (cards, _) = directory::search_cached(&db, &text("educatrice"), &Viewer::default())
+            let found = directory::search_cached(&db, &text("educatrice"), &Viewer::default())
                 .await
                 .unwrap();
-            cards
-                .into_iter()
-                .map(|c| c.display_name)
+            found
+                .0
+                .iter()
+                .map(|c| c.display_name.clone())
                 .collect::<Vec<_>>()
         };
         // Behind the store's back: the cache still answers (for at most

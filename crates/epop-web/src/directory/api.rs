@@ -121,23 +121,24 @@ async fn search(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
             .collect();
         return Ok((StatusCode::BAD_REQUEST, Json(ApiErrors { errors })).into_response());
     }
-    let (cards, total) = directory::search_cached(&state.db, &q, &super::viewer(&ctx)).await?;
+    let found = directory::search_cached(&state.db, &q, &super::viewer(&ctx)).await?;
+    let (cards, total) = (&found.0, found.1);
     let items = cards
-        .into_iter()
+        .iter()
         .map(|c| DirectoryItem {
             url: format!("{}/annuaire/{}", state.config.base_url, c.slug),
-            slug: c.slug,
-            display_name: c.display_name,
+            slug: c.slug.clone(),
+            display_name: c.display_name.clone(),
             kind: c.kind.code().to_owned(),
-            departments: c.departments.into_iter().map(|(code, _)| code).collect(),
+            departments: c.departments.iter().map(|(code, _)| code.clone()).collect(),
             interventions: c
                 .interventions
                 .iter()
                 .map(|k| k.code().to_owned())
                 .collect(),
-            themes: c.themes,
+            themes: c.themes.clone(),
             formats: c.formats.iter().map(|f| f.code().to_owned()).collect(),
-            languages: c.languages,
+            languages: c.languages.clone(),
         })
         .collect();
     Ok(Json(DirectoryPage {

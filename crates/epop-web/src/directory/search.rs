@@ -228,7 +228,8 @@ async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let raw = pairs(&ctx.query);
     let (q, problems) = SearchQuery::from_pairs(raw.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let viewer = super::viewer(&ctx);
-    let (cards, total) = directory::search_cached(&state.db, &q, &viewer).await?;
+    let found = directory::search_cached(&state.db, &q, &viewer).await?;
+    let (cards, total) = (&found.0, found.1);
     let lists = form_lists(&state).await?;
     let more = directory::total_is_lower_bound(total);
     // Past the cap, the pages shown are those of the first 1,000 results.

@@ -14,7 +14,7 @@ use epop_domain::directory::{
     Format, InterventionKind, PAGE_SIZE, ProfileKind, SearchQuery, Sort, Visibility, index_text,
 };
 use epop_domain::text::{fold, slugify};
-use sqlx::{Any, AnyConnection, AssertSqlSafe};
+use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
 
 use crate::{Engine, Result, SlugTable, StoreError, free_slug, now};
 
@@ -305,17 +305,24 @@ pub async fn upsert(
             .execute(&mut *conn)
             .await?;
     }
-    if engine == Engine::Sqlite {
-        sqlx::query("DELETE FROM profile_fts WHERE rowid = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("INSERT INTO profile_fts (rowid, body) VALUES ($1, $2)")
-            .bind(id)
-            .bind(&text)
-            .execute(&mut *conn)
-            .await?;
-    }
+    // The full-text index, a table `profile_fts` keyed by the profile id on
+    // both engines (SQLite: FTS5; PostgreSQL: the stored tsvector).
+    let index = match engine {
+        Engine::Sqlite => "INSERT INTO profile_fts (rowid, body) VALUES ($1, $2)",
+        Engine::Postgres => {
+            "INSERT INTO profile_fts (rowid, tsv) VALUES ($1, to_tsvector('simple', $2))"
+        }
+    };
+    sqlx::query("DELETE FROM profile_fts WHERE rowid = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(index)
+        .bind(id)
+        .bind(&text)
+        .execute(&mut *conn)
+        .await?;
+    crate::cache::written();
     Ok((id, slug))
 }
 
@@ -333,6 +340,7 @@ pub async fn set_training(
         .bind(profile_id)
         .execute(conn)
         .await?;
+    crate::cache::written();
     Ok(())
 }
 
@@ -345,6 +353,7 @@ pub async fn set_sensitive(conn: &mut AnyConnection, profile_id: i64, s: &Sensit
         .bind(profile_id)
         .execute(conn)
         .await?;
+    crate::cache::written();
     Ok(())
 }
 
@@ -385,6 +394,7 @@ pub async fn give_consent(
     .bind(now())
     .execute(conn)
     .await?;
+    crate::cache::written();
     Ok(())
 }
 
@@ -414,6 +424,7 @@ pub async fn withdraw_consent(
             .execute(conn)
             .await?;
     }
+    crate::cache::written();
     Ok(())
 }
 
@@ -462,6 +473,7 @@ pub async fn add_theme(conn: &mut AnyConnection, label: &str) -> Result<Theme> {
         .bind(&slug)
         .fetch_one(conn)
         .await?;
+    crate::cache::written();
     Ok(Theme { id, slug, label })
 }
 
@@ -619,8 +631,35 @@ pub async fn slugs_of(
         .collect())
 }
 
+/// How many profiles the directory holds, whatever their visibility (for
+/// the benchmark's report: a search counts only up to [`COUNT_CAP`]).
+pub async fn profile_count(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM profiles")
+        .fetch_one(conn)
+        .await?)
+}
+
+/// A search counts at most this many matches, and more than this many is
+/// « plus de 1 000 résultats »: [`search`] then returns `COUNT_CAP + 1`.
+/// Counting them all (thousands for a broad word) cost as much as the page
+/// itself, for a figure nobody pages through.
+pub const COUNT_CAP: i64 = 1_000;
+
+/// Whether a total returned by [`search`] is only a lower bound (more than
+/// [`COUNT_CAP`] matches).
+pub fn total_is_lower_bound(total: i64) -> bool {
+    total > COUNT_CAP
+}
+
 /// Searches the directory: the profiles `viewer` may see that match `q`,
-/// one page of them, and how many match in all.
+/// one page of them, and how many match, counted up to [`COUNT_CAP`] + 1
+/// (see [`total_is_lower_bound`]).
+///
+/// In relevance order with words, the page is ranked among the first
+/// `COUNT_CAP + 1` matches in the full-text index's own order (the profile
+/// id): all of them when there are fewer (the usual case), and a bounded,
+/// stable set for a broad word, so that its cost does not grow with the
+/// number of profiles and pages 1 to 50 never overlap (ARCHITECTURE.md).
 pub async fn search(
     conn: &mut AnyConnection,
     engine: Engine,
@@ -630,7 +669,7 @@ pub async fn search(
     let mut sql = Sql::default();
     let terms = q.terms();
     let mut rank = String::new();
-    if terms.is_empty() || engine == Engine::Postgres {
+    if terms.is_empty() {
         sql.push(" FROM profiles p");
     }
     if !terms.is_empty() {
@@ -658,12 +697,13 @@ pub async fn search(
                     .collect::<Vec<_>>()
                     .join(" & ");
                 let p = sql.text(m);
+                // The stored vectors (`profile_fts`, migration 5), so that
+                // ranking does not parse the texts again.
                 sql.push(&format!(
-                    " WHERE to_tsvector('simple', p.search_text) @@ to_tsquery('simple', {p})"
+                    " FROM profile_fts f JOIN profiles p ON p.id = f.rowid \
+                     WHERE f.tsv @@ to_tsquery('simple', {p})"
                 ));
-                rank = format!(
-                    "ts_rank(to_tsvector('simple', p.search_text), to_tsquery('simple', {p})) DESC"
-                );
+                rank = format!("ts_rank(f.tsv, to_tsquery('simple', {p})) DESC");
             }
         }
     }
@@ -745,21 +785,43 @@ pub async fn search(
         sql.push(&format!(" AND p.kind = {p}"));
     }
     let filter = std::mem::take(&mut sql.text);
-    sql.text = format!("SELECT COUNT(*){filter}");
-    let total: i64 = sql.scalar().fetch_one(&mut *conn).await?;
-    if total == 0 {
-        return Ok((Vec::new(), 0));
+    let cap = COUNT_CAP + 1;
+    let count = format!("SELECT COUNT(*) FROM (SELECT 1{filter} LIMIT {cap}) AS c");
+    let ranked = q.sort == Sort::Relevance && !rank.is_empty();
+    // In name order, the count first (a search that finds nobody stops
+    // there); ranked, the page query counts its candidates itself.
+    let mut total = None;
+    if !ranked {
+        sql.text = count.clone();
+        let n: i64 = sql.scalar().fetch_one(&mut *conn).await?;
+        if n == 0 {
+            return Ok((Vec::new(), 0));
+        }
+        total = Some(n);
     }
-    let order = match (q.sort, rank.is_empty()) {
-        (Sort::Relevance, false) => format!("{rank}, p.sort_name, p.id"),
-        _ => "p.sort_name, p.id".to_owned(),
-    };
+    let filter_args = sql.args.len();
     let limit = sql.int(i64::from(PAGE_SIZE));
     let offset = sql.int(i64::from(q.page) * i64::from(PAGE_SIZE));
-    sql.text =
-        format!("SELECT {CARD_COLUMNS}{filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
-    let rows: Vec<CardRow> = {
-        let mut query = sqlx::query_as(AssertSqlSafe(sql.text.clone()));
+    sql.text = if ranked {
+        // The candidates: the first matches in the index's order (the ones
+        // a count would count), ranked, then the page among them.
+        let (candidate_rank, from_rank, order) = match engine {
+            Engine::Sqlite => (", f.rank AS r", "", "c.r"),
+            Engine::Postgres => ("", " JOIN profile_fts f ON f.rowid = c.id", rank.as_str()),
+        };
+        format!(
+            "SELECT {CARD_COLUMNS}, COUNT(*) OVER () \
+             FROM (SELECT p.id AS id{candidate_rank}{filter} ORDER BY f.rowid LIMIT {cap}) AS c \
+             JOIN profiles p ON p.id = c.id{from_rank} ORDER BY {order}, p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
+        )
+    } else {
+        format!(
+            "SELECT {CARD_COLUMNS}, CAST(0 AS BIGINT){filter} ORDER BY p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
+        )
+    };
+    // Rows of the card's columns and the count after them.
+    let rows: Vec<sqlx::any::AnyRow> = {
+        let mut query = sqlx::query(AssertSqlSafe(sql.text.clone()));
         for a in &sql.args {
             query = match a {
                 Arg::Text(s) => query.bind(s.clone()),
@@ -768,7 +830,60 @@ pub async fn search(
         }
         query.fetch_all(&mut *conn).await?
     };
+    let total = match (total, rows.first()) {
+        (Some(n), _) => n,
+        (None, Some(first)) => first.try_get::<i64, _>(9)?,
+        (None, None) if q.page == 0 => 0,
+        // A page past the last: count them to say so.
+        (None, None) => {
+            sql.args.truncate(filter_args);
+            sql.text = count;
+            sql.scalar().fetch_one(&mut *conn).await?
+        }
+    };
+    let rows = rows
+        .iter()
+        .map(<CardRow as sqlx::FromRow<'_, sqlx::any::AnyRow>>::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok((cards(conn, rows).await?, total))
+}
+
+impl Viewer {
+    /// Not signed in: sees the public profiles only.
+    pub fn is_visitor(&self) -> bool {
+        self.account_id.is_none() && !self.member && !self.admin && self.coordinated.is_empty()
+    }
+}
+
+/// What a search found: one page of cards, and the (capped) count.
+pub type Found = (Vec<Card>, i64);
+
+/// [`search`] through the process's read cache ([`crate::cache`]) when the
+/// viewer is a visitor: the same search by anyone not signed in gives the
+/// same public profiles, and any write in this process drops them at once.
+/// Signed-in people always search the database. Shared, not copied.
+pub async fn search_cached(
+    db: &crate::Db,
+    q: &SearchQuery,
+    viewer: &Viewer,
+) -> Result<std::sync::Arc<Found>> {
+    if !viewer.is_visitor() {
+        let mut conn = db.conn().await?;
+        return Ok(std::sync::Arc::new(
+            search(&mut conn, db.engine(), q, viewer).await?,
+        ));
+    }
+    let key = format!("{q:?}");
+    if let Some(hit) = db.searches.get(&key) {
+        return Ok(hit);
+    }
+    // Read before the search: a write committed meanwhile makes this entry
+    // stale at once.
+    let generation = crate::cache::generation();
+    let mut conn = db.conn().await?;
+    let found = std::sync::Arc::new(search(&mut conn, db.engine(), q, viewer).await?);
+    db.searches.put(key, generation, found.clone());
+    Ok(found)
 }
 
 /// The stored values of a profile, as an input to change and write back
@@ -943,6 +1058,7 @@ pub async fn set_photo(
     .bind(profile_id)
     .execute(conn)
     .await?;
+    crate::cache::written();
     Ok(previous)
 }
 

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cache;
 pub mod directory;
 pub mod directory_admin;
 pub mod directory_import;
@@ -29,8 +30,35 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 pub use sqlx::AnyConnection as Conn;
 pub use sqlx::Error as SqlError;
 
-/// A write transaction: commit it, or it rolls back when dropped.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction: commit it, or it rolls back when dropped. Its
+/// commit tells the read cache ([`cache`]) that the data changed.
+pub struct Tx(sqlx::Transaction<'static, sqlx::Any>);
+
+impl Tx {
+    pub async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.0.commit().await?;
+        cache::written();
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> std::result::Result<(), sqlx::Error> {
+        self.0.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
 
 /// Which database engine is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +102,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Db {
     pool: AnyPool,
     engine: Engine,
+    /// Visitors' directory searches (see [`directory::search_cached`]).
+    pub(crate) searches: std::sync::Arc<cache::Cache<std::sync::Arc<directory::Found>>>,
 }
 
 impl Db {
@@ -95,26 +125,44 @@ impl Db {
         let options: AnyConnectOptions = url.parse().map_err(StoreError::Db)?;
         let options = options.disable_statement_logging();
         let pool = AnyPoolOptions::new()
+            // SQLite: each connection is a thread of its own with its page
+            // cache; four keep two cores busy (one writer at a time anyway)
+            // and bound the memory (README « Benchmarks »).
             .max_connections(match engine {
-                Engine::Sqlite => 8,
+                Engine::Sqlite => 4,
                 Engine::Postgres => 10,
             })
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
-                    if engine == Engine::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                        )
-                        .await?;
+                    match engine {
+                        Engine::Sqlite => {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                                 PRAGMA cache_size = -1024;",
+                            )
+                            .await?;
+                        }
+                        // Statements are prepared once per connection; after
+                        // five runs PostgreSQL may switch to a generic plan,
+                        // blind to the words and filters searched (a plan for
+                        // a rare word is a bad one for a broad word).
+                        Engine::Postgres => {
+                            conn.execute("SET plan_cache_mode = force_custom_plan")
+                                .await?;
+                        }
                     }
                     Ok(())
                 })
             })
             .connect_with(options)
             .await?;
-        Ok(Db { pool, engine })
+        Ok(Db {
+            pool,
+            engine,
+            searches: Default::default(),
+        })
     }
 
     pub fn engine(&self) -> Engine {
@@ -140,10 +188,10 @@ impl Db {
     /// front (`BEGIN IMMEDIATE`) so that concurrent writers wait in turn
     /// instead of failing when they upgrade a read lock.
     pub async fn write(&self) -> Result<Tx> {
-        Ok(match self.engine {
+        Ok(Tx(match self.engine {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Engine::Postgres => self.pool.begin().await?,
-        })
+        }))
     }
 
     /// Checks the database answers (for `/healthz`).

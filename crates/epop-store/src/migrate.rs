@@ -36,6 +36,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0004_directory_search_indexes.sql"),
     ),
     (
+        5,
+        "directory search vectors",
+        include_str!("../migrations/sqlite/0005_directory_search_vectors.sql"),
+        include_str!("../migrations/postgres/0005_directory_search_vectors.sql"),
+    ),
+    (
         6,
         "events",
         include_str!("../migrations/sqlite/0006_events.sql"),

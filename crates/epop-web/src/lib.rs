@@ -63,6 +63,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
+    /// The search form's lists (see `directory::search`).
+    pub form_lists: Arc<epop_store::cache::Cache<Arc<directory::FormLists>>>,
 }
 
 impl AppState {
@@ -71,6 +73,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
+            form_lists: Default::default(),
         }
     }
 }

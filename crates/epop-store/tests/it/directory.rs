@@ -510,3 +510,62 @@ async fn sensitive_fields_follow_consent_and_listing_consent_hides() {
         assert_eq!(find(&db, text("awa"), &Viewer::default()).await.1, 0);
     }
 }
+
+/// A visitor's search is kept for a moment (a change made behind the
+/// store's back, as by another process, is not seen at once), but a write
+/// through the store drops it at once, in or out of a transaction.
+#[tokio::test]
+async fn visitor_searches_are_cached_until_the_next_write() {
+    for db in testing::all().await {
+        seed(&db).await;
+        let anon = Viewer::default();
+        let cached = |db: Db| async move {
+            let found = directory::search_cached(&db, &text("educatrice"), &Viewer::default())
+                .await
+                .unwrap();
+            found
+                .0
+                .iter()
+                .map(|c| c.display_name.clone())
+                .collect::<Vec<_>>()
+        };
+        // Behind the store's back: the cache still answers (for at most
+        // `cache::TTL`), the database no longer does. (Tests running at the
+        // same time write too, and any write drops the cache: try again.)
+        let hide = |visibility: &'static str| {
+            let db = db.clone();
+            async move {
+                sqlx::query(
+                    "UPDATE profiles SET visibility = $1 WHERE display_name = 'Awa Diallo'",
+                )
+                .bind(visibility)
+                .execute(db.pool())
+                .await
+                .unwrap();
+            }
+        };
+        let mut served_from_cache = false;
+        for _ in 0..50 {
+            hide("public").await;
+            assert_eq!(cached(db.clone()).await, vec!["Awa Diallo"]);
+            hide("hidden").await;
+            if cached(db.clone()).await == vec!["Awa Diallo"] {
+                served_from_cache = true;
+                break;
+            }
+        }
+        assert!(served_from_cache);
+        assert!(find(&db, text("educatrice"), &anon).await.0.is_empty());
+        // Any write through the store: the next search reads again.
+        let mut conn = db.conn().await.unwrap();
+        directory::add_theme(&mut conn, "Sport").await.unwrap();
+        drop(conn);
+        assert!(cached(db.clone()).await.is_empty());
+        // Members never go through the cache.
+        let member = Viewer {
+            member: true,
+            ..Default::default()
+        };
+        assert!(!member.is_visitor() && anon.is_visitor());
+    }
+}

@@ -62,8 +62,12 @@ struct DirectoryParams {
 /// One page of results.
 #[derive(Serialize, ToSchema)]
 pub struct DirectoryPage {
-    /// How many profiles match in all.
+    /// How many profiles match, counted up to 1,001: when
+    /// `total_is_lower_bound` is true, more than 1,000 match, and only the
+    /// first 1,000 are paged (pages 1 to 50); refine the search to see others.
     total: i64,
+    /// True when `total` is a lower bound (more than 1,000 matches).
+    total_is_lower_bound: bool,
     page: u32,
     page_size: u32,
     items: Vec<DirectoryItem>,
@@ -117,29 +121,29 @@ async fn search(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
             .collect();
         return Ok((StatusCode::BAD_REQUEST, Json(ApiErrors { errors })).into_response());
     }
-    let mut conn = state.db.conn().await?;
-    let (cards, total) =
-        directory::search(&mut conn, state.db.engine(), &q, &super::viewer(&ctx)).await?;
+    let found = directory::search_cached(&state.db, &q, &super::viewer(&ctx)).await?;
+    let (cards, total) = (&found.0, found.1);
     let items = cards
-        .into_iter()
+        .iter()
         .map(|c| DirectoryItem {
             url: format!("{}/annuaire/{}", state.config.base_url, c.slug),
-            slug: c.slug,
-            display_name: c.display_name,
+            slug: c.slug.clone(),
+            display_name: c.display_name.clone(),
             kind: c.kind.code().to_owned(),
-            departments: c.departments.into_iter().map(|(code, _)| code).collect(),
+            departments: c.departments.iter().map(|(code, _)| code.clone()).collect(),
             interventions: c
                 .interventions
                 .iter()
                 .map(|k| k.code().to_owned())
                 .collect(),
-            themes: c.themes,
+            themes: c.themes.clone(),
             formats: c.formats.iter().map(|f| f.code().to_owned()).collect(),
-            languages: c.languages,
+            languages: c.languages.clone(),
         })
         .collect();
     Ok(Json(DirectoryPage {
         total,
+        total_is_lower_bound: directory::total_is_lower_bound(total),
         page: q.page + 1,
         page_size: PAGE_SIZE,
         items,

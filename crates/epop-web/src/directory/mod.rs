@@ -7,6 +7,8 @@ mod organisation;
 mod profile;
 mod search;
 
+pub use search::FormLists;
+
 use axum::Router;
 use epop_domain::directory::is_member;
 use epop_store::directory::Viewer;

@@ -1,11 +1,14 @@
 //! `/annuaire`: the search form and its results.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use epop_domain::directory::{Format, InterventionKind, PAGE_SIZE, SearchQuery, Sort};
+use epop_store::cache;
 use epop_store::directory::{self, Card, Theme};
 use epop_store::territories::{self, Department, Region};
 
@@ -54,6 +57,33 @@ impl CardView {
     }
 }
 
+/// The choices of the search form's lists.
+pub struct FormLists {
+    pub regions: Vec<Region>,
+    pub departments: Vec<Department>,
+    pub themes: Vec<Theme>,
+}
+
+/// The form's lists, through the process's read cache (regions and
+/// départements never change; themes are a directory write, which drops
+/// the entry at once).
+async fn form_lists(state: &AppState) -> Result<Arc<FormLists>, AppError> {
+    if let Some(lists) = state.form_lists.get("") {
+        return Ok(lists);
+    }
+    let generation = cache::generation();
+    let mut conn = state.db.conn().await?;
+    let lists = Arc::new(FormLists {
+        regions: territories::regions(&mut conn).await?,
+        departments: territories::departments(&mut conn).await?,
+        themes: directory::themes(&mut conn).await?,
+    });
+    state
+        .form_lists
+        .put(String::new(), generation, lists.clone());
+    Ok(lists)
+}
+
 /// A link that removes one filter, for the « widen your search » advice.
 pub struct Widen {
     pub href: String,
@@ -68,13 +98,13 @@ struct Page {
     problems: Vec<String>,
     cards: Vec<CardView>,
     total: i64,
+    /// More than `COUNT_CAP` matches: « plus de 1 000 résultats ».
+    more: bool,
     page: u32,
     pages: u32,
     query: String,
     widen: Vec<Widen>,
-    regions: Vec<Region>,
-    departments: Vec<Department>,
-    themes: Vec<Theme>,
+    lists: Arc<FormLists>,
     kinds: Vec<(&'static str, &'static str)>,
     formats: Vec<(&'static str, &'static str)>,
 }
@@ -97,6 +127,12 @@ impl Page {
             _ => false,
         }
     }
+}
+
+/// « plus de 1 000 résultats », with a no-break space in the number.
+pub fn more_than_cap() -> String {
+    let n = directory::COUNT_CAP;
+    format!("plus de {}\u{a0}{:03} résultats", n / 1000, n % 1000)
 }
 
 /// The query string's pairs.
@@ -192,14 +228,17 @@ async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let raw = pairs(&ctx.query);
     let (q, problems) = SearchQuery::from_pairs(raw.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let viewer = super::viewer(&ctx);
-    let mut conn = state.db.conn().await?;
-    let (cards, total) = directory::search(&mut conn, state.db.engine(), &q, &viewer).await?;
-    let regions = territories::regions(&mut conn).await?;
-    let departments = territories::departments(&mut conn).await?;
-    let themes = directory::themes(&mut conn).await?;
-    let pages = ((total as u32).div_ceil(PAGE_SIZE)).max(1);
+    let found = directory::search_cached(&state.db, &q, &viewer).await?;
+    let (cards, total) = (&found.0, found.1);
+    let lists = form_lists(&state).await?;
+    let more = directory::total_is_lower_bound(total);
+    // Past the cap, the pages shown are those of the first 1,000 results.
+    let shown = total.min(directory::COUNT_CAP);
+    let pages = ((shown as u32).div_ceil(PAGE_SIZE)).max(1);
     let title = if q.text.is_empty() && q.filters() == 0 {
         "Annuaire des intervenants-pairs et des référents".to_owned()
+    } else if more {
+        format!("Annuaire : {}", more_than_cap())
     } else {
         format!(
             "Annuaire : {total} résultat{}",
@@ -207,7 +246,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         )
     };
     let widen = if total == 0 {
-        widen(&q, &regions, &departments, &themes)
+        widen(&q, &lists.regions, &lists.departments, &lists.themes)
     } else {
         Vec::new()
     };
@@ -219,10 +258,9 @@ async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         problems: problems.into_iter().map(|p| p.0).collect(),
         cards: cards.iter().map(CardView::new).collect(),
         total,
+        more,
         widen,
-        regions,
-        departments,
-        themes,
+        lists,
         kinds: InterventionKind::ALL
             .into_iter()
             .map(|k| (k.code(), k.label()))

@@ -306,3 +306,170 @@ async fn organisation_pages_list_their_people_as_the_visitor_may_see_them() {
         );
     }
 }
+
+/// More than 1,000 matches: the count stops at 1,001, the page says « plus de
+/// 1 000 résultats » and asks to refine, the API says the total is a lower
+/// bound, and the 50 pages shown never repeat a person.
+#[tokio::test]
+async fn broad_searches_count_up_to_a_thousand_and_page_within_them() {
+    use epop_domain::directory::{SearchQuery, Visibility};
+    use epop_store::directory::{self, COUNT_CAP, Viewer};
+
+    for app in apps().await {
+        // 1,005 profiles in the Haute-Garonne: every one says « Occitanie ».
+        epop::synthetic::seed(&app.db, 1_005, Some(&["31"]), "cap.epop.test", |_| {})
+            .await
+            .unwrap();
+        let admin = Viewer {
+            admin: true,
+            ..Viewer::default()
+        };
+        let search = |q: SearchQuery, viewer: Viewer| {
+            let db = app.db.clone();
+            async move {
+                let mut conn = db.conn().await.unwrap();
+                directory::search(&mut conn, db.engine(), &q, &viewer)
+                    .await
+                    .unwrap()
+            }
+        };
+        let words = |page: u32| SearchQuery {
+            text: "occitanie".into(),
+            page,
+            ..SearchQuery::default()
+        };
+        let (first, total) = search(words(0), admin.clone()).await;
+        assert_eq!(total, COUNT_CAP + 1);
+        assert!(directory::total_is_lower_bound(total));
+        assert_eq!(first.len(), 20);
+        let mut seen = std::collections::BTreeSet::new();
+        for page in 0..50 {
+            let (cards, _) = search(words(page), admin.clone()).await;
+            assert_eq!(cards.len(), 20, "page {}", page + 1);
+            for c in cards {
+                assert!(seen.insert(c.slug.clone()), "{} twice", c.slug);
+            }
+        }
+        assert_eq!(seen.len(), 1_000);
+        // Past the last page: nobody, and still the count.
+        let (past, total) = search(words(60), admin.clone()).await;
+        assert!(past.is_empty());
+        assert_eq!(total, COUNT_CAP + 1);
+        // In name order too, the pages are those of the whole directory.
+        let by_name = |page: u32| SearchQuery {
+            sort: epop_domain::directory::Sort::Name,
+            page,
+            ..SearchQuery::default()
+        };
+        let (page_50, total) = search(by_name(49), admin.clone()).await;
+        assert_eq!(total, COUNT_CAP + 1);
+        assert_eq!(page_50.len(), 20);
+        // A visitor sees the public profiles only: fewer than the cap, so
+        // the exact count.
+        let (_, visible) = search(words(0), Viewer::default()).await;
+        assert!(visible > 500 && visible < COUNT_CAP, "{visible}");
+        let mut listed = 0;
+        for page in 0..(visible as u32).div_ceil(20) {
+            let (cards, total) = search(words(page), Viewer::default()).await;
+            assert_eq!(total, visible);
+            assert!(cards.iter().all(|c| c.visibility == Visibility::Public));
+            listed += cards.len() as i64;
+        }
+        assert_eq!(listed, visible, "exact below the cap");
+        let (past, total) = search(words(40), Viewer::default()).await;
+        assert!(past.is_empty());
+        assert_eq!(total, visible);
+
+        let mut a = app.signed_in("admin@demo.epop.test").await;
+        let page = a.get("/annuaire?q=occitanie").await;
+        assert!(
+            page.body
+                .contains("Plus de 1\u{a0}000 résultats – page 1 sur 50"),
+            "{}",
+            page.body
+        );
+        assert!(page.title().contains("plus de 1\u{a0}000 résultats"));
+        assert!(page.body.contains("Affinez votre recherche"));
+        assert!(
+            page.body
+                .contains("href=\"/annuaire?q=occitanie&amp;page=2\"")
+        );
+        let last = a.get("/annuaire?q=occitanie&page=50").await;
+        assert!(last.body.contains("page 50 sur 50"));
+        assert!(!last.body.contains("Page suivante"));
+        let api: serde_json::Value =
+            serde_json::from_str(&a.get("/api/v1/directory?q=occitanie").await.body).unwrap();
+        assert_eq!(api["total"], 1_001);
+        assert_eq!(api["total_is_lower_bound"], true);
+        let mut v = app.client();
+        let exact: serde_json::Value =
+            serde_json::from_str(&v.get("/api/v1/directory?q=occitanie").await.body).unwrap();
+        assert_eq!(exact["total"], visible);
+        assert_eq!(exact["total_is_lower_bound"], false);
+        let page = v.get("/annuaire?q=occitanie").await;
+        assert!(page.body.contains(&format!("{visible} résultats")));
+        assert!(!page.body.contains("Affinez"));
+        let spec: serde_json::Value =
+            serde_json::from_str(&v.get("/api/openapi.json").await.body).unwrap();
+        assert_eq!(
+            spec["components"]["schemas"]["DirectoryPage"]["properties"]["total_is_lower_bound"]["type"],
+            "boolean"
+        );
+    }
+}
+
+/// Visitors' searches are served from a short-lived cache: a profile hidden
+/// (by its owner's form, a coordinator or a withdrawn consent) leaves the very
+/// next visitor search, and a new theme is in the very next form.
+#[tokio::test]
+async fn hiding_a_profile_removes_it_from_the_next_visitor_search_at_once() {
+    use epop_domain::directory::Visibility;
+    use epop_store::directory;
+
+    for app in apps().await {
+        let mut v = app.client();
+        let api = "/api/v1/directory?q=awa";
+        for _ in 0..2 {
+            assert!(v.get("/annuaire?q=awa").await.body.contains("Awa Diallo"));
+            assert!(v.get(api).await.body.contains("awa-diallo"));
+        }
+        // Hidden in a write transaction (the profile form, the import).
+        let mut tx = app.db.write().await.unwrap();
+        let awa = directory::by_slug(&mut tx, "awa-diallo")
+            .await
+            .unwrap()
+            .unwrap();
+        let mut input = directory::input_of(&mut tx, awa.card.id).await.unwrap();
+        input.visibility = Visibility::Hidden;
+        directory::upsert(&mut tx, app.db.engine(), awa.account_id, &input)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let page = v.get("/annuaire?q=awa").await;
+        assert!(!page.body.contains("Awa Diallo"), "{}", page.body);
+        assert!(!v.get(api).await.body.contains("awa-diallo"));
+
+        // Shown again, then hidden by withdrawing the listing consent, a
+        // write outside any transaction.
+        input.visibility = Visibility::Public;
+        let mut tx = app.db.write().await.unwrap();
+        directory::upsert(&mut tx, app.db.engine(), awa.account_id, &input)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(v.get("/annuaire?q=awa").await.body.contains("Awa Diallo"));
+        let mut conn = app.db.conn().await.unwrap();
+        directory::withdraw_consent(&mut conn, awa.account_id, directory::purpose::LISTING)
+            .await
+            .unwrap();
+        assert!(!v.get("/annuaire?q=awa").await.body.contains("Awa Diallo"));
+
+        // The form's lists: a new theme is offered at once.
+        assert!(!v.get("/annuaire").await.body.contains("Jardinage partagé"));
+        directory::add_theme(&mut conn, "Jardinage partagé")
+            .await
+            .unwrap();
+        drop(conn);
+        assert!(v.get("/annuaire").await.body.contains("Jardinage partagé"));
+    }
+}

@@ -97,10 +97,16 @@ impl Principal {
         self.has(Role::Coordinator) && self.coordinated_departments.contains(department)
     }
 
+    /// Acts for the network in this département: an admin anywhere, a
+    /// coordinator in their territory. `None` (national): admins only.
+    pub fn may_act_in(&self, department: Option<&str>) -> bool {
+        self.is_admin() || department.is_some_and(|d| self.coordinates(d))
+    }
+
     /// May see and edit an account whose home département is `department`.
     /// Accounts with no département are national: admins only.
     pub fn may_manage_account_in(&self, department: Option<&str>) -> bool {
-        self.is_admin() || department.is_some_and(|d| self.coordinates(d))
+        self.may_act_in(department)
     }
 
     /// May edit a given account: it lives in this person's territory, and it

@@ -202,7 +202,7 @@ impl Principal {
     /// May manage an event of this territory (`None`: national,
     /// administrators only).
     pub fn may_manage_event(&self, department: Option<&str>) -> bool {
-        self.is_admin() || department.is_some_and(|d| self.coordinates(d))
+        self.may_act_in(department)
     }
 
     /// May create events at all (a coordinator creates them in their

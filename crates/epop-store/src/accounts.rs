@@ -383,3 +383,21 @@ pub async fn update_display_name(conn: &mut AnyConnection, id: i64, name: &str) 
         .await?;
     Ok(())
 }
+
+/// The active coordinators of a département (scoped to it or to its
+/// region): (name, e-mail), to tell them about a new request.
+pub async fn coordinators_of(
+    conn: &mut AnyConnection,
+    department: &str,
+) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT a.display_name, a.email FROM accounts a \
+         JOIN role_scopes s ON s.account_id = a.id AND s.role = 'coordinator' \
+         WHERE a.status = 'active' AND ((s.territory_kind = 'department' AND s.territory_code = $1) \
+         OR (s.territory_kind = 'region' AND s.territory_code = (SELECT region_code FROM departments WHERE code = $1))) \
+         ORDER BY a.email",
+    )
+    .bind(department)
+    .fetch_all(conn)
+    .await?)
+}

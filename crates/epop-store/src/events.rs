@@ -11,7 +11,7 @@
 use epop_domain::event::{Accessibility, Need, NewEvent, NewRegistration, Status, status_for_new};
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use crate::{Result, SlugTable, free_slug};
+use crate::{Bind, Result, SlugTable, free_slug};
 
 /// An event as pages show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,22 +60,12 @@ const EVENT_SELECT: &str = "SELECT e.id, e.slug, e.title, e.description, e.descr
 async fn fetch_events(
     conn: &mut AnyConnection,
     sql: &str,
-    binds: &[BindValue<'_>],
+    binds: &[Bind<'_>],
 ) -> Result<Vec<Event>> {
-    let mut q = sqlx::query(AssertSqlSafe(sql.to_owned()));
-    for b in binds {
-        q = match b {
-            BindValue::Int(v) => q.bind(*v),
-            BindValue::Text(v) => q.bind(*v),
-        };
-    }
-    let rows = q.fetch_all(conn).await?;
+    let rows = Bind::all(sqlx::query(AssertSqlSafe(sql.to_owned())), binds)
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(event_from_row).collect()
-}
-
-enum BindValue<'a> {
-    Int(i64),
-    Text(&'a str),
 }
 
 fn event_from_row(r: &sqlx::any::AnyRow) -> Result<Event> {
@@ -215,7 +205,7 @@ pub async fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Even
     Ok(fetch_events(
         conn,
         &format!("{EVENT_SELECT} WHERE e.slug = $1"),
-        &[BindValue::Text(slug)],
+        &[Bind::Text(slug)],
     )
     .await?
     .pop())
@@ -225,7 +215,7 @@ async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Event> {
     fetch_events(
         conn,
         &format!("{EVENT_SELECT} WHERE e.id = $1"),
-        &[BindValue::Int(id)],
+        &[Bind::Int(id)],
     )
     .await?
     .pop()
@@ -246,13 +236,13 @@ pub struct Filter<'a> {
 /// Events in the order they happen.
 pub async fn list(conn: &mut AnyConnection, f: &Filter<'_>) -> Result<Vec<Event>> {
     let mut sql = format!("{EVENT_SELECT} WHERE e.ends_at > $1");
-    let mut binds = vec![BindValue::Int(f.ending_after)];
+    let mut binds = vec![Bind::Int(f.ending_after)];
     if let Some(r) = f.region {
-        binds.push(BindValue::Text(r));
+        binds.push(Bind::Text(r));
         sql.push_str(&format!(" AND r.code = ${}", binds.len()));
     }
     if let Some(o) = f.online {
-        binds.push(BindValue::Int(i64::from(o)));
+        binds.push(Bind::Int(i64::from(o)));
         sql.push_str(&format!(" AND e.online = ${}", binds.len()));
     }
     if let Some(depts) = f.departments {
@@ -261,7 +251,7 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter<'_>) -> Result<Vec<Event>
         }
         let mut marks = Vec::new();
         for d in depts {
-            binds.push(BindValue::Text(d));
+            binds.push(Bind::Text(d));
             marks.push(format!("${}", binds.len()));
         }
         sql.push_str(&format!(" AND e.department_code IN ({})", marks.join(", ")));

@@ -18,6 +18,7 @@ mod migrate;
 pub mod organisations;
 pub mod outbox;
 pub mod rate_limit;
+pub mod requests;
 pub mod sessions;
 pub mod territories;
 pub mod trainings;
@@ -264,6 +265,29 @@ pub(crate) async fn free_slug(
         slug = format!("{base}-{n}");
     }
     Ok(slug)
+}
+
+/// A parameter of a query whose SQL is built from optional filters.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Bind<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+impl Bind<'_> {
+    /// Binds these parameters, in order, to a query.
+    pub(crate) fn all<'q>(
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+        binds: &[Bind<'q>],
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        for b in binds {
+            q = match *b {
+                Bind::Int(v) => q.bind(v),
+                Bind::Text(v) => q.bind(v),
+            };
+        }
+        q
+    }
 }
 
 /// The current time as stored (Unix seconds, UTC).

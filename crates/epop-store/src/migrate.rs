@@ -59,6 +59,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_trainings.sql"),
         include_str!("../migrations/postgres/0008_trainings.sql"),
     ),
+    (
+        9,
+        "intervention requests",
+        include_str!("../migrations/sqlite/0009_requests.sql"),
+        include_str!("../migrations/postgres/0009_requests.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

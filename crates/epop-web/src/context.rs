@@ -228,6 +228,11 @@ impl Ctx {
                 label: "Formations",
                 current: false,
             },
+            NavItem {
+                href: "/demander-une-intervention",
+                label: "Demander une intervention",
+                current: false,
+            },
         ];
         if p.is_some() {
             nav.push(NavItem {

@@ -90,6 +90,9 @@ pub fn notice(code: &str) -> Option<&'static str> {
             "La formation est terminée pour cette personne : son certificat est prêt et sa fiche indique qu’elle est formée."
         }
         "etape" => "L’étape est enregistrée.",
+        "demande-envoyee" => {
+            "Votre demande est envoyée à la coordination de votre territoire. Nous vous avons écrit un e-mail."
+        }
         "note" => "La note est enregistrée.",
         _ => return None,
     })

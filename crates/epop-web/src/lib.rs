@@ -18,6 +18,7 @@ mod forms;
 mod metrics;
 mod pages;
 mod profile_form;
+mod requests;
 pub mod security;
 mod space;
 mod trainings;
@@ -96,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::router())
         .merge(events::router())
         .merge(trainings::router())
+        .merge(requests::router())
         .merge(profile_form::router())
         .merge(admin::router())
         .merge(metrics::router())

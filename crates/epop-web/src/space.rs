@@ -83,8 +83,9 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                     CardLink { href: "/admin/annuaire", label: "Voir l’annuaire de mon territoire" },
                     CardLink { href: "/admin/evenements", label: "Créer et suivre les événements de mon territoire" },
                     CardLink { href: "/admin/formations", label: "Organiser les formations et suivre les personnes formées" },
+                    CardLink { href: "/admin/demandes", label: "Lire les demandes d’intervention de mon territoire" },
                 ],
-                coming: "Bientôt : les demandes d’intervention de votre territoire.",
+                coming: "Bientôt : proposer des intervenants-pairs pour chaque demande et sécuriser le cadre de leur intervention.",
             },
             Role::Referent => RoleCard {
                 title: "Vous êtes référent ou référente",
@@ -127,8 +128,17 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
             Role::Requester => RoleCard {
                 title: "Vous représentez une organisation",
                 text: format!("Vous agissez pour {org}."),
-                links: vec![],
-                coming: "Bientôt : demander une intervention et suivre vos demandes.",
+                links: vec![
+                    CardLink {
+                        href: "/demander-une-intervention",
+                        label: "Demander une intervention",
+                    },
+                    CardLink {
+                        href: "/espace/demandes",
+                        label: "Suivre les demandes de mon organisation",
+                    },
+                ],
+                coming: "Bientôt : choisir le référent qui accueillera l’intervenant-pair et remplir la liste pour préparer l’accueil.",
             },
             Role::Observer => RoleCard {
                 title: "Vous suivez les chiffres du réseau",

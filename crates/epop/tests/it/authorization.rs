@@ -150,6 +150,9 @@ async fn every_route_checks_role_and_territory() {
                 expect("rffffofo"),
             ),
             (format!("/admin/evenements/{workshop}"), expect("rfffffoo")),
+            ("/demander-une-intervention".into(), expect("oooooooo")),
+            ("/espace/demandes".into(), expect("rooooooo")),
+            ("/admin/demandes".into(), expect("rffffooo")),
             ("/formations".into(), expect("oooooooo")),
             (format!("/formations/{toulouse}"), expect("oooooooo")),
             (

@@ -15,4 +15,5 @@ mod import_page;
 mod mail;
 mod pages;
 mod profile_form;
+mod requests;
 mod trainings;

@@ -1,0 +1,263 @@
+//! Intervention requests: drafts kept as typed (with a link to finish them
+//! later), submission (the checked values the coordinators filter and match
+//! on are stored in their own columns; the whole form stays as typed), the
+//! record of every change of status, and the lists each person may see.
+
+use epop_domain::request::NewRequest;
+use sqlx::{AnyConnection, AssertSqlSafe};
+
+use crate::{Bind, Result, StoreError};
+
+/// A request as lists and pages show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub id: i64,
+    pub public_id: String,
+    pub status: String,
+    /// The form as typed, URL-encoded.
+    pub form: String,
+    pub contact_email: String,
+    pub kind: Option<String>,
+    pub subject: Option<String>,
+    pub department_code: Option<String>,
+    pub department_name: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub organisation_name: Option<String>,
+    pub requester_id: Option<i64>,
+    pub created_at: i64,
+    pub submitted_at: Option<i64>,
+}
+
+const SELECT: &str = "SELECT r.id, r.public_id, r.status, r.form, r.contact_email, r.kind, r.subject, \
+     r.department_code, d.name, r.organisation_id, o.name, r.requester_id, r.created_at, r.submitted_at \
+     FROM intervention_requests r LEFT JOIN departments d ON d.code = r.department_code \
+     LEFT JOIN organisations o ON o.id = r.organisation_id";
+
+async fn fetch(conn: &mut AnyConnection, clause: &str, binds: &[Bind<'_>]) -> Result<Vec<Request>> {
+    use sqlx::Row as _;
+    let rows = Bind::all(
+        sqlx::query(AssertSqlSafe(format!("{SELECT} {clause}"))),
+        binds,
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Request {
+                id: r.try_get(0)?,
+                public_id: r.try_get(1)?,
+                status: r.try_get(2)?,
+                form: r.try_get(3)?,
+                contact_email: r.try_get(4)?,
+                kind: r.try_get(5)?,
+                subject: r.try_get(6)?,
+                department_code: r.try_get(7)?,
+                department_name: r.try_get(8)?,
+                organisation_id: r.try_get(9)?,
+                organisation_name: r.try_get(10)?,
+                requester_id: r.try_get(11)?,
+                created_at: r.try_get(12)?,
+                submitted_at: r.try_get(13)?,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
+        .map_err(StoreError::from)
+}
+
+pub async fn by_public_id(conn: &mut AnyConnection, public_id: &str) -> Result<Option<Request>> {
+    Ok(
+        fetch(conn, "WHERE r.public_id = $1", &[Bind::Text(public_id)])
+            .await?
+            .pop(),
+    )
+}
+
+/// The draft (or the request awaiting its e-mail confirmation) a link opens.
+pub async fn by_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Request>> {
+    Ok(fetch(
+        conn,
+        "WHERE r.token_hash = $1 AND r.status = 'draft'",
+        &[Bind::Text(token_hash)],
+    )
+    .await?
+    .pop())
+}
+
+/// Keeps a draft as typed: a new one, or the same one again (by its public
+/// id). `token_hash` is the link to come back to it (replaced each time a
+/// new link is sent).
+pub async fn save_draft(
+    conn: &mut AnyConnection,
+    public_id: &str,
+    form: &str,
+    contact_email: &str,
+    token_hash: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO intervention_requests (public_id, status, form, contact_email, token_hash, created_at, updated_at) \
+         VALUES ($1, 'draft', $2, $3, $4, $5, $5) \
+         ON CONFLICT (public_id) DO UPDATE SET form = excluded.form, contact_email = excluded.contact_email, \
+         token_hash = excluded.token_hash, updated_at = excluded.updated_at",
+    )
+    .bind(public_id)
+    .bind(form)
+    .bind(contact_email)
+    .bind(token_hash)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Submits a checked request (a draft, or a new one): the values used for
+/// lists and matching go to their columns, the status becomes `submitted`
+/// and the change is recorded. Returns the request.
+pub async fn submit(
+    conn: &mut AnyConnection,
+    public_id: &str,
+    form: &str,
+    r: &NewRequest,
+    organisation_id: i64,
+    requester_id: i64,
+    now: i64,
+) -> Result<Request> {
+    let previous: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, status FROM intervention_requests WHERE public_id = $1")
+            .bind(public_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((_, status)) = &previous
+        && status != "draft"
+    {
+        return Err(StoreError::Conflict("déjà envoyée".into()));
+    }
+    if previous.is_none() {
+        sqlx::query(
+            "INSERT INTO intervention_requests (public_id, status, form, contact_email, created_at, updated_at) \
+             VALUES ($1, 'draft', $2, $3, $4, $4)",
+        )
+        .bind(public_id)
+        .bind(form)
+        .bind(r.contact_email.as_str())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query(
+        "UPDATE intervention_requests SET status = 'submitted', form = $1, contact_email = $2, token_hash = NULL, \
+         kind = $3, subject = $4, department_code = $5, remote = $6, date_from = $7, date_to = $8, fee_cents = $9, \
+         organisation_id = $10, requester_id = $11, updated_at = $12, submitted_at = $12 WHERE public_id = $13",
+    )
+    .bind(form)
+    .bind(r.contact_email.as_str())
+    .bind(r.kind.code())
+    .bind(&r.subject)
+    .bind(r.department.as_str())
+    .bind(i64::from(r.remote))
+    .bind(r.date_from.map(|d| d.to_string()))
+    .bind(r.date_to.map(|d| d.to_string()))
+    .bind(r.fee_cents)
+    .bind(organisation_id)
+    .bind(requester_id)
+    .bind(now)
+    .bind(public_id)
+    .execute(&mut *conn)
+    .await?;
+    let req = by_public_id(conn, public_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    record(
+        conn,
+        req.id,
+        Some("draft"),
+        "submitted",
+        Some(requester_id),
+        None,
+        now,
+    )
+    .await?;
+    Ok(req)
+}
+
+/// Records a change of status (who, when, why).
+pub async fn record(
+    conn: &mut AnyConnection,
+    request_id: i64,
+    from: Option<&str>,
+    to: &str,
+    actor_id: Option<i64>,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO request_transitions (request_id, from_status, to_status, actor_id, reason, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(request_id)
+    .bind(from)
+    .bind(to)
+    .bind(actor_id)
+    .bind(reason)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One recorded change: (from, to, who, why, when).
+pub type Transition = (Option<String>, String, Option<String>, Option<String>, i64);
+
+pub async fn history(conn: &mut AnyConnection, request_id: i64) -> Result<Vec<Transition>> {
+    Ok(sqlx::query_as(
+        "SELECT t.from_status, t.to_status, a.display_name, t.reason, t.created_at FROM request_transitions t \
+         LEFT JOIN accounts a ON a.id = t.actor_id WHERE t.request_id = $1 ORDER BY t.id",
+    )
+    .bind(request_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The submitted requests of these départements (a coordinator's), newest first.
+pub async fn for_departments(
+    conn: &mut AnyConnection,
+    departments: &[String],
+) -> Result<Vec<Request>> {
+    if departments.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=departments.len()).map(|i| format!("${i}")).collect();
+    let binds: Vec<Bind<'_>> = departments.iter().map(|d| Bind::Text(d)).collect();
+    fetch(
+        conn,
+        &format!(
+            "WHERE r.status <> 'draft' AND r.department_code IN ({}) ORDER BY r.submitted_at DESC, r.id DESC",
+            marks.join(", ")
+        ),
+        &binds,
+    )
+    .await
+}
+
+/// Every submitted request (administrators), newest first.
+pub async fn all_submitted(conn: &mut AnyConnection) -> Result<Vec<Request>> {
+    fetch(
+        conn,
+        "WHERE r.status <> 'draft' ORDER BY r.submitted_at DESC, r.id DESC",
+        &[],
+    )
+    .await
+}
+
+/// The requests of an organisation (its members see them), newest first.
+pub async fn for_organisation(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+) -> Result<Vec<Request>> {
+    fetch(
+        conn,
+        "WHERE r.status <> 'draft' AND r.organisation_id = $1 ORDER BY r.submitted_at DESC, r.id DESC",
+        &[Bind::Int(organisation_id)],
+    )
+    .await
+}

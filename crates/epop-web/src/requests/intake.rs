@@ -1,0 +1,410 @@
+//! `/demander-une-intervention`: the request form. « Enregistrer le
+//! brouillon » keeps what is typed and e-mails a link to finish later;
+//! « Envoyer » checks everything, then — signed in — submits at once, or —
+//! without an account — e-mails a confirmation link: confirming creates the
+//! organisation and the requester's account, submits the request and tells
+//! the coordinators of the département.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use epop_domain::Role;
+use epop_domain::account::AccountStatus;
+use epop_domain::directory::InterventionKind;
+use epop_domain::organisation::OrganisationKind;
+use epop_domain::request::{NewRequest, format_euros};
+use epop_store::accounts::{self, NewAccount};
+use epop_store::outbox::Message;
+use epop_store::territories::{self, Department};
+use epop_store::{Conn, Result as StoreResult, audit, now, organisations, outbox, requests};
+
+use super::{form_of, pairs_of, stored};
+use crate::context::Layout;
+use crate::forms::{Errors, Pairs};
+use crate::pages::{render, render_form};
+use crate::security::{hash_token, public_id, random_token};
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/demander-une-intervention", get(new_form).post(submit))
+        .route("/demander-une-intervention/reprendre/{token}", get(resume))
+        .route(
+            "/demander-une-intervention/confirmer/{token}",
+            get(confirm_page).post(confirm),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "requests/form.html")]
+struct FormPage {
+    l: Layout,
+    p: Pairs,
+    errors: Errors,
+    kinds: Vec<(&'static str, &'static str)>,
+    org_kinds: Vec<(&'static str, &'static str)>,
+    departments: Vec<Department>,
+    /// The link token of the draft being finished, if any.
+    draft: String,
+    signed_in: bool,
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    p: Pairs,
+    errors: Errors,
+    draft: String,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let departments = territories::departments(&mut conn).await?;
+    let invalid = !errors.is_empty();
+    let page = FormPage {
+        l: ctx.layout_with_errors("Demander une intervention", invalid),
+        p,
+        errors,
+        kinds: InterventionKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        org_kinds: OrganisationKind::ALL
+            .iter()
+            .filter(|k| {
+                !matches!(
+                    k,
+                    OrganisationKind::Funder | OrganisationKind::NetworkPartner
+                )
+            })
+            .map(|k| (k.code(), k.label()))
+            .collect(),
+        departments,
+        draft,
+        signed_in: ctx.user.is_some(),
+    };
+    render_form(&page, invalid)
+}
+
+async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let mut p = Pairs::default();
+    if let Some(u) = &ctx.user {
+        p.0.push(("contact_name".into(), u.account.display_name.clone()));
+        p.0.push(("contact_email".into(), u.account.email.clone()));
+        if let Some(org) = &u.account.organisation_name {
+            p.0.push(("org_name".into(), org.clone()));
+        }
+        if let Some(d) = &u.account.department_code {
+            p.0.push(("department".into(), d.clone()));
+        }
+    }
+    form_page(&state, &ctx, p, Errors::default(), String::new()).await
+}
+
+async fn resume(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let r = requests::by_token(&mut conn, &hash_token(&token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    form_page(&state, &ctx, pairs_of(&r.form), Errors::default(), token).await
+}
+
+fn problems(list: Vec<(&'static str, epop_domain::Invalid)>) -> Errors {
+    let mut errors = Errors::default();
+    for (f, e) in list {
+        errors.add(f, e.0);
+    }
+    errors
+}
+
+const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n\
+Vous recevez ce message parce que votre adresse a été saisie pour demander une intervention sur EPoP.\n\
+Si ce n’est pas vous, ne faites rien : rien ne sera envoyé.\n";
+
+fn mail(to: &str, subject: &str, body: String) -> Message {
+    Message {
+        recipient: to.to_owned(),
+        subject: subject.to_owned(),
+        body_text: format!("{body}\n{SIGNATURE}"),
+        attachment: None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "requests/sent_mail.html")]
+struct SentMail {
+    l: Layout,
+    email: String,
+    draft: bool,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let draft_token = p.get("brouillon");
+    let form = form_of(&p);
+    // The draft being finished keeps its id; otherwise a new one.
+    let mut conn = state.db.conn().await?;
+    let existing = if draft_token.is_empty() {
+        None
+    } else {
+        requests::by_token(&mut conn, &hash_token(&draft_token)).await?
+    };
+    drop(conn);
+    let id = existing
+        .as_ref()
+        .map(|r| r.public_id.clone())
+        .unwrap_or_else(public_id);
+    let base = &state.config.base_url;
+    if p.get("action") == "brouillon" {
+        let email = match form.validate_draft() {
+            Ok(e) => e,
+            Err(list) => return form_page(&state, &ctx, p, problems(list), draft_token).await,
+        };
+        let token = random_token();
+        let mut tx = state.db.write().await?;
+        requests::save_draft(
+            &mut tx,
+            &id,
+            &stored(&p),
+            email.as_str(),
+            &hash_token(&token),
+            now(),
+        )
+        .await?;
+        outbox::enqueue(
+            &mut tx,
+            &mail(
+                email.as_str(),
+                "Votre demande d’intervention (brouillon)",
+                format!(
+                    "Bonjour,\n\nVotre demande d’intervention est enregistrée comme brouillon.\n\
+                     Pour la terminer et l’envoyer, ouvrez ce lien :\n{base}/demander-une-intervention/reprendre/{token}\n\n\
+                     Le brouillon n’est pas encore envoyé à la coordination."
+                ),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        return render(&SentMail {
+            l: ctx.layout("Brouillon enregistré"),
+            email: email.as_str().to_owned(),
+            draft: true,
+        });
+    }
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive();
+    let valid = match form.validate(today) {
+        Ok(v) => v,
+        Err(list) => return form_page(&state, &ctx, p, problems(list), draft_token).await,
+    };
+    if let Some(u) = &ctx.user {
+        let mut tx = state.db.write().await?;
+        let org = organisation_for(&mut tx, &valid, u.account.organisation_id).await?;
+        let r =
+            requests::submit(&mut tx, &id, &stored(&p), &valid, org, u.account.id, now()).await?;
+        tell_coordinators(&mut tx, base, &r, &valid).await?;
+        audit::record(
+            &mut tx,
+            ctx.audit(
+                "request_submitted",
+                Some(format!("request:{}", r.public_id)),
+                format!("Demande envoyée : {}", valid.subject),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Redirect::to("/espace/demandes?message=demande-envoyee").into_response());
+    }
+    // Without an account: confirm the address first.
+    let token = random_token();
+    let mut tx = state.db.write().await?;
+    requests::save_draft(
+        &mut tx,
+        &id,
+        &stored(&p),
+        valid.contact_email.as_str(),
+        &hash_token(&token),
+        now(),
+    )
+    .await?;
+    outbox::enqueue(
+        &mut tx,
+        &mail(
+            valid.contact_email.as_str(),
+            "Confirmez votre demande d’intervention",
+            format!(
+                "Bonjour {},\n\nPour envoyer votre demande « {} » à la coordination, confirmez votre adresse e-mail :\n\
+                 {base}/demander-une-intervention/confirmer/{token}\n\n\
+                 Votre organisation et votre compte EPoP seront créés à ce moment-là.",
+                valid.contact_name, valid.subject
+            ),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    render(&SentMail {
+        l: ctx.layout("Vérifiez votre boîte e-mail"),
+        email: valid.contact_email.as_str().to_owned(),
+        draft: false,
+    })
+}
+
+/// The organisation the request is for: the account's own, or the one of
+/// that name, or a new one.
+async fn organisation_for(conn: &mut Conn, r: &NewRequest, own: Option<i64>) -> StoreResult<i64> {
+    if let Some(id) = own {
+        return Ok(id);
+    }
+    match organisations::by_name(conn, &r.organisation.name).await? {
+        Some(o) => Ok(o.id),
+        None => Ok(organisations::create(conn, &r.organisation).await?.id),
+    }
+}
+
+/// Tells the coordinators of the request's département.
+async fn tell_coordinators(
+    conn: &mut Conn,
+    base: &str,
+    r: &requests::Request,
+    v: &NewRequest,
+) -> StoreResult<()> {
+    let fee = v
+        .fee_cents
+        .map(format_euros)
+        .unwrap_or_else(|| "à discuter".into());
+    for (name, email) in accounts::coordinators_of(conn, v.department.as_str()).await? {
+        outbox::enqueue(
+            conn,
+            &Message {
+                recipient: email,
+                subject: format!("Nouvelle demande d’intervention : {}", v.subject),
+                body_text: format!(
+                    "Bonjour {name},\n\n{} ({}) demande une intervention dans votre territoire.\n\n\
+                     Type : {}\nSujet : {}\nPour : {} ({} personnes)\nRémunération proposée : {fee}\n\n\
+                     Pour lire la demande et proposer des intervenants-pairs :\n{base}/admin/demandes/{}\n\
+                     \n--\nEPoP – réseau des intervenants-pairs\n",
+                    v.organisation.name,
+                    v.contact_name,
+                    v.kind.label(),
+                    v.subject,
+                    v.audience,
+                    v.audience_size,
+                    r.public_id
+                ),
+                attachment: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[derive(Template)]
+#[template(path = "requests/confirm.html")]
+struct ConfirmPage {
+    l: Layout,
+    token: String,
+    subject: String,
+    organisation: String,
+    email: String,
+}
+
+async fn confirm_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let r = requests::by_token(&mut conn, &hash_token(&token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let p = pairs_of(&r.form);
+    render(&ConfirmPage {
+        l: ctx.layout("Confirmer ma demande"),
+        token,
+        subject: p.get("subject"),
+        organisation: p.get("org_name"),
+        email: r.contact_email,
+    })
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.write().await?;
+    let r = requests::by_token(&mut tx, &hash_token(&token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let p = pairs_of(&r.form);
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive();
+    // Checked again: dates may have passed since the form was sent.
+    let valid = match form_of(&p).validate(today) {
+        Ok(v) => v,
+        Err(list) => {
+            drop(tx);
+            return form_page(&state, &ctx, p, problems(list), token).await;
+        }
+    };
+    let org = organisation_for(&mut tx, &valid, None).await?;
+    let account = match accounts::credentials(&mut tx, &valid.contact_email).await? {
+        Some(c) => c.id,
+        None => {
+            let id = accounts::create(
+                &mut tx,
+                &NewAccount {
+                    public_id: public_id(),
+                    email: valid.contact_email.clone(),
+                    display_name: valid.contact_name.clone(),
+                    status: AccountStatus::Active,
+                    department: Some(valid.department.as_str().to_owned()),
+                    organisation_id: Some(org),
+                },
+            )
+            .await?;
+            accounts::grant(&mut tx, id, Role::Requester).await?;
+            id
+        }
+    };
+    let base = &state.config.base_url;
+    let submitted =
+        requests::submit(&mut tx, &r.public_id, &r.form, &valid, org, account, now()).await?;
+    tell_coordinators(&mut tx, base, &submitted, &valid).await?;
+    outbox::enqueue(
+        &mut tx,
+        &mail(
+            valid.contact_email.as_str(),
+            "Votre demande d’intervention est envoyée",
+            format!(
+                "Bonjour {},\n\nVotre demande « {} » est envoyée à la coordination de votre territoire.\n\
+                 Elle vous répond par e-mail, et vous pouvez suivre votre demande sur EPoP.\n\n\
+                 Pour vous connecter sans mot de passe, demandez un lien ici :\n{base}/connexion/lien\n",
+                valid.contact_name, valid.subject
+            ),
+        ),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "request_submitted",
+            Some(format!("request:{}", submitted.public_id)),
+            format!("Demande confirmée par e-mail : {}", valid.subject),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/demander-une-intervention?message=demande-envoyee").into_response())
+}

@@ -1,0 +1,63 @@
+//! Intervention requests: the intake at `/demander-une-intervention`
+//! (usable without an account: drafts kept with a link to finish them, the
+//! e-mail address confirmed before the organisation and the requester's
+//! account are created, the coordinators of the département told), the
+//! requester's list, and the coordinators' list and request page. Triage,
+//! matching and the legal framework build on these pages.
+
+mod intake;
+mod lists;
+
+use axum::Router;
+use epop_domain::request::RequestForm;
+
+use crate::AppState;
+use crate::forms::Pairs;
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(intake::router()).merge(lists::router())
+}
+
+/// The request form's values from a submitted (or stored) form.
+pub fn form_of(p: &Pairs) -> RequestForm {
+    RequestForm {
+        kind: p.get("kind"),
+        subject: p.get("subject"),
+        description: p.get("description"),
+        themes: p.get("themes"),
+        audience: p.get("audience"),
+        audience_size: p.get("audience_size"),
+        date_from: p.get("date_from"),
+        date_to: p.get("date_to"),
+        period: p.get("period"),
+        duration: p.get("duration"),
+        mode: p.get("mode"),
+        address: p.get("address"),
+        department: p.get("department"),
+        place_accessibility: p.get("place_accessibility"),
+        step_free: p.get("step_free") == "oui",
+        accommodations: p.get("accommodations"),
+        fee: p.get("fee"),
+        org_name: p.get("org_name"),
+        org_kind: p.get("org_kind"),
+        org_siret: p.get("org_siret"),
+        contact_name: p.get("contact_name"),
+        contact_email: p.get("contact_email"),
+        contact_phone: p.get("contact_phone"),
+    }
+}
+
+/// The fields a request's form holds, without the CSRF token and buttons.
+pub fn stored(p: &Pairs) -> String {
+    let kept: Vec<(String, String)> =
+        p.0.iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "csrf" | "action" | "brouillon"))
+            .cloned()
+            .collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
+}
+
+/// A stored form back as pairs.
+pub fn pairs_of(stored: &str) -> Pairs {
+    Pairs(serde_urlencoded::from_str(stored).unwrap_or_default())
+}

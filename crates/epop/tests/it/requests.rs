@@ -1,0 +1,212 @@
+//! Intervention requests through the router: without an account (a draft,
+//! then a confirmed submission that creates the organisation and the
+//! requester), signed in, and who sees which request.
+
+use axum::http::StatusCode;
+use epop_domain::{Email, Role};
+use epop_store::{accounts, organisations};
+
+use crate::harness::{apps, link_in};
+
+fn request_fields(email: &str) -> Vec<(&'static str, String)> {
+    let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(90))
+        .format("%d/%m/%Y")
+        .to_string();
+    vec![
+        ("kind", "sensibiliser".into()),
+        ("subject", "Sensibiliser l’équipe d’accueil".into()),
+        (
+            "description",
+            "Une demi-journée sur l’accueil des personnes avec un handicap psychique.".into(),
+        ),
+        ("audience", "Agents d’accueil".into()),
+        ("audience_size", "12".into()),
+        ("date_from", date),
+        ("duration", "3 heures".into()),
+        ("mode", "sur-place".into()),
+        ("address", "1 place du Capitole, 31000 Toulouse".into()),
+        ("department", "31".into()),
+        ("fee", "300".into()),
+        ("org_name", "Médiathèque de Toulouse (test)".into()),
+        ("org_kind", "public_service".into()),
+        ("contact_name", "Jeanne Petit".into()),
+        ("contact_email", email.into()),
+    ]
+}
+
+fn refs<'a>(
+    f: &'a [(&'static str, String)],
+    extra: &[(&'static str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut v: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    v.extend_from_slice(extra);
+    v
+}
+
+#[tokio::test]
+async fn a_request_without_an_account_from_draft_to_the_coordinators() {
+    for app in apps().await {
+        let mut anon = app.client();
+        let page = anon.get("/demander-une-intervention").await;
+        assert_eq!(page.status, StatusCode::OK);
+        // Nothing typed: every problem named.
+        let page = anon
+            .post("/demander-une-intervention", &[("action", "envoyer")])
+            .await;
+        page.assert_field_error("kind", "Choisissez le type d’intervention");
+        assert!(
+            page.body
+                .contains("Saisissez le nombre de personnes attendues")
+        );
+        // A draft with only an address: kept, and a link to finish it.
+        let page = anon
+            .post(
+                "/demander-une-intervention",
+                &[
+                    ("action", "brouillon"),
+                    ("subject", "Sensibiliser l’équipe"),
+                    ("contact_email", "jeanne.petit@exemple.fr"),
+                ],
+            )
+            .await;
+        assert!(
+            page.body.contains("Votre brouillon est enregistré"),
+            "{}",
+            page.body
+        );
+        let (subject, body) = app.last_mail("jeanne.petit@exemple.fr").await.unwrap();
+        assert!(subject.contains("brouillon"));
+        let resume = link_in(&body);
+        let page = anon.get(&resume).await;
+        assert!(
+            page.body.contains("value=\"Sensibiliser l’équipe\""),
+            "{}",
+            page.body
+        );
+        let token = resume.rsplit('/').next().unwrap().to_owned();
+        // Finished and sent: the address must be confirmed first.
+        let f = request_fields("jeanne.petit@exemple.fr");
+        let page = anon
+            .post(
+                "/demander-une-intervention",
+                &refs(&f, &[("action", "envoyer"), ("brouillon", &token)]),
+            )
+            .await;
+        assert!(
+            page.body.contains("Vérifiez votre boîte e-mail"),
+            "{}",
+            page.body
+        );
+        let mut conn = app.db.conn().await.unwrap();
+        assert!(
+            accounts::credentials(&mut conn, &Email::parse("jeanne.petit@exemple.fr").unwrap())
+                .await
+                .unwrap()
+                .is_none(),
+            "no account before the confirmation"
+        );
+        drop(conn);
+        assert_eq!(app.mail_count("coordination@demo.epop.test").await, 0);
+        let (subject, body) = app.last_mail("jeanne.petit@exemple.fr").await.unwrap();
+        assert_eq!(subject, "Confirmez votre demande d’intervention");
+        let confirm = link_in(&body);
+        let page = anon.get(&confirm).await;
+        assert!(page.body.contains("Confirmer et envoyer ma demande"));
+        let res = anon.post(&confirm, &[]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        // The organisation and the requester exist; the coordinators are told.
+        let mut conn = app.db.conn().await.unwrap();
+        let org = organisations::by_name(&mut conn, "Médiathèque de Toulouse (test)")
+            .await
+            .unwrap()
+            .unwrap();
+        let id =
+            accounts::id_by_email(&mut conn, &Email::parse("jeanne.petit@exemple.fr").unwrap())
+                .await
+                .unwrap();
+        let account = accounts::by_id(&mut conn, id).await.unwrap().unwrap();
+        assert!(account.roles.contains_key(&Role::Requester));
+        assert_eq!(account.organisation_id, Some(org.id));
+        drop(conn);
+        let (subject, body) = app.last_mail("coordination@demo.epop.test").await.unwrap();
+        assert!(
+            subject.starts_with("Nouvelle demande d’intervention"),
+            "{subject}"
+        );
+        assert!(body.contains("Rémunération proposée : 300 €"), "{body}");
+        assert_eq!(app.mail_count("coordination-hdf@demo.epop.test").await, 0);
+        let (subject, _) = app.last_mail("jeanne.petit@exemple.fr").await.unwrap();
+        assert_eq!(subject, "Votre demande d’intervention est envoyée");
+        // The confirmation link works once.
+        let again = anon.post(&confirm, &[]).await;
+        assert_eq!(again.status, StatusCode::NOT_FOUND);
+
+        // The coordinators of the territory see it; others do not.
+        let admin_path = link_in(&body_of(&app, "coordination@demo.epop.test").await);
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let list = coord.get("/admin/demandes").await;
+        assert!(list.body.contains("Sensibiliser l’équipe d’accueil"));
+        let page = coord.get(&admin_path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Agents d’accueil (12 personnes)"));
+        assert!(page.body.contains("Envoyée, en attente de la coordination"));
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        assert!(
+            !hdf.get("/admin/demandes")
+                .await
+                .body
+                .contains("Sensibiliser l’équipe d’accueil")
+        );
+        assert_eq!(hdf.get(&admin_path).await.status, StatusCode::FORBIDDEN);
+        let mut peer = app.signed_in("pair@demo.epop.test").await;
+        assert_eq!(peer.get(&admin_path).await.status, StatusCode::FORBIDDEN);
+        assert!(app.audit_count("request_submitted").await >= 1);
+    }
+}
+
+async fn body_of(app: &crate::harness::App, to: &str) -> String {
+    app.last_mail(to).await.unwrap().1
+}
+
+#[tokio::test]
+async fn a_signed_in_requester_submits_at_once_and_sees_only_their_organisations_requests() {
+    for app in apps().await {
+        let mut requester = app.signed_in("demandeur@demo.epop.test").await;
+        let form = requester.get("/demander-une-intervention").await;
+        assert!(form.body.contains("value=\"demandeur@demo.epop.test\""));
+        let f = request_fields("demandeur@demo.epop.test");
+        let res = requester
+            .post(
+                "/demander-une-intervention",
+                &refs(&f, &[("action", "envoyer")]),
+            )
+            .await;
+        assert_eq!(
+            res.location(),
+            "/espace/demandes?message=demande-envoyee",
+            "{}",
+            res.body
+        );
+        let mine = requester.get("/espace/demandes").await;
+        assert!(mine.body.contains("Sensibiliser l’équipe d’accueil"));
+        assert!(mine.body.contains("Envoyée, en attente de la coordination"));
+        // A colleague of the same organisation sees it; another
+        // organisation's member does not.
+        let mut colleague = app.signed_in("referente@demo.epop.test").await;
+        let ours = colleague.get("/espace/demandes").await;
+        assert!(ours.body.contains("Sensibiliser l’équipe d’accueil"));
+        let mut other = app.signed_in("financeur@demo.epop.test").await;
+        let theirs = other.get("/espace/demandes").await;
+        assert!(!theirs.body.contains("Sensibiliser l’équipe d’accueil"));
+        // A past date is refused with a clear message.
+        let mut past = request_fields("demandeur@demo.epop.test");
+        past[5].1 = "01/01/2020".into();
+        requester
+            .post(
+                "/demander-une-intervention",
+                &refs(&past, &[("action", "envoyer")]),
+            )
+            .await
+            .assert_field_error("date_from", "est passée");
+    }
+}

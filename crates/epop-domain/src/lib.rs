@@ -14,6 +14,7 @@ pub mod directory;
 pub mod email;
 pub mod event;
 pub mod lifecycle;
+pub mod matching;
 pub mod organisation;
 pub mod siret;
 pub mod territory;

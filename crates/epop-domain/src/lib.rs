@@ -13,6 +13,7 @@ pub mod account;
 pub mod directory;
 pub mod email;
 pub mod event;
+pub mod legal;
 pub mod lifecycle;
 pub mod matching;
 pub mod organisation;

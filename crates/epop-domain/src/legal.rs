@@ -324,13 +324,19 @@ pub fn evaluate(rules: &[Rule], situations: &[Situation], framework: Framework) 
     {
         e.verdict = Verdict::NotPossible;
         e.guidance.warnings.push(format!(
-            "« {} » est réservé aux personnes dont la situation est « {} ».",
+            "Ce cadre (« {} ») est réservé aux personnes dont la situation est « {} ».",
             framework.label(),
             needed.label()
         ));
         e.guidance
             .warnings_easy
             .push("Ce n’est pas possible dans votre situation.".to_owned());
+        if let Some(r) = rules
+            .iter()
+            .find(|r| r.situation == needed && r.framework == framework)
+        {
+            push_new(&mut e.sources, r.source.split(" ; "));
+        }
         push_new(&mut e.guidance.whom_to_ask, [ALWAYS_ASK]);
         return e;
     }
@@ -1060,6 +1066,10 @@ mod tests {
             let e = evaluate(&rules, &[s], EsatPlacement);
             assert_eq!(e.verdict == Verdict::NotPossible, s != EsatWorker, "{s:?}");
             assert_eq!(e.disclaimer, DISCLAIMER);
+            assert!(
+                e.sources
+                    .contains(&"CASF, art. R.344-16 à R.344-21".to_owned())
+            );
         }
         let both = evaluate(&rules, &[Aah, EsatWorker], EsatPlacement);
         assert_eq!(both.verdict, Verdict::FitsWithConditions);

@@ -209,8 +209,8 @@ impl Reason {
             Reason::ThemesInCommon(n) => {
                 format!("{} en commun", plural(*n as i64, "thème", "thèmes"))
             }
-            Reason::LivesInDepartment => "habite le département".to_owned(),
-            Reason::LivesInRegion => "habite la région".to_owned(),
+            Reason::LivesInDepartment => "habite dans le département".to_owned(),
+            Reason::LivesInRegion => "habite dans la région".to_owned(),
             Reason::LivesElsewhere => "habite hors de la région".to_owned(),
             Reason::RecentProposals(0) => "aucune proposition depuis 3 mois".to_owned(),
             Reason::RecentProposals(n) => {
@@ -707,7 +707,7 @@ mod tests {
         let m = suggest(&request(), &[c], NOW);
         assert_eq!(
             m.suggestions[0].to_french(&names),
-            "couvre la Haute-Garonne · propose la formation de professionnels · 2 thèmes en commun · habite le département · aucune proposition depuis 3 mois · dernière intervention il y a 3 mois"
+            "couvre la Haute-Garonne · propose la formation de professionnels · 2 thèmes en commun · habite dans le département · aucune proposition depuis 3 mois · dernière intervention il y a 3 mois"
         );
         let c = Candidate {
             opportunities_90_days: 1,
@@ -724,7 +724,7 @@ mod tests {
         };
         assert_eq!(
             suggest(&r, &[c], NOW).suggestions[0].to_french(&names),
-            "couvre l’Hérault · propose la formation de professionnels · 1 thème en commun · habite la région · 1 proposition en 3 mois · pas encore d’intervention"
+            "couvre l’Hérault · propose la formation de professionnels · 1 thème en commun · habite dans la région · 1 proposition en 3 mois · pas encore d’intervention"
         );
         assert_eq!(
             Exclusion::DepartmentNotCovered("65".into()).to_french(&names),

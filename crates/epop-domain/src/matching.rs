@@ -15,7 +15,8 @@
 //! région, 0 elsewhere. With the weights below one theme in common (10)
 //! outweighs up to two more proposals lately (8) but not three (12), and
 //! living in the same département (6) weighs one proposal and a half: the
-//! network wants the right person, but not always the same one.
+//! network wants the right person, but not always the same one. The last
+//! intervention's date is shown in the explanation, not scored.
 
 use std::collections::BTreeSet;
 

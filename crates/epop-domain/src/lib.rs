@@ -1,6 +1,8 @@
 //! EPoP domain rules, with no I/O: validated values ("parse, don't validate"),
 //! roles and what each may do, territories, organisations, the directory,
-//! events and their registrations, trainings and accompaniment.
+//! events and their registrations, trainings and accompaniment, the life
+//! cycle of intervention requests, the matching of peer workers, and the
+//! legal and payment frameworks.
 //!
 //! Nothing here touches a database, the network, the clock or randomness:
 //! callers pass the current time and random values in. Error messages are in
@@ -11,6 +13,9 @@ pub mod account;
 pub mod directory;
 pub mod email;
 pub mod event;
+pub mod legal;
+pub mod lifecycle;
+pub mod matching;
 pub mod organisation;
 pub mod request;
 pub mod siret;

@@ -68,9 +68,15 @@ pub struct NewProgramme {
     pub hours: i64,
 }
 
-type Problems = Vec<(&'static str, Invalid)>;
+/// Problems of a form, each under its field's name.
+pub(crate) type Problems = Vec<(&'static str, Invalid)>;
 
-fn take<T>(problems: &mut Problems, field: &'static str, r: Result<T, Invalid>) -> Option<T> {
+/// Keeps a valid value; records the problem under `field` otherwise.
+pub(crate) fn take<T>(
+    problems: &mut Problems,
+    field: &'static str,
+    r: Result<T, Invalid>,
+) -> Option<T> {
     r.map_err(|e| problems.push((field, e))).ok()
 }
 

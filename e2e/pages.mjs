@@ -27,7 +27,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/'];
 
 export const PAGES = {
   public: [
@@ -50,11 +50,14 @@ export const PAGES = {
     '/evenements?region=32&lieu=sur-place',
     '/evenements?region=11',
     '/formations',
+    '/demander-une-intervention',
   ],
   signedIn: [
     '/espace',
     '/espace/mot-de-passe',
     '/espace/formations',
+    '/espace/demandes',
+    '/espace/propositions',
   ],
   admin: [
     '/admin',
@@ -83,6 +86,7 @@ export const PAGES = {
     '/admin/evenements/nouveau',
     '/admin/formations',
     '/admin/formations/sessions/nouvelle',
+    '/admin/demandes',
   ],
   referent: [
     '/espace/ma-fiche',

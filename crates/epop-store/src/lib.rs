@@ -17,6 +17,7 @@ pub mod events;
 mod migrate;
 pub mod organisations;
 pub mod outbox;
+pub mod proposals;
 pub mod rate_limit;
 pub mod requests;
 pub mod sessions;

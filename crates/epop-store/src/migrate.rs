@@ -65,6 +65,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_requests.sql"),
         include_str!("../migrations/postgres/0009_requests.sql"),
     ),
+    (
+        10,
+        "request proposals",
+        include_str!("../migrations/sqlite/0010_proposals.sql"),
+        include_str!("../migrations/postgres/0010_proposals.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -72,6 +72,12 @@ pub async fn by_public_id(conn: &mut AnyConnection, public_id: &str) -> Result<O
     )
 }
 
+pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Request>> {
+    Ok(fetch(conn, "WHERE r.id = $1", &[Bind::Int(id)])
+        .await?
+        .pop())
+}
+
 /// The draft (or the request awaiting its e-mail confirmation) a link opens.
 pub async fn by_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Request>> {
     Ok(fetch(

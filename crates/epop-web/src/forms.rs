@@ -90,6 +90,15 @@ pub fn notice(code: &str) -> Option<&'static str> {
             "La formation est terminée pour cette personne : son certificat est prêt et sa fiche indique qu’elle est formée."
         }
         "etape" => "L’étape est enregistrée.",
+        "demande" => "La demande est enregistrée.",
+        "proposee" => "La demande est proposée : les intervenants-pairs reçoivent un e-mail.",
+        "proposition-acceptee" => {
+            "Merci ! Vous avez accepté. La coordination vous écrit pour la suite."
+        }
+        "proposition-refusee" => "C’est noté : vous avez dit non. Merci d’avoir répondu.",
+        "trop-tard" => {
+            "Cette proposition n’est plus ouverte : une autre personne a accepté, ou la date est passée."
+        }
         "demande-envoyee" => {
             "Votre demande est envoyée à la coordination de votre territoire. Nous vous avons écrit un e-mail."
         }

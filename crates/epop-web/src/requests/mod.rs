@@ -2,11 +2,14 @@
 //! (usable without an account: drafts kept with a link to finish them, the
 //! e-mail address confirmed before the organisation and the requester's
 //! account are created, the coordinators of the département told), the
-//! requester's list, and the coordinators' list and request page. Triage,
-//! matching and the legal framework build on these pages.
+//! requester's list, the coordinators' list and triage (suggestions that
+//! explain themselves, proposals with a deadline), and the peer worker's
+//! answer, the first acceptance taking the place.
 
 mod intake;
 mod lists;
+mod proposals;
+mod triage;
 
 use axum::Router;
 use epop_domain::request::RequestForm;
@@ -15,7 +18,11 @@ use crate::AppState;
 use crate::forms::Pairs;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(intake::router()).merge(lists::router())
+    Router::new()
+        .merge(intake::router())
+        .merge(lists::router())
+        .merge(triage::router())
+        .merge(proposals::router())
 }
 
 /// The request form's values from a submitted (or stored) form.

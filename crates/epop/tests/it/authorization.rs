@@ -153,6 +153,7 @@ async fn every_route_checks_role_and_territory() {
             ("/demander-une-intervention".into(), expect("oooooooo")),
             ("/espace/demandes".into(), expect("rooooooo")),
             ("/admin/demandes".into(), expect("rffffooo")),
+            ("/espace/propositions".into(), expect("rooooooo")),
             ("/formations".into(), expect("oooooooo")),
             (format!("/formations/{toulouse}"), expect("oooooooo")),
             (

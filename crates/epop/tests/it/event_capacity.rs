@@ -13,9 +13,9 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 
 /// A server process, stopped when dropped.
-struct Server {
+pub struct Server {
     child: Child,
-    port: u16,
+    pub port: u16,
 }
 
 impl Drop for Server {
@@ -33,7 +33,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
+pub async fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_epop"))
         .arg("serve")
@@ -49,7 +49,7 @@ async fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
     let server = Server { child, port };
     let started = Instant::now();
     loop {
-        if let Ok((status, _)) = http(port, "GET /healthz HTTP/1.1", "")
+        if let Ok((status, _)) = http(port, "GET /healthz HTTP/1.1", "", "")
             && status == 200
         {
             return server;
@@ -62,8 +62,14 @@ async fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
     }
 }
 
-/// One HTTP/1.1 request over a new connection: (status, response text).
-fn http(port: u16, request_line: &str, form: &str) -> std::io::Result<(u16, String)> {
+/// One HTTP/1.1 request over a new connection, with a CSRF token as a
+/// browser keeps it (and `cookies` more, e.g. a session): (status, response).
+pub fn http(
+    port: u16,
+    request_line: &str,
+    form: &str,
+    cookies: &str,
+) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     // A CSRF token as the browser keeps it: the cookie and the form agree.
     let token = "jeton-de-test-csrf-0123456789abcdefghij";
@@ -73,7 +79,7 @@ fn http(port: u16, request_line: &str, form: &str) -> std::io::Result<(u16, Stri
         format!("csrf={token}&{form}")
     };
     let req = format!(
-        "{request_line}\r\nHost: 127.0.0.1:{port}\r\nCookie: epop_csrf={token}\r\n\
+        "{request_line}\r\nHost: 127.0.0.1:{port}\r\nCookie: epop_csrf={token}{cookies}\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
          Connection: close\r\n\r\n{body}",
         body.len()
@@ -128,7 +134,7 @@ fn rush(ports: &[u16], slug: &str) {
         let start = start.clone();
         threads.push(std::thread::spawn(move || {
             start.wait();
-            http(port, &line, &form)
+            http(port, &line, &form, "")
         }));
     }
     for t in threads {
@@ -184,7 +190,7 @@ async fn check(db: &Db, e: &events::Event) {
     assert_eq!((confirmations, waiting_mails), (30, 170));
 }
 
-fn data_dir(tag: &str) -> std::path::PathBuf {
+pub fn data_dir(tag: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("epop-rush-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d

@@ -15,5 +15,6 @@ mod import_page;
 mod mail;
 mod pages;
 mod profile_form;
+mod proposal_race;
 mod requests;
 mod trainings;

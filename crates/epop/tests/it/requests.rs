@@ -210,3 +210,221 @@ async fn a_signed_in_requester_submits_at_once_and_sees_only_their_organisations
             .assert_field_error("date_from", "est passée");
     }
 }
+
+/// Submits a request as the demo requester and returns its public id.
+async fn submitted(app: &crate::harness::App, remote: bool) -> String {
+    let mut requester = app.signed_in("demandeur@demo.epop.test").await;
+    let mut f = request_fields("demandeur@demo.epop.test");
+    if remote {
+        f[7].1 = "a-distance".into();
+    }
+    let res = requester
+        .post(
+            "/demander-une-intervention",
+            &refs(&f, &[("action", "envoyer")]),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let mut conn = app.db.conn().await.unwrap();
+    let all = epop_store::requests::all_submitted(&mut conn)
+        .await
+        .unwrap();
+    all[0].public_id.clone()
+}
+
+/// The profile ids offered as checkboxes on a request's page.
+fn suggested(body: &str) -> Vec<String> {
+    body.split("name=\"peer\" value=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_coordinator_proposes_to_suggested_peers_and_the_first_acceptance_wins() {
+    for app in apps().await {
+        let id = submitted(&app, true).await;
+        let path = format!("/admin/demandes/{id}");
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let page = coord.get(&path).await;
+        assert!(page.body.contains("J’étudie cette demande"));
+        assert!(
+            suggested(&page.body).is_empty(),
+            "no suggestions before it is studied"
+        );
+        coord.post(&format!("{path}/etudier"), &[]).await;
+        let page = coord.get(&path).await;
+        assert!(page.body.contains("Étudiée par la coordination"));
+        // A remote request: Awa and Thomas, who work remotely, are suggested
+        // with their reasons; those left out are listed with why.
+        assert!(
+            page.body.contains(
+                "<strong>Awa Diallo</strong> : intervient à distance · propose la sensibilisation des citoyens"
+            ),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("<strong>Thomas Roux</strong> : intervient à distance")
+        );
+        assert!(page.body.contains("Pourquoi d’autres ne sont pas suggérés"));
+        assert!(page.body.contains("fiche masquée"));
+        let mut conn = app.db.conn().await.unwrap();
+        let awa = epop_store::directory::by_slug(&mut conn, "awa-diallo")
+            .await
+            .unwrap()
+            .unwrap();
+        let thomas = epop_store::directory::by_slug(&mut conn, "thomas-roux")
+            .await
+            .unwrap()
+            .unwrap();
+        drop(conn);
+        let ids = suggested(&page.body);
+        assert!(
+            ids.contains(&awa.card.id.to_string()) && ids.contains(&thomas.card.id.to_string())
+        );
+        // A forged id (not suggested) is refused.
+        let bad = coord
+            .post(
+                &format!("{path}/proposer"),
+                &[("peer", "999999"), ("deadline", "01/01/2099")],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        let (a, t) = (awa.card.id.to_string(), thomas.card.id.to_string());
+        let res = coord
+            .post(
+                &format!("{path}/proposer"),
+                &[("peer", &a), ("peer", &t), ("deadline", "01/01/2099")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let (subject, body) = app.last_mail("pair@demo.epop.test").await.unwrap();
+        assert!(
+            subject.starts_with("Une proposition d’intervention pour vous"),
+            "{subject}"
+        );
+        assert!(
+            !body.contains("demandeur@demo.epop.test"),
+            "no contact details for the peer"
+        );
+        let link = link_in(&body);
+        // The peer reads it in easy words, without the other peer's name.
+        let mut awa_c = app.signed_in("pair@demo.epop.test").await;
+        let offer = awa_c.get(&link).await;
+        assert!(offer.body.contains("Combien vous êtes payé·e ?"));
+        assert!(offer.body.contains("300 €"));
+        assert!(!offer.body.contains("Thomas Roux") && !offer.body.contains("demandeur@"));
+        // Someone else cannot open it.
+        let mut nadia = app.signed_in("pair-herault@demo.epop.test").await;
+        assert_eq!(nadia.get(&link).await.status, StatusCode::NOT_FOUND);
+        // Awa accepts: Thomas is told the place is taken, and cannot accept.
+        let res = awa_c
+            .post(&format!("{link}/repondre"), &[("reponse", "oui")])
+            .await;
+        assert!(
+            res.location().ends_with("message=proposition-acceptee"),
+            "{}",
+            res.location()
+        );
+        let (subject, _) = app.last_mail("pair-ariege@demo.epop.test").await.unwrap();
+        assert!(
+            subject.starts_with("La proposition n’est plus disponible"),
+            "{subject}"
+        );
+        let (subject, _) = app.last_mail("demandeur@demo.epop.test").await.unwrap();
+        assert!(
+            subject.starts_with("Un intervenant-pair a accepté"),
+            "{subject}"
+        );
+        let mut thomas_c = app.signed_in("pair-ariege@demo.epop.test").await;
+        let thomas_link = thomas_c.get("/espace/propositions").await;
+        let tlink = thomas_link
+            .body
+            .split("href=\"/espace/propositions/")
+            .nth(1)
+            .map(|s| format!("/espace/propositions/{}", s.split('"').next().unwrap()))
+            .unwrap();
+        let res = thomas_c
+            .post(&format!("{tlink}/repondre"), &[("reponse", "oui")])
+            .await;
+        assert!(res.location().ends_with("message=trop-tard"));
+        let page = coord.get(&path).await;
+        assert!(page.body.contains("Acceptée par un intervenant-pair"));
+        assert!(page.body.contains("Awa Diallo : Accepté"));
+        assert!(
+            page.body
+                .contains("Thomas Roux : Place prise par un autre intervenant-pair")
+        );
+        // A coordinator of another territory cannot act on it.
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        let res = hdf
+            .post(&format!("{path}/annuler"), &[("reason", "x")])
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+        // Cancelling needs a reason.
+        let res = coord
+            .post(&format!("{path}/annuler"), &[("reason", " ")])
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+        let res = coord
+            .post(
+                &format!("{path}/annuler"),
+                &[("reason", "L’équipe n’est plus disponible.")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let page = coord.get(&path).await;
+        assert!(page.body.contains("L’équipe n’est plus disponible."));
+    }
+}
+
+#[tokio::test]
+async fn a_declined_proposal_sends_the_request_back_to_the_coordinator() {
+    for app in apps().await {
+        let id = submitted(&app, false).await;
+        let path = format!("/admin/demandes/{id}");
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        coord.post(&format!("{path}/etudier"), &[]).await;
+        let mut conn = app.db.conn().await.unwrap();
+        let awa = epop_store::directory::by_slug(&mut conn, "awa-diallo")
+            .await
+            .unwrap()
+            .unwrap();
+        drop(conn);
+        coord
+            .post(
+                &format!("{path}/proposer"),
+                &[
+                    ("peer", &awa.card.id.to_string()),
+                    ("deadline", "01/01/2099"),
+                ],
+            )
+            .await;
+        let link = link_in(&app.last_mail("pair@demo.epop.test").await.unwrap().1);
+        let mut awa_c = app.signed_in("pair@demo.epop.test").await;
+        let res = awa_c
+            .post(
+                &format!("{link}/repondre"),
+                &[
+                    ("reponse", "non"),
+                    ("raison", "Je suis en formation ce jour-là."),
+                ],
+            )
+            .await;
+        assert!(res.location().ends_with("message=proposition-refusee"));
+        let (subject, body) = app.last_mail("coordination@demo.epop.test").await.unwrap();
+        assert!(subject.contains("refuse"), "{subject}");
+        assert!(body.contains("Je suis en formation ce jour-là."));
+        let page = coord.get(&path).await;
+        assert!(
+            page.body.contains("Étudiée par la coordination"),
+            "back to the coordinator"
+        );
+        assert!(
+            !suggested(&page.body).contains(&awa.card.id.to_string()),
+            "not suggested again"
+        );
+    }
+}

@@ -1,0 +1,372 @@
+//! Matching a request to peer workers and proposing it to them: the
+//! candidates the matching rules weigh (read from the directory and from
+//! past proposals), the proposals with their deadlines, and the answers —
+//! the first acceptance takes the place, under the request's row lock.
+//! Changes of the request's status go through the life-cycle rules.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use epop_domain::directory::{Format, InterventionKind, Visibility};
+use epop_domain::lifecycle::{self, Action, State};
+use epop_domain::matching::Candidate;
+use sqlx::{AnyConnection, AssertSqlSafe};
+
+use crate::requests::{self, Request};
+use crate::{Result, StoreError};
+
+/// At most this many peers are weighed for one request (those covering the
+/// département, or working remotely).
+pub const MAX_CANDIDATES: i64 = 500;
+
+/// The peer workers the matching rules weigh for a request: those who
+/// cover its département, or work remotely.
+pub async fn candidates(
+    conn: &mut AnyConnection,
+    department: &str,
+    now: i64,
+) -> Result<Vec<Candidate>> {
+    let rows: Vec<(i64, String, String, Option<String>, Option<String>, i64, i64, Option<i64>, Option<String>)> =
+        sqlx::query_as(
+            "SELECT p.id, p.display_name, p.visibility, p.home_department, d.region_code, p.on_site, p.remote, \
+             p.max_per_month, p.trained_on FROM profiles p LEFT JOIN departments d ON d.code = p.home_department \
+             WHERE p.kind = 'peer' AND (p.remote = 1 OR p.home_department = $1 OR p.id IN \
+             (SELECT profile_id FROM profile_departments WHERE department_code = $1)) ORDER BY p.id LIMIT $2",
+        )
+        .bind(department)
+        .bind(MAX_CANDIDATES)
+        .fetch_all(&mut *conn)
+        .await?;
+    let month_ago = now - 30 * 86_400;
+    let quarter_ago = now - 90 * 86_400;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, name, visibility, home, region, on_site, remote, max, trained_on) in rows {
+        let list = |sql: &'static str| sqlx::query_as::<_, (String,)>(sql).bind(id);
+        let kinds = list("SELECT kind FROM profile_interventions WHERE profile_id = $1")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .filter_map(|(k,)| InterventionKind::parse(&k))
+            .collect();
+        let departments =
+            list("SELECT department_code FROM profile_departments WHERE profile_id = $1")
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|(d,)| d)
+                .collect();
+        let themes: Vec<(i64,)> =
+            sqlx::query_as("SELECT theme_id FROM profile_themes WHERE profile_id = $1")
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+        let away: Vec<(String, String)> =
+            sqlx::query_as("SELECT starts_on, ends_on FROM profile_absences WHERE profile_id = $1")
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+        let (recent, this_month, last): (i64, i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), \
+             COALESCE(SUM(CASE WHEN status = 'accepted' AND answered_at >= $2 THEN 1 ELSE 0 END), 0), \
+             MAX(CASE WHEN status = 'accepted' THEN answered_at END) \
+             FROM request_proposals WHERE profile_id = $1 AND created_at >= $3",
+        )
+        .bind(id)
+        .bind(month_ago)
+        .bind(quarter_ago)
+        .fetch_one(&mut *conn)
+        .await?;
+        let mut formats = BTreeSet::new();
+        if on_site != 0 {
+            formats.insert(Format::OnSite);
+        }
+        if remote != 0 {
+            formats.insert(Format::Remote);
+        }
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        out.push(Candidate {
+            profile_id: id,
+            display_name: name,
+            kinds,
+            departments,
+            home_department: home,
+            home_region: region,
+            formats,
+            themes: themes.into_iter().map(|(t,)| t).collect(),
+            trained: trained_on.is_some(),
+            visibility: Visibility::from_code(&visibility).unwrap_or(Visibility::Hidden),
+            max_per_month: max.and_then(|m| u32::try_from(m).ok()),
+            interventions_this_month: u32::try_from(this_month).unwrap_or(0),
+            away: away
+                .iter()
+                .filter_map(|(a, b)| Some((day(a)?, day(b)?)))
+                .collect(),
+            opportunities_90_days: u32::try_from(recent).unwrap_or(0),
+            last_intervention_at: last,
+        });
+    }
+    Ok(out)
+}
+
+/// The curated themes whose name appears in a request's own words
+/// (« santé mentale, accessibilité numérique »), as ids.
+pub async fn themes_in(conn: &mut AnyConnection, words: &str) -> Result<BTreeSet<i64>> {
+    let folded = epop_domain::text::fold(words);
+    let all: Vec<(i64, String)> = sqlx::query_as("SELECT id, label FROM themes")
+        .fetch_all(conn)
+        .await?;
+    Ok(all
+        .into_iter()
+        .filter(|(_, label)| {
+            let l = epop_domain::text::fold(label);
+            !l.is_empty() && folded.contains(&l)
+        })
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// The account of a peer worker's profile.
+pub async fn account_of(conn: &mut AnyConnection, profile_id: i64) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT account_id FROM profiles WHERE id = $1 AND kind = 'peer'")
+            .bind(profile_id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// A proposal, with the peer's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub id: i64,
+    pub public_id: String,
+    pub request_id: i64,
+    pub profile_id: i64,
+    pub account_id: i64,
+    pub peer_name: String,
+    pub peer_email: String,
+    pub status: String,
+    pub deadline: i64,
+    pub reason: Option<String>,
+    pub created_at: i64,
+    pub answered_at: Option<i64>,
+}
+
+const SELECT: &str = "SELECT x.id, x.public_id, x.request_id, x.profile_id, x.account_id, p.display_name, a.email, \
+     x.status, x.deadline, x.reason, x.created_at, x.answered_at FROM request_proposals x \
+     JOIN profiles p ON p.id = x.profile_id JOIN accounts a ON a.id = x.account_id";
+
+async fn fetch(
+    conn: &mut AnyConnection,
+    clause: &str,
+    bind: crate::Bind<'_>,
+) -> Result<Vec<Proposal>> {
+    use sqlx::Row as _;
+    let rows = crate::Bind::all(
+        sqlx::query(AssertSqlSafe(format!("{SELECT} {clause}"))),
+        &[bind],
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Proposal {
+                id: r.try_get(0)?,
+                public_id: r.try_get(1)?,
+                request_id: r.try_get(2)?,
+                profile_id: r.try_get(3)?,
+                account_id: r.try_get(4)?,
+                peer_name: r.try_get(5)?,
+                peer_email: r.try_get(6)?,
+                status: r.try_get(7)?,
+                deadline: r.try_get(8)?,
+                reason: r.try_get(9)?,
+                created_at: r.try_get(10)?,
+                answered_at: r.try_get(11)?,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
+        .map_err(StoreError::from)
+}
+
+pub async fn for_request(conn: &mut AnyConnection, request_id: i64) -> Result<Vec<Proposal>> {
+    fetch(
+        conn,
+        "WHERE x.request_id = $1 ORDER BY x.id",
+        crate::Bind::Int(request_id),
+    )
+    .await
+}
+
+/// The proposals made to a person, newest first.
+pub async fn for_account(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<Proposal>> {
+    fetch(
+        conn,
+        "WHERE x.account_id = $1 ORDER BY x.id DESC",
+        crate::Bind::Int(account_id),
+    )
+    .await
+}
+
+pub async fn by_public_id(conn: &mut AnyConnection, public_id: &str) -> Result<Option<Proposal>> {
+    Ok(
+        fetch(conn, "WHERE x.public_id = $1", crate::Bind::Text(public_id))
+            .await?
+            .pop(),
+    )
+}
+
+/// Takes the request's row lock for the transaction; returns its status.
+async fn lock(conn: &mut AnyConnection, request_id: i64) -> Result<State> {
+    let (status,): (String,) = sqlx::query_as(
+        "UPDATE intervention_requests SET status = status WHERE id = $1 RETURNING status",
+    )
+    .bind(request_id)
+    .fetch_one(conn)
+    .await?;
+    State::from_code(&status).ok_or_else(|| StoreError::Conflict(format!("état inconnu {status}")))
+}
+
+/// Moves a request by an action of the life cycle (under its lock), and
+/// records the change. A refused move is a [`StoreError::Conflict`] with the
+/// rule's French message.
+pub async fn transition(
+    conn: &mut AnyConnection,
+    request: &Request,
+    action: &Action,
+    actor_id: Option<i64>,
+    now: i64,
+) -> Result<State> {
+    let from = lock(conn, request.id).await?;
+    let to = lifecycle::next(from, action).map_err(|e| StoreError::Conflict(e.0))?;
+    sqlx::query("UPDATE intervention_requests SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(to.code())
+        .bind(now)
+        .bind(request.id)
+        .execute(&mut *conn)
+        .await?;
+    requests::record(
+        conn,
+        request.id,
+        Some(from.code()),
+        to.code(),
+        actor_id,
+        action.reason(),
+        now,
+    )
+    .await?;
+    Ok(to)
+}
+
+/// Proposes the request to these peers (profile id, account id), each with
+/// the same deadline; moves the request to « proposed ».
+pub async fn propose(
+    conn: &mut AnyConnection,
+    request: &Request,
+    peers: &[(i64, i64, String)],
+    deadline: i64,
+    by: i64,
+    now: i64,
+) -> Result<Vec<Proposal>> {
+    transition(conn, request, &Action::Propose, Some(by), now).await?;
+    for (profile_id, account_id, public_id) in peers {
+        sqlx::query(
+            "INSERT INTO request_proposals (public_id, request_id, profile_id, account_id, status, deadline, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7)",
+        )
+        .bind(public_id)
+        .bind(request.id)
+        .bind(profile_id)
+        .bind(account_id)
+        .bind(deadline)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let all = for_request(conn, request.id).await?;
+    Ok(all
+        .into_iter()
+        .filter(|p| peers.iter().any(|(_, _, id)| *id == p.public_id))
+        .collect())
+}
+
+/// What a peer's answer did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answered {
+    /// This peer takes the place; the others asked are told it is taken.
+    Accepted { withdrawn: Vec<Proposal> },
+    /// Declined; `reopened`: nobody else is still asked, the request goes
+    /// back to the coordinator.
+    Declined { reopened: bool },
+    /// The proposal no longer stands (answered, expired, or the place was
+    /// taken by someone else first).
+    TooLate,
+}
+
+/// A peer's answer, under the request's lock: the first acceptance wins.
+pub async fn answer(
+    conn: &mut AnyConnection,
+    proposal: &Proposal,
+    accept: bool,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<Answered> {
+    let request = requests::by_id(conn, proposal.request_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let state = lock(conn, request.id).await?;
+    let current = by_public_id(conn, &proposal.public_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if current.status != "pending" || current.deadline < now || state != State::Proposed {
+        return Ok(Answered::TooLate);
+    }
+    let status = if accept { "accepted" } else { "declined" };
+    sqlx::query(
+        "UPDATE request_proposals SET status = $1, reason = $2, answered_at = $3 WHERE id = $4",
+    )
+    .bind(status)
+    .bind(reason)
+    .bind(now)
+    .bind(current.id)
+    .execute(&mut *conn)
+    .await?;
+    let still_pending: Vec<Proposal> = for_request(conn, request.id)
+        .await?
+        .into_iter()
+        .filter(|p| p.status == "pending")
+        .collect();
+    if accept {
+        sqlx::query(
+            "UPDATE request_proposals SET status = 'withdrawn', answered_at = $1 WHERE request_id = $2 AND status = 'pending'",
+        )
+        .bind(now)
+        .bind(request.id)
+        .execute(&mut *conn)
+        .await?;
+        transition(
+            conn,
+            &request,
+            &Action::PeerAccepts,
+            Some(current.account_id),
+            now,
+        )
+        .await?;
+        return Ok(Answered::Accepted {
+            withdrawn: still_pending,
+        });
+    }
+    let reopened = still_pending.is_empty();
+    if reopened {
+        transition(
+            conn,
+            &request,
+            &Action::PeerDeclines,
+            Some(current.account_id),
+            now,
+        )
+        .await?;
+    }
+    Ok(Answered::Declined { reopened })
+}

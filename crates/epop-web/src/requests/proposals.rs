@@ -1,0 +1,303 @@
+//! The peer worker's side of a proposal, in easy-read French: what, where,
+//! when, for whom, paid how much; « Oui, j’accepte » or « Non merci » (the
+//! reason is optional). When several peers were asked, the first
+//! acceptance takes the place and the others are told. A peer sees only
+//! proposals made to them, never who else was asked, nor the requester's
+//! contact details.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use epop_domain::directory::InterventionKind;
+use epop_domain::request::{RequestForm, format_euros};
+use epop_store::outbox::Message;
+use epop_store::proposals::{self, Answered, Proposal};
+use epop_store::requests::{self, Request};
+use epop_store::{accounts, audit, now, outbox};
+
+use super::triage::proposal_status;
+use super::{form_of, pairs_of};
+use crate::context::Layout;
+use crate::forms::{Pairs, paris_time};
+use crate::pages::render;
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/espace/propositions", get(list))
+        .route("/espace/propositions/{id}", get(page))
+        .route("/espace/propositions/{id}/repondre", post(answer))
+}
+
+const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n";
+
+/// What the peer reads about a request: never the contact's details.
+pub struct Offer {
+    pub kind: &'static str,
+    pub subject: String,
+    pub description: String,
+    pub audience: String,
+    pub size: String,
+    pub when: String,
+    pub duration: String,
+    pub place: String,
+    pub accessibility: String,
+    pub accommodations: String,
+    pub fee: String,
+    pub organisation: String,
+}
+
+fn offer(r: &Request) -> Offer {
+    let f: RequestForm = form_of(&pairs_of(&r.form));
+    let when = match (f.date_from.is_empty(), f.date_to.is_empty()) {
+        (false, true) => format!("le {}", f.date_from),
+        (false, false) => format!("du {} au {}", f.date_from, f.date_to),
+        _ => f.period.clone(),
+    };
+    Offer {
+        kind: r
+            .kind
+            .as_deref()
+            .and_then(InterventionKind::parse)
+            .map(InterventionKind::label)
+            .unwrap_or(""),
+        subject: f.subject.clone(),
+        description: f.description.clone(),
+        audience: f.audience.clone(),
+        size: f.audience_size.clone(),
+        when,
+        duration: f.duration.clone(),
+        place: if f.mode == "a-distance" {
+            "À distance, par visioconférence".into()
+        } else {
+            format!(
+                "{} ({})",
+                f.address,
+                r.department_name.clone().unwrap_or_default()
+            )
+        },
+        accessibility: format!(
+            "{}{}",
+            f.place_accessibility,
+            if f.step_free {
+                " Le lieu est accessible sans marche."
+            } else {
+                ""
+            }
+        )
+        .trim()
+        .to_owned(),
+        accommodations: f.accommodations.clone(),
+        fee: epop_domain::request::parse_euros(&f.fee)
+            .ok()
+            .flatten()
+            .map(format_euros)
+            .unwrap_or_else(|| "À discuter avec la coordination".into()),
+        organisation: r.organisation_name.clone().unwrap_or_default(),
+    }
+}
+
+/// The e-mail that tells a peer about a proposal.
+pub fn mail_proposed(base: &str, p: &Proposal, r: &Request) -> Message {
+    let o = offer(r);
+    Message {
+        recipient: p.peer_email.clone(),
+        subject: format!("Une proposition d’intervention pour vous : {}", o.subject),
+        body_text: format!(
+            "Bonjour {},\n\nLa coordination vous propose une intervention.\n\n\
+             Quoi : {} – {}\nPour qui : {} ({} personnes)\nQuand : {}, {}\nOù : {}\nPayé : {}\n\n\
+             Vous pouvez dire oui ou non avant le {}.\n\
+             Pour lire la proposition et répondre, ouvrez ce lien :\n{base}/espace/propositions/{}\n{SIGNATURE}",
+            p.peer_name,
+            o.kind,
+            o.subject,
+            o.audience,
+            o.size,
+            o.when,
+            o.duration,
+            o.place,
+            o.fee,
+            paris_time(p.deadline),
+            p.public_id
+        ),
+        attachment: None,
+    }
+}
+
+pub struct Row {
+    pub p: Proposal,
+    pub o: Offer,
+    pub status: &'static str,
+    pub deadline: String,
+}
+
+#[derive(Template)]
+#[template(path = "requests/proposals.html")]
+struct List {
+    l: Layout,
+    rows: Vec<Row>,
+}
+
+async fn rows(state: &AppState, account_id: i64) -> Result<Vec<Row>, AppError> {
+    let mut conn = state.db.conn().await?;
+    let mut out = Vec::new();
+    for p in proposals::for_account(&mut conn, account_id).await? {
+        let r = requests::by_id(&mut conn, p.request_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        out.push(Row {
+            o: offer(&r),
+            status: proposal_status(&p.status),
+            deadline: paris_time(p.deadline),
+            p,
+        });
+    }
+    Ok(out)
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let rows = rows(&state, user.account.id).await?;
+    render(&List {
+        l: ctx.layout("Mes propositions d’intervention"),
+        rows,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "requests/proposal.html")]
+struct Page {
+    l: Layout,
+    row: Row,
+    open: bool,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let row = rows(&state, user.account.id)
+        .await?
+        .into_iter()
+        .find(|r| r.p.public_id == id)
+        .ok_or(AppError::NotFound)?;
+    let open = row.p.status == "pending" && row.p.deadline >= now();
+    render(&Page {
+        l: ctx.layout(format!("Proposition : {}", row.o.subject)),
+        row,
+        open,
+    })
+}
+
+async fn answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let mut tx = state.db.write().await?;
+    let p = proposals::by_public_id(&mut tx, &id)
+        .await?
+        .filter(|p| p.account_id == user.account.id)
+        .ok_or(AppError::NotFound)?;
+    let accept = form.get("reponse") == "oui";
+    let reason = form.get("raison");
+    let reason = Some(reason.trim()).filter(|r| !r.is_empty());
+    let outcome = proposals::answer(&mut tx, &p, accept, reason, now()).await?;
+    let r = requests::by_id(&mut tx, p.request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let base = &state.config.base_url;
+    let subject = offer(&r).subject;
+    let message = match &outcome {
+        Answered::TooLate => {
+            drop(tx);
+            return Ok(
+                Redirect::to(&format!("/espace/propositions/{id}?message=trop-tard"))
+                    .into_response(),
+            );
+        }
+        Answered::Accepted { withdrawn } => {
+            for other in withdrawn {
+                outbox::enqueue(
+                    &mut tx,
+                    &Message {
+                        recipient: other.peer_email.clone(),
+                        subject: format!("La proposition n’est plus disponible : {subject}"),
+                        body_text: format!(
+                            "Bonjour {},\n\nUne autre personne a déjà accepté cette intervention.\n\
+                             Vous n’avez rien à faire. Merci d’avoir regardé !\n{SIGNATURE}",
+                            other.peer_name
+                        ),
+                        attachment: None,
+                    },
+                )
+                .await?;
+            }
+            if let Some(requester) = r.requester_id
+                && let Some(a) = accounts::by_id(&mut tx, requester).await?
+            {
+                outbox::enqueue(
+                    &mut tx,
+                    &Message {
+                        recipient: a.email,
+                        subject: format!("Un intervenant-pair a accepté : {subject}"),
+                        body_text: format!(
+                            "Bonjour {},\n\nUn intervenant-pair a accepté votre demande « {subject} ».\n\
+                             La coordination vous écrit pour préparer l’intervention avec vous.\n{SIGNATURE}",
+                            a.display_name
+                        ),
+                        attachment: None,
+                    },
+                )
+                .await?;
+            }
+            "proposition-acceptee"
+        }
+        Answered::Declined { .. } => "proposition-refusee",
+    };
+    // The coordinators of the territory are told either way.
+    let dept = r.department_code.clone().unwrap_or_default();
+    for (name, email) in accounts::coordinators_of(&mut tx, &dept).await? {
+        outbox::enqueue(
+            &mut tx,
+            &Message {
+                recipient: email,
+                subject: format!(
+                    "{} {} la proposition : {subject}",
+                    p.peer_name,
+                    if accept { "accepte" } else { "refuse" }
+                ),
+                body_text: format!(
+                    "Bonjour {name},\n\n{} {} la proposition « {subject} ».{}\n\n{base}/admin/demandes/{}\n{SIGNATURE}",
+                    p.peer_name,
+                    if accept { "accepte" } else { "refuse" },
+                    reason.map(|r| format!("\nSa raison : {r}")).unwrap_or_default(),
+                    r.public_id
+                ),
+                attachment: None,
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            if accept {
+                "proposal_accepted"
+            } else {
+                "proposal_declined"
+            },
+            Some(format!("request:{}", r.public_id)),
+            format!("Réponse de {}", p.peer_name),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/espace/propositions/{id}?message={message}")).into_response())
+}

@@ -1,0 +1,377 @@
+//! A request as its coordinator works on it (`/admin/demandes/{id}`): what
+//! was asked, its history, « étudier » (qualify), the suggested peer
+//! workers with the reason for each in plain words (and those left out,
+//! with why), proposing to one or several with an answer deadline, the
+//! answers, and cancelling with a reason.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use epop_domain::lifecycle::{Action, State as Stage};
+use epop_domain::matching::{self, RequestNeeds, When};
+use epop_domain::request::format_euros;
+use epop_store::proposals::{self, Proposal};
+use epop_store::requests::{self, Request};
+use epop_store::{StoreError, audit, now, outbox, territories};
+
+use super::lists::{Line, line, status_label};
+use super::{form_of, pairs_of};
+use crate::context::Layout;
+use crate::forms::{Pairs, paris_time};
+use crate::pages::render;
+use crate::security::public_id;
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/demandes/{id}", get(page))
+        .route("/admin/demandes/{id}/etudier", post(qualify))
+        .route("/admin/demandes/{id}/proposer", post(propose))
+        .route("/admin/demandes/{id}/annuler", post(cancel))
+}
+
+/// The request, if this person coordinates its territory (or is an admin).
+async fn handled(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
+    let user = ctx.require(|p| p.may_administer())?;
+    let mut conn = state.db.conn().await?;
+    let r = requests::by_public_id(&mut conn, id)
+        .await?
+        .filter(|r| r.status != "draft")
+        .ok_or(AppError::NotFound)?;
+    if !user.principal.may_act_in(r.department_code.as_deref()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(r)
+}
+
+/// One step of the request's history, as read.
+pub struct Step {
+    pub when: String,
+    pub what: &'static str,
+    pub who: String,
+    pub why: String,
+}
+
+/// A suggested (or left out) peer worker, with the reasons in words.
+pub struct Pick {
+    pub profile_id: i64,
+    pub name: String,
+    pub why: String,
+}
+
+pub struct ProposalLine {
+    pub p: Proposal,
+    pub status: &'static str,
+    pub deadline: String,
+}
+
+pub fn proposal_status(code: &str) -> &'static str {
+    match code {
+        "pending" => "En attente de réponse",
+        "accepted" => "Accepté",
+        "declined" => "Refusé",
+        "withdrawn" => "Place prise par un autre intervenant-pair",
+        "expired" => "Sans réponse à temps",
+        _ => "Inconnu",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "requests/page.html")]
+struct Page {
+    l: Layout,
+    line: Line,
+    f: epop_domain::request::RequestForm,
+    fee: String,
+    history: Vec<Step>,
+    may_qualify: bool,
+    may_propose: bool,
+    may_cancel: bool,
+    suggestions: Vec<Pick>,
+    excluded: Vec<Pick>,
+    proposals: Vec<ProposalLine>,
+    default_deadline: String,
+    error: String,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let r = handled(&state, &ctx, &id).await?;
+    show(&state, &ctx, r, String::new()).await
+}
+
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    r: Request,
+    error: String,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let history = requests::history(&mut conn, r.id)
+        .await?
+        .into_iter()
+        .map(|(_, to, who, why, at)| Step {
+            when: paris_time(at),
+            what: status_label(&to),
+            who: who.unwrap_or_default(),
+            why: why.unwrap_or_default(),
+        })
+        .collect();
+    let f = form_of(&pairs_of(&r.form));
+    let fee = epop_domain::request::parse_euros(&f.fee)
+        .ok()
+        .flatten()
+        .map(format_euros)
+        .unwrap_or_else(|| "À discuter".into());
+    let stage = Stage::from_code(&r.status).unwrap_or(Stage::Submitted);
+    let may_propose = matches!(stage, Stage::Qualified | Stage::Proposed);
+    let (mut suggestions, mut excluded) = (Vec::new(), Vec::new());
+    if may_propose && let Some(m) = matching_for(&mut conn, &r).await? {
+        let asked: Vec<i64> = proposals::for_request(&mut conn, r.id)
+            .await?
+            .iter()
+            .map(|p| p.profile_id)
+            .collect();
+        let names = |code: &str| m.departments.get(code).map(|(n, _)| n.clone());
+        suggestions = m
+            .found
+            .suggestions
+            .iter()
+            .filter(|s| !asked.contains(&s.profile_id))
+            .map(|s| Pick {
+                profile_id: s.profile_id,
+                name: s.display_name.clone(),
+                why: s.to_french(&names),
+            })
+            .collect();
+        excluded = m
+            .found
+            .excluded
+            .iter()
+            .map(|s| Pick {
+                profile_id: s.profile_id,
+                name: s.display_name.clone(),
+                why: s.to_french(&names),
+            })
+            .collect();
+    }
+    let proposals = proposals::for_request(&mut conn, r.id)
+        .await?
+        .into_iter()
+        .map(|p| ProposalLine {
+            status: proposal_status(&p.status),
+            deadline: paris_time(p.deadline),
+            p,
+        })
+        .collect();
+    let default_deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(7))
+        .format("%d/%m/%Y")
+        .to_string();
+    let title = format!("Demande : {}", r.subject.clone().unwrap_or_default());
+    let page = Page {
+        l: ctx.layout_with_errors(title, !error.is_empty()),
+        may_qualify: stage == Stage::Submitted,
+        may_cancel: stage.may_be_cancelled(),
+        may_propose,
+        line: line(r),
+        f,
+        fee,
+        history,
+        suggestions,
+        excluded,
+        proposals,
+        default_deadline,
+        error,
+    };
+    if page.error.is_empty() {
+        render(&page)
+    } else {
+        crate::pages::render_invalid(&page)
+    }
+}
+
+/// The matching of a request: the suggestions (best first), those left out,
+/// and the départements' names and regions for the explanations.
+struct Found {
+    found: matching::Matching,
+    departments: BTreeMap<String, (String, String)>,
+}
+
+async fn matching_for(conn: &mut epop_store::Conn, r: &Request) -> Result<Option<Found>, AppError> {
+    let f = form_of(&pairs_of(&r.form));
+    let Some(kind) = r
+        .kind
+        .as_deref()
+        .and_then(epop_domain::directory::InterventionKind::parse)
+    else {
+        return Ok(None);
+    };
+    let departments: BTreeMap<String, (String, String)> = territories::departments(conn)
+        .await?
+        .into_iter()
+        .map(|d| (d.code.clone(), (d.name.clone(), d.region_code.clone())))
+        .collect();
+    let dept = r.department_code.clone().unwrap_or_default();
+    let day = epop_domain::text::parse_date(&f.date_from, "la date").ok();
+    let needs = RequestNeeds {
+        kind,
+        department: dept.clone(),
+        region: departments
+            .get(&dept)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default(),
+        remote: f.mode == "a-distance",
+        themes: proposals::themes_in(conn, &f.themes).await?,
+        when: day
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map(|d| When::At(d.and_utc().timestamp())),
+    };
+    let t = now();
+    let candidates = proposals::candidates(conn, &dept, t).await?;
+    Ok(Some(Found {
+        found: matching::suggest(&needs, &candidates, t),
+        departments,
+    }))
+}
+
+/// Runs one life-cycle action on the request, with its audit line; a
+/// refused action shows the page again with the rule's message.
+async fn step(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    action: Action,
+    audit_action: &'static str,
+) -> Result<Response, AppError> {
+    let r = handled(state, ctx, id).await?;
+    let actor = ctx.user()?.account.id;
+    let mut tx = state.db.write().await?;
+    match proposals::transition(&mut tx, &r, &action, Some(actor), now()).await {
+        Ok(to) => {
+            audit::record(
+                &mut tx,
+                ctx.audit(
+                    audit_action,
+                    Some(format!("request:{id}")),
+                    format!("Demande : {}", status_label(to.code())),
+                ),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/admin/demandes/{id}?message=demande")).into_response())
+        }
+        Err(StoreError::Conflict(why)) => {
+            drop(tx);
+            show(state, ctx, r, why).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn qualify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    step(&state, &ctx, &id, Action::Qualify, "request_qualified").await
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    match Action::cancel(&p.get("reason")) {
+        Ok(action) => step(&state, &ctx, &id, action, "request_cancelled").await,
+        Err(e) => {
+            let r = handled(&state, &ctx, &id).await?;
+            show(&state, &ctx, r, e.0).await
+        }
+    }
+}
+
+async fn propose(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let r = handled(&state, &ctx, &id).await?;
+    let user = ctx.user()?;
+    let chosen: Vec<i64> = p
+        .all("peer")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let deadline = epop_domain::text::parse_date(&p.get("deadline"), "la date limite de réponse")
+        .ok()
+        .and_then(|d| {
+            epop_domain::event::paris_timestamp(d, chrono::NaiveTime::from_hms_opt(23, 59, 0)?).ok()
+        });
+    let Some(deadline) = deadline.filter(|d| *d > now()) else {
+        return show(
+            &state,
+            &ctx,
+            r,
+            "Écrivez une date limite de réponse à venir, par exemple dans une semaine.".into(),
+        )
+        .await;
+    };
+    if chosen.is_empty() {
+        return show(
+            &state,
+            &ctx,
+            r,
+            "Cochez au moins un intervenant-pair à qui proposer la demande.".into(),
+        )
+        .await;
+    }
+    let mut tx = state.db.write().await?;
+    // Only peers the matching suggests may be asked (a form can be forged).
+    let suggested: Vec<i64> = matching_for(&mut tx, &r)
+        .await?
+        .map(|m| m.found.suggestions.iter().map(|s| s.profile_id).collect())
+        .unwrap_or_default();
+    let mut peers = Vec::new();
+    for profile_id in chosen.iter().filter(|id| suggested.contains(id)) {
+        if let Some(account_id) = proposals::account_of(&mut tx, *profile_id).await? {
+            peers.push((*profile_id, account_id, public_id()));
+        }
+    }
+    if peers.is_empty() {
+        drop(tx);
+        return show(&state, &ctx, r, "Ces intervenants-pairs ne sont plus suggérés pour cette demande : choisissez parmi la liste.".into()).await;
+    }
+    let made = match proposals::propose(&mut tx, &r, &peers, deadline, user.account.id, now()).await
+    {
+        Ok(m) => m,
+        Err(StoreError::Conflict(why)) => {
+            drop(tx);
+            return show(&state, &ctx, r, why).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let base = &state.config.base_url;
+    for prop in &made {
+        outbox::enqueue(&mut tx, &super::proposals::mail_proposed(base, prop, &r)).await?;
+    }
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "request_proposed",
+            Some(format!("request:{id}")),
+            format!("Proposée à {} intervenant(s)-pair(s)", made.len()),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=proposee")).into_response())
+}

@@ -203,7 +203,139 @@ pub async fn load(db: &Db) -> Result<usize, String> {
     created += profiles(db).await?;
     created += events(db).await?;
     created += trainings(db).await?;
+    created += requests(db).await?;
     Ok(created)
+}
+
+/// A request from the demo ESAT, studied by the Occitanie coordination and
+/// proposed to Awa Diallo, who has not answered yet.
+async fn requests(db: &Db) -> Result<usize, String> {
+    use epop_domain::lifecycle::Action;
+    use epop_domain::request::RequestForm;
+    use epop_store::{proposals, requests};
+    let err = |e: StoreError| e.to_string();
+    let mut tx = db.write().await.map_err(err)?;
+    if requests::by_public_id(&mut tx, "demo-demande-esat")
+        .await
+        .map_err(err)?
+        .is_some()
+    {
+        return Ok(0);
+    }
+    let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(50))
+        .format("%d/%m/%Y")
+        .to_string();
+    let fields = [
+        ("kind", "former"),
+        (
+            "subject",
+            "Former les moniteurs d’atelier à l’accueil des travailleurs avec un handicap psychique",
+        ),
+        (
+            "description",
+            "Une matinée avec les moniteurs d’atelier : reconnaître les signes de fatigue, adapter les consignes, parler avec la personne.",
+        ),
+        ("themes", "santé mentale"),
+        ("audience", "Moniteurs d’atelier"),
+        ("audience_size", "8"),
+        ("date_from", &date),
+        ("duration", "3 heures"),
+        ("mode", "sur-place"),
+        ("address", "ESAT des Ateliers de l’Hers, 31130 Balma"),
+        ("department", "31"),
+        (
+            "place_accessibility",
+            "Plain-pied, toilettes adaptées, parking devant l’entrée.",
+        ),
+        ("step_free", "oui"),
+        ("accommodations", "Pauses quand vous voulez, salle calme."),
+        ("fee", "200"),
+        ("org_name", "ESAT des Ateliers de l’Hers (démo)"),
+        ("org_kind", "esat"),
+        ("contact_name", "Marc Lefèvre"),
+        ("contact_email", "demandeur@demo.epop.test"),
+    ];
+    let form: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
+    let get = |k: &str| {
+        form.iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let valid = RequestForm {
+        kind: get("kind"),
+        subject: get("subject"),
+        description: get("description"),
+        themes: get("themes"),
+        audience: get("audience"),
+        audience_size: get("audience_size"),
+        date_from: get("date_from"),
+        duration: get("duration"),
+        mode: get("mode"),
+        address: get("address"),
+        department: get("department"),
+        place_accessibility: get("place_accessibility"),
+        step_free: true,
+        accommodations: get("accommodations"),
+        fee: get("fee"),
+        org_name: get("org_name"),
+        org_kind: get("org_kind"),
+        contact_name: get("contact_name"),
+        contact_email: get("contact_email"),
+        ..Default::default()
+    }
+    .validate(chrono::Utc::now().date_naive())
+    .map_err(|p| format!("demande de démo : {p:?}"))?;
+    let id_of = |email: &'static str| Email::parse(email).map_err(|e| e.0);
+    let requester = accounts::id_by_email(&mut tx, &id_of("demandeur@demo.epop.test")?)
+        .await
+        .map_err(err)?;
+    let coordinator = accounts::id_by_email(&mut tx, &id_of("coordination@demo.epop.test")?)
+        .await
+        .map_err(err)?;
+    let org = organisations::by_name(&mut tx, &valid.organisation.name)
+        .await
+        .map_err(err)?
+        .ok_or("organisation de démo absente")?;
+    let stored = serde_urlencoded::to_string(&form).map_err(|e| e.to_string())?;
+    let now = epop_store::now();
+    let r = requests::submit(
+        &mut tx,
+        "demo-demande-esat",
+        &stored,
+        &valid,
+        org.id,
+        requester,
+        now,
+    )
+    .await
+    .map_err(err)?;
+    proposals::transition(&mut tx, &r, &Action::Qualify, Some(coordinator), now)
+        .await
+        .map_err(err)?;
+    let awa = directory::by_slug(&mut tx, "awa-diallo")
+        .await
+        .map_err(err)?
+        .ok_or("fiche de démo absente")?;
+    let account = proposals::account_of(&mut tx, awa.card.id)
+        .await
+        .map_err(err)?
+        .ok_or("compte de démo absent")?;
+    proposals::propose(
+        &mut tx,
+        &r,
+        &[(awa.card.id, account, public_id())],
+        now + 7 * 86_400,
+        coordinator,
+        now,
+    )
+    .await
+    .map_err(err)?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(1)
 }
 
 /// The two programmes the texts describe (peer workers: 5 days; référents:

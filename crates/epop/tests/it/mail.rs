@@ -309,8 +309,9 @@ async fn demo_data_is_idempotent() {
     for db in testing::all().await {
         let first = epop::demo::load(&db).await.unwrap();
         // 10 organisations, the accounts, 5 named profiles, 30 made-up
-        // colleagues, 3 events, 2 training programmes with a session each.
-        assert_eq!(first, 10 + epop::demo::ACCOUNTS.len() + 5 + 30 + 3 + 2);
+        // colleagues, 3 events, 2 training programmes with a session each,
+        // 1 request.
+        assert_eq!(first, 10 + epop::demo::ACCOUNTS.len() + 5 + 30 + 3 + 2 + 1);
         assert_eq!(epop::demo::load(&db).await.unwrap(), 0);
         let mut conn = db.conn().await.unwrap();
         assert_eq!(

@@ -27,7 +27,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/'];
 
 export const PAGES = {
   public: [
@@ -71,6 +71,8 @@ export const PAGES = {
     '/admin/annuaire/import',
     '/admin/evenements',
     '/admin/evenements/nouveau',
+    '/admin/cadres',
+    '/admin/cadres/aah/volunteering',
     '/admin/formations',
     '/admin/formations/programmes/nouveau',
     '/admin/formations/sessions/nouvelle',

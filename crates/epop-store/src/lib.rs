@@ -14,6 +14,7 @@ pub mod directory;
 pub mod directory_admin;
 pub mod directory_import;
 pub mod events;
+pub mod legal;
 mod migrate;
 pub mod organisations;
 pub mod outbox;

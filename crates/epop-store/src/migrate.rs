@@ -71,6 +71,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_proposals.sql"),
         include_str!("../migrations/postgres/0010_proposals.sql"),
     ),
+    (
+        11,
+        "legal frameworks",
+        include_str!("../migrations/sqlite/0011_legal_frameworks.sql"),
+        include_str!("../migrations/postgres/0011_legal_frameworks.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

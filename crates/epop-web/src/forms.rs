@@ -91,6 +91,8 @@ pub fn notice(code: &str) -> Option<&'static str> {
         }
         "etape" => "L’étape est enregistrée.",
         "demande" => "La demande est enregistrée.",
+        "regle" => "La règle est enregistrée.",
+        "cadre" => "Le cadre de l’intervention est enregistré.",
         "proposee" => "La demande est proposée : les intervenants-pairs reçoivent un e-mail.",
         "proposition-acceptee" => {
             "Merci ! Vous avez accepté. La coordination vous écrit pour la suite."

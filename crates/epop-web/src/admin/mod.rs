@@ -7,6 +7,7 @@ mod accounts;
 mod audit_log;
 mod directory;
 mod import;
+mod legal;
 mod organisations;
 
 use askama::Template;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit_log::router())
         .merge(directory::router())
         .merge(import::router())
+        .merge(legal::router())
 }
 
 #[derive(Template)]

@@ -11,6 +11,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use epop_domain::legal;
 use epop_domain::lifecycle::{Action, State as Stage};
 use epop_domain::matching::{self, RequestNeeds, When};
 use epop_domain::request::format_euros;
@@ -32,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/demandes/{id}/etudier", post(qualify))
         .route("/admin/demandes/{id}/proposer", post(propose))
         .route("/admin/demandes/{id}/annuler", post(cancel))
+        .route("/admin/demandes/{id}/cadre", post(choose_framework))
+        .route("/admin/demandes/{id}/fiche-mission.pdf", get(mission_sheet))
 }
 
 /// The request, if this person coordinates its territory (or is an admin).
@@ -96,6 +99,31 @@ struct Page {
     proposals: Vec<ProposalLine>,
     default_deadline: String,
     error: String,
+    legal_open: bool,
+    situations: Vec<(&'static str, &'static str, bool)>,
+    evaluations: Vec<EvalView>,
+    chosen: Option<String>,
+}
+
+/// A framework as the coordinator weighs it for the peer's situations.
+pub struct EvalView {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub verdict: &'static str,
+    pub e: legal::Evaluation,
+    pub notice: String,
+    pub notice_easy: String,
+    pub confirm: bool,
+    pub possible: bool,
+}
+
+/// The situations ticked on the page (`?situation=aah&situation=…`).
+fn situations_of(pairs: &[(String, String)]) -> Vec<legal::Situation> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == "situation")
+        .filter_map(|(_, v)| legal::Situation::from_code(v))
+        .collect()
 }
 
 async fn page(
@@ -174,8 +202,49 @@ async fn show(
     let default_deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(7))
         .format("%d/%m/%Y")
         .to_string();
+    let legal_open = matches!(
+        stage,
+        Stage::Accepted | Stage::Scheduled | Stage::Done | Stage::Evaluated
+    );
+    let query: Vec<(String, String)> = serde_urlencoded::from_str(&ctx.query).unwrap_or_default();
+    let picked = situations_of(&query);
+    let evaluations = if legal_open && !picked.is_empty() {
+        let rules = epop_store::legal::rules(&mut conn).await?;
+        legal::fitting(&rules, &picked)
+            .into_iter()
+            .map(|(f, e)| EvalView {
+                code: f.code(),
+                label: f.label(),
+                verdict: e.verdict.label(),
+                notice: e.notice(),
+                notice_easy: e.notice_easy(),
+                confirm: e.needs_confirmation(),
+                possible: e.verdict != legal::Verdict::NotPossible,
+                e,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let chosen = epop_store::legal::chosen(&mut conn, r.id)
+        .await?
+        .map(|(f, s)| {
+            format!(
+                "{} (situation : {})",
+                f.label(),
+                s.iter().map(|x| x.label()).collect::<Vec<_>>().join(", ")
+            )
+        });
+    let situations = legal::Situation::ALL
+        .iter()
+        .map(|s| (s.code(), s.label(), picked.contains(s)))
+        .collect();
     let title = format!("Demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {
+        legal_open,
+        situations,
+        evaluations,
+        chosen,
         l: ctx.layout_with_errors(title, !error.is_empty()),
         may_qualify: stage == Stage::Submitted,
         may_cancel: stage.may_be_cancelled(),
@@ -374,4 +443,203 @@ async fn propose(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/admin/demandes/{id}?message=proposee")).into_response())
+}
+
+async fn choose_framework(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let r = handled(&state, &ctx, &id).await?;
+    let actor = ctx.user()?.account.id;
+    let picked = situations_of(&p.0);
+    let Some(framework) = legal::Framework::from_code(&p.get("framework")) else {
+        return show(&state, &ctx, r, "Choisissez un cadre dans la liste.".into()).await;
+    };
+    if picked.is_empty() {
+        return show(
+            &state,
+            &ctx,
+            r,
+            "Cochez la situation de l’intervenant-pair avant de choisir un cadre.".into(),
+        )
+        .await;
+    }
+    let mut tx = state.db.write().await?;
+    let rules = epop_store::legal::rules(&mut tx).await?;
+    let e = legal::evaluate(&rules, &picked, framework);
+    if e.verdict == legal::Verdict::NotPossible {
+        drop(tx);
+        return show(
+            &state,
+            &ctx,
+            r,
+            format!(
+                "« {} » n’est pas possible dans cette situation.",
+                framework.label()
+            ),
+        )
+        .await;
+    }
+    if e.needs_confirmation() && p.get("confirm") != "oui" {
+        drop(tx);
+        return show(
+            &state,
+            &ctx,
+            r,
+            format!(
+                "« {} » présente un risque pour l’intervenant-pair : lisez les mises en garde avec lui, puis cochez la case de confirmation.",
+                framework.label()
+            ),
+        )
+        .await;
+    }
+    let t = now();
+    epop_store::legal::choose(&mut tx, r.id, framework, &picked, t).await?;
+    let why = format!(
+        "Cadre choisi : {} ({})",
+        framework.label(),
+        e.verdict.label()
+    );
+    requests::record(
+        &mut tx,
+        r.id,
+        Some(&r.status),
+        &r.status,
+        Some(actor),
+        Some(&why),
+        t,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        ctx.audit("request_framework", Some(format!("request:{id}")), why),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=cadre")).into_response())
+}
+
+/// The mission sheet (tagged PDF) naming all parties, the framework, what
+/// it requires and its warnings.
+async fn mission_sheet(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let r = handled(&state, &ctx, &id).await?;
+    let mut conn = state.db.conn().await?;
+    let (framework, situations) = epop_store::legal::chosen(&mut conn, r.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let peer = proposals::for_request(&mut conn, r.id)
+        .await?
+        .into_iter()
+        .find(|p| p.status == "accepted")
+        .ok_or(AppError::NotFound)?;
+    let rules = epop_store::legal::rules(&mut conn).await?;
+    drop(conn);
+    let e = legal::evaluate(&rules, &situations, framework);
+    let f = form_of(&pairs_of(&r.form));
+    let fee = epop_domain::request::parse_euros(&f.fee)
+        .ok()
+        .flatten()
+        .map(format_euros)
+        .unwrap_or_else(|| "À définir avec la coordination".into());
+    use epop_docs::pdf::{Block, Document};
+    let fact = |a: &str, b: String| (a.to_owned(), b);
+    let doc = Document {
+        title: format!("Fiche de mission – {}", f.subject),
+        subject: "Fiche de mission d’une intervention par un intervenant-pair".into(),
+        author: "Réseau EPoP".into(),
+        blocks: vec![
+            Block::Heading {
+                level: 1,
+                text: format!("Fiche de mission – {}", f.subject),
+            },
+            Block::Facts(vec![
+                fact("Organisation qui accueille", f.org_name.clone()),
+                fact("Contact", f.contact_name.clone()),
+                fact("Intervenant·e-pair", peer.peer_name.clone()),
+                fact(
+                    "Coordination",
+                    format!(
+                        "Réseau EPoP – {}",
+                        r.department_name.clone().unwrap_or_default()
+                    ),
+                ),
+                fact("Type d’intervention", line(r.clone()).kind.to_owned()),
+                fact(
+                    "Pour qui",
+                    format!("{} ({} personnes)", f.audience, f.audience_size),
+                ),
+                fact(
+                    "Quand",
+                    if f.date_from.is_empty() {
+                        f.period.clone()
+                    } else {
+                        f.date_from.clone()
+                    },
+                ),
+                fact("Durée", f.duration.clone()),
+                fact(
+                    "Où",
+                    if f.mode == "a-distance" {
+                        "À distance".into()
+                    } else {
+                        f.address.clone()
+                    },
+                ),
+                fact("Rémunération", fee),
+                fact(
+                    "Cadre",
+                    format!("{} – {}", framework.label(), e.verdict.label()),
+                ),
+            ]),
+            Block::Heading {
+                level: 2,
+                text: "Ce que l’intervention doit apporter".into(),
+            },
+            Block::Paragraph(f.description.clone()),
+            Block::Heading {
+                level: 2,
+                text: "Ce que le cadre demande".into(),
+            },
+            Block::List(if e.guidance.requirements.is_empty() {
+                vec!["Rien de particulier.".into()]
+            } else {
+                e.guidance.requirements.clone()
+            }),
+            Block::Heading {
+                level: 2,
+                text: "Points d’attention".into(),
+            },
+            Block::List(if e.guidance.warnings.is_empty() {
+                vec!["Aucun.".into()]
+            } else {
+                e.guidance.warnings.clone()
+            }),
+            Block::Paragraph(e.notice()),
+            Block::Heading {
+                level: 2,
+                text: "Sources".into(),
+            },
+            Block::List(e.sources.clone()),
+            Block::SignatureBoxes(vec![
+                "Pour l’organisation qui accueille".into(),
+                format!("L’intervenant·e-pair, {}", peer.peer_name),
+                "Pour la coordination".into(),
+            ]),
+        ],
+    };
+    let bytes = tokio::task::spawn_blocking(move || epop_docs::pdf::render(&doc))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.0))?;
+    Ok(crate::pages::download(
+        "application/pdf",
+        &format!("fiche-mission-{id}.pdf"),
+        bytes,
+    ))
 }

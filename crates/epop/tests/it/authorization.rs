@@ -154,6 +154,8 @@ async fn every_route_checks_role_and_territory() {
             ("/espace/demandes".into(), expect("rooooooo")),
             ("/admin/demandes".into(), expect("rffffooo")),
             ("/espace/propositions".into(), expect("rooooooo")),
+            ("/admin/cadres".into(), expect("rffffffo")),
+            ("/admin/cadres/aah/volunteering".into(), expect("rffffffo")),
             ("/formations".into(), expect("oooooooo")),
             (format!("/formations/{toulouse}"), expect("oooooooo")),
             (

@@ -357,6 +357,69 @@ async fn a_coordinator_proposes_to_suggested_peers_and_the_first_acceptance_wins
             page.body
                 .contains("Thomas Roux : Place prise par un autre intervenant-pair")
         );
+        // The legal framework, with the peer: her situations show what fits.
+        let page = coord
+            .get(&format!("{path}?situation=esat_worker&situation=aah"))
+            .await;
+        let rules = epop_domain::legal::default_rules();
+        let situations = [
+            epop_domain::legal::Situation::EsatWorker,
+            epop_domain::legal::Situation::Aah,
+        ];
+        let fits = epop_domain::legal::fitting(&rules, &situations);
+        for (framework, e) in &fits {
+            assert!(
+                page.body
+                    .contains(&format!("{} : {}", framework.label(), e.verdict.label())),
+                "{} missing",
+                framework.label()
+            );
+        }
+        assert!(page.body.contains("Ceci n’est pas un conseil juridique"));
+        let (risky, _) = fits
+            .iter()
+            .find(|(_, e)| {
+                e.needs_confirmation() && e.verdict != epop_domain::legal::Verdict::NotPossible
+            })
+            .expect("a risky framework for an ESAT worker on AAH");
+        let choose = |confirm: bool| {
+            let mut v = vec![
+                ("framework", risky.code()),
+                ("situation", "esat_worker"),
+                ("situation", "aah"),
+            ];
+            if confirm {
+                v.push(("confirm", "oui"));
+            }
+            v
+        };
+        let refused = coord.post(&format!("{path}/cadre"), &choose(false)).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("cochez la case de confirmation"));
+        let ok = coord.post(&format!("{path}/cadre"), &choose(true)).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        let page = coord.get(&path).await;
+        assert!(
+            page.body
+                .contains(&format!("Cadre choisi : <strong>{}", risky.label()))
+        );
+        assert!(page.body.contains("Cadre choisi : "), "in the history too");
+        let pdf = coord.get_bytes(&format!("{path}/fiche-mission.pdf")).await;
+        let text = crate::trainings::pdf_text(&pdf);
+        assert!(
+            text.contains("Fiche de mission") && text.contains("Awa Diallo"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Médiathèque de Toulouse (test)") || text.contains("ESAT"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Ceci n’est pas un conseil juridique")
+                || text.contains("conseil juridique"),
+            "{text}"
+        );
+
         // A coordinator of another territory cannot act on it.
         let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
         let res = hdf
@@ -426,5 +489,78 @@ async fn a_declined_proposal_sends_the_request_back_to_the_coordinator() {
             !suggested(&page.body).contains(&awa.card.id.to_string()),
             "not suggested again"
         );
+    }
+}
+
+#[tokio::test]
+async fn administrators_edit_the_legal_rules_with_their_source() {
+    for app in apps().await {
+        let path = "/admin/cadres/aah/volunteering";
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        assert_eq!(
+            coord.get("/admin/cadres").await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            coord.post(path, &[("verdict", "fits")]).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        let list = admin.get("/admin/cadres").await;
+        assert!(
+            list.body.contains("Bénévolat") || list.body.contains("énévol"),
+            "{}",
+            list.body
+        );
+        let page = admin
+            .post(
+                path,
+                &[
+                    ("verdict", "risky"),
+                    (
+                        "warnings",
+                        "Un défraiement forfaitaire peut être requalifié.",
+                    ),
+                    ("warnings_easy", "Attention à l’argent en plus."),
+                    ("whom_to_ask", "la CAF"),
+                    ("source", ""),
+                    ("checked_on", "01/01/2099"),
+                ],
+            )
+            .await;
+        page.assert_field_error("source", "source");
+        assert!(page.body.contains("checked_on"));
+        let ok = admin
+            .post(
+                path,
+                &[
+                    ("verdict", "risky"),
+                    (
+                        "warnings",
+                        "Un défraiement forfaitaire peut être requalifié.",
+                    ),
+                    ("warnings_easy", "Attention à l’argent en plus."),
+                    ("whom_to_ask", "la CAF"),
+                    (
+                        "source",
+                        "Cass. soc., 29 janvier 2002, n° 99-42.697 (vérifié)",
+                    ),
+                    ("checked_on", "20/11/2026"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        let mut conn = app.db.conn().await.unwrap();
+        let rules = epop_store::legal::rules(&mut conn).await.unwrap();
+        let rule = rules
+            .iter()
+            .find(|r| r.situation.code() == "aah" && r.framework.code() == "volunteering")
+            .unwrap();
+        assert_eq!(
+            rule.source,
+            "Cass. soc., 29 janvier 2002, n° 99-42.697 (vérifié)"
+        );
+        assert_eq!(rules.len(), 48, "the other rules keep their defaults");
+        assert!(app.audit_count("legal_rule_updated").await >= 1);
     }
 }

@@ -57,7 +57,7 @@ fn poppler(tool: &str, pdf: &[u8], out: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn pdf_text(pdf: &[u8]) -> String {
+pub fn pdf_text(pdf: &[u8]) -> String {
     poppler("pdftotext", pdf, &["-"])
 }
 

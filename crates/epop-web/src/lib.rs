@@ -9,7 +9,7 @@
 mod admin;
 mod auth;
 mod context;
-mod directory;
+pub(crate) mod directory;
 pub mod directory_import;
 mod emails;
 mod error;

@@ -27,8 +27,16 @@ pub fn router() -> Router<AppState> {
         version = "1",
         description = "API de la plateforme EPoP, réseau des intervenants-pairs. Les fiches réservées au réseau ne sont visibles qu’avec une session de membre."
     ),
-    paths(search),
-    components(schemas(DirectoryPage, DirectoryItem, ApiErrors, ApiError))
+    paths(search, crate::requests::api::list, crate::requests::api::counts),
+    components(schemas(
+        DirectoryPage,
+        DirectoryItem,
+        ApiErrors,
+        ApiError,
+        crate::requests::api::RequestList,
+        crate::requests::api::RequestItem,
+        crate::requests::api::RequestCounts
+    ))
 )]
 pub struct ApiDoc;
 
@@ -93,12 +101,12 @@ pub struct DirectoryItem {
 /// Problems with the parameters.
 #[derive(Serialize, ToSchema)]
 pub struct ApiErrors {
-    errors: Vec<ApiError>,
+    pub errors: Vec<ApiError>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ApiError {
-    message: String,
+    pub message: String,
 }
 
 /// Search the directory.

@@ -2,7 +2,7 @@
 //! without JavaScript), organisation pages with their people, profile pages that show each field only to whom may
 //! see it (sensitive reads are audited), and the same search as JSON.
 
-mod api;
+pub(crate) mod api;
 mod organisation;
 mod profile;
 mod search;

@@ -6,6 +6,7 @@
 //! explain themselves, proposals with a deadline), and the peer worker's
 //! answer, the first acceptance taking the place.
 
+pub(crate) mod api;
 mod intake;
 mod lists;
 mod proposals;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(lists::router())
         .merge(triage::router())
         .merge(proposals::router())
+        .merge(api::router())
 }
 
 /// The request form's values from a submitted (or stored) form.

@@ -564,3 +564,72 @@ async fn administrators_edit_the_legal_rules_with_their_source() {
         assert!(app.audit_count("legal_rule_updated").await >= 1);
     }
 }
+
+#[tokio::test]
+async fn the_requests_api_shows_each_person_what_they_may_see() {
+    for app in apps().await {
+        let json = |body: &str| serde_json::from_str::<serde_json::Value>(body).unwrap();
+        let subject = "Former les moniteurs d’atelier";
+        let mut anon = app.client();
+        let res = anon.get("/api/v1/requests").await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            json(&res.body)["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Connectez-vous")
+        );
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let list = json(&coord.get("/api/v1/requests").await.body);
+        let items = list["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1);
+        assert!(items[0]["subject"].as_str().unwrap().starts_with(subject));
+        assert_eq!(items[0]["status"], "proposed");
+        assert!(
+            items[0]["url"]
+                .as_str()
+                .unwrap()
+                .contains("/admin/demandes/demo-demande-esat")
+        );
+        assert!(
+            !list.to_string().contains("demandeur@"),
+            "no contact details"
+        );
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        assert_eq!(
+            json(&hdf.get("/api/v1/requests").await.body)["items"]
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
+        let mut requester = app.signed_in("demandeur@demo.epop.test").await;
+        let mine = json(&requester.get("/api/v1/requests").await.body);
+        assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+        assert!(
+            mine["items"][0]["url"].is_null(),
+            "no coordinator link for the requester"
+        );
+        let mut peer = app.signed_in("pair@demo.epop.test").await;
+        assert_eq!(
+            json(&peer.get("/api/v1/requests").await.body)["items"]
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
+        assert_eq!(
+            peer.get("/api/v1/requests/counts").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let mut observer = app.signed_in("financeur@demo.epop.test").await;
+        let counts = observer.get("/api/v1/requests/counts").await;
+        assert_eq!(counts.status, StatusCode::OK);
+        assert!(
+            !counts.body.contains(subject),
+            "an observer sees counts only"
+        );
+        let spec = anon.get("/api/openapi.json").await;
+        assert!(spec.body.contains("/api/v1/requests") && spec.body.contains("RequestItem"));
+    }
+}

@@ -77,6 +77,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_legal_frameworks.sql"),
         include_str!("../migrations/postgres/0011_legal_frameworks.sql"),
     ),
+    (
+        12,
+        "request schedule and feedback",
+        include_str!("../migrations/sqlite/0012_request_schedule_feedback.sql"),
+        include_str!("../migrations/postgres/0012_request_schedule_feedback.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -91,6 +91,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         }
         "etape" => "L’étape est enregistrée.",
         "demande" => "La demande est enregistrée.",
+        "avis" => "Merci pour votre avis !",
         "regle" => "La règle est enregistrée.",
         "cadre" => "Le cadre de l’intervention est enregistré.",
         "proposee" => "La demande est proposée : les intervenants-pairs reçoivent un e-mail.",

@@ -7,6 +7,7 @@
 //! answer, the first acceptance taking the place.
 
 pub(crate) mod api;
+mod feedback;
 mod intake;
 mod lists;
 mod proposals;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(triage::router())
         .merge(proposals::router())
         .merge(api::router())
+        .merge(feedback::router())
 }
 
 /// The request form's values from a submitted (or stored) form.

@@ -129,6 +129,8 @@ pub fn mail_proposed(base: &str, p: &Proposal, r: &Request) -> Message {
 pub struct Row {
     pub p: Proposal,
     pub o: Offer,
+    /// The intervention took place (feedback and attestation are open).
+    pub done: bool,
     pub status: &'static str,
     pub deadline: String,
 }
@@ -148,6 +150,7 @@ async fn rows(state: &AppState, account_id: i64) -> Result<Vec<Row>, AppError> {
             .await?
             .ok_or(AppError::NotFound)?;
         out.push(Row {
+            done: matches!(r.status.as_str(), "done" | "evaluated" | "closed"),
             o: offer(&r),
             status: proposal_status(&p.status),
             deadline: paris_time(p.deadline),

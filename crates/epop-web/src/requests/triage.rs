@@ -34,6 +34,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/demandes/{id}/proposer", post(propose))
         .route("/admin/demandes/{id}/annuler", post(cancel))
         .route("/admin/demandes/{id}/cadre", post(choose_framework))
+        .route("/admin/demandes/{id}/programmer", post(schedule))
+        .route("/admin/demandes/{id}/realisee", post(mark_done))
+        .route("/admin/demandes/{id}/clore", post(close))
         .route("/admin/demandes/{id}/fiche-mission.pdf", get(mission_sheet))
 }
 
@@ -100,6 +103,11 @@ struct Page {
     default_deadline: String,
     error: String,
     legal_open: bool,
+    may_schedule: bool,
+    may_mark_done: bool,
+    may_close: bool,
+    scheduled: String,
+    feedback: Vec<epop_store::requests::Feedback>,
     situations: Vec<(&'static str, &'static str, bool)>,
     evaluations: Vec<EvalView>,
     chosen: Option<String>,
@@ -239,8 +247,18 @@ async fn show(
         .iter()
         .map(|s| (s.code(), s.label(), picked.contains(s)))
         .collect();
+    let scheduled = requests::schedule(&mut conn, r.id)
+        .await?
+        .map(|(a, b)| crate::events::french_when(a, b))
+        .unwrap_or_default();
+    let feedback = requests::feedback(&mut conn, r.id).await?;
     let title = format!("Demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {
+        may_schedule: matches!(stage, Stage::Accepted | Stage::Scheduled),
+        may_mark_done: stage == Stage::Scheduled,
+        may_close: stage == Stage::Evaluated,
+        scheduled,
+        feedback,
         legal_open,
         situations,
         evaluations,
@@ -642,4 +660,195 @@ async fn mission_sheet(
         &format!("fiche-mission-{id}.pdf"),
         bytes,
     ))
+}
+
+/// The peer who accepted, if any.
+async fn accepted_peer(
+    conn: &mut epop_store::Conn,
+    r: &Request,
+) -> Result<Option<Proposal>, AppError> {
+    Ok(proposals::for_request(conn, r.id)
+        .await?
+        .into_iter()
+        .find(|p| p.status == "accepted"))
+}
+
+/// The e-mail addresses told about the intervention: the peer who accepted
+/// and the requester.
+async fn people(
+    conn: &mut epop_store::Conn,
+    r: &Request,
+) -> Result<Vec<(String, String, String)>, AppError> {
+    let mut out = Vec::new();
+    if let Some(p) = accepted_peer(conn, r).await? {
+        out.push((
+            p.peer_name,
+            p.peer_email,
+            format!("/espace/propositions/{}", p.public_id),
+        ));
+    }
+    if let Some(id) = r.requester_id
+        && let Some(a) = epop_store::accounts::by_id(conn, id).await?
+    {
+        out.push((
+            a.display_name,
+            a.email,
+            format!("/espace/demandes/{}", r.public_id),
+        ));
+    }
+    Ok(out)
+}
+
+async fn schedule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let r = handled(&state, &ctx, &id).await?;
+    let actor = ctx.user()?.account.id;
+    let parsed = (|| {
+        let day = epop_domain::text::parse_date(&p.get("date"), "la date")?;
+        let from = epop_domain::event::parse_time(&p.get("start_time"), "l’heure de début")?;
+        let to = epop_domain::event::parse_time(&p.get("end_time"), "l’heure de fin")?;
+        let (a, b) = (
+            epop_domain::event::paris_timestamp(day, from)?,
+            epop_domain::event::paris_timestamp(day, to)?,
+        );
+        if b <= a {
+            return Err(epop_domain::Invalid::new(
+                "L’heure de fin doit venir après l’heure de début.",
+            ));
+        }
+        Ok((a, b))
+    })();
+    let (start, end) = match parsed {
+        Ok(x) => x,
+        Err(e) => return show(&state, &ctx, r, e.0).await,
+    };
+    let t = now();
+    let mut tx = state.db.write().await?;
+    if let Err(e) = proposals::transition(&mut tx, &r, &Action::Schedule, Some(actor), t).await {
+        drop(tx);
+        return match e {
+            StoreError::Conflict(why) => show(&state, &ctx, r, why).await,
+            e => Err(e.into()),
+        };
+    }
+    requests::set_schedule(&mut tx, r.id, start, end, t).await?;
+    let f = form_of(&pairs_of(&r.form));
+    let base = &state.config.base_url;
+    let uid = format!("demande-{}@epop", r.public_id);
+    let url = format!("{base}/admin/demandes/{}", r.public_id);
+    let place = if f.mode == "a-distance" {
+        "À distance".to_owned()
+    } else {
+        f.address.clone()
+    };
+    let ics = epop_docs::ics::calendar(
+        &f.subject,
+        &[epop_docs::ics::IcsEvent {
+            uid: &uid,
+            title: &format!("Intervention : {}", f.subject),
+            description: &f.description,
+            starts_at: start,
+            ends_at: end,
+            location: Some(&place),
+            url: &url,
+            cancelled: false,
+            updated_at: t,
+        }],
+    );
+    let when = crate::events::french_when(start, end);
+    for (name, email, link) in people(&mut tx, &r).await? {
+        outbox::enqueue(
+            &mut tx,
+            &epop_store::outbox::Message {
+                recipient: email,
+                subject: format!("Intervention programmée : {}", f.subject),
+                body_text: format!(
+                    "Bonjour {name},\n\nL’intervention « {} » est programmée :\n{when} (heure de Paris)\nOù : {place}\n\n\
+                     Le fichier joint l’ajoute à votre agenda.\nPour la retrouver : {base}{link}\n\n--\nEPoP – réseau des intervenants-pairs\n",
+                    f.subject
+                ),
+                attachment: Some(epop_store::outbox::Attachment {
+                    filename: "intervention.ics".into(),
+                    content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+                    body: ics.clone(),
+                }),
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "request_scheduled",
+            Some(format!("request:{id}")),
+            format!("Programmée : {when}"),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=demande")).into_response())
+}
+
+async fn mark_done(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let r = handled(&state, &ctx, &id).await?;
+    let actor = ctx.user()?.account.id;
+    let t = now();
+    let mut tx = state.db.write().await?;
+    if let Err(e) = proposals::transition(&mut tx, &r, &Action::MarkDone, Some(actor), t).await {
+        drop(tx);
+        return match e {
+            StoreError::Conflict(why) => show(&state, &ctx, r, why).await,
+            e => Err(e.into()),
+        };
+    }
+    let base = &state.config.base_url;
+    let subject = r.subject.clone().unwrap_or_default();
+    for (name, email, link) in people(&mut tx, &r).await? {
+        let peer = link.starts_with("/espace/propositions/");
+        outbox::enqueue(
+            &mut tx,
+            &epop_store::outbox::Message {
+                recipient: email,
+                subject: format!("Merci ! Votre avis sur l’intervention : {subject}"),
+                body_text: format!(
+                    "Bonjour {name},\n\nL’intervention « {subject} » est faite. Merci !\n\n\
+                     Dites-nous comment elle s’est passée : 3 questions, 1 minute.\n{base}{link}/avis\n{}\n--\nEPoP – réseau des intervenants-pairs\n",
+                    if peer {
+                        format!("\nVotre attestation d’intervention : {base}{link}/attestation.pdf\n")
+                    } else {
+                        String::new()
+                    }
+                ),
+                attachment: None,
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "request_done",
+            Some(format!("request:{id}")),
+            "Intervention réalisée".into(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=demande")).into_response())
+}
+
+async fn close(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    step(&state, &ctx, &id, Action::Close, "request_closed").await
 }

@@ -633,3 +633,125 @@ async fn the_requests_api_shows_each_person_what_they_may_see() {
         assert!(spec.body.contains("/api/v1/requests") && spec.body.contains("RequestItem"));
     }
 }
+
+#[tokio::test]
+async fn scheduled_done_with_an_attestation_then_both_sides_give_feedback() {
+    for app in apps().await {
+        // The demo request, proposed to Awa: she accepts.
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let list = awa.get("/espace/propositions").await;
+        let link = list
+            .body
+            .split("href=\"/espace/propositions/")
+            .nth(1)
+            .map(|s| format!("/espace/propositions/{}", s.split('"').next().unwrap()))
+            .unwrap();
+        awa.post(&format!("{link}/repondre"), &[("reponse", "oui")])
+            .await;
+        assert_eq!(
+            awa.get(&format!("{link}/avis")).await.status,
+            StatusCode::NOT_FOUND,
+            "not before it is done"
+        );
+        let path = "/admin/demandes/demo-demande-esat";
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let bad = coord
+            .post(
+                &format!("{path}/programmer"),
+                &[
+                    ("date", "15/03/2027"),
+                    ("start_time", "12:00"),
+                    ("end_time", "9:00"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(
+            bad.body
+                .contains("L’heure de fin doit venir après l’heure de début.")
+        );
+        let ok = coord
+            .post(
+                &format!("{path}/programmer"),
+                &[
+                    ("date", "15/03/2027"),
+                    ("start_time", "9:30"),
+                    ("end_time", "12:30"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        let (subject, body) = app.last_mail("pair@demo.epop.test").await.unwrap();
+        assert!(subject.starts_with("Intervention programmée"), "{subject}");
+        assert!(
+            body.contains("lundi 15 mars 2027, de 9 h 30 à 12 h 30"),
+            "{body}"
+        );
+        let mut conn = app.db.conn().await.unwrap();
+        let (name, ics): (Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT attachment_name, attachment_body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind("demandeur@demo.epop.test")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        drop(conn);
+        assert_eq!(name.as_deref(), Some("intervention.ics"));
+        assert!(
+            ics.unwrap().contains("DTSTART:20270315T083000Z"),
+            "9:30 in Paris is 8:30 UTC in March"
+        );
+        coord.post(&format!("{path}/realisee"), &[]).await;
+        let (subject, body) = app.last_mail("pair@demo.epop.test").await.unwrap();
+        assert!(subject.starts_with("Merci ! Votre avis"), "{subject}");
+        assert!(body.contains("attestation.pdf"));
+        let pdf = awa.get_bytes(&format!("{link}/attestation.pdf")).await;
+        let text = crate::trainings::pdf_text(&pdf);
+        assert!(
+            text.contains("Attestation d’intervention") && text.contains("Awa Diallo"),
+            "{text}"
+        );
+        // Feedback: a missing answer is named; then both sides answer.
+        awa.post(&format!("{link}/avis"), &[("feeling", "5")])
+            .await
+            .assert_field_error("useful", "Choisissez une réponse");
+        let res = awa
+            .post(
+                &format!("{link}/avis"),
+                &[
+                    ("feeling", "5"),
+                    ("useful", "4"),
+                    ("again", "oui"),
+                    ("comment", "Une équipe très à l’écoute."),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let mut host = app.signed_in("demandeur@demo.epop.test").await;
+        assert!(
+            host.get("/espace/demandes")
+                .await
+                .body
+                .contains("Donner votre avis")
+        );
+        let mut other = app.signed_in("financeur@demo.epop.test").await;
+        assert_eq!(
+            other
+                .get("/espace/demandes/demo-demande-esat/avis")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        host.post(
+            "/espace/demandes/demo-demande-esat/avis",
+            &[("feeling", "4"), ("useful", "5"), ("again", "peut-etre")],
+        )
+        .await;
+        let page = coord.get(path).await;
+        assert!(page.body.contains("Évaluée"), "both sides answered");
+        assert!(page.body.contains("Une équipe très à l’écoute."));
+        let res = coord.post(&format!("{path}/clore"), &[]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert!(coord.get(path).await.body.contains("Terminée"));
+    }
+}

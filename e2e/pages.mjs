@@ -58,6 +58,7 @@ export const PAGES = {
     '/espace/formations',
     '/espace/demandes',
     '/espace/propositions',
+    '/espace/paiements',
   ],
   admin: [
     '/admin',

@@ -17,6 +17,7 @@ pub mod legal;
 pub mod lifecycle;
 pub mod matching;
 pub mod organisation;
+pub mod payment;
 pub mod request;
 pub mod siret;
 pub mod territory;

@@ -83,6 +83,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_request_schedule_feedback.sql"),
         include_str!("../migrations/postgres/0012_request_schedule_feedback.sql"),
     ),
+    (
+        13,
+        "payments",
+        include_str!("../migrations/sqlite/0013_payments.sql"),
+        include_str!("../migrations/postgres/0013_payments.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -92,6 +92,20 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "etape" => "L’étape est enregistrée.",
         "demande" => "La demande est enregistrée.",
         "avis" => "Merci pour votre avis !",
+        "paiement" => "Le paiement est enregistré.",
+        "frais" => "Vos frais sont enregistrés.",
+        "frais-incomplet" => {
+            "Vos frais ne sont pas enregistrés : écrivez ce que c’est et le montant en euros (par exemple 12,50)."
+        }
+        "justificatif-trop-lourd" => {
+            "Le justificatif est trop lourd : 5 Mo au plus. Vos frais ne sont pas enregistrés."
+        }
+        "justificatif-format" => {
+            "Le justificatif doit être un PDF, une photo JPEG ou PNG. Vos frais ne sont pas enregistrés."
+        }
+        "paiement-refuse" => {
+            "C’est noté : vous ne serez pas payé·e pour cette intervention. Si vous changez d’avis, écrivez à la coordination."
+        }
         "regle" => "La règle est enregistrée.",
         "cadre" => "Le cadre de l’intervention est enregistré.",
         "proposee" => "La demande est proposée : les intervenants-pairs reçoivent un e-mail.",

@@ -10,6 +10,7 @@ pub(crate) mod api;
 mod feedback;
 mod intake;
 mod lists;
+mod payments;
 mod proposals;
 mod triage;
 
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(proposals::router())
         .merge(api::router())
         .merge(feedback::router())
+        .merge(payments::router())
 }
 
 /// The request form's values from a submitted (or stored) form.

@@ -175,6 +175,8 @@ struct Page {
     l: Layout,
     row: Row,
     open: bool,
+    payment: super::payments::PaymentView,
+    expenses: Vec<super::payments::ExpenseView>,
 }
 
 async fn page(
@@ -189,10 +191,20 @@ async fn page(
         .find(|r| r.p.public_id == id)
         .ok_or(AppError::NotFound)?;
     let open = row.p.status == "pending" && row.p.deadline >= now();
+    let mut conn = state.db.conn().await?;
+    let r = requests::by_id(&mut conn, row.p.request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let proposed = epop_domain::request::parse_euros(&form_of(&pairs_of(&r.form)).fee)
+        .ok()
+        .flatten();
+    let (payment, expenses) = super::payments::view(&mut conn, r.id, proposed).await?;
     render(&Page {
         l: ctx.layout(format!("Proposition : {}", row.o.subject)),
         row,
         open,
+        payment,
+        expenses,
     })
 }
 

@@ -41,7 +41,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The request, if this person coordinates its territory (or is an admin).
-async fn handled(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
+pub(super) async fn handled(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
     let user = ctx.require(|p| p.may_administer())?;
     let mut conn = state.db.conn().await?;
     let r = requests::by_public_id(&mut conn, id)
@@ -108,6 +108,9 @@ struct Page {
     may_close: bool,
     scheduled: String,
     feedback: Vec<epop_store::requests::Feedback>,
+    payment: super::payments::PaymentView,
+    expenses: Vec<super::payments::ExpenseView>,
+    payers: Vec<(&'static str, &'static str)>,
     situations: Vec<(&'static str, &'static str, bool)>,
     evaluations: Vec<EvalView>,
     chosen: Option<String>,
@@ -143,7 +146,7 @@ async fn page(
     show(&state, &ctx, r, String::new()).await
 }
 
-async fn show(
+pub(super) async fn show(
     state: &AppState,
     ctx: &Ctx,
     r: Request,
@@ -252,6 +255,8 @@ async fn show(
         .map(|(a, b)| crate::events::french_when(a, b))
         .unwrap_or_default();
     let feedback = requests::feedback(&mut conn, r.id).await?;
+    let proposed_fee = epop_domain::request::parse_euros(&f.fee).ok().flatten();
+    let (payment, expenses) = super::payments::view(&mut conn, r.id, proposed_fee).await?;
     let title = format!("Demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {
         may_schedule: matches!(stage, Stage::Accepted | Stage::Scheduled),
@@ -259,6 +264,12 @@ async fn show(
         may_close: stage == Stage::Evaluated,
         scheduled,
         feedback,
+        payment,
+        expenses,
+        payers: epop_domain::payment::Payer::ALL
+            .iter()
+            .map(|p| (p.code(), p.label()))
+            .collect(),
         legal_open,
         situations,
         evaluations,

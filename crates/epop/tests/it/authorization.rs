@@ -154,8 +154,12 @@ async fn every_route_checks_role_and_territory() {
             ("/espace/demandes".into(), expect("rooooooo")),
             ("/admin/demandes".into(), expect("rffffooo")),
             ("/espace/propositions".into(), expect("rooooooo")),
+            ("/espace/paiements".into(), expect("rooooooo")),
             ("/admin/cadres".into(), expect("rffffffo")),
-            ("/admin/demandes/demo-demande-esat".into(), expect("rffffofo")),
+            (
+                "/admin/demandes/demo-demande-esat".into(),
+                expect("rffffofo"),
+            ),
             ("/admin/cadres/aah/volunteering".into(), expect("rffffffo")),
             ("/formations".into(), expect("oooooooo")),
             (format!("/formations/{toulouse}"), expect("oooooooo")),

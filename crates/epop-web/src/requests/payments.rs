@@ -1,0 +1,494 @@
+//! What the peer worker is owed: the coordinator records the fee, who pays,
+//! the due date and when it is paid; the peer sees where it stands in plain
+//! words, declares expenses with their receipts, may decline to be paid,
+//! and downloads a yearly summary (CSV and tagged PDF) to help with their
+//! own declarations.
+
+use axum::Router;
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use epop_domain::payment::{Payer, PaymentState};
+use epop_domain::request::{format_euros, parse_euros};
+use epop_store::payments::{self, Expense, Payment};
+use epop_store::{Conn, audit, now, proposals, requests};
+
+use crate::forms::Pairs;
+use crate::pages::download;
+use crate::security::public_id;
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/demandes/{id}/paiement", post(record))
+        .route(
+            "/admin/demandes/{id}/frais/{expense}",
+            get(coordinator_receipt),
+        )
+        .route("/espace/propositions/{id}/frais", post(add_expense))
+        .route(
+            "/espace/propositions/{id}/frais/{expense}",
+            get(peer_receipt),
+        )
+        .route("/espace/propositions/{id}/refuser-paiement", post(decline))
+        .route("/espace/paiements", get(years))
+        .route("/espace/paiements/{file}", get(year_file))
+}
+
+/// Receipts up to this size (a photo or a scan).
+pub const MAX_RECEIPT: usize = 5 * 1024 * 1024;
+
+fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
+}
+
+fn french(date: &Option<String>) -> String {
+    date.as_deref()
+        .map(crate::directory::french_date)
+        .unwrap_or_default()
+}
+
+/// A payment as pages show it.
+pub struct PaymentView {
+    pub fee: String,
+    pub payer: &'static str,
+    pub payer_code: String,
+    pub due_on: String,
+    pub due_on_input: String,
+    pub paid_on: String,
+    pub status: String,
+    pub state: &'static str,
+    pub state_easy: &'static str,
+}
+
+pub struct ExpenseView {
+    pub e: Expense,
+    pub amount: String,
+}
+
+/// The payment of a request (or what the request proposed), and its expenses.
+pub async fn view(
+    conn: &mut Conn,
+    request_id: i64,
+    proposed_fee: Option<i64>,
+) -> Result<(PaymentView, Vec<ExpenseView>), AppError> {
+    let p = payments::get(conn, request_id).await?.unwrap_or(Payment {
+        fee_cents: proposed_fee,
+        payer: Payer::Host.code().into(),
+        due_on: None,
+        status: "due".into(),
+        paid_on: None,
+    });
+    let due = p
+        .due_on
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let state = PaymentState::of(&p.status, due, today());
+    let view = PaymentView {
+        fee: p
+            .fee_cents
+            .map(format_euros)
+            .unwrap_or_else(|| "À définir".into()),
+        payer: Payer::from_code(&p.payer).unwrap_or(Payer::Host).label(),
+        payer_code: p.payer.clone(),
+        due_on: french(&p.due_on),
+        due_on_input: due
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
+        paid_on: french(&p.paid_on),
+        status: p.status.clone(),
+        state: state.label(),
+        state_easy: state.label_easy(),
+    };
+    let expenses = payments::expenses(conn, request_id)
+        .await?
+        .into_iter()
+        .map(|e| ExpenseView {
+            amount: format_euros(e.amount_cents),
+            e,
+        })
+        .collect();
+    Ok((view, expenses))
+}
+
+async fn record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let r = super::triage::handled(&state, &ctx, &id).await?;
+    let fee = parse_euros(&p.get("fee"));
+    let due = optional_date(&p.get("due_on"));
+    let paid = optional_date(&p.get("paid_on"));
+    let status = if p.get("status") == "paid" {
+        "paid"
+    } else {
+        "due"
+    };
+    let problem = match (&fee, &due, &paid) {
+        (Err(e), _, _) => Some(e.0.clone()),
+        (_, Err(e), _) | (_, _, Err(e)) => Some(e.0.clone()),
+        (_, _, Ok(None)) if status == "paid" => Some("Écrivez la date du paiement.".to_owned()),
+        _ => None,
+    };
+    if let Some(why) = problem {
+        return super::triage::show(&state, &ctx, r, why).await;
+    }
+    let payer = Payer::from_code(&p.get("payer")).unwrap_or(Payer::Host);
+    let payment = Payment {
+        fee_cents: fee.ok().flatten(),
+        payer: payer.code().into(),
+        due_on: due.ok().flatten().map(|d| d.to_string()),
+        status: status.into(),
+        paid_on: paid.ok().flatten().map(|d| d.to_string()),
+    };
+    let mut tx = state.db.write().await?;
+    payments::set(&mut tx, r.id, &payment, now()).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "payment_recorded",
+            Some(format!("request:{id}")),
+            format!("Paiement : {status}"),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=paiement")).into_response())
+}
+
+fn optional_date(s: &str) -> Result<Option<NaiveDate>, epop_domain::Invalid> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        epop_domain::text::parse_date(s, "la date").map(Some)
+    }
+}
+
+/// The peer's accepted proposal and its request.
+async fn peer_side(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<(requests::Request, i64), AppError> {
+    let user = ctx.user()?;
+    let mut conn = state.db.conn().await?;
+    let p = proposals::by_public_id(&mut conn, id)
+        .await?
+        .filter(|p| p.account_id == user.account.id && p.status == "accepted")
+        .ok_or(AppError::NotFound)?;
+    let r = requests::by_id(&mut conn, p.request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((r, user.account.id))
+}
+
+fn receipts_dir(state: &AppState) -> std::path::PathBuf {
+    state.config.data_dir.join("justificatifs")
+}
+
+/// What a receipt file is, from its first bytes: PDF, JPEG or PNG.
+fn receipt_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    if bytes.starts_with(b"%PDF-") {
+        Some(("pdf", "application/pdf"))
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("jpg", "image/jpeg"))
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("png", "image/png"))
+    } else {
+        None
+    }
+}
+
+async fn add_expense(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let (r, _) = peer_side(&state, &ctx, &id).await?;
+    let mut form = Pairs::default();
+    let mut file = Vec::new();
+    let mut too_big = false;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.bytes().await {
+            Ok(b) if name == "receipt" => file = b.to_vec(),
+            Ok(b) => form
+                .0
+                .push((name, String::from_utf8_lossy(&b).into_owned())),
+            Err(_) => too_big = true,
+        }
+    }
+    let back = |message: &str| {
+        Ok(Redirect::to(&format!("/espace/propositions/{id}?message={message}")).into_response())
+    };
+    let label = form.get("label");
+    let amount = parse_euros(&form.get("amount")).ok().flatten();
+    if label.trim().is_empty() || label.chars().count() > 200 || amount.is_none_or(|a| a <= 0) {
+        return back("frais-incomplet");
+    }
+    if too_big || file.len() > MAX_RECEIPT {
+        return back("justificatif-trop-lourd");
+    }
+    let kind = if file.is_empty() {
+        None
+    } else {
+        receipt_type(&file)
+    };
+    if !file.is_empty() && kind.is_none() {
+        return back("justificatif-format");
+    }
+    let eid = public_id();
+    let stored = match kind {
+        Some((ext, _)) => {
+            let dir = receipts_dir(&state);
+            tokio::fs::create_dir_all(&dir)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let name = format!("{eid}.{ext}");
+            tokio::fs::write(dir.join(&name), &file)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Some(name)
+        }
+        None => None,
+    };
+    let mut tx = state.db.write().await?;
+    payments::add_expense(
+        &mut tx,
+        r.id,
+        &Expense {
+            public_id: eid,
+            label: label.trim().to_owned(),
+            amount_cents: amount.unwrap_or_default(),
+            receipt_file: stored,
+            receipt_type: kind.map(|(_, t)| t.to_owned()),
+            created_at: now(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    back("frais")
+}
+
+async fn receipt(state: &AppState, request_id: i64, expense: &str) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let e = payments::expenses(&mut conn, request_id)
+        .await?
+        .into_iter()
+        .find(|e| e.public_id == expense)
+        .ok_or(AppError::NotFound)?;
+    let (Some(file), Some(kind)) = (e.receipt_file, e.receipt_type) else {
+        return Err(AppError::NotFound);
+    };
+    let bytes = tokio::fs::read(receipts_dir(state).join(&file))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn peer_receipt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, expense)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (r, _) = peer_side(&state, &ctx, &id).await?;
+    receipt(&state, r.id, &expense).await
+}
+
+async fn coordinator_receipt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, expense)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let r = super::triage::handled(&state, &ctx, &id).await?;
+    receipt(&state, r.id, &expense).await
+}
+
+async fn decline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (r, _) = peer_side(&state, &ctx, &id).await?;
+    let mut tx = state.db.write().await?;
+    payments::decline(&mut tx, r.id, now()).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "payment_declined",
+            Some(format!("request:{}", r.public_id)),
+            "Paiement refusé par l’intervenant-pair".into(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/espace/propositions/{id}?message=paiement-refuse"
+    ))
+    .into_response())
+}
+
+/// A year's lines as text cells: date, intervention, organisation, fee,
+/// state, paid on, expenses.
+async fn year_rows(
+    state: &AppState,
+    account_id: i64,
+    year: i32,
+) -> Result<Vec<Vec<String>>, AppError> {
+    let bound = |y: i32| {
+        NaiveDate::from_ymd_opt(y, 1, 1)
+            .and_then(|d| epop_domain::event::paris_timestamp(d, chrono::NaiveTime::MIN).ok())
+            .unwrap_or_default()
+    };
+    let mut conn = state.db.conn().await?;
+    let lines = payments::year(&mut conn, account_id, bound(year), bound(year + 1)).await?;
+    Ok(lines
+        .into_iter()
+        .map(|(_, subject, org, start, p, expenses)| {
+            let state_label = p
+                .as_ref()
+                .map(|p| {
+                    let due = p
+                        .due_on
+                        .as_deref()
+                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                    PaymentState::of(&p.status, due, today()).label()
+                })
+                .unwrap_or("À payer");
+            vec![
+                start.map(crate::events::french_day).unwrap_or_default(),
+                subject,
+                org,
+                p.as_ref()
+                    .and_then(|p| p.fee_cents)
+                    .map(format_euros)
+                    .unwrap_or_default(),
+                state_label.to_owned(),
+                p.as_ref().map(|p| french(&p.paid_on)).unwrap_or_default(),
+                format_euros(expenses),
+            ]
+        })
+        .collect())
+}
+
+const HEADERS: [&str; 7] = [
+    "Date",
+    "Intervention",
+    "Organisation",
+    "Rémunération",
+    "État du paiement",
+    "Payé le",
+    "Frais déclarés",
+];
+
+#[derive(askama::Template)]
+#[template(path = "requests/payments.html")]
+struct Years {
+    l: crate::context::Layout,
+    year: i32,
+    rows: Vec<Vec<String>>,
+    headers: [&'static str; 7],
+}
+
+async fn years(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let year = ctx
+        .query_param("annee")
+        .and_then(|y| y.parse().ok())
+        .unwrap_or_else(|| chrono::Datelike::year(&today()));
+    let rows = year_rows(&state, user.account.id, year).await?;
+    crate::pages::render(&Years {
+        l: ctx.layout(format!("Mes interventions et paiements en {year}")),
+        year,
+        rows,
+        headers: HEADERS,
+    })
+}
+
+async fn year_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let (year, ext) = file.split_once('.').ok_or(AppError::NotFound)?;
+    let year: i32 = year.parse().map_err(|_| AppError::NotFound)?;
+    let rows = year_rows(&state, user.account.id, year).await?;
+    match ext {
+        "csv" => {
+            let bytes = epop_docs::csv_export::table(&HEADERS, rows)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(download(
+                "text/csv; charset=utf-8",
+                &format!("interventions-{year}.csv"),
+                bytes,
+            ))
+        }
+        "pdf" => {
+            use epop_docs::pdf::{Block, Document};
+            let name = user.account.display_name.clone();
+            let doc = Document {
+                title: format!("Récapitulatif {year} – {name}"),
+                subject: "Interventions et paiements de l’année".into(),
+                author: "Réseau EPoP".into(),
+                blocks: vec![
+                    Block::Heading {
+                        level: 1,
+                        text: format!("Mes interventions en {year}"),
+                    },
+                    Block::Paragraph(format!(
+                        "{name} : les interventions faites avec le réseau EPoP en {year}, ce qui a été payé et les frais déclarés. \
+                         Ce récapitulatif vous aide pour vos déclarations (impôts, CAF…). Ceci n’est pas un conseil juridique : \
+                         pour vos droits, demandez à la CAF, à la MDPH ou à la coordination."
+                    )),
+                    Block::Table {
+                        caption: format!("Interventions {year}"),
+                        headers: HEADERS.iter().map(|h| (*h).to_owned()).collect(),
+                        rows: if rows.is_empty() {
+                            vec![vec![
+                                "–".into(),
+                                "Aucune intervention".into(),
+                                String::new(),
+                                String::new(),
+                                String::new(),
+                                String::new(),
+                                String::new(),
+                            ]]
+                        } else {
+                            rows
+                        },
+                        widths: vec![0.14, 0.26, 0.16, 0.11, 0.13, 0.1, 0.1],
+                    },
+                ],
+            };
+            let bytes = tokio::task::spawn_blocking(move || epop_docs::pdf::render(&doc))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .map_err(|e| AppError::Internal(e.0))?;
+            Ok(download(
+                "application/pdf",
+                &format!("recapitulatif-{year}.pdf"),
+                bytes,
+            ))
+        }
+        _ => Err(AppError::NotFound),
+    }
+}

@@ -370,3 +370,36 @@ pub async fn answer(
     }
     Ok(Answered::Declined { reopened })
 }
+
+/// Ends the proposals whose deadline passed without an answer; a request
+/// with no proposal still pending goes back to its coordinator. Returns the
+/// expired proposals (to tell the coordinators).
+pub async fn expire(conn: &mut AnyConnection, now: i64) -> Result<Vec<Proposal>> {
+    let due = fetch(
+        conn,
+        "WHERE x.status = 'pending' AND x.deadline < $1 ORDER BY x.id",
+        crate::Bind::Int(now),
+    )
+    .await?;
+    for p in &due {
+        let request = requests::by_id(conn, p.request_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let state = lock(conn, request.id).await?;
+        sqlx::query("UPDATE request_proposals SET status = 'expired', answered_at = $1 WHERE id = $2 AND status = 'pending'")
+            .bind(now)
+            .bind(p.id)
+            .execute(&mut *conn)
+            .await?;
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM request_proposals WHERE request_id = $1 AND status = 'pending'",
+        )
+        .bind(request.id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if pending == 0 && state == State::Proposed {
+            transition(conn, &request, &Action::ProposalExpires, None, now).await?;
+        }
+    }
+    Ok(due)
+}

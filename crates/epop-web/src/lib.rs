@@ -18,7 +18,7 @@ mod forms;
 mod metrics;
 mod pages;
 mod profile_form;
-mod requests;
+pub mod requests;
 pub mod security;
 mod space;
 mod trainings;

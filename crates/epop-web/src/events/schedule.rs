@@ -1,6 +1,7 @@
 //! Work that happens at a time rather than on a request, run by the worker
-//! every minute: reminders the day before, and seat offers that expired
-//! (the seat goes to the next person waiting). Each e-mail is written in
+//! every minute: reminders the day before, seat offers that expired (the
+//! seat goes to the next person waiting), and proposals of intervention
+//! requests left unanswered past their deadline. Each e-mail is written in
 //! the same transaction as the change it tells about.
 
 use epop_domain::event::Status;
@@ -43,6 +44,7 @@ pub async fn run_due(db: &Db, base_url: &str, now: i64) -> Result<usize> {
         mails::send(&mut tx, base_url, &e, &r, Why::Reminder).await?;
         written += 1;
     }
+    written += crate::requests::expire_proposals(&mut tx, base_url, now).await?;
     tx.commit().await?;
     Ok(written)
 }

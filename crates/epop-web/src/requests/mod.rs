@@ -74,3 +74,42 @@ pub fn stored(p: &Pairs) -> String {
 pub fn pairs_of(stored: &str) -> Pairs {
     Pairs(serde_urlencoded::from_str(stored).unwrap_or_default())
 }
+
+/// Ends the proposals left unanswered past their deadline and tells the
+/// coordinators of each request's territory; returns how many e-mails.
+pub async fn expire_proposals(
+    conn: &mut epop_store::Conn,
+    base: &str,
+    now: i64,
+) -> epop_store::Result<usize> {
+    let mut written = 0;
+    for p in epop_store::proposals::expire(conn, now).await? {
+        let Some(r) = epop_store::requests::by_id(conn, p.request_id).await? else {
+            continue;
+        };
+        let dept = r.department_code.clone().unwrap_or_default();
+        for (name, email) in epop_store::accounts::coordinators_of(conn, &dept).await? {
+            epop_store::outbox::enqueue(
+                conn,
+                &epop_store::outbox::Message {
+                    recipient: email,
+                    subject: format!(
+                        "Sans réponse : {}",
+                        r.subject.clone().unwrap_or_default()
+                    ),
+                    body_text: format!(
+                        "Bonjour {name},\n\n{} n’a pas répondu à temps à la proposition « {} ».\n\
+                         Vous pouvez la proposer à d’autres intervenants-pairs :\n{base}/admin/demandes/{}\n\n--\nEPoP – réseau des intervenants-pairs\n",
+                        p.peer_name,
+                        r.subject.clone().unwrap_or_default(),
+                        r.public_id
+                    ),
+                    attachment: None,
+                },
+            )
+            .await?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}

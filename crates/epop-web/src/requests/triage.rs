@@ -339,6 +339,52 @@ async fn matching_for(conn: &mut epop_store::Conn, r: &Request) -> Result<Option
     }))
 }
 
+/// Tells the people concerned by a change: the requester when the request
+/// is studied, closed or cancelled; the peers asked when it is cancelled.
+async fn tell(
+    conn: &mut epop_store::Conn,
+    base: &str,
+    r: &Request,
+    to: Stage,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let subject = r.subject.clone().unwrap_or_default();
+    let text = match to {
+        Stage::Qualified => "La coordination étudie votre demande. Elle cherche les intervenants-pairs qui conviennent et vous écrit.".to_owned(),
+        Stage::Closed => "Votre demande est terminée. Merci d’avoir fait appel au réseau !".to_owned(),
+        Stage::Cancelled => format!("La demande est annulée. La raison : {}", reason.unwrap_or_default()),
+        _ => return Ok(()),
+    };
+    let mut to_tell: Vec<(String, String)> = Vec::new();
+    if let Some(id) = r.requester_id
+        && let Some(a) = epop_store::accounts::by_id(conn, id).await?
+    {
+        to_tell.push((a.display_name, a.email));
+    }
+    if to == Stage::Cancelled {
+        for p in proposals::for_request(conn, r.id).await? {
+            if p.status == "pending" || p.status == "accepted" {
+                to_tell.push((p.peer_name, p.peer_email));
+            }
+        }
+    }
+    for (name, email) in to_tell {
+        outbox::enqueue(
+            conn,
+            &epop_store::outbox::Message {
+                recipient: email,
+                subject: format!("{} : {subject}", status_label(to.code())),
+                body_text: format!(
+                    "Bonjour {name},\n\n{text}\n\nDemande : « {subject} »\n{base}\n\n--\nEPoP – réseau des intervenants-pairs\n"
+                ),
+                attachment: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Runs one life-cycle action on the request, with its audit line; a
 /// refused action shows the page again with the rule's message.
 async fn step(
@@ -353,6 +399,7 @@ async fn step(
     let mut tx = state.db.write().await?;
     match proposals::transition(&mut tx, &r, &action, Some(actor), now()).await {
         Ok(to) => {
+            tell(&mut tx, &state.config.base_url, &r, to, action.reason()).await?;
             audit::record(
                 &mut tx,
                 ctx.audit(

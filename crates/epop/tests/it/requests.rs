@@ -440,6 +440,11 @@ async fn a_coordinator_proposes_to_suggested_peers_and_the_first_acceptance_wins
         assert_eq!(res.status, StatusCode::SEE_OTHER);
         let page = coord.get(&path).await;
         assert!(page.body.contains("L’équipe n’est plus disponible."));
+        let (subject, body) = app.last_mail("pair@demo.epop.test").await.unwrap();
+        assert!(subject.starts_with("Annulée"), "{subject}");
+        assert!(body.contains("L’équipe n’est plus disponible."));
+        let (subject, _) = app.last_mail("demandeur@demo.epop.test").await.unwrap();
+        assert!(subject.starts_with("Annulée"), "{subject}");
     }
 }
 
@@ -910,5 +915,52 @@ async fn what_the_peer_is_owed_expenses_with_receipts_and_the_yearly_summary() {
                 .body
                 .contains("Paiement refusé par l’intervenant-pair")
         );
+    }
+}
+
+#[tokio::test]
+async fn an_unanswered_proposal_expires_and_the_request_goes_back_to_the_coordinator() {
+    for app in apps().await {
+        let mut conn = app.db.conn().await.unwrap();
+        let r = epop_store::requests::by_public_id(&mut conn, "demo-demande-esat")
+            .await
+            .unwrap()
+            .unwrap();
+        let p = epop_store::proposals::for_request(&mut conn, r.id)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        drop(conn);
+        let before = app.mail_count("coordination@demo.epop.test").await;
+        epop_web::events::run_due(&app.db, "http://epop.test", p.deadline - 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            app.mail_count("coordination@demo.epop.test").await,
+            before,
+            "not yet"
+        );
+        epop_web::events::run_due(&app.db, "http://epop.test", p.deadline + 10)
+            .await
+            .unwrap();
+        let (subject, body) = app.last_mail("coordination@demo.epop.test").await.unwrap();
+        assert!(subject.starts_with("Sans réponse"), "{subject}");
+        assert!(body.contains("Awa Diallo n’a pas répondu à temps"));
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let page = coord.get("/admin/demandes/demo-demande-esat").await;
+        assert!(page.body.contains("Awa Diallo : Sans réponse à temps"));
+        assert!(
+            page.body.contains("Étudiée par la coordination"),
+            "back to the coordinator"
+        );
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let res = awa
+            .post(
+                &format!("/espace/propositions/{}/repondre", p.public_id),
+                &[("reponse", "oui")],
+            )
+            .await;
+        assert!(res.location().ends_with("message=trop-tard"));
     }
 }

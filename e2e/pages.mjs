@@ -59,6 +59,7 @@ export const PAGES = {
     '/espace/demandes',
     '/espace/propositions',
     '/espace/paiements',
+    '/espace/accueil',
   ],
   admin: [
     '/admin',

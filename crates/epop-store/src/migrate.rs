@@ -89,6 +89,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_payments.sql"),
         include_str!("../migrations/postgres/0013_payments.sql"),
     ),
+    (
+        14,
+        "request referent and readiness",
+        include_str!("../migrations/sqlite/0014_request_referent.sql"),
+        include_str!("../migrations/postgres/0014_request_referent.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

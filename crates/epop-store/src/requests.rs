@@ -357,3 +357,126 @@ pub async fn feedback(conn: &mut AnyConnection, request_id: i64) -> Result<Vec<F
         })
         .collect())
 }
+
+/// Names the host's référent for a request.
+pub async fn set_referent(
+    conn: &mut AnyConnection,
+    id: i64,
+    referent: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE intervention_requests SET referent_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(referent)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The référent named for a request: (account id, name, e-mail).
+pub async fn referent(conn: &mut AnyConnection, id: i64) -> Result<Option<(i64, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.display_name, a.email FROM intervention_requests r JOIN accounts a ON a.id = r.referent_id \
+         WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The référents of an organisation: (account id, name, e-mail).
+pub async fn referents_of(
+    conn: &mut AnyConnection,
+    organisation_id: i64,
+) -> Result<Vec<(i64, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.display_name, a.email FROM accounts a JOIN account_roles x ON x.account_id = a.id \
+         WHERE x.role = 'referent' AND a.organisation_id = $1 AND a.status <> 'disabled' ORDER BY a.display_name",
+    )
+    .bind(organisation_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The requests a person is the référent of, newest first.
+pub async fn for_referent(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<Request>> {
+    fetch(
+        conn,
+        "WHERE r.referent_id = $1 ORDER BY r.submitted_at DESC, r.id DESC",
+        &[Bind::Int(account_id)],
+    )
+    .await
+}
+
+/// The readiness checklist: team told, place accessible, accommodations
+/// ready, mission sheet written, and the référent's notes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Readiness {
+    pub team_told: bool,
+    pub place_accessible: bool,
+    pub accommodations_ready: bool,
+    pub mission_sheet_written: bool,
+    pub notes: Option<String>,
+}
+
+impl Readiness {
+    /// How many of the four points are ready.
+    pub fn done(&self) -> usize {
+        [
+            self.team_told,
+            self.place_accessible,
+            self.accommodations_ready,
+            self.mission_sheet_written,
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count()
+    }
+}
+
+pub async fn readiness(conn: &mut AnyConnection, id: i64) -> Result<Readiness> {
+    let row: Option<(i64, i64, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT team_told, place_accessible, accommodations_ready, mission_sheet_written, notes \
+         FROM request_readiness WHERE request_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row
+        .map(|(a, b, c, d, notes)| Readiness {
+            team_told: a != 0,
+            place_accessible: b != 0,
+            accommodations_ready: c != 0,
+            mission_sheet_written: d != 0,
+            notes,
+        })
+        .unwrap_or_default())
+}
+
+pub async fn set_readiness(
+    conn: &mut AnyConnection,
+    id: i64,
+    r: &Readiness,
+    by: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO request_readiness (request_id, team_told, place_accessible, accommodations_ready, \
+         mission_sheet_written, notes, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (request_id) DO UPDATE SET team_told = excluded.team_told, place_accessible = excluded.place_accessible, \
+         accommodations_ready = excluded.accommodations_ready, mission_sheet_written = excluded.mission_sheet_written, \
+         notes = excluded.notes, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(id)
+    .bind(i64::from(r.team_told))
+    .bind(i64::from(r.place_accessible))
+    .bind(i64::from(r.accommodations_ready))
+    .bind(i64::from(r.mission_sheet_written))
+    .bind(&r.notes)
+    .bind(by)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

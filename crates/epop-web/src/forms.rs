@@ -93,6 +93,8 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "demande" => "La demande est enregistrée.",
         "avis" => "Merci pour votre avis !",
         "paiement" => "Le paiement est enregistré.",
+        "referent" => "Le référent est nommé. Il reçoit un e-mail avec la liste de préparation.",
+        "preparation" => "Merci ! La préparation est enregistrée.",
         "frais" => "Vos frais sont enregistrés.",
         "frais-incomplet" => {
             "Vos frais ne sont pas enregistrés : écrivez ce que c’est et le montant en euros (par exemple 12,50)."

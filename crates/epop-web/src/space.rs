@@ -103,8 +103,12 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                         href: "/espace/formations",
                         label: "Mes formations de référent",
                     },
+                    CardLink {
+                        href: "/espace/accueil",
+                        label: "Préparer l’accueil d’un intervenant-pair",
+                    },
                 ],
-                coming: "Bientôt : la liste pour préparer l’accueil d’un intervenant-pair.",
+                coming: "Bientôt : les formations et les outils pour votre équipe.",
             },
             Role::Peer => RoleCard {
                 title: "Vous êtes intervenant-pair ou intervenante-paire",
@@ -122,8 +126,16 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                         href: "/espace/formations",
                         label: "Mes formations",
                     },
+                    CardLink {
+                        href: "/espace/propositions",
+                        label: "Mes propositions d’intervention",
+                    },
+                    CardLink {
+                        href: "/espace/paiements",
+                        label: "Mes interventions et paiements",
+                    },
                 ],
-                coming: "Bientôt ici : les propositions d’intervention et vos paiements.",
+                coming: "Bientôt ici : la boîte à outils et les groupes d’échange.",
             },
             Role::Requester => RoleCard {
                 title: "Vous représentez une organisation",
@@ -138,7 +150,7 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                         label: "Suivre les demandes de mon organisation",
                     },
                 ],
-                coming: "Bientôt : choisir le référent qui accueillera l’intervenant-pair et remplir la liste pour préparer l’accueil.",
+                coming: "Bientôt : les indicateurs de vos interventions.",
             },
             Role::Observer => RoleCard {
                 title: "Vous suivez les chiffres du réseau",

@@ -8,6 +8,7 @@
 
 pub(crate) mod api;
 mod feedback;
+mod hosting;
 mod intake;
 mod lists;
 mod payments;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(api::router())
         .merge(feedback::router())
         .merge(payments::router())
+        .merge(hosting::router())
 }
 
 /// The request form's values from a submitted (or stored) form.

@@ -111,6 +111,11 @@ struct Page {
     payment: super::payments::PaymentView,
     expenses: Vec<super::payments::ExpenseView>,
     payers: Vec<(&'static str, &'static str)>,
+    hosting_open: bool,
+    referent: Option<(i64, String, String)>,
+    referents: Vec<(i64, String, String)>,
+    readiness: Vec<(&'static str, bool)>,
+    readiness_notes: String,
     situations: Vec<(&'static str, &'static str, bool)>,
     evaluations: Vec<EvalView>,
     chosen: Option<String>,
@@ -257,6 +262,17 @@ pub(super) async fn show(
     let feedback = requests::feedback(&mut conn, r.id).await?;
     let proposed_fee = epop_domain::request::parse_euros(&f.fee).ok().flatten();
     let (payment, expenses) = super::payments::view(&mut conn, r.id, proposed_fee).await?;
+    let referent = requests::referent(&mut conn, r.id).await?;
+    let referents = match r.organisation_id {
+        Some(org) => requests::referents_of(&mut conn, org).await?,
+        None => Vec::new(),
+    };
+    let ready = requests::readiness(&mut conn, r.id).await?;
+    let readiness = super::hosting::POINTS
+        .iter()
+        .map(|(f, label)| (*label, super::hosting::ticked(&ready, f)))
+        .collect();
+    let readiness_notes = ready.notes.clone().unwrap_or_default();
     let title = format!("Demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {
         may_schedule: matches!(stage, Stage::Accepted | Stage::Scheduled),
@@ -266,6 +282,14 @@ pub(super) async fn show(
         feedback,
         payment,
         expenses,
+        hosting_open: matches!(
+            stage,
+            Stage::Qualified | Stage::Proposed | Stage::Accepted | Stage::Scheduled | Stage::Done
+        ),
+        referent,
+        referents,
+        readiness,
+        readiness_notes,
         payers: epop_domain::payment::Payer::ALL
             .iter()
             .map(|p| (p.code(), p.label()))

@@ -155,6 +155,7 @@ async fn every_route_checks_role_and_territory() {
             ("/admin/demandes".into(), expect("rffffooo")),
             ("/espace/propositions".into(), expect("rooooooo")),
             ("/espace/paiements".into(), expect("rooooooo")),
+            ("/espace/accueil".into(), expect("rooooooo")),
             ("/admin/cadres".into(), expect("rffffffo")),
             (
                 "/admin/demandes/demo-demande-esat".into(),

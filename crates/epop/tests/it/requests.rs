@@ -964,3 +964,110 @@ async fn an_unanswered_proposal_expires_and_the_request_goes_back_to_the_coordin
         assert!(res.location().ends_with("message=trop-tard"));
     }
 }
+
+#[tokio::test]
+async fn the_hosts_referent_is_named_and_fills_the_readiness_checklist() {
+    for app in apps().await {
+        let path = "/admin/demandes/demo-demande-esat";
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let mut conn = app.db.conn().await.unwrap();
+        let referente = epop_store::accounts::id_by_email(
+            &mut conn,
+            &Email::parse("referente@demo.epop.test").unwrap(),
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        // Someone outside the organisation cannot be chosen.
+        let bad = coord
+            .post(&format!("{path}/referent"), &[("referent", "999999")])
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        let res = coord
+            .post(
+                &format!("{path}/referent"),
+                &[("referent", &referente.to_string())],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let (subject, body) = app.last_mail("referente@demo.epop.test").await.unwrap();
+        assert!(
+            subject.starts_with("Vous accueillez un intervenant-pair"),
+            "{subject}"
+        );
+        let link = link_in(&body);
+        let mut host = app.signed_in("referente@demo.epop.test").await;
+        assert!(
+            host.get("/espace/accueil")
+                .await
+                .body
+                .contains("0 point prêt sur 4")
+                || host.get("/espace/accueil").await.body.contains("prêt")
+        );
+        let res = host
+            .post(
+                &link,
+                &[
+                    ("ready", "team_told"),
+                    ("ready", "place_accessible"),
+                    ("notes", "Salle du rez-de-chaussée réservée."),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let page = coord.get(path).await;
+        assert!(
+            page.body
+                .contains("Prêt : L’équipe sait qu’un intervenant-pair vient"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("Pas encore prêt : La fiche de mission est écrite")
+        );
+        assert!(page.body.contains("Salle du rez-de-chaussée réservée."));
+        // Nobody else opens the checklist.
+        let mut other = app.signed_in("demandeur@demo.epop.test").await;
+        assert_eq!(other.get(&link).await.status, StatusCode::NOT_FOUND);
+        // Inviting a new référent creates an invited account with the role.
+        let res = coord
+            .post(
+                &format!("{path}/referent"),
+                &[
+                    ("referent", "nouveau"),
+                    ("name", "Inès Morel"),
+                    ("email", "ines.morel@exemple.fr"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let mut conn = app.db.conn().await.unwrap();
+        let id = epop_store::accounts::id_by_email(
+            &mut conn,
+            &Email::parse("ines.morel@exemple.fr").unwrap(),
+        )
+        .await
+        .unwrap();
+        let a = epop_store::accounts::by_id(&mut conn, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(a.roles.contains_key(&Role::Referent));
+        let subjects: Vec<String> =
+            epop_store::outbox::recent(&mut conn, Some("ines.morel@exemple.fr"), 5)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(e, _)| e.subject)
+                .collect();
+        assert!(
+            subjects.iter().any(|s| s.contains("invité")),
+            "{subjects:?}"
+        );
+        assert!(
+            subjects.iter().any(|s| s.starts_with("Vous accueillez")),
+            "{subjects:?}"
+        );
+    }
+}

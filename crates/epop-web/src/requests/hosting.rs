@@ -1,0 +1,280 @@
+//! The host's side of an accepted request: the coordinator names the
+//! host's référent (one of the organisation's référents, or invites one),
+//! and the référent fills the readiness checklist (team told, place
+//! accessible, accommodations ready, mission sheet written) that the
+//! coordinator follows.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use epop_domain::account::AccountStatus;
+use epop_domain::{Email, Role};
+use epop_store::accounts::{self, NewAccount};
+use epop_store::outbox::Message;
+use epop_store::requests::{self, Readiness, Request};
+use epop_store::sessions::{self, Purpose};
+use epop_store::{audit, now, outbox};
+
+use super::lists::{Line, line};
+use crate::context::Layout;
+use crate::forms::Pairs;
+use crate::pages::render;
+use crate::security::{hash_token, public_id, random_token};
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/demandes/{id}/referent", post(name_referent))
+        .route("/espace/accueil", get(list))
+        .route("/espace/accueil/{id}", get(checklist).post(save_checklist))
+}
+
+/// The four points of the checklist, with their field names.
+pub const POINTS: [(&str, &str); 4] = [
+    (
+        "team_told",
+        "L’équipe sait qu’un intervenant-pair vient, et pourquoi.",
+    ),
+    (
+        "place_accessible",
+        "Le lieu est accessible (entrée, salle, toilettes, transports).",
+    ),
+    (
+        "accommodations_ready",
+        "Les adaptations demandées sont prêtes (pauses, documents, interprète…).",
+    ),
+    (
+        "mission_sheet_written",
+        "La fiche de mission est écrite et partagée avec l’intervenant-pair.",
+    ),
+];
+
+/// Whether a point of the checklist is ticked.
+pub fn ticked(r: &Readiness, field: &str) -> bool {
+    match field {
+        "team_told" => r.team_told,
+        "place_accessible" => r.place_accessible,
+        "accommodations_ready" => r.accommodations_ready,
+        "mission_sheet_written" => r.mission_sheet_written,
+        _ => false,
+    }
+}
+
+async fn name_referent(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let r = super::triage::handled(&state, &ctx, &id).await?;
+    let user = ctx.user()?;
+    let Some(org) = r.organisation_id else {
+        return super::triage::show(
+            &state,
+            &ctx,
+            r,
+            "Cette demande n’a pas d’organisation.".into(),
+        )
+        .await;
+    };
+    let mut tx = state.db.write().await?;
+    let chosen = p.get("referent");
+    let base = &state.config.base_url;
+    let referent = if chosen == "nouveau" {
+        let name = epop_domain::text::required(&p.get("name"), "le nom du référent", 120);
+        let email = Email::parse(&p.get("email"));
+        let (Ok(name), Ok(email)) = (name, email) else {
+            drop(tx);
+            return super::triage::show(
+                &state,
+                &ctx,
+                r,
+                "Pour inviter un référent, écrivez son nom et une adresse e-mail valide.".into(),
+            )
+            .await;
+        };
+        match accounts::credentials(&mut tx, &email).await? {
+            Some(c) => {
+                accounts::grant(&mut tx, c.id, Role::Referent).await?;
+                c.id
+            }
+            None => {
+                let id = accounts::create(
+                    &mut tx,
+                    &NewAccount {
+                        public_id: public_id(),
+                        email: email.clone(),
+                        display_name: name.clone(),
+                        status: AccountStatus::Invited,
+                        department: r.department_code.clone(),
+                        organisation_id: Some(org),
+                    },
+                )
+                .await?;
+                accounts::grant(&mut tx, id, Role::Referent).await?;
+                let token = random_token();
+                sessions::create_token(
+                    &mut tx,
+                    &hash_token(&token),
+                    id,
+                    Purpose::Invitation,
+                    crate::auth::INVITATION_TTL,
+                )
+                .await?;
+                outbox::enqueue(
+                    &mut tx,
+                    &crate::emails::invitation(
+                        email.as_str(),
+                        &name,
+                        &user.account.display_name,
+                        Role::Referent.label(),
+                        &format!("{base}/invitation/{token}"),
+                    ),
+                )
+                .await?;
+                id
+            }
+        }
+    } else {
+        let Some(found) = requests::referents_of(&mut tx, org)
+            .await?
+            .into_iter()
+            .find(|(aid, _, _)| aid.to_string() == chosen)
+        else {
+            drop(tx);
+            return super::triage::show(
+                &state,
+                &ctx,
+                r,
+                "Choisissez un référent de l’organisation, ou invitez-en un.".into(),
+            )
+            .await;
+        };
+        found.0
+    };
+    requests::set_referent(&mut tx, r.id, referent, now()).await?;
+    if let Some((_, name, email)) = requests::referent(&mut tx, r.id).await? {
+        outbox::enqueue(
+            &mut tx,
+            &Message {
+                recipient: email,
+                subject: format!("Vous accueillez un intervenant-pair : {}", r.subject.clone().unwrap_or_default()),
+                body_text: format!(
+                    "Bonjour {name},\n\nVous êtes le ou la référent·e de l’intervention « {} ».\n\
+                     Pour bien accueillir l’intervenant-pair, remplissez la liste de préparation :\n{base}/espace/accueil/{}\n\n\
+                     --\nEPoP – réseau des intervenants-pairs\n",
+                    r.subject.clone().unwrap_or_default(),
+                    r.public_id
+                ),
+                attachment: None,
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "request_referent",
+            Some(format!("request:{id}")),
+            "Référent nommé".into(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=referent")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "requests/hosting_list.html")]
+struct List {
+    l: Layout,
+    lines: Vec<(Line, usize)>,
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let mut conn = state.db.conn().await?;
+    let mut lines = Vec::new();
+    for r in requests::for_referent(&mut conn, user.account.id).await? {
+        let done = requests::readiness(&mut conn, r.id).await?.done();
+        lines.push((line(r), done));
+    }
+    render(&List {
+        l: ctx.layout("Les interventions que j’accueille"),
+        lines,
+    })
+}
+
+/// The request this person is the référent of.
+async fn hosted(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
+    let user = ctx.user()?;
+    let mut conn = state.db.conn().await?;
+    let r = requests::by_public_id(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match requests::referent(&mut conn, r.id).await? {
+        Some((aid, _, _)) if aid == user.account.id => Ok(r),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "requests/hosting.html")]
+struct Checklist {
+    l: Layout,
+    line: Line,
+    readiness: Readiness,
+    points: [(&'static str, &'static str); 4],
+}
+
+impl Checklist {
+    fn ticked(&self, field: &str) -> bool {
+        ticked(&self.readiness, field)
+    }
+}
+
+async fn checklist(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let r = hosted(&state, &ctx, &id).await?;
+    let mut conn = state.db.conn().await?;
+    let readiness = requests::readiness(&mut conn, r.id).await?;
+    let title = format!(
+        "Préparer l’accueil : {}",
+        r.subject.clone().unwrap_or_default()
+    );
+    render(&Checklist {
+        l: ctx.layout(title),
+        line: line(r),
+        readiness,
+        points: POINTS,
+    })
+}
+
+async fn save_checklist(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let r = hosted(&state, &ctx, &id).await?;
+    let user = ctx.user()?;
+    let ticks = p.all("ready");
+    let has = |f: &str| ticks.iter().any(|t| t == f);
+    let notes = p.get("notes").trim().chars().take(2000).collect::<String>();
+    let readiness = Readiness {
+        team_told: has("team_told"),
+        place_accessible: has("place_accessible"),
+        accommodations_ready: has("accommodations_ready"),
+        mission_sheet_written: has("mission_sheet_written"),
+        notes: Some(notes).filter(|n| !n.is_empty()),
+    };
+    let mut tx = state.db.write().await?;
+    requests::set_readiness(&mut tx, r.id, &readiness, user.account.id, now()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/espace/accueil/{id}?message=preparation")).into_response())
+}

@@ -95,6 +95,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_request_referent.sql"),
         include_str!("../migrations/postgres/0014_request_referent.sql"),
     ),
+    (
+        15,
+        "request messages",
+        include_str!("../migrations/sqlite/0015_request_messages.sql"),
+        include_str!("../migrations/postgres/0015_request_messages.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

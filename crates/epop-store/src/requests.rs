@@ -480,3 +480,42 @@ pub async fn set_readiness(
     .await?;
     Ok(())
 }
+
+/// One message of a request's thread: (author's name, from the
+/// coordination, text, when).
+pub type ThreadMessage = (Option<String>, bool, String, i64);
+
+pub async fn add_message(
+    conn: &mut AnyConnection,
+    request_id: i64,
+    author_id: i64,
+    from_coordination: bool,
+    body: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO request_messages (request_id, author_id, from_coordination, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(request_id)
+    .bind(author_id)
+    .bind(i64::from(from_coordination))
+    .bind(body)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn messages(conn: &mut AnyConnection, request_id: i64) -> Result<Vec<ThreadMessage>> {
+    let rows: Vec<(Option<String>, i64, String, i64)> = sqlx::query_as(
+        "SELECT a.display_name, m.from_coordination, m.body, m.created_at FROM request_messages m \
+         LEFT JOIN accounts a ON a.id = m.author_id WHERE m.request_id = $1 ORDER BY m.id",
+    )
+    .bind(request_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(a, c, b, t)| (a, c != 0, b, t))
+        .collect())
+}

@@ -94,6 +94,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "avis" => "Merci pour votre avis !",
         "paiement" => "Le paiement est enregistré.",
         "referent" => "Le référent est nommé. Il reçoit un e-mail avec la liste de préparation.",
+        "message-demande" => "Le message est envoyé.",
         "preparation" => "Merci ! La préparation est enregistrée.",
         "frais" => "Vos frais sont enregistrés.",
         "frais-incomplet" => {

@@ -53,17 +53,12 @@ async fn peer_request(
     ctx: &Ctx,
     id: &str,
 ) -> Result<(Request, String), AppError> {
-    let user = ctx.user()?;
-    let mut conn = state.db.conn().await?;
-    let p = proposals::by_public_id(&mut conn, id)
-        .await?
-        .filter(|p| p.account_id == user.account.id && p.status == "accepted")
-        .ok_or(AppError::NotFound)?;
-    let r = requests::by_id(&mut conn, p.request_id)
-        .await?
-        .filter(done)
-        .ok_or(AppError::NotFound)?;
-    Ok((r, p.peer_name))
+    let (r, p) = super::proposals::accepted(state, ctx, id).await?;
+    if done(&r) {
+        Ok((r, p.peer_name))
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// The request of the host's organisation, once done.

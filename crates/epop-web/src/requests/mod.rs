@@ -13,6 +13,7 @@ mod intake;
 mod lists;
 mod payments;
 mod proposals;
+mod thread;
 mod triage;
 
 use axum::Router;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(feedback::router())
         .merge(payments::router())
         .merge(hosting::router())
+        .merge(thread::router())
 }
 
 /// The request form's values from a submitted (or stored) form.

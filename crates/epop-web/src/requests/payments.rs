@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use epop_domain::payment::{Payer, PaymentState};
 use epop_domain::request::{format_euros, parse_euros};
 use epop_store::payments::{self, Expense, Payment};
-use epop_store::{Conn, audit, now, proposals, requests};
+use epop_store::{Conn, audit, now};
 
 use crate::forms::Pairs;
 use crate::pages::download;
@@ -170,24 +170,6 @@ fn optional_date(s: &str) -> Result<Option<NaiveDate>, epop_domain::Invalid> {
     }
 }
 
-/// The peer's accepted proposal and its request.
-async fn peer_side(
-    state: &AppState,
-    ctx: &Ctx,
-    id: &str,
-) -> Result<(requests::Request, i64), AppError> {
-    let user = ctx.user()?;
-    let mut conn = state.db.conn().await?;
-    let p = proposals::by_public_id(&mut conn, id)
-        .await?
-        .filter(|p| p.account_id == user.account.id && p.status == "accepted")
-        .ok_or(AppError::NotFound)?;
-    let r = requests::by_id(&mut conn, p.request_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((r, user.account.id))
-}
-
 fn receipts_dir(state: &AppState) -> std::path::PathBuf {
     state.config.data_dir.join("justificatifs")
 }
@@ -211,7 +193,7 @@ async fn add_expense(
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let (r, _) = peer_side(&state, &ctx, &id).await?;
+    let (r, _) = super::proposals::accepted(&state, &ctx, &id).await?;
     let mut form = Pairs::default();
     let mut file = Vec::new();
     let mut too_big = false;
@@ -309,7 +291,7 @@ async fn peer_receipt(
     ctx: Ctx,
     Path((id, expense)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let (r, _) = peer_side(&state, &ctx, &id).await?;
+    let (r, _) = super::proposals::accepted(&state, &ctx, &id).await?;
     receipt(&state, r.id, &expense).await
 }
 
@@ -327,7 +309,7 @@ async fn decline(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (r, _) = peer_side(&state, &ctx, &id).await?;
+    let (r, _) = super::proposals::accepted(&state, &ctx, &id).await?;
     let mut tx = state.db.write().await?;
     payments::decline(&mut tx, r.id, now()).await?;
     audit::record(

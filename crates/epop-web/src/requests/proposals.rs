@@ -316,3 +316,22 @@ async fn answer(
     tx.commit().await?;
     Ok(Redirect::to(&format!("/espace/propositions/{id}?message={message}")).into_response())
 }
+
+/// The request of this person's accepted proposal (« not found » for anyone
+/// else), with the proposal.
+pub(super) async fn accepted(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<(Request, Proposal), AppError> {
+    let user = ctx.user()?;
+    let mut conn = state.db.conn().await?;
+    let p = proposals::by_public_id(&mut conn, id)
+        .await?
+        .filter(|p| p.account_id == user.account.id && p.status == "accepted")
+        .ok_or(AppError::NotFound)?;
+    let r = requests::by_id(&mut conn, p.request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((r, p))
+}

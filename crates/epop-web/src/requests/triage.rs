@@ -112,6 +112,7 @@ struct Page {
     expenses: Vec<super::payments::ExpenseView>,
     payers: Vec<(&'static str, &'static str)>,
     hosting_open: bool,
+    thread: Vec<super::thread::Said>,
     referent: Option<(i64, String, String)>,
     referents: Vec<(i64, String, String)>,
     readiness: Vec<(&'static str, bool)>,
@@ -263,6 +264,7 @@ pub(super) async fn show(
     let proposed_fee = epop_domain::request::parse_euros(&f.fee).ok().flatten();
     let (payment, expenses) = super::payments::view(&mut conn, r.id, proposed_fee).await?;
     let referent = requests::referent(&mut conn, r.id).await?;
+    let thread = super::thread::thread(&mut conn, r.id).await?;
     let referents = match r.organisation_id {
         Some(org) => requests::referents_of(&mut conn, org).await?,
         None => Vec::new(),
@@ -286,6 +288,7 @@ pub(super) async fn show(
             stage,
             Stage::Qualified | Stage::Proposed | Stage::Accepted | Stage::Scheduled | Stage::Done
         ),
+        thread,
         referent,
         referents,
         readiness,

@@ -645,12 +645,7 @@ async fn scheduled_done_with_an_attestation_then_both_sides_give_feedback() {
         // The demo request, proposed to Awa: she accepts.
         let mut awa = app.signed_in("pair@demo.epop.test").await;
         let list = awa.get("/espace/propositions").await;
-        let link = list
-            .body
-            .split("href=\"/espace/propositions/")
-            .nth(1)
-            .map(|s| format!("/espace/propositions/{}", s.split('"').next().unwrap()))
-            .unwrap();
+        let link = first_proposal(&list.body);
         awa.post(&format!("{link}/repondre"), &[("reponse", "oui")])
             .await;
         assert_eq!(
@@ -766,12 +761,7 @@ async fn what_the_peer_is_owed_expenses_with_receipts_and_the_yearly_summary() {
     for app in apps().await {
         let mut awa = app.signed_in("pair@demo.epop.test").await;
         let list = awa.get("/espace/propositions").await;
-        let link = list
-            .body
-            .split("href=\"/espace/propositions/")
-            .nth(1)
-            .map(|s| format!("/espace/propositions/{}", s.split('"').next().unwrap()))
-            .unwrap();
+        let link = first_proposal(&list.body);
         awa.post(&format!("{link}/repondre"), &[("reponse", "oui")])
             .await;
         let path = "/admin/demandes/demo-demande-esat";
@@ -1070,4 +1060,67 @@ async fn the_hosts_referent_is_named_and_fills_the_readiness_checklist() {
             "{subjects:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_coordination_and_the_requester_write_to_each_other_on_the_request() {
+    for app in apps().await {
+        let path = "/admin/demandes/demo-demande-esat";
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let empty = coord
+            .post(&format!("{path}/messages"), &[("message", " ")])
+            .await;
+        assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+        coord
+            .post(
+                &format!("{path}/messages"),
+                &[("message", "Combien de moniteurs seront présents ?")],
+            )
+            .await;
+        let (subject, body) = app.last_mail("demandeur@demo.epop.test").await.unwrap();
+        assert!(
+            subject.starts_with("Nouveau message sur la demande"),
+            "{subject}"
+        );
+        assert!(body.contains("Combien de moniteurs seront présents ?"));
+        let link = link_in(&body);
+        assert_eq!(link, "/espace/demandes/demo-demande-esat");
+        let mut requester = app.signed_in("demandeur@demo.epop.test").await;
+        let page = requester.get(&link).await;
+        assert!(page.body.contains("Combien de moniteurs seront présents ?"));
+        assert!(page.body.contains("(coordination)"));
+        requester
+            .post(
+                &format!("{link}/messages"),
+                &[("message", "Huit, et la directrice.")],
+            )
+            .await;
+        let (_, body) = app.last_mail("coordination@demo.epop.test").await.unwrap();
+        assert!(body.contains("Huit, et la directrice."));
+        assert!(
+            coord
+                .get(path)
+                .await
+                .body
+                .contains("Huit, et la directrice.")
+        );
+        // Another organisation's member sees nothing.
+        let mut other = app.signed_in("financeur@demo.epop.test").await;
+        assert_eq!(other.get(&link).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            other
+                .post(&format!("{link}/messages"), &[("message", "x")])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+/// The first proposal linked from a peer's list of proposals.
+fn first_proposal(body: &str) -> String {
+    body.split("href=\"/espace/propositions/")
+        .nth(1)
+        .map(|s| format!("/espace/propositions/{}", s.split('"').next().unwrap()))
+        .expect("a proposal in the list")
 }

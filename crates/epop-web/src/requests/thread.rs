@@ -1,0 +1,210 @@
+//! The message thread of a request: the coordination asks the requesting
+//! organisation its questions and the organisation answers, each message
+//! e-mailed to the other side. The organisation's members see their
+//! request's page (`/espace/demandes/{id}`) with its state and the thread.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use epop_store::outbox::Message;
+use epop_store::requests::{self, Request};
+use epop_store::{Conn, audit, now, outbox};
+
+use super::lists::{Line, line};
+use super::{form_of, pairs_of};
+use crate::context::Layout;
+use crate::forms::{Pairs, paris_time};
+use crate::pages::render;
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/demandes/{id}/messages", post(from_coordination))
+        .route("/espace/demandes/{id}", get(page))
+        .route("/espace/demandes/{id}/messages", post(from_requester))
+}
+
+/// A message as pages show it.
+pub struct Said {
+    pub who: String,
+    pub text: String,
+    pub when: String,
+}
+
+/// The thread of a request, oldest first.
+pub async fn thread(conn: &mut Conn, request_id: i64) -> Result<Vec<Said>, AppError> {
+    Ok(requests::messages(conn, request_id)
+        .await?
+        .into_iter()
+        .map(|(author, coordination, text, at)| Said {
+            who: match (author, coordination) {
+                (Some(a), true) => format!("{a} (coordination)"),
+                (Some(a), false) => a,
+                (None, _) => "Ancien compte".into(),
+            },
+            text,
+            when: paris_time(at),
+        })
+        .collect())
+}
+
+async fn write(
+    state: &AppState,
+    ctx: &Ctx,
+    r: &Request,
+    text: &str,
+    coordination: bool,
+) -> Result<(), AppError> {
+    let user = ctx.user()?;
+    let base = &state.config.base_url;
+    let subject = r.subject.clone().unwrap_or_default();
+    let mut tx = state.db.write().await?;
+    requests::add_message(&mut tx, r.id, user.account.id, coordination, text, now()).await?;
+    let recipients: Vec<(String, String, String)> = if coordination {
+        match r.requester_id {
+            Some(id) => match epop_store::accounts::by_id(&mut tx, id).await? {
+                Some(a) => vec![(
+                    a.display_name,
+                    a.email,
+                    format!("{base}/espace/demandes/{}", r.public_id),
+                )],
+                None => Vec::new(),
+            },
+            None => Vec::new(),
+        }
+    } else {
+        let dept = r.department_code.clone().unwrap_or_default();
+        epop_store::accounts::coordinators_of(&mut tx, &dept)
+            .await?
+            .into_iter()
+            .map(|(n, e)| (n, e, format!("{base}/admin/demandes/{}", r.public_id)))
+            .collect()
+    };
+    for (name, email, link) in recipients {
+        outbox::enqueue(
+            &mut tx,
+            &Message {
+                recipient: email,
+                subject: format!("Nouveau message sur la demande : {subject}"),
+                body_text: format!(
+                    "Bonjour {name},\n\n{} vous écrit à propos de la demande « {subject} » :\n\n{text}\n\n\
+                     Pour répondre : {link}\n\n--\nEPoP – réseau des intervenants-pairs\n",
+                    user.account.display_name
+                ),
+                attachment: None,
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "request_message",
+            Some(format!("request:{}", r.public_id)),
+            "Message sur la demande".into(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn text_of(p: &Pairs) -> Result<String, String> {
+    epop_domain::text::required(&p.get("message"), "votre message", 5000).map_err(|e| e.0)
+}
+
+async fn from_coordination(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let r = super::triage::handled(&state, &ctx, &id).await?;
+    match text_of(&p) {
+        Ok(text) => {
+            write(&state, &ctx, &r, &text, true).await?;
+            Ok(
+                Redirect::to(&format!("/admin/demandes/{id}?message=message-demande"))
+                    .into_response(),
+            )
+        }
+        Err(why) => super::triage::show(&state, &ctx, r, why).await,
+    }
+}
+
+/// The request, if this person belongs to its organisation.
+async fn own(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
+    let user = ctx.user()?;
+    let mut conn = state.db.conn().await?;
+    requests::by_public_id(&mut conn, id)
+        .await?
+        .filter(|r| r.status != "draft")
+        .filter(|r| {
+            r.organisation_id.is_some() && r.organisation_id == user.account.organisation_id
+        })
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "requests/mine.html")]
+struct Page {
+    l: Layout,
+    line: Line,
+    f: epop_domain::request::RequestForm,
+    thread: Vec<Said>,
+    error: String,
+}
+
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    r: Request,
+    error: String,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let thread = thread(&mut conn, r.id).await?;
+    let f = form_of(&pairs_of(&r.form));
+    let title = format!("Ma demande : {}", r.subject.clone().unwrap_or_default());
+    let page = Page {
+        l: ctx.layout_with_errors(title, !error.is_empty()),
+        line: line(r),
+        f,
+        thread,
+        error,
+    };
+    if page.error.is_empty() {
+        render(&page)
+    } else {
+        crate::pages::render_invalid(&page)
+    }
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let r = own(&state, &ctx, &id).await?;
+    show(&state, &ctx, r, String::new()).await
+}
+
+async fn from_requester(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let r = own(&state, &ctx, &id).await?;
+    match text_of(&p) {
+        Ok(text) => {
+            write(&state, &ctx, &r, &text, false).await?;
+            Ok(
+                Redirect::to(&format!("/espace/demandes/{id}?message=message-demande"))
+                    .into_response(),
+            )
+        }
+        Err(why) => show(&state, &ctx, r, why).await,
+    }
+}

@@ -519,3 +519,31 @@ pub async fn messages(conn: &mut AnyConnection, request_id: i64) -> Result<Vec<T
         .map(|(a, c, b, t)| (a, c != 0, b, t))
         .collect())
 }
+
+/// A coordinator's correction of a submitted request: the form as now
+/// typed and the columns lists and matching use.
+pub async fn update_content(
+    conn: &mut AnyConnection,
+    id: i64,
+    form: &str,
+    r: &NewRequest,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE intervention_requests SET form = $1, kind = $2, subject = $3, department_code = $4, remote = $5, \
+         date_from = $6, date_to = $7, fee_cents = $8, updated_at = $9 WHERE id = $10",
+    )
+    .bind(form)
+    .bind(r.kind.code())
+    .bind(&r.subject)
+    .bind(r.department.as_str())
+    .bind(i64::from(r.remote))
+    .bind(r.date_from.map(|d| d.to_string()))
+    .bind(r.date_to.map(|d| d.to_string()))
+    .bind(r.fee_cents)
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -95,6 +95,8 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "paiement" => "Le paiement est enregistré.",
         "referent" => "Le référent est nommé. Il reçoit un e-mail avec la liste de préparation.",
         "message-demande" => "Le message est envoyé.",
+        "question" => "Votre question est envoyée à la coordination. Elle vous répond par e-mail.",
+        "question-vide" => "Écrivez votre question avant d’appuyer sur le bouton.",
         "preparation" => "Merci ! La préparation est enregistrée.",
         "frais" => "Vos frais sont enregistrés.",
         "frais-incomplet" => {

@@ -49,6 +49,9 @@ struct FormPage {
     /// The link token of the draft being finished, if any.
     draft: String,
     signed_in: bool,
+    /// Where the form goes; a coordinator editing a request uses the same form.
+    action: String,
+    editing: bool,
 }
 
 async fn form_page(
@@ -58,11 +61,35 @@ async fn form_page(
     errors: Errors,
     draft: String,
 ) -> Result<Response, AppError> {
+    request_form(state, ctx, p, errors, draft, None).await
+}
+
+/// The request form: a new request, or (`editing`: its public id) a
+/// coordinator correcting one.
+pub(super) async fn request_form(
+    state: &AppState,
+    ctx: &Ctx,
+    p: Pairs,
+    errors: Errors,
+    draft: String,
+    editing: Option<&str>,
+) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let departments = territories::departments(&mut conn).await?;
     let invalid = !errors.is_empty();
     let page = FormPage {
-        l: ctx.layout_with_errors("Demander une intervention", invalid),
+        l: ctx.layout_with_errors(
+            if editing.is_some() {
+                "Modifier la demande"
+            } else {
+                "Demander une intervention"
+            },
+            invalid,
+        ),
+        action: editing
+            .map(|id| format!("/admin/demandes/{id}/modifier"))
+            .unwrap_or_else(|| "/demander-une-intervention".into()),
+        editing: editing.is_some(),
         p,
         errors,
         kinds: InterventionKind::ALL

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/espace/propositions", get(list))
         .route("/espace/propositions/{id}", get(page))
         .route("/espace/propositions/{id}/repondre", post(answer))
+        .route("/espace/propositions/{id}/question", post(question))
 }
 
 const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n";
@@ -334,4 +335,60 @@ pub(super) async fn accepted(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((r, p))
+}
+
+/// The peer asks the coordination a question before answering.
+async fn question(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let mut tx = state.db.write().await?;
+    let p = proposals::by_public_id(&mut tx, &id)
+        .await?
+        .filter(|p| p.account_id == user.account.id)
+        .ok_or(AppError::NotFound)?;
+    let Ok(text) = epop_domain::text::required(&form.get("question"), "votre question", 3000)
+    else {
+        drop(tx);
+        return Ok(
+            Redirect::to(&format!("/espace/propositions/{id}?message=question-vide"))
+                .into_response(),
+        );
+    };
+    let r = requests::by_id(&mut tx, p.request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let base = &state.config.base_url;
+    let subject = offer(&r).subject;
+    let dept = r.department_code.clone().unwrap_or_default();
+    for (name, email) in accounts::coordinators_of(&mut tx, &dept).await? {
+        outbox::enqueue(
+            &mut tx,
+            &Message {
+                recipient: email,
+                subject: format!("Question de {} : {subject}", p.peer_name),
+                body_text: format!(
+                    "Bonjour {name},\n\n{} a une question sur la proposition « {subject} » :\n\n{text}\n\n\
+                     Répondez-lui à {} ; la demande : {base}/admin/demandes/{}\n{SIGNATURE}",
+                    p.peer_name, p.peer_email, r.public_id
+                ),
+                attachment: None,
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "proposal_question",
+            Some(format!("request:{}", r.public_id)),
+            "Question d’un intervenant-pair".into(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/espace/propositions/{id}?message=question")).into_response())
 }

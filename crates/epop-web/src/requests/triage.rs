@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/demandes/{id}/programmer", post(schedule))
         .route("/admin/demandes/{id}/realisee", post(mark_done))
         .route("/admin/demandes/{id}/clore", post(close))
+        .route("/admin/demandes/{id}/modifier", get(edit_form).post(edit))
         .route("/admin/demandes/{id}/fiche-mission.pdf", get(mission_sheet))
 }
 
@@ -936,4 +937,101 @@ async fn close(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     step(&state, &ctx, &id, Action::Close, "request_closed").await
+}
+
+/// A request may be corrected until the intervention is done.
+fn editable(r: &Request) -> bool {
+    matches!(
+        Stage::from_code(&r.status),
+        Some(
+            Stage::Submitted
+                | Stage::Qualified
+                | Stage::Proposed
+                | Stage::Accepted
+                | Stage::Scheduled
+        )
+    )
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let r = handled(&state, &ctx, &id).await?;
+    if !editable(&r) {
+        return show(
+            &state,
+            &ctx,
+            r,
+            "Cette demande ne peut plus être modifiée.".into(),
+        )
+        .await;
+    }
+    super::intake::request_form(
+        &state,
+        &ctx,
+        pairs_of(&r.form),
+        crate::forms::Errors::default(),
+        String::new(),
+        Some(&id),
+    )
+    .await
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let r = handled(&state, &ctx, &id).await?;
+    if !editable(&r) {
+        return show(
+            &state,
+            &ctx,
+            r,
+            "Cette demande ne peut plus être modifiée.".into(),
+        )
+        .await;
+    }
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive();
+    let valid = match form_of(&p).validate(today) {
+        Ok(v) => v,
+        Err(list) => {
+            let mut errors = crate::forms::Errors::default();
+            for (f, e) in list {
+                errors.add(f, e.0);
+            }
+            return super::intake::request_form(&state, &ctx, p, errors, String::new(), Some(&id))
+                .await;
+        }
+    };
+    let actor = ctx.user()?.account.id;
+    let t = now();
+    let mut tx = state.db.write().await?;
+    requests::update_content(&mut tx, r.id, &super::stored(&p), &valid, t).await?;
+    requests::record(
+        &mut tx,
+        r.id,
+        Some(&r.status),
+        &r.status,
+        Some(actor),
+        Some("Demande modifiée par la coordination"),
+        t,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "request_edited",
+            Some(format!("request:{id}")),
+            "Demande modifiée".into(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=demande")).into_response())
 }

@@ -1124,3 +1124,75 @@ fn first_proposal(body: &str) -> String {
         .map(|s| format!("/espace/propositions/{}", s.split('"').next().unwrap()))
         .expect("a proposal in the list")
 }
+
+#[tokio::test]
+async fn the_coordinator_corrects_a_request_and_a_peer_asks_a_question() {
+    for app in apps().await {
+        let path = "/admin/demandes/demo-demande-esat";
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let form = coord.get(&format!("{path}/modifier")).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(
+            form.body.contains("value=\"Moniteurs d’atelier\""),
+            "the request as typed"
+        );
+        let mut fields: Vec<(String, String)> = form
+            .body
+            .split("<input id=\"")
+            .skip(1)
+            .filter_map(|s| {
+                let name = s.split("name=\"").nth(1)?.split('"').next()?.to_owned();
+                let value = s.split("value=\"").nth(1)?.split('"').next()?.to_owned();
+                Some((name, value.replace("&#39;", "'").replace("&amp;", "&")))
+            })
+            .filter(|(n, _)| n != "csrf")
+            .collect();
+        for (k, v) in [
+            ("kind", "former"),
+            ("mode", "sur-place"),
+            ("department", "31"),
+            ("org_kind", "esat"),
+            ("description", "Une matinée avec les moniteurs."),
+            ("audience_size", "10"),
+        ] {
+            fields.retain(|(n, _)| n != k);
+            fields.push((k.into(), v.into()));
+        }
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let res = coord.post(&format!("{path}/modifier"), &refs).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let page = coord.get(path).await;
+        assert!(page.body.contains("(10 personnes)"), "{}", page.body);
+        assert!(page.body.contains("Demande modifiée par la coordination"));
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        assert_eq!(
+            hdf.get(&format!("{path}/modifier")).await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        // The peer asks a question before answering.
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let link = first_proposal(&awa.get("/espace/propositions").await.body);
+        let res = awa
+            .post(
+                &format!("{link}/question"),
+                &[("question", "Faut-il apporter des documents ?")],
+            )
+            .await;
+        assert!(res.location().ends_with("message=question"));
+        let (subject, body) = app.last_mail("coordination@demo.epop.test").await.unwrap();
+        assert!(subject.starts_with("Question de Awa Diallo"), "{subject}");
+        assert!(body.contains("Faut-il apporter des documents ?"));
+        let mut thomas = app.signed_in("pair-ariege@demo.epop.test").await;
+        assert_eq!(
+            thomas
+                .post(&format!("{link}/question"), &[("question", "x")])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}

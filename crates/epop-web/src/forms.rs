@@ -227,6 +227,13 @@ pub const MONTHS: [&str; 12] = [
     "décembre",
 ];
 
+/// Today's date in France.
+pub fn paris_today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
+}
+
 /// A time stored in UTC, as people in France read it.
 pub fn paris_time(ts: i64) -> String {
     use chrono::TimeZone;

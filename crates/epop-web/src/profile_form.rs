@@ -706,10 +706,7 @@ struct AbsenceChanges {
 
 /// Today in Paris, as stored dates are compared.
 fn today() -> String {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive()
-        .to_string()
+    crate::forms::paris_today().to_string()
 }
 
 async fn apply(

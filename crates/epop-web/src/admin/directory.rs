@@ -414,9 +414,7 @@ async fn training_save(
     Form(f): Form<TrainingFields>,
 ) -> Result<Response, AppError> {
     let (_, s) = subject(&state, &ctx, &slug).await?;
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive();
+    let today = crate::forms::paris_today();
     let (date, programme) = match validate_training(&f, today) {
         Ok(v) => v,
         Err(errors) => return training_page(&ctx, s, f, errors),

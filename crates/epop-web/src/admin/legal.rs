@@ -23,12 +23,6 @@ pub fn router() -> Router<AppState> {
     )
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive()
-}
-
 pub struct Line {
     pub r: Rule,
     pub stale: bool,
@@ -45,7 +39,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     ctx.require(|p| p.is_admin())?;
     let mut conn = state.db.conn().await?;
     let rules = legal::rules(&mut conn).await?;
-    let t = today();
+    let t = crate::forms::paris_today();
     let situations = Situation::ALL
         .into_iter()
         .map(|s| {
@@ -147,7 +141,7 @@ async fn save(
         source: p.get("source"),
         checked_on: p.get("checked_on"),
     };
-    let rule = match form.validate(today()) {
+    let rule = match form.validate(crate::forms::paris_today()) {
         Ok(r) => r,
         Err(problems) => {
             let mut errors = Errors::default();

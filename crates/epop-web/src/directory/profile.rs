@@ -90,10 +90,7 @@ async fn page(
         }
         _ => None,
     };
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive()
-        .to_string();
+    let today = crate::forms::paris_today().to_string();
     let away = directory::absences(&mut conn, profile.card.id, &today)
         .await?
         .into_iter()

@@ -226,9 +226,7 @@ async fn submit(
             draft: true,
         });
     }
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive();
+    let today = crate::forms::paris_today();
     let valid = match form.validate(today) {
         Ok(v) => v,
         Err(list) => return form_page(&state, &ctx, p, problems(list), draft_token).await,
@@ -374,9 +372,7 @@ async fn confirm(
         .await?
         .ok_or(AppError::NotFound)?;
     let p = pairs_of(&r.form);
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive();
+    let today = crate::forms::paris_today();
     // Checked again: dates may have passed since the form was sent.
     let valid = match form_of(&p).validate(today) {
         Ok(v) => v,

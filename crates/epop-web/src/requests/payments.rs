@@ -40,12 +40,6 @@ pub fn router() -> Router<AppState> {
 /// Receipts up to this size (a photo or a scan).
 pub const MAX_RECEIPT: usize = 5 * 1024 * 1024;
 
-fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive()
-}
-
 fn french(date: &Option<String>) -> String {
     date.as_deref()
         .map(crate::directory::french_date)
@@ -87,7 +81,7 @@ pub async fn view(
         .due_on
         .as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let state = PaymentState::of(&p.status, due, today());
+    let state = PaymentState::of(&p.status, due, crate::forms::paris_today());
     let view = PaymentView {
         fee: p
             .fee_cents
@@ -352,7 +346,7 @@ async fn year_rows(
                         .due_on
                         .as_deref()
                         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-                    PaymentState::of(&p.status, due, today()).label()
+                    PaymentState::of(&p.status, due, crate::forms::paris_today()).label()
                 })
                 .unwrap_or("À payer");
             vec![
@@ -395,7 +389,7 @@ async fn years(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppE
     let year = ctx
         .query_param("annee")
         .and_then(|y| y.parse().ok())
-        .unwrap_or_else(|| chrono::Datelike::year(&today()));
+        .unwrap_or_else(|| chrono::Datelike::year(&crate::forms::paris_today()));
     let rows = year_rows(&state, user.account.id, year).await?;
     crate::pages::render(&Years {
         l: ctx.layout(format!("Mes interventions et paiements en {year}")),

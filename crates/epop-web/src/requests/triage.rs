@@ -995,9 +995,7 @@ async fn edit(
         )
         .await;
     }
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive();
+    let today = crate::forms::paris_today();
     let valid = match form_of(&p).validate(today) {
         Ok(v) => v,
         Err(list) => {

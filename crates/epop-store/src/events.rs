@@ -674,3 +674,21 @@ pub async fn set_attendance(
     }
     Ok(())
 }
+
+/// How long after an event its registrations keep their personal data.
+pub const KEEP_AFTER_EVENT: i64 = 365 * 86_400;
+
+/// Erases the personal data of registrations to events that ended more
+/// than a year ago (as the registration form promises), keeping the
+/// anonymous counts (status, needs, attendance). Returns how many.
+pub async fn anonymise_old(conn: &mut AnyConnection, now: i64) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE event_registrations SET name = 'Personne anonymisée', \
+         email = 'anonyme-' || CAST(id AS TEXT) || '@anonyme.invalid', phone = NULL, needs_other = NULL, answers = '' \
+         WHERE email NOT LIKE '%@anonyme.invalid' AND event_id IN (SELECT id FROM events WHERE ends_at < $1)",
+    )
+    .bind(now - KEEP_AFTER_EVENT)
+    .execute(conn)
+    .await?
+    .rows_affected())
+}

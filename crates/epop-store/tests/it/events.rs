@@ -363,3 +363,47 @@ async fn capacity_holds_under_200_simultaneous_registrations() {
         assert_eq!((e2.seats_taken, e2.waiting), (30, 170));
     }
 }
+
+#[tokio::test]
+async fn personal_data_is_erased_a_year_after_the_event() {
+    for db in testing::all().await {
+        let e = new_event(&db, 2, "").await;
+        register(&db, e.id, 1).await;
+        register(&db, e.id, 2).await;
+        let mut tx = db.write().await.unwrap();
+        assert_eq!(
+            events::anonymise_old(&mut tx, e.ends_at + events::KEEP_AFTER_EVENT - 60)
+                .await
+                .unwrap(),
+            0,
+            "not before a year"
+        );
+        assert_eq!(
+            events::anonymise_old(&mut tx, e.ends_at + events::KEEP_AFTER_EVENT + 60)
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            events::anonymise_old(&mut tx, e.ends_at + events::KEEP_AFTER_EVENT + 120)
+                .await
+                .unwrap(),
+            0,
+            "once"
+        );
+        tx.commit().await.unwrap();
+        let mut c = db.conn().await.unwrap();
+        let regs = events::registrations(&mut c, e.id).await.unwrap();
+        assert!(
+            regs.iter()
+                .all(|r| r.name == "Personne anonymisée" && r.email.ends_with("@anonyme.invalid"))
+        );
+        assert_eq!(
+            regs.iter()
+                .filter(|r| r.status == Status::Confirmed)
+                .count(),
+            2,
+            "counts kept"
+        );
+    }
+}

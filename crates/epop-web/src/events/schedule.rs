@@ -1,7 +1,8 @@
 //! Work that happens at a time rather than on a request, run by the worker
 //! every minute: reminders the day before, seat offers that expired (the
 //! seat goes to the next person waiting), and proposals of intervention
-//! requests left unanswered past their deadline. Each e-mail is written in
+//! requests left unanswered past their deadline; and the personal data of
+//! registrations to events that ended more than a year ago is erased. Each e-mail is written in
 //! the same transaction as the change it tells about.
 
 use epop_domain::event::Status;
@@ -45,6 +46,7 @@ pub async fn run_due(db: &Db, base_url: &str, now: i64) -> Result<usize> {
         written += 1;
     }
     written += crate::requests::expire_proposals(&mut tx, base_url, now).await?;
+    events::anonymise_old(&mut tx, now).await?;
     tx.commit().await?;
     Ok(written)
 }

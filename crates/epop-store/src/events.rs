@@ -46,6 +46,8 @@ pub struct Event {
     /// A practice-analysis group: only trained peer workers may see it and
     /// register.
     pub trained_peers_only: bool,
+    /// Set when the organiser cancelled the event, with why.
+    pub cancel_reason: Option<String>,
 }
 
 const EVENT_SELECT: &str = "SELECT e.id, e.slug, e.title, e.description, e.description_easy, e.audience, \
@@ -53,7 +55,7 @@ const EVENT_SELECT: &str = "SELECT e.id, e.slug, e.title, e.description, e.descr
      e.department_code, d.name, r.code, r.name, e.organiser, e.capacity, e.seats_taken, e.deadline, \
      e.offer_hours, e.accessibility, e.questions, \
      (SELECT COUNT(*) FROM event_registrations w WHERE w.event_id = e.id AND w.status = 'waiting'), \
-     e.updated_at, e.trained_peers_only \
+     e.updated_at, e.trained_peers_only, e.cancel_reason \
      FROM events e LEFT JOIN departments d ON d.code = e.department_code \
      LEFT JOIN regions r ON r.code = d.region_code";
 
@@ -107,6 +109,7 @@ fn event_from_row(r: &sqlx::any::AnyRow) -> Result<Event> {
         waiting: r.try_get(24)?,
         updated_at: r.try_get(25)?,
         trained_peers_only: r.try_get::<i64, _>(26)? != 0,
+        cancel_reason: r.try_get(27)?,
     })
 }
 
@@ -691,4 +694,32 @@ pub async fn anonymise_old(conn: &mut AnyConnection, now: i64) -> Result<u64> {
     .execute(conn)
     .await?
     .rows_affected())
+}
+
+/// Cancels an event as a whole; returns the registrations still active (to
+/// tell them). Cancelling twice does nothing more.
+pub async fn cancel_event(
+    conn: &mut AnyConnection,
+    event_id: i64,
+    reason: &str,
+    now: i64,
+) -> Result<Vec<Registration>> {
+    lock_seats(conn, event_id).await?;
+    let changed = sqlx::query(
+        "UPDATE events SET cancelled_at = $1, cancel_reason = $2, updated_at = $1 WHERE id = $3 AND cancelled_at IS NULL",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(event_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(registrations(conn, event_id)
+        .await?
+        .into_iter()
+        .filter(|r| r.status.is_active())
+        .collect())
 }

@@ -101,6 +101,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_request_messages.sql"),
         include_str!("../migrations/postgres/0015_request_messages.sql"),
     ),
+    (
+        17,
+        "event cancellation",
+        include_str!("../migrations/sqlite/0017_event_cancellation.sql"),
+        include_str!("../migrations/postgres/0017_event_cancellation.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

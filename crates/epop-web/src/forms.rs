@@ -74,6 +74,12 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "place-prise" => "C’est fait : la place est à vous. Nous vous avons envoyé un e-mail.",
         "evenement" => "L’événement est enregistré.",
         "presences" => "Les présences sont enregistrées.",
+        "raison-annulation" => {
+            "L’événement n’est pas annulé : écrivez la raison, elle est envoyée aux personnes inscrites."
+        }
+        "evenement-annule" => {
+            "L’événement est annulé. Toutes les personnes inscrites reçoivent un e-mail."
+        }
         "message-envoye" => "Le message part par e-mail aux personnes inscrites.",
         "candidature" => "Votre candidature est envoyée. Nous vous avons écrit un e-mail.",
         "candidature-retiree" => "Votre candidature est retirée.",

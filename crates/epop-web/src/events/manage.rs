@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/evenements/{slug}/presences", post(attendance))
         .route("/admin/evenements/{slug}/message", post(message))
+        .route("/admin/evenements/{slug}/annuler", post(cancel))
         .route("/admin/evenements/{slug}/inscriptions.csv", get(export_csv))
         .route(
             "/admin/evenements/{slug}/inscriptions.xlsx",
@@ -625,4 +626,52 @@ async fn export_xlsx(
         &format!("inscriptions-{}.xlsx", e.slug),
         bytes,
     ))
+}
+
+/// Cancels the whole event: everyone registered is told why; calendar
+/// files then say CANCELLED so that subscribed calendars update.
+async fn cancel(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let e = managed(&state, &ctx, &slug).await?;
+    let Ok(reason) =
+        epop_domain::text::required(&p.get("reason"), "la raison de l’annulation", 1000)
+    else {
+        return Ok(Redirect::to(&format!(
+            "/admin/evenements/{slug}?message=raison-annulation"
+        ))
+        .into_response());
+    };
+    let mut tx = state.db.write().await?;
+    let people = events::cancel_event(&mut tx, e.id, &reason, now()).await?;
+    let body = format!(
+        "L’événement est annulé. La raison : {reason}\nNous sommes désolés. Vous n’avez rien à faire."
+    );
+    for r in &people {
+        outbox::enqueue(
+            &mut tx,
+            &mails::from_organiser(&e, r, "événement annulé", &body),
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "event_cancelled",
+            Some(format!("event:{slug}")),
+            format!(
+                "Événement annulé ({} personne(s) prévenue(s)) : {reason}",
+                people.len()
+            ),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!(
+        "/admin/evenements/{slug}?message=evenement-annule"
+    ))
+    .into_response())
 }

@@ -196,7 +196,8 @@ impl EventView {
             seats_text,
             accessibility: e.accessibility.iter().map(|a| a.label()).collect(),
             deadline: french_moment(e.deadline),
-            open: epop_domain::event::registration_open(e.deadline, e.starts_at, now),
+            open: e.cancel_reason.is_none()
+                && epop_domain::event::registration_open(e.deadline, e.starts_at, now),
             e,
         }
     }
@@ -242,7 +243,7 @@ pub fn calendar_file(name: &str, events: &[Event], base_url: &str) -> String {
             ends_at: e.ends_at,
             location: Some(places[i].as_str()),
             url: &urls[i],
-            cancelled: false,
+            cancelled: e.cancel_reason.is_some(),
             updated_at: e.updated_at,
         })
         .collect();

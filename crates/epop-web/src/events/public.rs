@@ -72,7 +72,7 @@ async fn list(
     )
     .await?
     .into_iter()
-    .filter(|e| audience.may_see(e))
+    .filter(|e| audience.may_see(e) && e.cancel_reason.is_none())
     .map(|e| EventView::new(e, t))
     .collect();
     let region_name = region.map(|r| r.name.clone());

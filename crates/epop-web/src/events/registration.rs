@@ -138,7 +138,9 @@ async fn submit(
     let e = super::visible_event(&state, &ctx, &slug).await?;
     let f = Fields::from_pairs(&pairs);
     let t = now();
-    if !epop_domain::event::registration_open(e.deadline, e.starts_at, t) {
+    if e.cancel_reason.is_some()
+        || !epop_domain::event::registration_open(e.deadline, e.starts_at, t)
+    {
         let mut errors = Errors::default();
         errors.add(
             "closed",

@@ -582,3 +582,68 @@ async fn practice_analysis_groups_are_for_trained_peers_only() {
         assert_eq!(app.mail_count("x@exemple.fr").await, 0);
     }
 }
+
+#[tokio::test]
+async fn an_organiser_cancels_an_event_and_everyone_is_told() {
+    for app in apps().await {
+        let mut conn = app.db.conn().await.unwrap();
+        let workshop = events::list(&mut conn, &Filter::default())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.department_code.as_deref() == Some("59"))
+            .unwrap();
+        drop(conn);
+        let slug = workshop.slug.clone();
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        let res = hdf
+            .post(
+                &format!("/admin/evenements/{slug}/annuler"),
+                &[("reason", " ")],
+            )
+            .await;
+        assert!(
+            res.location().ends_with("message=raison-annulation"),
+            "{} {} {}",
+            res.status,
+            res.location(),
+            res.body
+        );
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let res = coord
+            .post(
+                &format!("/admin/evenements/{slug}/annuler"),
+                &[("reason", "x")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "another territory");
+        hdf.post(
+            &format!("/admin/evenements/{slug}/annuler"),
+            &[("reason", "La salle est fermée pour travaux.")],
+        )
+        .await;
+        for who in ["julie.lambert@demo.epop.test", "paul.girard@demo.epop.test"] {
+            let (subject, body) = app.last_mail(who).await.unwrap();
+            assert!(subject.ends_with("événement annulé"), "{subject}");
+            assert!(body.contains("La salle est fermée pour travaux."));
+        }
+        let mut anon = app.client();
+        assert!(
+            !anon.get("/evenements").await.body.contains(&slug),
+            "out of the list"
+        );
+        let page = anon.get(&format!("/evenements/{slug}")).await;
+        assert!(page.body.contains("Événement annulé."));
+        assert!(page.body.contains("schema.org/EventCancelled"));
+        let ics = anon.get(&format!("/evenements/{slug}/agenda.ics")).await;
+        assert!(ics.body.contains("STATUS:CANCELLED"));
+        let res = anon
+            .post(
+                &format!("/evenements/{slug}/inscription"),
+                &[("name", "X"), ("email", "x@exemple.fr"), ("consent", "oui")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST);
+        assert_eq!(app.mail_count("x@exemple.fr").await, 0);
+    }
+}

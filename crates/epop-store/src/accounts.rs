@@ -401,3 +401,27 @@ pub async fn coordinators_of(
     .fetch_all(conn)
     .await?)
 }
+
+/// The phone number kept for an account, if any.
+pub async fn phone(conn: &mut AnyConnection, id: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT phone FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+            .flatten(),
+    )
+}
+
+/// Keeps a phone number; returns whether it changed.
+pub async fn set_phone(conn: &mut AnyConnection, id: i64, phone: &str) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE accounts SET phone = $1 WHERE id = $2 AND (phone IS NULL OR phone <> $1)",
+    )
+    .bind(phone)
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}

@@ -436,6 +436,13 @@ async fn apply_row(
         }
     };
 
+    if let Some(phone) = &row.phone
+        && accounts::set_phone(conn, account_id, phone).await?
+        && existing.is_some()
+    {
+        changed = true;
+    }
+
     // The profile: what is stored, and what the row makes of it.
     let stored = match existing {
         Some(_) => stored_profile(conn, account_id, row.kind).await?,

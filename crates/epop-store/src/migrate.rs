@@ -107,6 +107,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0017_event_cancellation.sql"),
         include_str!("../migrations/postgres/0017_event_cancellation.sql"),
     ),
+    (
+        18,
+        "account phone",
+        include_str!("../migrations/sqlite/0018_account_phone.sql"),
+        include_str!("../migrations/postgres/0018_account_phone.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -471,6 +471,7 @@ struct Detail {
     observer_departments: String,
     may_set_territories: bool,
     created: String,
+    phone: Option<String>,
 }
 
 /// Loads an account the current person may manage, or refuses.
@@ -520,6 +521,7 @@ async fn detail_page(
         departments.retain(|d| allowed.contains(&d.code));
     }
     let mut conn = state.db.conn().await?;
+    let phone = accounts::phone(&mut conn, a.id).await?;
     let organisation_slug = match a.organisation_id {
         Some(_) => organisations::list(&mut conn)
             .await?
@@ -564,6 +566,7 @@ async fn detail_page(
         observer_departments,
         may_set_territories: user.principal.is_admin(),
         created: paris_time(a.created_at),
+        phone,
         a,
     };
     render_form(&page, invalid)

@@ -99,6 +99,11 @@ async fn a_file_creates_accounts_roles_profiles_and_organisations() {
             .unwrap();
         let lea = accounts::by_id(&mut conn, lea).await.unwrap().unwrap();
         assert_eq!(lea.status.code(), "invited");
+        assert_eq!(
+            accounts::phone(&mut conn, lea.id).await.unwrap().as_deref(),
+            Some("06 12 34 56 78"),
+            "the phone number is kept"
+        );
         assert!(!lea.has_password);
         assert!(lea.roles.contains_key(&Role::Peer));
         assert_eq!(lea.department_code.as_deref(), Some("31"));

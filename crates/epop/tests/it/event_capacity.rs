@@ -223,3 +223,134 @@ async fn two_hundred_registrations_at_once_for_thirty_seats() {
         check(&db, &e).await;
     }
 }
+
+/// The same for a training session: 200 acceptances by a coordinator at the
+/// same moment for 30 places, through two processes on PostgreSQL (one on
+/// SQLite): exactly 30 accepted, the others on the waiting list, no error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_acceptances_at_once_for_thirty_training_places() {
+    let path = std::env::temp_dir().join(format!("epop-places-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    places(
+        &format!("sqlite://{}", path.display()),
+        "places-sqlite",
+        false,
+    )
+    .await;
+    if let Some(base) = testing::postgres_url() {
+        let url = testing::postgres_schema_url(&base).await;
+        places(&url, "places-pg", true).await;
+    }
+}
+
+async fn places(url: &str, tag: &str, two_processes: bool) {
+    use epop_domain::training::{ApplicationStatus, SessionForm};
+    use epop_store::trainings;
+    let db = Db::connect(url).await.unwrap();
+    db.migrate().await.unwrap();
+    epop::demo::load(&db).await.unwrap();
+    let mut tx = db.write().await.unwrap();
+    let programme = trainings::programmes(&mut tx).await.unwrap().remove(0);
+    let coordinator = epop_store::accounts::id_by_email(
+        &mut tx,
+        &epop_domain::Email::parse("coordination@demo.epop.test").unwrap(),
+    )
+    .await
+    .unwrap();
+    let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(40)).format("%d/%m/%Y");
+    let s = SessionForm {
+        title: "Session de 30 places".into(),
+        place: "Toulouse".into(),
+        department: "31".into(),
+        capacity: "30".into(),
+        half_days: format!("{date} 9:00-12:30"),
+        trainers: "Claire Vidal".into(),
+        peer_trainers: String::new(),
+    }
+    .validate()
+    .unwrap();
+    let session =
+        trainings::create_session(&mut tx, &programme, &s, coordinator, epop_store::now())
+            .await
+            .unwrap();
+    let mut ids = Vec::new();
+    for n in 0..200 {
+        let account = epop_store::accounts::create(
+            &mut tx,
+            &epop_store::accounts::NewAccount {
+                public_id: format!("cand-{n}"),
+                email: epop_domain::Email::parse(&format!("candidat-{n}@exemple.fr")).unwrap(),
+                display_name: format!("Candidat {n}"),
+                status: epop_domain::account::AccountStatus::Active,
+                department: Some("31".into()),
+                organisation_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        let pid = format!("candidature-{n}");
+        trainings::apply(
+            &mut tx,
+            session.id,
+            account,
+            &pid,
+            "Je veux apprendre.",
+            "",
+            epop_store::now(),
+        )
+        .await
+        .unwrap();
+        ids.push(pid);
+    }
+    tx.commit().await.unwrap();
+    let dir = data_dir(tag);
+    let a = start(url, &dir).await;
+    let b = if two_processes {
+        Some(start(url, &dir).await)
+    } else {
+        None
+    };
+    let ports = [a.port, b.as_ref().map(|s| s.port).unwrap_or(a.port)];
+    // One coordinator session: sessions live in the database, both
+    // processes know it.
+    let session_cookie = crate::proposal_race::sign_in(a.port, "coordination@demo.epop.test");
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(ids.len()));
+    let threads: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, pid)| {
+            let (port, cookie, barrier) = (ports[n % 2], session_cookie.clone(), barrier.clone());
+            let line = format!(
+                "POST /admin/formations/{}/candidatures/{pid} HTTP/1.1",
+                session.slug
+            );
+            std::thread::spawn(move || {
+                barrier.wait();
+                http(port, &line, "decision=accepter", &cookie).unwrap()
+            })
+        })
+        .collect();
+    for t in threads {
+        let (status, text) = t.join().unwrap();
+        assert_eq!(status, 303, "{text}");
+        assert!(text.contains("message=decision"), "{text}");
+    }
+    let mut conn = db.conn().await.unwrap();
+    let apps = trainings::applications(&mut conn, session.id)
+        .await
+        .unwrap();
+    let accepted = apps
+        .iter()
+        .filter(|a| a.status == ApplicationStatus::Accepted)
+        .count();
+    let waiting = apps
+        .iter()
+        .filter(|a| a.status == ApplicationStatus::Waiting)
+        .count();
+    assert_eq!((accepted, waiting), (30, 170), "{tag}");
+    let s = trainings::session_by_slug(&mut conn, &session.slug)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.places_taken, 30);
+}

@@ -7,7 +7,7 @@ use epop_store::{Db, proposals, requests, testing};
 use crate::event_capacity::{data_dir, http, start};
 
 /// Signs in through the form; returns the session cookie (`; name=value`).
-fn sign_in(port: u16, email: &str) -> String {
+pub fn sign_in(port: u16, email: &str) -> String {
     let form = format!(
         "email={}&password={}",
         email.replace('@', "%40"),

@@ -252,7 +252,7 @@ async fn requests(db: &Db) -> Result<usize, String> {
         ("fee", "200"),
         ("org_name", "ESAT des Ateliers de l’Hers (démo)"),
         ("org_kind", "esat"),
-        ("contact_name", "Marc Lefèvre"),
+        ("contact_name", "Marc Olivier"),
         ("contact_email", "demandeur@demo.epop.test"),
     ];
     let form: Vec<(String, String)> = fields

@@ -117,3 +117,19 @@ pub async fn expire_proposals(
     }
     Ok(written)
 }
+
+/// When a request's intervention is wanted, in words: « samedi 16 janvier
+/// 2027 », « du … au … », or the period as typed.
+pub fn when_of(f: &RequestForm) -> String {
+    let day = |s: &str| {
+        epop_domain::text::parse_date(s, "la date")
+            .ok()
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map(|d| crate::events::french_day(d.and_utc().timestamp()))
+    };
+    match (day(&f.date_from), day(&f.date_to)) {
+        (Some(a), Some(b)) => format!("du {a} au {b}"),
+        (Some(a), None) => a,
+        _ => f.period.clone(),
+    }
+}

@@ -52,11 +52,7 @@ pub struct Offer {
 
 fn offer(r: &Request) -> Offer {
     let f: RequestForm = form_of(&pairs_of(&r.form));
-    let when = match (f.date_from.is_empty(), f.date_to.is_empty()) {
-        (false, true) => format!("le {}", f.date_from),
-        (false, false) => format!("du {} au {}", f.date_from, f.date_to),
-        _ => f.period.clone(),
-    };
+    let when = super::when_of(&f);
     Offer {
         kind: r
             .kind

@@ -113,6 +113,7 @@ struct Page {
     expenses: Vec<super::payments::ExpenseView>,
     payers: Vec<(&'static str, &'static str)>,
     hosting_open: bool,
+    when: String,
     thread: Vec<super::thread::Said>,
     referent: Option<(i64, String, String)>,
     referents: Vec<(i64, String, String)>,
@@ -285,6 +286,7 @@ pub(super) async fn show(
         feedback,
         payment,
         expenses,
+        when: super::when_of(&f),
         hosting_open: matches!(
             stage,
             Stage::Qualified | Stage::Proposed | Stage::Accepted | Stage::Scheduled | Stage::Done

@@ -102,6 +102,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0015_request_messages.sql"),
     ),
     (
+        16,
+        "directory filter tokens",
+        include_str!("../migrations/sqlite/0016_directory_filter_tokens.sql"),
+        include_str!("../migrations/postgres/0016_directory_filter_tokens.sql"),
+    ),
+    (
         17,
         "event cancellation",
         include_str!("../migrations/sqlite/0017_event_cancellation.sql"),

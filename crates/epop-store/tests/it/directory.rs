@@ -569,3 +569,248 @@ async fn visitor_searches_are_cached_until_the_next_write() {
         assert!(!member.is_visitor() && anon.is_visitor());
     }
 }
+
+/// The filters are tokens of the full-text index (`_dep31`, `_reg76`,
+/// `_kindformer`, `_fmtremote`): neither a query nor a profile's own text can
+/// produce one, so typing one finds nothing more, and writing one in a
+/// presentation does not put a profile in another département.
+#[tokio::test]
+async fn filter_tokens_cannot_be_typed_or_written() {
+    for db in testing::all().await {
+        seed(&db).await;
+        person(
+            &db,
+            "e@x.fr",
+            "Eve Malin",
+            Visibility::Public,
+            &["31"],
+            "_dep80 zdep80 dep80 _reg32 _kindadvocacy _fmtremote zvishidden tags:_dep80",
+        )
+        .await;
+        let admin = Viewer {
+            admin: true,
+            member: true,
+            ..Default::default()
+        };
+        for viewer in [Viewer::default(), admin.clone()] {
+            for typed in [
+                "_dep31",
+                "zdep31",
+                "dep31",
+                "dep",
+                "_dep80",
+                "_reg76",
+                "reg76",
+                "reg",
+                "_kindformer",
+                "kindformer",
+                "kind",
+                "fmtonsite",
+                "fmt",
+                "zvishidden",
+                "_vishidden",
+                "vis",
+                "tags",
+                "tags:_dep31",
+            ] {
+                let (names, _) = find(&db, text(typed), &viewer).await;
+                assert!(
+                    names.iter().all(|n| n == "Eve Malin"),
+                    "« {typed} » finds {names:?}"
+                );
+                assert!(!names.contains(&"Lucas Caché".to_string()));
+            }
+        }
+        let q = |f: fn(&mut SearchQuery)| {
+            let mut q = SearchQuery {
+                sort: Sort::Name,
+                ..Default::default()
+            };
+            f(&mut q);
+            q
+        };
+        assert_eq!(
+            find(
+                &db,
+                q(|q| q.department = Some(DepartmentCode::parse("80").unwrap())),
+                &admin
+            )
+            .await
+            .0,
+            vec!["Lucas Caché"],
+            "written tokens are words, not filters"
+        );
+        assert!(
+            find(
+                &db,
+                q(|q| q.department = Some(DepartmentCode::parse("80").unwrap())),
+                &Viewer {
+                    member: true,
+                    ..Default::default()
+                }
+            )
+            .await
+            .0
+            .is_empty(),
+            "the filter's token never shows a hidden profile"
+        );
+        assert_eq!(
+            find(
+                &db,
+                q(|q| q.region = Some(RegionCode::parse("32").unwrap())),
+                &admin
+            )
+            .await
+            .0,
+            vec!["Lucas Caché"]
+        );
+        assert!(
+            find(&db, q(|q| q.format = Some(Format::Remote)), &admin)
+                .await
+                .0
+                .iter()
+                .all(|n| n == "Nadia Distance")
+        );
+    }
+}
+
+/// Every filter that is a token, alone and with words and the other
+/// filters, on both engines; and the tokens migration 16 writes for the
+/// profiles already there are the ones the code writes.
+#[tokio::test]
+async fn token_filters_with_words_and_after_the_migration() {
+    for db in testing::all().await {
+        seed(&db).await;
+        person(
+            &db,
+            "f@x.fr",
+            "Marie Distance",
+            Visibility::Public,
+            &["2A", "2B"],
+            "Formatrice en Corse.",
+        )
+        .await;
+        let member = Viewer {
+            member: true,
+            ..Default::default()
+        };
+        let searches: Vec<(SearchQuery, Vec<&str>)> = vec![
+            (
+                SearchQuery {
+                    department: Some(DepartmentCode::parse("2A").unwrap()),
+                    ..Default::default()
+                },
+                vec!["Marie Distance"],
+            ),
+            (
+                SearchQuery {
+                    region: Some(RegionCode::parse("94").unwrap()),
+                    format: Some(Format::Remote),
+                    ..Default::default()
+                },
+                vec!["Marie Distance"],
+            ),
+            (
+                SearchQuery {
+                    kind: Some(InterventionKind::TrainingProfessionals),
+                    sort: Sort::Name,
+                    ..Default::default()
+                },
+                vec![
+                    "Awa Diallo",
+                    "Marie Distance",
+                    "Nadia Distance",
+                    "Thomas Roux",
+                ],
+            ),
+            (
+                SearchQuery {
+                    format: Some(Format::OnSite),
+                    region: Some(RegionCode::parse("76").unwrap()),
+                    sort: Sort::Name,
+                    ..Default::default()
+                },
+                vec!["Awa Diallo", "Nadia Distance", "Thomas Roux"],
+            ),
+            (
+                SearchQuery {
+                    text: "formateur".into(),
+                    region: Some(RegionCode::parse("76").unwrap()),
+                    department: Some(DepartmentCode::parse("09").unwrap()),
+                    kind: Some(InterventionKind::TrainingProfessionals),
+                    format: Some(Format::OnSite),
+                    ..Default::default()
+                },
+                vec!["Thomas Roux"],
+            ),
+            (
+                SearchQuery {
+                    text: "formateur".into(),
+                    department: Some(DepartmentCode::parse("31").unwrap()),
+                    ..Default::default()
+                },
+                vec![],
+            ),
+            (
+                SearchQuery {
+                    text: "intervenante".into(),
+                    department: Some(DepartmentCode::parse("34").unwrap()),
+                    format: Some(Format::Remote),
+                    ..Default::default()
+                },
+                vec!["Nadia Distance"],
+            ),
+            (
+                SearchQuery {
+                    text: "distance".into(),
+                    format: Some(Format::Remote),
+                    language: Some("fr".into()),
+                    ..Default::default()
+                },
+                vec!["Marie Distance", "Nadia Distance"],
+            ),
+            (
+                SearchQuery {
+                    text: "sante".into(),
+                    department: Some(DepartmentCode::parse("31").unwrap()),
+                    theme: Some("sante-mentale".into()),
+                    ..Default::default()
+                },
+                vec!["Awa Diallo"],
+            ),
+            (
+                SearchQuery {
+                    kind: Some(InterventionKind::Advocacy),
+                    ..Default::default()
+                },
+                vec![],
+            ),
+        ];
+        let run = |db: Db| {
+            let searches = searches.clone();
+            let member = member.clone();
+            async move {
+                for (q, expected) in searches {
+                    let (mut names, total) = find(&db, q.clone(), &member).await;
+                    names.sort();
+                    assert_eq!(names, expected, "{q:?}");
+                    assert_eq!(total, expected.len() as i64, "{q:?}");
+                }
+            }
+        };
+        run(db.clone()).await;
+        let migration = match db.engine() {
+            epop_store::Engine::Sqlite => {
+                include_str!("../../migrations/sqlite/0016_directory_filter_tokens.sql")
+            }
+            epop_store::Engine::Postgres => {
+                include_str!("../../migrations/postgres/0016_directory_filter_tokens.sql")
+            }
+        };
+        sqlx::raw_sql(sqlx::AssertSqlSafe(migration))
+            .execute(db.pool())
+            .await
+            .unwrap();
+        run(db.clone()).await;
+    }
+}

@@ -406,6 +406,25 @@ async fn a_coordinator_proposes_to_suggested_peers_and_the_first_acceptance_wins
         assert!(page.body.contains("Cadre choisi : "), "in the history too");
         let pdf = coord.get_bytes(&format!("{path}/fiche-mission.pdf")).await;
         let text = crate::trainings::pdf_text(&pdf);
+        // Awa's sensitive fields (accommodations, experience of disability)
+        // never reach the host: not on the mission sheet, not on the
+        // requester's pages, not in their e-mails.
+        let mut requester = app.signed_in("demandeur@demo.epop.test").await;
+        let mut seen = text.clone();
+        for page in ["/espace/demandes", "/api/v1/requests"] {
+            seen.push_str(&requester.get(page).await.body);
+        }
+        let mut conn = app.db.conn().await.unwrap();
+        for (_, body) in epop_store::outbox::recent(&mut conn, Some("demandeur@demo.epop.test"), 50)
+            .await
+            .unwrap()
+        {
+            seen.push_str(&body);
+        }
+        drop(conn);
+        for secret in ["pauses courtes toutes les heures", "bipolaire"] {
+            assert!(!seen.contains(secret), "« {secret} » reached the host");
+        }
         assert!(
             text.contains("Fiche de mission") && text.contains("Awa Diallo"),
             "{text}"

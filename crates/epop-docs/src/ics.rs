@@ -29,6 +29,9 @@ pub struct IcsEvent<'a> {
     pub updated_at: i64,
 }
 
+/// The media type of the files [`calendar`] writes, for e-mail attachments.
+pub const MEDIA_TYPE: &str = "text/calendar; charset=utf-8; method=PUBLISH";
+
 /// A VCALENDAR (PUBLISH) holding the events, CRLF line ends, lines folded.
 pub fn calendar(name: &str, events: &[IcsEvent<'_>]) -> String {
     let mut cal = Calendar::empty();

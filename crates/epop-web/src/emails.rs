@@ -3,6 +3,9 @@
 
 use epop_store::outbox::Message;
 
+/// The end of every message that needs no other explanation.
+pub const FOOTER: &str = "\n--\nEPoP – réseau des intervenants-pairs\n";
+
 const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n\
 Vous recevez ce message parce que votre adresse a été saisie sur la plateforme EPoP.\n\
 Si vous n’avez rien demandé, ne faites rien : personne ne pourra se connecter sans ce message.\n";

@@ -47,6 +47,15 @@ impl Errors {
         &self.0
     }
 
+    /// The problems a domain check returns, field by field, in order.
+    pub fn from_problems(problems: Vec<(&'static str, Invalid)>) -> Self {
+        let mut errors = Errors::default();
+        for (field, e) in problems {
+            errors.add(field, e.0);
+        }
+        errors
+    }
+
     /// The message for one field, or "" (what the field macro expects).
     pub fn get(&self, field: &str) -> &str {
         self.0

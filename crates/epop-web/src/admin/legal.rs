@@ -143,13 +143,7 @@ async fn save(
     };
     let rule = match form.validate(crate::forms::paris_today()) {
         Ok(r) => r,
-        Err(problems) => {
-            let mut errors = Errors::default();
-            for (field, e) in problems {
-                errors.add(field, e.0);
-            }
-            return edit_page(&ctx, s, f, form, errors);
-        }
+        Err(problems) => return edit_page(&ctx, s, f, form, Errors::from_problems(problems)),
     };
     let mut tx = state.db.write().await?;
     legal::save(&mut tx, &rule, user.account.id, now()).await?;

@@ -129,13 +129,7 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
 
 /// Validates the form; on problems returns them field by field.
 fn validate(form: &OrgFields) -> Result<epop_domain::organisation::NewOrganisation, Errors> {
-    form.domain().validate().map_err(|problems| {
-        let mut errors = Errors::default();
-        for (field, e) in problems {
-            errors.add(field, e.0);
-        }
-        errors
-    })
+    form.domain().validate().map_err(Errors::from_problems)
 }
 
 fn siret_taken() -> Errors {

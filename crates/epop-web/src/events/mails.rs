@@ -119,7 +119,7 @@ pub async fn send(
     // The calendar file goes with every message that confirms a seat.
     let attachment = with_link.then(|| Attachment {
         filename: format!("{}.ics", event.slug),
-        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+        content_type: epop_docs::ics::MEDIA_TYPE.into(),
         body: super::calendar_file(&event.title, std::slice::from_ref(event), base_url),
     });
     epop_store::outbox::enqueue(

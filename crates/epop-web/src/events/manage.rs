@@ -222,14 +222,6 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     .await
 }
 
-fn to_errors(problems: Vec<(&'static str, epop_domain::Invalid)>) -> Errors {
-    let mut errors = Errors::default();
-    for (field, p) in problems {
-        errors.add(field, p.0);
-    }
-    errors
-}
-
 /// Checks the form: every field, then the territory (a coordinator places
 /// events only in the départements they coordinate), then the capacity
 /// against the seats already given (`seats_taken`, 0 for a new event).
@@ -239,7 +231,7 @@ fn check(
     is_new: bool,
     seats_taken: i64,
 ) -> Result<epop_domain::event::NewEvent, Errors> {
-    let valid = f.validate(now(), is_new).map_err(to_errors)?;
+    let valid = f.validate(now(), is_new).map_err(Errors::from_problems)?;
     let mut errors = Errors::default();
     let dept = valid.department.as_ref().map(|d| d.as_str());
     if !ctx

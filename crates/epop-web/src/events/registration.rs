@@ -150,13 +150,7 @@ async fn submit(
     }
     let valid = match f.domain().validate(&e.questions) {
         Ok(v) => v,
-        Err(problems) => {
-            let mut errors = Errors::default();
-            for (field, p) in problems {
-                errors.add(field, p.0);
-            }
-            return form_response(&ctx, e, f, errors);
-        }
+        Err(problems) => return form_response(&ctx, e, f, Errors::from_problems(problems)),
     };
     let registrar = ctx
         .user

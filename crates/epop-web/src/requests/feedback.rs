@@ -261,6 +261,11 @@ async fn attestation(
         .unwrap_or_default();
     drop(conn);
     let f = form_of(&pairs_of(&r.form));
+    // The organisation the request belongs to (a signed-in requester's own).
+    let organisation = r
+        .organisation_name
+        .clone()
+        .unwrap_or_else(|| f.org_name.clone());
     use epop_docs::pdf::{Block, Document};
     let title = format!("Attestation d’intervention – {peer}");
     let doc = Document {
@@ -271,11 +276,11 @@ async fn attestation(
             Block::Heading { level: 1, text: "Attestation d’intervention".into() },
             Block::Paragraph(format!(
                 "Le réseau EPoP atteste que {peer} est intervenu·e comme intervenant·e-pair pour {}.",
-                f.org_name
+                organisation
             )),
             Block::Facts(vec![
                 ("Intervenant·e-pair".into(), peer.clone()),
-                ("Organisation".into(), f.org_name.clone()),
+                ("Organisation".into(), organisation.clone()),
                 ("Intervention".into(), f.subject.clone()),
                 ("Public".into(), format!("{} ({} personnes)", f.audience, f.audience_size)),
                 ("Date".into(), when),

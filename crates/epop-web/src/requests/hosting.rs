@@ -19,6 +19,7 @@ use epop_store::{audit, now, outbox};
 
 use super::lists::{Line, line};
 use crate::context::Layout;
+use crate::emails::FOOTER;
 use crate::forms::Pairs;
 use crate::pages::render;
 use crate::security::{hash_token, public_id, random_token};
@@ -163,8 +164,7 @@ async fn name_referent(
                 subject: format!("Vous accueillez un intervenant-pair : {}", r.subject.clone().unwrap_or_default()),
                 body_text: format!(
                     "Bonjour {name},\n\nVous êtes le ou la référent·e de l’intervention « {} ».\n\
-                     Pour bien accueillir l’intervenant-pair, remplissez la liste de préparation :\n{base}/espace/accueil/{}\n\n\
-                     --\nEPoP – réseau des intervenants-pairs\n",
+                     Pour bien accueillir l’intervenant-pair, remplissez la liste de préparation :\n{base}/espace/accueil/{}\n{FOOTER}",
                     r.subject.clone().unwrap_or_default(),
                     r.public_id
                 ),

@@ -22,6 +22,7 @@ use epop_store::{Conn, Result as StoreResult, audit, now, organisations, outbox,
 
 use super::{form_of, pairs_of, stored};
 use crate::context::Layout;
+use crate::emails::FOOTER;
 use crate::forms::{Errors, Pairs};
 use crate::pages::{render, render_form};
 use crate::security::{hash_token, public_id, random_token};
@@ -141,14 +142,6 @@ async fn resume(
     form_page(&state, &ctx, pairs_of(&r.form), Errors::default(), token).await
 }
 
-fn problems(list: Vec<(&'static str, epop_domain::Invalid)>) -> Errors {
-    let mut errors = Errors::default();
-    for (f, e) in list {
-        errors.add(f, e.0);
-    }
-    errors
-}
-
 const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n\
 Vous recevez ce message parce que votre adresse a été saisie pour demander une intervention sur EPoP.\n\
 Si ce n’est pas vous, ne faites rien : rien ne sera envoyé.\n";
@@ -193,7 +186,9 @@ async fn submit(
     if p.get("action") == "brouillon" {
         let email = match form.validate_draft() {
             Ok(e) => e,
-            Err(list) => return form_page(&state, &ctx, p, problems(list), draft_token).await,
+            Err(list) => {
+                return form_page(&state, &ctx, p, Errors::from_problems(list), draft_token).await;
+            }
         };
         let token = random_token();
         let mut tx = state.db.write().await?;
@@ -229,7 +224,9 @@ async fn submit(
     let today = crate::forms::paris_today();
     let valid = match form.validate(today) {
         Ok(v) => v,
-        Err(list) => return form_page(&state, &ctx, p, problems(list), draft_token).await,
+        Err(list) => {
+            return form_page(&state, &ctx, p, Errors::from_problems(list), draft_token).await;
+        }
     };
     if let Some(u) = &ctx.user {
         let mut tx = state.db.write().await?;
@@ -316,7 +313,7 @@ async fn tell_coordinators(
                     "Bonjour {name},\n\n{} ({}) demande une intervention dans votre territoire.\n\n\
                      Type : {}\nSujet : {}\nPour : {} ({} personnes)\nRémunération proposée : {fee}\n\n\
                      Pour lire la demande et proposer des intervenants-pairs :\n{base}/admin/demandes/{}\n\
-                     \n--\nEPoP – réseau des intervenants-pairs\n",
+                     {FOOTER}",
                     v.organisation.name,
                     v.contact_name,
                     v.kind.label(),
@@ -378,7 +375,7 @@ async fn confirm(
         Ok(v) => v,
         Err(list) => {
             drop(tx);
-            return form_page(&state, &ctx, p, problems(list), token).await;
+            return form_page(&state, &ctx, p, Errors::from_problems(list), token).await;
         }
     };
     let org = organisation_for(&mut tx, &valid, None).await?;

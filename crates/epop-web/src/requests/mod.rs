@@ -20,6 +20,7 @@ use axum::Router;
 use epop_domain::request::RequestForm;
 
 use crate::AppState;
+use crate::emails::FOOTER;
 use crate::forms::Pairs;
 
 pub fn router() -> Router<AppState> {
@@ -103,7 +104,7 @@ pub async fn expire_proposals(
                     ),
                     body_text: format!(
                         "Bonjour {name},\n\n{} n’a pas répondu à temps à la proposition « {} ».\n\
-                         Vous pouvez la proposer à d’autres intervenants-pairs :\n{base}/admin/demandes/{}\n\n--\nEPoP – réseau des intervenants-pairs\n",
+                         Vous pouvez la proposer à d’autres intervenants-pairs :\n{base}/admin/demandes/{}\n{FOOTER}",
                         p.peer_name,
                         r.subject.clone().unwrap_or_default(),
                         r.public_id

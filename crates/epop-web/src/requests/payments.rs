@@ -49,11 +49,14 @@ fn french(date: &Option<String>) -> String {
 /// A payment as pages show it.
 pub struct PaymentView {
     pub fee: String,
+    /// The fee as the form shows it (« 250,50 », empty when none).
+    pub fee_input: String,
     pub payer: &'static str,
     pub payer_code: String,
     pub due_on: String,
     pub due_on_input: String,
     pub paid_on: String,
+    pub paid_on_input: String,
     pub status: String,
     pub state: &'static str,
     pub state_easy: &'static str,
@@ -82,7 +85,20 @@ pub async fn view(
         .as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let state = PaymentState::of(&p.status, due, crate::forms::paris_today());
+    let as_input = |d: Option<NaiveDate>| {
+        d.map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default()
+    };
+    let paid = p
+        .paid_on
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let view = PaymentView {
+        fee_input: p
+            .fee_cents
+            .map(|c| format_euros(c).trim_end_matches(" €").to_owned())
+            .unwrap_or_default(),
+        paid_on_input: as_input(paid),
         fee: p
             .fee_cents
             .map(format_euros)
@@ -90,9 +106,7 @@ pub async fn view(
         payer: Payer::from_code(&p.payer).unwrap_or(Payer::Host).label(),
         payer_code: p.payer.clone(),
         due_on: french(&p.due_on),
-        due_on_input: due
-            .map(|d| d.format("%d/%m/%Y").to_string())
-            .unwrap_or_default(),
+        due_on_input: as_input(due),
         paid_on: french(&p.paid_on),
         status: p.status.clone(),
         state: state.label(),

@@ -32,7 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/espace/propositions/{id}/question", post(question))
 }
 
-const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n";
+use crate::emails::FOOTER as SIGNATURE;
 
 /// What the peer reads about a request: never the contact's details.
 pub struct Offer {

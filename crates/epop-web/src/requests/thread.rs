@@ -15,6 +15,7 @@ use epop_store::{Conn, audit, now, outbox};
 use super::lists::{Line, line};
 use super::{form_of, pairs_of};
 use crate::context::Layout;
+use crate::emails::FOOTER;
 use crate::forms::{Pairs, paris_time};
 use crate::pages::render;
 use crate::{AppError, AppState, Ctx};
@@ -90,7 +91,7 @@ async fn write(
                 subject: format!("Nouveau message sur la demande : {subject}"),
                 body_text: format!(
                     "Bonjour {name},\n\n{} vous écrit à propos de la demande « {subject} » :\n\n{text}\n\n\
-                     Pour répondre : {link}\n\n--\nEPoP – réseau des intervenants-pairs\n",
+                     Pour répondre : {link}\n{FOOTER}",
                     user.account.display_name
                 ),
                 attachment: None,

@@ -22,6 +22,7 @@ use epop_store::{StoreError, audit, now, outbox, territories};
 use super::lists::{Line, line, status_label};
 use super::{form_of, pairs_of};
 use crate::context::Layout;
+use crate::emails::FOOTER;
 use crate::forms::{Pairs, paris_time};
 use crate::pages::render;
 use crate::security::public_id;
@@ -405,7 +406,7 @@ async fn tell(
                 recipient: email,
                 subject: format!("{} : {subject}", status_label(to.code())),
                 body_text: format!(
-                    "Bonjour {name},\n\n{text}\n\nDemande : « {subject} »\n{base}\n\n--\nEPoP – réseau des intervenants-pairs\n"
+                    "Bonjour {name},\n\n{text}\n\nDemande : « {subject} »\n{base}\n{FOOTER}"
                 ),
                 attachment: None,
             },
@@ -653,6 +654,10 @@ async fn mission_sheet(
         .flatten()
         .map(format_euros)
         .unwrap_or_else(|| "À définir avec la coordination".into());
+    let organisation = r
+        .organisation_name
+        .clone()
+        .unwrap_or_else(|| f.org_name.clone());
     use epop_docs::pdf::{Block, Document};
     let fact = |a: &str, b: String| (a.to_owned(), b);
     let doc = Document {
@@ -665,7 +670,7 @@ async fn mission_sheet(
                 text: format!("Fiche de mission – {}", f.subject),
             },
             Block::Facts(vec![
-                fact("Organisation qui accueille", f.org_name.clone()),
+                fact("Organisation qui accueille", organisation.clone()),
                 fact("Contact", f.contact_name.clone()),
                 fact("Intervenant·e-pair", peer.peer_name.clone()),
                 fact(
@@ -856,12 +861,12 @@ async fn schedule(
                 subject: format!("Intervention programmée : {}", f.subject),
                 body_text: format!(
                     "Bonjour {name},\n\nL’intervention « {} » est programmée :\n{when} (heure de Paris)\nOù : {place}\n\n\
-                     Le fichier joint l’ajoute à votre agenda.\nPour la retrouver : {base}{link}\n\n--\nEPoP – réseau des intervenants-pairs\n",
+                     Le fichier joint l’ajoute à votre agenda.\nPour la retrouver : {base}{link}\n{FOOTER}",
                     f.subject
                 ),
                 attachment: Some(epop_store::outbox::Attachment {
                     filename: "intervention.ics".into(),
-                    content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+                    content_type: epop_docs::ics::MEDIA_TYPE.into(),
                     body: ics.clone(),
                 }),
             },
@@ -908,7 +913,7 @@ async fn mark_done(
                 subject: format!("Merci ! Votre avis sur l’intervention : {subject}"),
                 body_text: format!(
                     "Bonjour {name},\n\nL’intervention « {subject} » est faite. Merci !\n\n\
-                     Dites-nous comment elle s’est passée : 3 questions, 1 minute.\n{base}{link}/avis\n{}\n--\nEPoP – réseau des intervenants-pairs\n",
+                     Dites-nous comment elle s’est passée : 3 questions, 1 minute.\n{base}{link}/avis\n{}{FOOTER}",
                     if peer {
                         format!("\nVotre attestation d’intervention : {base}{link}/attestation.pdf\n")
                     } else {
@@ -1001,10 +1006,7 @@ async fn edit(
     let valid = match form_of(&p).validate(today) {
         Ok(v) => v,
         Err(list) => {
-            let mut errors = crate::forms::Errors::default();
-            for (f, e) in list {
-                errors.add(f, e.0);
-            }
+            let errors = crate::forms::Errors::from_problems(list);
             return super::intake::request_form(&state, &ctx, p, errors, String::new(), Some(&id))
                 .await;
         }

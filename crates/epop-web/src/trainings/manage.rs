@@ -74,14 +74,6 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     })
 }
 
-fn to_errors(problems: Vec<(&'static str, epop_domain::Invalid)>) -> Errors {
-    let mut errors = Errors::default();
-    for (field, p) in problems {
-        errors.add(field, p.0);
-    }
-    errors
-}
-
 #[derive(Template)]
 #[template(path = "admin/training_programme_form.html")]
 struct ProgrammePage {
@@ -126,7 +118,7 @@ async fn programme_create(
     };
     let valid = match form.validate() {
         Ok(v) => v,
-        Err(problems) => return programme_page(&ctx, to_errors(problems), p),
+        Err(problems) => return programme_page(&ctx, Errors::from_problems(problems), p),
     };
     let mut tx = state.db.write().await?;
     let created = trainings::create_programme(&mut tx, &valid, now()).await?;
@@ -231,8 +223,8 @@ async fn check_session(
     let valid = match form.validate() {
         Ok(v) => Some(v),
         Err(problems) => {
-            for (f, e) in problems {
-                errors.add(f, e.0);
+            for e in Errors::from_problems(problems).items() {
+                errors.add(&e.field, e.message.clone());
             }
             None
         }
@@ -468,10 +460,10 @@ async fn decide(
     let user = manager(&ctx)?;
     let decision = match Decision::parse(&p.get("decision"), &p.get("reason")) {
         Ok(d) => d,
-        Err((_, e)) => {
+        Err((field, _)) => {
             return Ok(Redirect::to(&format!(
                 "/admin/formations/{slug}?message={}",
-                if e.0.contains("raison") {
+                if field == "reason" {
                     "raison-manquante"
                 } else {
                     "decision-manquante"

@@ -82,9 +82,9 @@ async fn an_information_meeting_from_creation_to_the_waiting_list_moving() {
         // An empty form: every problem named, nothing created.
         let page = coord.post("/admin/evenements/nouveau", &[]).await;
         page.assert_field_error("title", "Saisissez le titre");
-        assert!(
-            page.body
-                .contains("Choisissez si l’événement a lieu en ligne ou sur place")
+        page.assert_field_error(
+            "mode",
+            "Choisissez si l’événement a lieu en ligne ou sur place",
         );
         let slug = create_meeting(&mut coord, "2").await;
 

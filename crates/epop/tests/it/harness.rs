@@ -155,8 +155,12 @@ impl Page {
             "summary does not link to #{field}"
         );
         assert!(
+            // A group of boxes names its first one `x-0` and its message `x-erreur`.
             self.body.contains(&format!("id=\"{field}-erreur\""))
-                || self.body.contains("-erreur\""),
+                || field.strip_suffix("-0").is_some_and(|group| {
+                    self.body.contains(&format!("id=\"{group}s-erreur\""))
+                        || self.body.contains(&format!("id=\"{group}-erreur\""))
+                }),
             "no message beside {field}"
         );
         assert!(

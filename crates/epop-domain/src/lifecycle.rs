@@ -315,7 +315,9 @@ pub fn may_take(actor: Actor, action: &Action, state: State) -> bool {
             Action::Cancel { .. } => state < State::Scheduled,
             _ => false,
         },
-        Actor::System => matches!(action, Action::ProposalExpires),
+        // The scheduled work ends proposals past their deadline; a request
+        // is evaluated on its own once both sides gave their feedback.
+        Actor::System => matches!(action, Action::ProposalExpires | Action::Evaluate),
     }
 }
 
@@ -475,7 +477,7 @@ mod tests {
                                     Draft | Submitted | Qualified | Proposed | Accepted
                                 )
                     }
-                    System => code == "proposal_expires",
+                    System => code == "proposal_expires" || code == "evaluate",
                 };
                 for actor in Actor::ALL {
                     assert_eq!(

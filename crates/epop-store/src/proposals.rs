@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use epop_domain::directory::{Format, InterventionKind, Visibility};
-use epop_domain::lifecycle::{self, Action, State};
+use epop_domain::lifecycle::{self, Action, Actor, State};
 use epop_domain::matching::Candidate;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
@@ -227,18 +227,35 @@ async fn lock(conn: &mut AnyConnection, request_id: i64) -> Result<State> {
     State::from_code(&status).ok_or_else(|| StoreError::Conflict(format!("état inconnu {status}")))
 }
 
-/// Moves a request by an action of the life cycle (under its lock), and
-/// records the change. A refused move is a [`StoreError::Conflict`] with the
-/// rule's French message.
+/// Who moves a request: the part they play (the life cycle says what each
+/// may do) and their account, recorded with the change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Who {
+    pub actor: Actor,
+    pub account_id: Option<i64>,
+}
+
+impl Who {
+    /// The scheduled work (expiries, automatic evaluation).
+    pub const SYSTEM: Who = Who {
+        actor: Actor::System,
+        account_id: None,
+    };
+}
+
+/// Moves a request by an action of the life cycle (under its lock), if the
+/// actor may take it, and records the change. A refused move is a
+/// [`StoreError::Conflict`] with the rule's French message.
 pub async fn transition(
     conn: &mut AnyConnection,
     request: &Request,
     action: &Action,
-    actor_id: Option<i64>,
+    who: Who,
     now: i64,
 ) -> Result<State> {
     let from = lock(conn, request.id).await?;
-    let to = lifecycle::next(from, action).map_err(|e| StoreError::Conflict(e.0))?;
+    let to = lifecycle::act(who.actor, from, action).map_err(|e| StoreError::Conflict(e.0))?;
+    let actor_id = who.account_id;
     sqlx::query("UPDATE intervention_requests SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(to.code())
         .bind(now)
@@ -265,10 +282,10 @@ pub async fn propose(
     request: &Request,
     peers: &[(i64, i64, String)],
     deadline: i64,
-    by: i64,
+    by: Who,
     now: i64,
 ) -> Result<Vec<Proposal>> {
-    transition(conn, request, &Action::Propose, Some(by), now).await?;
+    transition(conn, request, &Action::Propose, by, now).await?;
     for (profile_id, account_id, public_id) in peers {
         sqlx::query(
             "INSERT INTO request_proposals (public_id, request_id, profile_id, account_id, status, deadline, created_by, created_at) \
@@ -279,7 +296,7 @@ pub async fn propose(
         .bind(profile_id)
         .bind(account_id)
         .bind(deadline)
-        .bind(by)
+        .bind(by.account_id)
         .bind(now)
         .execute(&mut *conn)
         .await?;
@@ -349,7 +366,10 @@ pub async fn answer(
             conn,
             &request,
             &Action::PeerAccepts,
-            Some(current.account_id),
+            Who {
+                actor: Actor::Peer,
+                account_id: Some(current.account_id),
+            },
             now,
         )
         .await?;
@@ -363,7 +383,10 @@ pub async fn answer(
             conn,
             &request,
             &Action::PeerDeclines,
-            Some(current.account_id),
+            Who {
+                actor: Actor::Peer,
+                account_id: Some(current.account_id),
+            },
             now,
         )
         .await?;
@@ -398,7 +421,7 @@ pub async fn expire(conn: &mut AnyConnection, now: i64) -> Result<Vec<Proposal>>
         .fetch_one(&mut *conn)
         .await?;
         if pending == 0 && state == State::Proposed {
-            transition(conn, &request, &Action::ProposalExpires, None, now).await?;
+            transition(conn, &request, &Action::ProposalExpires, Who::SYSTEM, now).await?;
         }
     }
     Ok(due)

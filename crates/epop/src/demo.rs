@@ -300,6 +300,10 @@ async fn requests(db: &Db) -> Result<usize, String> {
         .await
         .map_err(err)?
         .ok_or("organisation de démo absente")?;
+    let by = proposals::Who {
+        actor: epop_domain::lifecycle::Actor::Coordinator,
+        account_id: Some(coordinator),
+    };
     let stored = serde_urlencoded::to_string(&form).map_err(|e| e.to_string())?;
     let now = epop_store::now();
     let r = requests::submit(
@@ -313,7 +317,7 @@ async fn requests(db: &Db) -> Result<usize, String> {
     )
     .await
     .map_err(err)?;
-    proposals::transition(&mut tx, &r, &Action::Qualify, Some(coordinator), now)
+    proposals::transition(&mut tx, &r, &Action::Qualify, by, now)
         .await
         .map_err(err)?;
     let awa = directory::by_slug(&mut tx, "awa-diallo")
@@ -329,7 +333,7 @@ async fn requests(db: &Db) -> Result<usize, String> {
         &r,
         &[(awa.card.id, account, public_id())],
         now + 7 * 86_400,
-        coordinator,
+        by,
         now,
     )
     .await

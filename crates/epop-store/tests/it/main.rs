@@ -5,6 +5,7 @@ mod accounts;
 mod directory;
 mod events;
 mod outbox;
+mod requests;
 mod schema;
 mod territories;
 mod trainings;

@@ -191,7 +191,7 @@ async fn save(
     if requests::add_feedback(&mut tx, r.id, user.account.id, &f, t).await? {
         let sides = requests::feedback(&mut tx, r.id).await?.len();
         if sides == 2 && r.status == Stage::Done.code() {
-            proposals::transition(&mut tx, r, &Action::Evaluate, None, t).await?;
+            proposals::transition(&mut tx, r, &Action::Evaluate, proposals::Who::SYSTEM, t).await?;
         }
         audit::record(
             &mut tx,

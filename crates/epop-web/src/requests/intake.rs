@@ -231,18 +231,13 @@ async fn submit(
     if let Some(u) = &ctx.user {
         let mut tx = state.db.write().await?;
         let org = organisation_for(&mut tx, &valid, u.account.organisation_id).await?;
-        let r =
-            requests::submit(&mut tx, &id, &stored(&p), &valid, org, u.account.id, now()).await?;
-        tell_coordinators(&mut tx, base, &r, &valid).await?;
-        audit::record(
-            &mut tx,
-            ctx.audit(
-                "request_submitted",
-                Some(format!("request:{}", r.public_id)),
-                format!("Demande envoyée : {}", valid.subject),
-            ),
-        )
-        .await?;
+        let sent = Sent {
+            public_id: &id,
+            form: &stored(&p),
+            organisation: org,
+            requester: u.account.id,
+        };
+        send(&mut tx, &ctx, base, &sent, &valid, "Demande envoyée").await?;
         tx.commit().await?;
         return Ok(Redirect::to("/espace/demandes?message=demande-envoyee").into_response());
     }
@@ -290,6 +285,47 @@ async fn organisation_for(conn: &mut Conn, r: &NewRequest, own: Option<i64>) -> 
         Some(o) => Ok(o.id),
         None => Ok(organisations::create(conn, &r.organisation).await?.id),
     }
+}
+
+/// Whose request goes to the coordination, as stored.
+struct Sent<'a> {
+    public_id: &'a str,
+    form: &'a str,
+    organisation: i64,
+    requester: i64,
+}
+
+/// Submits a checked request (signed in, or once the address is
+/// confirmed), tells the coordinators and writes the audit line.
+async fn send(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    base: &str,
+    s: &Sent<'_>,
+    v: &NewRequest,
+    how: &str,
+) -> Result<(), AppError> {
+    let r = requests::submit(
+        conn,
+        s.public_id,
+        s.form,
+        v,
+        s.organisation,
+        s.requester,
+        now(),
+    )
+    .await?;
+    tell_coordinators(conn, base, &r, v).await?;
+    audit::record(
+        conn,
+        ctx.audit(
+            "request_submitted",
+            Some(format!("request:{}", r.public_id)),
+            format!("{how} : {}", v.subject),
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Tells the coordinators of the request's département.
@@ -399,9 +435,21 @@ async fn confirm(
         }
     };
     let base = &state.config.base_url;
-    let submitted =
-        requests::submit(&mut tx, &r.public_id, &r.form, &valid, org, account, now()).await?;
-    tell_coordinators(&mut tx, base, &submitted, &valid).await?;
+    let sent = Sent {
+        public_id: &r.public_id,
+        form: &r.form,
+        organisation: org,
+        requester: account,
+    };
+    send(
+        &mut tx,
+        &ctx,
+        base,
+        &sent,
+        &valid,
+        "Demande confirmée par e-mail",
+    )
+    .await?;
     outbox::enqueue(
         &mut tx,
         &mail(
@@ -413,15 +461,6 @@ async fn confirm(
                  Pour vous connecter sans mot de passe, demandez un lien ici :\n{base}/connexion/lien\n",
                 valid.contact_name, valid.subject
             ),
-        ),
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        ctx.audit(
-            "request_submitted",
-            Some(format!("request:{}", submitted.public_id)),
-            format!("Demande confirmée par e-mail : {}", valid.subject),
         ),
     )
     .await?;

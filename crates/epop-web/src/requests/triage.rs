@@ -42,6 +42,20 @@ pub fn router() -> Router<AppState> {
         .route("/admin/demandes/{id}/fiche-mission.pdf", get(mission_sheet))
 }
 
+/// The person acting on a request from these pages: an admin, or a
+/// coordinator of its territory (checked by [`handled`]).
+fn who(ctx: &Ctx) -> Result<proposals::Who, AppError> {
+    let user = ctx.user()?;
+    Ok(proposals::Who {
+        actor: if user.principal.is_admin() {
+            epop_domain::lifecycle::Actor::Admin
+        } else {
+            epop_domain::lifecycle::Actor::Coordinator
+        },
+        account_id: Some(user.account.id),
+    })
+}
+
 /// The request, if this person coordinates its territory (or is an admin).
 pub(super) async fn handled(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
     let user = ctx.require(|p| p.may_administer())?;
@@ -426,9 +440,8 @@ async fn step(
     audit_action: &'static str,
 ) -> Result<Response, AppError> {
     let r = handled(state, ctx, id).await?;
-    let actor = ctx.user()?.account.id;
     let mut tx = state.db.write().await?;
-    match proposals::transition(&mut tx, &r, &action, Some(actor), now()).await {
+    match proposals::transition(&mut tx, &r, &action, who(ctx)?, now()).await {
         Ok(to) => {
             tell(&mut tx, &state.config.base_url, &r, to, action.reason()).await?;
             audit::record(
@@ -481,7 +494,6 @@ async fn propose(
     axum::Form(p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
     let r = handled(&state, &ctx, &id).await?;
-    let user = ctx.user()?;
     let chosen: Vec<i64> = p
         .all("peer")
         .iter()
@@ -526,8 +538,7 @@ async fn propose(
         drop(tx);
         return show(&state, &ctx, r, "Ces intervenants-pairs ne sont plus suggérés pour cette demande : choisissez parmi la liste.".into()).await;
     }
-    let made = match proposals::propose(&mut tx, &r, &peers, deadline, user.account.id, now()).await
-    {
+    let made = match proposals::propose(&mut tx, &r, &peers, deadline, who(&ctx)?, now()).await {
         Ok(m) => m,
         Err(StoreError::Conflict(why)) => {
             drop(tx);
@@ -799,7 +810,6 @@ async fn schedule(
     axum::Form(p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
     let r = handled(&state, &ctx, &id).await?;
-    let actor = ctx.user()?.account.id;
     let parsed = (|| {
         let day = epop_domain::text::parse_date(&p.get("date"), "la date")?;
         let from = epop_domain::event::parse_time(&p.get("start_time"), "l’heure de début")?;
@@ -821,7 +831,7 @@ async fn schedule(
     };
     let t = now();
     let mut tx = state.db.write().await?;
-    if let Err(e) = proposals::transition(&mut tx, &r, &Action::Schedule, Some(actor), t).await {
+    if let Err(e) = proposals::transition(&mut tx, &r, &Action::Schedule, who(&ctx)?, t).await {
         drop(tx);
         return match e {
             StoreError::Conflict(why) => show(&state, &ctx, r, why).await,
@@ -892,10 +902,9 @@ async fn mark_done(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let r = handled(&state, &ctx, &id).await?;
-    let actor = ctx.user()?.account.id;
     let t = now();
     let mut tx = state.db.write().await?;
-    if let Err(e) = proposals::transition(&mut tx, &r, &Action::MarkDone, Some(actor), t).await {
+    if let Err(e) = proposals::transition(&mut tx, &r, &Action::MarkDone, who(&ctx)?, t).await {
         drop(tx);
         return match e {
             StoreError::Conflict(why) => show(&state, &ctx, r, why).await,

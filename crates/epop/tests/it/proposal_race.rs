@@ -71,6 +71,10 @@ async fn proposed_twice(db: &Db) -> Vec<String> {
     )
     .await
     .unwrap();
+    let by = proposals::Who {
+        actor: epop_domain::lifecycle::Actor::Coordinator,
+        account_id: Some(coord),
+    };
     let r = requests::submit(
         &mut tx,
         "course",
@@ -86,7 +90,7 @@ async fn proposed_twice(db: &Db) -> Vec<String> {
         &mut tx,
         &r,
         &epop_domain::lifecycle::Action::Qualify,
-        Some(coord),
+        by,
         epop_store::now(),
     )
     .await
@@ -108,7 +112,7 @@ async fn proposed_twice(db: &Db) -> Vec<String> {
         &r,
         &peers,
         epop_store::now() + 86_400,
-        coord,
+        by,
         epop_store::now(),
     )
     .await

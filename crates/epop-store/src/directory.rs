@@ -130,6 +130,21 @@ impl Sql {
         format!("${}", self.args.len())
     }
 
+    /// The statement with its arguments, reading rows as `T`.
+    fn query_as<T>(&self) -> sqlx::query::QueryAs<'_, Any, T, sqlx::any::AnyArguments>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut q = sqlx::query_as(AssertSqlSafe(self.text.clone()));
+        for a in &self.args {
+            q = match a {
+                Arg::Text(s) => q.bind(s.clone()),
+                Arg::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }
+
     fn scalar(&self) -> sqlx::query::QueryScalar<'_, Any, i64, sqlx::any::AnyArguments> {
         let mut q = sqlx::query_scalar(AssertSqlSafe(self.text.clone()));
         for a in &self.args {
@@ -189,6 +204,17 @@ fn filter_tokens(departments: &[String], regions: &[String], input: &ProfileInpu
     tokens.sort();
     tokens.dedup();
     tokens.join(" ")
+}
+
+/// How many consecutive profile ids share a bucket token (PostgreSQL only).
+const BUCKET: i64 = 4096;
+
+/// PostgreSQL only: `_b<n>`, the token of the ids `n × 4096` to
+/// `n × 4096 + 4095`, so that a broad search can take its first matches a
+/// few buckets at a time ([`search_postgres`]; SQLite's FTS5 already gives
+/// its matches in id order).
+fn bucket_token(bucket: i64) -> String {
+    format!("_b{bucket}")
 }
 
 fn department_token(code: &str) -> String {
@@ -394,14 +420,51 @@ pub async fn upsert(
         .bind(id)
         .execute(&mut *conn)
         .await?;
+    let tokens = match engine {
+        Engine::Sqlite => tokens,
+        Engine::Postgres => format!("{tokens} {}", bucket_token(id / BUCKET)),
+    };
     sqlx::query(index)
         .bind(id)
         .bind(&text)
         .bind(&tokens)
         .execute(&mut *conn)
         .await?;
+    if engine == Engine::Postgres {
+        add_words(conn, id).await?;
+    }
     crate::cache::written();
     Ok((id, slug))
+}
+
+/// PostgreSQL: adds the words of a profile's index entry that the list of
+/// the index's words (migration 19) does not hold yet. Two transactions
+/// adding the same new words in different orders would wait for each other
+/// (a bulk import saves hundreds of profiles per transaction): the one that
+/// has new words first takes a lock held until its commit, so a writer
+/// never waits for another's uncommitted words. Most saves add none and
+/// take no lock.
+async fn add_words(conn: &mut AnyConnection, profile_id: i64) -> Result<()> {
+    const NEW_WORDS: &str = "SELECT w FROM profile_fts f, unnest(tsvector_to_array(f.tsv)) AS w \
+         WHERE f.rowid = $1 AND left(w, 1) <> '_' \
+         AND NOT EXISTS (SELECT 1 FROM profile_fts_words x WHERE x.word = w)";
+    let new: Option<String> = sqlx::query_scalar(AssertSqlSafe(format!("{NEW_WORDS} LIMIT 1")))
+        .bind(profile_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if new.is_none() {
+        return Ok(());
+    }
+    sqlx::query("SELECT pg_advisory_xact_lock(7019001)")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO profile_fts_words (word) {NEW_WORDS} ON CONFLICT DO NOTHING"
+    )))
+    .bind(profile_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Sets the training status (coordinators only, checked by the caller).
@@ -744,83 +807,29 @@ pub async fn search(
     q: &SearchQuery,
     viewer: &Viewer,
 ) -> Result<(Vec<Card>, i64)> {
-    let mut sql = Sql::default();
     let terms = q.terms();
     // The selective filters are tokens of the full-text index (see
     // [`filter_tokens`]): words and filters are one index intersection.
-    // On PostgreSQL, one filter alone stays an SQL condition: its table's
-    // index is as selective, and the planner joins the ~1,000 token
-    // matches to the profiles by a hash of all the visible ones (54 ms
-    // instead of 16 for a département, README « Benchmarks »). The index
-    // pays off for an intersection: words and filters, or two filters.
-    let mut tokens = query_tokens(q);
-    if matches!(engine, Engine::Postgres) && terms.is_empty() && tokens.len() == 1 {
-        tokens.clear();
-    }
-    let mut rank = String::new();
-    if terms.is_empty() && tokens.is_empty() {
-        sql.push(" FROM profiles p");
-    } else {
-        match engine {
-            Engine::Sqlite => {
-                let m = terms
-                    .iter()
-                    .map(|t| format!("\"{t}\"*"))
-                    .chain(tokens.iter().map(|t| format!("tags : \"{t}\"")))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let p = sql.text(m);
-                // The full-text index drives the join (CROSS JOIN keeps this
-                // order): the other way round, SQLite ran the whole MATCH once
-                // per visible profile (minutes at 100,000 profiles).
-                sql.push(&format!(
-                    " FROM profile_fts f CROSS JOIN profiles p ON p.id = f.rowid \
-                     WHERE profile_fts MATCH {p}"
-                ));
-                // BM25 of the words only: the column of the filters' tokens
-                // weighs nothing.
-                if !terms.is_empty() {
-                    rank = "bm25(profile_fts, 1.0, 0.0)".into();
-                }
-            }
-            Engine::Postgres => {
-                // The words through the text search parser, as they were
-                // indexed; the tokens as a literal (the parser would drop
-                // their `_`).
-                let words = (!terms.is_empty()).then(|| {
-                    let m = terms
-                        .iter()
-                        .map(|t| format!("{t}:*"))
-                        .collect::<Vec<_>>()
-                        .join(" & ");
-                    format!("to_tsquery('simple', {})", sql.text(m))
-                });
-                let filters = (!tokens.is_empty())
-                    .then(|| format!("CAST({} AS tsquery)", sql.text(tokens.join(" & "))));
-                let query = match (&words, filters) {
-                    (Some(w), Some(f)) => format!("({w} && {f})"),
-                    (Some(w), None) => w.clone(),
-                    (None, Some(f)) => f,
-                    (None, None) => unreachable!("words or filters"),
-                };
-                // The stored vectors (`profile_fts`, migration 5), so that
-                // ranking does not parse the texts again.
-                sql.push(&format!(
-                    " FROM profile_fts f JOIN profiles p ON p.id = f.rowid \
-                     WHERE f.tsv @@ {query}"
-                ));
-                if let Some(w) = words {
-                    rank = format!("ts_rank(f.tsv, {w}) DESC");
-                }
-            }
+    let tokens = query_tokens(q);
+    match engine {
+        _ if terms.is_empty() && tokens.is_empty() => {
+            // No word and no selective filter: the visible profiles, by name.
+            let mut sql = Sql::default();
+            sql.push(" FROM profiles p WHERE ");
+            conditions(&mut sql, q, viewer);
+            by_name(conn, sql, q).await
         }
+        Engine::Sqlite => search_sqlite(conn, q, viewer, &terms, &tokens).await,
+        Engine::Postgres => search_postgres(conn, q, viewer, &terms, &tokens).await,
     }
-    sql.push(if sql.text.contains(" WHERE ") {
-        " AND ("
-    } else {
-        " WHERE ("
-    });
-    sql.push("p.visibility = 'public'");
+}
+
+/// The conditions every search adds on `p`, the profile: who may see it
+/// (the only rule of visibility: the tokens of the index never decide it),
+/// then the filters that are not tokens of the index (theme, language,
+/// organisation, kind of profile), each one probe of a primary key.
+fn conditions(sql: &mut Sql, q: &SearchQuery, viewer: &Viewer) {
+    sql.push("(p.visibility = 'public'");
     if viewer.member {
         sql.push(" OR p.visibility = 'members'");
     }
@@ -840,41 +849,15 @@ pub async fn search(
             .iter()
             .map(|d| sql.text(d.clone()))
             .collect();
+        // `LIMIT 1 OFFSET 0`: PostgreSQL would otherwise hash the ids of
+        // every profile of the territory (26,000 for a region, 10 ms)
+        // before the first row, where one probe per hidden profile is met.
         sql.push(&format!(
-            " OR EXISTS (SELECT 1 FROM profile_departments v WHERE v.profile_id = p.id AND v.department_code IN ({}))",
+            " OR EXISTS (SELECT 1 FROM profile_departments v WHERE v.profile_id = p.id AND v.department_code IN ({}) LIMIT 1 OFFSET 0)",
             list.join(", ")
         ));
     }
     sql.push(")");
-    // Region, département, kind of intervention and format are tokens of the
-    // full-text index (above) unless one of them is alone on PostgreSQL.
-    // Then, territories are written as `p.id IN (…)` so that the planner can
-    // start from the département's profiles; the other lists stay EXISTS:
-    // each check is one probe of their primary key.
-    if tokens.is_empty() {
-        if let Some(r) = &q.region {
-            let p = sql.text(r.as_str());
-            sql.push(&format!(
-                " AND p.id IN (SELECT pd.profile_id FROM profile_departments pd JOIN departments d ON d.code = pd.department_code \
-                 WHERE d.region_code = {p})"
-            ));
-        }
-        if let Some(d) = &q.department {
-            let p = sql.text(d.as_str());
-            sql.push(&format!(
-                " AND p.id IN (SELECT pd.profile_id FROM profile_departments pd WHERE pd.department_code = {p})"
-            ));
-        }
-        if let Some(k) = q.kind {
-            let p = sql.text(k.code());
-            sql.push(&format!(" AND EXISTS (SELECT 1 FROM profile_interventions pi WHERE pi.profile_id = p.id AND pi.kind = {p})"));
-        }
-        match q.format {
-            Some(Format::OnSite) => sql.push(" AND p.on_site = 1"),
-            Some(Format::Remote) => sql.push(" AND p.remote = 1"),
-            None => &mut sql,
-        };
-    }
     if let Some(t) = &q.theme {
         let p = sql.text(t.clone());
         sql.push(&format!(
@@ -895,72 +878,316 @@ pub async fn search(
         let p = sql.text(k.code());
         sql.push(&format!(" AND p.kind = {p}"));
     }
-    let filter = std::mem::take(&mut sql.text);
-    let cap = COUNT_CAP + 1;
-    let count = format!("SELECT COUNT(*) FROM (SELECT 1{filter} LIMIT {cap}) AS c");
-    let ranked = q.sort == Sort::Relevance && !rank.is_empty();
-    // In name order, the count first (a search that finds nobody stops
-    // there); ranked, the page query counts its candidates itself.
-    let mut total = None;
-    if !ranked {
-        sql.text = count.clone();
-        let n: i64 = sql.scalar().fetch_one(&mut *conn).await?;
-        if n == 0 {
-            return Ok((Vec::new(), 0));
-        }
-        total = Some(n);
-    }
-    let filter_args = sql.args.len();
-    let limit = sql.int(i64::from(PAGE_SIZE));
-    let offset = sql.int(i64::from(q.page) * i64::from(PAGE_SIZE));
-    sql.text = if ranked {
-        // The candidates: the first matches in the index's order (the ones
-        // a count would count), ranked, then the page among them.
-        let (candidate_rank, from_rank, order) = match engine {
-            Engine::Sqlite => (format!(", {rank} AS r"), "", "c.r"),
-            Engine::Postgres => (
-                String::new(),
-                " JOIN profile_fts f ON f.rowid = c.id",
-                rank.as_str(),
-            ),
+}
+
+/// Runs `sql` and returns its rows.
+async fn fetch_rows(conn: &mut AnyConnection, sql: &Sql) -> Result<Vec<sqlx::any::AnyRow>> {
+    let mut query = sqlx::query(AssertSqlSafe(sql.text.clone()));
+    for a in &sql.args {
+        query = match a {
+            Arg::Text(s) => query.bind(s.clone()),
+            Arg::Int(i) => query.bind(*i),
         };
-        format!(
-            "SELECT {CARD_COLUMNS}, COUNT(*) OVER () \
-             FROM (SELECT p.id AS id{candidate_rank}{filter} ORDER BY f.rowid LIMIT {cap}) AS c \
-             JOIN profiles p ON p.id = c.id{from_rank} ORDER BY {order}, p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
-        )
-    } else {
-        format!(
-            "SELECT {CARD_COLUMNS}, CAST(0 AS BIGINT){filter} ORDER BY p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
-        )
-    };
-    // Rows of the card's columns and the count after them.
-    let rows: Vec<sqlx::any::AnyRow> = {
-        let mut query = sqlx::query(AssertSqlSafe(sql.text.clone()));
-        for a in &sql.args {
-            query = match a {
-                Arg::Text(s) => query.bind(s.clone()),
-                Arg::Int(i) => query.bind(*i),
-            };
-        }
-        query.fetch_all(&mut *conn).await?
-    };
-    let total = match (total, rows.first()) {
-        (Some(n), _) => n,
-        (None, Some(first)) => first.try_get::<i64, _>(9)?,
-        (None, None) if q.page == 0 => 0,
-        // A page past the last: count them to say so.
-        (None, None) => {
-            sql.args.truncate(filter_args);
-            sql.text = count;
-            sql.scalar().fetch_one(&mut *conn).await?
-        }
-    };
+    }
+    Ok(query.fetch_all(&mut *conn).await?)
+}
+
+/// The cards of rows that begin with [`CARD_COLUMNS`].
+async fn cards_of(conn: &mut AnyConnection, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Card>> {
     let rows = rows
         .iter()
         .map(<CardRow as sqlx::FromRow<'_, sqlx::any::AnyRow>>::from_row)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((cards(conn, rows).await?, total))
+    cards(conn, rows).await
+}
+
+/// The page of a search in name order, and its count (up to
+/// [`COUNT_CAP`] + 1, first: a search that finds nobody stops there).
+/// `filter` is the search's ` FROM … WHERE …`.
+async fn by_name(conn: &mut AnyConnection, mut filter: Sql, q: &SearchQuery) -> Result<Found> {
+    let from = std::mem::take(&mut filter.text);
+    let cap = COUNT_CAP + 1;
+    filter.text = format!("SELECT COUNT(*) FROM (SELECT 1{from} LIMIT {cap}) AS c");
+    let total: i64 = filter.scalar().fetch_one(&mut *conn).await?;
+    if total == 0 {
+        return Ok((Vec::new(), 0));
+    }
+    let limit = filter.int(i64::from(PAGE_SIZE));
+    let offset = filter.int(i64::from(q.page) * i64::from(PAGE_SIZE));
+    filter.text = format!(
+        "SELECT {CARD_COLUMNS}{from} ORDER BY p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
+    );
+    let rows = fetch_rows(conn, &filter).await?;
+    Ok((cards_of(conn, &rows).await?, total))
+}
+
+/// SQLite: FTS5 gives its matches in the order of the ids, so the first
+/// `COUNT_CAP + 1` of a broad word are found without reading the others.
+async fn search_sqlite(
+    conn: &mut AnyConnection,
+    q: &SearchQuery,
+    viewer: &Viewer,
+    terms: &[String],
+    tokens: &[String],
+) -> Result<Found> {
+    let mut sql = Sql::default();
+    let m = terms
+        .iter()
+        .map(|t| format!("\"{t}\"*"))
+        .chain(tokens.iter().map(|t| format!("tags : \"{t}\"")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let p = sql.text(m);
+    // The full-text index drives the join (CROSS JOIN keeps this order): the
+    // other way round, SQLite ran the whole MATCH once per visible profile
+    // (minutes at 100,000 profiles).
+    sql.push(&format!(
+        " FROM profile_fts f CROSS JOIN profiles p ON p.id = f.rowid \
+         WHERE profile_fts MATCH {p} AND "
+    ));
+    conditions(&mut sql, q, viewer);
+    if q.sort != Sort::Relevance || terms.is_empty() {
+        return by_name(conn, sql, q).await;
+    }
+    let filter = std::mem::take(&mut sql.text);
+    let filter_args = sql.args.len();
+    let cap = COUNT_CAP + 1;
+    let limit = sql.int(i64::from(PAGE_SIZE));
+    let offset = sql.int(i64::from(q.page) * i64::from(PAGE_SIZE));
+    // The candidates: the first matches in the index's order (the ones a
+    // count would count), ranked by BM25 of the words only (the column of
+    // the filters' tokens weighs nothing), then the page among them.
+    sql.text = format!(
+        "SELECT {CARD_COLUMNS}, COUNT(*) OVER () \
+         FROM (SELECT p.id AS id, bm25(profile_fts, 1.0, 0.0) AS r{filter} ORDER BY f.rowid LIMIT {cap}) AS c \
+         JOIN profiles p ON p.id = c.id ORDER BY c.r, p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
+    );
+    let rows = fetch_rows(conn, &sql).await?;
+    let total = match rows.first() {
+        Some(first) => first.try_get::<i64, _>(9)?,
+        None if q.page == 0 => 0,
+        // A page past the last: count them to say so.
+        None => {
+            sql.args.truncate(filter_args);
+            sql.text = format!("SELECT COUNT(*) FROM (SELECT 1{filter} LIMIT {cap}) AS c");
+            sql.scalar().fetch_one(&mut *conn).await?
+        }
+    };
+    Ok((cards_of(conn, &rows).await?, total))
+}
+
+/// A lexeme of a tsquery, quoted.
+fn lexeme(word: &str) -> String {
+    format!("'{}'", word.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// The first string after every string that begins with `prefix`, in byte
+/// order (the words' `COLLATE "C"`).
+fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let mut next = u32::from(last) + 1;
+        if (0xD800..0xE000).contains(&next) {
+            next = 0xE000;
+        }
+        if let Some(c) = char::from_u32(next) {
+            chars.push(c);
+            return chars.into_iter().collect();
+        }
+    }
+    // Only `char::MAX`: nothing comes after; U+10FFFF is the greatest.
+    char::MAX.to_string()
+}
+
+/// At most this many words of the index for one word typed as their
+/// beginning; more (« a », « ma »), and the index reads the prefix itself.
+const WORDS_PER_PREFIX: usize = 64;
+
+/// The words typed, as the index's own words that begin so (migration 19):
+/// `('sante' | 'santes') & 'mentale'`. `None` when a word begins no word
+/// of the index: nothing can match.
+async fn words_query(conn: &mut AnyConnection, terms: &[String]) -> Result<Option<String>> {
+    let mut sql = Sql::default();
+    let mut parts = Vec::new();
+    for (i, t) in terms.iter().enumerate() {
+        let from = sql.text(t.clone());
+        let to = sql.text(prefix_end(t));
+        let more = WORDS_PER_PREFIX + 1;
+        parts.push(format!(
+            "SELECT {i} AS i, w.word FROM (SELECT word FROM profile_fts_words \
+             WHERE word >= {from} AND word < {to} ORDER BY word LIMIT {more}) AS w"
+        ));
+    }
+    sql.text = parts.join(" UNION ALL ");
+    let rows: Vec<(i32, String)> = sql.query_as().fetch_all(&mut *conn).await?;
+    let mut words: Vec<Vec<String>> = vec![Vec::new(); terms.len()];
+    for (i, w) in rows {
+        words[usize::try_from(i).unwrap_or_default()].push(w);
+    }
+    let mut query = Vec::new();
+    for (t, ws) in terms.iter().zip(words) {
+        query.push(match ws.len() {
+            0 => return Ok(None),
+            n if n > WORDS_PER_PREFIX => format!("{}:*", lexeme(t)),
+            _ => format!(
+                "({})",
+                ws.iter().map(|w| lexeme(w)).collect::<Vec<_>>().join(" | ")
+            ),
+        });
+    }
+    Ok(Some(query.join(" & ")))
+}
+
+/// PostgreSQL: the GIN index answers with every match at once (a bitmap of
+/// them all, each read in the table), so a broad word would cost as much as
+/// its number of matches. The search reads them instead a few buckets of
+/// ids at a time (`_b<id / 4096>` tokens, migration 19), in the order of
+/// the ids, until it has `COUNT_CAP + 1` the viewer may see: the same
+/// candidates as SQLite's, in a time bounded by what is kept. Each step is
+/// one query whose plan cannot go wrong (ARCHITECTURE.md): the matches of a
+/// range of ids, then, for each, one probe of the profile's primary key for
+/// who may see it, its rank and its name. The page is chosen among the
+/// candidates by rank, then name (or by name alone); past `COUNT_CAP`
+/// matches in name order, through the name index.
+async fn search_postgres(
+    conn: &mut AnyConnection,
+    q: &SearchQuery,
+    viewer: &Viewer,
+    terms: &[String],
+    tokens: &[String],
+) -> Result<Found> {
+    let words = if terms.is_empty() {
+        None
+    } else {
+        match words_query(conn, terms).await? {
+            Some(w) => Some(w),
+            None => return Ok((Vec::new(), 0)),
+        }
+    };
+    let query = words
+        .iter()
+        .cloned()
+        .chain(tokens.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" & ");
+    let ranked = words.is_some() && q.sort == Sort::Relevance;
+    let cap = COUNT_CAP + 1;
+    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(rowid) FROM profile_fts")
+        .fetch_one(&mut *conn)
+        .await?;
+    let last = last.unwrap_or_default();
+    // (id, rank, name) of the candidates, in the order of the ids.
+    let mut found: Vec<(i64, f32, String)> = Vec::new();
+    // Ids up to `after` are read; the next step reads `buckets` buckets.
+    let mut after = 0;
+    let mut buckets = 1;
+    let missing = |found: &Vec<(i64, f32, String)>| cap - i64::try_from(found.len()).unwrap_or(cap);
+    while missing(&found) > 0 && after < last {
+        let first = (after + 1) / BUCKET;
+        let end = (first + buckets) * BUCKET;
+        let mut sql = Sql::default();
+        let rank = match &words {
+            Some(w) if ranked => format!("ts_rank(tsv, CAST({} AS tsquery))", sql.text(w.clone())),
+            _ => "CAST(0 AS REAL)".into(),
+        };
+        // A few buckets are tokens of the index; more, or the rest, a range.
+        let bounded = end <= last;
+        let range = if bounded && buckets <= 16 {
+            let names = (first..first + buckets)
+                .map(bucket_token)
+                .collect::<Vec<_>>()
+                .join(" | ");
+            let r = sql.text(format!("{query} & ({names})"));
+            format!("tsv @@ CAST({r} AS tsquery)")
+        } else {
+            let r = sql.text(query.clone());
+            let a = sql.int(after);
+            let mut range = format!("tsv @@ CAST({r} AS tsquery) AND rowid > {a}");
+            if bounded {
+                range.push_str(&format!(" AND rowid < {}", sql.int(end)));
+            }
+            range
+        };
+        // `OFFSET 0` keeps the subquery apart: one probe of the primary key
+        // per match, never a hash of every visible profile.
+        sql.push(&format!(
+            "WITH m AS MATERIALIZED (SELECT rowid, {rank} AS r FROM profile_fts WHERE {range}) \
+             SELECT m.rowid, m.r, v.sort_name FROM m CROSS JOIN LATERAL \
+             (SELECT p.sort_name FROM profiles p WHERE p.id = m.rowid AND "
+        ));
+        conditions(&mut sql, q, viewer);
+        let most = sql.int(missing(&found));
+        sql.push(&format!(" OFFSET 0) AS v ORDER BY m.rowid LIMIT {most}"));
+        let rows: Vec<(i64, f32, String)> = sql.query_as().fetch_all(&mut *conn).await?;
+        found.extend(rows);
+        after = if bounded { end - 1 } else { last };
+        // The next step: enough buckets for what is missing at the density
+        // seen so far, and a tenth more; everything left if none yet.
+        buckets = if found.is_empty() {
+            last / BUCKET + 1
+        } else {
+            let per_id = found.len() as f64 / after as f64;
+            ((missing(&found) as f64 / per_id * 1.1) / BUCKET as f64).ceil() as i64
+        }
+        .max(1);
+    }
+    let total = i64::try_from(found.len()).unwrap_or(cap);
+    if total == 0 {
+        return Ok((Vec::new(), 0));
+    }
+    let start = usize::try_from(q.page)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(PAGE_SIZE as usize);
+    if !ranked && total > COUNT_CAP {
+        // More than the candidates, by name: through the name index,
+        // among all the matches.
+        let mut sql = Sql::default();
+        let r = sql.text(query);
+        sql.push(&format!(
+            " FROM profiles p JOIN profile_fts f ON f.rowid = p.id \
+             WHERE f.tsv @@ CAST({r} AS tsquery) AND "
+        ));
+        conditions(&mut sql, q, viewer);
+        let from = std::mem::take(&mut sql.text);
+        let limit = sql.int(i64::from(PAGE_SIZE));
+        let offset = sql.int(i64::try_from(start).unwrap_or(i64::MAX));
+        sql.text = format!(
+            "SELECT {CARD_COLUMNS}{from} ORDER BY p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
+        );
+        let rows = fetch_rows(conn, &sql).await?;
+        return Ok((cards_of(conn, &rows).await?, total));
+    }
+    // By rank, then name (bytes, as SQLite's default order), then id.
+    found.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| a.2.as_bytes().cmp(b.2.as_bytes()))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    let page: Vec<i64> = found
+        .iter()
+        .skip(start)
+        .take(PAGE_SIZE as usize)
+        .map(|c| c.0)
+        .collect();
+    if page.is_empty() {
+        return Ok((Vec::new(), total));
+    }
+    let mut sql = Sql::default();
+    let list = page
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let p = sql.text(list);
+    sql.text = format!(
+        "SELECT {CARD_COLUMNS} FROM profiles p WHERE p.id = ANY(CAST(string_to_array({p}, ',') AS BIGINT[]))"
+    );
+    let mut rows = fetch_rows(conn, &sql).await?;
+    rows.sort_by_key(|r| {
+        let id: i64 = r.try_get(0).unwrap_or_default();
+        page.iter().position(|p| *p == id)
+    });
+    Ok((cards_of(conn, &rows).await?, total))
 }
 
 impl Viewer {

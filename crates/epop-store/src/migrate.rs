@@ -119,6 +119,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0018_account_phone.sql"),
         include_str!("../migrations/postgres/0018_account_phone.sql"),
     ),
+    (
+        19,
+        "directory search words",
+        include_str!("../migrations/sqlite/0019_directory_search_words.sql"),
+        include_str!("../migrations/postgres/0019_directory_search_words.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

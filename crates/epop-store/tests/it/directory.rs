@@ -193,6 +193,65 @@ async fn search_is_accent_case_and_punctuation_insensitive() {
     }
 }
 
+/// A word typed is the beginning of words (PostgreSQL: of the index's own
+/// words, migration 19, then exact entries): one word or many (more than
+/// 64 begin « zzmot »: the index reads the prefix itself), in two texts, in
+/// words that arrive with a later save; a beginning of no word finds
+/// nobody, and an apostrophe never breaks the query.
+#[tokio::test]
+async fn words_are_found_by_their_beginning() {
+    for db in testing::all().await {
+        seed(&db).await;
+        let many: Vec<String> = (1..=70).map(|i| format!("zzmot{i:02}")).collect();
+        let (zoe, _) = person(
+            &db,
+            "z@x.fr",
+            "Zoé Zola",
+            Visibility::Public,
+            &["13"],
+            &format!("Mots rares : {} et santé.", many.join(" ")),
+        )
+        .await;
+        let anon = Viewer::default();
+        for (q, expected) in [
+            ("zzmot", vec!["Zoé Zola"]),
+            ("zzmot07", vec!["Zoé Zola"]),
+            ("zzm rares", vec!["Zoé Zola"]),
+            ("zzmot71", vec![]),
+            ("zzx", vec![]),
+            ("sant", vec!["Awa Diallo", "Zoé Zola"]),
+            ("sant zzmot5", vec!["Zoé Zola"]),
+            ("sant qqq", vec![]),
+            ("l'éduc", vec!["Awa Diallo"]),
+        ] {
+            let (mut names, total) = find(&db, text(q), &anon).await;
+            names.sort();
+            assert_eq!(names, expected, "{q}");
+            assert_eq!(total, expected.len() as i64, "{q}");
+        }
+        // A word first seen in a later save is found at once.
+        assert_eq!(find(&db, text("kiwiland"), &anon).await.1, 0);
+        let mut tx = db.write().await.unwrap();
+        let mut input = directory::input_of(&mut tx, zoe).await.unwrap();
+        input.presentation = "Maintenant à Kiwiland.".into();
+        let account: i64 = sqlx::query_scalar("SELECT account_id FROM profiles WHERE id = $1")
+            .bind(zoe)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        directory::upsert(&mut tx, db.engine(), account, &input)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            find(&db, text("kiwi"), &anon).await.0,
+            vec!["Zoé Zola"],
+            "new word"
+        );
+        assert_eq!(find(&db, text("zzmot"), &anon).await.1, 0, "old words gone");
+    }
+}
+
 #[tokio::test]
 async fn visibility_decides_who_finds_whom() {
     for db in testing::all().await {

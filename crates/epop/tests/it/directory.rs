@@ -313,13 +313,43 @@ async fn organisation_pages_list_their_people_as_the_visitor_may_see_them() {
 #[tokio::test]
 async fn broad_searches_count_up_to_a_thousand_and_page_within_them() {
     use epop_domain::directory::{SearchQuery, Visibility};
+    use epop_store::Engine;
     use epop_store::directory::{self, COUNT_CAP, Viewer};
+    use sqlx::AssertSqlSafe;
 
     for app in apps().await {
         // 1,005 profiles in the Haute-Garonne: every one says « Occitanie ».
-        epop::synthetic::seed(&app.db, 1_005, Some(&["31"]), "cap.epop.test", |_| {})
+        // On PostgreSQL, their ids are spread over buckets 0, 2 and 7 (ids
+        // from 9,000 and from 30,000), so that the search reads its
+        // candidates in several steps of buckets (`search_postgres`).
+        for (count, next_id) in [(400, Some(9_000)), (700, Some(30_000)), (1_005, None)] {
+            epop::synthetic::seed(&app.db, count, Some(&["31"]), "cap.epop.test", |_| {})
+                .await
+                .unwrap();
+            if let (Engine::Postgres, Some(next)) = (app.db.engine(), next_id) {
+                sqlx::query(AssertSqlSafe(format!(
+                    "ALTER TABLE profiles ALTER COLUMN id RESTART WITH {next}"
+                )))
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+            }
+        }
+        let mut conn = app.db.conn().await.unwrap();
+        let public: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM profiles WHERE visibility = 'public' AND search_text LIKE '%occitanie%'",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        let spread: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT id / 4096) FROM profiles")
+            .fetch_one(&mut *conn)
             .await
             .unwrap();
+        drop(conn);
+        if app.db.engine() == Engine::Postgres {
+            assert_eq!(spread, 3, "ids in buckets 0, 2 and 7");
+        }
         let admin = Viewer {
             admin: true,
             ..Viewer::default()
@@ -368,6 +398,7 @@ async fn broad_searches_count_up_to_a_thousand_and_page_within_them() {
         // the exact count.
         let (_, visible) = search(words(0), Viewer::default()).await;
         assert!(visible > 500 && visible < COUNT_CAP, "{visible}");
+        assert_eq!(visible, public, "every public profile, once");
         let mut listed = 0;
         for page in 0..(visible as u32).div_ceil(20) {
             let (cards, total) = search(words(page), Viewer::default()).await;

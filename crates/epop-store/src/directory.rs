@@ -411,9 +411,11 @@ pub async fn upsert(
     // both engines (SQLite: FTS5; PostgreSQL: the stored tsvector).
     let index = match engine {
         Engine::Sqlite => "INSERT INTO profile_fts (rowid, body, tags) VALUES ($1, $2, $3)",
+        // With its copy of the columns the search judges (migration 19).
         Engine::Postgres => {
-            "INSERT INTO profile_fts (rowid, tsv) \
-             VALUES ($1, to_tsvector('simple', $2) || CAST($3 AS tsvector))"
+            "INSERT INTO profile_fts (rowid, tsv, visibility, account_id, kind, sort_name) \
+             SELECT id, to_tsvector('simple', $2) || CAST($3 AS tsvector), visibility, account_id, kind, sort_name \
+             FROM profiles WHERE id = $1"
         }
     };
     sqlx::query("DELETE FROM profile_fts WHERE rowid = $1")
@@ -816,7 +818,7 @@ pub async fn search(
             // No word and no selective filter: the visible profiles, by name.
             let mut sql = Sql::default();
             sql.push(" FROM profiles p WHERE ");
-            conditions(&mut sql, q, viewer);
+            conditions(&mut sql, q, viewer, On::Profile);
             by_name(conn, sql, q).await
         }
         Engine::Sqlite => search_sqlite(conn, q, viewer, &terms, &tokens).await,
@@ -824,14 +826,27 @@ pub async fn search(
     }
 }
 
-/// The conditions every search adds on `p`, the profile: who may see it
-/// (the only rule of visibility: the tokens of the index never decide it),
-/// then the filters that are not tokens of the index (theme, language,
+/// Where the conditions of a search read a profile: the profile itself
+/// (`p`), or its copy next to the PostgreSQL index (`m`, migration 19: the
+/// columns a foreign key keeps equal to the profile's).
+#[derive(Clone, Copy)]
+enum On {
+    Profile,
+    IndexCopy,
+}
+
+/// The conditions every search adds on the profile: who may see it (the
+/// only rule of visibility: the tokens of the index never decide it), then
+/// the filters that are not tokens of the index (theme, language,
 /// organisation, kind of profile), each one probe of a primary key.
-fn conditions(sql: &mut Sql, q: &SearchQuery, viewer: &Viewer) {
-    sql.push("(p.visibility = 'public'");
+fn conditions(sql: &mut Sql, q: &SearchQuery, viewer: &Viewer, on: On) {
+    let (t, id) = match on {
+        On::Profile => ("p", "p.id"),
+        On::IndexCopy => ("m", "m.rowid"),
+    };
+    sql.push(&format!("({t}.visibility = 'public'"));
     if viewer.member {
-        sql.push(" OR p.visibility = 'members'");
+        sql.push(&format!(" OR {t}.visibility = 'members'"));
     }
     if viewer.admin {
         sql.push(" OR 1 = 1");
@@ -841,7 +856,7 @@ fn conditions(sql: &mut Sql, q: &SearchQuery, viewer: &Viewer) {
         // `+ 0`: not an indexable term, so SQLite does not turn the
         // visibility test into a union of index lookups (a « MULTI-INDEX
         // OR » of 90,000 ids, sorted afterwards) and keeps to the name order.
-        sql.push(&format!(" OR p.account_id + 0 = {p}"));
+        sql.push(&format!(" OR {t}.account_id + 0 = {p}"));
     }
     if !viewer.coordinated.is_empty() {
         let list: Vec<String> = viewer
@@ -853,30 +868,30 @@ fn conditions(sql: &mut Sql, q: &SearchQuery, viewer: &Viewer) {
         // every profile of the territory (26,000 for a region, 10 ms)
         // before the first row, where one probe per hidden profile is met.
         sql.push(&format!(
-            " OR EXISTS (SELECT 1 FROM profile_departments v WHERE v.profile_id = p.id AND v.department_code IN ({}) LIMIT 1 OFFSET 0)",
+            " OR EXISTS (SELECT 1 FROM profile_departments v WHERE v.profile_id = {id} AND v.department_code IN ({}) LIMIT 1 OFFSET 0)",
             list.join(", ")
         ));
     }
     sql.push(")");
-    if let Some(t) = &q.theme {
-        let p = sql.text(t.clone());
+    if let Some(th) = &q.theme {
+        let p = sql.text(th.clone());
         sql.push(&format!(
-            " AND EXISTS (SELECT 1 FROM profile_themes pt JOIN themes t ON t.id = pt.theme_id WHERE pt.profile_id = p.id AND t.slug = {p})"
+            " AND EXISTS (SELECT 1 FROM profile_themes pt JOIN themes t ON t.id = pt.theme_id WHERE pt.profile_id = {id} AND t.slug = {p})"
         ));
     }
     if let Some(l) = &q.language {
         let p = sql.text(l.clone());
-        sql.push(&format!(" AND EXISTS (SELECT 1 FROM profile_languages pl WHERE pl.profile_id = p.id AND pl.language = {p})"));
+        sql.push(&format!(" AND EXISTS (SELECT 1 FROM profile_languages pl WHERE pl.profile_id = {id} AND pl.language = {p})"));
     }
     if let Some(o) = &q.organisation {
         let p = sql.text(o.clone());
         sql.push(&format!(
-            " AND EXISTS (SELECT 1 FROM organisations o WHERE o.id = p.organisation_id AND o.slug = {p})"
+            " AND EXISTS (SELECT 1 FROM profiles op JOIN organisations o ON o.id = op.organisation_id WHERE op.id = {id} AND o.slug = {p})"
         ));
     }
     if let Some(k) = q.profile_kind {
         let p = sql.text(k.code());
-        sql.push(&format!(" AND p.kind = {p}"));
+        sql.push(&format!(" AND {t}.kind = {p}"));
     }
 }
 
@@ -945,7 +960,7 @@ async fn search_sqlite(
         " FROM profile_fts f CROSS JOIN profiles p ON p.id = f.rowid \
          WHERE profile_fts MATCH {p} AND "
     ));
-    conditions(&mut sql, q, viewer);
+    conditions(&mut sql, q, viewer, On::Profile);
     if q.sort != Sort::Relevance || terms.is_empty() {
         return by_name(conn, sql, q).await;
     }
@@ -1003,12 +1018,14 @@ fn prefix_end(prefix: &str) -> String {
 /// beginning; more (« a », « ma »), and the index reads the prefix itself.
 const WORDS_PER_PREFIX: usize = 64;
 
-/// The words typed, as the index's own words that begin so (migration 19):
-/// `('sante' | 'santes') & 'mentale'`. `None` when a word begins no word
-/// of the index: nothing can match.
-async fn words_query(conn: &mut AnyConnection, terms: &[String]) -> Result<Option<String>> {
+/// What the PostgreSQL index says before a search, in one query: the
+/// words typed as the index's own words that begin so (migration 19),
+/// `('sante' | 'santes') & 'mentale'` (empty without words), and the
+/// greatest id it holds. `None` when a word begins no word of the index:
+/// nothing can match.
+async fn lookup(conn: &mut AnyConnection, terms: &[String]) -> Result<Option<(String, i64)>> {
     let mut sql = Sql::default();
-    let mut parts = Vec::new();
+    let mut parts = vec!["SELECT -1 AS i, CAST(MAX(rowid) AS TEXT) FROM profile_fts".to_owned()];
     for (i, t) in terms.iter().enumerate() {
         let from = sql.text(t.clone());
         let to = sql.text(prefix_end(t));
@@ -1019,10 +1036,15 @@ async fn words_query(conn: &mut AnyConnection, terms: &[String]) -> Result<Optio
         ));
     }
     sql.text = parts.join(" UNION ALL ");
-    let rows: Vec<(i32, String)> = sql.query_as().fetch_all(&mut *conn).await?;
+    let rows: Vec<(i32, Option<String>)> = sql.query_as().fetch_all(&mut *conn).await?;
+    let mut last = 0;
     let mut words: Vec<Vec<String>> = vec![Vec::new(); terms.len()];
     for (i, w) in rows {
-        words[usize::try_from(i).unwrap_or_default()].push(w);
+        match (usize::try_from(i), w) {
+            (Ok(i), Some(w)) => words[i].push(w),
+            (Err(_), Some(max)) => last = max.parse().unwrap_or_default(),
+            _ => {}
+        }
     }
     let mut query = Vec::new();
     for (t, ws) in terms.iter().zip(words) {
@@ -1035,7 +1057,7 @@ async fn words_query(conn: &mut AnyConnection, terms: &[String]) -> Result<Optio
             ),
         });
     }
-    Ok(Some(query.join(" & ")))
+    Ok(Some((query.join(" & "), last)))
 }
 
 /// PostgreSQL: the GIN index answers with every match at once (a bitmap of
@@ -1044,11 +1066,12 @@ async fn words_query(conn: &mut AnyConnection, terms: &[String]) -> Result<Optio
 /// ids at a time (`_b<id / 4096>` tokens, migration 19), in the order of
 /// the ids, until it has `COUNT_CAP + 1` the viewer may see: the same
 /// candidates as SQLite's, in a time bounded by what is kept. Each step is
-/// one query whose plan cannot go wrong (ARCHITECTURE.md): the matches of a
-/// range of ids, then, for each, one probe of the profile's primary key for
-/// who may see it, its rank and its name. The page is chosen among the
-/// candidates by rank, then name (or by name alone); past `COUNT_CAP`
-/// matches in name order, through the name index.
+/// one query whose plan cannot go wrong (ARCHITECTURE.md): the index's
+/// matches in a range of ids, with their rank, judged by the visibility
+/// rule on the index's own copy of the profile's columns (a foreign key
+/// keeps it equal). The page is chosen among the candidates by rank, then
+/// name (or by name alone); past `COUNT_CAP` matches in name order, the
+/// index's rows are walked by name.
 async fn search_postgres(
     conn: &mut AnyConnection,
     q: &SearchQuery,
@@ -1056,14 +1079,10 @@ async fn search_postgres(
     terms: &[String],
     tokens: &[String],
 ) -> Result<Found> {
-    let words = if terms.is_empty() {
-        None
-    } else {
-        match words_query(conn, terms).await? {
-            Some(w) => Some(w),
-            None => return Ok((Vec::new(), 0)),
-        }
+    let Some((words, last)) = lookup(conn, terms).await? else {
+        return Ok((Vec::new(), 0));
     };
+    let words = (!words.is_empty()).then_some(words);
     let query = words
         .iter()
         .cloned()
@@ -1072,10 +1091,6 @@ async fn search_postgres(
         .join(" & ");
     let ranked = words.is_some() && q.sort == Sort::Relevance;
     let cap = COUNT_CAP + 1;
-    let last: Option<i64> = sqlx::query_scalar("SELECT MAX(rowid) FROM profile_fts")
-        .fetch_one(&mut *conn)
-        .await?;
-    let last = last.unwrap_or_default();
     // (id, rank, name) of the candidates, in the order of the ids.
     let mut found: Vec<(i64, f32, String)> = Vec::new();
     // Ids up to `after` are read; the next step reads `buckets` buckets.
@@ -1108,16 +1123,16 @@ async fn search_postgres(
             }
             range
         };
-        // `OFFSET 0` keeps the subquery apart: one probe of the primary key
-        // per match, never a hash of every visible profile.
+        // The index's rows of the range, whole (the CTE is evaluated on its
+        // own: the GIN index, never a walk of the ids checking each vector),
+        // judged on their copy of the profile's columns.
         sql.push(&format!(
-            "WITH m AS MATERIALIZED (SELECT rowid, {rank} AS r FROM profile_fts WHERE {range}) \
-             SELECT m.rowid, m.r, v.sort_name FROM m CROSS JOIN LATERAL \
-             (SELECT p.sort_name FROM profiles p WHERE p.id = m.rowid AND "
+            "WITH m AS MATERIALIZED (SELECT rowid, {rank} AS r, visibility, account_id, kind, sort_name \
+             FROM profile_fts WHERE {range}) SELECT m.rowid, m.r, m.sort_name FROM m WHERE "
         ));
-        conditions(&mut sql, q, viewer);
+        conditions(&mut sql, q, viewer, On::IndexCopy);
         let most = sql.int(missing(&found));
-        sql.push(&format!(" OFFSET 0) AS v ORDER BY m.rowid LIMIT {most}"));
+        sql.push(&format!(" ORDER BY m.rowid LIMIT {most}"));
         let rows: Vec<(i64, f32, String)> = sql.query_as().fetch_all(&mut *conn).await?;
         found.extend(rows);
         after = if bounded { end - 1 } else { last };
@@ -1138,37 +1153,35 @@ async fn search_postgres(
     let start = usize::try_from(q.page)
         .unwrap_or(usize::MAX)
         .saturating_mul(PAGE_SIZE as usize);
-    if !ranked && total > COUNT_CAP {
-        // More than the candidates, by name: through the name index,
-        // among all the matches.
+    let page: Vec<i64> = if !ranked && total > COUNT_CAP {
+        // More than the candidates, by name: the index's rows in name order
+        // (migration 19), among all the matches.
         let mut sql = Sql::default();
         let r = sql.text(query);
         sql.push(&format!(
-            " FROM profiles p JOIN profile_fts f ON f.rowid = p.id \
-             WHERE f.tsv @@ CAST({r} AS tsquery) AND "
+            "SELECT m.rowid FROM profile_fts m WHERE m.tsv @@ CAST({r} AS tsquery) AND "
         ));
-        conditions(&mut sql, q, viewer);
-        let from = std::mem::take(&mut sql.text);
+        conditions(&mut sql, q, viewer, On::IndexCopy);
         let limit = sql.int(i64::from(PAGE_SIZE));
         let offset = sql.int(i64::try_from(start).unwrap_or(i64::MAX));
-        sql.text = format!(
-            "SELECT {CARD_COLUMNS}{from} ORDER BY p.sort_name, p.id LIMIT {limit} OFFSET {offset}"
-        );
-        let rows = fetch_rows(conn, &sql).await?;
-        return Ok((cards_of(conn, &rows).await?, total));
-    }
-    // By rank, then name (bytes, as SQLite's default order), then id.
-    found.sort_by(|a, b| {
-        b.1.total_cmp(&a.1)
-            .then_with(|| a.2.as_bytes().cmp(b.2.as_bytes()))
-            .then_with(|| a.0.cmp(&b.0))
-    });
-    let page: Vec<i64> = found
-        .iter()
-        .skip(start)
-        .take(PAGE_SIZE as usize)
-        .map(|c| c.0)
-        .collect();
+        sql.push(&format!(
+            " ORDER BY m.sort_name, m.rowid LIMIT {limit} OFFSET {offset}"
+        ));
+        sql.scalar().fetch_all(&mut *conn).await?
+    } else {
+        // By rank, then name (bytes, as SQLite's default order), then id.
+        found.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| a.2.as_bytes().cmp(b.2.as_bytes()))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        found
+            .iter()
+            .skip(start)
+            .take(PAGE_SIZE as usize)
+            .map(|c| c.0)
+            .collect()
+    };
     if page.is_empty() {
         return Ok((Vec::new(), total));
     }

@@ -819,7 +819,7 @@ pub async fn search(
             let mut sql = Sql::default();
             sql.push(" FROM profiles p WHERE ");
             conditions(&mut sql, q, viewer, On::Profile);
-            by_name(conn, sql, q).await
+            by_name(conn, sql, None, q).await
         }
         Engine::Sqlite => search_sqlite(conn, q, viewer, &terms, &tokens).await,
         Engine::Postgres => search_postgres(conn, q, viewer, &terms, &tokens).await,
@@ -918,14 +918,26 @@ async fn cards_of(conn: &mut AnyConnection, rows: &[sqlx::any::AnyRow]) -> Resul
 
 /// The page of a search in name order, and its count (up to
 /// [`COUNT_CAP`] + 1, first: a search that finds nobody stops there).
-/// `filter` is the search's ` FROM … WHERE …`.
-async fn by_name(conn: &mut AnyConnection, mut filter: Sql, q: &SearchQuery) -> Result<Found> {
-    let from = std::mem::take(&mut filter.text);
+/// `filter` is the search's ` FROM … WHERE …`; `broad`, when given, the same
+/// search written for more than [`COUNT_CAP`] matches, with the same
+/// arguments in the same order.
+async fn by_name(
+    conn: &mut AnyConnection,
+    mut filter: Sql,
+    broad: Option<String>,
+    q: &SearchQuery,
+) -> Result<Found> {
+    let mut from = std::mem::take(&mut filter.text);
     let cap = COUNT_CAP + 1;
     filter.text = format!("SELECT COUNT(*) FROM (SELECT 1{from} LIMIT {cap}) AS c");
     let total: i64 = filter.scalar().fetch_one(&mut *conn).await?;
     if total == 0 {
         return Ok((Vec::new(), 0));
+    }
+    if let Some(broad) = broad
+        && total_is_lower_bound(total)
+    {
+        from = broad;
     }
     let limit = filter.int(i64::from(PAGE_SIZE));
     let offset = filter.int(i64::from(q.page) * i64::from(PAGE_SIZE));
@@ -962,7 +974,17 @@ async fn search_sqlite(
     ));
     conditions(&mut sql, q, viewer, On::Profile);
     if q.sort != Sort::Relevance || terms.is_empty() {
-        return by_name(conn, sql, q).await;
+        // Past 1,000 matches, the name index drives and each profile is
+        // looked up in the matches, gathered once (page 1 of a region with a
+        // kind: 9 ms → 1.5 ms); fewer, and they are read and sorted. `+`
+        // keeps SQLite from reading the matches' profiles by id instead.
+        let mut broad = Sql::default();
+        let p = broad.text("");
+        broad.push(&format!(
+            " FROM profiles p WHERE +p.id IN (SELECT rowid FROM profile_fts WHERE profile_fts MATCH {p}) AND "
+        ));
+        conditions(&mut broad, q, viewer, On::Profile);
+        return by_name(conn, sql, Some(broad.text), q).await;
     }
     let filter = std::mem::take(&mut sql.text);
     let filter_args = sql.args.len();

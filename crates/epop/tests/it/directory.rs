@@ -394,6 +394,29 @@ async fn broad_searches_count_up_to_a_thousand_and_page_within_them() {
         let (page_50, total) = search(by_name(49), admin.clone()).await;
         assert_eq!(total, COUNT_CAP + 1);
         assert_eq!(page_50.len(), 20);
+        // Words in name order past 1,000 matches: the pages of all the
+        // matches by name (the name index drives), not of the first 1,001.
+        for page in [0, 49] {
+            let (cards, total) = search(
+                SearchQuery {
+                    sort: epop_domain::directory::Sort::Name,
+                    ..words(page)
+                },
+                admin.clone(),
+            )
+            .await;
+            assert_eq!(total, COUNT_CAP + 1);
+            let expected: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT slug FROM profiles WHERE search_text LIKE '%occitanie%' \
+                 ORDER BY sort_name, id LIMIT 20 OFFSET {}",
+                page * 20
+            )))
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+            let slugs: Vec<String> = cards.into_iter().map(|c| c.slug).collect();
+            assert_eq!(slugs, expected, "page {}", page + 1);
+        }
         // A visitor sees the public profiles only: fewer than the cap, so
         // the exact count.
         let (_, visible) = search(words(0), Viewer::default()).await;

@@ -1145,16 +1145,19 @@ async fn search_postgres(
             }
             range
         };
-        // The index's rows of the range, whole (the CTE is evaluated on its
-        // own: the GIN index, never a walk of the ids checking each vector),
-        // judged on their copy of the profile's columns.
+        // The index's rows of the range, judged on their copy of the
+        // profile's columns and ranked if seen, all of them (the CTE is
+        // evaluated on its own: the GIN index, never a walk of the ids
+        // testing each vector), then the first in id order.
         sql.push(&format!(
-            "WITH m AS MATERIALIZED (SELECT rowid, {rank} AS r, visibility, account_id, kind, sort_name \
-             FROM profile_fts WHERE {range}) SELECT m.rowid, m.r, m.sort_name FROM m WHERE "
+            "WITH c AS MATERIALIZED (SELECT m.rowid, {rank} AS r, m.sort_name \
+             FROM profile_fts m WHERE {range} AND "
         ));
         conditions(&mut sql, q, viewer, On::IndexCopy);
         let most = sql.int(missing(&found));
-        sql.push(&format!(" ORDER BY m.rowid LIMIT {most}"));
+        sql.push(&format!(
+            ") SELECT rowid, r, sort_name FROM c ORDER BY rowid LIMIT {most}"
+        ));
         let rows: Vec<(i64, f32, String)> = sql.query_as().fetch_all(&mut *conn).await?;
         found.extend(rows);
         after = if bounded { end - 1 } else { last };

@@ -1217,9 +1217,12 @@ async fn search_postgres(
         .collect::<Vec<_>>()
         .join(",");
     let p = sql.text(list);
-    sql.text = format!(
-        "SELECT {CARD_COLUMNS} FROM profiles p WHERE p.id = ANY(CAST(string_to_array({p}, ',') AS BIGINT[]))"
-    );
+    // The rule once more on the profiles themselves: the page can only ever
+    // lose a card, never show one the viewer may not see.
+    sql.push(&format!(
+        "SELECT {CARD_COLUMNS} FROM profiles p WHERE p.id = ANY(CAST(string_to_array({p}, ',') AS BIGINT[])) AND "
+    ));
+    conditions(&mut sql, q, viewer, On::Profile);
     let mut rows = fetch_rows(conn, &sql).await?;
     rows.sort_by_key(|r| {
         let id: i64 = r.try_get(0).unwrap_or_default();

@@ -430,6 +430,25 @@ async fn tell(
     Ok(())
 }
 
+/// Writes what was done to request `id` to the audit log, commits it all,
+/// and shows the request's page again with `message`.
+async fn finish(
+    mut tx: epop_store::Tx,
+    ctx: &Ctx,
+    id: &str,
+    action: &str,
+    detail: String,
+    message: &str,
+) -> Result<Response, AppError> {
+    audit::record(
+        &mut tx,
+        ctx.audit(action, Some(format!("request:{id}")), detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/demandes/{id}?message={message}")).into_response())
+}
+
 /// Runs one life-cycle action on the request, with its audit line; a
 /// refused action shows the page again with the rule's message.
 async fn step(
@@ -444,17 +463,15 @@ async fn step(
     match proposals::transition(&mut tx, &r, &action, who(ctx)?, now()).await {
         Ok(to) => {
             tell(&mut tx, &state.config.base_url, &r, to, action.reason()).await?;
-            audit::record(
-                &mut tx,
-                ctx.audit(
-                    audit_action,
-                    Some(format!("request:{id}")),
-                    format!("Demande : {}", status_label(to.code())),
-                ),
+            finish(
+                tx,
+                ctx,
+                id,
+                audit_action,
+                format!("Demande : {}", status_label(to.code())),
+                "demande",
             )
-            .await?;
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/admin/demandes/{id}?message=demande")).into_response())
+            .await
         }
         Err(StoreError::Conflict(why)) => {
             drop(tx);
@@ -550,17 +567,15 @@ async fn propose(
     for prop in &made {
         outbox::enqueue(&mut tx, &super::proposals::mail_proposed(base, prop, &r)).await?;
     }
-    audit::record(
-        &mut tx,
-        ctx.audit(
-            "request_proposed",
-            Some(format!("request:{id}")),
-            format!("Proposée à {} intervenant(s)-pair(s)", made.len()),
-        ),
+    finish(
+        tx,
+        &ctx,
+        &id,
+        "request_proposed",
+        format!("Proposée à {} intervenant(s)-pair(s)", made.len()),
+        "proposee",
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=proposee")).into_response())
+    .await
 }
 
 async fn choose_framework(
@@ -630,13 +645,7 @@ async fn choose_framework(
         t,
     )
     .await?;
-    audit::record(
-        &mut tx,
-        ctx.audit("request_framework", Some(format!("request:{id}")), why),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=cadre")).into_response())
+    finish(tx, &ctx, &id, "request_framework", why, "cadre").await
 }
 
 /// The mission sheet (tagged PDF) naming all parties, the framework, what
@@ -883,17 +892,15 @@ async fn schedule(
         )
         .await?;
     }
-    audit::record(
-        &mut tx,
-        ctx.audit(
-            "request_scheduled",
-            Some(format!("request:{id}")),
-            format!("Programmée : {when}"),
-        ),
+    finish(
+        tx,
+        &ctx,
+        &id,
+        "request_scheduled",
+        format!("Programmée : {when}"),
+        "demande",
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=demande")).into_response())
+    .await
 }
 
 async fn mark_done(
@@ -934,17 +941,15 @@ async fn mark_done(
         )
         .await?;
     }
-    audit::record(
-        &mut tx,
-        ctx.audit(
-            "request_done",
-            Some(format!("request:{id}")),
-            "Intervention réalisée".into(),
-        ),
+    finish(
+        tx,
+        &ctx,
+        &id,
+        "request_done",
+        "Intervention réalisée".into(),
+        "demande",
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=demande")).into_response())
+    .await
 }
 
 async fn close(
@@ -1034,15 +1039,13 @@ async fn edit(
         t,
     )
     .await?;
-    audit::record(
-        &mut tx,
-        ctx.audit(
-            "request_edited",
-            Some(format!("request:{id}")),
-            "Demande modifiée".into(),
-        ),
+    finish(
+        tx,
+        &ctx,
+        &id,
+        "request_edited",
+        "Demande modifiée".into(),
+        "demande",
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=demande")).into_response())
+    .await
 }

@@ -229,21 +229,33 @@ async fn two_hundred_registrations_at_once_for_thirty_seats() {
 /// SQLite): exactly 30 accepted, the others on the waiting list, no error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_acceptances_at_once_for_thirty_training_places() {
-    let path = std::env::temp_dir().join(format!("epop-places-{}.db", std::process::id()));
+    on_both_engines("places", places).await;
+}
+
+/// Runs `scenario(url, tag, two_processes)` on a fresh SQLite file (one
+/// process), then, when PostgreSQL is configured, on a fresh schema (two
+/// processes).
+pub async fn on_both_engines<F, Fut>(name: &str, scenario: F)
+where
+    F: Fn(String, String, bool) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let path = std::env::temp_dir().join(format!("epop-{name}-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    places(
-        &format!("sqlite://{}", path.display()),
-        "places-sqlite",
+    scenario(
+        format!("sqlite://{}", path.display()),
+        format!("{name}-sqlite"),
         false,
     )
     .await;
     if let Some(base) = testing::postgres_url() {
         let url = testing::postgres_schema_url(&base).await;
-        places(&url, "places-pg", true).await;
+        scenario(url, format!("{name}-pg"), true).await;
     }
 }
 
-async fn places(url: &str, tag: &str, two_processes: bool) {
+async fn places(url: String, tag: String, two_processes: bool) {
+    let (url, tag) = (url.as_str(), tag.as_str());
     use epop_domain::training::{ApplicationStatus, SessionForm};
     use epop_store::trainings;
     let db = Db::connect(url).await.unwrap();

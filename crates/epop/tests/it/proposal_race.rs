@@ -2,9 +2,9 @@
 //! through their own `epop serve` process on one PostgreSQL database (one
 //! process on SQLite): exactly one wins, the other is told it is too late.
 
-use epop_store::{Db, proposals, requests, testing};
+use epop_store::{Db, proposals, requests};
 
-use crate::event_capacity::{data_dir, http, start};
+use crate::event_capacity::{data_dir, http, on_both_engines, start};
 
 /// Signs in through the form; returns the session cookie (`; name=value`).
 pub fn sign_in(port: u16, email: &str) -> String {
@@ -121,7 +121,8 @@ async fn proposed_twice(db: &Db) -> Vec<String> {
     made.into_iter().map(|p| p.public_id).collect()
 }
 
-async fn race(url: &str, tag: &str, two_processes: bool) {
+async fn race(url: String, tag: String, two_processes: bool) {
+    let (url, tag) = (url.as_str(), tag.as_str());
     let db = Db::connect(url).await.unwrap();
     db.migrate().await.unwrap();
     epop::demo::load(&db).await.unwrap();
@@ -193,16 +194,5 @@ async fn race(url: &str, tag: &str, two_processes: bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_peers_accept_at_the_same_moment_and_exactly_one_wins() {
-    let path = std::env::temp_dir().join(format!("epop-race-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    race(
-        &format!("sqlite://{}", path.display()),
-        "race-sqlite",
-        false,
-    )
-    .await;
-    if let Some(base) = testing::postgres_url() {
-        let url = testing::postgres_schema_url(&base).await;
-        race(&url, "race-pg", true).await;
-    }
+    on_both_engines("race", race).await;
 }

@@ -125,6 +125,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0019_directory_search_words.sql"),
         include_str!("../migrations/postgres/0019_directory_search_words.sql"),
     ),
+    (
+        20,
+        "directory search copy",
+        include_str!("../migrations/sqlite/0020_directory_search_copy.sql"),
+        include_str!("../migrations/postgres/0020_directory_search_copy.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -432,21 +432,44 @@ pub async fn upsert(
         .bind(&tokens)
         .execute(&mut *conn)
         .await?;
-    if engine == Engine::Postgres {
-        add_words(conn, id).await?;
-    }
+    add_words(conn, engine, id, &text).await?;
     crate::cache::written();
     Ok((id, slug))
 }
 
-/// PostgreSQL: adds the words of a profile's index entry that the list of
-/// the index's words (migration 19) does not hold yet. Two transactions
-/// adding the same new words in different orders would wait for each other
-/// (a bulk import saves hundreds of profiles per transaction): the one that
-/// has new words first takes a lock held until its commit, so a writer
-/// never waits for another's uncommitted words. Most saves add none and
-/// take no lock.
-async fn add_words(conn: &mut AnyConnection, profile_id: i64) -> Result<()> {
+/// Adds the words of a profile's index entry (`text`, its folded words
+/// separated by spaces) that the list of the index's words (migration 19 on
+/// PostgreSQL, 20 on SQLite) does not hold yet. SQLite has one writer at a
+/// time: the words of `text` go in one statement. On PostgreSQL, the words
+/// are the tsvector's own; two transactions adding the same new words in
+/// different orders would wait for each other (a bulk import saves hundreds
+/// of profiles per transaction): the one that has new words first takes a
+/// lock held until its commit, so a writer never waits for another's
+/// uncommitted words. Most saves add none and take no lock.
+async fn add_words(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    profile_id: i64,
+    text: &str,
+) -> Result<()> {
+    if engine == Engine::Sqlite {
+        // The words are letters and digits ([`index_text`]): a JSON array of
+        // them needs no escaping but of what they cannot hold.
+        let list = text
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("\"{}\"", w.replace('\\', "\\\\").replace('"', "\\\"")))
+            .collect::<Vec<_>>()
+            .join(",");
+        sqlx::query(
+            "INSERT INTO profile_fts_words (word) SELECT DISTINCT value FROM json_each($1) \
+             WHERE true ON CONFLICT DO NOTHING",
+        )
+        .bind(format!("[{list}]"))
+        .execute(&mut *conn)
+        .await?;
+        return Ok(());
+    }
     const NEW_WORDS: &str = "SELECT w FROM profile_fts f, unnest(tsvector_to_array(f.tsv)) AS w \
          WHERE f.rowid = $1 AND left(w, 1) <> '_' \
          AND NOT EXISTS (SELECT 1 FROM profile_fts_words x WHERE x.word = w)";
@@ -1007,13 +1030,16 @@ async fn search_sqlite(
     terms: &[String],
     tokens: &[String],
 ) -> Result<Found> {
+    let words = match lookup(conn, Engine::Sqlite, terms).await? {
+        Some((words, _)) if !words.is_empty() => Some(words),
+        _ => None,
+    };
     let mut sql = Sql::default();
-    let m = terms
-        .iter()
-        .map(|t| format!("\"{t}\"*"))
+    let m = words
+        .into_iter()
         .chain(tokens.iter().map(|t| format!("tags : \"{t}\"")))
         .collect::<Vec<_>>()
-        .join(" ");
+        .join(" AND ");
     let p = sql.text(m);
     // The full-text index drives the join (CROSS JOIN keeps this order): the
     // other way round, SQLite ran the whole MATCH once per visible profile
@@ -1078,46 +1104,75 @@ fn prefix_end(prefix: &str) -> String {
 /// beginning; more (« a », « ma »), and the index reads the prefix itself.
 const WORDS_PER_PREFIX: usize = 64;
 
-/// What the PostgreSQL index says before a search, in one query: the
-/// words typed as the index's own words that begin so (migration 19),
-/// `('sante' | 'santes') & 'mentale'` (empty without words), and the
-/// greatest id it holds. `None` when a word begins no word of the index:
-/// nothing can match.
-async fn lookup(conn: &mut AnyConnection, terms: &[String]) -> Result<Option<(String, i64)>> {
+/// What the index says before a search, in one query: the words typed as
+/// the index's own words that begin so (`profile_fts_words`: migration 19 on
+/// PostgreSQL, 20 on SQLite), written for the engine's full-text index —
+/// `('sante' | 'santes') & 'mentale'` on PostgreSQL, `("sante" OR "santes")
+/// AND ("mentale")` on SQLite (empty without words) — and, on PostgreSQL,
+/// the greatest id it holds. More than [`WORDS_PER_PREFIX`] words, and the
+/// index reads the prefix itself. A word that begins no word of the index:
+/// on PostgreSQL nothing can match (`None`); on SQLite, whose tokenizer
+/// folds a few letters the words' own folding keeps (« ł »), the index
+/// reads the prefix itself.
+async fn lookup(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    terms: &[String],
+) -> Result<Option<(String, i64)>> {
     let mut sql = Sql::default();
-    let mut parts = vec!["SELECT -1 AS i, CAST(MAX(rowid) AS TEXT) FROM profile_fts".to_owned()];
+    let mut parts = Vec::new();
+    if engine == Engine::Postgres {
+        parts.push(
+            "SELECT CAST(-1 AS BIGINT) AS i, CAST(MAX(rowid) AS TEXT) FROM profile_fts".to_owned(),
+        );
+    }
     for (i, t) in terms.iter().enumerate() {
         let from = sql.text(t.clone());
         let to = sql.text(prefix_end(t));
         let more = WORDS_PER_PREFIX + 1;
         parts.push(format!(
-            "SELECT {i} AS i, w.word FROM (SELECT word FROM profile_fts_words \
+            "SELECT CAST({i} AS BIGINT) AS i, w.word FROM (SELECT word FROM profile_fts_words \
              WHERE word >= {from} AND word < {to} ORDER BY word LIMIT {more}) AS w"
         ));
     }
-    sql.text = parts.join(" UNION ALL ");
-    let rows: Vec<(i32, Option<String>)> = sql.query_as().fetch_all(&mut *conn).await?;
     let mut last = 0;
     let mut words: Vec<Vec<String>> = vec![Vec::new(); terms.len()];
-    for (i, w) in rows {
-        match (usize::try_from(i), w) {
-            (Ok(i), Some(w)) => words[i].push(w),
-            (Err(_), Some(max)) => last = max.parse().unwrap_or_default(),
-            _ => {}
+    if !parts.is_empty() {
+        sql.text = parts.join(" UNION ALL ");
+        let rows: Vec<(i64, Option<String>)> = sql.query_as().fetch_all(&mut *conn).await?;
+        for (i, w) in rows {
+            match (usize::try_from(i), w) {
+                (Ok(i), Some(w)) => words[i].push(w),
+                (Err(_), Some(max)) => last = max.parse().unwrap_or_default(),
+                _ => {}
+            }
         }
     }
     let mut query = Vec::new();
     for (t, ws) in terms.iter().zip(words) {
-        query.push(match ws.len() {
-            0 => return Ok(None),
-            n if n > WORDS_PER_PREFIX => format!("{}:*", lexeme(t)),
-            _ => format!(
+        let prefix = ws.is_empty() || ws.len() > WORDS_PER_PREFIX;
+        query.push(match engine {
+            Engine::Postgres if ws.is_empty() => return Ok(None),
+            Engine::Postgres if prefix => format!("{}:*", lexeme(t)),
+            Engine::Postgres => format!(
                 "({})",
                 ws.iter().map(|w| lexeme(w)).collect::<Vec<_>>().join(" | ")
             ),
+            Engine::Sqlite if prefix => format!("\"{t}\"*"),
+            Engine::Sqlite => format!(
+                "({})",
+                ws.iter()
+                    .map(|w| format!("\"{w}\""))
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            ),
         });
     }
-    Ok(Some((query.join(" & "), last)))
+    let and = match engine {
+        Engine::Postgres => " & ",
+        Engine::Sqlite => " AND ",
+    };
+    Ok(Some((query.join(and), last)))
 }
 
 /// PostgreSQL: the GIN index answers with every match at once (a bitmap of
@@ -1139,7 +1194,7 @@ async fn search_postgres(
     terms: &[String],
     tokens: &[String],
 ) -> Result<Found> {
-    let Some((words, last)) = lookup(conn, terms).await? else {
+    let Some((words, last)) = lookup(conn, Engine::Postgres, terms).await? else {
         return Ok((Vec::new(), 0));
     };
     let words = (!words.is_empty()).then_some(words);

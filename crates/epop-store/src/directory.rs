@@ -667,45 +667,36 @@ async fn cards(conn: &mut AnyConnection, rows: Vec<CardRow>) -> Result<Vec<Card>
         .map(|r| r.0.to_string())
         .collect::<Vec<_>>()
         .join(",");
+    // The four lists in one round trip: (profile, list, code, label), in
+    // the order each list is shown.
+    let lists: Vec<(i64, i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT pd.profile_id, CAST(0 AS BIGINT), d.code, d.name FROM profile_departments pd \
+         JOIN departments d ON d.code = pd.department_code WHERE pd.profile_id IN ({ids}) \
+         UNION ALL SELECT profile_id, CAST(1 AS BIGINT), kind, '' FROM profile_interventions \
+         WHERE profile_id IN ({ids}) \
+         UNION ALL SELECT pt.profile_id, CAST(2 AS BIGINT), '', t.label FROM profile_themes pt \
+         JOIN themes t ON t.id = pt.theme_id WHERE pt.profile_id IN ({ids}) \
+         UNION ALL SELECT profile_id, CAST(3 AS BIGINT), language, '' FROM profile_languages \
+         WHERE profile_id IN ({ids}) \
+         ORDER BY 2, 3, 4"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
     let mut departments: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
-    let rows_d: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT pd.profile_id, d.code, d.name FROM profile_departments pd JOIN departments d ON d.code = pd.department_code \
-         WHERE pd.profile_id IN ({ids}) ORDER BY d.code"
-    )))
-    .fetch_all(&mut *conn)
-    .await?;
-    for (id, code, name) in rows_d {
-        departments.entry(id).or_default().push((code, name));
-    }
     let mut kinds: BTreeMap<i64, Vec<InterventionKind>> = BTreeMap::new();
-    let rows_k: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT profile_id, kind FROM profile_interventions WHERE profile_id IN ({ids})"
-    )))
-    .fetch_all(&mut *conn)
-    .await?;
-    for (id, code) in rows_k {
-        if let Some(k) = InterventionKind::ALL.into_iter().find(|k| k.code() == code) {
-            kinds.entry(id).or_default().push(k);
-        }
-    }
     let mut themes: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    let rows_t: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT pt.profile_id, t.label FROM profile_themes pt JOIN themes t ON t.id = pt.theme_id \
-         WHERE pt.profile_id IN ({ids}) ORDER BY t.label"
-    )))
-    .fetch_all(&mut *conn)
-    .await?;
-    for (id, label) in rows_t {
-        themes.entry(id).or_default().push(label);
-    }
     let mut languages: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    let rows_l: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT profile_id, language FROM profile_languages WHERE profile_id IN ({ids}) ORDER BY language"
-    )))
-    .fetch_all(&mut *conn)
-    .await?;
-    for (id, l) in rows_l {
-        languages.entry(id).or_default().push(l);
+    for (id, list, code, label) in lists {
+        match list {
+            0 => departments.entry(id).or_default().push((code, label)),
+            1 => {
+                if let Some(k) = InterventionKind::ALL.into_iter().find(|k| k.code() == code) {
+                    kinds.entry(id).or_default().push(k);
+                }
+            }
+            2 => themes.entry(id).or_default().push(label),
+            _ => languages.entry(id).or_default().push(code),
+        }
     }
     Ok(rows
         .into_iter()

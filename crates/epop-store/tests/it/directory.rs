@@ -992,3 +992,83 @@ async fn relevance_puts_who_speaks_most_of_the_words_first() {
         );
     }
 }
+
+/// A card carries its lists, read for the whole page at once: the home
+/// département first then the others by code, kinds in their order, themes
+/// by label, languages by code — each on its own card, never another's.
+#[tokio::test]
+async fn a_card_carries_its_own_lists() {
+    for db in testing::all().await {
+        let (id, _) = person(
+            &db,
+            "a@x.fr",
+            "Awa Diallo",
+            Visibility::Public,
+            &["65", "09", "31"],
+            "Santé mentale, LSF.",
+        )
+        .await;
+        person(
+            &db,
+            "b@x.fr",
+            "Bruno Blanc",
+            Visibility::Public,
+            &["13"],
+            "Rien.",
+        )
+        .await;
+        let mut tx = db.write().await.unwrap();
+        let other = directory::add_theme(&mut tx, "Accès aux droits")
+            .await
+            .unwrap();
+        let mut input = directory::input_of(&mut tx, id).await.unwrap();
+        input.theme_ids.push(other.id);
+        input
+            .interventions
+            .insert(0, InterventionKind::ExpertReview);
+        let account: i64 = sqlx::query_scalar("SELECT account_id FROM profiles WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        directory::upsert(&mut tx, db.engine(), account, &input)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = db.conn().await.unwrap();
+        let (cards, total) = directory::search(
+            &mut conn,
+            db.engine(),
+            &SearchQuery {
+                sort: Sort::Name,
+                ..Default::default()
+            },
+            &Viewer::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(total, 2);
+        let awa = &cards[0];
+        assert_eq!(awa.display_name, "Awa Diallo");
+        let codes: Vec<&str> = awa.departments.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(codes, ["65", "09", "31"]);
+        assert_eq!(awa.departments[0].1, "Hautes-Pyrénées");
+        let mut kinds = awa.interventions.clone();
+        kinds.sort();
+        assert_eq!(awa.interventions, kinds);
+        assert_eq!(awa.interventions.len(), 2);
+        assert_eq!(awa.themes, ["Accès aux droits", "Santé mentale"]);
+        assert_eq!(awa.languages, ["fr", "lsf"]);
+        let bruno = &cards[1];
+        assert_eq!(
+            bruno.departments,
+            [("13".to_owned(), "Bouches-du-Rhône".to_owned())]
+        );
+        assert_eq!(
+            bruno.interventions,
+            [InterventionKind::TrainingProfessionals]
+        );
+        assert!(bruno.themes.is_empty());
+        assert_eq!(bruno.languages, ["fr"]);
+    }
+}

@@ -67,6 +67,22 @@ pub(crate) async fn person(
     out
 }
 
+/// Saves a profile again, as its owner's form does, with `edit` applied.
+async fn resave(db: &Db, id: i64, edit: impl FnOnce(&mut ProfileInput)) {
+    let mut tx = db.write().await.unwrap();
+    let mut input = directory::input_of(&mut tx, id).await.unwrap();
+    edit(&mut input);
+    let account: i64 = sqlx::query_scalar("SELECT account_id FROM profiles WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    directory::upsert(&mut tx, db.engine(), account, &input)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
 async fn find(db: &Db, q: SearchQuery, viewer: &Viewer) -> (Vec<String>, i64) {
     let mut conn = db.conn().await.unwrap();
     let (cards, total) = directory::search(&mut conn, db.engine(), &q, viewer)
@@ -231,18 +247,10 @@ async fn words_are_found_by_their_beginning() {
         }
         // A word first seen in a later save is found at once.
         assert_eq!(find(&db, text("kiwiland"), &anon).await.1, 0);
-        let mut tx = db.write().await.unwrap();
-        let mut input = directory::input_of(&mut tx, zoe).await.unwrap();
-        input.presentation = "Maintenant à Kiwiland.".into();
-        let account: i64 = sqlx::query_scalar("SELECT account_id FROM profiles WHERE id = $1")
-            .bind(zoe)
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
-        directory::upsert(&mut tx, db.engine(), account, &input)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        resave(&db, zoe, |input| {
+            input.presentation = "Maintenant à Kiwiland.".into()
+        })
+        .await;
         assert_eq!(
             find(&db, text("kiwi"), &anon).await.0,
             vec!["Zoé Zola"],
@@ -1021,20 +1029,14 @@ async fn a_card_carries_its_own_lists() {
         let other = directory::add_theme(&mut tx, "Accès aux droits")
             .await
             .unwrap();
-        let mut input = directory::input_of(&mut tx, id).await.unwrap();
-        input.theme_ids.push(other.id);
-        input
-            .interventions
-            .insert(0, InterventionKind::ExpertReview);
-        let account: i64 = sqlx::query_scalar("SELECT account_id FROM profiles WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
-        directory::upsert(&mut tx, db.engine(), account, &input)
-            .await
-            .unwrap();
         tx.commit().await.unwrap();
+        resave(&db, id, |input| {
+            input.theme_ids.push(other.id);
+            input
+                .interventions
+                .insert(0, InterventionKind::ExpertReview);
+        })
+        .await;
         let mut conn = db.conn().await.unwrap();
         let (cards, total) = directory::search(
             &mut conn,

@@ -257,6 +257,30 @@ async fn words_are_found_by_their_beginning() {
             "new word"
         );
         assert_eq!(find(&db, text("zzmot"), &anon).await.1, 0, "old words gone");
+        // Every word of the full-text index is in the list of its words.
+        let missing = match db.engine() {
+            Engine::Sqlite => {
+                "SELECT COUNT(*) FROM profile_fts_terms WHERE substr(term, 1, 1) <> '_' \
+                 AND term NOT IN (SELECT word FROM profile_fts_words)"
+            }
+            Engine::Postgres => {
+                "SELECT COUNT(*) FROM (SELECT w FROM profile_fts, unnest(tsvector_to_array(tsv)) AS w \
+                 WHERE left(w, 1) <> '_' EXCEPT SELECT word FROM profile_fts_words) AS m"
+            }
+        };
+        let mut conn = db.conn().await.unwrap();
+        if db.engine() == Engine::Sqlite {
+            sqlx::query("CREATE VIRTUAL TABLE IF NOT EXISTS temp.profile_fts_terms USING fts5vocab(main, profile_fts, 'row')")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+        }
+        let missing: i64 = sqlx::query_scalar(missing)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(missing, 0, "words of the index missing from its list");
+        drop(conn);
         // SQLite's tokenizer folds « ź », which the words' own folding keeps:
         // a beginning only the index's word has is read as a prefix there.
         person(

@@ -127,9 +127,9 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     ),
     (
         20,
-        "directory search aids on SQLite",
-        include_str!("../migrations/sqlite/0020_directory_search_sqlite.sql"),
-        include_str!("../migrations/postgres/0020_directory_search_sqlite.sql"),
+        "directory search aids",
+        include_str!("../migrations/sqlite/0020_directory_search_aids.sql"),
+        include_str!("../migrations/postgres/0020_directory_search_aids.sql"),
     ),
 ];
 

@@ -239,18 +239,24 @@ fn format_token(format: Format) -> String {
 /// The tokens of a search's filters (see [`filter_tokens`]); the others
 /// (theme, language, organisation, kind of profile) stay SQL conditions.
 fn query_tokens(q: &SearchQuery) -> Vec<String> {
+    let mut tokens = place_tokens(q);
+    if let Some(k) = q.kind {
+        tokens.push(kind_token(k));
+    }
+    if let Some(f) = q.format {
+        tokens.push(format_token(f));
+    }
+    tokens
+}
+
+/// The tokens of a search's region and département.
+fn place_tokens(q: &SearchQuery) -> Vec<String> {
     let mut tokens = Vec::new();
     if let Some(r) = &q.region {
         tokens.push(region_token(r.as_str()));
     }
     if let Some(d) = &q.department {
         tokens.push(department_token(d.as_str()));
-    }
-    if let Some(k) = q.kind {
-        tokens.push(kind_token(k));
-    }
-    if let Some(f) = q.format {
-        tokens.push(format_token(f));
     }
     tokens
 }
@@ -1025,6 +1031,18 @@ async fn search_sqlite(
         Some((words, _)) if !words.is_empty() => Some(words),
         _ => None,
     };
+    let ranked = words.is_some() && q.sort == Sort::Relevance;
+    // BM25 counts the rows of every phrase of the query, once per search: a
+    // kind of intervention (a third of the profiles) or a format (half of
+    // them) cost 2 to 3 ms of counting alone, where checking them on each
+    // of the first matches costs little. Ranked, they are conditions.
+    let place;
+    let tokens = if ranked {
+        place = place_tokens(q);
+        &place
+    } else {
+        tokens
+    };
     let mut sql = Sql::default();
     let m = words
         .into_iter()
@@ -1041,7 +1059,20 @@ async fn search_sqlite(
          ON p.id = f.rowid WHERE profile_fts MATCH {p} AND "
     ));
     conditions(&mut sql, q, viewer, On::Profile);
-    if q.sort != Sort::Relevance || terms.is_empty() {
+    if ranked {
+        if let Some(k) = q.kind {
+            let k = sql.text(k.code());
+            sql.push(&format!(
+                " AND EXISTS (SELECT 1 FROM profile_interventions pi WHERE pi.profile_id = p.id AND pi.kind = {k})"
+            ));
+        }
+        if let Some(f) = q.format {
+            sql.push(match f {
+                Format::OnSite => " AND p.on_site = 1",
+                Format::Remote => " AND p.remote = 1",
+            });
+        }
+    } else {
         // Past 1,000 matches, the name index drives and each profile is
         // looked up in the matches, gathered once (page 1 of a region with a
         // kind: 9 ms → 1.5 ms); fewer, and they are read and sorted. `+`

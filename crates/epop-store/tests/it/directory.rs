@@ -937,6 +937,33 @@ async fn token_filters_with_words_and_after_the_migration() {
                 },
                 vec![],
             ),
+            // Words with a kind or a format nobody found offers, in
+            // relevance order (SQLite checks them on the profile then).
+            (
+                SearchQuery {
+                    text: "educatrice".into(),
+                    kind: Some(InterventionKind::Advocacy),
+                    ..Default::default()
+                },
+                vec![],
+            ),
+            (
+                SearchQuery {
+                    text: "formateur".into(),
+                    format: Some(Format::Remote),
+                    ..Default::default()
+                },
+                vec![],
+            ),
+            (
+                SearchQuery {
+                    text: "formatrice".into(),
+                    format: Some(Format::Remote),
+                    kind: Some(InterventionKind::TrainingProfessionals),
+                    ..Default::default()
+                },
+                vec!["Marie Distance"],
+            ),
         ];
         let run = |db: Db| {
             let searches = searches.clone();

@@ -89,6 +89,12 @@ pub async fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Orga
     Ok(row.map(from_row))
 }
 
+pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Organisation>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.id = $1"));
+    let row: Option<Row> = sqlx::query_as(sql).bind(id).fetch_optional(conn).await?;
+    Ok(row.map(from_row))
+}
+
 pub async fn by_name(conn: &mut AnyConnection, name: &str) -> Result<Option<Organisation>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE o.name = $1"));
     let row: Option<Row> = sqlx::query_as(sql).bind(name).fetch_optional(conn).await?;

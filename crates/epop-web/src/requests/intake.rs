@@ -16,6 +16,7 @@ use epop_domain::directory::InterventionKind;
 use epop_domain::organisation::OrganisationKind;
 use epop_domain::request::{NewRequest, format_euros};
 use epop_store::accounts::{self, NewAccount};
+use epop_store::organisations::Organisation;
 use epop_store::outbox::Message;
 use epop_store::territories::{self, Department};
 use epop_store::{Conn, Result as StoreResult, audit, now, organisations, outbox, requests};
@@ -53,6 +54,27 @@ struct FormPage {
     /// Where the form goes; a coordinator editing a request uses the same form.
     action: String,
     editing: bool,
+    /// A signed-in requester's organisation (« name — kind »): their
+    /// requests are made in its name, so the form shows it and does not ask.
+    own_organisation: Option<String>,
+}
+
+/// The organisation of a signed-in requester's account, if it has one.
+async fn own_organisation(conn: &mut Conn, ctx: &Ctx) -> StoreResult<Option<Organisation>> {
+    match ctx.user.as_ref().and_then(|u| u.account.organisation_id) {
+        Some(id) => organisations::by_id(conn, id).await,
+        None => Ok(None),
+    }
+}
+
+/// The form's organisation fields, as the account's organisation says.
+fn with_organisation(p: &mut Pairs, org: &Organisation) {
+    p.0.retain(|(k, _)| !matches!(k.as_str(), "org_name" | "org_kind" | "org_siret"));
+    p.0.push(("org_name".into(), org.name.clone()));
+    p.0.push(("org_kind".into(), org.kind.clone()));
+    if let Some(siret) = &org.siret {
+        p.0.push(("org_siret".into(), siret.clone()));
+    }
 }
 
 async fn form_page(
@@ -77,6 +99,10 @@ pub(super) async fn request_form(
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let departments = territories::departments(&mut conn).await?;
+    let own = match editing {
+        Some(_) => None,
+        None => own_organisation(&mut conn, ctx).await?,
+    };
     let invalid = !errors.is_empty();
     let page = FormPage {
         l: ctx.layout_with_errors(
@@ -110,6 +136,12 @@ pub(super) async fn request_form(
         departments,
         draft,
         signed_in: ctx.user.is_some(),
+        own_organisation: own.map(|o| {
+            let kind = OrganisationKind::from_code(&o.kind)
+                .map(OrganisationKind::label)
+                .unwrap_or_default();
+            format!("{} — {kind}", o.name)
+        }),
     };
     render_form(&page, invalid)
 }
@@ -119,9 +151,6 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     if let Some(u) = &ctx.user {
         p.0.push(("contact_name".into(), u.account.display_name.clone()));
         p.0.push(("contact_email".into(), u.account.email.clone()));
-        if let Some(org) = &u.account.organisation_name {
-            p.0.push(("org_name".into(), org.clone()));
-        }
         if let Some(d) = &u.account.department_code {
             p.0.push(("department".into(), d.clone()));
         }
@@ -166,12 +195,17 @@ struct SentMail {
 async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
-    axum::Form(p): axum::Form<Pairs>,
+    axum::Form(mut p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
     let draft_token = p.get("brouillon");
+    let mut conn = state.db.conn().await?;
+    // Signed in with an organisation: the request is in its name, whatever
+    // the fields say (the form does not show them then).
+    if let Some(org) = own_organisation(&mut conn, &ctx).await? {
+        with_organisation(&mut p, &org);
+    }
     let form = form_of(&p);
     // The draft being finished keeps its id; otherwise a new one.
-    let mut conn = state.db.conn().await?;
     let existing = if draft_token.is_empty() {
         None
     } else {

@@ -178,6 +178,16 @@ async fn a_signed_in_requester_submits_at_once_and_sees_only_their_organisations
         let mut requester = app.signed_in("demandeur@demo.epop.test").await;
         let form = requester.get("/demander-une-intervention").await;
         assert!(form.body.contains("value=\"demandeur@demo.epop.test\""));
+        // The account's organisation is shown, not asked: the request is
+        // made in its name, even if the fields are sent anyway.
+        assert!(
+            form.body.contains(
+                "Organisation : <strong>ESAT des Ateliers de l’Hers (démo) — ESAT (établissement"
+            ),
+            "{}",
+            form.body
+        );
+        assert!(!form.body.contains("name=\"org_name\""));
         let f = request_fields("demandeur@demo.epop.test");
         let res = requester
             .post(
@@ -194,6 +204,15 @@ async fn a_signed_in_requester_submits_at_once_and_sees_only_their_organisations
         let mine = requester.get("/espace/demandes").await;
         assert!(mine.body.contains("Sensibiliser l’équipe d’accueil"));
         assert!(mine.body.contains("Envoyée, en attente de la coordination"));
+        let mut conn = app.db.conn().await.unwrap();
+        assert!(
+            epop_store::organisations::by_name(&mut conn, "Médiathèque de Toulouse (test)")
+                .await
+                .unwrap()
+                .is_none(),
+            "the organisation sent in the fields is not created"
+        );
+        drop(conn);
         // A colleague of the same organisation sees it; another
         // organisation's member does not.
         let mut colleague = app.signed_in("referente@demo.epop.test").await;

@@ -4,6 +4,8 @@
 //! the person's directory profile as trained), and the accompaniment after
 //! training: milestones and follow-up notes.
 
+use std::collections::BTreeMap;
+
 use epop_domain::training::{
     ApplicationStatus, Audience, Decision, HalfDay, Milestone, NewProgramme, NewSession,
 };
@@ -160,20 +162,43 @@ async fn sessions_where(
         q = q.bind(t.to_owned());
     }
     let rows = q.fetch_all(&mut *conn).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The sessions' programmes and half-days, two queries for them all.
+    let list = |ids: &mut dyn Iterator<Item = i64>| {
+        ids.map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+    };
+    let programme_ids = list(&mut rows.iter().map(|r| r.11));
+    let programmes: Vec<ProgrammeRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {PROGRAMME_COLUMNS} FROM training_programmes WHERE id IN ({programme_ids})"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let programmes: BTreeMap<i64, Programme> = programmes
+        .into_iter()
+        .map(|p| {
+            let p = programme_from(p);
+            (p.id, p)
+        })
+        .collect();
+    let session_ids = list(&mut rows.iter().map(|r| r.0));
+    let days: Vec<(i64, i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT session_id, id, starts_at, ends_at FROM training_half_days \
+         WHERE session_id IN ({session_ids}) ORDER BY starts_at, id"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut half_days: BTreeMap<i64, Vec<(i64, HalfDay)>> = BTreeMap::new();
+    for (session, id, starts_at, ends_at) in days {
+        half_days
+            .entry(session)
+            .or_default()
+            .push((id, HalfDay { starts_at, ends_at }));
+    }
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let programme: ProgrammeRow = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {PROGRAMME_COLUMNS} FROM training_programmes WHERE id = $1"
-        )))
-        .bind(r.11)
-        .fetch_one(&mut *conn)
-        .await?;
-        let half_days: Vec<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT id, starts_at, ends_at FROM training_half_days WHERE session_id = $1 ORDER BY starts_at",
-        )
-        .bind(r.0)
-        .fetch_all(&mut *conn)
-        .await?;
+        let programme = programmes.get(&r.11).cloned().ok_or(StoreError::NotFound)?;
         out.push(Session {
             id: r.0,
             slug: r.1,
@@ -186,11 +211,8 @@ async fn sessions_where(
             places_taken: r.8,
             trainers: lines(&r.9),
             peer_trainers: lines(&r.10),
-            programme: programme_from(programme),
-            half_days: half_days
-                .into_iter()
-                .map(|(id, starts_at, ends_at)| (id, HalfDay { starts_at, ends_at }))
-                .collect(),
+            programme,
+            half_days: half_days.remove(&r.0).unwrap_or_default(),
             waiting: r.12,
             applied: r.13,
         });

@@ -269,3 +269,54 @@ async fn places_hold_under_200_simultaneous_acceptances() {
         assert_eq!((s2.places_taken, s2.waiting), (30, 170));
     }
 }
+
+/// The list of sessions reads their programmes and half-days for all of
+/// them at once: each session keeps its own, in order, and the sessions
+/// come by their first half-day.
+#[tokio::test]
+async fn the_list_of_sessions_gives_each_its_own_programme_and_half_days() {
+    for db in testing::all().await {
+        let first = session(&db, 4).await;
+        let p = ProgrammeForm {
+            title: "Formation des référents".into(),
+            audience: "referent".into(),
+            description: "Deux jours.".into(),
+            description_easy: "Deux jours pour apprendre.".into(),
+            duration: "2 jours".into(),
+            hours: "14".into(),
+        }
+        .validate()
+        .unwrap();
+        let s = SessionForm {
+            title: "Session Hauts-de-France, décembre 2026".into(),
+            place: "Lille".into(),
+            department: "59".into(),
+            capacity: "10".into(),
+            half_days: "15/12/2026 13:30-17:00\n14/12/2026 9:00-12:30\n14/12/2026 13:30-17:00"
+                .into(),
+            trainers: "Marc Leroy".into(),
+            peer_trainers: String::new(),
+        }
+        .validate()
+        .unwrap();
+        let mut tx = db.write().await.unwrap();
+        let creator = account(&mut tx, "createur@exemple.fr").await;
+        let programme = trainings::create_programme(&mut tx, &p, NOW).await.unwrap();
+        let second = trainings::create_session(&mut tx, &programme, &s, creator, NOW)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut conn = db.conn().await.unwrap();
+        let all = trainings::sessions(&mut conn).await.unwrap();
+        assert_eq!(
+            all.iter().map(|s| s.id).collect::<Vec<_>>(),
+            [second.id, first.id]
+        );
+        assert_eq!(all[0].programme.title, "Formation des référents");
+        assert_eq!(all[1].programme.title, "Formation des intervenants-pairs");
+        let starts: Vec<i64> = all[0].half_days.iter().map(|(_, h)| h.starts_at).collect();
+        assert_eq!(starts.len(), 3);
+        assert!(starts.windows(2).all(|w| w[0] < w[1]), "{starts:?}");
+        assert_eq!(all[1].half_days, first.half_days);
+    }
+}

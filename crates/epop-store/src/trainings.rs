@@ -45,27 +45,59 @@ fn programme_from(
 const PROGRAMME_COLUMNS: &str =
     "id, slug, title, audience, description, description_easy, duration, hours";
 
+/// A statement on a programme whose `$1` to `$6` are its title, audience,
+/// description, easy-read description, duration and hours, bound.
+fn programme_query(
+    sql: String,
+    p: &NewProgramme,
+) -> sqlx::query::QueryAs<'_, sqlx::Any, ProgrammeRow, sqlx::any::AnyArguments> {
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(&p.title)
+        .bind(p.audience.code())
+        .bind(&p.description)
+        .bind(&p.description_easy)
+        .bind(&p.duration)
+        .bind(p.hours)
+}
+
 pub async fn create_programme(
     conn: &mut AnyConnection,
     p: &NewProgramme,
     now: i64,
 ) -> Result<Programme> {
     let slug = free_slug(conn, SlugTable::Programmes, &p.title).await?;
-    let row: ProgrammeRow = sqlx::query_as(AssertSqlSafe(format!(
-        "INSERT INTO training_programmes (slug, title, audience, description, description_easy, duration, hours, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {PROGRAMME_COLUMNS}"
-    )))
+    let row = programme_query(
+        format!(
+            "INSERT INTO training_programmes (title, audience, description, description_easy, duration, hours, slug, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {PROGRAMME_COLUMNS}"
+        ),
+        p,
+    )
     .bind(&slug)
-    .bind(&p.title)
-    .bind(p.audience.code())
-    .bind(&p.description)
-    .bind(&p.description_easy)
-    .bind(&p.duration)
-    .bind(p.hours)
     .bind(now)
     .fetch_one(conn)
     .await?;
     Ok(programme_from(row))
+}
+
+/// Changes a programme; its address stays, and its sessions show the new
+/// text at once.
+pub async fn update_programme(
+    conn: &mut AnyConnection,
+    id: i64,
+    p: &NewProgramme,
+) -> Result<Programme> {
+    let row = programme_query(
+        format!(
+            "UPDATE training_programmes SET title = $1, audience = $2, description = $3, \
+             description_easy = $4, duration = $5, hours = $6 WHERE id = $7 RETURNING {PROGRAMME_COLUMNS}"
+        ),
+        p,
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(programme_from).ok_or(StoreError::NotFound)
 }
 
 pub async fn programmes(conn: &mut AnyConnection) -> Result<Vec<Programme>> {

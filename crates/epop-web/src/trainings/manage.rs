@@ -27,6 +27,10 @@ pub fn router() -> Router<AppState> {
             get(programme_form).post(programme_create),
         )
         .route(
+            "/admin/formations/programmes/{slug}/modifier",
+            get(programme_edit_form).post(programme_update),
+        )
+        .route(
             "/admin/formations/sessions/nouvelle",
             get(session_form).post(session_create),
         )
@@ -81,25 +85,59 @@ struct ProgrammePage {
     errors: Errors,
     p: Pairs,
     audiences: Vec<(&'static str, &'static str)>,
+    action: String,
 }
 
-fn programme_page(ctx: &Ctx, errors: Errors, p: Pairs) -> Result<Response, AppError> {
+/// The programme form: a new programme, or (`editing`) a change to one.
+fn programme_page(
+    ctx: &Ctx,
+    errors: Errors,
+    p: Pairs,
+    editing: Option<&Programme>,
+) -> Result<Response, AppError> {
     let invalid = !errors.is_empty();
+    let (title, action) = match editing {
+        Some(programme) => (
+            format!("Modifier le programme : {}", programme.title),
+            format!("/admin/formations/programmes/{}/modifier", programme.slug),
+        ),
+        None => (
+            "Créer un programme de formation".to_owned(),
+            "/admin/formations/programmes/nouveau".to_owned(),
+        ),
+    };
     let page = ProgrammePage {
-        l: ctx.layout_with_errors("Créer un programme de formation", invalid),
+        l: ctx.layout_with_errors(&title, invalid),
         errors,
         p,
         audiences: [Audience::Peer, Audience::Referent]
             .iter()
             .map(|a| (a.code(), a.label()))
             .collect(),
+        action,
     };
     render_form(&page, invalid)
 }
 
+/// Programmes are the network's: admins write them.
+fn programme_manager(ctx: &Ctx) -> Result<&CurrentUser, AppError> {
+    ctx.require(|p| p.may_manage_training(None))
+}
+
+fn programme_form_of(p: &Pairs) -> ProgrammeForm {
+    ProgrammeForm {
+        title: p.get("title"),
+        audience: p.get("audience"),
+        description: p.get("description"),
+        description_easy: p.get("description_easy"),
+        duration: p.get("duration"),
+        hours: p.get("hours"),
+    }
+}
+
 async fn programme_form(ctx: Ctx) -> Result<Response, AppError> {
-    ctx.require(|p| p.may_manage_training(None))?;
-    programme_page(&ctx, Errors::default(), Pairs::default())
+    programme_manager(&ctx)?;
+    programme_page(&ctx, Errors::default(), Pairs::default(), None)
 }
 
 async fn programme_create(
@@ -107,27 +145,92 @@ async fn programme_create(
     ctx: Ctx,
     axum::Form(p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
-    ctx.require(|p| p.may_manage_training(None))?;
-    let form = ProgrammeForm {
-        title: p.get("title"),
-        audience: p.get("audience"),
-        description: p.get("description"),
-        description_easy: p.get("description_easy"),
-        duration: p.get("duration"),
-        hours: p.get("hours"),
-    };
-    let valid = match form.validate() {
+    programme_manager(&ctx)?;
+    let valid = match programme_form_of(&p).validate() {
         Ok(v) => v,
-        Err(problems) => return programme_page(&ctx, Errors::from_problems(problems), p),
+        Err(problems) => return programme_page(&ctx, Errors::from_problems(problems), p, None),
     };
     let mut tx = state.db.write().await?;
     let created = trainings::create_programme(&mut tx, &valid, now()).await?;
+    programme_saved(
+        tx,
+        &ctx,
+        "training_programme_created",
+        &created,
+        "Programme créé",
+    )
+    .await
+}
+
+/// The programme of the address, or « page not found ».
+async fn programme_of(state: &AppState, slug: &str) -> Result<Programme, AppError> {
+    let mut conn = state.db.conn().await?;
+    trainings::programme_by_slug(&mut conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn programme_edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    programme_manager(&ctx)?;
+    let programme = programme_of(&state, &slug).await?;
+    let p = Pairs(vec![
+        ("title".into(), programme.title.clone()),
+        ("audience".into(), programme.audience.code().into()),
+        ("description".into(), programme.description.clone()),
+        (
+            "description_easy".into(),
+            programme.description_easy.clone(),
+        ),
+        ("duration".into(), programme.duration.clone()),
+        ("hours".into(), programme.hours.to_string()),
+    ]);
+    programme_page(&ctx, Errors::default(), p, Some(&programme))
+}
+
+async fn programme_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    programme_manager(&ctx)?;
+    let programme = programme_of(&state, &slug).await?;
+    let valid = match programme_form_of(&p).validate() {
+        Ok(v) => v,
+        Err(problems) => {
+            return programme_page(&ctx, Errors::from_problems(problems), p, Some(&programme));
+        }
+    };
+    let mut tx = state.db.write().await?;
+    let updated = trainings::update_programme(&mut tx, programme.id, &valid).await?;
+    programme_saved(
+        tx,
+        &ctx,
+        "training_programme_updated",
+        &updated,
+        "Programme modifié",
+    )
+    .await
+}
+
+/// A programme written: its audit line, the commit, back to the list.
+async fn programme_saved(
+    mut tx: epop_store::Tx,
+    ctx: &Ctx,
+    action: &str,
+    programme: &Programme,
+    what: &str,
+) -> Result<Response, AppError> {
     audit::record(
         &mut tx,
         ctx.audit(
-            "training_programme_created",
-            Some(format!("programme:{}", created.slug)),
-            format!("Programme créé : {}", created.title),
+            action,
+            Some(format!("programme:{}", programme.slug)),
+            format!("{what} : {}", programme.title),
         ),
     )
     .await?;

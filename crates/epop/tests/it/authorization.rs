@@ -182,6 +182,10 @@ async fn every_route_checks_role_and_territory() {
                 "/admin/formations/programmes/nouveau".into(),
                 expect("rffffffo"),
             ),
+            (
+                "/admin/formations/programmes/formation-des-intervenants-pairs/modifier".into(),
+                expect("rffffffo"),
+            ),
             (format!("/admin/formations/{toulouse}"), expect("rffffofo")),
             (format!("/admin/formations/{lille}"), expect("rfffffoo")),
             (

@@ -8,15 +8,19 @@ use epop_store::trainings;
 
 use crate::harness::{App, Client, apps};
 
-async fn create_session(app: &App, coord: &mut Client) -> String {
+/// The demo's programme for peer workers.
+async fn peer_programme(app: &App) -> trainings::Programme {
     let mut conn = app.db.conn().await.unwrap();
-    let programme = trainings::programmes(&mut conn)
+    trainings::programmes(&mut conn)
         .await
         .unwrap()
         .into_iter()
         .find(|p| p.audience.code() == "peer")
-        .unwrap();
-    drop(conn);
+        .unwrap()
+}
+
+async fn create_session(app: &App, coord: &mut Client) -> String {
+    let programme = peer_programme(app).await;
     let d = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).format("%d/%m/%Y");
     let half_days = format!("{d} 9:00-12:30\n{d} 13:30-17:00");
     let page = coord
@@ -349,5 +353,92 @@ async fn accompaniment_is_for_the_coordinators_of_the_territory() {
         }
         let page = coord.get(&path).await;
         assert!(!page.body.contains("Intrus"));
+    }
+}
+
+/// An administrator corrects a programme: the form comes filled in, a
+/// mistake is named on its field and changes nothing, and the new text is
+/// what the list and the sessions' public pages show at once.
+#[tokio::test]
+async fn an_administrator_edits_a_programme() {
+    for app in apps().await {
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        let programme = peer_programme(&app).await;
+        let mut conn = app.db.conn().await.unwrap();
+        let session = trainings::sessions(&mut conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.programme.id == programme.id)
+            .unwrap();
+        drop(conn);
+        let list = admin.get("/admin/formations").await;
+        let edit = format!("/admin/formations/programmes/{}/modifier", programme.slug);
+        assert!(list.body.contains(&format!("href=\"{edit}\"")));
+        let form = admin.get(&edit).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(
+            form.body
+                .contains(&format!("value=\"{}\"", programme.title))
+        );
+        assert!(form.body.contains(&format!("action=\"{edit}\"")));
+        let hours = programme.hours.to_string();
+        let mut fields = vec![
+            ("title", ""),
+            ("audience", "peer"),
+            ("description", programme.description.as_str()),
+            ("description_easy", programme.description_easy.as_str()),
+            ("duration", "6 jours"),
+            ("hours", hours.as_str()),
+        ];
+        let refused = admin.post(&edit, &fields).await;
+        refused.assert_field_error("title", "titre");
+        let mut conn = app.db.conn().await.unwrap();
+        let unchanged = trainings::programme_by_slug(&mut conn, &programme.slug)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(unchanged, programme, "a refused form changes nothing");
+        drop(conn);
+        fields[0].1 = "Formation des intervenants-pairs (2027)";
+        let saved = admin.post(&edit, &fields).await;
+        assert_eq!(
+            saved.location(),
+            "/admin/formations?message=formation",
+            "{}",
+            saved.body
+        );
+        let list = admin.get("/admin/formations").await;
+        assert!(
+            list.body
+                .contains("Formation des intervenants-pairs (2027)")
+        );
+        assert!(list.body.contains("6 jours"));
+        let public = app
+            .client()
+            .get(&format!("/formations/{}", session.slug))
+            .await;
+        assert!(
+            public
+                .body
+                .contains("Formation des intervenants-pairs (2027)"),
+            "{}",
+            public.body
+        );
+        // Its address stays.
+        assert_eq!(admin.get(&edit).await.status, StatusCode::OK);
+        let mut conn = app.db.conn().await.unwrap();
+        let filter = epop_store::audit::Filter {
+            action: "training_programme_updated".into(),
+            ..Default::default()
+        };
+        let (lines, _) = epop_store::audit::search(&mut conn, &filter, 10, 0)
+            .await
+            .unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(
+            lines[0].subject.as_deref(),
+            Some(format!("programme:{}", programme.slug).as_str())
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! the first acceptance takes the place, under the request's row lock.
 //! Changes of the request's status go through the life-cycle rules.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use epop_domain::directory::{Format, InterventionKind, Visibility};
@@ -37,45 +37,79 @@ pub async fn candidates(
         .bind(MAX_CANDIDATES)
         .fetch_all(&mut *conn)
         .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let month_ago = now - 30 * 86_400;
     let quarter_ago = now - 90 * 86_400;
+    // Each list of every candidate in one query (ids read from the
+    // database: integers), grouped by profile.
+    let ids = rows
+        .iter()
+        .map(|r| r.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let pairs = |table: &str, column: &str| {
+        format!("SELECT profile_id, {column} FROM {table} WHERE profile_id IN ({ids})")
+    };
+    let mut kinds: BTreeMap<i64, BTreeSet<InterventionKind>> = BTreeMap::new();
+    let rows_k: Vec<(i64, String)> =
+        sqlx::query_as(AssertSqlSafe(pairs("profile_interventions", "kind")))
+            .fetch_all(&mut *conn)
+            .await?;
+    for (id, k) in rows_k {
+        if let Some(k) = InterventionKind::parse(&k) {
+            kinds.entry(id).or_default().insert(k);
+        }
+    }
+    let mut departments: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
+    let rows_d: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(pairs(
+        "profile_departments",
+        "department_code",
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, d) in rows_d {
+        departments.entry(id).or_default().insert(d);
+    }
+    let mut themes: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    let rows_t: Vec<(i64, i64)> =
+        sqlx::query_as(AssertSqlSafe(pairs("profile_themes", "theme_id")))
+            .fetch_all(&mut *conn)
+            .await?;
+    for (id, t) in rows_t {
+        themes.entry(id).or_default().insert(t);
+    }
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let mut away: BTreeMap<i64, Vec<(NaiveDate, NaiveDate)>> = BTreeMap::new();
+    let rows_a: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(pairs(
+        "profile_absences",
+        "starts_on, ends_on",
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, a, b) in rows_a {
+        if let (Some(a), Some(b)) = (day(&a), day(&b)) {
+            away.entry(id).or_default().push((a, b));
+        }
+    }
+    let mut proposals: BTreeMap<i64, (i64, i64, Option<i64>)> = BTreeMap::new();
+    let rows_p: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT profile_id, COUNT(*), \
+         COALESCE(SUM(CASE WHEN status = 'accepted' AND answered_at >= $1 THEN 1 ELSE 0 END), 0), \
+         MAX(CASE WHEN status = 'accepted' THEN answered_at END) \
+         FROM request_proposals WHERE profile_id IN ({ids}) AND created_at >= $2 GROUP BY profile_id"
+    )))
+    .bind(month_ago)
+    .bind(quarter_ago)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, recent, this_month, last) in rows_p {
+        proposals.insert(id, (recent, this_month, last));
+    }
     let mut out = Vec::with_capacity(rows.len());
     for (id, name, visibility, home, region, on_site, remote, max, trained_on) in rows {
-        let list = |sql: &'static str| sqlx::query_as::<_, (String,)>(sql).bind(id);
-        let kinds = list("SELECT kind FROM profile_interventions WHERE profile_id = $1")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .filter_map(|(k,)| InterventionKind::parse(&k))
-            .collect();
-        let departments =
-            list("SELECT department_code FROM profile_departments WHERE profile_id = $1")
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .map(|(d,)| d)
-                .collect();
-        let themes: Vec<(i64,)> =
-            sqlx::query_as("SELECT theme_id FROM profile_themes WHERE profile_id = $1")
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?;
-        let away: Vec<(String, String)> =
-            sqlx::query_as("SELECT starts_on, ends_on FROM profile_absences WHERE profile_id = $1")
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?;
-        let (recent, this_month, last): (i64, i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), \
-             COALESCE(SUM(CASE WHEN status = 'accepted' AND answered_at >= $2 THEN 1 ELSE 0 END), 0), \
-             MAX(CASE WHEN status = 'accepted' THEN answered_at END) \
-             FROM request_proposals WHERE profile_id = $1 AND created_at >= $3",
-        )
-        .bind(id)
-        .bind(month_ago)
-        .bind(quarter_ago)
-        .fetch_one(&mut *conn)
-        .await?;
+        let (recent, this_month, last) = proposals.remove(&id).unwrap_or((0, 0, None));
         let mut formats = BTreeSet::new();
         if on_site != 0 {
             formats.insert(Format::OnSite);
@@ -83,24 +117,20 @@ pub async fn candidates(
         if remote != 0 {
             formats.insert(Format::Remote);
         }
-        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         out.push(Candidate {
             profile_id: id,
             display_name: name,
-            kinds,
-            departments,
+            kinds: kinds.remove(&id).unwrap_or_default(),
+            departments: departments.remove(&id).unwrap_or_default(),
             home_department: home,
             home_region: region,
             formats,
-            themes: themes.into_iter().map(|(t,)| t).collect(),
+            themes: themes.remove(&id).unwrap_or_default(),
             trained: trained_on.is_some(),
             visibility: Visibility::from_code(&visibility).unwrap_or(Visibility::Hidden),
             max_per_month: max.and_then(|m| u32::try_from(m).ok()),
             interventions_this_month: u32::try_from(this_month).unwrap_or(0),
-            away: away
-                .iter()
-                .filter_map(|(a, b)| Some((day(a)?, day(b)?)))
-                .collect(),
+            away: away.remove(&id).unwrap_or_default(),
             opportunities_90_days: u32::try_from(recent).unwrap_or(0),
             last_intervention_at: last,
         });

@@ -69,7 +69,7 @@ pub(crate) async fn person(
 }
 
 /// Saves a profile again, as its owner's form does, with `edit` applied.
-async fn resave(db: &Db, id: i64, edit: impl FnOnce(&mut ProfileInput)) {
+pub(crate) async fn resave(db: &Db, id: i64, edit: impl FnOnce(&mut ProfileInput)) {
     let mut tx = db.write().await.unwrap();
     let mut input = directory::input_of(&mut tx, id).await.unwrap();
     edit(&mut input);

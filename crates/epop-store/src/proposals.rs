@@ -6,8 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Months, NaiveDate, NaiveTime};
 use epop_domain::directory::{Format, InterventionKind, Visibility};
+use epop_domain::event::paris_timestamp;
 use epop_domain::lifecycle::{self, Action, Actor, State};
 use epop_domain::matching::Candidate;
 use sqlx::{AnyConnection, AssertSqlSafe};
@@ -20,11 +21,15 @@ use crate::{Result, StoreError};
 pub const MAX_CANDIDATES: i64 = 500;
 
 /// The peer workers the matching rules weigh for a request: those who
-/// cover its département, or work remotely.
+/// cover its département, or work remotely. `month` is a day of the month
+/// the request takes place in (today's when it has no date): a peer's
+/// interventions are counted in that calendar month, each at its scheduled
+/// time, else its requested date, else when the peer accepted it.
 pub async fn candidates(
     conn: &mut AnyConnection,
     department: &str,
     now: i64,
+    month: NaiveDate,
 ) -> Result<Vec<Candidate>> {
     let rows: Vec<(i64, String, String, Option<String>, Option<String>, i64, i64, Option<i64>, Option<String>)> =
         sqlx::query_as(
@@ -40,8 +45,10 @@ pub async fn candidates(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let month_ago = now - 30 * 86_400;
     let quarter_ago = now - 90 * 86_400;
+    let first = month.with_day(1).unwrap_or(month);
+    let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
+    let midnight = |d: NaiveDate| paris_timestamp(d, NaiveTime::MIN).unwrap_or_default();
     // Each list of every candidate in one query (ids read from the
     // database: integers), grouped by profile.
     let ids = rows
@@ -94,18 +101,35 @@ pub async fn candidates(
         }
     }
     let mut proposals: BTreeMap<i64, (i64, i64, Option<i64>)> = BTreeMap::new();
-    let rows_p: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT profile_id, COUNT(*), \
-         COALESCE(SUM(CASE WHEN status = 'accepted' AND answered_at >= $1 THEN 1 ELSE 0 END), 0), \
-         MAX(CASE WHEN status = 'accepted' THEN answered_at END) \
-         FROM request_proposals WHERE profile_id IN ({ids}) AND created_at >= $2 GROUP BY profile_id"
+    // Proposals of the last 90 days, and the last acceptance.
+    let rows_p: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT profile_id, COUNT(*), MAX(CASE WHEN status = 'accepted' THEN answered_at END) \
+         FROM request_proposals WHERE profile_id IN ({ids}) AND created_at >= $1 GROUP BY profile_id"
     )))
-    .bind(month_ago)
     .bind(quarter_ago)
     .fetch_all(&mut *conn)
     .await?;
-    for (id, recent, this_month, last) in rows_p {
-        proposals.insert(id, (recent, this_month, last));
+    for (id, recent, last) in rows_p {
+        proposals.insert(id, (recent, 0, last));
+    }
+    // Interventions accepted that take place in the month.
+    let rows_m: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT rp.profile_id, COUNT(*) FROM request_proposals rp \
+         JOIN intervention_requests r ON r.id = rp.request_id \
+         WHERE rp.profile_id IN ({ids}) AND rp.status = 'accepted' AND CASE \
+         WHEN r.scheduled_start IS NOT NULL THEN r.scheduled_start >= $1 AND r.scheduled_start < $2 \
+         WHEN r.date_from IS NOT NULL THEN r.date_from >= $3 AND r.date_from < $4 \
+         ELSE rp.answered_at >= $1 AND rp.answered_at < $2 END \
+         GROUP BY rp.profile_id"
+    )))
+    .bind(midnight(first))
+    .bind(midnight(next))
+    .bind(first.to_string())
+    .bind(next.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, n) in rows_m {
+        proposals.entry(id).or_insert((0, 0, None)).1 = n;
     }
     let mut out = Vec::with_capacity(rows.len());
     for (id, name, visibility, home, region, on_site, remote, max, trained_on) in rows {

@@ -11,50 +11,62 @@ use epop_store::{StoreError, organisations, requests, testing};
 
 use crate::directory::{person, resave};
 
+/// A request from Jeanne of a médiathèque, in the 31, submitted; `when`
+/// fills its date or period. Returns it and Jeanne's account.
+async fn submitted(
+    tx: &mut epop_store::Conn,
+    public_id: &str,
+    when: impl FnOnce(&mut RequestForm),
+) -> (requests::Request, i64) {
+    let mut form = RequestForm {
+        kind: "sensibiliser".into(),
+        subject: "Sensibiliser".into(),
+        description: "Une heure.".into(),
+        audience: "Agents".into(),
+        audience_size: "5".into(),
+        duration: "1 heure".into(),
+        mode: "a-distance".into(),
+        department: "31".into(),
+        org_name: "Médiathèque".into(),
+        org_kind: "public_service".into(),
+        contact_name: "Jeanne".into(),
+        contact_email: "jeanne@exemple.fr".into(),
+        ..Default::default()
+    };
+    when(&mut form);
+    let valid = form
+        .validate(chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap())
+        .unwrap();
+    let org = organisations::create(tx, &valid.organisation)
+        .await
+        .unwrap();
+    let account = accounts::create(
+        tx,
+        &NewAccount {
+            public_id: "pid-jeanne".into(),
+            email: Email::parse("jeanne@exemple.fr").unwrap(),
+            display_name: "Jeanne".into(),
+            status: AccountStatus::Active,
+            department: Some("31".into()),
+            organisation_id: Some(org.id),
+        },
+    )
+    .await
+    .unwrap();
+    let r = requests::submit(tx, public_id, "", &valid, org.id, account, 0)
+        .await
+        .unwrap();
+    (r, account)
+}
+
 /// The life cycle's rule of who may act is the one the store applies: a
 /// peer cannot study a request, the scheduled work cannot cancel it, a
 /// coordinator can.
 #[tokio::test]
 async fn only_those_whose_part_it_is_move_a_request() {
     for db in testing::all().await {
-        let valid = RequestForm {
-            kind: "sensibiliser".into(),
-            subject: "Sensibiliser".into(),
-            description: "Une heure.".into(),
-            audience: "Agents".into(),
-            audience_size: "5".into(),
-            period: "printemps 2027".into(),
-            duration: "1 heure".into(),
-            mode: "a-distance".into(),
-            department: "31".into(),
-            org_name: "Médiathèque".into(),
-            org_kind: "public_service".into(),
-            contact_name: "Jeanne".into(),
-            contact_email: "jeanne@exemple.fr".into(),
-            ..Default::default()
-        }
-        .validate(chrono::Utc::now().date_naive())
-        .unwrap();
         let mut tx = db.write().await.unwrap();
-        let org = organisations::create(&mut tx, &valid.organisation)
-            .await
-            .unwrap();
-        let account = accounts::create(
-            &mut tx,
-            &NewAccount {
-                public_id: "pid-jeanne".into(),
-                email: Email::parse("jeanne@exemple.fr").unwrap(),
-                display_name: "Jeanne".into(),
-                status: AccountStatus::Active,
-                department: Some("31".into()),
-                organisation_id: Some(org.id),
-            },
-        )
-        .await
-        .unwrap();
-        let r = requests::submit(&mut tx, "r1", "", &valid, org.id, account, 0)
-            .await
-            .unwrap();
+        let (r, account) = submitted(&mut tx, "r1", |f| f.period = "printemps 2027".into()).await;
         let as_ = |actor| Who {
             actor,
             account_id: Some(account),
@@ -119,9 +131,14 @@ async fn each_candidate_keeps_its_own_lists() {
             .unwrap();
         tx.commit().await.unwrap();
         let mut conn = db.conn().await.unwrap();
-        let found = proposals::candidates(&mut conn, "31", 1_790_000_000)
-            .await
-            .unwrap();
+        let found = proposals::candidates(
+            &mut conn,
+            "31",
+            1_790_000_000,
+            chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+        )
+        .await
+        .unwrap();
         assert_eq!(
             found.iter().map(|c| c.profile_id).collect::<Vec<_>>(),
             [awa, tom]
@@ -155,6 +172,69 @@ async fn each_candidate_keeps_its_own_lists() {
                 a.last_intervention_at
             ),
             (0, 0, None)
+        );
+    }
+}
+
+/// A peer's monthly limit counts the interventions of the request's
+/// calendar month: one accepted for March 2027 counts in March, not in
+/// April, nor in the month it was accepted in.
+#[tokio::test]
+async fn interventions_count_in_the_month_they_take_place() {
+    for db in testing::all().await {
+        let public = epop_domain::directory::Visibility::Public;
+        let (awa, _) = person(&db, "a@x.fr", "Awa Diallo", public, &["31"], "Rien.").await;
+        let mut tx = db.write().await.unwrap();
+        let (r, _) = submitted(&mut tx, "r-mars", |f| f.date_from = "15/03/2027".into()).await;
+        let coordinator = Who {
+            actor: Actor::Coordinator,
+            account_id: None,
+        };
+        proposals::transition(&mut tx, &r, &Action::Qualify, coordinator, 1)
+            .await
+            .unwrap();
+        let account: i64 = sqlx::query_scalar("SELECT account_id FROM profiles WHERE id = $1")
+            .bind(awa)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let r = requests::by_id(&mut tx, r.id).await.unwrap().unwrap();
+        let asked = proposals::propose(
+            &mut tx,
+            &r,
+            &[(awa, account, "p-awa".into())],
+            100,
+            coordinator,
+            2,
+        )
+        .await
+        .unwrap();
+        let answered = proposals::answer(&mut tx, &asked[0], true, None, 3)
+            .await
+            .unwrap();
+        assert!(
+            matches!(answered, proposals::Answered::Accepted { .. }),
+            "{answered:?}"
+        );
+        tx.commit().await.unwrap();
+        let mut conn = db.conn().await.unwrap();
+        let day = |m| chrono::NaiveDate::from_ymd_opt(2027, m, 20).unwrap();
+        for (month, expected) in [(3, 1), (4, 0), (2, 0)] {
+            let found = proposals::candidates(&mut conn, "31", 10, day(month))
+                .await
+                .unwrap();
+            assert_eq!(found[0].interventions_this_month, expected, "month {month}");
+        }
+        // Accepted at time 3: the last intervention, and an opportunity.
+        let found = proposals::candidates(&mut conn, "31", 10, day(3))
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                found[0].opportunities_90_days,
+                found[0].last_intervention_at
+            ),
+            (1, Some(3))
         );
     }
 }

@@ -377,7 +377,8 @@ async fn matching_for(conn: &mut epop_store::Conn, r: &Request) -> Result<Option
             .map(|d| When::At(d.and_utc().timestamp())),
     };
     let t = now();
-    let candidates = proposals::candidates(conn, &dept, t).await?;
+    let month = day.unwrap_or_else(crate::forms::paris_today);
+    let candidates = proposals::candidates(conn, &dept, t, month).await?;
     Ok(Some(Found {
         found: matching::suggest(&needs, &candidates, t),
         departments,

@@ -14,7 +14,8 @@ use epop_domain::directory::{
     Format, InterventionKind, PAGE_SIZE, ProfileKind, SearchQuery, Sort, Visibility, index_text,
 };
 use epop_domain::text::{fold, slugify};
-use sqlx::{Any, AnyConnection, AssertSqlSafe, Row};
+use sqlx::any::AnyArguments;
+use sqlx::{Any, AnyConnection, Arguments, AssertSqlSafe, Row};
 
 use crate::{Engine, Result, SlugTable, StoreError, free_slug, now};
 
@@ -130,30 +131,44 @@ impl Sql {
         format!("${}", self.args.len())
     }
 
+    /// The arguments, in their order.
+    fn arguments(&self) -> Result<AnyArguments> {
+        let mut out = AnyArguments::default();
+        for a in &self.args {
+            match a {
+                Arg::Text(s) => out.add(s.clone()),
+                Arg::Int(i) => out.add(*i),
+            }
+            .map_err(sqlx::Error::Encode)?;
+        }
+        Ok(out)
+    }
+
+    /// The statement with its arguments, reading rows.
+    fn query(&self) -> Result<sqlx::query::Query<'_, Any, AnyArguments>> {
+        Ok(sqlx::query_with(
+            AssertSqlSafe(self.text.clone()),
+            self.arguments()?,
+        ))
+    }
+
     /// The statement with its arguments, reading rows as `T`.
-    fn query_as<T>(&self) -> sqlx::query::QueryAs<'_, Any, T, sqlx::any::AnyArguments>
+    fn query_as<T>(&self) -> Result<sqlx::query::QueryAs<'_, Any, T, AnyArguments>>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
     {
-        let mut q = sqlx::query_as(AssertSqlSafe(self.text.clone()));
-        for a in &self.args {
-            q = match a {
-                Arg::Text(s) => q.bind(s.clone()),
-                Arg::Int(i) => q.bind(*i),
-            };
-        }
-        q
+        Ok(sqlx::query_as_with(
+            AssertSqlSafe(self.text.clone()),
+            self.arguments()?,
+        ))
     }
 
-    fn scalar(&self) -> sqlx::query::QueryScalar<'_, Any, i64, sqlx::any::AnyArguments> {
-        let mut q = sqlx::query_scalar(AssertSqlSafe(self.text.clone()));
-        for a in &self.args {
-            q = match a {
-                Arg::Text(s) => q.bind(s.clone()),
-                Arg::Int(i) => q.bind(*i),
-            };
-        }
-        q
+    /// The statement with its arguments, reading one integer per row.
+    fn scalar(&self) -> Result<sqlx::query::QueryScalar<'_, Any, i64, AnyArguments>> {
+        Ok(sqlx::query_scalar_with(
+            AssertSqlSafe(self.text.clone()),
+            self.arguments()?,
+        ))
     }
 }
 
@@ -915,18 +930,6 @@ fn conditions(sql: &mut Sql, q: &SearchQuery, viewer: &Viewer, on: On) {
     }
 }
 
-/// Runs `sql` and returns its rows.
-async fn fetch_rows(conn: &mut AnyConnection, sql: &Sql) -> Result<Vec<sqlx::any::AnyRow>> {
-    let mut query = sqlx::query(AssertSqlSafe(sql.text.clone()));
-    for a in &sql.args {
-        query = match a {
-            Arg::Text(s) => query.bind(s.clone()),
-            Arg::Int(i) => query.bind(*i),
-        };
-    }
-    Ok(query.fetch_all(&mut *conn).await?)
-}
-
 /// The cards of rows that begin with [`CARD_COLUMNS`].
 async fn cards_of(conn: &mut AnyConnection, rows: &[sqlx::any::AnyRow]) -> Result<Vec<Card>> {
     let rows = rows
@@ -959,19 +962,30 @@ async fn first_matches(
          ORDER BY r, s, id LIMIT {limit} OFFSET {offset}) AS c \
          JOIN profiles p ON p.id = c.id ORDER BY c.r, c.s, c.id"
     );
-    let rows = fetch_rows(conn, filter).await?;
+    let rows = filter.query()?.fetch_all(&mut *conn).await?;
     filter.args.truncate(args);
+    filter.text = from;
     let total = match rows.first() {
         Some(first) => first.try_get::<i64, _>(9)?,
         None if q.page == 0 => 0,
         // A page past the last: count them to say so.
-        None => {
-            filter.text = format!("SELECT COUNT(*) FROM (SELECT 1{from} LIMIT {cap}) AS c");
-            filter.scalar().fetch_one(&mut *conn).await?
-        }
+        None => count(conn, filter).await?,
     };
-    filter.text = from;
     Ok((rows, total))
+}
+
+/// How many matches `filter` (a search's ` FROM … WHERE …`) has, counted
+/// up to [`COUNT_CAP`] + 1.
+async fn count(conn: &mut AnyConnection, filter: &Sql) -> Result<i64> {
+    let counting = Sql {
+        text: format!(
+            "SELECT COUNT(*) FROM (SELECT 1{} LIMIT {}) AS c",
+            filter.text,
+            COUNT_CAP + 1
+        ),
+        args: filter.args.clone(),
+    };
+    Ok(counting.scalar()?.fetch_one(&mut *conn).await?)
 }
 
 /// The page of a search in name order, and its count (up to
@@ -989,14 +1003,7 @@ async fn by_name(
 ) -> Result<Found> {
     let (rows, total) = match broad {
         Some(_) => first_matches(conn, &mut filter, "0", "", q).await?,
-        None => {
-            let from = std::mem::take(&mut filter.text);
-            let cap = COUNT_CAP + 1;
-            filter.text = format!("SELECT COUNT(*) FROM (SELECT 1{from} LIMIT {cap}) AS c");
-            let total = filter.scalar().fetch_one(&mut *conn).await?;
-            filter.text = from;
-            (Vec::new(), total)
-        }
+        None => (Vec::new(), count(conn, &filter).await?),
     };
     if total == 0 || (broad.is_some() && !total_is_lower_bound(total)) {
         return Ok((cards_of(conn, &rows).await?, total));
@@ -1014,7 +1021,7 @@ async fn by_name(
          ORDER BY p.sort_name, p.id LIMIT {limit} OFFSET {offset}) AS c \
          JOIN profiles p ON p.id = c.id ORDER BY c.s, c.id"
     );
-    let rows = fetch_rows(conn, &filter).await?;
+    let rows = filter.query()?.fetch_all(&mut *conn).await?;
     Ok((cards_of(conn, &rows).await?, total))
 }
 
@@ -1161,7 +1168,7 @@ async fn lookup(
     let mut words: Vec<Vec<String>> = vec![Vec::new(); terms.len()];
     if !parts.is_empty() {
         sql.text = parts.join(" UNION ALL ");
-        let rows: Vec<(i64, Option<String>)> = sql.query_as().fetch_all(&mut *conn).await?;
+        let rows: Vec<(i64, Option<String>)> = sql.query_as()?.fetch_all(&mut *conn).await?;
         for (i, w) in rows {
             match (usize::try_from(i), w) {
                 (Ok(i), Some(w)) => words[i].push(w),
@@ -1197,6 +1204,77 @@ async fn lookup(
     Ok(Some((query.join(and), last)))
 }
 
+/// A candidate of a PostgreSQL search: id, rank, name.
+type Candidate = (i64, f32, String);
+
+/// The first `COUNT_CAP + 1` matches the viewer may see, in id order, with
+/// their rank, read a few buckets of ids at a time ([`search_postgres`]).
+async fn ranked_candidates(
+    conn: &mut AnyConnection,
+    q: &SearchQuery,
+    viewer: &Viewer,
+    query: &str,
+    words: &str,
+    last: i64,
+) -> Result<Vec<Candidate>> {
+    let cap = COUNT_CAP + 1;
+    let mut found: Vec<Candidate> = Vec::new();
+    // Ids up to `after` are read; the next step reads `buckets` buckets.
+    let mut after = 0;
+    let mut buckets = 1;
+    let missing = |found: &Vec<Candidate>| cap - i64::try_from(found.len()).unwrap_or(cap);
+    while missing(&found) > 0 && after < last {
+        let first = (after + 1) / BUCKET;
+        let end = (first + buckets) * BUCKET;
+        let mut sql = Sql::default();
+        let w = sql.text(words);
+        // A few buckets are tokens of the index; more, or the rest, a range.
+        let bounded = end <= last;
+        let range = if bounded && buckets <= 16 {
+            let names = (first..first + buckets)
+                .map(bucket_token)
+                .collect::<Vec<_>>()
+                .join(" | ");
+            let r = sql.text(format!("{query} & ({names})"));
+            format!("tsv @@ CAST({r} AS tsquery)")
+        } else {
+            let r = sql.text(query);
+            let a = sql.int(after);
+            let mut range = format!("tsv @@ CAST({r} AS tsquery) AND rowid > {a}");
+            if bounded {
+                range.push_str(&format!(" AND rowid < {}", sql.int(end)));
+            }
+            range
+        };
+        // The index's rows of the range, judged on their copy of the
+        // profile's columns and ranked if seen, all of them (the CTE is
+        // evaluated on its own: the GIN index, never a walk of the ids
+        // testing each vector), then the first in id order.
+        sql.push(&format!(
+            "WITH c AS MATERIALIZED (SELECT m.rowid, ts_rank(tsv, CAST({w} AS tsquery)) AS r, \
+             m.sort_name FROM profile_fts m WHERE {range} AND "
+        ));
+        conditions(&mut sql, q, viewer, On::IndexCopy);
+        let most = sql.int(missing(&found));
+        sql.push(&format!(
+            ") SELECT rowid, r, sort_name FROM c ORDER BY rowid LIMIT {most}"
+        ));
+        let rows: Vec<Candidate> = sql.query_as()?.fetch_all(&mut *conn).await?;
+        found.extend(rows);
+        after = if bounded { end - 1 } else { last };
+        // The next step: enough buckets for what is missing at the density
+        // seen so far, and a tenth more; everything left if none yet.
+        buckets = if found.is_empty() {
+            last / BUCKET + 1
+        } else {
+            let per_id = found.len() as f64 / after as f64;
+            ((missing(&found) as f64 / per_id * 1.1) / BUCKET as f64).ceil() as i64
+        }
+        .max(1);
+    }
+    Ok(found)
+}
+
 /// PostgreSQL: the GIN index answers with every match at once (a bitmap of
 /// them all, each read in the table), so a broad word would cost as much as
 /// its number of matches. The search reads them instead a few buckets of
@@ -1226,82 +1304,27 @@ async fn search_postgres(
         .chain(tokens.iter().cloned())
         .collect::<Vec<_>>()
         .join(" & ");
-    let ranked = words.is_some() && q.sort == Sort::Relevance;
     let cap = COUNT_CAP + 1;
-    // (id, rank, name) of the candidates, in the order of the ids.
-    let mut found: Vec<(i64, f32, String)> = Vec::new();
-    // Ids up to `after` are read; the next step reads `buckets` buckets.
-    let mut after = 0;
-    let mut buckets = 1;
-    let missing = |found: &Vec<(i64, f32, String)>| cap - i64::try_from(found.len()).unwrap_or(cap);
-    if !ranked {
-        // In name order any matches count as well as the first ones in id
-        // order: one read of at most `COUNT_CAP + 1`, from the GIN index's
-        // bitmap of them all (0 buckets: 4 ms for a region with a kind, where
-        // the buckets' steps took 7 to 10).
-        let mut sql = Sql::default();
-        let r = sql.text(query.clone());
-        sql.push(&format!(
-            "SELECT m.rowid, CAST(0 AS REAL), m.sort_name FROM profile_fts m \
-             WHERE m.tsv @@ CAST({r} AS tsquery) AND "
-        ));
-        conditions(&mut sql, q, viewer, On::IndexCopy);
-        sql.push(&format!(" LIMIT {cap}"));
-        found = sql.query_as().fetch_all(&mut *conn).await?;
-        after = last;
-    }
-    while missing(&found) > 0 && after < last {
-        let first = (after + 1) / BUCKET;
-        let end = (first + buckets) * BUCKET;
-        let mut sql = Sql::default();
-        let rank = match &words {
-            Some(w) if ranked => format!("ts_rank(tsv, CAST({} AS tsquery))", sql.text(w.clone())),
-            _ => "CAST(0 AS REAL)".into(),
-        };
-        // A few buckets are tokens of the index; more, or the rest, a range.
-        let bounded = end <= last;
-        let range = if bounded && buckets <= 16 {
-            let names = (first..first + buckets)
-                .map(bucket_token)
-                .collect::<Vec<_>>()
-                .join(" | ");
-            let r = sql.text(format!("{query} & ({names})"));
-            format!("tsv @@ CAST({r} AS tsquery)")
-        } else {
+    let ranked = words.is_some() && q.sort == Sort::Relevance;
+    // (id, rank, name) of the candidates.
+    let mut found: Vec<Candidate> = match &words {
+        Some(w) if ranked => ranked_candidates(conn, q, viewer, &query, w, last).await?,
+        _ => {
+            // In name order any matches count as well as the first ones in
+            // id order: one read of at most `COUNT_CAP + 1`, from the GIN
+            // index's bitmap of them all (a region with a kind: 4 ms, where
+            // the buckets' steps took 7 to 10).
+            let mut sql = Sql::default();
             let r = sql.text(query.clone());
-            let a = sql.int(after);
-            let mut range = format!("tsv @@ CAST({r} AS tsquery) AND rowid > {a}");
-            if bounded {
-                range.push_str(&format!(" AND rowid < {}", sql.int(end)));
-            }
-            range
-        };
-        // The index's rows of the range, judged on their copy of the
-        // profile's columns and ranked if seen, all of them (the CTE is
-        // evaluated on its own: the GIN index, never a walk of the ids
-        // testing each vector), then the first in id order.
-        sql.push(&format!(
-            "WITH c AS MATERIALIZED (SELECT m.rowid, {rank} AS r, m.sort_name \
-             FROM profile_fts m WHERE {range} AND "
-        ));
-        conditions(&mut sql, q, viewer, On::IndexCopy);
-        let most = sql.int(missing(&found));
-        sql.push(&format!(
-            ") SELECT rowid, r, sort_name FROM c ORDER BY rowid LIMIT {most}"
-        ));
-        let rows: Vec<(i64, f32, String)> = sql.query_as().fetch_all(&mut *conn).await?;
-        found.extend(rows);
-        after = if bounded { end - 1 } else { last };
-        // The next step: enough buckets for what is missing at the density
-        // seen so far, and a tenth more; everything left if none yet.
-        buckets = if found.is_empty() {
-            last / BUCKET + 1
-        } else {
-            let per_id = found.len() as f64 / after as f64;
-            ((missing(&found) as f64 / per_id * 1.1) / BUCKET as f64).ceil() as i64
+            sql.push(&format!(
+                "SELECT m.rowid, CAST(0 AS REAL), m.sort_name FROM profile_fts m \
+                 WHERE m.tsv @@ CAST({r} AS tsquery) AND "
+            ));
+            conditions(&mut sql, q, viewer, On::IndexCopy);
+            sql.push(&format!(" LIMIT {cap}"));
+            sql.query_as()?.fetch_all(&mut *conn).await?
         }
-        .max(1);
-    }
+    };
     let total = i64::try_from(found.len()).unwrap_or(cap);
     if total == 0 {
         return Ok((Vec::new(), 0));
@@ -1323,7 +1346,7 @@ async fn search_postgres(
         sql.push(&format!(
             " ORDER BY m.sort_name, m.rowid LIMIT {limit} OFFSET {offset}"
         ));
-        sql.scalar().fetch_all(&mut *conn).await?
+        sql.scalar()?.fetch_all(&mut *conn).await?
     } else {
         // By rank, then name (bytes, as SQLite's default order), then id.
         found.sort_by(|a, b| {
@@ -1354,7 +1377,7 @@ async fn search_postgres(
         "SELECT {CARD_COLUMNS} FROM profiles p WHERE p.id = ANY(CAST(string_to_array({p}, ',') AS BIGINT[])) AND "
     ));
     conditions(&mut sql, q, viewer, On::Profile);
-    let mut rows = fetch_rows(conn, &sql).await?;
+    let mut rows = sql.query()?.fetch_all(&mut *conn).await?;
     rows.sort_by_key(|r| {
         let id: i64 = r.try_get(0).unwrap_or_default();
         page.iter().position(|p| *p == id)

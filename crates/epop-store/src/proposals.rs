@@ -56,40 +56,16 @@ pub async fn candidates(
         .map(|r| r.0.to_string())
         .collect::<Vec<_>>()
         .join(",");
-    let pairs = |table: &str, column: &str| {
+    let list = |table: &str, column: &str| {
         format!("SELECT profile_id, {column} FROM {table} WHERE profile_id IN ({ids})")
     };
-    let mut kinds: BTreeMap<i64, BTreeSet<InterventionKind>> = BTreeMap::new();
-    let rows_k: Vec<(i64, String)> =
-        sqlx::query_as(AssertSqlSafe(pairs("profile_interventions", "kind")))
-            .fetch_all(&mut *conn)
-            .await?;
-    for (id, k) in rows_k {
-        if let Some(k) = InterventionKind::parse(&k) {
-            kinds.entry(id).or_default().insert(k);
-        }
-    }
-    let mut departments: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
-    let rows_d: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(pairs(
-        "profile_departments",
-        "department_code",
-    )))
-    .fetch_all(&mut *conn)
-    .await?;
-    for (id, d) in rows_d {
-        departments.entry(id).or_default().insert(d);
-    }
-    let mut themes: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-    let rows_t: Vec<(i64, i64)> =
-        sqlx::query_as(AssertSqlSafe(pairs("profile_themes", "theme_id")))
-            .fetch_all(&mut *conn)
-            .await?;
-    for (id, t) in rows_t {
-        themes.entry(id).or_default().insert(t);
-    }
+    let mut kinds = grouped::<String>(conn, list("profile_interventions", "kind")).await?;
+    let mut departments =
+        grouped::<String>(conn, list("profile_departments", "department_code")).await?;
+    let mut themes = grouped::<i64>(conn, list("profile_themes", "theme_id")).await?;
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     let mut away: BTreeMap<i64, Vec<(NaiveDate, NaiveDate)>> = BTreeMap::new();
-    let rows_a: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(pairs(
+    let rows_a: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(list(
         "profile_absences",
         "starts_on, ends_on",
     )))
@@ -144,12 +120,21 @@ pub async fn candidates(
         out.push(Candidate {
             profile_id: id,
             display_name: name,
-            kinds: kinds.remove(&id).unwrap_or_default(),
-            departments: departments.remove(&id).unwrap_or_default(),
+            kinds: kinds
+                .remove(&id)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|k| InterventionKind::parse(k))
+                .collect(),
+            departments: departments
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
             home_department: home,
             home_region: region,
             formats,
-            themes: themes.remove(&id).unwrap_or_default(),
+            themes: themes.remove(&id).unwrap_or_default().into_iter().collect(),
             trained: trained_on.is_some(),
             visibility: Visibility::from_code(&visibility).unwrap_or(Visibility::Hidden),
             max_per_month: max.and_then(|m| u32::try_from(m).ok()),
@@ -158,6 +143,21 @@ pub async fn candidates(
             opportunities_90_days: u32::try_from(recent).unwrap_or(0),
             last_intervention_at: last,
         });
+    }
+    Ok(out)
+}
+
+/// The rows of `sql` (profile id, value), grouped by profile.
+async fn grouped<T>(conn: &mut AnyConnection, sql: String) -> Result<BTreeMap<i64, Vec<T>>>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + Unpin,
+{
+    let rows: Vec<(i64, T)> = sqlx::query_as(AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out: BTreeMap<i64, Vec<T>> = BTreeMap::new();
+    for (id, v) in rows {
+        out.entry(id).or_default().push(v);
     }
     Ok(out)
 }

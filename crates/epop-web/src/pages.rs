@@ -27,6 +27,18 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Renders a template as an HTML response.
+/// The end of a write the audit log must know of: its line, the commit of
+/// it all, then `to`.
+pub async fn audited(
+    mut tx: epop_store::Tx,
+    event: epop_store::audit::Event<'_>,
+    to: &str,
+) -> Result<Response, AppError> {
+    epop_store::audit::record(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(to).into_response())
+}
+
 pub fn render(t: &impl Template) -> Result<Response, AppError> {
     Ok(Html(t.render()?).into_response())
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use epop_domain::legal;
 use epop_domain::lifecycle::{Action, State as Stage};
@@ -17,7 +17,7 @@ use epop_domain::matching::{self, RequestNeeds, When};
 use epop_domain::request::format_euros;
 use epop_store::proposals::{self, Proposal};
 use epop_store::requests::{self, Request};
-use epop_store::{StoreError, audit, now, outbox, territories};
+use epop_store::{StoreError, now, outbox, territories};
 
 use super::lists::{Line, line, status_label};
 use super::{form_of, pairs_of};
@@ -434,20 +434,20 @@ async fn tell(
 /// Writes what was done to request `id` to the audit log, commits it all,
 /// and shows the request's page again with `message`.
 async fn finish(
-    mut tx: epop_store::Tx,
+    tx: epop_store::Tx,
     ctx: &Ctx,
     id: &str,
     action: &str,
     detail: String,
     message: &str,
 ) -> Result<Response, AppError> {
-    audit::record(
-        &mut tx,
-        ctx.audit(action, Some(format!("request:{id}")), detail),
+    let event = ctx.audit(action, Some(format!("request:{id}")), detail);
+    crate::pages::audited(
+        tx,
+        event,
+        &format!("/admin/demandes/{id}?message={message}"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/demandes/{id}?message={message}")).into_response())
+    .await
 }
 
 /// Runs one life-cycle action on the request, with its audit line; a

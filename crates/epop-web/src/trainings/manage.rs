@@ -11,12 +11,12 @@ use epop_domain::Principal;
 use epop_domain::training::{ApplicationStatus, Audience, Decision, ProgrammeForm, SessionForm};
 use epop_store::territories::{self, Department};
 use epop_store::trainings::{self, Application, Programme};
-use epop_store::{audit, now, outbox};
+use epop_store::{now, outbox};
 
 use super::{SessionView, mails};
 use crate::context::{CurrentUser, Layout};
 use crate::forms::{Errors, Pairs, paris_time};
-use crate::pages::{render, render_form};
+use crate::pages::{audited, render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -219,23 +219,22 @@ async fn programme_update(
 
 /// A programme written: its audit line, the commit, back to the list.
 async fn programme_saved(
-    mut tx: epop_store::Tx,
+    tx: epop_store::Tx,
     ctx: &Ctx,
     action: &str,
     programme: &Programme,
     what: &str,
 ) -> Result<Response, AppError> {
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             action,
             Some(format!("programme:{}", programme.slug)),
             format!("{what} : {}", programme.title),
         ),
+        "/admin/formations?message=formation",
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/admin/formations?message=formation").into_response())
+    .await
 }
 
 #[derive(Template)]
@@ -384,17 +383,16 @@ async fn session_create(
     };
     let mut tx = state.db.write().await?;
     let s = trainings::create_session(&mut tx, &programme, &valid, user.account.id, now()).await?;
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "training_session_created",
             Some(format!("session:{}", s.slug)),
             format!("Session créée : {} – {}", programme.title, s.title),
         ),
+        &format!("/admin/formations/{}?message=formation", s.slug),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/formations/{}?message=formation", s.slug)).into_response())
+    .await
 }
 
 /// The session's fields as its form shows them.
@@ -451,17 +449,16 @@ async fn session_update(
     };
     let mut tx = state.db.write().await?;
     trainings::update_session(&mut tx, v.s.id, &valid, now()).await?;
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "training_session_updated",
             Some(format!("session:{slug}")),
             format!("Session modifiée : {}", valid.title),
         ),
+        &format!("/admin/formations/{slug}?message=formation"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/formations/{slug}?message=formation")).into_response())
+    .await
 }
 
 /// The session, if this person may manage it.
@@ -593,17 +590,16 @@ async fn decide(
         &mails::status_changed(&state.config.base_url, &after, &v),
     )
     .await?;
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "training_decision",
             Some(format!("session:{slug}")),
             format!("{} : {}", after.email, after.status.label()),
         ),
+        &format!("/admin/formations/{slug}?message=decision"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/formations/{slug}?message=decision")).into_response())
+    .await
 }
 
 async fn complete(
@@ -630,20 +626,16 @@ async fn complete(
         &mails::status_changed(&state.config.base_url, &done, &v),
     )
     .await?;
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "training_completed",
             Some(format!("session:{slug}")),
             format!("Formation terminée : {}", done.email),
         ),
+        &format!("/admin/formations/{slug}?message=formation-terminee"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "/admin/formations/{slug}?message=formation-terminee"
-    ))
-    .into_response())
+    .await
 }
 
 async fn attendance(
@@ -666,8 +658,8 @@ async fn attendance(
         .map(|a| a.id)
         .collect();
     trainings::set_attendance(&mut tx, v.s.id, half_day, &present).await?;
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "training_attendance",
             Some(format!("session:{slug}")),
@@ -676,8 +668,7 @@ async fn attendance(
                 present.len()
             ),
         ),
+        &format!("/admin/formations/{slug}?message=presences"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/formations/{slug}?message=presences")).into_response())
+    .await
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Events benchmark (README « Benchmarks »), on 127.0.0.1 only:
+# Events benchmark (docs/benchmarks.md), on 127.0.0.1 only:
 #   1. requests/second of an event page with wrk, next to nginx serving the
 #      same bytes as a static file, in the same run;
 #   2. registrations/second through the real form (POST, CSRF token, one new

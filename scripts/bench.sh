@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's « Benchmarks », end to end, on this machine (127.0.0.1 only):
+# The benchmarks of docs/benchmarks.md, end to end, on this machine (127.0.0.1 only):
 #   1. seed 100,000 synthetic profiles on SQLite and on PostgreSQL
 #      (`epop seed-bench`, idempotent: a second run only checks);
 #   2. time the directory searches on both (`epop bench-search`);

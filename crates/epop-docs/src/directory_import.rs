@@ -123,7 +123,7 @@ impl Field {
         Field::Visibility,
     ];
 
-    /// The name the README documents.
+    /// The name docs/import.md documents.
     fn name(self) -> &'static str {
         match self {
             Field::LastName => "nom",

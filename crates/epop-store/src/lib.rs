@@ -131,7 +131,7 @@ impl Db {
         let pool = AnyPoolOptions::new()
             // SQLite: each connection is a thread of its own with its page
             // cache; four keep two cores busy (one writer at a time anyway)
-            // and bound the memory (README « Benchmarks »).
+            // and bound the memory (docs/benchmarks.md).
             .max_connections(match engine {
                 Engine::Sqlite => 4,
                 Engine::Postgres => 10,

@@ -46,7 +46,7 @@ enum Command {
         #[arg(long, default_value = "Administrateur·rice")]
         name: String,
     },
-    /// Import the directory from a spreadsheet saved as CSV (columns in the README).
+    /// Import the directory from a spreadsheet saved as CSV (columns in docs/import.md).
     ImportDirectory {
         /// The CSV file (`;` or `,`, UTF-8 or Windows-1252).
         file: PathBuf,

@@ -6,8 +6,23 @@
 #
 # PostgreSQL: EPOP_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test
 # when a server answers there). Set EPOP_SKIP_E2E=1 to skip the browser tests.
+# What the tests open the platform's files with (Chromium, LibreOffice Calc,
+# poppler, Node.js for the browser tests) is installed from Debian's packages when missing (as root, or with
+# sudo without a password).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
+  || ! command -v pdftotext >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "== Installing Chromium, LibreOffice Calc, poppler-utils and Node.js (Debian)"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo -n"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core \
+    libreoffice-calc-nogui poppler-utils $(command -v npm >/dev/null || echo nodejs npm) >/dev/null
+fi
 
 default_pg="postgres://postgres@127.0.0.1:5432/test"
 if [ -z "${EPOP_TEST_POSTGRES_URL:-}" ]; then
@@ -30,6 +45,6 @@ target_dir="${CARGO_TARGET_DIR:-target}"
 export EPOP_BIN="$(cd "$target_dir" && pwd)/debug/epop"
 cd e2e
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 node run.mjs

@@ -17,4 +17,5 @@ mod pages;
 mod profile_form;
 mod proposal_race;
 mod requests;
+mod structure;
 mod trainings;

@@ -1,0 +1,240 @@
+//! Who belongs to an organisation (issue 11, holes 1, 4 and 5): naming an
+//! organisation in a request makes nobody its member; its members see only
+//! the requests its members made; the coordination links a requester after
+//! checking; members invite their colleagues; a coordinator adds members
+//! only to the organisations of their territory; a référent is one of the
+//! organisation's members.
+
+use axum::http::StatusCode;
+use epop_domain::Email;
+use epop_store::{accounts, organisations};
+
+use crate::harness::{App, Client, link_in};
+
+const ESAT: &str = "ESAT des Ateliers de l’Hers (démo)";
+const DEMO_REQUEST: &str = "demo-demande-esat";
+
+/// A request form naming `org`, sent by `email`.
+fn fields<'a>(
+    org: &'a str,
+    email: &'a str,
+    subject: &'a str,
+    date: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("action", "envoyer"),
+        ("kind", "sensibiliser"),
+        ("subject", subject),
+        ("description", "Une demi-journée pour l’équipe."),
+        ("audience", "Salariés"),
+        ("audience_size", "10"),
+        ("date_from", date),
+        ("duration", "3 heures"),
+        ("mode", "sur-place"),
+        ("address", "1 rue de la Paix, 31000 Toulouse"),
+        ("department", "31"),
+        ("fee", "250"),
+        ("org_name", org),
+        ("org_kind", "esat"),
+        ("contact_name", "Victor Intrus"),
+        ("contact_email", email),
+    ]
+}
+
+fn in_90_days() -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(90))
+        .format("%d/%m/%Y")
+        .to_string()
+}
+
+/// A visitor sends a request naming `org` and confirms it by e-mail;
+/// returns the request's public id.
+async fn confirmed_by_visitor(app: &App, org: &str, email: &str, subject: &str) -> String {
+    let mut anon = app.client();
+    let date = in_90_days();
+    let page = anon
+        .post(
+            "/demander-une-intervention",
+            &fields(org, email, subject, &date),
+        )
+        .await;
+    assert!(
+        page.body.contains("Vérifiez votre boîte e-mail"),
+        "{}",
+        page.body
+    );
+    let (_, body) = app.last_mail(email).await.unwrap();
+    assert!(!body.contains("Votre organisation"), "{body}");
+    let res = anon.post(&link_in(&body), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let mut conn = app.db.conn().await.unwrap();
+    epop_store::requests::all_submitted(&mut conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.subject.as_deref() == Some(subject))
+        .unwrap()
+        .public_id
+}
+
+/// Signs in with an e-mailed link (accounts without a password).
+pub async fn by_link(app: &App, email: &str) -> Client {
+    let mut c = app.client();
+    c.post("/connexion/lien", &[("email", email)]).await;
+    let (_, body) = app.last_mail(email).await.unwrap();
+    let res = c.post(&link_in(&body), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    c
+}
+
+async fn organisation_of(app: &App, email: &str) -> Option<i64> {
+    let mut conn = app.db.conn().await.unwrap();
+    let id = accounts::id_by_email(&mut conn, &Email::parse(email).unwrap())
+        .await
+        .unwrap();
+    accounts::by_id(&mut conn, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .organisation_id
+}
+
+async fn org_id(app: &App, name: &str) -> i64 {
+    let mut conn = app.db.conn().await.unwrap();
+    organisations::by_name(&mut conn, name)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn naming_an_existing_organisation_in_a_request_makes_nobody_its_member() {
+    for app in crate::harness::apps().await {
+        let stranger = "victor.intrus@exemple.fr";
+        let theirs = confirmed_by_visitor(&app, ESAT, stranger, "Demande d’un inconnu").await;
+        // The account exists, in no organisation; the request names the ESAT.
+        assert_eq!(organisation_of(&app, stranger).await, None);
+        let mut conn = app.db.conn().await.unwrap();
+        let r = epop_store::requests::by_public_id(&mut conn, &theirs)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.organisation_id, Some(org_id(&app, ESAT).await));
+        assert!(r.organisation_to_check());
+        drop(conn);
+        // The coordinators are told to check.
+        let (_, body) = app.last_mail("coordination@demo.epop.test").await.unwrap();
+        assert!(
+            body.contains("Organisation à vérifier : Victor Intrus n’est pas membre"),
+            "{body}"
+        );
+
+        // The stranger sees their own request, nothing of the ESAT's.
+        let mut intruder = by_link(&app, stranger).await;
+        let mine = intruder.get("/espace/demandes").await;
+        assert!(mine.body.contains("Demande d’un inconnu"), "{}", mine.body);
+        assert!(!mine.body.contains("Former les moniteurs"), "{}", mine.body);
+        assert_eq!(
+            intruder
+                .get(&format!("/espace/demandes/{theirs}"))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let esat_page = format!("/espace/demandes/{DEMO_REQUEST}");
+        assert_eq!(intruder.get(&esat_page).await.status, StatusCode::NOT_FOUND);
+        let write = intruder
+            .post(
+                &format!("{esat_page}/messages"),
+                &[("message", "Je suis de l’ESAT.")],
+            )
+            .await;
+        assert_eq!(write.status, StatusCode::NOT_FOUND);
+        let api = intruder.get("/api/v1/requests").await;
+        assert_eq!(api.status, StatusCode::OK);
+        assert!(api.body.contains(&theirs), "{}", api.body);
+        assert!(!api.body.contains(DEMO_REQUEST), "{}", api.body);
+
+        // The ESAT's members do not see the stranger's request.
+        let mut member = app.signed_in("demandeur@demo.epop.test").await;
+        let ours = member.get("/espace/demandes").await;
+        assert!(ours.body.contains("Former les moniteurs"));
+        assert!(!ours.body.contains("Demande d’un inconnu"), "{}", ours.body);
+        let their_page = format!("/espace/demandes/{theirs}");
+        assert_eq!(member.get(&their_page).await.status, StatusCode::NOT_FOUND);
+        assert!(!member.get("/api/v1/requests").await.body.contains(&theirs));
+
+        // The coordination sees « organisation à vérifier ».
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let list = coord.get("/admin/demandes").await;
+        assert!(
+            list.body.contains("organisation à vérifier"),
+            "{}",
+            list.body
+        );
+        let admin_page = format!("/admin/demandes/{theirs}");
+        let page = coord.get(&admin_page).await;
+        assert!(
+            page.body.contains("Organisation à vérifier"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("Rattacher Victor Intrus à l’organisation")
+        );
+        // Not from another territory.
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        let link = format!("{admin_page}/organisation");
+        assert_eq!(hdf.post(&link, &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(member.post(&link, &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(organisation_of(&app, stranger).await, None);
+        // The coordinator links them, after checking: audited.
+        let before = app.audit_count("organisation_member_linked").await;
+        let res = coord.post(&link, &[]).await;
+        assert_eq!(
+            res.location(),
+            format!("{admin_page}?message=organisation-rattachee")
+        );
+        assert_eq!(
+            app.audit_count("organisation_member_linked").await,
+            before + 1
+        );
+        assert_eq!(
+            organisation_of(&app, stranger).await,
+            Some(org_id(&app, ESAT).await)
+        );
+        let page = coord.get(&admin_page).await;
+        assert!(!page.body.contains("Organisation à vérifier"));
+        // Now both sides see both requests.
+        assert_eq!(member.get(&their_page).await.status, StatusCode::OK);
+        assert!(
+            intruder
+                .get("/espace/demandes")
+                .await
+                .body
+                .contains("Former les moniteurs")
+        );
+        // Linking twice says so.
+        let again = coord.post(&link, &[]).await;
+        assert_eq!(again.status, StatusCode::BAD_REQUEST);
+        assert!(
+            again.body.contains("Victor Intrus est déjà membre"),
+            "{}",
+            again.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_new_organisation_takes_its_first_requester_in() {
+    for app in crate::harness::apps().await {
+        let email = "lea.fondatrice@exemple.fr";
+        confirmed_by_visitor(&app, "Atelier neuf (test)", email, "Première demande").await;
+        assert_eq!(
+            organisation_of(&app, email).await,
+            Some(org_id(&app, "Atelier neuf (test)").await)
+        );
+    }
+}

@@ -238,3 +238,133 @@ async fn a_new_organisation_takes_its_first_requester_in() {
         );
     }
 }
+
+async fn slug_of(app: &App, name: &str) -> String {
+    let mut conn = app.db.conn().await.unwrap();
+    organisations::by_name(&mut conn, name)
+        .await
+        .unwrap()
+        .unwrap()
+        .slug
+}
+
+async fn public_id_of(app: &App, email: &str) -> String {
+    let mut conn = app.db.conn().await.unwrap();
+    let id = accounts::id_by_email(&mut conn, &Email::parse(email).unwrap())
+        .await
+        .unwrap();
+    accounts::by_id(&mut conn, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .public_id
+}
+
+/// The account form of the demo peer, with this organisation.
+fn edit_fields(org: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("name", "Awa Diallo"),
+        ("status", "active"),
+        ("department", "31"),
+        ("organisation", org),
+    ]
+}
+
+#[tokio::test]
+async fn a_coordinator_adds_members_only_to_the_organisations_of_their_territory() {
+    for app in crate::harness::apps().await {
+        let hdf = slug_of(&app, "CREAI Hauts-de-France").await;
+        let national = slug_of(&app, "LADAPT").await;
+        let esat = slug_of(&app, ESAT).await;
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        // The list offers only the organisations of the territory.
+        let form = coord.get("/admin/comptes/inviter").await;
+        assert!(form.body.contains(&format!("value=\"{esat}\"")));
+        assert!(
+            !form.body.contains(&format!("value=\"{hdf}\"")),
+            "{}",
+            form.body
+        );
+        assert!(!form.body.contains(&format!("value=\"{national}\"")));
+        // Another territory's organisation, or a national one, sent anyway.
+        for slug in [&hdf, &national] {
+            let page = coord
+                .post(
+                    "/admin/comptes/inviter",
+                    &[
+                        ("email", "nina.ailleurs@exemple.fr"),
+                        ("name", "Nina Ailleurs"),
+                        ("roles", "requester"),
+                        ("department", "31"),
+                        ("organisation", slug),
+                    ],
+                )
+                .await;
+            page.assert_field_error(
+                "organisation",
+                "seulement à une organisation de votre territoire",
+            );
+        }
+        let mut conn = app.db.conn().await.unwrap();
+        assert!(
+            accounts::credentials(
+                &mut conn,
+                &Email::parse("nina.ailleurs@exemple.fr").unwrap()
+            )
+            .await
+            .unwrap()
+            .is_none(),
+            "nothing written"
+        );
+        drop(conn);
+        // Their own territory's: fine.
+        let page = coord
+            .post(
+                "/admin/comptes/inviter",
+                &[
+                    ("email", "nina.ailleurs@exemple.fr"),
+                    ("name", "Nina Ailleurs"),
+                    ("roles", "requester"),
+                    ("department", "31"),
+                    ("organisation", &esat),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        assert_eq!(
+            organisation_of(&app, "nina.ailleurs@exemple.fr").await,
+            Some(org_id(&app, ESAT).await)
+        );
+        // Editing an account: the same rule; the organisation it is already
+        // in stays offered.
+        let pid = public_id_of(&app, "pair@demo.epop.test").await;
+        let path = format!("/admin/comptes/{pid}");
+        let page = coord.post(&path, &edit_fields(&hdf)).await;
+        page.assert_field_error(
+            "organisation",
+            "seulement à une organisation de votre territoire",
+        );
+        assert_eq!(organisation_of(&app, "pair@demo.epop.test").await, None);
+        let before = app.audit_count("organisation_changed").await;
+        let page = coord.post(&path, &edit_fields(&esat)).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        assert_eq!(app.audit_count("organisation_changed").await, before + 1);
+        // An admin may put a person in any organisation.
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        let page = admin.post(&path, &edit_fields(&hdf)).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        // The coordinator still sees it, and keeps it, editing that person.
+        let detail = coord.get(&path).await;
+        assert!(
+            detail.body.contains(&format!("value=\"{hdf}\" selected")),
+            "{}",
+            detail.body
+        );
+        let page = coord.post(&path, &edit_fields(&hdf)).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        assert_eq!(
+            organisation_of(&app, "pair@demo.epop.test").await,
+            Some(org_id(&app, "CREAI Hauts-de-France").await)
+        );
+    }
+}

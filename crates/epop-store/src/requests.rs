@@ -442,14 +442,15 @@ pub async fn referent(conn: &mut AnyConnection, id: i64) -> Result<Option<(i64, 
     .await?)
 }
 
-/// The référents of an organisation: (account id, name, e-mail).
-pub async fn referents_of(
+/// The members of an organisation, among whom a request's référent is
+/// chosen: (account id, name, e-mail), disabled accounts left out.
+pub async fn members_of(
     conn: &mut AnyConnection,
     organisation_id: i64,
 ) -> Result<Vec<(i64, String, String)>> {
     Ok(sqlx::query_as(
-        "SELECT a.id, a.display_name, a.email FROM accounts a JOIN account_roles x ON x.account_id = a.id \
-         WHERE x.role = 'referent' AND a.organisation_id = $1 AND a.status <> 'disabled' ORDER BY a.display_name",
+        "SELECT a.id, a.display_name, a.email FROM accounts a \
+         WHERE a.organisation_id = $1 AND a.status <> 'disabled' ORDER BY a.display_name, a.id",
     )
     .bind(organisation_id)
     .fetch_all(conn)

@@ -368,3 +368,112 @@ async fn a_coordinator_adds_members_only_to_the_organisations_of_their_territory
         );
     }
 }
+
+async fn roles_of(app: &App, email: &str) -> Vec<epop_domain::Role> {
+    let mut conn = app.db.conn().await.unwrap();
+    let id = accounts::id_by_email(&mut conn, &Email::parse(email).unwrap())
+        .await
+        .unwrap();
+    accounts::by_id(&mut conn, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .roles
+        .into_keys()
+        .collect()
+}
+
+#[tokio::test]
+async fn the_referent_is_a_member_of_the_requesting_organisation() {
+    for app in crate::harness::apps().await {
+        let path = format!("/admin/demandes/{DEMO_REQUEST}");
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        // Accounts elsewhere — a peer in no organisation, another
+        // organisation's member, a coordinator — are refused on the field.
+        for outsider in [
+            "pair@demo.epop.test",
+            "financeur@demo.epop.test",
+            "coordination-hdf@demo.epop.test",
+        ] {
+            let page = coord
+                .post(
+                    &format!("{path}/referent"),
+                    &[
+                        ("referent", "nouveau"),
+                        ("name", "Quelqu’un"),
+                        ("email", outsider),
+                    ],
+                )
+                .await;
+            page.assert_field_error("referent-email", "n’est pas membre de « ESAT des Ateliers");
+            assert!(
+                !roles_of(&app, outsider)
+                    .await
+                    .contains(&epop_domain::Role::Referent)
+            );
+        }
+        let mut conn = app.db.conn().await.unwrap();
+        let pair = accounts::id_by_email(&mut conn, &Email::parse("pair@demo.epop.test").unwrap())
+            .await
+            .unwrap();
+        drop(conn);
+        let forged = coord
+            .post(
+                &format!("{path}/referent"),
+                &[("referent", &pair.to_string())],
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+        assert!(
+            forged
+                .body
+                .contains("Choisissez une personne de l’organisation")
+        );
+        assert!(
+            !roles_of(&app, "pair@demo.epop.test")
+                .await
+                .contains(&epop_domain::Role::Referent)
+        );
+        // The organisation's members are offered, and one of them named.
+        let page = coord.get(&path).await;
+        assert!(
+            page.body
+                .contains("Marc Olivier (demandeur@demo.epop.test)"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("(pair@demo.epop.test)"));
+        let mut conn = app.db.conn().await.unwrap();
+        let marc = accounts::id_by_email(
+            &mut conn,
+            &Email::parse("demandeur@demo.epop.test").unwrap(),
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        let res = coord
+            .post(
+                &format!("{path}/referent"),
+                &[("referent", &marc.to_string())],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert!(
+            roles_of(&app, "demandeur@demo.epop.test")
+                .await
+                .contains(&epop_domain::Role::Referent)
+        );
+        // A member's address typed in works as well.
+        let res = coord
+            .post(
+                &format!("{path}/referent"),
+                &[
+                    ("referent", "nouveau"),
+                    ("name", "x"),
+                    ("email", "referente@demo.epop.test"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+}

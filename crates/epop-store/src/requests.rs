@@ -309,22 +309,6 @@ pub async fn seen_by(
         .collect())
 }
 
-/// Links a request's requester to the request's organisation (after the
-/// coordination checked): only an account that belongs to no organisation.
-/// Returns whether it was linked.
-pub async fn link_requester(conn: &mut AnyConnection, id: i64) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE accounts SET organisation_id = (SELECT r.organisation_id FROM intervention_requests r WHERE r.id = $1) \
-         WHERE organisation_id IS NULL \
-         AND id = (SELECT r.requester_id FROM intervention_requests r WHERE r.id = $1 AND r.organisation_id IS NOT NULL)",
-    )
-    .bind(id)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(done == 1)
-}
-
 /// Sets when the intervention takes place.
 pub async fn set_schedule(
     conn: &mut AnyConnection,

@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use epop_domain::organisation::Joining;
-use epop_store::{accounts, audit, organisations, requests};
+use epop_store::{accounts, audit, organisations};
 
 use crate::{AppError, AppState, Ctx};
 
@@ -63,7 +63,7 @@ async fn link(
         drop(tx);
         return super::triage::show(&state, &ctx, r, why).await;
     }
-    requests::link_requester(&mut tx, r.id).await?;
+    organisations::add_member(&mut tx, requester.id, org.id).await?;
     audit::record(
         &mut tx,
         ctx.audit(

@@ -477,3 +477,133 @@ async fn the_referent_is_a_member_of_the_requesting_organisation() {
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     }
 }
+
+#[tokio::test]
+async fn members_invite_their_colleagues_into_their_organisation() {
+    for app in crate::harness::apps().await {
+        let esat = Some(org_id(&app, ESAT).await);
+        let path = "/espace/organisation/inviter";
+        // Only a member of an organisation invites into it.
+        let mut peer = app.signed_in("pair@demo.epop.test").await;
+        assert_eq!(peer.get(path).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            peer.post(path, &[("name", "X"), ("email", "x@exemple.fr")])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let mut member = app.signed_in("demandeur@demo.epop.test").await;
+        let home = member.get("/espace").await;
+        assert!(
+            home.body.contains("href=\"/espace/organisation/inviter\""),
+            "{}",
+            home.body
+        );
+        let form = member.get(path).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains(ESAT));
+        member
+            .post(path, &[])
+            .await
+            .assert_field_error("name", "le nom à afficher");
+        // A new address: an invitation account in the organisation.
+        let before = app.audit_count("organisation_member_invited").await;
+        let res = member
+            .post(
+                path,
+                &[
+                    ("name", "Nora Collègue"),
+                    ("email", "nora.collegue@exemple.fr"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.location(),
+            "/espace/organisation/inviter?message=invitation"
+        );
+        assert_eq!(
+            app.audit_count("organisation_member_invited").await,
+            before + 1
+        );
+        assert_eq!(
+            organisation_of(&app, "nora.collegue@exemple.fr").await,
+            esat
+        );
+        let (subject, body) = app.last_mail("nora.collegue@exemple.fr").await.unwrap();
+        assert_eq!(subject, "Vous êtes invité·e sur la plateforme EPoP");
+        assert!(
+            body.contains("Marc Olivier vous a créé un compte"),
+            "{body}"
+        );
+        // An existing account in no organisation: a link to accept.
+        let free = "pair-ariege@demo.epop.test";
+        let res = member.post(path, &[("name", "Awa"), ("email", free)]).await;
+        assert_eq!(
+            res.location(),
+            "/espace/organisation/inviter?message=invitation"
+        );
+        assert_eq!(
+            organisation_of(&app, free).await,
+            None,
+            "not before accepting"
+        );
+        let (subject, body) = app.last_mail(free).await.unwrap();
+        assert_eq!(
+            subject,
+            format!("Rejoindre l’organisation « {ESAT} » sur EPoP")
+        );
+        let link = link_in(&body);
+        assert!(link.starts_with("/rejoindre-une-organisation/"), "{link}");
+        let mut invitee = app.client();
+        let page = invitee.get(&link).await;
+        assert!(
+            page.body.contains(&format!("Rejoindre « {ESAT} »")),
+            "{}",
+            page.body
+        );
+        assert_eq!(
+            organisation_of(&app, free).await,
+            None,
+            "opening the link is not accepting"
+        );
+        let before = app.audit_count("organisation_member_joined").await;
+        let done = invitee.post(&link, &[]).await;
+        assert!(
+            done.body.contains("vous êtes membre de l’organisation"),
+            "{}",
+            done.body
+        );
+        assert_eq!(organisation_of(&app, free).await, esat);
+        assert_eq!(
+            app.audit_count("organisation_member_joined").await,
+            before + 1
+        );
+        assert!(
+            roles_of(&app, free)
+                .await
+                .contains(&epop_domain::Role::Requester)
+        );
+        let again = invitee.post(&link, &[]).await;
+        assert!(
+            again.body.contains("Ce lien ne marche plus"),
+            "{}",
+            again.body
+        );
+        // Someone in another organisation is refused, and gets nothing.
+        let elsewhere = "financeur@demo.epop.test";
+        let mails = app.mail_count(elsewhere).await;
+        member
+            .post(path, &[("name", "F"), ("email", elsewhere)])
+            .await
+            .assert_field_error("email", "déjà membre d’une autre organisation");
+        assert_eq!(app.mail_count(elsewhere).await, mails);
+        assert_ne!(organisation_of(&app, elsewhere).await, esat);
+        member
+            .post(
+                path,
+                &[("name", "R"), ("email", "referente@demo.epop.test")],
+            )
+            .await
+            .assert_field_error("email", "déjà membre de votre organisation");
+    }
+}

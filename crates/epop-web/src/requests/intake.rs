@@ -466,11 +466,6 @@ async fn confirm(
         }
     };
     let org = organisation_for(&mut tx, &valid, None).await?;
-    // Naming an organisation makes nobody its member: only a new
-    // organisation, or one nobody belongs to yet, takes a new account in.
-    // Otherwise the request stays its maker's alone, and the coordination
-    // checks it (« organisation à vérifier ») and may link them.
-    let member_of = (org.members == 0).then_some(org.id);
     let account = match accounts::credentials(&mut tx, &valid.contact_email).await? {
         Some(c) => c.id,
         None => {
@@ -482,7 +477,7 @@ async fn confirm(
                     display_name: valid.contact_name.clone(),
                     status: AccountStatus::Active,
                     department: Some(valid.department.as_str().to_owned()),
-                    organisation_id: member_of,
+                    organisation_id: None,
                 },
             )
             .await?;
@@ -490,6 +485,14 @@ async fn confirm(
             id
         }
     };
+    // Naming an organisation makes nobody its member: only a new
+    // organisation, or one nobody belongs to yet, takes the requester in
+    // (if they belong to none). Otherwise the request stays its maker's
+    // alone, and the coordination checks it (« organisation à vérifier »)
+    // and may link them.
+    if org.members == 0 {
+        organisations::add_member(&mut tx, account, org.id).await?;
+    }
     let base = &state.config.base_url;
     let sent = Sent {
         public_id: &r.public_id,

@@ -94,7 +94,7 @@ async fn visible(state: &AppState, ctx: &Ctx) -> Result<Option<(Vec<Request>, bo
     get,
     path = "/api/v1/requests",
     responses(
-        (status = 200, description = "Les demandes du territoire (coordination), toutes (administration) ou de son organisation (demandeur)", body = RequestList),
+        (status = 200, description = "Les demandes du territoire (coordination), toutes (administration) ou, pour un demandeur, les siennes et celles faites par les membres de son organisation", body = RequestList),
         (status = 401, description = "Connexion requise", body = ApiErrors)
     )
 )]

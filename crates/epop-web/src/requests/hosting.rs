@@ -108,7 +108,9 @@ async fn name_referent(
                 let a = accounts::by_id(&mut tx, c.id)
                     .await?
                     .ok_or(AppError::NotFound)?;
-                if Joining::of(a.organisation_id, org.id) != Joining::AlreadyMember {
+                if Joining::of(a.organisation_id, org.id) != Joining::AlreadyMember
+                    || a.status == AccountStatus::Disabled
+                {
                     drop(tx);
                     return refuse(
                         "referent-email",

@@ -135,12 +135,13 @@ async fn naming_an_existing_organisation_in_a_request_makes_nobody_its_member() 
         let mine = intruder.get("/espace/demandes").await;
         assert!(mine.body.contains("Demande d’un inconnu"), "{}", mine.body);
         assert!(!mine.body.contains("Former les moniteurs"), "{}", mine.body);
-        assert_eq!(
-            intruder
-                .get(&format!("/espace/demandes/{theirs}"))
-                .await
-                .status,
-            StatusCode::OK
+        let own = intruder.get(&format!("/espace/demandes/{theirs}")).await;
+        assert_eq!(own.status, StatusCode::OK);
+        assert!(
+            own.body
+                .contains("Vous n’êtes pas encore membre de l’organisation"),
+            "{}",
+            own.body
         );
         let esat_page = format!("/espace/demandes/{DEMO_REQUEST}");
         assert_eq!(intruder.get(&esat_page).await.status, StatusCode::NOT_FOUND);

@@ -51,6 +51,7 @@ export const PAGES = {
     '/evenements?region=11',
     '/formations',
     '/demander-une-intervention',
+    '/rejoindre-une-organisation/lien-inconnu',
   ],
   signedIn: [
     '/espace',
@@ -107,7 +108,10 @@ export const PAGES = {
     '/espace/ma-fiche/visibilite',
     '/espace/ma-fiche/amenagements',
   ],
-  requester: [],
+  requester: [
+    '/espace/organisation/inviter',
+    '/espace/demandes/demo-demande-esat',
+  ],
   observer: [],
 };
 

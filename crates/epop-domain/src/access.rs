@@ -120,6 +120,14 @@ impl Principal {
         self.may_manage_account_in(department) && roles.into_iter().all(|r| self.may_grant(r))
     }
 
+    /// May make an account a member of an organisation whose département is
+    /// `department` (inviting it, linking it, naming it référent): an admin
+    /// anywhere, a coordinator for the organisations of their territory.
+    /// An organisation without a département is national: admins only.
+    pub fn may_add_members(&self, department: Option<&str>) -> bool {
+        self.may_act_in(department)
+    }
+
     /// Which roles this person may give to someone else.
     pub fn may_grant(&self, role: Role) -> bool {
         if self.is_admin() {

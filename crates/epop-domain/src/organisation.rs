@@ -115,9 +115,81 @@ impl OrganisationForm {
     }
 }
 
+/// A request as the membership rule sees it: who made it, for which
+/// organisation, and whether its maker belongs to that organisation now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestMembership {
+    pub requester: Option<i64>,
+    pub organisation: Option<i64>,
+    pub requester_is_member: bool,
+}
+
+/// Whether a person — outside the coordination — may read a request and act
+/// on it as its organisation: its maker always; another member of the
+/// request's organisation only when the maker is a member too. Naming an
+/// organisation in a request (its name is public) makes nobody its member:
+/// such a request stays its maker's alone until the coordination links the
+/// maker to the organisation, and its maker reads nothing of the
+/// organisation's other requests.
+pub fn sees_request(viewer: i64, viewer_organisation: Option<i64>, r: RequestMembership) -> bool {
+    if r.requester == Some(viewer) {
+        return true;
+    }
+    r.requester_is_member && r.organisation.is_some() && viewer_organisation == r.organisation
+}
+
+/// Where an account stands when someone wants to make it a member of an
+/// organisation: an account belongs to one organisation at most, and only
+/// an account that belongs to none may join one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Joining {
+    /// Already a member of this organisation.
+    AlreadyMember,
+    /// Belongs to no organisation: may join.
+    Free,
+    /// Belongs to another organisation: refused.
+    Elsewhere,
+}
+
+impl Joining {
+    pub fn of(account_organisation: Option<i64>, organisation: i64) -> Joining {
+        match account_organisation {
+            None => Joining::Free,
+            Some(o) if o == organisation => Joining::AlreadyMember,
+            Some(_) => Joining::Elsewhere,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_is_seen_by_its_maker_and_by_members_only_when_made_by_a_member() {
+        let by_member = RequestMembership {
+            requester: Some(1),
+            organisation: Some(10),
+            requester_is_member: true,
+        };
+        let by_stranger = RequestMembership {
+            requester_is_member: false,
+            ..by_member
+        };
+        assert!(sees_request(1, Some(10), by_member));
+        assert!(sees_request(2, Some(10), by_member));
+        assert!(!sees_request(3, Some(11), by_member));
+        assert!(!sees_request(3, None, by_member));
+        // The maker, not a member, still sees their own request.
+        assert!(sees_request(1, None, by_stranger));
+        assert!(!sees_request(2, Some(10), by_stranger));
+        let no_org = RequestMembership {
+            organisation: None,
+            requester_is_member: true,
+            ..by_member
+        };
+        assert!(!sees_request(2, None, no_org));
+    }
 
     #[test]
     fn valid_form() {

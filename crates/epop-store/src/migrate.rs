@@ -131,6 +131,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0020_directory_search_aids.sql"),
         include_str!("../migrations/postgres/0020_directory_search_aids.sql"),
     ),
+    (
+        22,
+        "organisation join links",
+        include_str!("../migrations/sqlite/0022_organisation_join_links.sql"),
+        include_str!("../migrations/postgres/0022_organisation_join_links.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

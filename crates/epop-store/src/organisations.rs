@@ -1,4 +1,6 @@
-//! Organisations: partners, hosts, funders.
+//! Organisations: partners, hosts, funders; their members (an account
+//! belongs to one organisation at most, and joins one only when it belongs
+//! to none) and the e-mailed links offering an account to join one.
 
 use epop_domain::organisation::NewOrganisation;
 use sqlx::AnyConnection;
@@ -106,4 +108,86 @@ pub async fn list(conn: &mut AnyConnection) -> Result<Vec<Organisation>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY o.name"));
     let rows: Vec<Row> = sqlx::query_as(sql).fetch_all(conn).await?;
     Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// Makes an account a member of an organisation if it belongs to none.
+/// Returns whether it did (`false`: it belongs to one already, maybe this).
+pub async fn add_member(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    organisation_id: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE accounts SET organisation_id = $1 WHERE id = $2 AND organisation_id IS NULL",
+    )
+    .bind(organisation_id)
+    .bind(account_id)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(done == 1)
+}
+
+/// The purpose of the auth tokens that offer to join an organisation.
+const JOIN: &str = "organisation_join";
+
+/// Keeps a link (its hash) offering an account to join an organisation.
+pub async fn offer_membership(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    account_id: i64,
+    organisation_id: i64,
+    ttl_secs: i64,
+) -> Result<()> {
+    let t = now();
+    sqlx::query(
+        "INSERT INTO auth_tokens (token_hash, account_id, purpose, organisation_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(account_id)
+    .bind(JOIN)
+    .bind(organisation_id)
+    .bind(t)
+    .bind(t + ttl_secs)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The organisation a live link offers (to show it before joining), without
+/// using the link: (account id, organisation).
+pub async fn peek_offer(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<(i64, Organisation)>> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT account_id, organisation_id FROM auth_tokens WHERE token_hash = $1 AND purpose = $2 \
+         AND used_at IS NULL AND expires_at > $3 AND organisation_id IS NOT NULL",
+    )
+    .bind(token_hash)
+    .bind(JOIN)
+    .bind(now())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((account, org)) = row else {
+        return Ok(None);
+    };
+    Ok(by_id(conn, org).await?.map(|o| (account, o)))
+}
+
+/// Uses a link: one atomic update, so that it works once. Returns
+/// (account id, organisation id).
+pub async fn take_offer(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<(i64, i64)>> {
+    let t = now();
+    Ok(sqlx::query_as(
+        "UPDATE auth_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 \
+         AND used_at IS NULL AND expires_at > $1 AND organisation_id IS NOT NULL \
+         RETURNING account_id, organisation_id",
+    )
+    .bind(t)
+    .bind(token_hash)
+    .bind(JOIN)
+    .fetch_optional(conn)
+    .await?)
 }

@@ -3,6 +3,7 @@
 //! on are stored in their own columns; the whole form stays as typed), the
 //! record of every change of status, and the lists each person may see.
 
+use epop_domain::organisation::RequestMembership;
 use epop_domain::request::NewRequest;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
@@ -26,12 +27,39 @@ pub struct Request {
     pub requester_id: Option<i64>,
     pub created_at: i64,
     pub submitted_at: Option<i64>,
+    /// Whether the requester belongs to the request's organisation now;
+    /// if not, the coordination sees « organisation à vérifier ».
+    pub requester_is_member: bool,
+}
+
+impl Request {
+    /// Whether this person (outside the coordination) may read the request
+    /// and act on it: [`epop_domain::organisation::sees_request`].
+    pub fn seen_by(&self, account_id: i64, organisation_id: Option<i64>) -> bool {
+        epop_domain::organisation::sees_request(
+            account_id,
+            organisation_id,
+            RequestMembership {
+                requester: self.requester_id,
+                organisation: self.organisation_id,
+                requester_is_member: self.requester_is_member,
+            },
+        )
+    }
+
+    /// A submitted request whose requester named an organisation they do
+    /// not belong to: the coordination checks it.
+    pub fn organisation_to_check(&self) -> bool {
+        self.organisation_id.is_some() && self.requester_id.is_some() && !self.requester_is_member
+    }
 }
 
 const SELECT: &str = "SELECT r.id, r.public_id, r.status, r.form, r.contact_email, r.kind, r.subject, \
-     r.department_code, d.name, r.organisation_id, o.name, r.requester_id, r.created_at, r.submitted_at \
+     r.department_code, d.name, r.organisation_id, o.name, r.requester_id, r.created_at, r.submitted_at, \
+     CASE WHEN q.organisation_id = r.organisation_id THEN 1 ELSE 0 END \
      FROM intervention_requests r LEFT JOIN departments d ON d.code = r.department_code \
-     LEFT JOIN organisations o ON o.id = r.organisation_id";
+     LEFT JOIN organisations o ON o.id = r.organisation_id \
+     LEFT JOIN accounts q ON q.id = r.requester_id";
 
 async fn fetch(conn: &mut AnyConnection, clause: &str, binds: &[Bind<'_>]) -> Result<Vec<Request>> {
     use sqlx::Row as _;
@@ -58,6 +86,7 @@ async fn fetch(conn: &mut AnyConnection, clause: &str, binds: &[Bind<'_>]) -> Re
                 requester_id: r.try_get(11)?,
                 created_at: r.try_get(12)?,
                 submitted_at: r.try_get(13)?,
+                requester_is_member: r.try_get::<i64, _>(14)? != 0,
             })
         })
         .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
@@ -255,17 +284,29 @@ pub async fn all_submitted(conn: &mut AnyConnection) -> Result<Vec<Request>> {
     .await
 }
 
-/// The requests of an organisation (its members see them), newest first.
-pub async fn for_organisation(
+/// The submitted requests a person sees as a requester, newest first: their
+/// own, and their organisation's made by its members
+/// ([`Request::seen_by`] decides; the SQL only narrows).
+pub async fn seen_by(
     conn: &mut AnyConnection,
-    organisation_id: i64,
+    account_id: i64,
+    organisation_id: Option<i64>,
 ) -> Result<Vec<Request>> {
-    fetch(
+    let list = fetch(
         conn,
-        "WHERE r.status <> 'draft' AND r.organisation_id = $1 ORDER BY r.submitted_at DESC, r.id DESC",
-        &[Bind::Int(organisation_id)],
+        "WHERE r.status <> 'draft' AND (r.requester_id = $1 OR r.organisation_id = $2) \
+         ORDER BY r.submitted_at DESC, r.id DESC",
+        // No organisation: 0, which is no organisation's id.
+        &[
+            Bind::Int(account_id),
+            Bind::Int(organisation_id.unwrap_or(0)),
+        ],
     )
-    .await
+    .await?;
+    Ok(list
+        .into_iter()
+        .filter(|r| r.seen_by(account_id, organisation_id))
+        .collect())
 }
 
 /// Sets when the intervention takes place.
@@ -385,14 +426,15 @@ pub async fn referent(conn: &mut AnyConnection, id: i64) -> Result<Option<(i64, 
     .await?)
 }
 
-/// The référents of an organisation: (account id, name, e-mail).
-pub async fn referents_of(
+/// The members of an organisation, among whom a request's référent is
+/// chosen: (account id, name, e-mail), disabled accounts left out.
+pub async fn members_of(
     conn: &mut AnyConnection,
     organisation_id: i64,
 ) -> Result<Vec<(i64, String, String)>> {
     Ok(sqlx::query_as(
-        "SELECT a.id, a.display_name, a.email FROM accounts a JOIN account_roles x ON x.account_id = a.id \
-         WHERE x.role = 'referent' AND a.organisation_id = $1 AND a.status <> 'disabled' ORDER BY a.display_name",
+        "SELECT a.id, a.display_name, a.email FROM accounts a \
+         WHERE a.organisation_id = $1 AND a.status <> 'disabled' ORDER BY a.display_name, a.id",
     )
     .bind(organisation_id)
     .fetch_all(conn)

@@ -110,6 +110,9 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "paiement" => "Le paiement est enregistré.",
         "referent" => "Le référent est nommé. Il reçoit un e-mail avec la liste de préparation.",
         "message-demande" => "Le message est envoyé.",
+        "organisation-rattachee" => {
+            "La personne est rattachée à l’organisation : ses membres voient maintenant ses demandes."
+        }
         "question" => "Votre question est envoyée à la coordination. Elle vous répond par e-mail.",
         "question-vide" => "Écrivez votre question avant d’appuyer sur le bouton.",
         "preparation" => "Merci ! La préparation est enregistrée.",

@@ -15,6 +15,7 @@ mod emails;
 mod error;
 pub mod events;
 mod forms;
+mod members;
 mod metrics;
 mod pages;
 mod profile_form;
@@ -94,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(auth::router())
         .merge(space::router())
+        .merge(members::router())
         .merge(directory::router())
         .merge(events::router())
         .merge(trainings::router())

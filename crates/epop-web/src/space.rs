@@ -149,7 +149,13 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                         href: "/espace/demandes",
                         label: "Suivre les demandes de mon organisation",
                     },
-                ],
+                ]
+                .into_iter()
+                .chain(account.organisation_id.map(|_| CardLink {
+                    href: "/espace/organisation/inviter",
+                    label: "Inviter une personne de mon organisation",
+                }))
+                .collect(),
                 coming: "Bientôt : les indicateurs de vos interventions.",
             },
             Role::Observer => RoleCard {

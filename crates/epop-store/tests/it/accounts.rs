@@ -293,3 +293,84 @@ async fn audit_log_filters() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_account_joins_one_organisation_and_a_join_link_works_once() {
+    for db in testing::all().await {
+        let mut tx = db.write().await.unwrap();
+        let org = |name: &str| OrganisationForm {
+            name: name.into(),
+            kind: "association".into(),
+            ..Default::default()
+        };
+        let a = organisations::create(&mut tx, &org("Asso A").validate().unwrap())
+            .await
+            .unwrap();
+        let b = organisations::create(&mut tx, &org("Asso B").validate().unwrap())
+            .await
+            .unwrap();
+        let id = accounts::create(&mut tx, &new_account("nora@exemple.fr", "j1", None))
+            .await
+            .unwrap();
+        organisations::offer_membership(&mut tx, "hash-a", id, a.id, 3600)
+            .await
+            .unwrap();
+        organisations::offer_membership(&mut tx, "hash-old", id, b.id, -1)
+            .await
+            .unwrap();
+        // An ordinary token of the same account is not a join link.
+        sessions::create_token(&mut tx, "hash-sign-in", id, Purpose::SignInLink, 3600)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let mut c = db.conn().await.unwrap();
+        let (who, offered) = organisations::peek_offer(&mut c, "hash-a")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((who, offered.name.as_str()), (id, "Asso A"));
+        assert!(
+            organisations::peek_offer(&mut c, "hash-old")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            organisations::peek_offer(&mut c, "hash-sign-in")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            organisations::take_offer(&mut c, "hash-sign-in")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            organisations::take_offer(&mut c, "hash-a").await.unwrap(),
+            Some((id, a.id))
+        );
+        assert!(
+            organisations::take_offer(&mut c, "hash-a")
+                .await
+                .unwrap()
+                .is_none(),
+            "once"
+        );
+        // Joins one organisation only: a second is refused.
+        assert!(organisations::add_member(&mut c, id, a.id).await.unwrap());
+        assert!(!organisations::add_member(&mut c, id, b.id).await.unwrap());
+        let acc = accounts::by_id(&mut c, id).await.unwrap().unwrap();
+        assert_eq!(acc.organisation_id, Some(a.id));
+        assert_eq!(
+            organisations::by_id(&mut c, a.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .members,
+            1
+        );
+    }
+}

@@ -1,6 +1,10 @@
 //! Accounts: the list (a coordinator sees their territory), inviting a new
-//! person, and editing a person's profile, roles and territories. Every role
-//! and territory change is written to the audit log.
+//! person, and editing a person's profile, roles and territories. Every role,
+//! territory and organisation change is written to the audit log. A person
+//! is put in an organisation only by someone who may add its members
+//! (`Principal::may_add_members`: a coordinator, the organisations of their
+//! territory; an admin, all): the list offers only those, and another one
+//! sent anyway is refused on the field.
 
 use std::collections::BTreeSet;
 
@@ -159,14 +163,19 @@ struct InvitePage {
     may_set_territories: bool,
 }
 
+/// The form's lists: départements, the organisations this person may put
+/// someone in (and `current`, the one the account is already in), regions.
 async fn options(
     state: &AppState,
+    p: &Principal,
+    current: Option<i64>,
 ) -> Result<(Vec<Department>, Vec<OrgOption>, Vec<Region>), AppError> {
     let mut conn = state.db.conn().await?;
     let departments = territories::departments(&mut conn).await?;
     let organisations = organisations::list(&mut conn)
         .await?
         .into_iter()
+        .filter(|o| Some(o.id) == current || p.may_add_members(o.department_code.as_deref()))
         .map(|o| OrgOption {
             slug: o.slug,
             name: o.name,
@@ -209,7 +218,8 @@ async fn invite_page(
     regions: BTreeSet<String>,
     errors: Errors,
 ) -> Result<Response, AppError> {
-    let (mut departments, organisations, all_regions) = options(state).await?;
+    let (mut departments, organisations, all_regions) =
+        options(state, &user.principal, None).await?;
     if let Some(allowed) = scope(&user.principal) {
         departments.retain(|d| allowed.contains(&d.code));
     }
@@ -333,15 +343,8 @@ async fn invite(
         errors.add("territories", "Un coordinateur ou un financeur a besoin d’un territoire : cochez une région ou tapez des numéros de départements.");
     }
     let mut conn = state.db.conn().await?;
-    let organisation = if f.organisation.is_empty() {
-        None
-    } else {
-        let org = organisations::by_slug(&mut conn, &f.organisation).await?;
-        if org.is_none() {
-            errors.add("organisation", "Choisissez une organisation dans la liste.");
-        }
-        org
-    };
+    let organisation =
+        chosen_organisation(&mut conn, p, &f.organisation, None, &mut errors).await?;
     drop(conn);
     let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
         return invite_page(&state, &ctx, &user, f, selected, regions, errors).await;
@@ -437,6 +440,33 @@ async fn invite(
     .into_response())
 }
 
+/// The organisation chosen in the form (a slug; empty: none): one this
+/// person may put someone in, or `current`, the one the account is already
+/// in. Anything else is a problem on the field.
+async fn chosen_organisation(
+    conn: &mut epop_store::Conn,
+    p: &Principal,
+    slug: &str,
+    current: Option<i64>,
+    errors: &mut Errors,
+) -> Result<Option<organisations::Organisation>, AppError> {
+    if slug.is_empty() {
+        return Ok(None);
+    }
+    let Some(org) = organisations::by_slug(conn, slug).await? else {
+        errors.add("organisation", "Choisissez une organisation dans la liste.");
+        return Ok(None);
+    };
+    if Some(org.id) != current && !p.may_add_members(org.department_code.as_deref()) {
+        errors.add(
+            "organisation",
+            "Vous pouvez rattacher une personne seulement à une organisation de votre territoire.",
+        );
+        return Ok(None);
+    }
+    Ok(Some(org))
+}
+
 fn scopes_text(scopes: &[(String, String)]) -> String {
     if scopes.is_empty() {
         return "aucun".into();
@@ -516,7 +546,8 @@ async fn detail_page(
     a: Account,
     errors: Errors,
 ) -> Result<Response, AppError> {
-    let (mut departments, organisations, regions) = options(state).await?;
+    let (mut departments, organisations, regions) =
+        options(state, &user.principal, a.organisation_id).await?;
     if let Some(allowed) = scope(&user.principal) {
         departments.retain(|d| allowed.contains(&d.code));
     }
@@ -624,16 +655,15 @@ async fn update_profile(
         }
     };
     let mut tx = state.db.write().await?;
-    let org_slug = form.get("organisation");
-    let organisation_id = if org_slug.is_empty() {
-        None
-    } else {
-        let org = organisations::by_slug(&mut tx, &org_slug).await?;
-        if org.is_none() {
-            errors.add("organisation", "Choisissez une organisation dans la liste.");
-        }
-        org.map(|o| o.id)
-    };
+    let organisation = chosen_organisation(
+        &mut tx,
+        p,
+        &form.get("organisation"),
+        account.organisation_id,
+        &mut errors,
+    )
+    .await?;
+    let organisation_id = organisation.as_ref().map(|o| o.id);
     let (Some(name), Some(status), true) = (name, status, errors.is_empty()) else {
         drop(tx);
         return detail_page(&state, &ctx, &user, account, errors).await;
@@ -661,6 +691,21 @@ async fn update_profile(
         if status == AccountStatus::Disabled {
             sessions::delete_all_of(&mut tx, account.id).await?;
         }
+    }
+    if organisation_id != account.organisation_id {
+        audit::record(
+            &mut tx,
+            ctx.audit(
+                "organisation_changed",
+                subject.clone(),
+                format!(
+                    "Organisation : {} → {}",
+                    account.organisation_name.as_deref().unwrap_or("aucune"),
+                    organisation.as_ref().map_or("aucune", |o| o.name.as_str())
+                ),
+            ),
+        )
+        .await?;
     }
     if department != account.department_code {
         audit::record(

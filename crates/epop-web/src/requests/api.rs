@@ -1,6 +1,6 @@
 //! The requests a person may see, as JSON (`GET /api/v1/requests`): a
 //! coordinator those of their territory, an admin all, a requester their
-//! organisation's; an observer (a funder) only counts per status
+//! own and those its organisation's members made (`Request::seen_by`); an observer (a funder) only counts per status
 //! (`GET /api/v1/requests/counts`), never a request. Documented in the
 //! OpenAPI document.
 
@@ -83,10 +83,7 @@ async fn visible(state: &AppState, ctx: &Ctx) -> Result<Option<(Vec<Request>, bo
         )));
     }
     if p.has(Role::Requester) || p.has(Role::Referent) {
-        let list = match u.account.organisation_id {
-            Some(org) => requests::for_organisation(&mut conn, org).await?,
-            None => Vec::new(),
-        };
+        let list = requests::seen_by(&mut conn, u.account.id, u.account.organisation_id).await?;
         return Ok(Some((list, false)));
     }
     Ok(Some((Vec::new(), false)))
@@ -97,7 +94,7 @@ async fn visible(state: &AppState, ctx: &Ctx) -> Result<Option<(Vec<Request>, bo
     get,
     path = "/api/v1/requests",
     responses(
-        (status = 200, description = "Les demandes du territoire (coordination), toutes (administration) ou de son organisation (demandeur)", body = RequestList),
+        (status = 200, description = "Les demandes du territoire (coordination), toutes (administration) ou, pour un demandeur, les siennes et celles faites par les membres de son organisation", body = RequestList),
         (status = 401, description = "Connexion requise", body = ApiErrors)
     )
 )]

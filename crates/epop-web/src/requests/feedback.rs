@@ -61,15 +61,13 @@ async fn peer_request(
     }
 }
 
-/// The request of the host's organisation, once done.
+/// The request of the host's organisation ([`Request::seen_by`]), once done.
 async fn host_request(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
     requests::by_public_id(&mut conn, id)
         .await?
-        .filter(|r| {
-            r.organisation_id.is_some() && r.organisation_id == user.account.organisation_id
-        })
+        .filter(|r| r.seen_by(user.account.id, user.account.organisation_id))
         .filter(done)
         .ok_or(AppError::NotFound)
 }

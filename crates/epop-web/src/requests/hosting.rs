@@ -1,5 +1,7 @@
 //! The host's side of an accepted request: the coordinator names the
-//! host's référent (one of the organisation's référents, or invites one),
+//! host's référent — a member of the requesting organisation, or a new
+//! address invited into it (by whoever may add its members); never an
+//! account elsewhere, which would get the role and the request —
 //! and the référent fills the readiness checklist (team told, place
 //! accessible, accommodations ready, mission sheet written) that the
 //! coordinator follows.
@@ -10,12 +12,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use epop_domain::account::AccountStatus;
+use epop_domain::organisation::Joining;
 use epop_domain::{Email, Role};
 use epop_store::accounts::{self, NewAccount};
 use epop_store::outbox::Message;
 use epop_store::requests::{self, Readiness, Request};
 use epop_store::sessions::{self, Purpose};
-use epop_store::{audit, now, outbox};
+use epop_store::{audit, now, organisations, outbox};
 
 use super::lists::{Line, line};
 use crate::context::Layout;
@@ -71,37 +74,72 @@ async fn name_referent(
 ) -> Result<Response, AppError> {
     let r = super::triage::handled(&state, &ctx, &id).await?;
     let user = ctx.user()?;
-    let Some(org) = r.organisation_id else {
-        return super::triage::show(
-            &state,
-            &ctx,
-            r,
-            "Cette demande n’a pas d’organisation.".into(),
-        )
-        .await;
+    let refuse = |field: &'static str, why: String| {
+        let (state, ctx, r) = (&state, &ctx, r.clone());
+        async move { super::triage::show_on_field(state, ctx, r, field, why).await }
+    };
+    let Some(org_id) = r.organisation_id else {
+        return refuse("", "Cette demande n’a pas d’organisation.".into()).await;
     };
     let mut tx = state.db.write().await?;
+    let org = organisations::by_id(&mut tx, org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let chosen = p.get("referent");
     let base = &state.config.base_url;
     let referent = if chosen == "nouveau" {
-        let name = epop_domain::text::required(&p.get("name"), "le nom du référent", 120);
-        let email = Email::parse(&p.get("email"));
-        let (Ok(name), Ok(email)) = (name, email) else {
-            drop(tx);
-            return super::triage::show(
-                &state,
-                &ctx,
-                r,
-                "Pour inviter un référent, écrivez son nom et une adresse e-mail valide.".into(),
-            )
-            .await;
+        let name = match epop_domain::text::required(&p.get("name"), "le nom du référent", 120) {
+            Ok(n) => n,
+            Err(e) => {
+                drop(tx);
+                return refuse("referent-name", e.0).await;
+            }
+        };
+        let email = match Email::parse(&p.get("email")) {
+            Ok(e) => e,
+            Err(e) => {
+                drop(tx);
+                return refuse("referent-email", e.0).await;
+            }
         };
         match accounts::credentials(&mut tx, &email).await? {
+            // An existing account: only a member of the organisation.
             Some(c) => {
-                accounts::grant(&mut tx, c.id, Role::Referent).await?;
-                c.id
+                let a = accounts::by_id(&mut tx, c.id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                if Joining::of(a.organisation_id, org.id) != Joining::AlreadyMember
+                    || a.status == AccountStatus::Disabled
+                {
+                    drop(tx);
+                    return refuse(
+                        "referent-email",
+                        format!(
+                            "Cette adresse est celle d’un compte qui n’est pas membre de « {} ». \
+                             Le référent doit être une personne de l’organisation : choisissez-la dans la liste, \
+                             ou invitez une autre adresse.",
+                            org.name
+                        ),
+                    )
+                    .await;
+                }
+                a.id
             }
             None => {
+                if !user
+                    .principal
+                    .may_add_members(org.department_code.as_deref())
+                {
+                    drop(tx);
+                    return refuse(
+                        "referent-email",
+                        format!(
+                            "L’organisation « {} » n’est pas de votre territoire : demandez à un administrateur d’y inviter cette personne.",
+                            org.name
+                        ),
+                    )
+                    .await;
+                }
                 let id = accounts::create(
                     &mut tx,
                     &NewAccount {
@@ -110,11 +148,10 @@ async fn name_referent(
                         display_name: name.clone(),
                         status: AccountStatus::Invited,
                         department: r.department_code.clone(),
-                        organisation_id: Some(org),
+                        organisation_id: Some(org.id),
                     },
                 )
                 .await?;
-                accounts::grant(&mut tx, id, Role::Referent).await?;
                 let token = random_token();
                 sessions::create_token(
                     &mut tx,
@@ -139,24 +176,25 @@ async fn name_referent(
             }
         }
     } else {
-        let Some(found) = requests::referents_of(&mut tx, org)
+        let Some(found) = requests::members_of(&mut tx, org.id)
             .await?
             .into_iter()
             .find(|(aid, _, _)| aid.to_string() == chosen)
         else {
             drop(tx);
-            return super::triage::show(
-                &state,
-                &ctx,
-                r,
-                "Choisissez un référent de l’organisation, ou invitez-en un.".into(),
+            return refuse(
+                "",
+                "Choisissez une personne de l’organisation, ou invitez-en une.".into(),
             )
             .await;
         };
         found.0
     };
+    accounts::grant(&mut tx, referent, Role::Referent).await?;
     requests::set_referent(&mut tx, r.id, referent, now()).await?;
+    let mut named = String::new();
     if let Some((_, name, email)) = requests::referent(&mut tx, r.id).await? {
+        named = format!("{name} ({email}), membre de « {} »", org.name);
         outbox::enqueue(
             &mut tx,
             &Message {
@@ -178,7 +216,7 @@ async fn name_referent(
         ctx.audit(
             "request_referent",
             Some(format!("request:{id}")),
-            "Référent nommé".into(),
+            format!("Référent nommé : {named}"),
         ),
     )
     .await?;

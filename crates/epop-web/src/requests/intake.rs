@@ -2,8 +2,10 @@
 //! brouillon » keeps what is typed and e-mails a link to finish later;
 //! « Envoyer » checks everything, then — signed in — submits at once, or —
 //! without an account — e-mails a confirmation link: confirming creates the
-//! organisation and the requester's account, submits the request and tells
-//! the coordinators of the département.
+//! requester's account (and the organisation if new), submits the request
+//! and tells the coordinators of the département. Naming an existing
+//! organisation that has members makes nobody its member: the request stays
+//! its maker's, « organisation à vérifier » for the coordination.
 
 use askama::Template;
 use axum::Router;
@@ -268,7 +270,7 @@ async fn submit(
         let sent = Sent {
             public_id: &id,
             form: &stored(&p),
-            organisation: org,
+            organisation: org.id,
             requester: u.account.id,
         };
         send(&mut tx, &ctx, base, &sent, &valid, "Demande envoyée").await?;
@@ -295,7 +297,7 @@ async fn submit(
             format!(
                 "Bonjour {},\n\nPour envoyer votre demande « {} » à la coordination, confirmez votre adresse e-mail :\n\
                  {base}/demander-une-intervention/confirmer/{token}\n\n\
-                 Votre organisation et votre compte EPoP seront créés à ce moment-là.",
+                 Votre compte EPoP sera créé à ce moment-là.",
                 valid.contact_name, valid.subject
             ),
         ),
@@ -311,13 +313,19 @@ async fn submit(
 
 /// The organisation the request is for: the account's own, or the one of
 /// that name, or a new one.
-async fn organisation_for(conn: &mut Conn, r: &NewRequest, own: Option<i64>) -> StoreResult<i64> {
-    if let Some(id) = own {
-        return Ok(id);
+async fn organisation_for(
+    conn: &mut Conn,
+    r: &NewRequest,
+    own: Option<i64>,
+) -> StoreResult<Organisation> {
+    if let Some(id) = own
+        && let Some(o) = organisations::by_id(conn, id).await?
+    {
+        return Ok(o);
     }
     match organisations::by_name(conn, &r.organisation.name).await? {
-        Some(o) => Ok(o.id),
-        None => Ok(organisations::create(conn, &r.organisation).await?.id),
+        Some(o) => Ok(o),
+        None => organisations::create(conn, &r.organisation).await,
     }
 }
 
@@ -373,6 +381,15 @@ async fn tell_coordinators(
         .fee_cents
         .map(format_euros)
         .unwrap_or_else(|| "à discuter".into());
+    let check = if r.organisation_to_check() {
+        format!(
+            "\nOrganisation à vérifier : {} n’est pas membre de « {} ». Sur la page de la demande, \
+             vous pouvez rattacher cette personne à l’organisation après avoir vérifié.\n",
+            v.contact_name, v.organisation.name
+        )
+    } else {
+        String::new()
+    };
     for (name, email) in accounts::coordinators_of(conn, v.department.as_str()).await? {
         outbox::enqueue(
             conn,
@@ -381,7 +398,7 @@ async fn tell_coordinators(
                 subject: format!("Nouvelle demande d’intervention : {}", v.subject),
                 body_text: format!(
                     "Bonjour {name},\n\n{} ({}) demande une intervention dans votre territoire.\n\n\
-                     Type : {}\nSujet : {}\nPour : {} ({} personnes)\nRémunération proposée : {fee}\n\n\
+                     Type : {}\nSujet : {}\nPour : {} ({} personnes)\nRémunération proposée : {fee}\n{check}\n\
                      Pour lire la demande et proposer des intervenants-pairs :\n{base}/admin/demandes/{}\n\
                      {FOOTER}",
                     v.organisation.name,
@@ -460,7 +477,7 @@ async fn confirm(
                     display_name: valid.contact_name.clone(),
                     status: AccountStatus::Active,
                     department: Some(valid.department.as_str().to_owned()),
-                    organisation_id: Some(org),
+                    organisation_id: None,
                 },
             )
             .await?;
@@ -468,11 +485,19 @@ async fn confirm(
             id
         }
     };
+    // Naming an organisation makes nobody its member: only a new
+    // organisation, or one nobody belongs to yet, takes the requester in
+    // (if they belong to none). Otherwise the request stays its maker's
+    // alone, and the coordination checks it (« organisation à vérifier »)
+    // and may link them.
+    if org.members == 0 {
+        organisations::add_member(&mut tx, account, org.id).await?;
+    }
     let base = &state.config.base_url;
     let sent = Sent {
         public_id: &r.public_id,
         form: &r.form,
-        organisation: org,
+        organisation: org.id,
         requester: account,
     };
     send(

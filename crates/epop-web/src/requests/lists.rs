@@ -1,6 +1,8 @@
-//! The lists of requests each person may see: a requester sees their
-//! organisation's requests (`/espace/demandes`), a coordinator those of
-//! their territory and an admin all (`/admin/demandes`).
+//! The lists of requests each person may see: a requester sees their own
+//! and those its organisation's members made (`/espace/demandes`,
+//! [`Request::seen_by`]), a coordinator those of their territory and an
+//! admin all (`/admin/demandes`), where a requester who is not a member of
+//! the organisation they named shows as « organisation à vérifier ».
 
 use askama::Template;
 use axum::Router;
@@ -71,10 +73,7 @@ struct List {
 async fn mine(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
-    let list = match user.account.organisation_id {
-        Some(org) => requests::for_organisation(&mut conn, org).await?,
-        None => Vec::new(),
-    };
+    let list = requests::seen_by(&mut conn, user.account.id, user.account.organisation_id).await?;
     render(&List {
         l: ctx.layout("Mes demandes d’intervention"),
         lines: list.into_iter().map(line).collect(),

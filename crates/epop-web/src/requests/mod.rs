@@ -11,6 +11,7 @@ mod feedback;
 mod hosting;
 mod intake;
 mod lists;
+mod organisation_check;
 mod payments;
 mod proposals;
 mod thread;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(intake::router())
         .merge(lists::router())
+        .merge(organisation_check::router())
         .merge(triage::router())
         .merge(proposals::router())
         .merge(api::router())

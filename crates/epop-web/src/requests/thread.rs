@@ -1,7 +1,8 @@
 //! The message thread of a request: the coordination asks the requesting
 //! organisation its questions and the organisation answers, each message
-//! e-mailed to the other side. The organisation's members see their
-//! request's page (`/espace/demandes/{id}`) with its state and the thread.
+//! e-mailed to the other side. The requester — and the organisation's
+//! members when a member made the request ([`Request::seen_by`]) — see its
+//! page (`/espace/demandes/{id}`) with its state and the thread.
 
 use askama::Template;
 use axum::Router;
@@ -135,16 +136,15 @@ async fn from_coordination(
     }
 }
 
-/// The request, if this person belongs to its organisation.
+/// The request, if this person made it or belongs to its organisation
+/// ([`Request::seen_by`]).
 async fn own(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
     requests::by_public_id(&mut conn, id)
         .await?
         .filter(|r| r.status != "draft")
-        .filter(|r| {
-            r.organisation_id.is_some() && r.organisation_id == user.account.organisation_id
-        })
+        .filter(|r| r.seen_by(user.account.id, user.account.organisation_id))
         .ok_or(AppError::NotFound)
 }
 

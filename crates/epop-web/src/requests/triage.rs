@@ -118,6 +118,8 @@ struct Page {
     proposals: Vec<ProposalLine>,
     default_deadline: String,
     error: String,
+    /// The field `error` is about, if any.
+    error_field: &'static str,
     legal_open: bool,
     may_schedule: bool,
     may_mark_done: bool,
@@ -131,7 +133,8 @@ struct Page {
     when: String,
     thread: Vec<super::thread::Said>,
     referent: Option<(i64, String, String)>,
-    referents: Vec<(i64, String, String)>,
+    /// The organisation's members, among whom the référent is chosen.
+    members: Vec<(i64, String, String)>,
     readiness: Vec<(&'static str, bool)>,
     readiness_notes: String,
     situations: Vec<(&'static str, &'static str, bool)>,
@@ -173,6 +176,18 @@ pub(super) async fn show(
     state: &AppState,
     ctx: &Ctx,
     r: Request,
+    error: String,
+) -> Result<Response, AppError> {
+    show_on_field(state, ctx, r, "", error).await
+}
+
+/// The page with a problem on one of its fields (`field`: its id; the
+/// summary links to it and the message shows beside it).
+pub(super) async fn show_on_field(
+    state: &AppState,
+    ctx: &Ctx,
+    r: Request,
+    field: &'static str,
     error: String,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
@@ -282,8 +297,8 @@ pub(super) async fn show(
     let (payment, expenses) = super::payments::view(&mut conn, r.id, proposed_fee).await?;
     let referent = requests::referent(&mut conn, r.id).await?;
     let thread = super::thread::thread(&mut conn, r.id).await?;
-    let referents = match r.organisation_id {
-        Some(org) => requests::referents_of(&mut conn, org).await?,
+    let members = match r.organisation_id {
+        Some(org) => requests::members_of(&mut conn, org).await?,
         None => Vec::new(),
     };
     let ready = requests::readiness(&mut conn, r.id).await?;
@@ -308,7 +323,7 @@ pub(super) async fn show(
         ),
         thread,
         referent,
-        referents,
+        members,
         readiness,
         readiness_notes,
         payers: epop_domain::payment::Payer::ALL
@@ -332,6 +347,7 @@ pub(super) async fn show(
         proposals,
         default_deadline,
         error,
+        error_field: field,
     };
     if page.error.is_empty() {
         render(&page)

@@ -76,6 +76,7 @@ fn expect(code: &str) -> [u16; 8] {
         'o' => 200,
         'r' => 303,
         'f' => 403,
+        'n' => 404,
         _ => unreachable!(),
     };
     let v: Vec<u16> = code.chars().map(s).collect();
@@ -152,6 +153,18 @@ async fn every_route_checks_role_and_territory() {
             (format!("/admin/evenements/{workshop}"), expect("rfffffoo")),
             ("/demander-une-intervention".into(), expect("oooooooo")),
             ("/espace/demandes".into(), expect("rooooooo")),
+            // A request's page: its maker and, as a member made it, the
+            // members of its organisation (the ESAT); nobody else.
+            (
+                "/espace/demandes/demo-demande-esat".into(),
+                expect("rnoonnnn"),
+            ),
+            // Inviting into one's organisation: members of one only.
+            ("/espace/organisation/inviter".into(), expect("rfoooooo")),
+            (
+                "/rejoindre-une-organisation/lien-inconnu".into(),
+                expect("oooooooo"),
+            ),
             ("/admin/demandes".into(), expect("rffffooo")),
             ("/espace/propositions".into(), expect("rooooooo")),
             ("/espace/paiements".into(), expect("rooooooo")),
@@ -377,5 +390,68 @@ async fn lists_only_link_to_accounts_one_may_open() {
             !list.body.contains(&admin),
             "national accounts are not in a territory list"
         );
+    }
+}
+
+#[tokio::test]
+async fn only_who_may_add_members_to_an_organisation_does() {
+    for app in apps().await {
+        let link = "/admin/demandes/demo-demande-esat/organisation";
+        let referent = "/admin/demandes/demo-demande-esat/referent";
+        let invite = "/espace/organisation/inviter";
+        let intruder = [("name", "Intrus"), ("email", "intrus@exemple.fr")];
+        let as_referent = [
+            ("referent", "nouveau"),
+            ("name", "Intrus"),
+            ("email", "intrus@exemple.fr"),
+        ];
+        for who in AUDIENCES {
+            let mut c = client_for(&app, who).await;
+            // (link the requester, name a référent, invite a colleague):
+            // the statuses of the refused ones; `None`: allowed, not tried.
+            let (link_status, referent_status, invite_status) = match who {
+                "anonyme" => (303, Some(303), Some(303)),
+                // Coordination of the territory, admin: the link is refused
+                // on the page, its maker being already a member.
+                "coordination@demo.epop.test" | "admin@demo.epop.test" => (400, None, None),
+                "pair@demo.epop.test" => (403, Some(403), Some(403)),
+                _ => (403, Some(403), None),
+            };
+            assert_eq!(
+                c.post(link, &[]).await.status.as_u16(),
+                link_status,
+                "{who}"
+            );
+            if let Some(status) = referent_status {
+                let res = c.post(referent, &as_referent).await;
+                assert_eq!(res.status.as_u16(), status, "{who}");
+            }
+            if let Some(status) = invite_status {
+                let res = c.post(invite, &intruder).await;
+                assert_eq!(res.status.as_u16(), status, "{who}");
+            }
+        }
+        let mut conn = app.db.conn().await.unwrap();
+        assert!(
+            accounts::credentials(&mut conn, &Email::parse("intrus@exemple.fr").unwrap())
+                .await
+                .unwrap()
+                .is_none(),
+            "no refused write created an account"
+        );
+        drop(conn);
+        // A made-up join link joins nobody.
+        let mut peer = app.signed_in("pair@demo.epop.test").await;
+        let res = peer
+            .post("/rejoindre-une-organisation/lien-inconnu", &[])
+            .await;
+        assert!(res.body.contains("Ce lien ne marche plus"));
+        let mut conn = app.db.conn().await.unwrap();
+        let awa = pid(&app, "pair@demo.epop.test").await;
+        let a = accounts::by_public_id(&mut conn, &awa)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.organisation_id, None);
     }
 }

@@ -384,6 +384,26 @@ async fn registrations_page(
     let e = managed(&state, &ctx, &slug).await?;
     let mut conn = state.db.conn().await?;
     let regs = events::registrations(&mut conn, e.id).await?;
+    // Accessibility needs are health data: who read them is recorded, as
+    // for a profile's sensitive fields.
+    let with_needs = regs
+        .iter()
+        .filter(|r| r.status.is_active())
+        .filter(|r| !r.needs.is_empty() || r.needs_other.is_some())
+        .count();
+    if with_needs > 0 {
+        audit::record(
+            &mut conn,
+            ctx.audit(
+                "event_needs_read",
+                Some(format!("event:{slug}")),
+                format!(
+                    "Lecture des besoins d’accessibilité des inscriptions : {with_needs} personne(s)"
+                ),
+            ),
+        )
+        .await?;
+    }
     let needs = needs_summary(regs.iter().map(|r| (r.status, r.needs.as_slice())))
         .into_iter()
         .map(|(n, c)| (n.label(), c))
@@ -539,7 +559,7 @@ async fn export_rows(
             "event_export",
             Some(format!("event:{slug}")),
             format!(
-                "Export des inscriptions en {format} : {} ligne(s)",
+                "Export des inscriptions en {format}, besoins d’accessibilité compris : {} ligne(s)",
                 regs.len()
             ),
         ),

@@ -169,6 +169,42 @@ async fn a_request_without_an_account_from_draft_to_the_coordinators() {
     }
 }
 
+#[tokio::test]
+async fn a_drafts_link_opens_it_for_30_days_then_is_no_longer_valid() {
+    for app in apps().await {
+        let mut anon = app.client();
+        anon.post(
+            "/demander-une-intervention",
+            &[
+                ("action", "brouillon"),
+                ("subject", "Sensibiliser l’équipe"),
+                ("contact_email", "jeanne.petit@exemple.fr"),
+            ],
+        )
+        .await;
+        let resume = link_in(&body_of(&app, "jeanne.petit@exemple.fr").await);
+        for (days, open) in [(29, true), (31, false)] {
+            let mut conn = app.db.conn().await.unwrap();
+            sqlx::query("UPDATE intervention_requests SET updated_at = $1 WHERE status = 'draft'")
+                .bind(epop_store::now() - days * 86_400)
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            drop(conn);
+            let page = anon.get(&resume).await;
+            if open {
+                assert_eq!(page.status, StatusCode::OK, "after {days} days");
+                assert!(page.body.contains("value=\"Sensibiliser l’équipe\""));
+            } else {
+                assert_eq!(page.status, StatusCode::NOT_FOUND, "after {days} days");
+                assert_eq!(page.h1(), "Ce lien n’est plus valable");
+                assert!(!page.body.contains("Sensibiliser"));
+                assert!(!page.body.contains("jeanne.petit"));
+            }
+        }
+    }
+}
+
 async fn body_of(app: &crate::harness::App, to: &str) -> String {
     app.last_mail(to).await.unwrap().1
 }

@@ -362,11 +362,11 @@ async fn an_anonymised_registrations_link_is_no_longer_valid() {
         assert_eq!(before.status, StatusCode::OK);
         assert!(before.body.contains("secret-123"));
         // The organiser reads her needs: the read is in the audit log.
-        assert_eq!(app.audit_count("event_needs_read").await, 0);
+        assert_eq!(app.audit_count("needs_read").await, 0);
         let organiser = coord.get(&format!("/admin/evenements/{slug}")).await;
         assert!(organiser.body.contains("Léa Fabre"));
         assert!(organiser.body.contains("langue des signes"));
-        assert_eq!(app.audit_count("event_needs_read").await, 1);
+        assert_eq!(app.audit_count("needs_read").await, 1);
         // A year after the event, the worker's scheduled work erases the
         // registration's personal data, and its links with it.
         let mut conn = app.db.conn().await.unwrap();

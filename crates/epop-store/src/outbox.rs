@@ -170,9 +170,13 @@ pub async fn mark_sent(conn: &mut AnyConnection, p: &Pending) -> Result<()> {
 
 /// Records a failure; the next try waits longer each time (1 min, 2, 4 … ).
 /// The last attempt ([`MAX_ATTEMPTS`]) gives the message up: it is
-/// forgotten as a sent one is.
+/// forgotten as a sent one is. The error kept never names the recipient
+/// (servers often quote the address).
 pub async fn mark_failed(conn: &mut AnyConnection, p: &Pending, error: &str) -> Result<()> {
-    let error: String = error.chars().take(500).collect();
+    let error: String = without_address(error, &p.message.recipient)
+        .chars()
+        .take(500)
+        .collect();
     if p.attempts + 1 >= MAX_ATTEMPTS {
         return done(conn, p, false, Some(&error)).await;
     }
@@ -186,6 +190,24 @@ pub async fn mark_failed(conn: &mut AnyConnection, p: &Pending, error: &str) -> 
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// `text` with « (destinataire) » in place of `address` (ASCII case
+/// ignored, which keeps byte positions).
+fn without_address(text: &str, address: &str) -> String {
+    let needle = address.trim().to_ascii_lowercase();
+    if needle.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.to_ascii_lowercase().find(&needle) {
+        out.push_str(&rest[..i]);
+        out.push_str("(destinataire)");
+        rest = &rest[i + needle.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Ends a message, sent or given up, in one statement that drops its body

@@ -126,7 +126,7 @@ async fn a_done_message_keeps_no_body_no_file_and_a_hashed_recipient_for_30_days
             attempts: MAX_ATTEMPTS - 1,
             ..claimed[1].clone()
         };
-        outbox::mark_failed(&mut c, &last, "boîte inconnue")
+        outbox::mark_failed(&mut c, &last, "550 <Lea@Exemple.fr> : boîte inconnue")
             .await
             .unwrap();
         let rows = kept(&mut c).await;
@@ -162,7 +162,10 @@ async fn a_done_message_keeps_no_body_no_file_and_a_hashed_recipient_for_30_days
             .unwrap()[0]
             .0;
         assert_eq!(given_up.attempts, MAX_ATTEMPTS);
-        assert_eq!(given_up.last_error.as_deref(), Some("boîte inconnue"));
+        assert_eq!(
+            given_up.last_error.as_deref(),
+            Some("550 <(destinataire)> : boîte inconnue")
+        );
         assert!(given_up.sent_at.is_none());
 
         // Aged to 29 days: kept. Aged past 30 days: deleted, the waiting one stays.

@@ -237,8 +237,26 @@ async fn done(
 }
 
 /// Deletes the lines of messages sent or given up more than
-/// [`KEEP_DONE_SECS`] before `now`; returns how many.
+/// [`KEEP_DONE_SECS`] before `now`; returns how many. Lines done before
+/// messages were forgotten when done (an upgraded database) are forgotten
+/// here first.
 pub async fn purge(conn: &mut AnyConnection, now: i64) -> Result<u64> {
+    let kept: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, recipient FROM outbox WHERE (sent_at IS NOT NULL OR attempts >= $1) AND body_text <> ''",
+    )
+    .bind(MAX_ATTEMPTS)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, recipient) in kept {
+        sqlx::query(
+            "UPDATE outbox SET body_text = '', attachment_name = NULL, attachment_type = NULL, \
+             attachment_body = NULL, recipient = $1 WHERE id = $2",
+        )
+        .bind(recipient_hash(&recipient))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(sqlx::query(
         "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < $1) \
          OR (sent_at IS NULL AND attempts >= $2 AND next_attempt_at < $1)",

@@ -200,6 +200,32 @@ async fn a_done_message_keeps_no_body_no_file_and_a_hashed_recipient_for_30_days
         let rows = kept(&mut c).await;
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].0, "waiting@exemple.fr");
+        // A line sent before this code (body and address kept) is
+        // forgotten by the next purge.
+        sqlx::query(
+            "INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, attempts, \
+             next_attempt_at, sent_at) VALUES ('ancien@epop', 'nour@exemple.fr', 'Ancien', \
+             'Votre lien : https://epop.test/inscriptions/ancien', $1, 1, $1, $1)",
+        )
+        .bind(age(2))
+        .execute(&mut *c)
+        .await
+        .unwrap();
+        assert_eq!(outbox::purge(&mut c, t).await.unwrap(), 0);
+        let rows = kept(&mut c).await;
+        assert_eq!(
+            rows[1],
+            (
+                outbox::recipient_hash("nour@exemple.fr"),
+                String::new(),
+                None,
+                None
+            )
+        );
+        sqlx::query("DELETE FROM outbox WHERE message_id = 'ancien@epop'")
+            .execute(&mut *c)
+            .await
+            .unwrap();
         // A message waiting for ever is not purged, whatever its age.
         sqlx::query("UPDATE outbox SET created_at = $1, next_attempt_at = $1")
             .bind(age(400))

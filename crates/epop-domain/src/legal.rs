@@ -385,6 +385,77 @@ pub fn fitting(rules: &[Rule], situations: &[Situation]) -> Vec<(Framework, Eval
     all
 }
 
+/// What a framework asks whatever the peer's situation, for the documents
+/// the host and the requester see (the mission sheet): never the peer's
+/// situation, which [`evaluate`] tells through its verdict and through the
+/// rules of each situation (the CAF for the AAH, France Travail for a job
+/// seeker…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostDuties {
+    pub framework: Framework,
+    /// Only what every situation's rule for the framework says; its
+    /// `whom_to_ask` ends with [`ALWAYS_ASK`].
+    pub guidance: Guidance,
+    pub sources: Vec<String>,
+}
+
+impl HostDuties {
+    /// « Ceci n’est pas un conseil juridique. Pour être sûr·e, demandez à : … ».
+    pub fn notice(&self) -> String {
+        format!(
+            "{DISCLAIMER} Pour être sûr·e, demandez à : {}.",
+            self.guidance.whom_to_ask.join(", ")
+        )
+    }
+}
+
+/// The duties of `framework` that do not depend on the person: the
+/// requirements, warnings, people to ask and sources shared by the rules
+/// of *every* situation for it (the framework's own part, whatever an
+/// administrator wrote in it). A situation without a rule shares nothing,
+/// so that one person's rule can never be all there is.
+pub fn host_duties(rules: &[Rule], framework: Framework) -> HostDuties {
+    let of = |s: Situation| {
+        rules
+            .iter()
+            .find(|r| r.situation == s && r.framework == framework)
+    };
+    let per_situation: Vec<Option<&Rule>> = Situation::ALL.into_iter().map(of).collect();
+    // The items of the first rule that every other rule also has.
+    let shared = |items: &dyn Fn(&Rule) -> Vec<String>| -> Vec<String> {
+        match per_situation
+            .iter()
+            .copied()
+            .collect::<Option<Vec<&Rule>>>()
+        {
+            Some(all) => items(all[0])
+                .into_iter()
+                .filter(|x| all.iter().all(|r| items(r).contains(x)))
+                .collect(),
+            None => Vec::new(),
+        }
+    };
+    let mut guidance = Guidance {
+        requirements: shared(&|r| r.guidance.requirements.clone()),
+        warnings: shared(&|r| r.guidance.warnings.clone()),
+        warnings_easy: shared(&|r| r.guidance.warnings_easy.clone()),
+        whom_to_ask: shared(&|r| r.guidance.whom_to_ask.clone()),
+    };
+    push_new(&mut guidance.whom_to_ask, [ALWAYS_ASK]);
+    let sources = shared(&|r| {
+        r.source
+            .split(" ; ")
+            .map(|x| x.trim().to_owned())
+            .filter(|x| !x.is_empty())
+            .collect()
+    });
+    HostDuties {
+        framework,
+        guidance,
+        sources,
+    }
+}
+
 /// A rule as the administrator's form holds it: codes, and lists one
 /// sentence per line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -1301,5 +1372,43 @@ mod tests {
             ..form()
         };
         assert!(fits.validate(today()).is_ok());
+    }
+
+    #[test]
+    fn host_duties_say_nothing_of_the_persons_situation() {
+        let rules = default_rules();
+        for f in Framework::ALL {
+            let d = host_duties(&rules, f);
+            let text = format!(
+                "{} {} {} {}",
+                d.guidance.requirements.join(" "),
+                d.guidance.warnings.join(" "),
+                d.notice(),
+                d.sources.join(" ")
+            );
+            for word in [
+                "AAH",
+                "CAF",
+                "France Travail",
+                "chômage",
+                "retraite",
+                "étudiant",
+            ] {
+                assert!(!text.contains(word), "{f:?}: « {word} » in {text}");
+            }
+            // The framework's own part stays.
+            let own = framework_part(f);
+            for req in own.requirements {
+                assert!(
+                    d.guidance.requirements.iter().any(|r| r == req),
+                    "{f:?}: {req}"
+                );
+            }
+            assert!(d.notice().ends_with(&format!("{ALWAYS_ASK}.")));
+        }
+        // One situation without a rule: nothing is shared.
+        let some: Vec<Rule> = rules.into_iter().filter(|r| r.situation == Aah).collect();
+        let d = host_duties(&some, HostContract);
+        assert!(d.guidance.requirements.is_empty() && d.sources.is_empty());
     }
 }

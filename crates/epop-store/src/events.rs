@@ -683,14 +683,26 @@ pub const KEEP_AFTER_EVENT: i64 = 365 * 86_400;
 
 /// Erases the personal data of registrations to events that ended more
 /// than a year ago (as the registration form promises), keeping the
-/// anonymous counts (status, needs, attendance). Returns how many.
+/// anonymous counts (status, needs, attendance), and deletes their links
+/// (also those of registrations anonymised before links were deleted), so
+/// that a link e-mailed then no longer opens anything. Call it inside a
+/// transaction: both statements go together. Returns how many
+/// registrations were anonymised.
 pub async fn anonymise_old(conn: &mut AnyConnection, now: i64) -> Result<u64> {
+    let cutoff = now - KEEP_AFTER_EVENT;
+    sqlx::query(
+        "DELETE FROM event_links WHERE registration_id IN (SELECT r.id FROM event_registrations r \
+         JOIN events e ON e.id = r.event_id WHERE e.ends_at < $1)",
+    )
+    .bind(cutoff)
+    .execute(&mut *conn)
+    .await?;
     Ok(sqlx::query(
         "UPDATE event_registrations SET name = 'Personne anonymisée', \
          email = 'anonyme-' || CAST(id AS TEXT) || '@anonyme.invalid', phone = NULL, needs_other = NULL, answers = '' \
          WHERE email NOT LIKE '%@anonyme.invalid' AND event_id IN (SELECT id FROM events WHERE ends_at < $1)",
     )
-    .bind(now - KEEP_AFTER_EVENT)
+    .bind(cutoff)
     .execute(conn)
     .await?
     .rows_affected())

@@ -3,15 +3,35 @@
 //! A message is claimed with a lease (`locked_until`) so that two workers
 //! never send it at the same time; it is marked sent right after the SMTP
 //! server accepts it.
+//!
+//! What is kept: once a message is sent, or given up after its last
+//! attempt, the same statement drops its body and attachment and replaces
+//! the recipient by [`recipient_hash`] — the row keeps subject, times and
+//! status only, and [`purge`] deletes it [`KEEP_DONE_SECS`] later. The
+//! links and personal data a message carried never outlive its delivery.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
 use crate::{Db, Engine, Result, now};
 
 /// After this many failed attempts a message stops being retried.
 pub const MAX_ATTEMPTS: i64 = 8;
+
+/// How long a sent (or given up) message's line stays, without its body.
+pub const KEEP_DONE_SECS: i64 = 30 * 86_400;
+
+/// What a done message keeps instead of its recipient: the SHA-256 of the
+/// lower-cased address, in hex (so that a person's lines can still be
+/// found, and erased, from their address).
+pub fn recipient_hash(address: &str) -> String {
+    Sha256::digest(address.trim().to_lowercase().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 /// A message to send, in French, with its plain-text body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,33 +162,110 @@ pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> Result<Vec<Pending>>
     Ok(out)
 }
 
-pub async fn mark_sent(conn: &mut AnyConnection, id: i64) -> Result<()> {
-    sqlx::query("UPDATE outbox SET sent_at = $1, locked_until = NULL, attempts = attempts + 1 WHERE id = $2")
-        .bind(now())
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Marks a message sent and forgets its body, attachment and recipient
+/// (see the module's documentation).
+pub async fn mark_sent(conn: &mut AnyConnection, p: &Pending) -> Result<()> {
+    done(conn, p, true, None).await
 }
 
 /// Records a failure; the next try waits longer each time (1 min, 2, 4 … ).
-pub async fn mark_failed(
-    conn: &mut AnyConnection,
-    id: i64,
-    attempts_before: i64,
-    error: &str,
-) -> Result<()> {
-    let delay = 60i64 << attempts_before.clamp(0, 10);
-    let error: String = error.chars().take(500).collect();
+/// The last attempt ([`MAX_ATTEMPTS`]) gives the message up: it is
+/// forgotten as a sent one is. The error kept never names the recipient
+/// (servers often quote the address).
+pub async fn mark_failed(conn: &mut AnyConnection, p: &Pending, error: &str) -> Result<()> {
+    let error: String = without_address(error, &p.message.recipient)
+        .chars()
+        .take(500)
+        .collect();
+    if p.attempts + 1 >= MAX_ATTEMPTS {
+        return done(conn, p, false, Some(&error)).await;
+    }
+    let delay = 60i64 << p.attempts.clamp(0, 10);
     sqlx::query(
         "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
     )
     .bind(now() + delay)
     .bind(error)
-    .bind(id)
+    .bind(p.id)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// `text` with « (destinataire) » in place of `address` (ASCII case
+/// ignored, which keeps byte positions).
+fn without_address(text: &str, address: &str) -> String {
+    let needle = address.trim().to_ascii_lowercase();
+    if needle.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.to_ascii_lowercase().find(&needle) {
+        out.push_str(&rest[..i]);
+        out.push_str("(destinataire)");
+        rest = &rest[i + needle.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Ends a message, sent or given up, in one statement that drops its body
+/// and attachment and keeps only the hash of its recipient; its
+/// `next_attempt_at` becomes the time it ended (what [`purge`] counts from
+/// for a message given up).
+async fn done(
+    conn: &mut AnyConnection,
+    p: &Pending,
+    sent: bool,
+    error: Option<&str>,
+) -> Result<()> {
+    let t = now();
+    sqlx::query(
+        "UPDATE outbox SET attempts = attempts + 1, locked_until = NULL, sent_at = $2, next_attempt_at = $3, \
+         last_error = COALESCE($4, last_error), body_text = '', attachment_name = NULL, \
+         attachment_type = NULL, attachment_body = NULL, recipient = $5 WHERE id = $1",
+    )
+    .bind(p.id)
+    .bind(sent.then_some(t))
+    .bind(t)
+    .bind(error)
+    .bind(recipient_hash(&p.message.recipient))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the lines of messages sent or given up more than
+/// [`KEEP_DONE_SECS`] before `now`; returns how many. Lines done before
+/// messages were forgotten when done (an upgraded database) are forgotten
+/// here first.
+pub async fn purge(conn: &mut AnyConnection, now: i64) -> Result<u64> {
+    let kept: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, recipient FROM outbox WHERE (sent_at IS NOT NULL OR attempts >= $1) AND body_text <> ''",
+    )
+    .bind(MAX_ATTEMPTS)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, recipient) in kept {
+        sqlx::query(
+            "UPDATE outbox SET body_text = '', attachment_name = NULL, attachment_type = NULL, \
+             attachment_body = NULL, recipient = $1 WHERE id = $2",
+        )
+        .bind(recipient_hash(&recipient))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(sqlx::query(
+        "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < $1) \
+         OR (sent_at IS NULL AND attempts >= $2 AND next_attempt_at < $1)",
+    )
+    .bind(now - KEEP_DONE_SECS)
+    .bind(MAX_ATTEMPTS)
+    .execute(conn)
+    .await?
+    .rows_affected())
 }
 
 /// Messages not yet sent and still to be tried.
@@ -181,7 +278,8 @@ pub async fn backlog(conn: &mut AnyConnection) -> Result<i64> {
     )
 }
 
-/// The latest messages, newest first, optionally to one recipient.
+/// The latest messages, newest first, optionally to one recipient (found
+/// by address while waiting, by [`recipient_hash`] once done).
 pub async fn recent(
     conn: &mut AnyConnection,
     recipient: Option<&str>,
@@ -189,10 +287,11 @@ pub async fn recent(
 ) -> Result<Vec<(Entry, String)>> {
     let rows: Vec<(String, String, i64, i64, Option<i64>, Option<String>, String)> = sqlx::query_as(
         "SELECT recipient, subject, created_at, attempts, sent_at, last_error, body_text FROM outbox \
-         WHERE ($1 = '' OR recipient = $1) ORDER BY id DESC LIMIT $2",
+         WHERE ($1 = '' OR recipient = $1 OR recipient = $3) ORDER BY id DESC LIMIT $2",
     )
     .bind(recipient.unwrap_or("").to_owned())
     .bind(limit)
+    .bind(recipient.map(recipient_hash).unwrap_or_default())
     .fetch_all(conn)
     .await?;
     Ok(rows

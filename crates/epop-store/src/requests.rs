@@ -7,7 +7,7 @@ use epop_domain::organisation::RequestMembership;
 use epop_domain::request::NewRequest;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use crate::{Bind, Result, StoreError};
+use crate::{Bind, Result, StoreError, now};
 
 /// A request as lists and pages show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,12 +107,17 @@ pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Request>>
         .pop())
 }
 
-/// The draft (or the request awaiting its e-mail confirmation) a link opens.
+/// How long the link to a draft (or to confirm a request) opens it after
+/// it was last saved.
+pub const DRAFT_LINK_SECS: i64 = 30 * 86_400;
+
+/// The draft (or the request awaiting its e-mail confirmation) a link
+/// opens: saved less than [`DRAFT_LINK_SECS`] ago.
 pub async fn by_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Request>> {
     Ok(fetch(
         conn,
-        "WHERE r.token_hash = $1 AND r.status = 'draft'",
-        &[Bind::Text(token_hash)],
+        "WHERE r.token_hash = $1 AND r.status = 'draft' AND r.updated_at >= $2",
+        &[Bind::Text(token_hash), Bind::Int(now() - DRAFT_LINK_SECS)],
     )
     .await?
     .pop())

@@ -15,6 +15,11 @@ pub enum AppError {
     Forbidden,
     #[error("page introuvable")]
     NotFound,
+    /// A personal link sent by e-mail (a registration, a draft request)
+    /// that opens nothing any more: used up, or erased with the personal
+    /// data it led to. Never says whether it ever existed.
+    #[error("lien plus valable")]
+    LinkExpired,
     /// A form arrived without its security token (or from another site).
     #[error("formulaire expiré")]
     BadCsrf,
@@ -60,6 +65,13 @@ impl IntoResponse for AppError {
                 StatusCode::NOT_FOUND,
                 "Page introuvable",
                 "<p>Cette page n’existe pas ou n’existe plus. Vérifiez l’adresse, ou partez de l’accueil.</p>",
+            ),
+            AppError::LinkExpired => error_page(
+                StatusCode::NOT_FOUND,
+                "Ce lien n’est plus valable",
+                "<p>Ce lien ne marche plus. Il a déjà servi, ou il est trop ancien : \
+                 nous effaçons les données personnelles après un temps, pour les protéger.</p>\
+                 <p>Besoin d’aide ? Écrivez à l’équipe EPoP ou à la personne qui vous a envoyé le lien.</p>",
             ),
             AppError::BadCsrf => error_page(
                 StatusCode::FORBIDDEN,

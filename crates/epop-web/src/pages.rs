@@ -39,6 +39,22 @@ pub async fn audited(
     Ok(Redirect::to(to).into_response())
 }
 
+/// Records that a page showed the accessibility needs (health data) of
+/// `people` persons to the signed-in person, as a profile's sensitive
+/// fields are (action `needs_read`); nothing when it showed none.
+pub async fn audit_needs_read(
+    conn: &mut epop_store::Conn,
+    ctx: &Ctx,
+    subject: String,
+    people: usize,
+) -> Result<(), AppError> {
+    if people > 0 {
+        let detail = format!("Lecture des besoins d’accessibilité de {people} personne(s)");
+        epop_store::audit::record(conn, ctx.audit("needs_read", Some(subject), detail)).await?;
+    }
+    Ok(())
+}
+
 pub fn render(t: &impl Template) -> Result<Response, AppError> {
     Ok(Html(t.render()?).into_response())
 }

@@ -1,6 +1,7 @@
 //! The background worker inside `serve`: drains the outbox (retries with
 //! backoff are recorded in the table), runs the events' scheduled work
-//! every minute (reminders, expired seat offers) and purges expired sessions.
+//! every minute (reminders, expired seat offers) and, every hour, purges
+//! expired sessions and the outbox lines done more than 30 days ago.
 
 use std::time::Duration;
 
@@ -22,17 +23,27 @@ pub async fn drain(db: &Db, mailer: &Mailer) -> Result<usize, epop_store::StoreE
             let mut conn = db.conn().await?;
             match result {
                 Ok(()) => {
-                    outbox::mark_sent(&mut conn, p.id).await?;
+                    outbox::mark_sent(&mut conn, p).await?;
                     sent += 1;
                     tracing::info!(id = p.id, subject = %p.message.subject, "e-mail sent");
                 }
                 Err(e) => {
                     tracing::warn!(id = p.id, attempts = p.attempts + 1, error = %e, "e-mail failed, will retry");
-                    outbox::mark_failed(&mut conn, p.id, p.attempts, &e).await?;
+                    outbox::mark_failed(&mut conn, p, &e).await?;
                 }
             }
         }
     }
+}
+
+/// The hourly purges: expired sessions and links, and the outbox lines
+/// sent or given up more than 30 days before `now`; returns how many of
+/// each were deleted.
+pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64), epop_store::StoreError> {
+    let mut conn = db.conn().await?;
+    let sessions = sessions::purge_expired(&mut conn).await?;
+    let emails = outbox::purge(&mut conn, now).await?;
+    Ok((sessions, emails))
 }
 
 /// Runs until `stop` turns true.
@@ -50,12 +61,15 @@ pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Rece
             tracing::error!(error = %e, "outbox drain failed");
         }
         if ticks.is_multiple_of(1800) {
-            match db.conn().await {
-                Ok(mut conn) => match sessions::purge_expired(&mut conn).await {
-                    Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions purged"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "purge failed"),
-                },
+            match purge(&db, epop_store::now()).await {
+                Ok((s, m)) if s + m > 0 => {
+                    tracing::info!(
+                        sessions = s,
+                        emails = m,
+                        "expired sessions and old e-mails purged"
+                    )
+                }
+                Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "purge failed"),
             }
         }

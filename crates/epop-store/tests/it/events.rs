@@ -371,6 +371,11 @@ async fn personal_data_is_erased_a_year_after_the_event() {
         register(&db, e.id, 1).await;
         register(&db, e.id, 2).await;
         let mut tx = db.write().await.unwrap();
+        // A second link e-mailed later (a reminder) to the first person.
+        let first = events::by_token(&mut tx, "jeton-1").await.unwrap().unwrap();
+        events::add_link(&mut tx, first.id, "jeton-1-rappel", NOW)
+            .await
+            .unwrap();
         assert_eq!(
             events::anonymise_old(&mut tx, e.ends_at + events::KEEP_AFTER_EVENT - 60)
                 .await
@@ -378,6 +383,12 @@ async fn personal_data_is_erased_a_year_after_the_event() {
             0,
             "not before a year"
         );
+        for token in ["jeton-1", "jeton-1-rappel", "jeton-2"] {
+            assert!(
+                events::by_token(&mut tx, token).await.unwrap().is_some(),
+                "{token} still works before a year"
+            );
+        }
         assert_eq!(
             events::anonymise_old(&mut tx, e.ends_at + events::KEEP_AFTER_EVENT + 60)
                 .await
@@ -391,6 +402,18 @@ async fn personal_data_is_erased_a_year_after_the_event() {
             0,
             "once"
         );
+        // Every link of the anonymised registrations is gone with them.
+        for token in ["jeton-1", "jeton-1-rappel", "jeton-2"] {
+            assert!(
+                events::by_token(&mut tx, token).await.unwrap().is_none(),
+                "{token} no longer opens anything"
+            );
+        }
+        let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_links")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(links, 0);
         tx.commit().await.unwrap();
         let mut c = db.conn().await.unwrap();
         let regs = events::registrations(&mut c, e.id).await.unwrap();

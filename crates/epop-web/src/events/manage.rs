@@ -20,7 +20,7 @@ use super::schedule::tell_promoted;
 use super::{EventView, french_moment};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs, paris_time};
-use crate::pages::{download, render, render_form, render_invalid};
+use crate::pages::{audit_needs_read, download, render, render_form, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -384,6 +384,12 @@ async fn registrations_page(
     let e = managed(&state, &ctx, &slug).await?;
     let mut conn = state.db.conn().await?;
     let regs = events::registrations(&mut conn, e.id).await?;
+    let with_needs = regs
+        .iter()
+        .filter(|r| r.status.is_active())
+        .filter(|r| !r.needs.is_empty() || r.needs_other.is_some())
+        .count();
+    audit_needs_read(&mut conn, &ctx, format!("event:{slug}"), with_needs).await?;
     let needs = needs_summary(regs.iter().map(|r| (r.status, r.needs.as_slice())))
         .into_iter()
         .map(|(n, c)| (n.label(), c))
@@ -539,7 +545,7 @@ async fn export_rows(
             "event_export",
             Some(format!("event:{slug}")),
             format!(
-                "Export des inscriptions en {format} : {} ligne(s)",
+                "Export des inscriptions en {format}, besoins d’accessibilité compris : {} ligne(s)",
                 regs.len()
             ),
         ),

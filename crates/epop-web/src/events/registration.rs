@@ -244,7 +244,7 @@ async fn status_page(
     let mut conn = state.db.conn().await?;
     let r = events::by_token(&mut conn, &hash_token(&token))
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::LinkExpired)?;
     let e = events::event_of(&mut conn, &r).await?;
     let position = if r.status == Status::Waiting {
         events::queue_position(&mut conn, &r).await?

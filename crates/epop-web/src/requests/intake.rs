@@ -168,7 +168,7 @@ async fn resume(
     let mut conn = state.db.conn().await?;
     let r = requests::by_token(&mut conn, &hash_token(&token))
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::LinkExpired)?;
     drop(conn);
     form_page(&state, &ctx, pairs_of(&r.form), Errors::default(), token).await
 }
@@ -435,7 +435,7 @@ async fn confirm_page(
     let mut conn = state.db.conn().await?;
     let r = requests::by_token(&mut conn, &hash_token(&token))
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::LinkExpired)?;
     let p = pairs_of(&r.form);
     render(&ConfirmPage {
         l: ctx.layout("Confirmer ma demande"),
@@ -454,7 +454,7 @@ async fn confirm(
     let mut tx = state.db.write().await?;
     let r = requests::by_token(&mut tx, &hash_token(&token))
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::LinkExpired)?;
     let p = pairs_of(&r.form);
     let today = crate::forms::paris_today();
     // Checked again: dates may have passed since the form was sent.

@@ -666,7 +666,10 @@ async fn choose_framework(
 }
 
 /// The mission sheet (tagged PDF) naming all parties, the framework, what
-/// it requires and its warnings.
+/// it requires and its warnings. The host signs it: it says what the
+/// framework asks whatever the person ([`legal::host_duties`]), never the
+/// peer's situation (benefits, employment, ESAT…) nor the verdict for it,
+/// which stay on the coordinator's page.
 async fn mission_sheet(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -674,7 +677,7 @@ async fn mission_sheet(
 ) -> Result<Response, AppError> {
     let r = handled(&state, &ctx, &id).await?;
     let mut conn = state.db.conn().await?;
-    let (framework, situations) = epop_store::legal::chosen(&mut conn, r.id)
+    let (framework, _) = epop_store::legal::chosen(&mut conn, r.id)
         .await?
         .ok_or(AppError::NotFound)?;
     let peer = proposals::for_request(&mut conn, r.id)
@@ -684,7 +687,7 @@ async fn mission_sheet(
         .ok_or(AppError::NotFound)?;
     let rules = epop_store::legal::rules(&mut conn).await?;
     drop(conn);
-    let e = legal::evaluate(&rules, &situations, framework);
+    let e = legal::host_duties(&rules, framework);
     let f = form_of(&pairs_of(&r.form));
     let fee = epop_domain::request::parse_euros(&f.fee)
         .ok()
@@ -740,10 +743,7 @@ async fn mission_sheet(
                     },
                 ),
                 fact("Rémunération", fee),
-                fact(
-                    "Cadre",
-                    format!("{} – {}", framework.label(), e.verdict.label()),
-                ),
+                fact("Cadre", framework.label().to_owned()),
             ]),
             Block::Heading {
                 level: 2,
@@ -773,7 +773,11 @@ async fn mission_sheet(
                 level: 2,
                 text: "Sources".into(),
             },
-            Block::List(e.sources.clone()),
+            Block::List(if e.sources.is_empty() {
+                vec!["Demandez à la coordination.".into()]
+            } else {
+                e.sources.clone()
+            }),
             Block::SignatureBoxes(vec![
                 "Pour l’organisation qui accueille".into(),
                 format!("L’intervenant·e-pair, {}", peer.peer_name),

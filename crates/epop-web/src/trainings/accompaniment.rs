@@ -1,7 +1,10 @@
 //! `/admin/accompagnement/{account}`: the accompaniment of a trained person
 //! over 2 to 3 years — their trainings, the milestones reached, and
 //! follow-up notes. Only the coordinators of the person's territory and
-//! admins see this page; every read of the notes is audited.
+//! admins see this page, and only for an account they may manage (not
+//! another coordinator's, nor an admin's): the same rule as the account's
+//! own page, for every route of this file. Every read of the notes is
+//! audited.
 
 use askama::Template;
 use axum::Router;
@@ -25,7 +28,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/accompagnement/{id}/note", post(note))
 }
 
-/// The person, if the viewer coordinates their territory (or is an admin).
+/// The person, if the viewer may manage their account: an admin, or a
+/// coordinator of their territory for an account holding no role above
+/// what a coordinator gives (`Principal::may_manage_account`).
 async fn person(state: &AppState, ctx: &Ctx, id: &str) -> Result<Account, AppError> {
     let user = ctx.require(|p| p.may_administer())?;
     let mut conn = state.db.conn().await?;
@@ -34,7 +39,7 @@ async fn person(state: &AppState, ctx: &Ctx, id: &str) -> Result<Account, AppErr
         .ok_or(AppError::NotFound)?;
     if !user
         .principal
-        .may_manage_account_in(a.department_code.as_deref())
+        .may_manage_account(a.department_code.as_deref(), a.roles.keys().copied())
     {
         return Err(AppError::Forbidden);
     }

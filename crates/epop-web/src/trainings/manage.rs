@@ -16,7 +16,7 @@ use epop_store::{now, outbox};
 use super::{SessionView, mails};
 use crate::context::{CurrentUser, Layout};
 use crate::forms::{Errors, Pairs, paris_time};
-use crate::pages::{audited, render, render_form};
+use crate::pages::{audit_needs_read, audited, render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -509,6 +509,8 @@ async fn session_page(
     let v = managed(&state, &ctx, &slug).await?;
     let mut conn = state.db.conn().await?;
     let apps = trainings::applications(&mut conn, v.s.id).await?;
+    let with_needs = apps.iter().filter(|a| !a.needs.is_empty()).count();
+    audit_needs_read(&mut conn, &ctx, format!("training:{slug}"), with_needs).await?;
     let att = trainings::attendance(&mut conn, v.s.id).await?;
     let t = now();
     let held =

@@ -210,6 +210,9 @@ async fn every_route_checks_role_and_territory() {
                 expect("rffffofo"),
             ),
             (format!("/admin/accompagnement/{awa}"), expect("rffffofo")),
+            // Another coordinator's or an admin's follow-up: admins only.
+            (format!("/admin/accompagnement/{coord}"), expect("rffffffo")),
+            (format!("/admin/accompagnement/{admin}"), expect("rffffffo")),
         ];
         for (n, who) in AUDIENCES.iter().enumerate() {
             let mut c = client_for(&app, who).await;
@@ -297,6 +300,38 @@ async fn refused_writes_change_nothing() {
         );
         let orgs = epop_store::organisations::list(&mut conn).await.unwrap();
         assert!(!orgs.iter().any(|o| o.name == "X"));
+        drop(conn);
+
+        // Follow-up notes: not on a person of another territory, not on
+        // another coordinator (nor oneself).
+        let coord = pid(&app, "coordination@demo.epop.test").await;
+        let mut occitanie = app.signed_in("coordination@demo.epop.test").await;
+        for (client, target) in [(&mut hdf, &awa), (&mut occitanie, &coord)] {
+            for (route, fields) in [
+                ("note", vec![("body", "Note pirate")]),
+                (
+                    "etape",
+                    vec![
+                        ("milestone", "premiere-intervention"),
+                        ("reached_on", "01/01/2027"),
+                    ],
+                ),
+            ] {
+                let res = client
+                    .post(&format!("/admin/accompagnement/{target}/{route}"), &fields)
+                    .await;
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "{route} on {target}");
+            }
+        }
+        let mut conn = app.db.conn().await.unwrap();
+        for table in ["follow_up_notes", "accompaniment_milestones"] {
+            let n: i64 =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                    .fetch_one(&mut *conn)
+                    .await
+                    .unwrap();
+            assert_eq!(n, 0, "nothing written in {table}");
+        }
         drop(conn);
 
         // Events of another territory: no edit, no message, no attendance.

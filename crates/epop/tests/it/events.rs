@@ -339,6 +339,60 @@ async fn an_information_meeting_from_creation_to_the_waiting_list_moving() {
 }
 
 #[tokio::test]
+async fn an_anonymised_registrations_link_is_no_longer_valid() {
+    for app in apps().await {
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let slug = create_meeting(&mut coord, "5").await;
+        let mut anon = app.client();
+        let page = register(
+            &mut anon,
+            &slug,
+            &[
+                ("name", "Léa Fabre"),
+                ("email", "lea.fabre@exemple.fr"),
+                ("needs", "lsf"),
+                ("consent", "oui"),
+            ],
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let (_, body) = app.last_mail("lea.fabre@exemple.fr").await.unwrap();
+        let link = link_in(&body);
+        let before = anon.get(&link).await;
+        assert_eq!(before.status, StatusCode::OK);
+        assert!(before.body.contains("secret-123"));
+        // The organiser reads her needs: the read is in the audit log.
+        assert_eq!(app.audit_count("needs_read").await, 0);
+        let organiser = coord.get(&format!("/admin/evenements/{slug}")).await;
+        assert!(organiser.body.contains("Léa Fabre"));
+        assert!(organiser.body.contains("langue des signes"));
+        assert_eq!(app.audit_count("needs_read").await, 1);
+        // A year after the event, the worker's scheduled work erases the
+        // registration's personal data, and its links with it.
+        let mut conn = app.db.conn().await.unwrap();
+        let e = events::by_slug(&mut conn, &slug).await.unwrap().unwrap();
+        drop(conn);
+        epop_web::events::run_due(
+            &app.db,
+            crate::harness::BASE,
+            e.ends_at + events::KEEP_AFTER_EVENT + 60,
+        )
+        .await
+        .unwrap();
+        let cancel = anon.post(&format!("{link}/annuler"), &[]).await;
+        assert_eq!(cancel.location(), link, "nothing to cancel");
+        for path in [link.as_str(), page.location()] {
+            let after = anon.get(path).await;
+            assert_eq!(after.status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(after.h1(), "Ce lien n’est plus valable");
+            for gone in ["Léa", "anonymisée", "secret-123", "Réunion d’information"] {
+                assert!(!after.body.contains(gone), "« {gone} » on {path}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn calendar_files_put_the_meeting_at_its_paris_time() {
     for app in apps().await {
         let mut coord = app.signed_in("coordination@demo.epop.test").await;

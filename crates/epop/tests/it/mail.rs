@@ -304,6 +304,50 @@ async fn without_smtp_an_event_file_is_attached_in_the_eml() {
     }
 }
 
+/// What the outbox still holds: (recipient, body, attachment), oldest first.
+async fn outbox_rows(db: &epop_store::Db) -> Vec<(String, String, Option<String>)> {
+    let mut conn = db.conn().await.unwrap();
+    sqlx::query_as("SELECT recipient, body_text, attachment_body FROM outbox ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_worker_forgets_what_it_sent_and_purges_it_after_30_days() {
+    for db in testing::all().await {
+        // The .eml file is the delivery in this mode: it has everything.
+        let files = sent_as_files(
+            &db,
+            "outbox-forget",
+            &[message_with_event("awa@exemple.fr")],
+        )
+        .await;
+        assert!(files[0].contains("To: awa@exemple.fr"));
+        // The table keeps no body, no file and no address.
+        let rows = outbox_rows(&db).await;
+        assert_eq!(
+            rows,
+            vec![(
+                outbox::recipient_hash("awa@exemple.fr"),
+                String::new(),
+                None
+            )]
+        );
+        let mut conn = db.conn().await.unwrap();
+        let t = epop_store::now();
+        for (days, left) in [(29, 1), (31, 0)] {
+            sqlx::query("UPDATE outbox SET sent_at = $1, created_at = $1")
+                .bind(t - days * 86_400)
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            epop::worker::purge(&db, t).await.unwrap();
+            assert_eq!(outbox_rows(&db).await.len(), left, "after {days} days");
+        }
+    }
+}
+
 #[tokio::test]
 async fn demo_data_is_idempotent() {
     for db in testing::all().await {

@@ -144,6 +144,7 @@ async fn a_request_without_an_account_from_draft_to_the_coordinators() {
         // The confirmation link works once.
         let again = anon.post(&confirm, &[]).await;
         assert_eq!(again.status, StatusCode::NOT_FOUND);
+        assert_eq!(again.h1(), "Ce lien n’est plus valable");
 
         // The coordinators of the territory see it; others do not.
         let admin_path = link_in(&body_of(&app, "coordination@demo.epop.test").await);
@@ -165,6 +166,42 @@ async fn a_request_without_an_account_from_draft_to_the_coordinators() {
         let mut peer = app.signed_in("pair@demo.epop.test").await;
         assert_eq!(peer.get(&admin_path).await.status, StatusCode::FORBIDDEN);
         assert!(app.audit_count("request_submitted").await >= 1);
+    }
+}
+
+#[tokio::test]
+async fn a_drafts_link_opens_it_for_30_days_then_is_no_longer_valid() {
+    for app in apps().await {
+        let mut anon = app.client();
+        anon.post(
+            "/demander-une-intervention",
+            &[
+                ("action", "brouillon"),
+                ("subject", "Sensibiliser l’équipe"),
+                ("contact_email", "jeanne.petit@exemple.fr"),
+            ],
+        )
+        .await;
+        let resume = link_in(&body_of(&app, "jeanne.petit@exemple.fr").await);
+        for (days, open) in [(29, true), (31, false)] {
+            let mut conn = app.db.conn().await.unwrap();
+            sqlx::query("UPDATE intervention_requests SET updated_at = $1 WHERE status = 'draft'")
+                .bind(epop_store::now() - days * 86_400)
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            drop(conn);
+            let page = anon.get(&resume).await;
+            if open {
+                assert_eq!(page.status, StatusCode::OK, "after {days} days");
+                assert!(page.body.contains("value=\"Sensibiliser l’équipe\""));
+            } else {
+                assert_eq!(page.status, StatusCode::NOT_FOUND, "after {days} days");
+                assert_eq!(page.h1(), "Ce lien n’est plus valable");
+                assert!(!page.body.contains("Sensibiliser"));
+                assert!(!page.body.contains("jeanne.petit"));
+            }
+        }
     }
 }
 
@@ -455,6 +492,13 @@ async fn a_coordinator_proposes_to_suggested_peers_and_the_first_acceptance_wins
         for secret in ["pauses courtes toutes les heures", "bipolaire"] {
             assert!(!seen.contains(secret), "« {secret} » reached the host");
         }
+        // Nor her situation (an ESAT worker on the AAH), nor the verdict
+        // for it: the sheet says what the framework asks of anyone.
+        assert_no_situation(&seen, "the mission sheet and the requester's pages");
+        assert!(
+            text.contains(risky.label()) && text.contains("URSSAF"),
+            "the framework and what it asks: {text}"
+        );
         assert!(
             text.contains("Fiche de mission") && text.contains("Awa Diallo"),
             "{text}"
@@ -1162,6 +1206,162 @@ async fn the_coordination_and_the_requester_write_to_each_other_on_the_request()
                 .status,
             StatusCode::NOT_FOUND
         );
+    }
+}
+
+/// Words that tell a peer's legal situation (benefits, employment, ESAT,
+/// retirement, studies) or the verdict for it, as coordinators read them.
+fn situation_words() -> Vec<String> {
+    use epop_domain::legal::{Situation, Verdict};
+    let mut words: Vec<String> = [
+        "AAH",
+        "CAF",
+        "MDPH",
+        "France Travail",
+        "chômage",
+        "caisse de retraite",
+        "travail en ESAT",
+        "travailleur·se d’ESAT",
+        "sous conditions",
+    ]
+    .map(String::from)
+    .to_vec();
+    for s in Situation::ALL {
+        words.push(s.label().into());
+        words.push(s.label_easy().into());
+    }
+    for v in [Verdict::FitsWithConditions, Verdict::Risky] {
+        words.push(v.label().into());
+    }
+    words
+}
+
+/// Fails if `seen` (pages, PDF text, e-mails) tells a peer's situation.
+fn assert_no_situation(seen: &str, what: &str) {
+    let seen = seen.split_whitespace().collect::<Vec<_>>().join(" ");
+    for word in situation_words() {
+        assert!(!seen.contains(&word), "« {word} » in {what}");
+    }
+}
+
+#[tokio::test]
+async fn the_host_never_learns_the_peers_legal_situation() {
+    let every_situation_but_esat = [
+        "aah",
+        "employee",
+        "micro_entrepreneur",
+        "job_seeker",
+        "retired",
+        "student",
+        "other",
+    ];
+    for app in apps().await {
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let list = awa.get("/espace/propositions").await;
+        let link = first_proposal(&list.body);
+        awa.post(&format!("{link}/repondre"), &[("reponse", "oui")])
+            .await;
+        let path = "/admin/demandes/demo-demande-esat";
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let mut conn = app.db.conn().await.unwrap();
+        let referente = epop_store::accounts::id_by_email(
+            &mut conn,
+            &Email::parse("referente@demo.epop.test").unwrap(),
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        let res = coord
+            .post(
+                &format!("{path}/referent"),
+                &[("referent", &referente.to_string())],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        // The coordinator weighs the framework with every situation ticked.
+        let mut choice = vec![("framework", "host_contract")];
+        choice.extend(every_situation_but_esat.map(|s| ("situation", s)));
+        let query: Vec<String> = every_situation_but_esat
+            .iter()
+            .map(|s| format!("situation={s}"))
+            .collect();
+        let page = coord.get(&format!("{path}?{}", query.join("&"))).await;
+        assert!(page.body.contains("CAF") && page.body.contains("France Travail"));
+        let res = coord.post(&format!("{path}/cadre"), &choice).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let res = coord
+            .post(
+                &format!("{path}/programmer"),
+                &[
+                    ("date", "15/03/2027"),
+                    ("start_time", "9:30"),
+                    ("end_time", "12:30"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        // The coordinator's page keeps the situation (sanity check of the words).
+        let page = coord.get(path).await;
+        assert!(
+            page.body.contains("Possible sous conditions"),
+            "{}",
+            page.body
+        );
+
+        // Everything the host's side receives.
+        let pdf = coord.get_bytes(&format!("{path}/fiche-mission.pdf")).await;
+        let sheet = crate::trainings::pdf_text(&pdf);
+        assert_no_situation(&sheet, "the mission sheet");
+        let sheet_words = sheet.split_whitespace().collect::<Vec<_>>().join(" ");
+        for duty in [
+            "Contrat de travail avec la structure d’accueil",
+            "Un contrat de travail écrit, signé avant l’intervention",
+            "Ceci n’est pas un conseil juridique",
+        ] {
+            assert!(sheet_words.contains(duty), "« {duty} » in {sheet_words}");
+        }
+        let mut requester = app.signed_in("demandeur@demo.epop.test").await;
+        let mut host = app.signed_in("referente@demo.epop.test").await;
+        for (client, pages) in [
+            (
+                &mut requester,
+                vec![
+                    "/espace/demandes",
+                    "/espace/demandes/demo-demande-esat",
+                    "/api/v1/requests",
+                ],
+            ),
+            (
+                &mut host,
+                vec![
+                    "/espace/accueil",
+                    "/espace/accueil/demo-demande-esat",
+                    "/espace/demandes",
+                    "/api/v1/requests",
+                ],
+            ),
+        ] {
+            for page in pages {
+                let got = client.get(page).await;
+                assert_eq!(got.status, StatusCode::OK, "{page}");
+                assert_no_situation(&got.body, page);
+            }
+        }
+        let mut conn = app.db.conn().await.unwrap();
+        for to in ["demandeur@demo.epop.test", "referente@demo.epop.test"] {
+            let mails: Vec<(String, String, Option<String>)> = sqlx::query_as(
+                "SELECT subject, body_text, attachment_body FROM outbox WHERE recipient = $1",
+            )
+            .bind(to)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+            assert!(!mails.is_empty(), "{to} was written to");
+            for (subject, body, file) in mails {
+                let all = format!("{subject}\n{body}\n{}", file.unwrap_or_default());
+                assert_no_situation(&all, &format!("an e-mail to {to}: {subject}"));
+            }
+        }
     }
 }
 

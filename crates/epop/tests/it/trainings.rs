@@ -147,9 +147,13 @@ async fn a_peer_applies_is_accepted_attends_and_completes() {
 
         let awa_id = application_id(&app, &slug, "pair@demo.epop.test").await;
         let nadia_id = application_id(&app, &slug, "pair-herault@demo.epop.test").await;
+        let needs_read = app.audit_count("needs_read").await;
         let page = coord.get(&format!("/admin/formations/{slug}")).await;
         assert!(page.body.contains("Former les équipes d’ESAT."));
         assert!(page.body.contains("Candidatures à décider (2)"));
+        // Awa's needs are shown to the coordinator: the read is audited.
+        assert!(page.body.contains("Pauses"));
+        assert_eq!(app.audit_count("needs_read").await, needs_read + 1);
 
         let res = coord
             .post(

@@ -131,6 +131,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0020_directory_search_aids.sql"),
         include_str!("../migrations/postgres/0020_directory_search_aids.sql"),
     ),
+    (
+        21,
+        "consent sources",
+        include_str!("../migrations/sqlite/0021_consent_sources.sql"),
+        include_str!("../migrations/postgres/0021_consent_sources.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

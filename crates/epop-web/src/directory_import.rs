@@ -236,6 +236,9 @@ pub fn summary(r: &Report, dry_run: bool) -> String {
             ));
         }
     }
+    for (line, note) in &r.notes {
+        s.push_str(&format!("  ligne {line} : {note}.\n"));
+    }
     s
 }
 

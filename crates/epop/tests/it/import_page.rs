@@ -61,11 +61,28 @@ async fn admins_import_a_spreadsheet_through_the_page() {
             done.body
         );
         assert!(
-            app.client()
+            done.body.contains(
+                "ligne 2 : public demandé : visible des membres seulement jusqu’à l’accord de la personne"
+            ),
+            "the report says why Jeanne is not public: {}",
+            done.body
+        );
+        assert!(
+            !app.client()
                 .get("/annuaire?q=jeanne")
                 .await
                 .body
-                .contains("Jeanne Moreau")
+                .contains("Jeanne Moreau"),
+            "never public before Jeanne agrees"
+        );
+        assert!(
+            app.signed_in("pair@demo.epop.test")
+                .await
+                .get("/annuaire?q=jeanne")
+                .await
+                .body
+                .contains("Jeanne Moreau"),
+            "members of the network find her"
         );
         let again = upload(&mut admin, FILE, &[]).await;
         assert!(

@@ -507,6 +507,16 @@ async fn a_coordinator_never_consents_in_the_persons_name() {
                 .contains("value=\"annuaire\""),
             "no consent appeared in her name"
         );
+        // Nor for her sensitive answers: those pages are not theirs.
+        for page in ["amenagements", "experience"] {
+            let res = coord
+                .post(
+                    &format!("/admin/annuaire/awa-diallo/modifier/{page}"),
+                    &[("reponse", "Écrit par la coordination"), ("accord", "oui")],
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{page}");
+        }
     }
 }
 
@@ -582,6 +592,14 @@ async fn a_written_consent_is_recorded_by_the_coordination_and_seen_by_the_perso
         assert_eq!(app.audit_count("consent_recorded").await, 0);
 
         let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        assert!(
+            coord
+                .get("/admin/annuaire")
+                .await
+                .body
+                .contains("href=\"/admin/annuaire/awa-diallo/accord-ecrit\""),
+            "linked from the territory's directory"
+        );
         let form = coord.get(page).await;
         assert_eq!(form.h1(), "Accord écrit de Awa Diallo");
         assert!(form.body.contains("La personne a retiré son accord"));

@@ -778,7 +778,6 @@ fn number(value: &str, what: &str, min: i64, max: i64) -> Result<Option<i64>, In
     }
 }
 
-/// Applies one page's answers; returns the problems, field by field.
 /// Periods away to add or remove, from the availability page.
 #[derive(Default)]
 struct AbsenceChanges {
@@ -791,16 +790,29 @@ fn today() -> String {
     crate::forms::paris_today().to_string()
 }
 
+/// What one page's answers change.
+struct Answers<'a> {
+    p: &'a mut ProfileInput,
+    s: &'a mut Sensitive,
+    /// The person's consents (only their own pages change them).
+    consents: &'a mut BTreeSet<String>,
+    absences: &'a mut AbsenceChanges,
+}
+
+/// Applies one page's answers; returns the problems, field by field.
 async fn apply(
     state: &AppState,
     step: Step,
     form: &Pairs,
-    p: &mut ProfileInput,
-    s: &mut Sensitive,
-    consents: &mut BTreeSet<String>,
-    absences: &mut AbsenceChanges,
+    answers: Answers<'_>,
     choice: &VisibilityChoice,
 ) -> Result<Errors, AppError> {
+    let Answers {
+        p,
+        s,
+        consents,
+        absences,
+    } = answers;
     let mut e = Errors::default();
     match step {
         Step::Name => {
@@ -1040,10 +1052,12 @@ async fn save(
         &state,
         step,
         &form,
-        &mut p,
-        &mut s,
-        &mut consents,
-        &mut absence_changes,
+        Answers {
+            p: &mut p,
+            s: &mut s,
+            consents: &mut consents,
+            absences: &mut absence_changes,
+        },
         &choice,
     )
     .await?;

@@ -219,13 +219,10 @@ pub fn visibility_ceiling(
     match consent {
         ListingConsent::Written => Visibility::Public,
         ListingConsent::Withdrawn => Visibility::Hidden,
-        ListingConsent::ByPerson | ListingConsent::NeverAsked => current
+        ListingConsent::ByPerson => current.unwrap_or(Visibility::Members),
+        ListingConsent::NeverAsked => current
             .unwrap_or(Visibility::Members)
-            .at_most(if consent == ListingConsent::NeverAsked {
-                Visibility::Members
-            } else {
-                Visibility::Public
-            }),
+            .at_most(Visibility::Members),
     }
 }
 

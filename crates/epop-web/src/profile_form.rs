@@ -395,6 +395,24 @@ async fn visibility_choice(
     })
 }
 
+/// Someone else's write never leaves a profile more visible than the
+/// person's consent allows, read again in the write's transaction: the
+/// person may have withdrawn it since the page was read, and their answer
+/// wins.
+async fn keep_to_consent(
+    conn: &mut epop_store::Conn,
+    t: &Target,
+    p: &mut ProfileInput,
+) -> Result<(), AppError> {
+    if !t.owner {
+        let consent = directory::listing_consent(conn, t.account_id).await?;
+        p.visibility = p
+            .visibility
+            .at_most(visibility_ceiling(false, consent, Some(p.visibility)));
+    }
+    Ok(())
+}
+
 /// Why a coordinator's choices are limited, in plain words.
 fn limits(t: &Target, c: &VisibilityChoice) -> Limits {
     let name = &t.name;
@@ -1073,6 +1091,7 @@ async fn save(
         .await;
     }
     let mut tx = state.db.write().await?;
+    keep_to_consent(&mut tx, &t, &mut p).await?;
     let (id, profile_slug) =
         directory::upsert(&mut tx, state.db.engine(), t.account_id, &p).await?;
     // Only the person gives or withdraws their consents.
@@ -1519,7 +1538,7 @@ async fn save_photo(
             "Ce fichier n’est pas une photo JPEG, PNG ou WebP. Choisissez une autre image.",
         );
     }
-    let (existing, p, s) = current(&state, &t).await?;
+    let (existing, mut p, s) = current(&state, &t).await?;
     let current_photo = match existing {
         Some(id) => {
             let mut conn = state.db.conn().await?;
@@ -1567,6 +1586,7 @@ async fn save_photo(
         None => None,
     };
     let mut tx = state.db.write().await?;
+    keep_to_consent(&mut tx, &t, &mut p).await?;
     let (id, _) = directory::upsert(&mut tx, state.db.engine(), t.account_id, &p).await?;
     let replaced = match (remove, &new_file, &current_photo) {
         (true, _, _) => directory::set_photo(&mut tx, id, None).await?,

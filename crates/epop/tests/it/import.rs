@@ -496,6 +496,12 @@ async fn the_command_imports_nothing_when_a_line_is_wrong_and_invites_only_when_
         drop(conn);
         let out = String::from_utf8(out).unwrap();
         assert!(out.contains("comptes créés (invités) : 4"), "{out}");
+        assert!(
+            out.contains(
+                "ligne 2 : public demandé : visible des membres seulement jusqu’à l’accord de la personne"
+            ),
+            "the command says who is not public yet: {out}"
+        );
         assert!(out.contains("relancez avec --invite"), "{out}");
 
         let invite = Options {

@@ -832,6 +832,12 @@ async fn migration_21_marks_old_consents_and_unpublishes_profiles_nobody_agreed_
         };
         assert_eq!(vis(imported).await, Visibility::Members);
         assert_eq!(vis(agreed).await, Visibility::Public);
+        assert_eq!(
+            find(&db, text("import"), &Viewer::default()).await.1,
+            0,
+            "visitors no longer find her (the index follows on both engines)"
+        );
+        assert_eq!(find(&db, text("accord"), &Viewer::default()).await.1, 1);
     }
 }
 

@@ -85,6 +85,8 @@ export const PAGES = {
     '/admin/annuaire/awa-diallo/formation',
     '/admin/themes',
     '/admin/annuaire/awa-diallo/modifier/presentation',
+    '/admin/annuaire/awa-diallo/modifier/visibilite',
+    '/admin/annuaire/awa-diallo/accord-ecrit',
     '/admin/comptes',
     '/admin/comptes/inviter',
     '/admin/evenements',

@@ -118,6 +118,36 @@ pub enum Visibility {
 }
 
 impl Visibility {
+    /// From the most open to the most closed.
+    pub const ALL: [Visibility; 3] = [Visibility::Public, Visibility::Members, Visibility::Hidden];
+
+    /// How many people may see a profile of this visibility, in order:
+    /// hidden 0, members 1, public 2.
+    pub fn openness(self) -> u8 {
+        match self {
+            Visibility::Hidden => 0,
+            Visibility::Members => 1,
+            Visibility::Public => 2,
+        }
+    }
+
+    /// This visibility, or `ceiling` when this one is more open.
+    pub fn at_most(self, ceiling: Visibility) -> Visibility {
+        if self.openness() > ceiling.openness() {
+            ceiling
+        } else {
+            self
+        }
+    }
+
+    /// The visibilities no more open than this one, most open first.
+    pub fn and_below(self) -> Vec<Visibility> {
+        Visibility::ALL
+            .into_iter()
+            .filter(|v| v.openness() <= self.openness())
+            .collect()
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Visibility::Public => "public",
@@ -127,9 +157,7 @@ impl Visibility {
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [Visibility::Public, Visibility::Members, Visibility::Hidden]
-            .into_iter()
-            .find(|v| v.code() == code)
+        Visibility::ALL.into_iter().find(|v| v.code() == code)
     }
 
     /// The words of the spreadsheets: `public`, `membres`, `masqué`.
@@ -152,6 +180,49 @@ impl Visibility {
                 "Masquée : personne ne la voit, sauf la coordination de votre territoire"
             }
         }
+    }
+}
+
+/// Where a person's consent to be listed in the directory stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingConsent {
+    /// Never given nor withdrawn: a person the import listed, who has not
+    /// answered yet.
+    NeverAsked,
+    /// The person withdrew it and did not give it again.
+    Withdrawn,
+    /// The person gave it themself, in their own space.
+    ByPerson,
+    /// A coordinator or an admin recorded the person's written consent
+    /// (a paper form, an e-mail…).
+    Written,
+}
+
+/// The most open visibility a profile may be given, by the person
+/// themself (`by_person`) or by someone else (a coordinator, an admin, the
+/// import), given the listing consent on file and the profile's `current`
+/// visibility (`None`: the profile is being created).
+///
+/// Consent comes from the person: they may choose anything (the page that
+/// asks also asks for their consent). Anyone else may make a profile less
+/// visible, never more — except after recording the person's written
+/// consent. A profile nobody asked about is visible to members at most, a
+/// withdrawn consent keeps it hidden.
+pub fn visibility_ceiling(
+    by_person: bool,
+    consent: ListingConsent,
+    current: Option<Visibility>,
+) -> Visibility {
+    if by_person {
+        return Visibility::Public;
+    }
+    match consent {
+        ListingConsent::Written => Visibility::Public,
+        ListingConsent::Withdrawn => Visibility::Hidden,
+        ListingConsent::ByPerson => current.unwrap_or(Visibility::Members),
+        ListingConsent::NeverAsked => current
+            .unwrap_or(Visibility::Members)
+            .at_most(Visibility::Members),
     }
 }
 
@@ -216,6 +287,16 @@ pub fn may_see_sensitive(viewer: &Principal, p: &ProfileAccess<'_>) -> bool {
     viewer.account_id == p.owner_account_id
         || viewer.is_admin()
         || p.departments.iter().any(|d| viewer.coordinates(d))
+}
+
+/// The coordinators of a département of a profile (`departments`: home and
+/// covered) and admins: they edit it (not its sensitive answers), set its
+/// training and record the person's written consent.
+pub fn may_manage_profile<'a>(
+    viewer: &Principal,
+    departments: impl IntoIterator<Item = &'a str>,
+) -> bool {
+    viewer.is_admin() || departments.into_iter().any(|d| viewer.coordinates(d))
 }
 
 /// How results are ordered.
@@ -416,6 +497,35 @@ fn percent(value: &str) -> String {
 mod tests {
     use super::*;
     use crate::Role;
+
+    #[test]
+    fn only_the_person_or_a_written_consent_raises_visibility() {
+        use ListingConsent::*;
+        use Visibility::*;
+        let all = [NeverAsked, Withdrawn, ByPerson, Written];
+        let currents = [None, Some(Public), Some(Members), Some(Hidden)];
+        for consent in all {
+            for current in currents {
+                assert_eq!(visibility_ceiling(true, consent, current), Public);
+            }
+        }
+        // Someone else: never more than now, unless written consent.
+        for current in currents {
+            assert_eq!(visibility_ceiling(false, Written, current), Public);
+            assert_eq!(visibility_ceiling(false, Withdrawn, current), Hidden);
+        }
+        assert_eq!(visibility_ceiling(false, ByPerson, Some(Public)), Public);
+        assert_eq!(visibility_ceiling(false, ByPerson, Some(Members)), Members);
+        assert_eq!(visibility_ceiling(false, ByPerson, Some(Hidden)), Hidden);
+        assert_eq!(visibility_ceiling(false, ByPerson, None), Members);
+        // Nobody asked: members at most, even when public today.
+        assert_eq!(visibility_ceiling(false, NeverAsked, None), Members);
+        assert_eq!(visibility_ceiling(false, NeverAsked, Some(Public)), Members);
+        assert_eq!(visibility_ceiling(false, NeverAsked, Some(Hidden)), Hidden);
+        assert_eq!(Public.at_most(Members), Members);
+        assert_eq!(Hidden.at_most(Public), Hidden);
+        assert_eq!(Members.and_below(), vec![Members, Hidden]);
+    }
 
     #[test]
     fn terms_fold_accents_hyphens_and_elisions() {

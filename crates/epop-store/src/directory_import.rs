@@ -5,13 +5,20 @@
 //! duplicated; a new one is created as invited. A row that would change
 //! nothing is not written, so importing the same file again changes nothing.
 //!
-//! What an existing profile keeps: the name and the visibility the person
-//! chose (the file may make a profile less visible, never more); what the
+//! What an existing profile keeps: the name and the visibility (the file
+//! may make a profile less visible, never more, and changes nothing of a
+//! visibility the person chose themself); what the
 //! file does not say (an empty cell or an absent column keeps the stored
 //! départements, kinds of intervention, themes, formats, organisation and
 //! training date); and what the file has no column for (presentations,
-//! languages, travel, availability, job, sensitive fields). A new profile of
-//! a person who withdrew their consent to be listed is hidden.
+//! languages, travel, availability, job, sensitive fields).
+//!
+//! Consent comes from the person (`epop_domain::directory::visibility_ceiling`,
+//! the same rule as the coordinators' pages): a new profile is visible to
+//! members at most until the person says yes in their own space or a
+//! coordinator records their written consent, and stays hidden when the
+//! person withdrew their consent. The report says so for each line where
+//! the file asked for more ([`Report::notes`]).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -19,7 +26,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use epop_docs::directory_import::ImportRow;
 use epop_domain::account::AccountStatus;
-use epop_domain::directory::{Format, InterventionKind, ProfileKind, Visibility};
+use epop_domain::directory::{
+    Format, InterventionKind, ListingConsent, ProfileKind, Visibility, visibility_ceiling,
+};
 use epop_domain::organisation::{NewOrganisation, OrganisationKind};
 use epop_domain::text::{fold, slugify};
 use epop_domain::{Email, Role};
@@ -27,7 +36,7 @@ use rand_core::{OsRng, RngCore};
 use sqlx::AnyConnection;
 
 use crate::accounts::{self, NewAccount};
-use crate::directory::{self, ProfileInput, purpose};
+use crate::directory::{self, ProfileInput};
 use crate::{Db, Engine, Result, StoreError, audit, now, organisations};
 
 /// The training programme written with a training date from a file, when
@@ -47,6 +56,9 @@ pub struct Report {
     pub organisations_created: Vec<String>,
     /// (account id, e-mail, name) of the accounts created, to invite them.
     pub new_accounts: Vec<(i64, String, String)>,
+    /// (line of the file, what it says) where the file asked for a profile
+    /// more visible than the person agreed to.
+    pub notes: Vec<(usize, String)>,
 }
 
 /// Writes `rows` in one write transaction, rolled back when `dry_run`.
@@ -265,30 +277,6 @@ async fn stored_profile(
     }))
 }
 
-/// How many people may see a profile of this visibility, in order.
-fn openness(v: Visibility) -> u8 {
-    match v {
-        Visibility::Hidden => 0,
-        Visibility::Members => 1,
-        Visibility::Public => 2,
-    }
-}
-
-/// Whether the person withdrew their consent to be listed (and did not give
-/// it again): then the import never makes the profile visible.
-async fn listing_withdrawn(conn: &mut AnyConnection, account_id: i64) -> Result<bool> {
-    let (closed, open): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN withdrawn_at IS NULL THEN 0 ELSE 1 END), 0), \
-         COALESCE(SUM(CASE WHEN withdrawn_at IS NULL THEN 1 ELSE 0 END), 0) \
-         FROM consents WHERE account_id = $1 AND purpose = $2",
-    )
-    .bind(account_id)
-    .bind(purpose::LISTING)
-    .fetch_one(conn)
-    .await?;
-    Ok(closed > 0 && open == 0)
-}
-
 /// What the import compares: the fields a file can set.
 #[derive(Debug, PartialEq, Eq)]
 struct Compared {
@@ -475,21 +463,29 @@ async fn apply_row(
         .as_ref()
         .map(|s| Compared::of(&input, s.trained_on.clone()));
 
-    match &stored {
-        // The name and visibility of an existing profile are the person's
-        // choice: the file may narrow the visibility, never widen it.
-        Some(s) => {
-            if row.visibility_given && openness(row.visibility) < openness(s.visibility) {
-                input.visibility = row.visibility;
-            }
-        }
+    // Nothing is more visible than the person agreed to. The visibility of
+    // an existing profile never widens; the file may narrow it, unless the
+    // person chose it themself (a stale spreadsheet never overrides them).
+    let consent = match existing {
+        Some(_) => directory::listing_consent(conn, account_id).await?,
+        None => ListingConsent::NeverAsked,
+    };
+    let wanted = match &stored {
+        Some(s) if consent == ListingConsent::ByPerson => s.visibility,
+        Some(s) if row.visibility_given => row.visibility.at_most(s.visibility),
+        Some(s) => s.visibility,
         None => {
             input.display_name = row.display_name.clone();
-            input.visibility = row.visibility;
-            if existing.is_some() && listing_withdrawn(conn, account_id).await? {
-                input.visibility = Visibility::Hidden;
-            }
+            row.visibility
         }
+    };
+    let current = stored.as_ref().map(|s| s.visibility);
+    input.visibility = wanted.at_most(visibility_ceiling(false, consent, current));
+    if row.visibility_given && row.visibility != input.visibility {
+        report.notes.push((
+            row.line,
+            visibility_note(row.visibility, input.visibility, consent),
+        ));
     }
     if !row.departments.is_empty() {
         input.departments = row.departments.clone();
@@ -549,6 +545,31 @@ async fn apply_row(
             .push((account_id, row.email.to_string(), row.display_name.clone()));
     }
     Ok(())
+}
+
+/// Why a line's profile is not as visible as the file asked, in French.
+fn visibility_note(asked: Visibility, got: Visibility, consent: ListingConsent) -> String {
+    let word = |v: Visibility| match v {
+        Visibility::Public => "public",
+        Visibility::Members => "membres",
+        Visibility::Hidden => "masqué",
+    };
+    let (asked, got) = (word(asked), word(got));
+    match consent {
+        ListingConsent::NeverAsked if got == "membres" => format!(
+            "{asked} demandé : visible des membres seulement jusqu’à l’accord de la personne \
+             (dans son espace après l’invitation, ou par un accord écrit enregistré par la coordination)"
+        ),
+        ListingConsent::Withdrawn => format!(
+            "{asked} demandé : la personne a retiré son accord pour être dans l’annuaire, sa fiche reste masquée"
+        ),
+        ListingConsent::ByPerson => format!(
+            "{asked} demandé : la personne a choisi elle-même qui voit sa fiche (« {got} »), son choix est gardé"
+        ),
+        _ => format!(
+            "{asked} demandé : la fiche reste « {got} », comme avant ; seule la personne peut la rendre plus visible"
+        ),
+    }
 }
 
 /// The accounts of `emails` that still wait for their first sign-in

@@ -132,6 +132,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0020_directory_search_aids.sql"),
     ),
     (
+        21,
+        "consent sources",
+        include_str!("../migrations/sqlite/0021_consent_sources.sql"),
+        include_str!("../migrations/postgres/0021_consent_sources.sql"),
+    ),
+    (
         22,
         "organisation join links",
         include_str!("../migrations/sqlite/0022_organisation_join_links.sql"),

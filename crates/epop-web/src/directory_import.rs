@@ -236,6 +236,9 @@ pub fn summary(r: &Report, dry_run: bool) -> String {
             ));
         }
     }
+    for (line, note) in &r.notes {
+        s.push_str(&format!("  ligne {line} : {note}.\n"));
+    }
     s
 }
 
@@ -258,7 +261,8 @@ pub fn invitation(to: &str, name: &str, kind: ProfileKind, link: &str) -> Messag
              Vous pourrez choisir un mot de passe, ou continuer sans mot de passe :\n\
              dans ce cas, nous vous enverrons un lien par e-mail à chaque connexion.\n\n\
              C’est vous qui choisissez qui voit votre fiche : tout le monde, les membres du réseau \
-             seulement, ou personne. Vous pouvez la modifier ou la masquer à tout moment.\n\
+             seulement, ou personne. Tant que vous n’avez pas dit oui, votre fiche n’est jamais publique. \
+             Vous pouvez la modifier ou la masquer à tout moment.\n\
              Si vous ne voulez pas être dans l’annuaire, dites-le à la coordination de votre territoire.\n\
              \n--\nEPoP – réseau des intervenants-pairs\n\
              Vous recevez ce message parce que la coordination du réseau a saisi votre adresse sur la plateforme EPoP.\n\

@@ -78,6 +78,10 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "bienvenue" => "Bienvenue ! Votre compte est prêt.",
         "fiche" => "Merci ! Votre fiche est enregistrée.",
         "absences" => "Vos absences sont enregistrées. Continuez quand vous voulez.",
+        "accord-retire" => "Votre accord est retiré.",
+        "accord-ecrit" => {
+            "L’accord écrit est enregistré. Vous pouvez maintenant choisir qui voit la fiche."
+        }
         "inscription" => "C’est fait ! Nous vous avons envoyé un e-mail avec ces informations.",
         "inscription-annulee" => "Votre inscription est annulée. Nous vous avons envoyé un e-mail.",
         "place-prise" => "C’est fait : la place est à vous. Nous vous avons envoyé un e-mail.",

@@ -3,19 +3,26 @@
 //! mistake or a pause; a new profile stays hidden until its owner chooses
 //! who may see it and gives their consent. Coordinators fill the same pages
 //! for people of their territory (except the sensitive questions, which
-//! only the person answers, with their own consent).
+//! only the person answers, with their own consent); they never give a
+//! consent in the person's name, and may make a profile less visible, never
+//! more (`epop_domain::directory::visibility_ceiling`), unless they recorded
+//! the person's written consent (`admin::consent`). The summary page shows
+//! the person each consent on file, who gave it and when, and withdraws it.
 
 use std::collections::BTreeSet;
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
-use epop_domain::directory::{Format, InterventionKind, LANGUAGES, ProfileKind, Visibility};
+use epop_domain::directory::{
+    Format, InterventionKind, LANGUAGES, ListingConsent, ProfileKind, Visibility,
+    may_manage_profile, visibility_ceiling,
+};
 use epop_domain::text::{fold, parse_date, required};
 use epop_domain::{DepartmentCode, Invalid, Role, account};
-use epop_store::directory::{self, ProfileInput, Sensitive, purpose};
+use epop_store::directory::{self, ConsentSource, ProfileInput, Sensitive, purpose};
 use epop_store::{accounts, audit, territories};
 
 use crate::context::Layout;
@@ -30,6 +37,7 @@ const CONSENT_VERSION: &str = "2026-11";
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/espace/ma-fiche", get(overview))
+        .route("/espace/ma-fiche/accords", post(withdraw))
         .route(
             "/espace/ma-fiche/photo",
             get(own_photo_form).post(own_photo_save),
@@ -239,6 +247,13 @@ pub enum Field {
     },
 }
 
+/// Why a coordinator's choices are limited on the visibility page, and where
+/// to record the person's written consent.
+pub struct Limits {
+    pub text: String,
+    pub link: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "space/profile_step.html")]
 struct StepPage {
@@ -247,6 +262,7 @@ struct StepPage {
     number: usize,
     count: usize,
     help: &'static str,
+    limits: Option<Limits>,
     fields: Vec<Field>,
     action: String,
     back: Option<String>,
@@ -262,6 +278,8 @@ struct Target {
     owner: bool,
     /// Base of the pages' URLs (`/espace/ma-fiche` or `/admin/annuaire/{slug}/modifier`).
     base: String,
+    /// The page recording the person's written consent (coordinators' pages).
+    written_consent: Option<String>,
     name: String,
     home_department: Option<String>,
     organisation_id: Option<i64>,
@@ -281,6 +299,7 @@ fn own_target(ctx: &Ctx) -> Result<Target, AppError> {
         kind,
         owner: true,
         base: "/espace/ma-fiche".into(),
+        written_consent: None,
         name: user.account.display_name.clone(),
         home_department: user.account.department_code.clone(),
         organisation_id: user.account.organisation_id,
@@ -294,13 +313,8 @@ async fn other_target(state: &AppState, ctx: &Ctx, slug: &str) -> Result<Target,
     let profile = directory::by_slug(&mut conn, slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let allowed = user.principal.is_admin()
-        || profile
-            .card
-            .departments
-            .iter()
-            .any(|(d, _)| user.principal.coordinates(d));
-    if !allowed {
+    let departments = profile.card.departments.iter().map(|(d, _)| d.as_str());
+    if !may_manage_profile(&user.principal, departments) {
         return Err(AppError::Forbidden);
     }
     Ok(Target {
@@ -308,6 +322,7 @@ async fn other_target(state: &AppState, ctx: &Ctx, slug: &str) -> Result<Target,
         kind: profile.card.kind,
         owner: profile.account_id == user.account.id,
         base: format!("/admin/annuaire/{slug}/modifier"),
+        written_consent: Some(format!("/admin/annuaire/{slug}/accord-ecrit")),
         name: profile.card.display_name.clone(),
         home_department: profile.card.home_department.clone(),
         organisation_id: None,
@@ -357,6 +372,73 @@ async fn current(
     }
 }
 
+/// What the visibility page may offer: the person chooses anything (and
+/// gives their consent on the same page); anyone else is held by
+/// [`visibility_ceiling`].
+struct VisibilityChoice {
+    owner: bool,
+    consent: ListingConsent,
+    ceiling: Visibility,
+}
+
+async fn visibility_choice(
+    state: &AppState,
+    t: &Target,
+    current: Visibility,
+) -> Result<VisibilityChoice, AppError> {
+    let mut conn = state.db.conn().await?;
+    let consent = directory::listing_consent(&mut conn, t.account_id).await?;
+    Ok(VisibilityChoice {
+        owner: t.owner,
+        consent,
+        ceiling: visibility_ceiling(t.owner, consent, Some(current)),
+    })
+}
+
+/// Someone else's write never leaves a profile more visible than the
+/// person's consent allows, read again in the write's transaction: the
+/// person may have withdrawn it since the page was read, and their answer
+/// wins.
+async fn keep_to_consent(
+    conn: &mut epop_store::Conn,
+    t: &Target,
+    p: &mut ProfileInput,
+) -> Result<(), AppError> {
+    if !t.owner {
+        let consent = directory::listing_consent(conn, t.account_id).await?;
+        p.visibility = p
+            .visibility
+            .at_most(visibility_ceiling(false, consent, Some(p.visibility)));
+    }
+    Ok(())
+}
+
+/// Why a coordinator's choices are limited, in plain words.
+fn limits(t: &Target, c: &VisibilityChoice) -> Limits {
+    let name = &t.name;
+    let text = match c.consent {
+        ListingConsent::NeverAsked => format!(
+            "{name} n’a pas encore dit si sa fiche peut être dans l’annuaire. C’est la personne qui choisit, dans son espace. Sans son accord, la fiche est visible des membres du réseau, au plus. Vous pouvez la rendre moins visible, pas plus."
+        ),
+        ListingConsent::ByPerson => format!(
+            "C’est {name} qui a choisi qui peut voir sa fiche. Vous pouvez la rendre moins visible, pas plus : pour la montrer à plus de monde, il faut son accord."
+        ),
+        ListingConsent::Withdrawn => format!(
+            "{name} a retiré son accord pour être dans l’annuaire : sa fiche reste masquée. Seule la personne peut la montrer de nouveau, dans son espace, ou en vous donnant son accord par écrit."
+        ),
+        ListingConsent::Written => format!(
+            "L’accord écrit de {name} pour être dans l’annuaire est enregistré. Choisissez qui voit sa fiche, comme la personne l’a demandé."
+        ),
+    };
+    Limits {
+        text,
+        link: t
+            .written_consent
+            .clone()
+            .filter(|_| c.consent != ListingConsent::Written),
+    }
+}
+
 fn find_step(t: &Target, slug: &str) -> Result<(usize, Step, Vec<Step>), AppError> {
     let list = steps(t.kind, t.owner);
     let n = list
@@ -374,6 +456,7 @@ async fn fields(
     p: &ProfileInput,
     s: &Sensitive,
     consents: &BTreeSet<String>,
+    choice: &VisibilityChoice,
 ) -> Result<Vec<Field>, AppError> {
     let check = |value: &str, label: &str, checked: bool| Choice {
         value: value.into(),
@@ -572,11 +655,11 @@ async fn fields(
             });
             list
         }
-        Step::Visibility => vec![
+        Step::Visibility if choice.owner => vec![
             Field::Radios {
                 name: "visibilite",
                 legend: "Ma fiche est :",
-                choices: [Visibility::Public, Visibility::Members, Visibility::Hidden]
+                choices: Visibility::ALL
                     .into_iter()
                     .map(|v| check(v.code(), v.label(), v == p.visibility))
                     .collect(),
@@ -587,6 +670,17 @@ async fn fields(
                 checked: consents.contains(purpose::LISTING),
             },
         ],
+        // Someone else: only what the person's consent allows, no consent box.
+        Step::Visibility => vec![Field::Radios {
+            name: "visibilite",
+            legend: "La fiche est :",
+            choices: choice
+                .ceiling
+                .and_below()
+                .into_iter()
+                .map(|v| check(v.code(), v.label(), v == p.visibility))
+                .collect(),
+        }],
         Step::Accommodations => vec![
             Field::Area {
                 name: "reponse",
@@ -629,7 +723,8 @@ async fn show(
     typed: Option<Typed<'_>>,
 ) -> Result<Response, AppError> {
     let (n, step, list) = find_step(t, slug)?;
-    let (profile_id, _, _) = current(state, t).await?;
+    let (profile_id, stored, _) = current(state, t).await?;
+    let choice = visibility_choice(state, t, stored.visibility).await?;
     let (p, s, consents, form) = match typed {
         Some((p, s, c, form)) => (p, s, c, Some(form)),
         None => {
@@ -642,7 +737,7 @@ async fn show(
             (p, s, consents, None)
         }
     };
-    let mut fields = fields(state, step, profile_id, &p, &s, &consents).await?;
+    let mut fields = fields(state, step, profile_id, &p, &s, &consents, &choice).await?;
     if let Some(form) = form {
         for field in &mut fields {
             if let Field::Text { name, value, .. }
@@ -660,7 +755,12 @@ async fn show(
         errors,
         number: n + 1,
         count: list.len(),
-        help: step.help(),
+        help: if step == Step::Visibility && !t.owner {
+            ""
+        } else {
+            step.help()
+        },
+        limits: (step == Step::Visibility && !t.owner).then(|| limits(t, &choice)),
         fields,
         action: format!("{}/{}", t.base, step.slug()),
         back: (n > 0).then(|| format!("{}/{}", t.base, list[n - 1].slug())),
@@ -696,7 +796,6 @@ fn number(value: &str, what: &str, min: i64, max: i64) -> Result<Option<i64>, In
     }
 }
 
-/// Applies one page's answers; returns the problems, field by field.
 /// Periods away to add or remove, from the availability page.
 #[derive(Default)]
 struct AbsenceChanges {
@@ -709,15 +808,29 @@ fn today() -> String {
     crate::forms::paris_today().to_string()
 }
 
+/// What one page's answers change.
+struct Answers<'a> {
+    p: &'a mut ProfileInput,
+    s: &'a mut Sensitive,
+    /// The person's consents (only their own pages change them).
+    consents: &'a mut BTreeSet<String>,
+    absences: &'a mut AbsenceChanges,
+}
+
+/// Applies one page's answers; returns the problems, field by field.
 async fn apply(
     state: &AppState,
     step: Step,
     form: &Pairs,
-    p: &mut ProfileInput,
-    s: &mut Sensitive,
-    consents: &mut BTreeSet<String>,
-    absences: &mut AbsenceChanges,
+    answers: Answers<'_>,
+    choice: &VisibilityChoice,
 ) -> Result<Errors, AppError> {
+    let Answers {
+        p,
+        s,
+        consents,
+        absences,
+    } = answers;
     let mut e = Errors::default();
     match step {
         Step::Name => {
@@ -880,6 +993,18 @@ async fn apply(
                 }
             }
         }
+        Step::Visibility if !choice.owner => {
+            // Never a consent in the person's name (`accord` is ignored),
+            // never more visible than the person agreed to.
+            match Visibility::from_code(&form.get("visibilite")) {
+                Some(v) if v.openness() > choice.ceiling.openness() => e.add(
+                    "visibilite",
+                    "Vous ne pouvez pas rendre cette fiche plus visible : c’est la personne qui donne son accord. Choisissez une visibilité de la liste, ou enregistrez d’abord son accord écrit.",
+                ),
+                Some(v) => p.visibility = v,
+                None => e.add("visibilite", "Choisissez qui peut voir la fiche."),
+            }
+        }
         Step::Visibility => {
             match Visibility::from_code(&form.get("visibilite")) {
                 Some(v) => p.visibility = v,
@@ -932,6 +1057,7 @@ async fn save(
 ) -> Result<Response, AppError> {
     let (n, step, list) = find_step(&t, &slug)?;
     let (existing, mut p, mut s) = current(&state, &t).await?;
+    let choice = visibility_choice(&state, &t, p.visibility).await?;
     let mut conn = state.db.conn().await?;
     let before: BTreeSet<String> = directory::active_consents(&mut conn, t.account_id)
         .await?
@@ -944,10 +1070,13 @@ async fn save(
         &state,
         step,
         &form,
-        &mut p,
-        &mut s,
-        &mut consents,
-        &mut absence_changes,
+        Answers {
+            p: &mut p,
+            s: &mut s,
+            consents: &mut consents,
+            absences: &mut absence_changes,
+        },
+        &choice,
     )
     .await?;
     if !errors.is_empty() {
@@ -962,13 +1091,20 @@ async fn save(
         .await;
     }
     let mut tx = state.db.write().await?;
+    keep_to_consent(&mut tx, &t, &mut p).await?;
     let (id, profile_slug) =
         directory::upsert(&mut tx, state.db.engine(), t.account_id, &p).await?;
-    for key in [
-        purpose::LISTING,
-        purpose::ACCOMMODATIONS,
-        purpose::EXPERIENCE,
-    ] {
+    // Only the person gives or withdraws their consents.
+    let purposes: &[&str] = if t.owner {
+        &[
+            purpose::LISTING,
+            purpose::ACCOMMODATIONS,
+            purpose::EXPERIENCE,
+        ]
+    } else {
+        &[]
+    };
+    for &key in purposes {
         match (before.contains(key), consents.contains(key)) {
             (false, true) => {
                 directory::give_consent(&mut tx, t.account_id, key, CONSENT_VERSION).await?
@@ -1074,6 +1210,48 @@ pub struct Answer {
     pub href: String,
 }
 
+/// A consent on file, as its person reads it.
+pub struct ConsentView {
+    pub purpose: String,
+    pub what: &'static str,
+    pub who: String,
+}
+
+/// What a consent lets happen, in the person's words.
+fn consent_what(key: &str) -> &'static str {
+    match key {
+        purpose::LISTING => "Ma fiche est dans l’annuaire, pour les personnes que j’ai choisies.",
+        purpose::ACCOMMODATIONS => {
+            "La coordination de mon territoire lit mes besoins pour bien travailler."
+        }
+        purpose::EXPERIENCE => "La coordination de mon territoire lit mon expérience du handicap.",
+        _ => "Un autre accord.",
+    }
+}
+
+/// Who gave a consent, and when.
+fn consent_who(c: &directory::ConsentLine) -> String {
+    let on = crate::events::french_day(c.given_at);
+    match &c.source {
+        ConsentSource::Person => format!("Vous avez donné cet accord le {on}."),
+        ConsentSource::Written { given_on, how, .. } => format!(
+            "Vous avez donné cet accord par écrit le {} ({how}). {} l’a enregistré le {on}.",
+            french_date(given_on),
+            c.recorded_by.as_deref().unwrap_or("La coordination"),
+        ),
+    }
+}
+
+/// Where the person's profile stands, for the summary page.
+#[derive(PartialEq, Eq)]
+enum Listed {
+    /// Shown, with their consent.
+    Yes,
+    /// Shown to members without their consent yet (the import listed it).
+    AwaitingConsent,
+    No,
+}
+
 #[derive(Template)]
 #[template(path = "space/profile_overview.html")]
 struct Overview {
@@ -1081,7 +1259,8 @@ struct Overview {
     slug: Option<String>,
     answers: Vec<Answer>,
     first: String,
-    listed: bool,
+    listed: Listed,
+    consents: Vec<ConsentView>,
 }
 
 async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -1089,6 +1268,7 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let (existing, p, s) = current(&state, &t).await?;
     let mut conn = state.db.conn().await?;
     let consents = directory::active_consents(&mut conn, t.account_id).await?;
+    let on_file = directory::consents_on_file(&mut conn, t.account_id).await?;
     let slug = match existing {
         Some(_) => directory::profile_of(&mut conn, t.account_id, t.kind)
             .await?
@@ -1186,8 +1366,56 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         slug,
         answers,
         first: format!("/espace/ma-fiche/{}", list[0].slug()),
-        listed: consents.contains_key(purpose::LISTING) && p.visibility != Visibility::Hidden,
+        listed: match (
+            consents.contains_key(purpose::LISTING),
+            p.visibility != Visibility::Hidden && existing.is_some(),
+        ) {
+            (true, true) => Listed::Yes,
+            (false, true) => Listed::AwaitingConsent,
+            _ => Listed::No,
+        },
+        consents: on_file
+            .iter()
+            .map(|c| ConsentView {
+                purpose: c.purpose.clone(),
+                what: consent_what(&c.purpose),
+                who: consent_who(c),
+            })
+            .collect(),
     })
+}
+
+/// The person withdraws one of their consents from the summary page
+/// (withdrawing the listing consent hides their profile at once).
+async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<Pairs>,
+) -> Result<Response, AppError> {
+    let t = own_target(&ctx)?;
+    let asked = form.get("retirer");
+    let key = [
+        purpose::LISTING,
+        purpose::ACCOMMODATIONS,
+        purpose::EXPERIENCE,
+    ]
+    .into_iter()
+    .find(|k| *k == asked)
+    .ok_or(AppError::NotFound)?;
+    let user = ctx.user()?;
+    let mut tx = state.db.write().await?;
+    directory::withdraw_consent(&mut tx, t.account_id, key).await?;
+    audit::record(
+        &mut tx,
+        ctx.audit(
+            "consent_withdrawn",
+            Some(format!("account:{}", user.account.public_id)),
+            format!("Accord retiré : {}", consent_what(key)),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/espace/ma-fiche?message=accord-retire").into_response())
 }
 
 /// Largest photo accepted.
@@ -1310,7 +1538,7 @@ async fn save_photo(
             "Ce fichier n’est pas une photo JPEG, PNG ou WebP. Choisissez une autre image.",
         );
     }
-    let (existing, p, s) = current(&state, &t).await?;
+    let (existing, mut p, s) = current(&state, &t).await?;
     let current_photo = match existing {
         Some(id) => {
             let mut conn = state.db.conn().await?;
@@ -1358,6 +1586,7 @@ async fn save_photo(
         None => None,
     };
     let mut tx = state.db.write().await?;
+    keep_to_consent(&mut tx, &t, &mut p).await?;
     let (id, _) = directory::upsert(&mut tx, state.db.engine(), t.account_id, &p).await?;
     let replaced = match (remove, &new_file, &current_photo) {
         (true, _, _) => directory::set_photo(&mut tx, id, None).await?,

@@ -663,6 +663,184 @@ async fn sensitive_fields_follow_consent_and_listing_consent_hides() {
     }
 }
 
+/// Each consent says who gave it: the person, or a coordinator recording a
+/// written consent; the newest line tells where the listing consent stands.
+#[tokio::test]
+async fn consents_say_who_gave_them() {
+    use epop_domain::directory::ListingConsent;
+    use epop_store::directory::{ConsentSource, WrittenConsent};
+    for db in testing::all().await {
+        let (_, slug) = person(
+            &db,
+            "a@x.fr",
+            "Awa Diallo",
+            Visibility::Members,
+            &["31"],
+            "x",
+        )
+        .await;
+        person(
+            &db,
+            "c@x.fr",
+            "Sophie Delmas",
+            Visibility::Hidden,
+            &["31"],
+            "x",
+        )
+        .await;
+        let mut conn = db.conn().await.unwrap();
+        let id = |e: &'static str| Email::parse(e).unwrap();
+        let awa = accounts::id_by_email(&mut conn, &id("a@x.fr"))
+            .await
+            .unwrap();
+        let sophie = accounts::id_by_email(&mut conn, &id("c@x.fr"))
+            .await
+            .unwrap();
+        assert_eq!(
+            directory::listing_consent(&mut conn, awa).await.unwrap(),
+            ListingConsent::NeverAsked
+        );
+        directory::give_consent(&mut conn, awa, purpose::LISTING, "2026-11")
+            .await
+            .unwrap();
+        assert_eq!(
+            directory::listing_consent(&mut conn, awa).await.unwrap(),
+            ListingConsent::ByPerson
+        );
+        let on_file = directory::consents_on_file(&mut conn, awa).await.unwrap();
+        assert_eq!(on_file.len(), 1);
+        assert_eq!(on_file[0].source, ConsentSource::Person);
+        assert_eq!(on_file[0].recorded_by.as_deref(), Some("Awa Diallo"));
+
+        let written = WrittenConsent {
+            given_on: "2026-06-01".into(),
+            how: "formulaire papier".into(),
+            note: Some("Classeur bleu".into()),
+            recorded_by: sophie,
+        };
+        directory::record_written_consent(&mut conn, awa, &written)
+            .await
+            .unwrap();
+        assert_eq!(
+            directory::listing_consent(&mut conn, awa).await.unwrap(),
+            ListingConsent::Written
+        );
+        let on_file = directory::consents_on_file(&mut conn, awa).await.unwrap();
+        assert_eq!(
+            on_file.len(),
+            1,
+            "the person's line is closed, kept in history"
+        );
+        assert_eq!(
+            on_file[0].source,
+            ConsentSource::Written {
+                given_on: "2026-06-01".into(),
+                how: "formulaire papier".into(),
+                note: Some("Classeur bleu".into()),
+            }
+        );
+        assert_eq!(on_file[0].recorded_by.as_deref(), Some("Sophie Delmas"));
+        assert_eq!(on_file[0].text_version, directory::WRITTEN_TEXT_VERSION);
+        let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consents WHERE account_id = $1")
+            .bind(awa)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(lines, 2);
+
+        directory::withdraw_consent(&mut conn, awa, purpose::LISTING)
+            .await
+            .unwrap();
+        assert_eq!(
+            directory::listing_consent(&mut conn, awa).await.unwrap(),
+            ListingConsent::Withdrawn
+        );
+        assert!(
+            directory::consents_on_file(&mut conn, awa)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let p = directory::by_slug(&mut conn, &slug).await.unwrap().unwrap();
+        assert_eq!(p.card.visibility, Visibility::Hidden);
+    }
+}
+
+/// Migration 21 on rows written before it: consents become the account's
+/// own, and a profile made public without a standing consent (the import
+/// did it) becomes members-only; one with its person's consent stays public.
+#[tokio::test]
+async fn migration_21_marks_old_consents_and_unpublishes_profiles_nobody_agreed_to() {
+    use epop_store::directory::ConsentSource;
+    for db in testing::all().await {
+        let (_, imported) = person(
+            &db,
+            "i@x.fr",
+            "Inès Import",
+            Visibility::Public,
+            &["31"],
+            "x",
+        )
+        .await;
+        let (_, agreed) = person(
+            &db,
+            "a@x.fr",
+            "Awa Accord",
+            Visibility::Public,
+            &["31"],
+            "x",
+        )
+        .await;
+        let mut conn = db.conn().await.unwrap();
+        let awa = accounts::id_by_email(&mut conn, &Email::parse("a@x.fr").unwrap())
+            .await
+            .unwrap();
+        // A line as written before migration 21: no source, no recorder.
+        sqlx::query(
+            "INSERT INTO consents (account_id, purpose, text_version, given_at) VALUES ($1, $2, '2026-11', 1)",
+        )
+        .bind(awa)
+        .bind(purpose::LISTING)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+        drop(conn);
+        let sql = match db.engine() {
+            Engine::Sqlite => include_str!("../../migrations/sqlite/0021_consent_sources.sql"),
+            Engine::Postgres => include_str!("../../migrations/postgres/0021_consent_sources.sql"),
+        };
+        let data = &sql[sql.find("UPDATE consents").unwrap()..];
+        sqlx::raw_sql(AssertSqlSafe(data))
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let mut conn = db.conn().await.unwrap();
+        let on_file = directory::consents_on_file(&mut conn, awa).await.unwrap();
+        assert_eq!(on_file[0].source, ConsentSource::Person);
+        assert_eq!(on_file[0].recorded_by.as_deref(), Some("Awa Accord"));
+        let vis = |slug: String| {
+            let db = db.clone();
+            async move {
+                let mut conn = db.conn().await.unwrap();
+                directory::by_slug(&mut conn, &slug)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .card
+                    .visibility
+            }
+        };
+        assert_eq!(vis(imported).await, Visibility::Members);
+        assert_eq!(vis(agreed).await, Visibility::Public);
+        assert_eq!(
+            find(&db, text("import"), &Viewer::default()).await.1,
+            0,
+            "visitors no longer find her (the index follows on both engines)"
+        );
+        assert_eq!(find(&db, text("accord"), &Viewer::default()).await.1, 1);
+    }
+}
+
 /// A visitor's search is kept for a moment (a change made behind the
 /// store's back, as by another process, is not seen at once), but a write
 /// through the store drops it at once, in or out of a transaction.

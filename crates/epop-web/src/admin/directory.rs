@@ -13,7 +13,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use epop_domain::Principal;
-use epop_domain::directory::Visibility;
+use epop_domain::directory::{Visibility, may_manage_profile};
 use epop_store::directory_admin::{self, ExportRow, ThemeUse, TrainingSubject};
 use epop_store::{audit, directory as store_directory, territories};
 use serde::Deserialize;
@@ -50,7 +50,7 @@ fn scope(p: &Principal) -> Option<Vec<String>> {
 
 /// May set the training status of a profile of these départements.
 fn may_set_training(p: &Principal, departments: &[String]) -> bool {
-    p.is_admin() || departments.iter().any(|d| p.coordinates(d))
+    may_manage_profile(p, departments.iter().map(String::as_str))
 }
 
 fn visibility_label(v: Visibility) -> &'static str {

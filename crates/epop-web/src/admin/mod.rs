@@ -1,10 +1,12 @@
 //! Administration: organisations (admins), accounts with their roles and
 //! territories (admins everywhere, coordinators in their départements),
-//! the directory of a territory with its exports and themes, the import of
+//! the directory of a territory with its exports and themes, the written
+//! consents coordinators record for a person, the import of
 //! directory spreadsheets and the audit log (admins).
 
 mod accounts;
 mod audit_log;
+mod consent;
 mod directory;
 mod import;
 mod legal;
@@ -26,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::router())
         .merge(audit_log::router())
         .merge(directory::router())
+        .merge(consent::router())
         .merge(import::router())
         .merge(legal::router())
 }

@@ -123,6 +123,14 @@ async fn every_route_checks_role_and_territory() {
                 "/admin/annuaire/awa-diallo/modifier/presentation".into(),
                 expect("rffffofo"),
             ),
+            (
+                "/admin/annuaire/awa-diallo/modifier/visibilite".into(),
+                expect("rffffofo"),
+            ),
+            (
+                "/admin/annuaire/awa-diallo/accord-ecrit".into(),
+                expect("rffffofo"),
+            ),
             ("/admin/annuaire/import".into(), expect("rffffffo")),
             ("/evenements".into(), expect("oooooooo")),
             (format!("/evenements/{meeting}"), expect("oooooooo")),
@@ -333,6 +341,41 @@ async fn refused_writes_change_nothing() {
             assert_eq!(n, 0, "nothing written in {table}");
         }
         drop(conn);
+        // Another territory's profile: no written consent in the person's
+        // name, no visibility; and nobody withdraws a consent for someone
+        // else (the page only ever acts on one's own account).
+        for (path, fields) in [
+            (
+                "/admin/annuaire/awa-diallo/accord-ecrit",
+                vec![("date", "01/06/2025"), ("moyen", "e-mail")],
+            ),
+            (
+                "/admin/annuaire/awa-diallo/modifier/visibilite",
+                vec![("visibilite", "hidden")],
+            ),
+        ] {
+            assert_eq!(hdf.post(path, &fields).await.status, StatusCode::FORBIDDEN);
+            assert_eq!(peer.post(path, &fields).await.status, StatusCode::FORBIDDEN);
+        }
+        assert_eq!(
+            hdf.post("/espace/ma-fiche/accords", &[("retirer", "annuaire")])
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "a coordinator has no profile of their own to withdraw from"
+        );
+        assert_eq!(
+            anon.post("/espace/ma-fiche/accords", &[("retirer", "annuaire")])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            app.client().get("/annuaire/awa-diallo").await.status,
+            StatusCode::OK,
+            "Awa's profile is still public"
+        );
+        assert_eq!(app.audit_count("consent_recorded").await, 0);
 
         // Events of another territory: no edit, no message, no attendance.
         let (meeting, _) = demo_events(&app).await;

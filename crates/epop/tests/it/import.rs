@@ -141,7 +141,16 @@ async fn a_file_creates_accounts_roles_profiles_and_organisations() {
             .iter()
             .find(|c| c.display_name == "Léa Martin")
             .expect("Léa is findable");
-        assert_eq!(card.visibility, Visibility::Public);
+        assert_eq!(
+            card.visibility,
+            Visibility::Members,
+            "public asked, members only until Léa says yes"
+        );
+        assert_eq!(report.notes.len(), 1, "{:?}", report.notes);
+        assert_eq!(report.notes[0].0, 2, "the line of the file");
+        assert!(report.notes[0].1.starts_with(
+            "public demandé : visible des membres seulement jusqu’à l’accord de la personne"
+        ));
         assert_eq!(
             card.departments
                 .iter()
@@ -203,14 +212,24 @@ async fn the_same_file_again_changes_nothing_and_one_cell_updates_one_row() {
 
         let again = run(&db, &first, false).await;
         assert_eq!(
-            again,
+            Report {
+                notes: vec![],
+                ..again.clone()
+            },
             Report {
                 created: 0,
                 updated: 0,
                 unchanged: 4,
                 organisations_created: vec![],
                 new_accounts: vec![],
+                notes: vec![],
             }
+        );
+        assert_eq!(
+            again.notes.len(),
+            1,
+            "still members only: {:?}",
+            again.notes
         );
         assert_eq!(account_count(&db).await, accounts_after_first);
         assert_eq!(member_search(&db, "").await.0, before);
@@ -284,9 +303,16 @@ async fn existing_accounts_are_updated_never_duplicated() {
         let report = run(&db, &rows(file.as_bytes()), false).await;
         assert_eq!(
             (report.created, report.updated, report.unchanged),
-            (0, 3, 1)
+            (0, 2, 2)
         );
         assert!(report.new_accounts.is_empty());
+        assert_eq!(
+            report.notes.iter().map(|(l, _)| *l).collect::<Vec<_>>(),
+            vec![3, 4],
+            "Thomas and Nadia keep what they chose: {:?}",
+            report.notes
+        );
+        assert!(report.notes[1].1.contains("la personne a choisi elle-même"));
         assert_eq!(account_count(&db).await, accounts_before);
 
         let mut conn = db.conn().await.unwrap();
@@ -337,8 +363,8 @@ async fn existing_accounts_are_updated_never_duplicated() {
             .unwrap();
         assert_eq!(
             nadia.card.visibility,
-            Visibility::Hidden,
-            "it may make it less visible"
+            Visibility::Public,
+            "nor less visible than she chose herself"
         );
         let marc = accounts::id_by_email(
             &mut conn,
@@ -355,6 +381,73 @@ async fn existing_accounts_are_updated_never_duplicated() {
 
         let again = run(&db, &rows(file.as_bytes()), false).await;
         assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 4));
+    }
+}
+
+/// Léa's profile as the directory holds it.
+async fn lea(db: &Db) -> directory::Profile {
+    let mut conn = db.conn().await.unwrap();
+    let id = accounts::id_by_email(&mut conn, &Email::parse("lea.martin@exemple.fr").unwrap())
+        .await
+        .unwrap();
+    let slug = directory::slugs_of(&mut conn, id).await.unwrap()[0]
+        .1
+        .clone();
+    directory::by_slug(&mut conn, &slug).await.unwrap().unwrap()
+}
+
+/// What Léa's own visibility page does when she says yes.
+async fn lea_says(db: &Db, visibility: Visibility) {
+    let profile = lea(db).await;
+    let mut tx = db.write().await.unwrap();
+    let mut input = directory::input_of(&mut tx, profile.card.id).await.unwrap();
+    input.visibility = visibility;
+    directory::upsert(&mut tx, db.engine(), profile.account_id, &input)
+        .await
+        .unwrap();
+    directory::give_consent(
+        &mut tx,
+        profile.account_id,
+        directory::purpose::LISTING,
+        "2026-11",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_re_import_keeps_what_the_person_chose_and_never_publishes_without_consent() {
+    for db in testing::all().await {
+        let file = file("Ariège");
+        run(&db, &rows(&file), false).await;
+        assert_eq!(lea(&db).await.card.visibility, Visibility::Members);
+        // Léa says yes, public, in her space: the same file keeps it so…
+        lea_says(&db, Visibility::Public).await;
+        let again = run(&db, &rows(&file), false).await;
+        assert!(again.notes.is_empty(), "{:?}", again.notes);
+        assert_eq!(lea(&db).await.card.visibility, Visibility::Public);
+        // …and so does an older sheet that listed her as members only.
+        let older = String::from_utf8(file.clone())
+            .unwrap()
+            .replace("15/03/2024;public", "15/03/2024;membres");
+        let report = run(&db, &rows(older.as_bytes()), false).await;
+        assert_eq!(lea(&db).await.card.visibility, Visibility::Public);
+        assert!(report.notes[0].1.contains("son choix est gardé"));
+        // She withdraws her consent: hidden, and no file shows her again.
+        let account = lea(&db).await.account_id;
+        let mut conn = db.conn().await.unwrap();
+        directory::withdraw_consent(&mut conn, account, directory::purpose::LISTING)
+            .await
+            .unwrap();
+        drop(conn);
+        let report = run(&db, &rows(&file), false).await;
+        assert_eq!(lea(&db).await.card.visibility, Visibility::Hidden);
+        assert!(
+            report.notes[0].1.contains("a retiré son accord"),
+            "{:?}",
+            report.notes
+        );
     }
 }
 
@@ -403,6 +496,12 @@ async fn the_command_imports_nothing_when_a_line_is_wrong_and_invites_only_when_
         drop(conn);
         let out = String::from_utf8(out).unwrap();
         assert!(out.contains("comptes créés (invités) : 4"), "{out}");
+        assert!(
+            out.contains(
+                "ligne 2 : public demandé : visible des membres seulement jusqu’à l’accord de la personne"
+            ),
+            "the command says who is not public yet: {out}"
+        );
         assert!(out.contains("relancez avec --invite"), "{out}");
 
         let invite = Options {

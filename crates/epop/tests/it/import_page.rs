@@ -61,11 +61,28 @@ async fn admins_import_a_spreadsheet_through_the_page() {
             done.body
         );
         assert!(
-            app.client()
+            done.body.contains(
+                "ligne 2 : public demandé : visible des membres seulement jusqu’à l’accord de la personne"
+            ),
+            "the report says why Jeanne is not public: {}",
+            done.body
+        );
+        assert!(
+            !app.client()
                 .get("/annuaire?q=jeanne")
                 .await
                 .body
-                .contains("Jeanne Moreau")
+                .contains("Jeanne Moreau"),
+            "never public before Jeanne agrees"
+        );
+        assert!(
+            app.signed_in("pair@demo.epop.test")
+                .await
+                .get("/annuaire?q=jeanne")
+                .await
+                .body
+                .contains("Jeanne Moreau"),
+            "members of the network find her"
         );
         let again = upload(&mut admin, FILE, &[]).await;
         assert!(
@@ -82,6 +99,45 @@ async fn admins_import_a_spreadsheet_through_the_page() {
             app.mail_count("jeanne.moreau@exemple.fr").await,
             1,
             "invited with the option"
+        );
+        // Jeanne accepts the invitation: her space says she is listed
+        // without her consent yet, and she decides.
+        let (_, mail) = app.last_mail("jeanne.moreau@exemple.fr").await.unwrap();
+        let mut jeanne = app.client();
+        jeanne
+            .post(
+                &crate::harness::link_in(&mail),
+                &[("choix", "sans-mot-de-passe")],
+            )
+            .await;
+        let mine = jeanne.get("/espace/ma-fiche").await;
+        assert!(
+            mine.body
+                .contains("La coordination a mis votre fiche dans l’annuaire : les membres du réseau peuvent la voir. Êtes-vous d’accord ?")
+                && mine.body.contains("Vous n’avez donné aucun accord."),
+            "{}",
+            mine.body
+        );
+        jeanne
+            .post(
+                "/espace/ma-fiche/visibilite",
+                &[("visibilite", "public"), ("accord", "oui")],
+            )
+            .await;
+        assert!(
+            app.client()
+                .get("/annuaire?q=jeanne")
+                .await
+                .body
+                .contains("Jeanne Moreau"),
+            "public once she said yes"
+        );
+        assert!(
+            jeanne
+                .get("/espace/ma-fiche")
+                .await
+                .body
+                .contains("Votre fiche est dans l’annuaire.")
         );
     }
 }

@@ -434,3 +434,230 @@ async fn a_photo_needs_a_description_and_is_shown_only_with_the_profile() {
         );
     }
 }
+
+/// Where Awa's consent to be listed stands, as the store reads it.
+async fn awa_listing(app: &crate::harness::App) -> epop_domain::directory::ListingConsent {
+    let mut conn = app.db.conn().await.unwrap();
+    let id = epop_store::accounts::id_by_email(
+        &mut conn,
+        &epop_domain::Email::parse("pair@demo.epop.test").unwrap(),
+    )
+    .await
+    .unwrap();
+    epop_store::directory::listing_consent(&mut conn, id)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_coordinator_never_consents_in_the_persons_name() {
+    use epop_domain::directory::ListingConsent;
+    for app in apps().await {
+        // Awa withdraws her consent in her space: hidden at once.
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let mine = awa.get("/espace/ma-fiche").await;
+        assert!(
+            mine.body.contains("Mes accords")
+                && mine.body.contains("Vous avez donné cet accord le")
+                && mine.body.contains("value=\"annuaire\""),
+            "she sees who gave each consent, and when"
+        );
+        let gone = awa
+            .post("/espace/ma-fiche/accords", &[("retirer", "annuaire")])
+            .await;
+        assert_eq!(gone.location(), "/espace/ma-fiche?message=accord-retire");
+        assert_eq!(
+            app.client().get("/annuaire/awa-diallo").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(app.audit_count("consent_withdrawn").await, 1);
+
+        // Her coordinator is told why, and offered only « masquée ».
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let step = "/admin/annuaire/awa-diallo/modifier/visibilite";
+        let page = coord.get(step).await;
+        assert!(
+            page.body.contains("Awa Diallo a retiré son accord")
+                && page
+                    .body
+                    .contains("href=\"/admin/annuaire/awa-diallo/accord-ecrit\"")
+                && page.body.contains("value=\"hidden\"")
+                && !page.body.contains("value=\"public\"")
+                && !page.body.contains("name=\"accord\""),
+            "{}",
+            page.body
+        );
+        // The form of before, replayed: no consent, no public profile.
+        let refused = coord
+            .post(step, &[("visibilite", "public"), ("accord", "oui")])
+            .await;
+        refused.assert_field_error(
+            "visibilite",
+            "Vous ne pouvez pas rendre cette fiche plus visible",
+        );
+        assert_eq!(awa_listing(&app).await, ListingConsent::Withdrawn);
+        assert_eq!(
+            app.client().get("/annuaire/awa-diallo").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert!(
+            !awa.get("/espace/ma-fiche")
+                .await
+                .body
+                .contains("value=\"annuaire\""),
+            "no consent appeared in her name"
+        );
+        // Nor for her sensitive answers: those pages are not theirs.
+        for page in ["amenagements", "experience"] {
+            let res = coord
+                .post(
+                    &format!("/admin/annuaire/awa-diallo/modifier/{page}"),
+                    &[("reponse", "Écrit par la coordination"), ("accord", "oui")],
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{page}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_coordinator_may_lower_a_profile_never_raise_it() {
+    for app in apps().await {
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let step = "/admin/annuaire/awa-diallo/modifier/visibilite";
+        let page = coord.get(step).await;
+        assert!(
+            page.body.contains("C’est Awa Diallo qui a choisi")
+                && page
+                    .body
+                    .contains("value=\"public\" id=\"visibilite\" checked")
+        );
+        let lowered = coord.post(step, &[("visibilite", "members")]).await;
+        assert_eq!(lowered.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.client().get("/annuaire/awa-diallo").await.status,
+            StatusCode::NOT_FOUND,
+            "members only now"
+        );
+        let page = coord.get(step).await;
+        assert!(!page.body.contains("value=\"public\""));
+        coord
+            .post(step, &[("visibilite", "public"), ("accord", "oui")])
+            .await
+            .assert_field_error("visibilite", "c’est la personne qui donne son accord");
+        assert_eq!(
+            app.client().get("/annuaire/awa-diallo").await.status,
+            StatusCode::NOT_FOUND,
+            "not raised back"
+        );
+        // Awa herself may.
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        awa.post(
+            "/espace/ma-fiche/visibilite",
+            &[("visibilite", "public"), ("accord", "oui")],
+        )
+        .await;
+        assert_eq!(
+            app.client().get("/annuaire/awa-diallo").await.status,
+            StatusCode::OK
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_written_consent_is_recorded_by_the_coordination_and_seen_by_the_person() {
+    for app in apps().await {
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        awa.post("/espace/ma-fiche/accords", &[("retirer", "annuaire")])
+            .await;
+        let page = "/admin/annuaire/awa-diallo/accord-ecrit";
+        for who in [
+            "coordination-hdf@demo.epop.test",
+            "pair@demo.epop.test",
+            "referente@demo.epop.test",
+        ] {
+            let mut c = app.signed_in(who).await;
+            assert_eq!(c.get(page).await.status, StatusCode::FORBIDDEN, "{who}");
+            assert_eq!(
+                c.post(
+                    page,
+                    &[("date", "01/06/2025"), ("moyen", "formulaire-papier")]
+                )
+                .await
+                .status,
+                StatusCode::FORBIDDEN,
+                "{who}"
+            );
+        }
+        assert_eq!(app.audit_count("consent_recorded").await, 0);
+
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        assert!(
+            coord
+                .get("/admin/annuaire")
+                .await
+                .body
+                .contains("href=\"/admin/annuaire/awa-diallo/accord-ecrit\""),
+            "linked from the territory's directory"
+        );
+        let form = coord.get(page).await;
+        assert_eq!(form.h1(), "Accord écrit de Awa Diallo");
+        assert!(form.body.contains("La personne a retiré son accord"));
+        let bad = coord.post(page, &[("date", "01/01/2099")]).await;
+        bad.assert_field_error("date", "ne peut pas être dans le futur");
+        bad.assert_field_error("moyen", "Choisissez comment");
+        coord
+            .post(page, &[("date", "32/13/2025"), ("moyen", "autre")])
+            .await
+            .assert_field_error("moyen_autre", "Écrivez comment");
+        assert_eq!(app.audit_count("consent_recorded").await, 0);
+
+        let saved = coord
+            .post(
+                page,
+                &[
+                    ("date", "01/06/2025"),
+                    ("moyen", "formulaire-papier"),
+                    ("note", "Rangé dans le classeur des accords."),
+                ],
+            )
+            .await;
+        assert_eq!(
+            saved.location(),
+            "/admin/annuaire/awa-diallo/modifier/visibilite?message=accord-ecrit"
+        );
+        assert_eq!(app.audit_count("consent_recorded").await, 1);
+        let step = coord.get(saved.location()).await;
+        assert!(
+            step.body.contains("L’accord écrit est enregistré")
+                && step.body.contains("value=\"public\"")
+        );
+        coord
+            .post(
+                "/admin/annuaire/awa-diallo/modifier/visibilite",
+                &[("visibilite", "public")],
+            )
+            .await;
+        assert_eq!(
+            app.client().get("/annuaire/awa-diallo").await.status,
+            StatusCode::OK,
+            "public after her written consent"
+        );
+
+        let mine = awa.get("/espace/ma-fiche").await;
+        assert!(
+            mine.body.contains(
+                "Vous avez donné cet accord par écrit le 1 juin 2025 (formulaire papier). Sophie Delmas l’a enregistré le"
+            ),
+            "{}",
+            mine.body
+        );
+        awa.post("/espace/ma-fiche/accords", &[("retirer", "annuaire")])
+            .await;
+        assert_eq!(
+            app.client().get("/annuaire/awa-diallo").await.status,
+            StatusCode::NOT_FOUND,
+            "withdrawn: hidden at once"
+        );
+    }
+}

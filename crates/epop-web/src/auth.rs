@@ -69,7 +69,7 @@ async fn sign_in_form(ctx: Ctx) -> Result<Response, AppError> {
     if ctx.user.is_some() {
         return Ok(Redirect::to("/espace").into_response());
     }
-    let next = ctx.query_param("suite").unwrap_or_default();
+    let next = safe_next(&ctx.query_param("suite").unwrap_or_default());
     render(&SignInPage {
         l: ctx.layout("Se connecter"),
         errors: Errors::default(),

@@ -144,6 +144,15 @@ pub fn notice(code: &str) -> Option<&'static str> {
     })
 }
 
+/// Room for a file form's other fields and its multipart framing.
+const UPLOAD_MARGIN: usize = 64 * 1024;
+
+/// The body limit of a route whose form sends a file of at most `max_file`
+/// bytes (the size its page promises).
+pub fn upload_limit(max_file: usize) -> usize {
+    max_file + UPLOAD_MARGIN
+}
+
 /// Percent-encodes a value for a query string.
 pub fn url_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

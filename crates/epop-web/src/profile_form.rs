@@ -43,7 +43,7 @@ pub fn router() -> Router<AppState> {
             "/admin/annuaire/{slug}/modifier/{step}",
             get(other_step).post(other_save),
         )
-        .layer(DefaultBodyLimit::max(MAX_PHOTO + 64 * 1024))
+        .layer(DefaultBodyLimit::max(crate::forms::upload_limit(MAX_PHOTO)))
 }
 
 /// The questions, in order.

@@ -1,7 +1,11 @@
 //! Security by default: response headers (strict CSP without
 //! `unsafe-inline`), CSRF protection of every state-changing request (a token
 //! in every form, checked against a cookie, plus Origin / Sec-Fetch-Site),
-//! random tokens and their hashes, password hashing with argon2id, cookies.
+//! random tokens and their hashes, password hashing with argon2id, cookies,
+//! private answers never stored (`Cache-Control: no-store`), HSTS over
+//! https, and the client's address behind a trusted reverse proxy.
+
+use std::net::IpAddr;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -15,6 +19,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use blake2::{Blake2b512, Digest};
 use rand_core::{OsRng, RngCore};
 
+use crate::context::SESSION_COOKIE;
 use crate::{AppError, AppState, Config};
 
 /// The CSRF token of the current visitor, put in request extensions.
@@ -69,8 +74,10 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     ok && real
 }
 
-/// Cookie names: `__Host-` prefixed (so no subdomain can set them) when secure.
-pub fn cookie_name(config: &Config, base: &str) -> String {
+/// Cookie names: `__Host-` prefixed (so no subdomain can set them) when
+/// secure. The one place a cookie's name is made, for writing
+/// ([`set_cookie`]) and reading ([`read_cookie`]) alike.
+fn cookie_name(config: &Config, base: &str) -> String {
     if config.secure_cookies() {
         format!("__Host-{base}")
     } else {
@@ -93,26 +100,136 @@ pub fn set_cookie(config: &Config, base: &str, value: &str, max_age: Option<i64>
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// Reads one cookie from the request headers.
-pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+/// Reads one cookie from the request headers, by the same name
+/// [`set_cookie`] gives it.
+pub fn read_cookie(config: &Config, headers: &HeaderMap, base: &str) -> Option<String> {
+    let name = cookie_name(config, base);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
+        .find(|(k, _)| *k == name.as_str())
         .map(|(_, v)| v.to_owned())
+}
+
+/// Reverse proxies whose `X-Forwarded-For` is believed (`EPOP_TRUSTED_PROXY`):
+/// addresses and CIDR blocks. Empty by default: the header is then ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    /// A list such as `127.0.0.1`, `10.0.0.0/8, ::1` (commas or spaces).
+    pub fn parse(list: &str) -> Result<Self, String> {
+        let mut out = Vec::new();
+        for item in list.split([',', ' ']).filter(|i| !i.is_empty()) {
+            let (addr, bits) = item.split_once('/').unwrap_or((item, ""));
+            let ip: IpAddr = addr
+                .parse()
+                .map_err(|_| format!("« {item} » n’est pas une adresse IP ni un bloc CIDR"))?;
+            let ip = ip.to_canonical();
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let bits = if bits.is_empty() {
+                max
+            } else {
+                bits.parse::<u8>()
+                    .ok()
+                    .filter(|b| *b <= max)
+                    .ok_or_else(|| format!("« {item} » : la longueur du préfixe va de 0 à {max}"))?
+            };
+            out.push((ip, bits));
+        }
+        Ok(TrustedProxies(out))
+    }
+
+    /// Whether `ip` is one of the proxies.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|(net, bits)| match (net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(i)) => {
+                prefix(u32::from(*n).into(), u32::from(i).into(), *bits, 32)
+            }
+            (IpAddr::V6(n), IpAddr::V6(i)) => prefix(u128::from(*n), u128::from(i), *bits, 128),
+            _ => false,
+        })
+    }
+}
+
+/// Whether the first `bits` of two `width`-bit numbers are the same.
+fn prefix(net: u128, ip: u128, bits: u8, width: u32) -> bool {
+    let shift = width - u32::from(bits);
+    shift >= width || (net >> shift) == (ip >> shift)
+}
+
+/// The client's address: the TCP peer, unless that peer is a trusted proxy;
+/// then the right-most address of `X-Forwarded-For` that is not itself a
+/// trusted proxy (a client can write anything at the left of that header,
+/// never at its right). Without trusted proxies the header is ignored.
+pub fn client_ip(config: &Config, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<IpAddr> {
+    let peer = peer?.to_canonical();
+    let trusted = &config.trusted_proxies;
+    if !trusted.contains(peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in forwarded.into_iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip.to_canonical();
+                if !trusted.contains(client) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    Some(client)
 }
 
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
                    script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
                    frame-ancestors 'none'";
 
-/// Security headers on every response.
-pub async fn headers(req: Request, next: Next) -> Response {
+/// Whether an answer is private, so that no browser or proxy keeps it:
+/// everything under `/espace` and `/admin`, and every answer to a visitor
+/// with a session cookie (profile pages with sensitive fields, personal
+/// downloads…), static files aside. Visitors' public pages keep their own
+/// caching.
+fn private(config: &Config, req: &Request) -> bool {
+    let path = req.uri().path();
+    let under = |root: &str| {
+        path.strip_prefix(root)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    !under("/static")
+        && (under("/espace")
+            || under("/admin")
+            || read_cookie(config, req.headers(), SESSION_COOKIE).is_some())
+}
+
+/// Security headers on every response; `no-store` on private ones; HSTS
+/// when the platform is served over https.
+pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let private = private(&state.config, &req);
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if private {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.secure_cookies() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
@@ -140,8 +257,7 @@ pub async fn headers(req: Request, next: Next) -> Response {
 /// Gives every visitor a CSRF token (cookie) and refuses any state-changing
 /// request whose form does not carry it, or that comes from another site.
 pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let name = cookie_name(&state.config, "epop_csrf");
-    let existing = read_cookie(req.headers(), &name).filter(|t| t.len() >= 32);
+    let existing = read_cookie(&state.config, req.headers(), "epop_csrf").filter(|t| t.len() >= 32);
     let token = existing.clone().unwrap_or_else(random_token);
     let (mut parts, body) = req.into_parts();
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -251,10 +367,64 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_parse_addresses_and_blocks() {
+        let t = TrustedProxies::parse("10.0.0.0/8, 192.168.1.7 ::1,fd00::/8").unwrap();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(t.contains(ip("10.200.3.4")));
+        assert!(t.contains(ip("::ffff:10.0.0.1")), "IPv4 seen through IPv6");
+        assert!(t.contains(ip("192.168.1.7")));
+        assert!(!t.contains(ip("192.168.1.8")));
+        assert!(t.contains(ip("::1")));
+        assert!(t.contains(ip("fd12::5")));
+        assert!(!t.contains(ip("11.0.0.1")));
+        assert!(
+            TrustedProxies::parse("0.0.0.0/0")
+                .unwrap()
+                .contains(ip("8.8.8.8"))
+        );
+        assert!(
+            TrustedProxies::parse("::/0")
+                .unwrap()
+                .contains(ip("2001:db8::1"))
+        );
+        assert_eq!(
+            TrustedProxies::parse("").unwrap(),
+            TrustedProxies::default()
+        );
+        assert!(TrustedProxies::parse("proxy.local").is_err());
+        assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
+    }
+
+    #[test]
+    fn the_client_address_comes_from_the_header_only_through_a_trusted_proxy() {
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.1.1.1, 203.0.113.9, 10.0.0.2"),
+        );
+        let open = Config::default();
+        assert_eq!(client_ip(&open, &h, ip("10.0.0.1")), ip("10.0.0.1"));
+        let behind = Config {
+            trusted_proxies: TrustedProxies::parse("10.0.0.0/8").unwrap(),
+            ..Default::default()
+        };
+        assert_eq!(client_ip(&behind, &h, ip("10.0.0.1")), ip("203.0.113.9"));
+        assert_eq!(
+            client_ip(&behind, &h, ip("198.51.100.1")),
+            ip("198.51.100.1"),
+            "a client talking directly is not believed"
+        );
+        h.insert("x-forwarded-for", HeaderValue::from_static("pas une ip"));
+        assert_eq!(client_ip(&behind, &h, ip("10.0.0.1")), ip("10.0.0.1"));
+        assert_eq!(client_ip(&behind, &h, None), None);
+    }
+
+    #[test]
     fn cross_site_requests_are_refused() {
         let config = Config {
             base_url: "https://epop.example".into(),
-            data_dir: Default::default(),
+            ..Default::default()
         };
         let mut h = HeaderMap::new();
         assert!(same_site(&h, &config));
@@ -278,7 +448,7 @@ mod tests {
     fn cookies_are_host_prefixed_and_secure_over_https() {
         let https = Config {
             base_url: "https://epop.example".into(),
-            data_dir: Default::default(),
+            ..Default::default()
         };
         let v = set_cookie(&https, "epop_session", "x", Some(60));
         let v = v.to_str().unwrap();
@@ -286,7 +456,7 @@ mod tests {
         assert!(v.contains("Secure") && v.contains("HttpOnly") && v.contains("SameSite=Lax"));
         let http = Config {
             base_url: "http://127.0.0.1:8080".into(),
-            data_dir: Default::default(),
+            ..Default::default()
         };
         assert!(
             !set_cookie(&http, "epop_session", "x", None)

@@ -11,9 +11,10 @@ use epop_store::accounts::{self, Scope};
 use epop_store::{audit, sessions};
 use serde::Deserialize;
 
+use crate::auth;
 use crate::context::Layout;
 use crate::forms::Errors;
-use crate::pages::{render, render_invalid};
+use crate::pages::{render, render_invalid, slowed};
 use crate::security::{hash_password, verify_password};
 use crate::{AppError, AppState, Ctx};
 
@@ -217,13 +218,25 @@ async fn password_save(
     let user = ctx.user()?;
     let mut errors = Errors::default();
     if user.account.has_password {
-        let mut conn = state.db.conn().await?;
         let email =
             epop_domain::Email::parse(&user.account.email).map_err(|e| AppError::Internal(e.0))?;
+        // A guess at the password, as on the sign-in page: the same delay.
+        if let Some(seconds) = auth::limit(&state, &ctx, "sign-in", email.as_str()).await? {
+            errors.add("current", auth::wait_message(seconds));
+            return Ok(slowed(render_invalid(&PasswordPage {
+                l: ctx.layout_with_errors("Mon mot de passe", true),
+                errors,
+                has_password: true,
+            })?));
+        }
+        let mut conn = state.db.conn().await?;
         let stored = accounts::credentials(&mut conn, &email)
             .await?
             .and_then(|c| c.password_hash);
-        if !verify_password(&f.current, stored.as_deref()) {
+        drop(conn);
+        if verify_password(&f.current, stored.as_deref()) {
+            auth::limit_passed(&state, "sign-in", email.as_str()).await?;
+        } else {
             errors.add("current", "Votre mot de passe actuel n’est pas bon. Si vous l’avez oublié, déconnectez-vous puis choisissez « J’ai oublié mon mot de passe ».");
         }
     }

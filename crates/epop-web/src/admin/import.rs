@@ -13,12 +13,14 @@ use crate::forms::Errors;
 use crate::pages::{render, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
-const MAX_FILE: usize = 8 * 1024 * 1024;
+/// The largest spreadsheet the page takes (it says « 8 Mo »); the largest
+/// body of the whole application too.
+pub const MAX_FILE: usize = 8 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/annuaire/import", get(form).post(upload))
-        .layer(DefaultBodyLimit::max(MAX_FILE))
+        .layer(DefaultBodyLimit::max(crate::forms::upload_limit(MAX_FILE)))
 }
 
 #[derive(Template)]

@@ -6,7 +6,7 @@
 mod accounts;
 mod audit_log;
 mod directory;
-mod import;
+pub(crate) mod import;
 mod legal;
 mod organisations;
 

@@ -5,7 +5,7 @@
 //! own declarations.
 
 use axum::Router;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,7 +15,7 @@ use epop_domain::request::{format_euros, parse_euros};
 use epop_store::payments::{self, Expense, Payment};
 use epop_store::{Conn, audit, now};
 
-use crate::forms::Pairs;
+use crate::forms::{Pairs, upload_limit};
 use crate::pages::download;
 use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
@@ -27,7 +27,10 @@ pub fn router() -> Router<AppState> {
             "/admin/demandes/{id}/frais/{expense}",
             get(coordinator_receipt),
         )
-        .route("/espace/propositions/{id}/frais", post(add_expense))
+        .route(
+            "/espace/propositions/{id}/frais",
+            post(add_expense).layer(DefaultBodyLimit::max(upload_limit(MAX_RECEIPT))),
+        )
         .route(
             "/espace/propositions/{id}/frais/{expense}",
             get(peer_receipt),

@@ -5,8 +5,9 @@
 //! file forms.
 
 use axum::http::StatusCode;
+use epop_web::security::TrustedProxies;
 
-use crate::harness::{PASSWORD, apps};
+use crate::harness::{App, Client, PASSWORD, Page, apps, link_in};
 
 /// Every tricky `suite` goes to `/espace`, through the real form.
 #[tokio::test]
@@ -64,5 +65,262 @@ async fn sign_in_follows_only_same_site_paths() {
             form.body
                 .contains("name=\"suite\" value=\"/annuaire?q=sant%C3%A9\"")
         );
+    }
+}
+
+/// Makes every streak of attempts as if its last attempt came `secs` earlier.
+async fn age_streaks(app: &App, secs: i64) {
+    let mut conn = app.db.conn().await.unwrap();
+    sqlx::query(
+        "UPDATE rate_limits SET window_start = window_start - $1 WHERE bucket LIKE '%:streak:%'",
+    )
+    .bind(secs)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+}
+
+/// The streak of sign-in attempts of an address: (attempts in a row,
+/// seconds until the next one may come).
+async fn streak_of(app: &App, address: &str) -> (i64, i64) {
+    let mut conn = app.db.conn().await.unwrap();
+    let (hits, next_at): (i64, i64) =
+        sqlx::query_as("SELECT hits, window_start FROM rate_limits WHERE bucket = $1")
+            .bind(format!("sign-in:streak:{address}"))
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    (hits, next_at - chrono::Utc::now().timestamp())
+}
+
+#[tokio::test]
+async fn wrong_passwords_slow_an_account_down_but_never_lock_it() {
+    for app in apps().await {
+        let mut attacker = app.client();
+        for _ in 0..5 {
+            for address in ["pair@demo.epop.test", "personne@nulle-part.fr"] {
+                let page = attacker.sign_in(address, "mauvais mot de passe").await;
+                assert_eq!(page.status, StatusCode::BAD_REQUEST);
+            }
+        }
+        // Five in a row: the next attempt waits a second, then 2, 4… A
+        // second is shorter than a test step here, so make it 30.
+        let (hits, wait) = streak_of(&app, "pair@demo.epop.test").await;
+        assert_eq!(hits, 5);
+        assert!(wait <= 1, "{wait}");
+        age_streaks(&app, -30).await;
+        // Even the right password, from the person's own browser, waits...
+        let mut owner = app.client();
+        let early = owner.sign_in("pair@demo.epop.test", PASSWORD).await;
+        assert_eq!(early.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(early.title().starts_with("Erreur : "));
+        assert!(early.body.contains("href=\"#email\""));
+        assert!(
+            early.body.contains("Pour protéger les comptes, attendez 3"),
+            "{}",
+            early.body
+        );
+        assert!(early.body.contains(" secondes, puis réessayez."));
+        // ...with the same words whether the address has an account or not.
+        let unknown = attacker
+            .sign_in("personne@nulle-part.fr", "mauvais mot de passe")
+            .await;
+        assert_eq!(unknown.status, StatusCode::TOO_MANY_REQUESTS);
+        let strip = |b: &str| {
+            b.lines()
+                .filter(|l| !l.contains("name=\"csrf\""))
+                .collect::<String>()
+                .replace("pair@demo.epop.test", "X")
+                .replace("personne@nulle-part.fr", "X")
+                .replace(|c: char| c.is_ascii_digit(), "")
+        };
+        assert_eq!(
+            strip(&early.body),
+            strip(&unknown.body),
+            "no user enumeration"
+        );
+        // Waiting attempts do not make the wait longer.
+        for _ in 0..3 {
+            attacker.sign_in("pair@demo.epop.test", "encore faux").await;
+        }
+        assert_eq!(streak_of(&app, "pair@demo.epop.test").await.0, 5);
+        // Another account is not slowed down.
+        assert_eq!(
+            app.client()
+                .sign_in("referente@demo.epop.test", PASSWORD)
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        // An e-mailed link signs in whatever the counters.
+        let mut by_link = app.client();
+        by_link
+            .post("/connexion/lien", &[("email", "pair@demo.epop.test")])
+            .await;
+        let (_, body) = app.last_mail("pair@demo.epop.test").await.unwrap();
+        let used = by_link.post(&link_in(&body), &[]).await;
+        assert_eq!(used.status, StatusCode::SEE_OTHER);
+        assert!(by_link.get("/espace").await.body.contains("Awa Diallo"));
+        // Once the wait is over, a wrong password counts and the wait grows.
+        age_streaks(&app, 40).await;
+        let wrong = attacker
+            .sign_in("pair@demo.epop.test", "toujours faux")
+            .await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+        let (hits, wait) = streak_of(&app, "pair@demo.epop.test").await;
+        assert_eq!(hits, 6);
+        assert!((0..=2).contains(&wait), "2 s after the sixth: {wait}");
+        // The right password after the wait always works, and ends the streak.
+        age_streaks(&app, 60).await;
+        let page = owner.sign_in("pair@demo.epop.test", PASSWORD).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        for _ in 0..4 {
+            assert_eq!(
+                attacker.sign_in("pair@demo.epop.test", "faux").await.status,
+                StatusCode::BAD_REQUEST,
+                "a success starts the streak again"
+            );
+        }
+        assert!(app.audit_count("rate_limited").await >= 5);
+    }
+}
+
+#[tokio::test]
+async fn the_current_password_check_is_slowed_down_like_sign_in() {
+    for app in apps().await {
+        let mut c = app.signed_in("demandeur@demo.epop.test").await;
+        let change = |current: &'static str| {
+            [
+                ("current", current),
+                ("password", "nouvelle phrase secrète"),
+                ("confirmation", "nouvelle phrase secrète"),
+            ]
+        };
+        for _ in 0..5 {
+            c.post("/espace/mot-de-passe", &change("faux"))
+                .await
+                .assert_field_error("current", "mot de passe actuel n’est pas bon");
+        }
+        age_streaks(&app, -30).await;
+        let early = c.post("/espace/mot-de-passe", &change(PASSWORD)).await;
+        assert_eq!(early.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(early.body.contains("href=\"#current\""));
+        assert!(early.body.contains("Pour protéger les comptes, attendez 3"));
+        // It is the same streak as signing in with that address.
+        let other = app
+            .client()
+            .sign_in("demandeur@demo.epop.test", PASSWORD)
+            .await;
+        assert_eq!(other.status, StatusCode::TOO_MANY_REQUESTS);
+        age_streaks(&app, 60).await;
+        let ok = c.post("/espace/mot-de-passe", &change(PASSWORD)).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    }
+}
+
+#[tokio::test]
+async fn the_client_address_comes_from_a_trusted_proxy_only() {
+    for db in epop_store::testing::all().await {
+        epop::demo::load(&db).await.unwrap();
+        let form = "email=pair%40demo.epop.test&password=faux";
+        let attempt = |app: App, peer: &'static str, forwarded: &'static str| async move {
+            let mut c = app.client();
+            c.peer = Some(peer.parse().unwrap());
+            let token = c.csrf().await;
+            c.post_raw(
+                "/connexion",
+                &format!("csrf={token}&{form}"),
+                &[("x-forwarded-for", forwarded)],
+            )
+            .await;
+            let mut conn = app.db.conn().await.unwrap();
+            let f = epop_store::audit::Filter {
+                action: "sign_in_failed".into(),
+                ..Default::default()
+            };
+            let (lines, _) = epop_store::audit::search(&mut conn, &f, 1, 0)
+                .await
+                .unwrap();
+            lines[0].ip.clone().unwrap()
+        };
+        // Off by default: the header is ignored, whoever sends it.
+        let direct = App::new(db.clone());
+        assert_eq!(
+            attempt(direct, "10.0.0.1:5000", "203.0.113.9").await,
+            "10.0.0.1"
+        );
+        let behind = App::with_config(db.clone(), |c| {
+            c.trusted_proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        });
+        assert_eq!(
+            attempt(behind.clone(), "10.0.0.1:5000", "6.6.6.6, 203.0.113.9").await,
+            "203.0.113.9",
+            "the right-most address the proxy saw"
+        );
+        assert_eq!(
+            attempt(behind.clone(), "10.0.0.1:5000", "203.0.113.9, 10.0.0.7").await,
+            "203.0.113.9",
+            "trusted hops are skipped"
+        );
+        assert_eq!(
+            attempt(behind, "198.51.100.4:5000", "203.0.113.9").await,
+            "198.51.100.4",
+            "a client that is not the proxy is not believed"
+        );
+    }
+}
+
+/// Saves a request draft for `email`, as a client behind the proxy at `from`.
+async fn post(c: &mut Client, email: String, from: &str) -> Page {
+    let token = c.csrf().await;
+    let fields = [
+        ("csrf", token),
+        ("action", "brouillon".to_owned()),
+        ("subject", "Sensibiliser l’équipe".to_owned()),
+        ("contact_email", email),
+    ];
+    c.post_raw(
+        "/demander-une-intervention",
+        &serde_urlencoded::to_string(fields).unwrap(),
+        &[("x-forwarded-for", from)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn anonymous_drafts_are_limited_per_address_and_per_client() {
+    for db in epop_store::testing::all().await {
+        epop::demo::load(&db).await.unwrap();
+        let app = App::with_config(db, |c| {
+            c.trusted_proxies = TrustedProxies::parse("127.0.0.1").unwrap();
+        });
+        let mut c = app.client();
+        c.peer = Some("127.0.0.1:4000".parse().unwrap());
+        for _ in 0..5 {
+            let page = post(&mut c, "jeanne@exemple.fr".into(), "203.0.113.1").await;
+            assert!(page.body.contains("Votre brouillon est enregistré"));
+        }
+        age_streaks(&app, -30).await;
+        let early = post(&mut c, "jeanne@exemple.fr".into(), "203.0.113.1").await;
+        assert_eq!(early.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(early.body.contains("href=\"#contact_email\""));
+        assert!(early.body.contains("Pour protéger les comptes, attendez 3"));
+        assert_eq!(
+            app.mail_count("jeanne@exemple.fr").await,
+            5,
+            "no sixth e-mail"
+        );
+        // Per client address: 50 in 15 minutes, then refused.
+        for n in 0..44 {
+            let page = post(&mut c, format!("p{n}@exemple.fr"), "203.0.113.1").await;
+            assert_eq!(page.status, StatusCode::OK, "{n}");
+        }
+        let refused = post(&mut c, "autre@exemple.fr".into(), "203.0.113.1").await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(refused.body.contains("Trop de tentatives"));
+        assert_eq!(app.mail_count("autre@exemple.fr").await, 0);
+        // Another client behind the same proxy is not refused.
+        let other = post(&mut c, "autre@exemple.fr".into(), "203.0.113.2").await;
+        assert_eq!(other.status, StatusCode::OK);
     }
 }

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use blake2::{Blake2b512, Digest};
+use futures_util::StreamExt;
 use rand_core::{OsRng, RngCore};
 
 use crate::context::SESSION_COOKIE;
@@ -265,20 +266,10 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         if !same_site(&parts.headers, &state.config) {
             return AppError::BadCsrf.into_response();
         }
-        // File uploads (multipart) carry the token in the form's action URL,
-        // so that their body need not be read here.
-        let multipart = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"));
-        let (sent, body) = if multipart {
-            (
-                parts
-                    .uri
-                    .query()
-                    .and_then(|q| form_field(q.as_bytes(), "csrf")),
-                body,
-            )
+        // File uploads (multipart) carry the token in their first part:
+        // only that much of the body is read here, the file streams on.
+        let (sent, body) = if let Some(boundary) = multipart_boundary(&parts.headers) {
+            first_part_token(body, &boundary).await
         } else {
             let Ok(bytes) = to_bytes(body, 256 * 1024).await else {
                 return AppError::BadCsrf.into_response();
@@ -330,6 +321,75 @@ fn same_site(headers: &HeaderMap, config: &Config) -> bool {
                     == Some(host)
         }
     }
+}
+
+/// The boundary of a `multipart/form-data` body, if the request has one.
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let mut params = value.split(';').map(str::trim);
+    if !params.next()?.eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params
+        .find_map(|p| p.strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"').to_owned())
+        .filter(|b| !b.is_empty())
+}
+
+/// How much of a multipart body is read to find its first part, the token.
+const FIRST_PART_MAX: usize = 16 * 1024;
+
+/// Reads a multipart body until its first part is complete; gives the token
+/// if that part is the `csrf` field, and the body as it was, whole.
+async fn first_part_token(body: Body, boundary: &str) -> (Option<String>, Body) {
+    let mut stream = body.into_data_stream();
+    let mut head = Vec::new();
+    let token = loop {
+        match multipart_csrf(&head, boundary) {
+            Some(found) => break found,
+            None if head.len() > FIRST_PART_MAX => break None,
+            None => match stream.next().await {
+                Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+                _ => break None,
+            },
+        }
+    };
+    let head = futures_util::stream::iter([Ok::<_, axum::Error>(Bytes::from(head))]);
+    (token, Body::from_stream(head.chain(stream)))
+}
+
+/// The value of the `csrf` field when it is the first part of a multipart
+/// body that begins with `head`: `Some(None)` when the first part is
+/// another one (or not a field), `None` when `head` is too short to tell.
+fn multipart_csrf(head: &[u8], boundary: &str) -> Option<Option<String>> {
+    let opening = format!("--{boundary}\r\n");
+    if head.len() < opening.len() {
+        let more_to_come = opening.as_bytes().starts_with(head);
+        return if more_to_come { None } else { Some(None) };
+    }
+    let Some(part) = head.strip_prefix(opening.as_bytes()) else {
+        return Some(None);
+    };
+    let headers_end = find(part, b"\r\n\r\n")?;
+    let is_csrf = std::str::from_utf8(&part[..headers_end])
+        .unwrap_or_default()
+        .split("\r\n")
+        .map(str::to_ascii_lowercase)
+        .any(|h| {
+            h.starts_with("content-disposition: form-data;")
+                && h.contains("name=\"csrf\"")
+                && !h.contains("filename")
+        });
+    if !is_csrf {
+        return Some(None);
+    }
+    let value = &part[headers_end + 4..];
+    let end = find(value, format!("\r\n--{boundary}").as_bytes())?;
+    Some(std::str::from_utf8(&value[..end]).ok().map(str::to_owned))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
@@ -418,6 +478,45 @@ mod tests {
         h.insert("x-forwarded-for", HeaderValue::from_static("pas une ip"));
         assert_eq!(client_ip(&behind, &h, ip("10.0.0.1")), ip("10.0.0.1"));
         assert_eq!(client_ip(&behind, &h, None), None);
+    }
+
+    #[test]
+    fn the_token_of_a_file_form_is_its_first_part() {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.png\"\r\n\r\n...";
+        assert_eq!(
+            multipart_csrf(body.as_bytes(), "XyZ"),
+            Some(Some("abc123".into()))
+        );
+        for cut in [0, 3, 10, 50, 60] {
+            assert_eq!(
+                multipart_csrf(&body.as_bytes()[..cut], "XyZ"),
+                None,
+                "{cut}"
+            );
+        }
+        let other_first =
+            "--XyZ\r\nContent-Disposition: form-data; name=\"label\"\r\n\r\nx\r\n--XyZ\r\n";
+        assert_eq!(multipart_csrf(other_first.as_bytes(), "XyZ"), Some(None));
+        let file_named_csrf = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"; filename=\"t\"\r\n\r\nabc\r\n--XyZ";
+        assert_eq!(
+            multipart_csrf(file_named_csrf.as_bytes(), "XyZ"),
+            Some(None)
+        );
+        assert_eq!(multipart_csrf(b"garbage here", "XyZ"), Some(None));
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("multipart/form-data; boundary=\"----WebKitFormBoundaryQ\""),
+        );
+        assert_eq!(
+            multipart_boundary(&h).as_deref(),
+            Some("----WebKitFormBoundaryQ")
+        );
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        assert_eq!(multipart_boundary(&h), None);
     }
 
     #[test]

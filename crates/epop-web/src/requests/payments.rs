@@ -208,7 +208,16 @@ async fn add_expense(
     let mut form = Pairs::default();
     let mut file = Vec::new();
     let mut too_big = false;
-    while let Ok(Some(field)) = multipart.next_field().await {
+    // A body cut short (over the route's limit) fails here or on a field.
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                too_big = true;
+                break;
+            }
+        };
         let name = field.name().unwrap_or_default().to_owned();
         match field.bytes().await {
             Ok(b) if name == "receipt" => file = b.to_vec(),
@@ -221,13 +230,14 @@ async fn add_expense(
     let back = |message: &str| {
         Ok(Redirect::to(&format!("/espace/propositions/{id}?message={message}")).into_response())
     };
+    // Too big, the form was not received whole: say so first.
+    if too_big || file.len() > MAX_RECEIPT {
+        return back("justificatif-trop-lourd");
+    }
     let label = form.get("label");
     let amount = parse_euros(&form.get("amount")).ok().flatten();
     if label.trim().is_empty() || label.chars().count() > 200 || amount.is_none_or(|a| a <= 0) {
         return back("frais-incomplet");
-    }
-    if too_big || file.len() > MAX_RECEIPT {
-        return back("justificatif-trop-lourd");
     }
     let kind = if file.is_empty() {
         None

@@ -324,3 +324,142 @@ async fn anonymous_drafts_are_limited_per_address_and_per_client() {
         assert_eq!(other.status, StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn file_forms_carry_their_token_in_the_body_never_in_the_address() {
+    for app in apps().await {
+        let mut thomas = app.signed_in("pair-ariege@demo.epop.test").await;
+        let path = "/espace/ma-fiche/photo";
+        let form = thomas.get(path).await;
+        assert!(form.body.contains("enctype=\"multipart/form-data\""));
+        assert!(!form.body.contains("csrf="), "no token in an address");
+        let first =
+            "enctype=\"multipart/form-data\" novalidate>\n  <input type=\"hidden\" name=\"csrf\"";
+        assert!(
+            form.body.contains(first),
+            "the token is the form's first field"
+        );
+        let token = thomas.csrf().await;
+        let fields = [("description", "Thomas sourit")];
+        let photo = Some(("photo", "moi.png", PNG));
+        // No token, or a token only in the address: refused, nothing saved.
+        let missing = thomas.post_multipart_raw(path, &fields, photo).await;
+        assert_eq!(missing.status, StatusCode::FORBIDDEN);
+        assert!(missing.body.contains("Le formulaire a expiré"));
+        let in_url = thomas
+            .post_multipart_raw(&format!("{path}?csrf={token}"), &fields, photo)
+            .await;
+        assert_eq!(in_url.status, StatusCode::FORBIDDEN);
+        // The token after the file does not count either: it must come first.
+        let last = thomas
+            .post_multipart_raw(path, &[("description", "x"), ("csrf", &token)], photo)
+            .await;
+        assert_eq!(last.status, StatusCode::FORBIDDEN);
+        assert!(
+            !app.client()
+                .get("/espace/ma-fiche")
+                .await
+                .body
+                .contains("Thomas sourit")
+        );
+        // In the body, first: it works (the file streams on untouched).
+        let ok = thomas.post_multipart(path, &token, &fields, photo).await;
+        assert_eq!(ok.location(), "/espace/ma-fiche/presentation");
+        let mut member = app.signed_in("referente@demo.epop.test").await;
+        let img = member.get_bytes("/annuaire/thomas-roux/photo").await;
+        assert_eq!(img, PNG);
+        // The directory import's form puts it first too.
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        let body = admin.get("/admin/annuaire/import").await.body;
+        assert!(!body.contains("csrf=") && body.contains(first));
+    }
+}
+
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+#[tokio::test]
+async fn private_answers_are_never_stored_and_public_ones_keep_their_caching() {
+    for app in apps().await {
+        let mut visitor = app.client();
+        for path in ["/", "/annuaire", "/evenements"] {
+            let page = visitor.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            assert!(page.headers.get("cache-control").is_none(), "{path}");
+            assert!(
+                page.headers.get("strict-transport-security").is_none(),
+                "http: no HSTS"
+            );
+        }
+        let css = visitor.get("/static/style.css").await;
+        assert_eq!(css.headers["cache-control"], "public, max-age=3600");
+        // Under /espace and /admin, even the redirect to sign in.
+        for path in ["/espace", "/admin/comptes"] {
+            let page = visitor.get(path).await;
+            assert_eq!(page.headers["cache-control"], "no-store", "{path}");
+        }
+        // Every answer to a signed-in person: pages, profiles, downloads.
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        for path in ["/", "/espace", "/annuaire", "/admin/annuaire/export.csv"] {
+            let page = coord.get(path).await;
+            assert_eq!(
+                page.headers["cache-control"], "no-store",
+                "{path}: {}",
+                page.status
+            );
+        }
+        // Static files stay cacheable for them.
+        let css = coord.get("/static/style.css").await;
+        assert_eq!(css.headers["cache-control"], "public, max-age=3600");
+    }
+}
+
+#[tokio::test]
+async fn over_https_hsts_is_sent_and_display_settings_are_kept() {
+    for db in epop_store::testing::all().await {
+        epop::demo::load(&db).await.unwrap();
+        let app = App::with_config(db, |c| c.base_url = "https://epop.test".into());
+        let mut c = app.client();
+        let home = c.get("/").await;
+        assert_eq!(
+            home.headers["strict-transport-security"],
+            "max-age=31536000; includeSubDomains"
+        );
+        let saved = c
+            .post(
+                "/parametres-affichage",
+                &[("taille", "grand"), ("contraste", "renforce")],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        assert!(c.jar.contains_key("__Host-epop_affichage"), "{:?}", c.jar);
+        let page = c.get("/annuaire").await;
+        assert!(
+            page.body
+                .contains("class=\"taille-grand contraste-renforce\""),
+            "the settings are read back over https"
+        );
+    }
+}
+
+#[tokio::test]
+async fn invented_methods_are_one_metrics_label() {
+    for app in apps().await {
+        let mut c = app.client();
+        c.get("/").await;
+        for method in ["FOO", "BAR", "XYZZY"] {
+            let req = axum::http::Request::builder()
+                .method(method)
+                .uri("/")
+                .body(axum::body::Body::empty())
+                .unwrap();
+            c.send(req).await;
+        }
+        let metrics = c.get("/metrics").await.body;
+        assert!(metrics.contains("method=\"OTHER\""), "{metrics}");
+        for method in ["FOO", "BAR", "XYZZY"] {
+            assert!(!metrics.contains(method), "{method}");
+        }
+        assert!(metrics.contains("method=\"GET\""));
+    }
+}

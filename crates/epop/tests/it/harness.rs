@@ -273,11 +273,23 @@ impl Client {
     }
 
     /// Posts a form with a file as a browser does (multipart), the CSRF token
-    /// in the action URL as our file forms put it.
+    /// first, as our file forms put it.
     pub async fn post_multipart(
         &mut self,
         path: &str,
         token: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> Page {
+        let mut all = vec![("csrf", token)];
+        all.extend_from_slice(fields);
+        self.post_multipart_raw(path, &all, file).await
+    }
+
+    /// Posts these multipart fields, then the file, and nothing else.
+    pub async fn post_multipart_raw(
+        &mut self,
+        path: &str,
         fields: &[(&str, &str)],
         file: Option<(&str, &str, &[u8])>,
     ) -> Page {
@@ -294,8 +306,7 @@ impl Client {
             body.extend(b"\r\n");
         }
         body.extend(format!("--{boundary}--\r\n").as_bytes());
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let req = Request::post(format!("{path}{sep}csrf={token}"))
+        let req = Request::post(path)
             .header(header::COOKIE, self.cookie_header())
             .header(
                 header::CONTENT_TYPE,

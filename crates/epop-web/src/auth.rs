@@ -587,6 +587,7 @@ async fn use_password_token(
     if let Some(hash) = &hash {
         accounts::set_password(&mut tx, id, hash).await?;
         sessions::delete_all_of(&mut tx, id).await?;
+        sessions::use_up_tokens(&mut tx, id, Purpose::PasswordReset).await?;
         let mut event = ctx.audit("password_set", None, "Mot de passe choisi".into());
         event.actor_id = Some(id);
         audit::record(&mut tx, event).await?;

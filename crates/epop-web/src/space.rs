@@ -8,7 +8,8 @@ use axum::routing::get;
 use axum::{Form, Router};
 use epop_domain::{Role, account};
 use epop_store::accounts::{self, Scope};
-use epop_store::{audit, sessions};
+use epop_store::audit;
+use epop_store::sessions::{self, Purpose};
 use serde::Deserialize;
 
 use crate::auth;
@@ -262,6 +263,8 @@ async fn password_save(
     accounts::set_password(&mut tx, user.account.id, &hash).await?;
     // Other sessions (another device, a thief) end; this one stays.
     sessions::delete_all_of(&mut tx, user.account.id).await?;
+    // Reset links sent before no longer work.
+    sessions::use_up_tokens(&mut tx, user.account.id, Purpose::PasswordReset).await?;
     if let Some(current) = &ctx.session_hash {
         sessions::create(&mut tx, current, user.account.id, crate::auth::SESSION_TTL).await?;
     }

@@ -463,3 +463,49 @@ async fn invented_methods_are_one_metrics_label() {
         assert!(metrics.contains("method=\"GET\""));
     }
 }
+
+/// Asks for a reset link and returns its path.
+async fn reset_link(app: &App, c: &mut Client, email: &str) -> String {
+    c.post("/mot-de-passe-oublie", &[("email", email)]).await;
+    link_in(&app.last_mail(email).await.unwrap().1)
+}
+
+#[tokio::test]
+async fn a_new_password_uses_up_every_older_reset_link() {
+    for app in apps().await {
+        let email = "referente@demo.epop.test";
+        let mut c = app.client();
+        let older = reset_link(&app, &mut c, email).await;
+        let used = reset_link(&app, &mut c, email).await;
+        assert_ne!(older, used);
+        let new = [
+            ("password", "une phrase assez longue"),
+            ("confirmation", "une phrase assez longue"),
+        ];
+        assert_eq!(c.post(&used, &new).await.status, StatusCode::SEE_OTHER);
+        let page = app.client().get(&older).await;
+        assert!(
+            page.body.contains("Ce lien ne marche plus"),
+            "{}",
+            page.body
+        );
+        let again = app.client().post(&older, &new).await;
+        assert!(again.body.contains("Ce lien ne marche plus"));
+
+        // Changing one's password in one's space does the same.
+        let pending = reset_link(&app, &mut app.client(), email).await;
+        let change = c
+            .post(
+                "/espace/mot-de-passe",
+                &[
+                    ("current", "une phrase assez longue"),
+                    ("password", "encore une autre phrase"),
+                    ("confirmation", "encore une autre phrase"),
+                ],
+            )
+            .await;
+        assert_eq!(change.status, StatusCode::SEE_OTHER, "{}", change.body);
+        let page = app.client().get(&pending).await;
+        assert!(page.body.contains("Ce lien ne marche plus"));
+    }
+}

@@ -234,11 +234,11 @@ async fn add_expense(
     if too_big || file.len() > MAX_RECEIPT {
         return back("justificatif-trop-lourd");
     }
-    let label = form.get("label");
+    let label = epop_domain::text::required(&form.get("label"), "ce que c’est", 200);
     let amount = parse_euros(&form.get("amount")).ok().flatten();
-    if label.trim().is_empty() || label.chars().count() > 200 || amount.is_none_or(|a| a <= 0) {
+    let (Ok(label), Some(amount)) = (label, amount.filter(|a| *a > 0)) else {
         return back("frais-incomplet");
-    }
+    };
     let kind = if file.is_empty() {
         None
     } else {
@@ -268,8 +268,8 @@ async fn add_expense(
         r.id,
         &Expense {
             public_id: eid,
-            label: label.trim().to_owned(),
-            amount_cents: amount.unwrap_or_default(),
+            label,
+            amount_cents: amount,
             receipt_file: stored,
             receipt_type: kind.map(|(_, t)| t.to_owned()),
             created_at: now(),

@@ -509,3 +509,58 @@ async fn a_new_password_uses_up_every_older_reset_link() {
         assert!(page.body.contains("Ce lien ne marche plus"));
     }
 }
+
+#[tokio::test]
+async fn one_line_fields_refuse_line_breaks_and_control_characters() {
+    for app in apps().await {
+        let mut anon = app.client();
+        let page = anon
+            .post(
+                "/demander-une-intervention",
+                &[
+                    ("action", "envoyer"),
+                    ("subject", "Sensibiliser\r\nBcc: tous@exemple.fr"),
+                    ("contact_email", "jeanne@exemple.fr"),
+                ],
+            )
+            .await;
+        page.assert_field_error("subject", "Retapez le sujet sur une seule ligne");
+        assert_eq!(
+            app.mail_count("jeanne@exemple.fr").await,
+            0,
+            "nothing saved"
+        );
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        let page = admin
+            .post(
+                "/admin/organisations/nouvelle",
+                &[
+                    ("name", "ESAT\u{1b}[2J des Lilas"),
+                    ("kind", "esat"),
+                    ("department", "31"),
+                ],
+            )
+            .await;
+        page.assert_field_error(
+            "name",
+            "Retapez le nom de l’organisation sur une seule ligne",
+        );
+        // A text of several lines keeps its line breaks.
+        let page = anon
+            .post(
+                "/demander-une-intervention",
+                &[
+                    ("action", "brouillon"),
+                    ("subject", "Sensibiliser l’équipe"),
+                    ("description", "Première ligne\r\nDeuxième ligne"),
+                    ("contact_email", "jeanne@exemple.fr"),
+                ],
+            )
+            .await;
+        assert!(
+            page.body.contains("Votre brouillon est enregistré"),
+            "{}",
+            page.body
+        );
+    }
+}

@@ -126,6 +126,12 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            // What people send is logged as escaped values (`?`: a line
+            // break shows as `\n`), and without query strings.
+            TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
+                tracing::debug_span!("request", method = ?req.method(), path = ?req.uri().path())
+            }),
+        )
         .with_state(state)
 }

@@ -281,7 +281,7 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
             _ => false,
         };
         if !valid {
-            tracing::warn!(path = %parts.uri.path(), "CSRF check failed");
+            tracing::warn!(path = ?parts.uri.path(), "CSRF check failed");
             return AppError::BadCsrf.into_response();
         }
         body

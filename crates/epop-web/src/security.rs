@@ -199,11 +199,23 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; f
                    script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
                    frame-ancestors 'none'";
 
+/// The pages a link with a token opens, for people without a session: a
+/// registration, a request draft, a sign-in or reset link, an invitation.
+const TOKEN_PAGES: [&str; 6] = [
+    "/inscriptions",
+    "/demander-une-intervention/reprendre",
+    "/demander-une-intervention/confirmer",
+    "/connexion/lien",
+    "/mot-de-passe",
+    "/invitation",
+];
+
 /// Whether an answer is private, so that no browser or proxy keeps it:
-/// everything under `/espace` and `/admin`, and every answer to a visitor
-/// with a session cookie (profile pages with sensitive fields, personal
-/// downloads…), static files aside. Visitors' public pages keep their own
-/// caching.
+/// everything under `/espace` and `/admin`, the pages of e-mailed links,
+/// every answer to a form sent (it shows what was typed), and every answer
+/// to a visitor with a session cookie (profile pages with sensitive
+/// fields, personal downloads…), static files aside. Visitors' public
+/// pages keep their own caching.
 fn private(config: &Config, req: &Request) -> bool {
     let path = req.uri().path();
     let under = |root: &str| {
@@ -213,6 +225,8 @@ fn private(config: &Config, req: &Request) -> bool {
     !under("/static")
         && (under("/espace")
             || under("/admin")
+            || TOKEN_PAGES.iter().any(|root| under(root))
+            || !matches!(*req.method(), Method::GET | Method::HEAD)
             || read_cookie(config, req.headers(), SESSION_COOKIE).is_some())
 }
 

@@ -398,6 +398,22 @@ async fn private_answers_are_never_stored_and_public_ones_keep_their_caching() {
             let page = visitor.get(path).await;
             assert_eq!(page.headers["cache-control"], "no-store", "{path}");
         }
+        // Pages opened by e-mailed links, and answers to forms.
+        for path in [
+            "/inscriptions/abc",
+            "/demander-une-intervention/reprendre/abc",
+            "/invitation/abc",
+        ] {
+            let page = visitor.get(path).await;
+            assert_eq!(page.headers["cache-control"], "no-store", "{path}");
+        }
+        let typed = visitor
+            .post(
+                "/demander-une-intervention",
+                &[("action", "envoyer"), ("contact_name", "Jeanne Petit")],
+            )
+            .await;
+        assert_eq!(typed.headers["cache-control"], "no-store");
         // Every answer to a signed-in person: pages, profiles, downloads.
         let mut coord = app.signed_in("coordination@demo.epop.test").await;
         for path in ["/", "/espace", "/annuaire", "/admin/annuaire/export.csv"] {
@@ -562,5 +578,26 @@ async fn one_line_fields_refuse_line_breaks_and_control_characters() {
             "{}",
             page.body
         );
+    }
+}
+
+#[tokio::test]
+async fn each_file_form_takes_what_its_page_promises_and_no_more() {
+    for app in apps().await {
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        let token = admin.csrf().await;
+        let page = admin.get("/admin/annuaire/import").await;
+        assert!(page.body.contains("8 Mo au plus"));
+        let mut csv = "nom;prénom;e-mail\n".as_bytes().to_vec();
+        csv.resize(8 * 1024 * 1024 + 1, b' ');
+        admin
+            .post_multipart(
+                "/admin/annuaire/import",
+                &token,
+                &[],
+                Some(("fichier", "annuaire.csv", &csv)),
+            )
+            .await
+            .assert_field_error("fichier", "plus de 8 Mo");
     }
 }

@@ -9,7 +9,7 @@ use chrono_tz::Europe::Paris;
 
 use crate::email::Email;
 use crate::territory::DepartmentCode;
-use crate::text::{parse_date, required};
+use crate::text::{optional_paragraph, paragraph, parse_date, required};
 use crate::{Invalid, Principal, Role};
 
 /// What an organiser offers so that everyone can take part.
@@ -343,14 +343,6 @@ fn take<T>(
     }
 }
 
-fn optional(input: &str, what: &str, max: usize) -> Result<Option<String>, Invalid> {
-    if input.trim().is_empty() {
-        Ok(None)
-    } else {
-        required(input, what, max).map(Some)
-    }
-}
-
 impl EventForm {
     /// Checks every field; `now` refuses an event that starts in the past
     /// when `must_be_future` (a new event).
@@ -368,12 +360,12 @@ impl EventForm {
         let description = take(
             &mut problems,
             "description",
-            required(&self.description, "la description", 5000),
+            paragraph(&self.description, "la description", 5000),
         );
         let description_easy = take(
             &mut problems,
             "description_easy",
-            required(&self.description_easy, "la description facile à lire", 3000),
+            paragraph(&self.description_easy, "la description facile à lire", 3000),
         );
         let audience = take(
             &mut problems,
@@ -474,7 +466,7 @@ impl EventForm {
         let directions = take(
             &mut problems,
             "directions",
-            optional(&self.directions, "comment venir", 1000),
+            optional_paragraph(&self.directions, "comment venir", 1000),
         )
         .flatten();
         let department = if self.department.trim().is_empty() {
@@ -724,7 +716,7 @@ impl RegistrationForm {
             }
         }
         needs.sort();
-        let needs_other = optional(&self.needs_other, "vos autres besoins", 1000)
+        let needs_other = optional_paragraph(&self.needs_other, "vos autres besoins", 1000)
             .map_err(|e| problems.push(("needs_other", e)))
             .ok()
             .flatten();

@@ -11,7 +11,7 @@
 //! département) is checked by the caller; here is only what each kind of
 //! actor may do at all.
 
-use crate::text::required;
+use crate::text::paragraph;
 use crate::{Invalid, Role};
 
 /// Where a request stands.
@@ -187,7 +187,7 @@ impl Action {
 
     /// Cancelling needs a reason: the people concerned are told why.
     pub fn cancel(reason: &str) -> Result<Action, Invalid> {
-        required(
+        paragraph(
             reason,
             "la raison de l’annulation, qui sera envoyée aux personnes concernées",
             MAX_REASON_CHARS,

@@ -11,7 +11,7 @@ use crate::email::Email;
 use crate::event::parse_phone;
 use crate::organisation::{NewOrganisation, OrganisationForm};
 use crate::territory::DepartmentCode;
-use crate::text::{parse_date, required};
+use crate::text::{optional, optional_paragraph, paragraph, parse_date, required};
 
 /// What the requester typed, as strings (kept on error and in drafts).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,14 +76,6 @@ fn take<T>(p: &mut Problems, field: &'static str, r: Result<T, Invalid>) -> Opti
     r.map_err(|e| p.push((field, e))).ok()
 }
 
-fn optional(input: &str, what: &str, max: usize) -> Result<Option<String>, Invalid> {
-    if input.trim().is_empty() {
-        Ok(None)
-    } else {
-        required(input, what, max).map(Some)
-    }
-}
-
 /// « 250 », « 250,50 », « 1 200 € » → cents.
 pub fn parse_euros(input: &str) -> Result<Option<i64>, Invalid> {
     let cleaned: String = input
@@ -143,7 +135,7 @@ impl RequestForm {
         let description = take(
             &mut p,
             "description",
-            required(
+            paragraph(
                 &self.description,
                 "ce que vous attendez de l’intervention",
                 5000,
@@ -237,13 +229,13 @@ impl RequestForm {
         let place_accessibility = take(
             &mut p,
             "place_accessibility",
-            optional(&self.place_accessibility, "l’accessibilité du lieu", 1000),
+            optional_paragraph(&self.place_accessibility, "l’accessibilité du lieu", 1000),
         )
         .flatten();
         let accommodations = take(
             &mut p,
             "accommodations",
-            optional(&self.accommodations, "les adaptations possibles", 1000),
+            optional_paragraph(&self.accommodations, "les adaptations possibles", 1000),
         )
         .flatten();
         let fee_cents = take(&mut p, "fee", parse_euros(&self.fee)).flatten();

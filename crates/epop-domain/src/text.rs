@@ -1,11 +1,44 @@
-//! Free text people type: trimming, length limits, and the accent folding
-//! shared by slugs and search.
+//! Free text people type: trimming, length limits, no control characters
+//! (a one-line field refuses line breaks too: they would forge lines in
+//! logs, e-mail headers and CSV files), and the accent folding shared by
+//! slugs and search.
 
 use crate::Invalid;
 
-/// A required text of at most `max` characters, trimmed. `what` names the
-/// field in the message, e.g. « le nom de l’organisation ».
+/// A required one-line text (a name, a title, an address) of at most `max`
+/// characters, trimmed, with no control character at all (line break, tab,
+/// escape…). `what` names the field in the message, e.g. « le nom de
+/// l’organisation ».
 pub fn required(input: &str, what: &str, max: usize) -> Result<String, Invalid> {
+    checked(input, what, max, false)
+}
+
+/// A required text of several lines (a description, a message): like
+/// [`required`], but line breaks and tabs are kept.
+pub fn paragraph(input: &str, what: &str, max: usize) -> Result<String, Invalid> {
+    checked(input, what, max, true)
+}
+
+/// An optional one-line text: `None` when left empty, else as [`required`].
+pub fn optional(input: &str, what: &str, max: usize) -> Result<Option<String>, Invalid> {
+    if input.trim().is_empty() {
+        Ok(None)
+    } else {
+        required(input, what, max).map(Some)
+    }
+}
+
+/// An optional text of several lines: `None` when left empty, else as
+/// [`paragraph`].
+pub fn optional_paragraph(input: &str, what: &str, max: usize) -> Result<Option<String>, Invalid> {
+    if input.trim().is_empty() {
+        Ok(None)
+    } else {
+        paragraph(input, what, max).map(Some)
+    }
+}
+
+fn checked(input: &str, what: &str, max: usize, lines: bool) -> Result<String, Invalid> {
     let value = input.trim();
     if value.is_empty() {
         return Err(Invalid::new(format!("Saisissez {what}.")));
@@ -16,13 +49,15 @@ pub fn required(input: &str, what: &str, max: usize) -> Result<String, Invalid> 
             "Raccourcissez {what} : {max} caractères au plus (il y en a {n})."
         )));
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(Invalid::new(format!(
-            "{what} contient des caractères invisibles : retapez-le."
-        )));
+    let allowed = |c: char| lines && matches!(c, '\n' | '\r' | '\t');
+    if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        return Err(Invalid::new(if lines {
+            format!("Retapez {what} sans caractère invisible (il y en a un dans le texte).")
+        } else {
+            format!(
+                "Retapez {what} sur une seule ligne, sans retour à la ligne ni caractère invisible."
+            )
+        }));
     }
     Ok(value.to_owned())
 }
@@ -89,6 +124,36 @@ mod tests {
                 .contains("10 caractères au plus")
         );
         assert!(required("a\u{0}b", "le nom", 10).is_err());
+    }
+
+    #[test]
+    fn one_line_fields_refuse_every_control_character() {
+        for bad in [
+            "Awa\r\nBcc: x@y.fr",
+            "Awa\nDiallo",
+            "Awa\tDiallo",
+            "Awa\u{1b}[31m",
+            "a\u{85}b",
+        ] {
+            let e = required(bad, "le nom", 100).unwrap_err().0;
+            assert!(
+                e.contains("Retapez le nom sur une seule ligne"),
+                "{bad:?}: {e}"
+            );
+            assert!(optional(bad, "le nom", 100).is_err(), "{bad:?}");
+        }
+        assert_eq!(optional("  ", "le nom", 100).unwrap(), None);
+        assert_eq!(
+            paragraph("Ligne 1\r\n\tLigne 2", "le message", 100).unwrap(),
+            "Ligne 1\r\n\tLigne 2"
+        );
+        assert!(
+            paragraph("a\u{0}b", "le message", 100)
+                .unwrap_err()
+                .0
+                .contains("Retapez le message sans caractère invisible")
+        );
+        assert_eq!(optional_paragraph("", "le message", 100).unwrap(), None);
     }
 
     #[test]

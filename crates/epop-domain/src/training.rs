@@ -6,7 +6,7 @@
 
 use crate::event::{paris_timestamp, parse_time};
 use crate::territory::DepartmentCode;
-use crate::text::{parse_date, required};
+use crate::text::{paragraph, parse_date, required};
 use crate::{Invalid, Principal, Role};
 
 /// Whom a programme trains.
@@ -96,12 +96,12 @@ impl ProgrammeForm {
         let description = take(
             &mut p,
             "description",
-            required(&self.description, "la description", 5000),
+            paragraph(&self.description, "la description", 5000),
         );
         let description_easy = take(
             &mut p,
             "description_easy",
-            required(&self.description_easy, "la description facile à lire", 3000),
+            paragraph(&self.description_easy, "la description facile à lire", 3000),
         );
         let duration = take(
             &mut p,
@@ -382,7 +382,7 @@ impl Decision {
         match choice {
             "accepter" => Ok(Decision::Accept),
             "attente" => Ok(Decision::Wait),
-            "refuser" => required(reason, "la raison, qui sera envoyée à la personne", 1000)
+            "refuser" => paragraph(reason, "la raison, qui sera envoyée à la personne", 1000)
                 .map(|reason| Decision::Decline { reason })
                 .map_err(|e| ("reason", e)),
             _ => Err((

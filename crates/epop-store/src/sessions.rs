@@ -140,3 +140,22 @@ pub async fn consume_token(
     .fetch_optional(conn)
     .await?)
 }
+
+/// Uses up every outstanding token of an account for a purpose (a new
+/// password makes older reset links useless). Returns how many.
+pub async fn use_up_tokens(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    purpose: Purpose,
+) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE auth_tokens SET used_at = $1 WHERE account_id = $2 AND purpose = $3 \
+         AND used_at IS NULL",
+    )
+    .bind(now())
+    .bind(account_id)
+    .bind(purpose.code())
+    .execute(conn)
+    .await?
+    .rows_affected())
+}

@@ -1,7 +1,9 @@
 //! Signing in and out: e-mail + password (argon2id), a single-use link sent
 //! by e-mail (15 minutes) for people who find passwords hard, password
 //! reset, and accepting an invitation. Messages never reveal whether an
-//! address has an account; attempts are rate-limited per address and per IP.
+//! address has an account. Attempts are limited per client address (a fixed
+//! window) and slowed down per e-mail address (a growing delay, never a lock
+//! that someone else could trigger); an e-mailed link always signs in.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -18,7 +20,7 @@ use serde::Deserialize;
 
 use crate::context::{Layout, SESSION_COOKIE};
 use crate::forms::{Errors, safe_next};
-use crate::pages::{render, render_form, render_invalid};
+use crate::pages::{render, render_form, render_invalid, slowed};
 use crate::security::{hash_password, hash_token, random_token, set_cookie, verify_password};
 use crate::{AppError, AppState, Ctx, emails};
 
@@ -28,8 +30,11 @@ pub const LINK_TTL: i64 = 15 * 60;
 pub const RESET_TTL: i64 = 3600;
 pub const INVITATION_TTL: i64 = 7 * 24 * 3600;
 const WINDOW: i64 = 15 * 60;
-const MAX_PER_ADDRESS: i64 = 10;
 const MAX_PER_IP: i64 = 50;
+/// Attempts in a row for one e-mail address before each must wait: 1 s,
+/// then 2, 4, 8… up to `MAX_DELAY`.
+const FREE_ATTEMPTS: i64 = 5;
+const MAX_DELAY: i64 = 60;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -69,7 +74,7 @@ async fn sign_in_form(ctx: Ctx) -> Result<Response, AppError> {
     if ctx.user.is_some() {
         return Ok(Redirect::to("/espace").into_response());
     }
-    let next = ctx.query_param("suite").unwrap_or_default();
+    let next = safe_next(&ctx.query_param("suite").unwrap_or_default());
     render(&SignInPage {
         l: ctx.layout("Se connecter"),
         errors: Errors::default(),
@@ -78,26 +83,70 @@ async fn sign_in_form(ctx: Ctx) -> Result<Response, AppError> {
     })
 }
 
-/// Counts an attempt against the address and the IP; refuses past the limits.
-async fn limit(state: &AppState, ctx: &Ctx, kind: &str, address: &str) -> Result<(), AppError> {
+/// The wait before the attempt after `count` attempts in a row.
+fn delay(count: i64) -> i64 {
+    if count < FREE_ATTEMPTS {
+        0
+    } else {
+        (1_i64 << (count - FREE_ATTEMPTS).min(6)).min(MAX_DELAY)
+    }
+}
+
+fn streak(kind: &str, address: &str) -> String {
+    format!("{kind}:streak:{address}")
+}
+
+/// Counts an attempt of `kind` (`sign-in`, `email-link`, `request`…) for an
+/// e-mail address: against the client's address, a fixed window past which
+/// it is refused (429); for the e-mail address, a streak with a growing
+/// delay. `Ok(Some(seconds))`: too early for this e-mail address — the same
+/// answer whether it has an account or not. Refusals are audited.
+pub(crate) async fn limit(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: &str,
+    address: &str,
+) -> Result<Option<i64>, AppError> {
     let mut conn = state.db.conn().await?;
-    let by_address =
-        rate_limit::hit(&mut conn, &format!("{kind}:address:{address}"), WINDOW).await?;
     let ip = ctx.ip.clone().unwrap_or_else(|| "inconnue".into());
     let by_ip = rate_limit::hit(&mut conn, &format!("{kind}:ip:{ip}"), WINDOW).await?;
-    if by_address > MAX_PER_ADDRESS || by_ip > MAX_PER_IP {
-        audit::record(
-            &mut conn,
-            ctx.audit(
-                "rate_limited",
-                None,
-                format!("{kind} : trop de tentatives pour {address}"),
-            ),
-        )
-        .await?;
-        return Err(AppError::TooManyAttempts);
-    }
+    let wait = if by_ip > MAX_PER_IP {
+        None
+    } else {
+        match rate_limit::claim(&mut conn, &streak(kind, address), WINDOW, delay).await? {
+            rate_limit::Attempt::Allowed => return Ok(None),
+            rate_limit::Attempt::Wait(seconds) => Some(seconds),
+        }
+    };
+    audit::record(
+        &mut conn,
+        ctx.audit(
+            "rate_limited",
+            None,
+            format!("{kind} : trop de tentatives pour {address}"),
+        ),
+    )
+    .await?;
+    wait.map(Some).ok_or(AppError::TooManyAttempts)
+}
+
+/// Ends the streak of an e-mail address after a success (right password).
+pub(crate) async fn limit_passed(
+    state: &AppState,
+    kind: &str,
+    address: &str,
+) -> Result<(), AppError> {
+    let mut conn = state.db.conn().await?;
+    rate_limit::clear(&mut conn, &streak(kind, address)).await?;
     Ok(())
+}
+
+/// What a too-early attempt is told (nothing about the account).
+pub(crate) fn wait_message(seconds: i64) -> String {
+    let unit = if seconds > 1 { "secondes" } else { "seconde" };
+    format!(
+        "Il y a eu plusieurs essais à la suite. Pour protéger les comptes, attendez {seconds} {unit}, puis réessayez."
+    )
 }
 
 async fn sign_in(
@@ -121,7 +170,16 @@ async fn sign_in(
             next: f.suite,
         });
     };
-    limit(&state, &ctx, "sign-in", email.as_str()).await?;
+    if let Some(seconds) = limit(&state, &ctx, "sign-in", email.as_str()).await? {
+        let mut errors = Errors::default();
+        errors.add("email", wait_message(seconds));
+        return Ok(slowed(render_invalid(&SignInPage {
+            l: ctx.layout_with_errors("Se connecter", true),
+            errors,
+            email: email.to_string(),
+            next: f.suite,
+        })?));
+    }
     let mut conn = state.db.conn().await?;
     let creds = accounts::credentials(&mut conn, &email).await?;
     let stored = creds
@@ -130,6 +188,7 @@ async fn sign_in(
         .and_then(|c| c.password_hash.clone());
     if verify_password(&f.password, stored.as_deref()) {
         let id = creds.map(|c| c.id).unwrap_or_default();
+        limit_passed(&state, "sign-in", email.as_str()).await?;
         return start_session(&state, &ctx, id, "mot de passe", &safe_next(&f.suite)).await;
     }
     audit::record(
@@ -310,7 +369,11 @@ async fn send_token(
     let Some(email) = errors.check("email", Email::parse(&f.email)) else {
         return email_page(&ctx, flow, errors, f.email);
     };
-    limit(&state, &ctx, "email-link", email.as_str()).await?;
+    if let Some(seconds) = limit(&state, &ctx, "email-link", email.as_str()).await? {
+        let mut errors = Errors::default();
+        errors.add("email", wait_message(seconds));
+        return Ok(slowed(email_page(&ctx, flow, errors, f.email)?));
+    }
     let mut tx = state.db.write().await?;
     let creds = accounts::credentials(&mut tx, &email).await?;
     if let Some(c) = creds.filter(|c| c.status != AccountStatus::Disabled) {
@@ -524,6 +587,7 @@ async fn use_password_token(
     if let Some(hash) = &hash {
         accounts::set_password(&mut tx, id, hash).await?;
         sessions::delete_all_of(&mut tx, id).await?;
+        sessions::use_up_tokens(&mut tx, id, Purpose::PasswordReset).await?;
         let mut event = ctx.audit("password_set", None, "Mot de passe choisi".into());
         event.actor_id = Some(id);
         audit::record(&mut tx, event).await?;

@@ -8,7 +8,7 @@ use epop_domain::Principal;
 use epop_store::accounts::{self, Account};
 use epop_store::sessions;
 
-use crate::security::{CsrfToken, cookie_name, hash_token, read_cookie};
+use crate::security::{CsrfToken, client_ip, hash_token, read_cookie};
 use crate::{AppError, AppState};
 
 pub const SESSION_COOKIE: &str = "epop_session";
@@ -90,6 +90,7 @@ pub struct Ctx {
     pub display: Display,
     pub path: String,
     pub query: String,
+    /// The client's address (see [`client_ip`]): rate limits, audit lines.
     pub ip: Option<String>,
     /// The hash of the session id, if signed in (to end the session).
     pub session_hash: Option<String>,
@@ -112,17 +113,17 @@ impl FromRequestParts<AppState> for Ctx {
             .get::<OriginalUri>()
             .map(|u| u.0.clone())
             .unwrap_or_else(|| parts.uri.clone());
-        let ip = parts
+        let peer = parts
             .extensions
             .get::<ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        let display = read_cookie(&parts.headers, DISPLAY_COOKIE)
+            .map(|c| c.0.ip());
+        let ip = client_ip(&state.config, &parts.headers, peer).map(|ip| ip.to_string());
+        let display = read_cookie(&state.config, &parts.headers, DISPLAY_COOKIE)
             .map(|c| Display::parse(&c))
             .unwrap_or_default();
         let mut user = None;
         let mut session_hash = None;
-        if let Some(sid) = read_cookie(&parts.headers, &cookie_name(&state.config, SESSION_COOKIE))
-        {
+        if let Some(sid) = read_cookie(&state.config, &parts.headers, SESSION_COOKIE) {
             let hash = hash_token(&sid);
             let mut conn = state.db.conn().await?;
             if let Some(id) = sessions::account_of(&mut conn, &hash).await?

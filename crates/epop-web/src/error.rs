@@ -87,7 +87,7 @@ impl IntoResponse for AppError {
             ),
             AppError::Store(StoreError::NotFound) => AppError::NotFound.into_response(),
             other => {
-                tracing::error!(error = %other, "internal error");
+                tracing::error!(error = ?other, "internal error");
                 error_page(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Un problème est survenu",

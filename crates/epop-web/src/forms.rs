@@ -151,6 +151,15 @@ pub fn notice(code: &str) -> Option<&'static str> {
     })
 }
 
+/// Room for a file form's other fields and its multipart framing.
+const UPLOAD_MARGIN: usize = 64 * 1024;
+
+/// The body limit of a route whose form sends a file of at most `max_file`
+/// bytes (the size its page promises).
+pub fn upload_limit(max_file: usize) -> usize {
+    max_file + UPLOAD_MARGIN
+}
+
 /// Percent-encodes a value for a query string.
 pub fn url_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -165,17 +174,57 @@ pub fn url_encode(value: &str) -> String {
     out
 }
 
-/// Only same-site paths are followed after sign-in (no open redirect).
+/// Only same-site paths are followed after sign-in (no open redirect): a
+/// path that starts with one `/` followed by anything but `/` or `\`, with
+/// no control character, neither as typed nor once percent-decoded (`%09`,
+/// `%0d%0a`). Anything else goes to `/espace`.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains("://")
-    {
-        next.to_owned()
+    let decoded = percent_decode(next);
+    let same_site = |path: &str| {
+        path.strip_prefix('/')
+            .is_some_and(|rest| !rest.starts_with(['/', '\\']))
+            && !path.chars().any(char::is_control)
+    };
+    if same_site(next) && same_site(&decoded) {
+        let mut out = String::with_capacity(next.len());
+        for c in next.chars() {
+            if c.is_ascii_graphic() {
+                out.push(c);
+            } else {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+        out
     } else {
         "/espace".to_owned()
     }
+}
+
+/// `%XX` sequences decoded (others kept as they are), for checking only.
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -189,6 +238,24 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), "/espace");
         assert_eq!(safe_next("/\\evil.example"), "/espace");
         assert_eq!(safe_next(""), "/espace");
+        assert_eq!(safe_next("/"), "/");
+        assert_eq!(safe_next("/annuaire?q=a%20b"), "/annuaire?q=a%20b");
+        assert_eq!(
+            safe_next("/annuaire?q=santé mentale"),
+            "/annuaire?q=sant%C3%A9%20mentale"
+        );
+        for bad in [
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "/espace%0d%0aSet-Cookie:x=1",
+            "/espace\r\nSet-Cookie:x=1",
+            "javascript:alert(1)",
+            "evil.example",
+        ] {
+            assert_eq!(safe_next(bad), "/espace", "{bad:?}");
+        }
     }
 
     #[test]

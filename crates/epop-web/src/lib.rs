@@ -43,13 +43,15 @@ pub use error::AppError;
 pub use metrics::Metrics;
 
 /// Settings the web layer needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// The address people reach the platform at, used in e-mailed links
     /// (no trailing slash), e.g. `https://epop.example`.
     pub base_url: String,
     /// Where uploaded files (profile photos) are kept.
     pub data_dir: std::path::PathBuf,
+    /// Reverse proxies whose `X-Forwarded-For` gives the client's address.
+    pub trusted_proxies: security::TrustedProxies,
 }
 
 impl Config {
@@ -109,18 +111,29 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::csrf,
         ))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
         ))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(8 * 1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(forms::upload_limit(
+            admin::import::MAX_FILE,
+        )))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            // What people send is logged as escaped values (`?`: a line
+            // break shows as `\n`), and without query strings.
+            TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
+                tracing::debug_span!("request", method = ?req.method(), path = ?req.uri().path())
+            }),
+        )
         .with_state(state)
 }

@@ -64,6 +64,12 @@ pub fn render_invalid(t: &impl Template) -> Result<Response, AppError> {
     Ok((StatusCode::BAD_REQUEST, Html(t.render()?)).into_response())
 }
 
+/// A form page asking to wait before trying again (status 429).
+pub fn slowed(mut page: Response) -> Response {
+    *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    page
+}
+
 /// Renders a form page: status 400 when it shows problems, 200 otherwise.
 pub fn render_form(t: &impl Template, invalid: bool) -> Result<Response, AppError> {
     if invalid {

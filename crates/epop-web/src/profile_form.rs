@@ -20,7 +20,7 @@ use epop_domain::directory::{
     Format, InterventionKind, LANGUAGES, ListingConsent, ProfileKind, Visibility,
     may_manage_profile, visibility_ceiling,
 };
-use epop_domain::text::{fold, parse_date, required};
+use epop_domain::text::{self, fold, parse_date, required};
 use epop_domain::{DepartmentCode, Invalid, Role, account};
 use epop_store::directory::{self, ConsentSource, ProfileInput, Sensitive, purpose};
 use epop_store::{accounts, audit, territories};
@@ -51,7 +51,7 @@ pub fn router() -> Router<AppState> {
             "/admin/annuaire/{slug}/modifier/{step}",
             get(other_step).post(other_save),
         )
-        .layer(DefaultBodyLimit::max(MAX_PHOTO + 64 * 1024))
+        .layer(DefaultBodyLimit::max(crate::forms::upload_limit(MAX_PHOTO)))
 }
 
 /// The questions, in order.
@@ -774,12 +774,14 @@ async fn show(
     render_form(&page, invalid)
 }
 
+/// An optional one-line answer ("" when left empty).
 fn optional_text(value: &str, what: &str, max: usize) -> Result<String, Invalid> {
-    if value.trim().is_empty() {
-        Ok(String::new())
-    } else {
-        required(value, what, max)
-    }
+    text::optional(value, what, max).map(Option::unwrap_or_default)
+}
+
+/// An optional answer of several lines ("" when left empty).
+fn optional_area(value: &str, what: &str, max: usize) -> Result<String, Invalid> {
+    text::optional_paragraph(value, what, max).map(Option::unwrap_or_default)
 }
 
 fn number(value: &str, what: &str, min: i64, max: i64) -> Result<Option<i64>, Invalid> {
@@ -846,14 +848,14 @@ async fn apply(
             p.presentation = form.get("presentation");
             e.check(
                 "presentation",
-                optional_text(&p.presentation, "votre présentation", 2000),
+                optional_area(&p.presentation, "votre présentation", 2000),
             );
         }
         Step::EasyPresentation => {
             p.presentation_easy = form.get("presentation_facile");
             e.check(
                 "presentation_facile",
-                optional_text(&p.presentation_easy, "votre présentation facile", 1000),
+                optional_area(&p.presentation_easy, "votre présentation facile", 1000),
             );
         }
         Step::Job => {
@@ -1033,7 +1035,7 @@ async fn apply(
             } else {
                 consents.remove(key)
             };
-            e.check("reponse", optional_text(&answer, "votre réponse", 1000));
+            e.check("reponse", optional_area(&answer, "votre réponse", 1000));
             if !answer.trim().is_empty() && !agreed {
                 e.add("accord", "Pour partager cette réponse, cochez la case « J’accepte ». Sinon, videz le champ.");
             }

@@ -8,12 +8,14 @@ use axum::routing::get;
 use axum::{Form, Router};
 use epop_domain::{Role, account};
 use epop_store::accounts::{self, Scope};
-use epop_store::{audit, sessions};
+use epop_store::audit;
+use epop_store::sessions::{self, Purpose};
 use serde::Deserialize;
 
+use crate::auth;
 use crate::context::Layout;
 use crate::forms::Errors;
-use crate::pages::{render, render_invalid};
+use crate::pages::{render, render_invalid, slowed};
 use crate::security::{hash_password, verify_password};
 use crate::{AppError, AppState, Ctx};
 
@@ -223,13 +225,25 @@ async fn password_save(
     let user = ctx.user()?;
     let mut errors = Errors::default();
     if user.account.has_password {
-        let mut conn = state.db.conn().await?;
         let email =
             epop_domain::Email::parse(&user.account.email).map_err(|e| AppError::Internal(e.0))?;
+        // A guess at the password, as on the sign-in page: the same delay.
+        if let Some(seconds) = auth::limit(&state, &ctx, "sign-in", email.as_str()).await? {
+            errors.add("current", auth::wait_message(seconds));
+            return Ok(slowed(render_invalid(&PasswordPage {
+                l: ctx.layout_with_errors("Mon mot de passe", true),
+                errors,
+                has_password: true,
+            })?));
+        }
+        let mut conn = state.db.conn().await?;
         let stored = accounts::credentials(&mut conn, &email)
             .await?
             .and_then(|c| c.password_hash);
-        if !verify_password(&f.current, stored.as_deref()) {
+        drop(conn);
+        if verify_password(&f.current, stored.as_deref()) {
+            auth::limit_passed(&state, "sign-in", email.as_str()).await?;
+        } else {
             errors.add("current", "Votre mot de passe actuel n’est pas bon. Si vous l’avez oublié, déconnectez-vous puis choisissez « J’ai oublié mon mot de passe ».");
         }
     }
@@ -255,6 +269,8 @@ async fn password_save(
     accounts::set_password(&mut tx, user.account.id, &hash).await?;
     // Other sessions (another device, a thief) end; this one stays.
     sessions::delete_all_of(&mut tx, user.account.id).await?;
+    // Reset links sent before no longer work.
+    sessions::use_up_tokens(&mut tx, user.account.id, Purpose::PasswordReset).await?;
     if let Some(current) = &ctx.session_hash {
         sessions::create(&mut tx, current, user.account.id, crate::auth::SESSION_TTL).await?;
     }

@@ -36,6 +36,12 @@ pub struct Config {
         global = true
     )]
     pub mail_from: String,
+    /// Reverse proxies in front of EPoP, whose `X-Forwarded-For` header gives
+    /// the client's address (for rate limits and the audit log): addresses or
+    /// CIDR blocks, e.g. `127.0.0.1` or `10.0.0.0/8,::1`. Off by default: the
+    /// header is then ignored, and the TCP peer is the client.
+    #[arg(long, env = "EPOP_TRUSTED_PROXY", global = true)]
+    pub trusted_proxy: Option<String>,
 }
 
 impl Config {

@@ -160,6 +160,9 @@ async fn run(cli: Cli) -> Result<(), String> {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
+    let trusted_proxies =
+        epop_web::security::TrustedProxies::parse(config.trusted_proxy.as_deref().unwrap_or(""))
+            .map_err(|e| format!("EPOP_TRUSTED_PROXY invalide : {e}"))?;
     let db = open(&config).await?;
     let mailer = mailer(&config)?;
     let base_url = config.base_url();
@@ -196,6 +199,7 @@ async fn serve(config: Config) -> Result<(), String> {
         epop_web::Config {
             base_url: base_url.clone(),
             data_dir: config.data_dir.clone(),
+            trusted_proxies,
         },
     );
     let app = epop_web::router(state).into_make_service_with_connect_info::<SocketAddr>();

@@ -25,7 +25,7 @@ pub async fn drain(db: &Db, mailer: &Mailer) -> Result<usize, epop_store::StoreE
                 Ok(()) => {
                     outbox::mark_sent(&mut conn, p).await?;
                     sent += 1;
-                    tracing::info!(id = p.id, subject = %p.message.subject, "e-mail sent");
+                    tracing::info!(id = p.id, subject = ?p.message.subject, "e-mail sent");
                 }
                 Err(e) => {
                     tracing::warn!(id = p.id, attempts = p.attempts + 1, error = %e, "e-mail failed, will retry");

@@ -240,6 +240,79 @@ async fn rate_limit_counts_per_bucket() {
 }
 
 #[tokio::test]
+async fn a_streak_of_attempts_waits_longer_and_longer_but_never_locks() {
+    use rate_limit::Attempt::{Allowed, Wait};
+    let delay = |n: i64| if n < 3 { 0 } else { 10 * (n - 2) };
+    for db in testing::all().await {
+        let mut c = db.conn().await.unwrap();
+        let bucket = "sign-in-streak:awa@exemple.fr";
+        for _ in 0..2 {
+            assert_eq!(
+                rate_limit::claim(&mut c, bucket, 900, delay).await.unwrap(),
+                Allowed
+            );
+        }
+        assert_eq!(
+            rate_limit::claim(&mut c, bucket, 900, delay).await.unwrap(),
+            Allowed
+        );
+        // The third one set a delay of 10 s: too early, refused, not counted.
+        for _ in 0..3 {
+            match rate_limit::claim(&mut c, bucket, 900, delay).await.unwrap() {
+                Wait(s) => assert!((9..=10).contains(&s), "{s}"),
+                Allowed => panic!("too early"),
+            }
+        }
+        let age = "UPDATE rate_limits SET window_start = window_start - $1 WHERE bucket = $2";
+        sqlx::query(age)
+            .bind(10_i64)
+            .bind(bucket)
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        assert_eq!(
+            rate_limit::claim(&mut c, bucket, 900, delay).await.unwrap(),
+            Allowed
+        );
+        let (hits,): (i64,) = sqlx::query_as("SELECT hits FROM rate_limits WHERE bucket = $1")
+            .bind(bucket)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        assert_eq!(hits, 4, "waiting attempts were not counted");
+        assert!(matches!(
+            rate_limit::claim(&mut c, bucket, 900, delay).await.unwrap(),
+            Wait(19..=20)
+        ));
+        // Another bucket is not slowed down.
+        assert_eq!(
+            rate_limit::claim(&mut c, "sign-in-streak:other@exemple.fr", 900, delay)
+                .await
+                .unwrap(),
+            Allowed
+        );
+        // Long after, the streak starts again; a success clears it.
+        sqlx::query(age)
+            .bind(2000_i64)
+            .bind(bucket)
+            .execute(&mut *c)
+            .await
+            .unwrap();
+        for _ in 0..3 {
+            assert_eq!(
+                rate_limit::claim(&mut c, bucket, 900, delay).await.unwrap(),
+                Allowed
+            );
+        }
+        rate_limit::clear(&mut c, bucket).await.unwrap();
+        assert_eq!(
+            rate_limit::claim(&mut c, bucket, 900, delay).await.unwrap(),
+            Allowed
+        );
+    }
+}
+
+#[tokio::test]
 async fn audit_log_filters() {
     for db in testing::all().await {
         let mut c = db.conn().await.unwrap();

@@ -13,12 +13,15 @@ use crate::forms::Errors;
 use crate::pages::{render, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
-const MAX_FILE: usize = 8 * 1024 * 1024;
+/// The largest spreadsheet the page takes (it says « 8 Mo »); the largest
+/// body of the whole application too.
+pub const MAX_FILE: usize = 8 * 1024 * 1024;
+const TOO_BIG: &str = "Le fichier n’a pas pu être reçu en entier. Il fait peut-être plus de 8 Mo : coupez-le en plusieurs fichiers.";
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/annuaire/import", get(form).post(upload))
-        .layer(DefaultBodyLimit::max(MAX_FILE))
+        .layer(DefaultBodyLimit::max(crate::forms::upload_limit(MAX_FILE)))
 }
 
 #[derive(Template)]
@@ -77,14 +80,15 @@ async fn upload(
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(_) => {
-                errors.add("fichier", "Le fichier n’a pas pu être reçu en entier. Il fait peut-être plus de 8 Mo : coupez-le en plusieurs fichiers.");
+                errors.add("fichier", TOO_BIG);
                 break;
             }
         };
         match field.name().unwrap_or_default() {
             "fichier" => match field.bytes().await {
+                Ok(b) if b.len() > MAX_FILE => errors.add("fichier", TOO_BIG),
                 Ok(b) => file = b.to_vec(),
-                Err(_) => errors.add("fichier", "Le fichier n’a pas pu être reçu en entier. Il fait peut-être plus de 8 Mo : coupez-le en plusieurs fichiers."),
+                Err(_) => errors.add("fichier", TOO_BIG),
             },
             "essai" => options.dry_run = true,
             "ignorer" => options.skip_invalid = true,

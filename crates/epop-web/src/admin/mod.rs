@@ -8,7 +8,7 @@ mod accounts;
 mod audit_log;
 mod consent;
 mod directory;
-mod import;
+pub(crate) mod import;
 mod legal;
 mod organisations;
 

@@ -460,7 +460,7 @@ async fn message(
 ) -> Result<Response, AppError> {
     let e = managed(&state, &ctx, &slug).await?;
     let subject = epop_domain::text::required(&p.get("subject"), "l’objet du message", 150);
-    let body = epop_domain::text::required(&p.get("body"), "le message", 5000);
+    let body = epop_domain::text::paragraph(&p.get("body"), "le message", 5000);
     let (subject, body) = match (subject, body) {
         (Ok(s), Ok(b)) => (s, b),
         (s, b) => {
@@ -636,7 +636,7 @@ async fn cancel(
 ) -> Result<Response, AppError> {
     let e = managed(&state, &ctx, &slug).await?;
     let Ok(reason) =
-        epop_domain::text::required(&p.get("reason"), "la raison de l’annulation", 1000)
+        epop_domain::text::paragraph(&p.get("reason"), "la raison de l’annulation", 1000)
     else {
         return Ok(Redirect::to(&format!(
             "/admin/evenements/{slug}?message=raison-annulation"

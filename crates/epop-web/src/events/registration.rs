@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use epop_domain::event::{Need, RegistrationForm, Status};
@@ -262,12 +261,8 @@ async fn status_page(
         offer_until,
         for_other,
     };
-    let mut resp = render(&page)?;
-    resp.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    Ok(resp)
+    // Private (no-store): see `security::headers`.
+    render(&page)
 }
 
 async fn cancel(

@@ -24,10 +24,11 @@ use epop_store::territories::{self, Department};
 use epop_store::{Conn, Result as StoreResult, audit, now, organisations, outbox, requests};
 
 use super::{form_of, pairs_of, stored};
+use crate::auth;
 use crate::context::Layout;
 use crate::emails::FOOTER;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_form};
+use crate::pages::{render, render_form, slowed};
 use crate::security::{hash_token, public_id, random_token};
 use crate::{AppError, AppState, Ctx};
 
@@ -226,6 +227,9 @@ async fn submit(
                 return form_page(&state, &ctx, p, Errors::from_problems(list), draft_token).await;
             }
         };
+        if let Some(wait) = too_early(&state, &ctx, &p, email.as_str(), &draft_token).await? {
+            return Ok(wait);
+        }
         let token = random_token();
         let mut tx = state.db.write().await?;
         requests::save_draft(
@@ -278,6 +282,10 @@ async fn submit(
         return Ok(Redirect::to("/espace/demandes?message=demande-envoyee").into_response());
     }
     // Without an account: confirm the address first.
+    let email = valid.contact_email.as_str();
+    if let Some(wait) = too_early(&state, &ctx, &p, email, &draft_token).await? {
+        return Ok(wait);
+    }
     let token = random_token();
     let mut tx = state.db.write().await?;
     requests::save_draft(
@@ -309,6 +317,28 @@ async fn submit(
         email: valid.contact_email.as_str().to_owned(),
         draft: false,
     })
+}
+
+/// Drafts and requests without an account e-mail the address typed: they
+/// are limited per client address and slowed down per e-mail address, as
+/// sign-in is. `Some(page)`: the form again, asking to wait.
+async fn too_early(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &Pairs,
+    email: &str,
+    draft_token: &str,
+) -> Result<Option<Response>, AppError> {
+    if ctx.user.is_some() {
+        return Ok(None);
+    }
+    let Some(seconds) = auth::limit(state, ctx, "request", email).await? else {
+        return Ok(None);
+    };
+    let mut errors = Errors::default();
+    errors.add("contact_email", auth::wait_message(seconds));
+    let page = form_page(state, ctx, p.clone(), errors, draft_token.to_owned()).await?;
+    Ok(Some(slowed(page)))
 }
 
 /// The organisation the request is for: the account's own, or the one of

@@ -5,7 +5,7 @@
 //! own declarations.
 
 use axum::Router;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,7 +15,7 @@ use epop_domain::request::{format_euros, parse_euros};
 use epop_store::payments::{self, Expense, Payment};
 use epop_store::{Conn, audit, now};
 
-use crate::forms::Pairs;
+use crate::forms::{Pairs, upload_limit};
 use crate::pages::download;
 use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
@@ -27,7 +27,10 @@ pub fn router() -> Router<AppState> {
             "/admin/demandes/{id}/frais/{expense}",
             get(coordinator_receipt),
         )
-        .route("/espace/propositions/{id}/frais", post(add_expense))
+        .route(
+            "/espace/propositions/{id}/frais",
+            post(add_expense).layer(DefaultBodyLimit::max(upload_limit(MAX_RECEIPT))),
+        )
         .route(
             "/espace/propositions/{id}/frais/{expense}",
             get(peer_receipt),
@@ -205,7 +208,16 @@ async fn add_expense(
     let mut form = Pairs::default();
     let mut file = Vec::new();
     let mut too_big = false;
-    while let Ok(Some(field)) = multipart.next_field().await {
+    // A body cut short (over the route's limit) fails here or on a field.
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                too_big = true;
+                break;
+            }
+        };
         let name = field.name().unwrap_or_default().to_owned();
         match field.bytes().await {
             Ok(b) if name == "receipt" => file = b.to_vec(),
@@ -218,14 +230,15 @@ async fn add_expense(
     let back = |message: &str| {
         Ok(Redirect::to(&format!("/espace/propositions/{id}?message={message}")).into_response())
     };
-    let label = form.get("label");
-    let amount = parse_euros(&form.get("amount")).ok().flatten();
-    if label.trim().is_empty() || label.chars().count() > 200 || amount.is_none_or(|a| a <= 0) {
-        return back("frais-incomplet");
-    }
+    // Too big, the form was not received whole: say so first.
     if too_big || file.len() > MAX_RECEIPT {
         return back("justificatif-trop-lourd");
     }
+    let label = epop_domain::text::required(&form.get("label"), "ce que c’est", 200);
+    let amount = parse_euros(&form.get("amount")).ok().flatten();
+    let (Ok(label), Some(amount)) = (label, amount.filter(|a| *a > 0)) else {
+        return back("frais-incomplet");
+    };
     let kind = if file.is_empty() {
         None
     } else {
@@ -255,8 +268,8 @@ async fn add_expense(
         r.id,
         &Expense {
             public_id: eid,
-            label: label.trim().to_owned(),
-            amount_cents: amount.unwrap_or_default(),
+            label,
+            amount_cents: amount,
             receipt_file: stored,
             receipt_type: kind.map(|(_, t)| t.to_owned()),
             created_at: now(),

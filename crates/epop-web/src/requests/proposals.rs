@@ -346,7 +346,7 @@ async fn question(
         .await?
         .filter(|p| p.account_id == user.account.id)
         .ok_or(AppError::NotFound)?;
-    let Ok(text) = epop_domain::text::required(&form.get("question"), "votre question", 3000)
+    let Ok(text) = epop_domain::text::paragraph(&form.get("question"), "votre question", 3000)
     else {
         drop(tx);
         return Ok(

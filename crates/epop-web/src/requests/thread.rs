@@ -114,7 +114,7 @@ async fn write(
 }
 
 fn text_of(p: &Pairs) -> Result<String, String> {
-    epop_domain::text::required(&p.get("message"), "votre message", 5000).map_err(|e| e.0)
+    epop_domain::text::paragraph(&p.get("message"), "votre message", 5000).map_err(|e| e.0)
 }
 
 async fn from_coordination(

@@ -181,7 +181,7 @@ async fn note(
     let mut errors = Errors::default();
     let Some(body) = errors.check(
         "body",
-        epop_domain::text::required(&p.get("body"), "la note", 5000),
+        epop_domain::text::paragraph(&p.get("body"), "la note", 5000),
     ) else {
         return render_page(&state, &ctx, a, errors, p).await;
     };

@@ -161,7 +161,7 @@ async fn apply(
     let mut errors = Errors::default();
     let motivation = errors.check(
         "motivation",
-        epop_domain::text::required(
+        epop_domain::text::paragraph(
             &p.get("motivation"),
             "pourquoi vous voulez suivre cette formation",
             3000,

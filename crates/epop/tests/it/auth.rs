@@ -132,30 +132,6 @@ async fn forms_without_a_valid_csrf_token_or_from_another_site_are_refused() {
 }
 
 #[tokio::test]
-async fn sign_in_is_rate_limited_per_address() {
-    for app in apps().await {
-        let mut c = app.client();
-        for _ in 0..10 {
-            assert_eq!(
-                c.sign_in("pair@demo.epop.test", "mauvais mot de passe")
-                    .await
-                    .status,
-                StatusCode::BAD_REQUEST
-            );
-        }
-        let blocked = c.sign_in("pair@demo.epop.test", PASSWORD).await;
-        assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(blocked.body.contains("Trop de tentatives"));
-        // Another address is not blocked.
-        assert_eq!(
-            c.sign_in("referente@demo.epop.test", PASSWORD).await.status,
-            StatusCode::SEE_OTHER
-        );
-        assert_eq!(app.audit_count("rate_limited").await, 1);
-    }
-}
-
-#[tokio::test]
 async fn e_mailed_link_signs_in_once() {
     for app in apps().await {
         let mut c = app.client();

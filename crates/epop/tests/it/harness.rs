@@ -2,9 +2,11 @@
 //! CSRF token taken from the cookie, and helpers to read pages.
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use epop_store::{Db, outbox, testing};
 use http_body_util::BodyExt;
@@ -31,13 +33,18 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db) -> App {
-        let state = epop_web::AppState::new(
-            db.clone(),
-            epop_web::Config {
-                base_url: BASE.into(),
-                data_dir: std::env::temp_dir().join(format!("epop-files-{}", std::process::id())),
-            },
-        );
+        App::with_config(db, |_| {})
+    }
+
+    /// An application whose settings `edit` changes (https, a proxy…).
+    pub fn with_config(db: Db, edit: impl FnOnce(&mut epop_web::Config)) -> App {
+        let mut config = epop_web::Config {
+            base_url: BASE.into(),
+            data_dir: std::env::temp_dir().join(format!("epop-files-{}", std::process::id())),
+            ..Default::default()
+        };
+        edit(&mut config);
+        let state = epop_web::AppState::new(db.clone(), config);
         App {
             router: epop_web::router(state),
             db,
@@ -48,6 +55,7 @@ impl App {
         Client {
             router: self.router.clone(),
             jar: BTreeMap::new(),
+            peer: None,
         }
     }
 
@@ -174,6 +182,8 @@ impl Page {
 pub struct Client {
     router: Router,
     pub jar: BTreeMap<String, String>,
+    /// The TCP peer the server sees (none: as in-process requests).
+    pub peer: Option<SocketAddr>,
 }
 
 impl Client {
@@ -185,7 +195,10 @@ impl Client {
             .join("; ")
     }
 
-    pub async fn send(&mut self, req: Request<Body>) -> Page {
+    pub async fn send(&mut self, mut req: Request<Body>) -> Page {
+        if let Some(peer) = self.peer {
+            req.extensions_mut().insert(ConnectInfo(peer));
+        }
         let res = self.router.clone().oneshot(req).await.unwrap();
         for v in res.headers().get_all(header::SET_COOKIE) {
             let s = v.to_str().unwrap();
@@ -226,11 +239,17 @@ impl Client {
         res.into_body().collect().await.unwrap().to_bytes().to_vec()
     }
 
+    /// The CSRF token (cookie `epop_csrf`, `__Host-epop_csrf` over https).
     pub async fn csrf(&mut self) -> String {
-        if !self.jar.contains_key("epop_csrf") {
+        let token = |jar: &BTreeMap<String, String>| {
+            jar.iter()
+                .find(|(k, _)| k.trim_start_matches("__Host-") == "epop_csrf")
+                .map(|(_, v)| v.clone())
+        };
+        if token(&self.jar).is_none() {
             self.get("/").await;
         }
-        self.jar["epop_csrf"].clone()
+        token(&self.jar).expect("a CSRF cookie")
     }
 
     /// Posts a form as a browser would, with the CSRF token.
@@ -254,11 +273,23 @@ impl Client {
     }
 
     /// Posts a form with a file as a browser does (multipart), the CSRF token
-    /// in the action URL as our file forms put it.
+    /// first, as our file forms put it.
     pub async fn post_multipart(
         &mut self,
         path: &str,
         token: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> Page {
+        let mut all = vec![("csrf", token)];
+        all.extend_from_slice(fields);
+        self.post_multipart_raw(path, &all, file).await
+    }
+
+    /// Posts these multipart fields, then the file, and nothing else.
+    pub async fn post_multipart_raw(
+        &mut self,
+        path: &str,
         fields: &[(&str, &str)],
         file: Option<(&str, &str, &[u8])>,
     ) -> Page {
@@ -275,8 +306,7 @@ impl Client {
             body.extend(b"\r\n");
         }
         body.extend(format!("--{boundary}--\r\n").as_bytes());
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let req = Request::post(format!("{path}{sep}csrf={token}"))
+        let req = Request::post(path)
             .header(header::COOKIE, self.cookie_header())
             .header(
                 header::CONTENT_TYPE,

@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod auth_hardening;
 mod authorization;
 mod directory;
 mod directory_admin;

@@ -998,6 +998,39 @@ async fn what_the_peer_is_owed_expenses_with_receipts_and_the_yearly_summary() {
                 .body
                 .contains("Paiement refusé par l’intervenant-pair")
         );
+        // The page promises receipts up to 5 MB: a 4 MB scan is taken, a
+        // 6 MB one gets the French message, not an error page.
+        let mut scan = png.to_vec();
+        scan.resize(4 * 1024 * 1024, 0);
+        let res = awa
+            .post_multipart(
+                &format!("{link}/frais"),
+                &token,
+                &[("label", "Hôtel"), ("amount", "80")],
+                Some(("receipt", "hotel.png", &scan)),
+            )
+            .await;
+        assert!(
+            res.location().ends_with("message=frais"),
+            "{}",
+            res.location()
+        );
+        scan.resize(6 * 1024 * 1024, 0);
+        let res = awa
+            .post_multipart(
+                &format!("{link}/frais"),
+                &token,
+                &[("label", "Taxi"), ("amount", "30")],
+                Some(("receipt", "taxi.png", &scan)),
+            )
+            .await;
+        assert!(
+            res.location().ends_with("message=justificatif-trop-lourd"),
+            "{}",
+            res.location()
+        );
+        let offer = awa.get(&link).await;
+        assert!(offer.body.contains("Hôtel : 80") && !offer.body.contains("Taxi"));
     }
 }
 

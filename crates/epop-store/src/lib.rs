@@ -18,6 +18,7 @@ pub mod legal;
 mod migrate;
 pub mod organisations;
 pub mod outbox;
+pub mod privacy;
 pub mod payments;
 pub mod proposals;
 pub mod rate_limit;

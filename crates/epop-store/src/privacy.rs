@@ -46,6 +46,8 @@ pub enum Keep {
     Legal { days: i64, why: &'static str },
     /// Kept while the account exists (until its erasure).
     WhileAccount,
+    /// Ends by itself (a session, a link), as said.
+    Expires(&'static str),
     /// Not about a person.
     NotPersonal,
 }
@@ -72,6 +74,7 @@ impl Keep {
             }
             Keep::Legal { days, why } => format!("{} ({why}), sans nom", days_in_words(days)),
             Keep::WhileAccount => "tant que le compte existe, effacé avec lui".to_owned(),
+            Keep::Expires(when) => when.to_owned(),
             Keep::NotPersonal => "pas de donnée personnelle".to_owned(),
         }
     }
@@ -108,6 +111,9 @@ pub enum Col {
     /// Free text that may mention anyone: the person's name, e-mail, phone
     /// and profile address are replaced in every row on erasure.
     Mentions,
+    /// Free text someone wrote: set to this SQL value in the person's own
+    /// rows, and treated as [`Col::Mentions`] in everyone else's.
+    Written(&'static str),
 }
 
 /// A table of the schema.
@@ -310,7 +316,7 @@ pub const REGISTER: &[Table] = &[
         holds: "Vos sessions de connexion (seulement une empreinte du cookie).",
         whose: Some("account_id = {account}"),
         erase: Erase::Delete,
-        keep: Keep::WhileAccount,
+        keep: Keep::Expires("30 jours au plus, ou jusqu’à la déconnexion"),
         columns: &[("id_hash", Col::Secret)],
     },
     Table {
@@ -319,7 +325,9 @@ pub const REGISTER: &[Table] = &[
         holds: "Les liens de connexion, d’invitation et de nouveau mot de passe envoyés (empreinte seulement).",
         whose: Some("account_id = {account}"),
         erase: Erase::Delete,
-        keep: Keep::WhileAccount,
+        keep: Keep::Expires(
+            "15 minutes pour un lien de connexion, 1 heure pour un nouveau mot de passe, 7 jours pour une invitation ; une seule utilisation",
+        ),
         columns: &[("token_hash", Col::Secret), ("purpose", Col::Plain)],
     },
     Table {
@@ -600,7 +608,7 @@ pub const REGISTER: &[Table] = &[
         keep: Keep::WhileAccount,
         columns: &[
             ("public_id", Col::Plain),
-            ("motivation", Col::Personal("''")),
+            ("motivation", Col::Written("''")),
             ("needs", Col::Personal("''")),
             ("status", Col::Plain),
             ("reason", Col::Personal("NULL")),
@@ -647,7 +655,7 @@ pub const REGISTER: &[Table] = &[
         columns: &[
             ("public_id", Col::Plain),
             ("status", Col::Plain),
-            ("reason", Col::Personal("NULL")),
+            ("reason", Col::Written("NULL")),
         ],
     },
     Table {
@@ -660,7 +668,7 @@ pub const REGISTER: &[Table] = &[
         columns: &[
             ("side", Col::Plain),
             ("again", Col::Plain),
-            ("comment", Col::Personal("NULL")),
+            ("comment", Col::Written("NULL")),
         ],
     },
     Table {
@@ -681,7 +689,7 @@ pub const REGISTER: &[Table] = &[
         keep: Keep::WhileAccount,
         columns: &[(
             "body",
-            Col::Personal("'Message effacé à la demande de la personne qui l’avait écrit.'"),
+            Col::Written("'Message effacé à la demande de la personne qui l’avait écrit.'"),
         )],
     },
     Table {
@@ -921,11 +929,13 @@ pub async fn counts(conn: &mut AnyConnection, person: &Person) -> Result<Vec<(&'
     Ok(out)
 }
 
-/// Why an account cannot be erased right now, in French (empty: it can).
-/// A peer whose intervention is accepted or scheduled must first be
-/// replaced or the intervention cancelled by the coordination: the
-/// organisation counts on them, and erasing would leave it without a word.
-pub async fn blockers(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<String>> {
+/// The interventions that stop an account's erasure right now: those where
+/// the person is the peer who accepted and the request is accepted or
+/// scheduled (their subjects). The organisation counts on them: the
+/// coordination first cancels it or finds someone else, then the account
+/// can go. Any other state is handled by [`erase`] (pending proposals are
+/// withdrawn, past ones kept anonymised).
+pub async fn blocking_interventions(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<String>> {
     let rows: Vec<(Option<String>,)> = sqlx::query_as(
         "SELECT r.subject FROM request_proposals p JOIN intervention_requests r ON r.id = p.request_id \
          WHERE p.account_id = $1 AND p.status = 'accepted' AND r.status IN ('accepted', 'scheduled') ORDER BY r.id",
@@ -933,15 +943,23 @@ pub async fn blockers(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<S
     .bind(account_id)
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(s,)| {
-            format!(
-                "Vous avez une intervention prévue : « {} ». Demandez d’abord à votre coordinateur ou coordinatrice de l’annuler ou de trouver une autre personne.",
-                s.unwrap_or_default()
-            )
-        })
-        .collect())
+    Ok(rows.into_iter().map(|(s,)| s.unwrap_or_default()).collect())
+}
+
+/// Who read the person's sensitive fields, and when (newest first): the
+/// audit lines `sensitive_read` about their profiles, with the reader's name.
+pub async fn sensitive_reads(
+    conn: &mut AnyConnection,
+    person: &Person,
+) -> Result<Vec<(i64, Option<String>)>> {
+    Ok(sqlx::query_as(
+        "SELECT l.at, a.display_name FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id \
+         WHERE l.action = 'sensitive_read' \
+         AND l.subject IN (SELECT 'profile:' || slug FROM profiles WHERE account_id = $1) ORDER BY l.id DESC",
+    )
+    .bind(person.account_id)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// Form-encodes a value as `serde_urlencoded` does (space as `+`).
@@ -1094,7 +1112,7 @@ pub async fn erase(conn: &mut AnyConnection, person: &Person) -> Result<Erased> 
     }
     for t in REGISTER {
         for (column, col) in t.columns {
-            if *col != Col::Mentions {
+            if !matches!(col, Col::Mentions | Col::Written(_)) {
                 continue;
             }
             for word in &mentions {
@@ -1161,7 +1179,7 @@ async fn anonymise(
         .columns
         .iter()
         .filter_map(|(column, col)| match col {
-            Col::Personal(value) => Some(format!("{column} = {value}")),
+            Col::Personal(value) | Col::Written(value) => Some(format!("{column} = {value}")),
             Col::Secret | Col::File(_) => Some(format!("{column} = NULL")),
             _ => None,
         })

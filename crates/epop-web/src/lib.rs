@@ -16,6 +16,7 @@ mod error;
 pub mod events;
 mod forms;
 mod metrics;
+mod my_data;
 mod pages;
 mod profile_form;
 pub mod requests;
@@ -94,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(auth::router())
         .merge(space::router())
+        .merge(my_data::router())
         .merge(directory::router())
         .merge(events::router())
         .merge(trainings::router())

@@ -1,10 +1,13 @@
 //! The background worker inside `serve`: drains the outbox (retries with
 //! backoff are recorded in the table), runs the events' scheduled work
-//! every minute (reminders, expired seat offers) and purges expired sessions.
+//! every minute (reminders, expired seat offers) and purges expired sessions
+//! and, every hour, what the register of personal data keeps no longer
+//! (`epop_store::privacy::purge`: security log, rate-limit counters, request
+//! drafts never confirmed).
 
 use std::time::Duration;
 
-use epop_store::{Db, outbox, sessions};
+use epop_store::{Db, outbox, privacy, sessions};
 use tokio::sync::watch;
 
 use crate::mailer::Mailer;
@@ -35,6 +38,25 @@ pub async fn drain(db: &Db, mailer: &Mailer) -> Result<usize, epop_store::StoreE
     }
 }
 
+/// Deletes what the register of personal data keeps no longer.
+pub async fn purge_retention(db: &Db) {
+    let purged = match db.write().await {
+        Ok(mut tx) => match privacy::purge(&mut tx, epop_store::now()).await {
+            Ok(n) => tx.commit().await.map(|()| n).map_err(Into::into),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    match purged {
+        Ok(n) => {
+            for (table, rows) in n.into_iter().filter(|(_, rows)| *rows > 0) {
+                tracing::info!(table, rows, "retention purge");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "retention purge failed"),
+    }
+}
+
 /// Runs until `stop` turns true.
 pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Receiver<bool>) {
     let mut ticks: u64 = 0;
@@ -58,6 +80,7 @@ pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Rece
                 },
                 Err(e) => tracing::error!(error = %e, "purge failed"),
             }
+            purge_retention(&db).await;
         }
         ticks += 1;
         tokio::select! {

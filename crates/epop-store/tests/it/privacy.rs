@@ -4,35 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use epop_store::privacy::{self, DAY, Keep, REGISTER};
-use epop_store::{Db, Engine, now, requests, testing};
+use epop_store::{now, requests, testing};
 
-/// Every table of our schema, with its text columns.
-async fn text_columns(db: &Db) -> BTreeMap<String, BTreeSet<String>> {
-    let sql = match db.engine() {
-        // FTS5 columns have no declared type: they are text.
-        Engine::Sqlite => {
-            "SELECT m.name, p.name, UPPER(p.type) FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\'"
-        }
-        Engine::Postgres => {
-            "SELECT table_name::text, column_name::text, CASE WHEN data_type IN ('text', 'character varying') THEN 'TEXT' ELSE data_type::text END \
-             FROM information_schema.columns WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%'"
-        }
-    };
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as(sql).fetch_all(db.pool()).await.unwrap();
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (table, column, kind) in rows {
-        if privacy::is_internal(db.engine(), &table) {
-            continue;
-        }
-        let columns = out.entry(table).or_default();
-        if kind == "TEXT" || kind.is_empty() {
-            columns.insert(column);
-        }
-    }
-    out
-}
+use testing::text_columns;
 
 #[tokio::test]
 async fn every_table_and_text_column_is_in_the_register() {

@@ -13,6 +13,7 @@ mod harness;
 mod import;
 mod import_page;
 mod mail;
+mod my_data;
 mod pages;
 mod profile_form;
 mod proposal_race;

@@ -51,6 +51,7 @@ export const PAGES = {
     '/evenements?region=11',
     '/formations',
     '/demander-une-intervention',
+    '/compte-efface',
   ],
   signedIn: [
     '/espace',
@@ -60,6 +61,8 @@ export const PAGES = {
     '/espace/propositions',
     '/espace/paiements',
     '/espace/accueil',
+    '/espace/mes-donnees',
+    '/espace/mes-donnees/effacer',
   ],
   admin: [
     '/admin',

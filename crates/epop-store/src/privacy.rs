@@ -191,14 +191,7 @@ pub const SECURITY: Processing = Processing {
 
 /// Every processing, in the order of the privacy page.
 pub const PROCESSINGS: [&Processing; 8] = [
-    &ACCOUNTS,
-    &DIRECTORY,
-    &EVENTS,
-    &TRAININGS,
-    &REQUESTS,
-    &PAYMENTS,
-    &MAIL,
-    &SECURITY,
+    &ACCOUNTS, &DIRECTORY, &EVENTS, &TRAININGS, &REQUESTS, &PAYMENTS, &MAIL, &SECURITY,
 ];
 
 /// How long the security log is kept.
@@ -213,7 +206,8 @@ pub const PAYMENT_DAYS: i64 = 3650;
 const PROFILE_ROWS: &str = "profile_id IN (SELECT id FROM profiles WHERE account_id = {account})";
 const PAID: &str = "request_id IN (SELECT request_id FROM request_proposals WHERE account_id = {account} AND status = 'accepted') \
      OR request_id IN (SELECT id FROM intervention_requests WHERE requester_id = {account})";
-const KEPT_FOR_COUNTS: &str = "compté dans les indicateurs ; ne garde qu’un lien vers le compte effacé";
+const KEPT_FOR_COUNTS: &str =
+    "compté dans les indicateurs ; ne garde qu’un lien vers le compte effacé";
 const ACCOUNTING: &str = "obligation comptable";
 
 /// Every table of the schema. Erasure walks it in this order: a table whose
@@ -226,7 +220,11 @@ pub const REGISTER: &[Table] = &[
         whose: None,
         erase: Erase::Keep("référentiel"),
         keep: Keep::NotPersonal,
-        columns: &[("code", Col::Plain), ("name", Col::Plain), ("slug", Col::Plain)],
+        columns: &[
+            ("code", Col::Plain),
+            ("name", Col::Plain),
+            ("slug", Col::Plain),
+        ],
     },
     Table {
         name: "departments",
@@ -496,7 +494,7 @@ pub const REGISTER: &[Table] = &[
             ("display_name", Col::Personal("'Fiche effacée'")),
             ("sort_name", Col::Personal("'fiche effacee'")),
             ("visibility", Col::Personal("'hidden'")),
-            ("home_department", Col::Plain),
+            ("home_department", Col::Personal("NULL")),
             ("presentation", Col::Personal("''")),
             ("presentation_easy", Col::Personal("''")),
             ("own_words", Col::Personal("''")),
@@ -730,7 +728,9 @@ pub const REGISTER: &[Table] = &[
         name: "intervention_requests",
         processing: Some(&REQUESTS),
         holds: "Les demandes d’intervention que vous avez faites, ou dont vous êtes la personne à contacter ou le référent.",
-        whose: Some("requester_id = {account} OR contact_email = {email} OR referent_id = {account}"),
+        whose: Some(
+            "requester_id = {account} OR contact_email = {email} OR referent_id = {account}",
+        ),
         erase: Erase::Anonymise,
         keep: Keep::Purged {
             days: DRAFT_DAYS,
@@ -803,7 +803,9 @@ fn numbered(sql: &str, person: &Person, first: usize) -> (String, Vec<Value>) {
     let mut rest = sql;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
-        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e + 1);
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |e| start + e + 1);
         let value = match &rest[start..end] {
             "{account}" => Value::Int(person.account_id),
             "{email}" => Value::Text(person.email.clone()),
@@ -935,7 +937,10 @@ pub async fn counts(conn: &mut AnyConnection, person: &Person) -> Result<Vec<(&'
 /// coordination first cancels it or finds someone else, then the account
 /// can go. Any other state is handled by [`erase`] (pending proposals are
 /// withdrawn, past ones kept anonymised).
-pub async fn blocking_interventions(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<String>> {
+pub async fn blocking_interventions(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<String>> {
     let rows: Vec<(Option<String>,)> = sqlx::query_as(
         "SELECT r.subject FROM request_proposals p JOIN intervention_requests r ON r.id = p.request_id \
          WHERE p.account_id = $1 AND p.status = 'accepted' AND r.status IN ('accepted', 'scheduled') ORDER BY r.id",
@@ -1162,8 +1167,8 @@ async fn anonymise(
                     .await?;
             for (id, form) in forms {
                 // Only the forms they filled in as the contact.
-                let theirs = form_value(&form, "contact_email").as_deref()
-                    == Some(person.email.as_str());
+                let theirs =
+                    form_value(&form, "contact_email").as_deref() == Some(person.email.as_str());
                 if theirs {
                     let sql = format!("UPDATE {} SET {column} = $1 WHERE id = $2", t.name);
                     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -1224,9 +1229,7 @@ pub async fn purge(conn: &mut AnyConnection, now: i64) -> Result<Vec<(&'static s
 /// The engine-specific tables that are part of another one's entry: SQLite's
 /// FTS5 shadow tables of `profile_fts`.
 pub fn is_internal(engine: Engine, table: &str) -> bool {
-    engine == Engine::Sqlite
-        && table.starts_with("profile_fts_")
-        && table != "profile_fts_words"
+    engine == Engine::Sqlite && table.starts_with("profile_fts_") && table != "profile_fts_words"
 }
 
 #[cfg(test)]

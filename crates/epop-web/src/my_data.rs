@@ -140,12 +140,9 @@ async fn as_json(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
     let rows = privacy::export(&mut conn, &person(&user.account)).await?;
-    let body = serde_json::to_vec_pretty(&export_json(
-        &state.config.base_url,
-        &user.account,
-        &rows,
-    ))
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let body =
+        serde_json::to_vec_pretty(&export_json(&state.config.base_url, &user.account, &rows))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download("application/json", "mes-donnees-epop.json", body))
 }
 
@@ -425,7 +422,10 @@ async fn admin_erase(
             "Écrivez pourquoi vous effacez ce compte (par exemple : « demande par courrier du 3 mars »).",
         );
     } else if reason.chars().count() > 500 {
-        errors.add("raison", "La raison est trop longue : 500 caractères au plus.");
+        errors.add(
+            "raison",
+            "La raison est trop longue : 500 caractères au plus.",
+        );
     } else if reason.chars().any(char::is_control) {
         errors.add("raison", "Écrivez la raison sur une seule ligne.");
     }

@@ -70,14 +70,21 @@ async fn the_register_columns_exist_in_one_engine_at_least() {
 /// and only them.
 #[tokio::test]
 async fn the_worker_purges_what_the_register_says_after_its_duration() {
-    let Keep::Purged { days: audit_days, .. } = privacy::table("audit_log").unwrap().keep else {
+    let Keep::Purged {
+        days: audit_days, ..
+    } = privacy::table("audit_log").unwrap().keep
+    else {
         panic!("the audit log is purged");
     };
-    let Keep::Purged { days: limit_days, .. } = privacy::table("rate_limits").unwrap().keep else {
+    let Keep::Purged {
+        days: limit_days, ..
+    } = privacy::table("rate_limits").unwrap().keep
+    else {
         panic!("rate limits are purged");
     };
-    let Keep::Purged { days: draft_days, .. } =
-        privacy::table("intervention_requests").unwrap().keep
+    let Keep::Purged {
+        days: draft_days, ..
+    } = privacy::table("intervention_requests").unwrap().keep
     else {
         panic!("drafts are purged");
     };
@@ -126,21 +133,26 @@ async fn the_worker_purges_what_the_register_says_after_its_duration() {
         assert_eq!(gone["audit_log"], 1);
         assert_eq!(gone["rate_limits"], 1);
         assert_eq!(gone["intervention_requests"], 1);
-        let left: Vec<String> = sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'test'")
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap();
+        let left: Vec<String> =
+            sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'test'")
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
         assert_eq!(left, vec!["recent".to_owned()]);
-        let left: Vec<String> = sqlx::query_scalar("SELECT bucket FROM rate_limits ORDER BY bucket")
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap();
+        let left: Vec<String> =
+            sqlx::query_scalar("SELECT bucket FROM rate_limits ORDER BY bucket")
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
         assert_eq!(left, vec!["sign_in:address:recent@x.fr".to_owned()]);
         let left: Vec<String> =
             sqlx::query_scalar("SELECT public_id FROM intervention_requests ORDER BY public_id")
                 .fetch_all(&mut *conn)
                 .await
                 .unwrap();
-        assert_eq!(left, vec!["old-submitted".to_owned(), "recent-draft".to_owned()]);
+        assert_eq!(
+            left,
+            vec!["old-submitted".to_owned(), "recent-draft".to_owned()]
+        );
     }
 }

@@ -62,9 +62,7 @@ async fn seed_everything(app: &App) -> Person {
     let half_day = scalar(app, "SELECT MIN(id) FROM training_half_days").await;
     let application = scalar(
         app,
-        &format!(
-            "SELECT COALESCE(MAX(id), 0) FROM training_applications WHERE account_id = {a}"
-        ),
+        &format!("SELECT COALESCE(MAX(id), 0) FROM training_applications WHERE account_id = {a}"),
     )
     .await;
     let application = if application == 0 {
@@ -81,26 +79,64 @@ async fn seed_everything(app: &App) -> Person {
     let t = epop_store::now();
     for sql in [
         format!("UPDATE accounts SET phone = '{PHONE}' WHERE id = {a}"),
-        format!("INSERT INTO role_scopes (account_id, role, territory_kind, territory_code) VALUES ({a}, 'peer', 'department', '31')"),
-        format!("INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('link:address:{e}', {t}, 1)"),
-        format!("INSERT INTO auth_tokens (token_hash, account_id, purpose, created_at, expires_at) VALUES ('jeton-lien-awa', {a}, 'sign_in_link', {t}, {t})"),
-        format!("INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, attempts, next_attempt_at) VALUES ('m-awa@epop', '{e}', 'Bonjour Awa Diallo', 'Votre lien : http://epop.test/x', {t}, 0, {t})"),
-        format!("INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, attempts, next_attempt_at) VALUES ('m-coord@epop', 'coordination@demo.epop.test', 'Nouvelle réponse', 'Awa Diallo ({e}, {PHONE}) a répondu. Fiche : /annuaire/awa-diallo', {t}, 0, {t})"),
-        format!("INSERT INTO profile_absences (profile_id, starts_on, ends_on) SELECT id, '2027-01-01', '2027-01-10' FROM profiles WHERE account_id = {a}"),
-        format!("INSERT INTO event_registrations (event_id, name, email, phone, needs, needs_other, answers, status, account_id, consent_version, created_at) VALUES ({event}, 'Awa Diallo', '{e}', '{PHONE}', 'interprete-lsf', 'Une chaise près de la porte', 'regime=sans-gluten', 'registered', {a}, '2026-11', {t})"),
-        format!("INSERT INTO event_links (token_hash, registration_id, created_at) SELECT 'jeton-inscription-awa', id, {t} FROM event_registrations WHERE account_id = {a}"),
-        format!("INSERT INTO training_attendance (application_id, half_day_id, present) VALUES ({application}, {half_day}, 1)"),
-        format!("INSERT INTO accompaniment_milestones (account_id, milestone, reached_on, recorded_by, created_at) VALUES ({a}, 'first-intervention', '2026-11-20', {coord}, {t})"),
-        format!("INSERT INTO follow_up_notes (account_id, author_id, body, created_at) VALUES ({a}, {coord}, 'Awa Diallo a besoin de pauses.', {t})"),
-        format!("UPDATE request_proposals SET status = 'accepted', reason = 'Avec plaisir, Awa' WHERE account_id = {a}"),
+        format!(
+            "INSERT INTO role_scopes (account_id, role, territory_kind, territory_code) VALUES ({a}, 'peer', 'department', '31')"
+        ),
+        format!(
+            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('link:address:{e}', {t}, 1)"
+        ),
+        format!(
+            "INSERT INTO auth_tokens (token_hash, account_id, purpose, created_at, expires_at) VALUES ('jeton-lien-awa', {a}, 'sign_in_link', {t}, {t})"
+        ),
+        format!(
+            "INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, attempts, next_attempt_at) VALUES ('m-awa@epop', '{e}', 'Bonjour Awa Diallo', 'Votre lien : http://epop.test/x', {t}, 0, {t})"
+        ),
+        format!(
+            "INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, attempts, next_attempt_at) VALUES ('m-coord@epop', 'coordination@demo.epop.test', 'Nouvelle réponse', 'Awa Diallo ({e}, {PHONE}) a répondu. Fiche : /annuaire/awa-diallo', {t}, 0, {t})"
+        ),
+        format!(
+            "INSERT INTO profile_absences (profile_id, starts_on, ends_on) SELECT id, '2027-01-01', '2027-01-10' FROM profiles WHERE account_id = {a}"
+        ),
+        format!(
+            "INSERT INTO event_registrations (event_id, name, email, phone, needs, needs_other, answers, status, account_id, consent_version, created_at) VALUES ({event}, 'Awa Diallo', '{e}', '{PHONE}', 'interprete-lsf', 'Une chaise près de la porte', 'regime=sans-gluten', 'registered', {a}, '2026-11', {t})"
+        ),
+        format!(
+            "INSERT INTO event_links (token_hash, registration_id, created_at) SELECT 'jeton-inscription-awa', id, {t} FROM event_registrations WHERE account_id = {a}"
+        ),
+        format!(
+            "INSERT INTO training_attendance (application_id, half_day_id, present) VALUES ({application}, {half_day}, 1)"
+        ),
+        format!(
+            "INSERT INTO accompaniment_milestones (account_id, milestone, reached_on, recorded_by, created_at) VALUES ({a}, 'first-intervention', '2026-11-20', {coord}, {t})"
+        ),
+        format!(
+            "INSERT INTO follow_up_notes (account_id, author_id, body, created_at) VALUES ({a}, {coord}, 'Awa Diallo a besoin de pauses.', {t})"
+        ),
+        format!(
+            "UPDATE request_proposals SET status = 'accepted', reason = 'Avec plaisir, Awa' WHERE account_id = {a}"
+        ),
         format!("UPDATE intervention_requests SET referent_id = {a} WHERE id = {request}"),
-        format!("INSERT INTO request_transitions (request_id, from_status, to_status, actor_id, reason, created_at) VALUES ({request}, 'proposed', 'accepted', {a}, NULL, {t})"),
-        format!("INSERT INTO request_payments (request_id, fee_cents, payer, status, updated_at) VALUES ({request}, 20000, 'host', 'paid', {t})"),
-        format!("INSERT INTO request_expenses (public_id, request_id, label, amount_cents, receipt_file, receipt_type, created_at) VALUES ('frais-awa', {request}, 'Train Toulouse-Balma', 1250, 'frais-awa.pdf', 'application/pdf', {t})"),
-        format!("INSERT INTO request_feedback (request_id, side, account_id, feeling, useful, again, comment, created_at) VALUES ({request}, 'peer', {a}, 4, 1, 'oui', 'Merci, Awa Diallo', {t})"),
-        format!("INSERT INTO request_readiness (request_id, team_told, place_accessible, accommodations_ready, mission_sheet_written, notes, updated_by, updated_at) VALUES ({request}, 1, 1, 1, 1, 'Salle calme pour Awa Diallo', {a}, {t})"),
-        format!("INSERT INTO request_messages (request_id, author_id, from_coordination, body, created_at) VALUES ({request}, {a}, 0, 'Bonjour, je viendrai en train. Awa Diallo, {PHONE}', {t})"),
-        format!("INSERT INTO request_messages (request_id, author_id, from_coordination, body, created_at) VALUES ({request}, {coord}, 1, 'Merci Awa Diallo !', {t})"),
+        format!(
+            "INSERT INTO request_transitions (request_id, from_status, to_status, actor_id, reason, created_at) VALUES ({request}, 'proposed', 'accepted', {a}, NULL, {t})"
+        ),
+        format!(
+            "INSERT INTO request_payments (request_id, fee_cents, payer, status, updated_at) VALUES ({request}, 20000, 'host', 'paid', {t})"
+        ),
+        format!(
+            "INSERT INTO request_expenses (public_id, request_id, label, amount_cents, receipt_file, receipt_type, created_at) VALUES ('frais-awa', {request}, 'Train Toulouse-Balma', 1250, 'frais-awa.pdf', 'application/pdf', {t})"
+        ),
+        format!(
+            "INSERT INTO request_feedback (request_id, side, account_id, feeling, useful, again, comment, created_at) VALUES ({request}, 'peer', {a}, 4, 1, 'oui', 'Merci, Awa Diallo', {t})"
+        ),
+        format!(
+            "INSERT INTO request_readiness (request_id, team_told, place_accessible, accommodations_ready, mission_sheet_written, notes, updated_by, updated_at) VALUES ({request}, 1, 1, 1, 1, 'Salle calme pour Awa Diallo', {a}, {t})"
+        ),
+        format!(
+            "INSERT INTO request_messages (request_id, author_id, from_coordination, body, created_at) VALUES ({request}, {a}, 0, 'Bonjour, je viendrai en train. Awa Diallo, {PHONE}', {t})"
+        ),
+        format!(
+            "INSERT INTO request_messages (request_id, author_id, from_coordination, body, created_at) VALUES ({request}, {coord}, 1, 'Merci Awa Diallo !', {t})"
+        ),
     ] {
         exec(app, &sql).await;
     }
@@ -161,7 +197,11 @@ async fn the_export_holds_every_row_that_names_the_person() {
                 .clone()
         };
         assert_eq!(rows("profiles")[0]["display_name"], "Awa Diallo");
-        assert!(rows("consents").iter().any(|c| c["purpose"] == epop_store::directory::purpose::LISTING));
+        assert!(
+            rows("consents")
+                .iter()
+                .any(|c| c["purpose"] == epop_store::directory::purpose::LISTING)
+        );
         assert_eq!(rows("event_registrations")[0]["needs"], "interprete-lsf");
         assert!(
             rows("audit_log")
@@ -178,7 +218,10 @@ async fn the_export_holds_every_row_that_names_the_person() {
         assert_eq!(page.status, StatusCode::OK);
         assert_eq!(page.h1(), "Mes données");
         assert!(page.body.contains("Vos inscriptions aux événements"));
-        assert!(page.body.contains(": Sophie Delmas</li>"), "the reader is named");
+        assert!(
+            page.body.contains(": Sophie Delmas</li>"),
+            "the reader is named"
+        );
         assert!(page.body.contains("id=\"format\""));
 
         // The PDF: tagged, and it says the same.
@@ -344,11 +387,21 @@ async fn erasing_my_account_leaves_no_trace_and_keeps_the_counts() {
 async fn erasure_waits_for_a_scheduled_intervention() {
     for app in apps().await {
         let p = person(&app, AWA).await;
-        exec(&app, &format!("UPDATE request_proposals SET status = 'accepted' WHERE account_id = {}", p.account_id)).await;
+        exec(
+            &app,
+            &format!(
+                "UPDATE request_proposals SET status = 'accepted' WHERE account_id = {}",
+                p.account_id
+            ),
+        )
+        .await;
         exec(&app, "UPDATE intervention_requests SET status = 'scheduled' WHERE public_id = 'demo-demande-esat'").await;
         let mut awa = app.signed_in(AWA).await;
         let page = awa.get("/espace/mes-donnees/effacer").await;
-        assert!(page.body.contains("Vous ne pouvez pas effacer votre compte maintenant"));
+        assert!(
+            page.body
+                .contains("Vous ne pouvez pas effacer votre compte maintenant")
+        );
         let page = awa
             .post(
                 "/espace/mes-donnees/effacer",
@@ -390,7 +443,10 @@ async fn an_admin_erases_an_account_on_a_written_request_with_a_reason() {
         assert_eq!(page.status, StatusCode::BAD_REQUEST);
         page.assert_field_error("raison", "Écrivez pourquoi");
         let page = admin
-            .post(&path, &[("raison", "Courrier\r\nfaux"), ("confirmation", "oui")])
+            .post(
+                &path,
+                &[("raison", "Courrier\r\nfaux"), ("confirmation", "oui")],
+            )
             .await;
         page.assert_field_error("raison", "une seule ligne");
         assert_eq!(app.audit_count("account_erased").await, 0);
@@ -405,16 +461,21 @@ async fn an_admin_erases_an_account_on_a_written_request_with_a_reason() {
             )
             .await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-        let detail: String = sqlx::query_scalar(
-            "SELECT detail FROM audit_log WHERE action = 'account_erased'",
-        )
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+        let detail: String =
+            sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'account_erased'")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
         assert!(detail.contains("Demande par courrier reçue le 3 mars"));
         let left = traces(&app, &[AWA.to_owned(), "Awa Diallo".to_owned()]).await;
         assert!(left.is_empty(), "{left:#?}");
-        assert!(app.client().sign_in(AWA, crate::harness::PASSWORD).await.location() != "/espace");
+        assert!(
+            app.client()
+                .sign_in(AWA, crate::harness::PASSWORD)
+                .await
+                .location()
+                != "/espace"
+        );
     }
 }
 

@@ -1152,7 +1152,7 @@ async fn anonymise(
                 t.name
             );
             let names: Vec<String> =
-                sqlx::query_scalar_with(sqlx::AssertSqlSafe(sql), args(&binds)?)
+                sqlx::query_scalar_with(sqlx::AssertSqlSafe(sql), args(binds)?)
                     .fetch_all(&mut *conn)
                     .await?;
             erased
@@ -1162,7 +1162,7 @@ async fn anonymise(
         if let Col::Form(fields) = col {
             let sql = format!("SELECT id, {column} FROM {} WHERE {cond}", t.name);
             let forms: Vec<(i64, String)> =
-                sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args(&binds)?)
+                sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args(binds)?)
                     .fetch_all(&mut *conn)
                     .await?;
             for (id, form) in forms {

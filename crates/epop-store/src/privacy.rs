@@ -1115,22 +1115,34 @@ pub async fn erase(conn: &mut AnyConnection, person: &Person) -> Result<Erased> 
             Erase::Keep(_) => {}
         }
     }
+    // One statement per column: every word replaced (the longest first, so
+    // that a name inside a longer one goes with it), in the rows holding one.
+    let mut mentions: Vec<String> = mentions.into_iter().collect();
+    mentions.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let words: Vec<Value> = mentions.into_iter().map(Value::Text).collect();
+    if words.is_empty() {
+        return Ok(erased);
+    }
     for t in REGISTER {
         for (column, col) in t.columns {
             if !matches!(col, Col::Mentions | Col::Written(_)) {
                 continue;
             }
-            for word in &mentions {
-                let sql = format!(
-                    "UPDATE {t} SET {column} = REPLACE({column}, $1, '[effacé]') WHERE {column} LIKE $2",
-                    t = t.name
-                );
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(word.as_str())
-                    .bind(format!("%{word}%"))
-                    .execute(&mut *conn)
-                    .await?;
-            }
+            let n = words.len();
+            let replaced = (1..=n).fold(column.to_string(), |acc, i| {
+                format!("REPLACE({acc}, ${i}, '[effacé]')")
+            });
+            let holding: Vec<String> = (1..=n)
+                .map(|i| format!("{column} LIKE '%' || ${i} || '%'"))
+                .collect();
+            let sql = format!(
+                "UPDATE {} SET {column} = {replaced} WHERE {}",
+                t.name,
+                holding.join(" OR ")
+            );
+            sqlx::query_with(sqlx::AssertSqlSafe(sql), args(&words)?)
+                .execute(&mut *conn)
+                .await?;
         }
     }
     Ok(erased)

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use epop_docs::pdf::{self, Block};
+use epop_domain::Role;
 use epop_store::accounts::{self, Account};
 use epop_store::privacy::{self, Person, Rows, Value};
 use serde::Deserialize;
@@ -219,13 +220,15 @@ async fn as_pdf(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
 }
 
 /// Why an account cannot be erased right now, in French (empty: it can);
-/// `own`: said to the person, otherwise to an admin.
+/// `own`: said to the person, otherwise to an admin. An intervention they
+/// will do (the organisation counts on them), or the last admin (nobody
+/// could manage the platform any more).
 async fn blockers(
     conn: &mut epop_store::Conn,
-    account_id: i64,
+    account: &Account,
     own: bool,
 ) -> Result<Vec<String>, AppError> {
-    Ok(privacy::blocking_interventions(conn, account_id)
+    let mut out: Vec<String> = privacy::blocking_interventions(conn, account.id)
         .await?
         .into_iter()
         .map(|subject| {
@@ -239,7 +242,15 @@ async fn blockers(
                 )
             }
         })
-        .collect())
+        .collect();
+    if account.roles.contains_key(&Role::Admin)
+        && accounts::count_with_role(conn, Role::Admin).await? <= 1
+    {
+        out.push(
+            "C’est le seul compte administrateur. Donnez d’abord le rôle d’administrateur à une autre personne.".into(),
+        );
+    }
+    Ok(out)
 }
 
 #[derive(Template)]
@@ -262,7 +273,7 @@ struct EraseForm {
 async fn erase_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
-    let blockers = blockers(&mut conn, user.account.id, true).await?;
+    let blockers = blockers(&mut conn, &user.account, true).await?;
     render(&ErasePage {
         l: ctx.layout("Effacer mon compte"),
         errors: Errors::default(),
@@ -302,7 +313,7 @@ async fn erase_own(
 ) -> Result<Response, AppError> {
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
-    let blockers = blockers(&mut conn, user.account.id, true).await?;
+    let blockers = blockers(&mut conn, &user.account, true).await?;
     drop(conn);
     let mut errors = Errors::default();
     if f.confirmation != "oui" {
@@ -393,7 +404,7 @@ async fn admin_erase_form(
 ) -> Result<Response, AppError> {
     let a = target(&state, &ctx, &id).await?;
     let mut conn = state.db.conn().await?;
-    let blockers = blockers(&mut conn, a.id, false).await?;
+    let blockers = blockers(&mut conn, &a, false).await?;
     render(&AdminErasePage {
         l: ctx.layout(format!("Effacer le compte de {}", a.display_name)),
         errors: Errors::default(),
@@ -412,7 +423,7 @@ async fn admin_erase(
 ) -> Result<Response, AppError> {
     let a = target(&state, &ctx, &id).await?;
     let mut conn = state.db.conn().await?;
-    let blockers = blockers(&mut conn, a.id, false).await?;
+    let blockers = blockers(&mut conn, &a, false).await?;
     drop(conn);
     let mut errors = Errors::default();
     let reason = f.raison.trim();

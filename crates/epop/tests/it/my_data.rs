@@ -80,6 +80,9 @@ async fn seed_everything(app: &App) -> Person {
     for sql in [
         format!("UPDATE accounts SET phone = '{PHONE}' WHERE id = {a}"),
         format!(
+            "UPDATE profiles SET photo_path = 'photo-awa.jpg', photo_alt = 'Awa Diallo sourit' WHERE account_id = {a}"
+        ),
+        format!(
             "INSERT INTO role_scopes (account_id, role, territory_kind, territory_code) VALUES ({a}, 'peer', 'department', '31')"
         ),
         format!(
@@ -146,6 +149,9 @@ async fn seed_everything(app: &App) -> Person {
         .join("justificatifs");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("frais-awa.pdf"), b"%PDF-1.7 test").unwrap();
+    let photos = dir.parent().unwrap().join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    std::fs::write(photos.join("photo-awa.jpg"), b"jpeg").unwrap();
     // A coordinator reads her sensitive fields (an audit line about her).
     let mut coordinator = app.signed_in("coordination@demo.epop.test").await;
     let page = coordinator.get("/annuaire/awa-diallo").await;
@@ -361,6 +367,7 @@ async fn erasing_my_account_leaves_no_trace_and_keeps_the_counts() {
         // The receipt file is gone; the erasure is in the log.
         let dir = std::env::temp_dir().join(format!("epop-files-{}", std::process::id()));
         assert!(!dir.join("justificatifs/frais-awa.pdf").exists());
+        assert!(!dir.join("photos/photo-awa.jpg").exists());
         assert_eq!(app.audit_count("account_erased").await, 1);
         // Nothing names her any more, by the register's own rules.
         let mut conn = app.db.conn().await.unwrap();
@@ -421,6 +428,22 @@ async fn erasure_waits_for_a_scheduled_intervention() {
             )
             .await;
         assert_eq!(page.location(), "/compte-efface");
+    }
+}
+
+#[tokio::test]
+async fn the_last_admin_cannot_erase_their_account() {
+    for app in apps().await {
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        let page = admin
+            .post(
+                "/espace/mes-donnees/effacer",
+                &[("confirmation", "oui"), ("mot", "effacer")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        page.assert_field_error("confirmation", "seul compte administrateur");
+        assert_eq!(admin.get("/admin").await.status, StatusCode::OK);
     }
 }
 

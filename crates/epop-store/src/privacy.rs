@@ -33,11 +33,13 @@ pub struct Processing {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
     /// The worker deletes rows whose time `column` is older than `days`
-    /// ([`purge`]); `only` narrows which rows (SQL, may be empty).
+    /// ([`purge`]); `only` narrows which rows (SQL, may be empty), and
+    /// `said` then says which in French, `{durée}` standing for the duration.
     Purged {
         days: i64,
         column: &'static str,
         only: &'static str,
+        said: &'static str,
     },
     /// Anonymised this many days after a time (the code that does it names
     /// the same constant).
@@ -68,6 +70,9 @@ impl Keep {
     /// The duration as the privacy page says it.
     pub fn in_words(self) -> String {
         match self {
+            Keep::Purged { days, said, .. } if !said.is_empty() => {
+                said.replace("{durée}", &days_in_words(days))
+            }
             Keep::Purged { days, .. } => format!("{}, puis effacé", days_in_words(days)),
             Keep::Anonymised { days, after } => {
                 format!("{} après {after}, puis anonymisé", days_in_words(days))
@@ -360,6 +365,7 @@ pub const REGISTER: &[Table] = &[
             days: RATE_LIMIT_DAYS,
             column: "window_start",
             only: "",
+            said: "",
         },
         columns: &[("bucket", Col::Personal("''"))],
     },
@@ -394,6 +400,7 @@ pub const REGISTER: &[Table] = &[
             days: AUDIT_LOG_DAYS,
             column: "at",
             only: "",
+            said: "",
         },
         columns: &[
             ("action", Col::Plain),
@@ -736,6 +743,7 @@ pub const REGISTER: &[Table] = &[
             days: DRAFT_DAYS,
             column: "updated_at",
             only: "status = 'draft'",
+            said: "brouillon jamais envoyé : {durée}, puis effacé ; demande envoyée : gardée, sans votre nom si vous effacez votre compte",
         },
         columns: &[
             ("public_id", Col::Plain),
@@ -1219,7 +1227,10 @@ async fn anonymise(
 pub async fn purge(conn: &mut AnyConnection, now: i64) -> Result<Vec<(&'static str, u64)>> {
     let mut out = Vec::new();
     for t in REGISTER {
-        let Keep::Purged { days, column, only } = t.keep else {
+        let Keep::Purged {
+            days, column, only, ..
+        } = t.keep
+        else {
             continue;
         };
         let only = if only.is_empty() {

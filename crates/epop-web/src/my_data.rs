@@ -147,9 +147,16 @@ async fn as_json(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
     Ok(download("application/json", "mes-donnees-epop.json", body))
 }
 
-fn text_of(v: &Value) -> String {
+/// Whether a column holds a time (Unix seconds), shown in Paris time in
+/// the PDF.
+fn is_time(column: &str) -> bool {
+    column == "at" || column.ends_with("_at") || matches!(column, "deadline" | "window_start")
+}
+
+fn text_of(column: &str, v: &Value) -> String {
     match v {
         Value::Null => "—".into(),
+        Value::Int(i) if is_time(column) => paris_time(*i),
         Value::Int(i) => i.to_string(),
         Value::Real(r) => r.to_string(),
         Value::Text(t) if t.trim().is_empty() => "—".into(),
@@ -170,7 +177,7 @@ pub fn export_document(a: &Account, rows: &[Rows]) -> pdf::Document {
             text: "Mes données sur EPoP".into(),
         },
         Block::Paragraph(format!(
-            "Tout ce que la plateforme EPoP garde sur {} ({}), le {}. Les dates sont en secondes depuis le 1er janvier 1970 (temps universel), comme dans le fichier JSON.",
+            "Tout ce que la plateforme EPoP garde sur {} ({}), le {}. Les dates sont à l’heure de Paris ; les montants sont en centimes d’euro.",
             a.display_name,
             a.email,
             paris_time(epop_store::now())
@@ -197,7 +204,7 @@ pub fn export_document(a: &Account, rows: &[Rows]) -> pdf::Document {
                 r.columns
                     .iter()
                     .zip(row)
-                    .map(|(c, v)| (c.clone(), text_of(v)))
+                    .map(|(c, v)| (c.clone(), text_of(c, v)))
                     .collect(),
             ));
         }

@@ -268,6 +268,23 @@ struct ErasePage {
     blockers: Vec<String>,
     word: &'static str,
     typed: String,
+    /// How long payments and the security log are kept (the register's).
+    payments_kept: String,
+    log_kept: String,
+}
+
+impl ErasePage {
+    fn new(l: Layout, errors: Errors, blockers: Vec<String>, typed: String) -> Self {
+        ErasePage {
+            l,
+            errors,
+            blockers,
+            word: CONFIRM_WORD,
+            typed,
+            payments_kept: privacy::days_in_words(privacy::PAYMENT_DAYS),
+            log_kept: privacy::days_in_words(privacy::AUDIT_LOG_DAYS),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -281,13 +298,12 @@ async fn erase_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
     let blockers = blockers(&mut conn, &user.account, true).await?;
-    render(&ErasePage {
-        l: ctx.layout("Effacer mon compte"),
-        errors: Errors::default(),
+    render(&ErasePage::new(
+        ctx.layout("Effacer mon compte"),
+        Errors::default(),
         blockers,
-        word: CONFIRM_WORD,
-        typed: String::new(),
-    })
+        String::new(),
+    ))
 }
 
 /// Erases an account in one transaction with its audit line (recorded
@@ -339,13 +355,12 @@ async fn erase_own(
         errors.add("confirmation", blockers.join(" "));
     }
     if !errors.is_empty() {
-        return render_invalid(&ErasePage {
-            l: ctx.layout_with_errors("Effacer mon compte", true),
+        return render_invalid(&ErasePage::new(
+            ctx.layout_with_errors("Effacer mon compte", true),
             errors,
             blockers,
-            word: CONFIRM_WORD,
-            typed: f.mot,
-        });
+            f.mot,
+        ));
     }
     erase_account(
         &state,
@@ -369,11 +384,13 @@ async fn erase_own(
 #[template(path = "space/erased.html")]
 struct Erased {
     l: Layout,
+    payments_kept: String,
 }
 
 async fn erased(ctx: Ctx) -> Result<Response, AppError> {
     render(&Erased {
         l: ctx.layout("Votre compte est effacé"),
+        payments_kept: privacy::days_in_words(privacy::PAYMENT_DAYS),
     })
 }
 

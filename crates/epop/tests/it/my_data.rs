@@ -537,3 +537,30 @@ fn askama_escape(s: &str) -> String {
         .replace('"', "&#34;")
         .replace('\'', "&#39;")
 }
+
+/// The worker's hourly purge applies the register: a security-log line a
+/// year and a day old goes, yesterday's stays (both engines).
+#[tokio::test]
+async fn the_worker_purges_the_security_log_after_a_year() {
+    for db in testing::all().await {
+        let t = epop_store::now();
+        for (at, what) in [
+            (t - 366 * privacy::DAY, "vieille"),
+            (t - privacy::DAY, "récente"),
+        ] {
+            sqlx::query("INSERT INTO audit_log (at, action, detail) VALUES ($1, 'essai', $2)")
+                .bind(at)
+                .bind(what)
+                .execute(db.pool())
+                .await
+                .unwrap();
+        }
+        epop::worker::purge_retention(&db).await;
+        let left: Vec<String> =
+            sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'essai'")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(left, vec!["récente".to_owned()]);
+    }
+}

@@ -1141,7 +1141,8 @@ pub async fn erase(conn: &mut AnyConnection, person: &Person) -> Result<Erased> 
                 format!("REPLACE({acc}, ${i}, '[effacé]')")
             });
             let holding: Vec<String> = (1..=n)
-                .map(|i| format!("{column} LIKE '%' || ${i} || '%'"))
+                // Not `LIKE`: a backslash or `%` in a name would be a pattern.
+                .map(|i| format!("REPLACE({column}, ${i}, '') <> {column}"))
                 .collect();
             let sql = format!(
                 "UPDATE {} SET {column} = {replaced} WHERE {}",

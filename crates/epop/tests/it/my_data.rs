@@ -451,6 +451,16 @@ async fn the_last_admin_cannot_erase_their_account() {
 async fn an_admin_erases_an_account_on_a_written_request_with_a_reason() {
     for app in apps().await {
         let p = person(&app, AWA).await;
+        // Characters that would be patterns in `LIKE` change nothing.
+        exec(
+            &app,
+            &format!(
+                "UPDATE accounts SET display_name = 'Awa Diallo 100% \\' WHERE id = {}",
+                p.account_id
+            ),
+        )
+        .await;
+        exec(&app, "INSERT INTO audit_log (at, action, detail) VALUES (1, 'essai', 'Vu Awa Diallo 100% \\ hier')").await;
         let path = format!("/admin/comptes/{}/effacer", p.public_id);
         let mut coordinator = app.signed_in("coordination@demo.epop.test").await;
         assert_eq!(coordinator.get(&path).await.status, StatusCode::FORBIDDEN);

@@ -111,7 +111,8 @@ pub enum Col {
     /// A file name in this folder of the data directory: the file is
     /// deleted and the column set to `NULL` on erasure.
     File(&'static str),
-    /// A form kept URL-encoded: these fields are emptied on erasure.
+    /// A form kept URL-encoded: these fields are emptied in the person's
+    /// own forms on erasure, and mentions replaced in everyone's.
     Form(&'static [&'static str]),
     /// Free text that may mention anyone: the person's name, e-mail, phone
     /// and profile address are replaced in every row on erasure.
@@ -1133,7 +1134,8 @@ pub async fn erase(conn: &mut AnyConnection, person: &Person) -> Result<Erased> 
     }
     for t in REGISTER {
         for (column, col) in t.columns {
-            if !matches!(col, Col::Mentions | Col::Written(_)) {
+            // Forms: others' forms may name the person too (form-encoded).
+            if !matches!(col, Col::Mentions | Col::Written(_) | Col::Form(_)) {
                 continue;
             }
             let n = words.len();

@@ -140,6 +140,10 @@ async fn seed_everything(app: &App) -> Person {
         format!(
             "INSERT INTO request_messages (request_id, author_id, from_coordination, body, created_at) VALUES ({request}, {coord}, 1, 'Merci Awa Diallo !', {t})"
         ),
+        // Another person's form that names her.
+        format!(
+            "INSERT INTO intervention_requests (public_id, status, form, contact_email, created_at, updated_at) VALUES ('autre-demande', 'draft', 'subject=Avec+Awa+Diallo&contact_email=autre%40exemple.fr', 'autre@exemple.fr', {t}, {t})"
+        ),
     ] {
         exec(app, &sql).await;
     }
@@ -354,6 +358,8 @@ async fn erasing_my_account_leaves_no_trace_and_keeps_the_counts() {
         let mut needles = vec![
             AWA.to_owned(),
             "Awa Diallo".to_owned(),
+            "Awa+Diallo".to_owned(),
+            "pair%40demo".to_owned(),
             PHONE.to_owned(),
             "awa-diallo".to_owned(),
             "jeton-lien-awa".to_owned(),

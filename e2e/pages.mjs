@@ -52,6 +52,7 @@ export const PAGES = {
     '/formations',
     '/demander-une-intervention',
     '/rejoindre-une-organisation/lien-inconnu',
+    '/compte-efface',
   ],
   signedIn: [
     '/espace',
@@ -61,6 +62,8 @@ export const PAGES = {
     '/espace/propositions',
     '/espace/paiements',
     '/espace/accueil',
+    '/espace/mes-donnees',
+    '/espace/mes-donnees/effacer',
   ],
   admin: [
     '/admin',

@@ -19,6 +19,7 @@ mod migrate;
 pub mod organisations;
 pub mod outbox;
 pub mod payments;
+pub mod privacy;
 pub mod proposals;
 pub mod rate_limit;
 pub mod requests;

@@ -65,3 +65,39 @@ pub async fn all() -> Vec<Db> {
     dbs.extend(postgres().await);
     dbs
 }
+
+/// Every table of the schema with its text columns (SQLite's FTS5 shadow
+/// tables left out: they belong to `profile_fts`), for the register of
+/// personal data and the scans that prove an erasure.
+pub async fn text_columns(
+    db: &Db,
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let sql = match db.engine() {
+        // FTS5 columns have no declared type: they are text.
+        crate::Engine::Sqlite => {
+            "SELECT m.name, p.name, UPPER(p.type) FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_sqlx%' ESCAPE '\\'"
+        }
+        crate::Engine::Postgres => {
+            "SELECT table_name::text, column_name::text, \
+             CASE WHEN data_type IN ('text', 'character varying') THEN 'TEXT' ELSE data_type::text END \
+             FROM information_schema.columns WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%'"
+        }
+    };
+    let rows: Vec<(String, String, String)> = sqlx::query_as(sql)
+        .fetch_all(db.pool())
+        .await
+        .expect("schema");
+    let mut out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for (table, column, kind) in rows {
+        if crate::privacy::is_internal(db.engine(), &table) {
+            continue;
+        }
+        let columns = out.entry(table).or_default();
+        if kind == "TEXT" || kind.is_empty() {
+            columns.insert(column);
+        }
+    }
+    out
+}

@@ -75,6 +75,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "invitation" => "L’invitation est envoyée par e-mail.",
         "organisation" => "L’organisation est enregistrée.",
         "compte" => "Le compte est enregistré.",
+        "compte-efface" => "Le compte est effacé.",
         "bienvenue" => "Bienvenue ! Votre compte est prêt.",
         "fiche" => "Merci ! Votre fiche est enregistrée.",
         "absences" => "Vos absences sont enregistrées. Continuez quand vous voulez.",

@@ -17,6 +17,7 @@ pub mod events;
 mod forms;
 mod members;
 mod metrics;
+mod my_data;
 mod pages;
 mod profile_form;
 pub mod requests;
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(space::router())
         .merge(members::router())
+        .merge(my_data::router())
         .merge(directory::router())
         .merge(events::router())
         .merge(trainings::router())

@@ -143,15 +143,37 @@ async fn legal(ctx: Ctx) -> Result<Response, AppError> {
     })
 }
 
+/// One processing of the register, with how long each of its data is kept.
+struct ProcessingView {
+    p: &'static epop_store::privacy::Processing,
+    kept: Vec<(&'static str, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "pages/donnees-personnelles.html")]
 struct Privacy {
     l: Layout,
+    processings: Vec<ProcessingView>,
 }
 
+/// The privacy page: the register of processings (GDPR art. 30) rendered
+/// from `epop_store::privacy`, the data that drives the purges and erasure.
 async fn privacy(ctx: Ctx) -> Result<Response, AppError> {
+    use epop_store::privacy::{PROCESSINGS, REGISTER};
+    let processings = PROCESSINGS
+        .iter()
+        .map(|p| ProcessingView {
+            p,
+            kept: REGISTER
+                .iter()
+                .filter(|t| t.processing.is_some_and(|tp| std::ptr::eq(tp, *p)))
+                .map(|t| (t.holds, t.keep.in_words()))
+                .collect(),
+        })
+        .collect();
     render(&Privacy {
         l: ctx.layout("Données personnelles"),
+        processings,
     })
 }
 

@@ -1,11 +1,13 @@
 //! The background worker inside `serve`: drains the outbox (retries with
 //! backoff are recorded in the table), runs the events' scheduled work
 //! every minute (reminders, expired seat offers) and, every hour, purges
-//! expired sessions and the outbox lines done more than 30 days ago.
+//! expired sessions, the outbox lines done more than 30 days ago and what the
+//! register of personal data keeps no longer (`epop_store::privacy::purge`:
+//! security log, rate-limit counters, request drafts never confirmed).
 
 use std::time::Duration;
 
-use epop_store::{Db, outbox, sessions};
+use epop_store::{Db, outbox, privacy, sessions};
 use tokio::sync::watch;
 
 use crate::mailer::Mailer;
@@ -46,6 +48,25 @@ pub async fn purge(db: &Db, now: i64) -> Result<(u64, u64), epop_store::StoreErr
     Ok((sessions, emails))
 }
 
+/// Deletes what the register of personal data keeps no longer.
+pub async fn purge_retention(db: &Db) {
+    let purged = match db.write().await {
+        Ok(mut tx) => match privacy::purge(&mut tx, epop_store::now()).await {
+            Ok(n) => tx.commit().await.map(|()| n).map_err(Into::into),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    match purged {
+        Ok(n) => {
+            for (table, rows) in n.into_iter().filter(|(_, rows)| *rows > 0) {
+                tracing::info!(table, rows, "retention purge");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "retention purge failed"),
+    }
+}
+
 /// Runs until `stop` turns true.
 pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Receiver<bool>) {
     let mut ticks: u64 = 0;
@@ -72,6 +93,7 @@ pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Rece
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "purge failed"),
             }
+            purge_retention(&db).await;
         }
         ticks += 1;
         tokio::select! {

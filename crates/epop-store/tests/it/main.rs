@@ -5,6 +5,7 @@ mod accounts;
 mod directory;
 mod events;
 mod outbox;
+mod privacy;
 mod requests;
 mod schema;
 mod territories;

@@ -177,6 +177,16 @@ async fn every_route_checks_role_and_territory() {
             ("/espace/propositions".into(), expect("rooooooo")),
             ("/espace/paiements".into(), expect("rooooooo")),
             ("/espace/accueil".into(), expect("rooooooo")),
+            ("/espace/mes-donnees".into(), expect("rooooooo")),
+            ("/espace/mes-donnees.json".into(), expect("rooooooo")),
+            ("/espace/mes-donnees.pdf".into(), expect("rooooooo")),
+            ("/espace/mes-donnees/effacer".into(), expect("rooooooo")),
+            ("/compte-efface".into(), expect("oooooooo")),
+            (format!("/admin/comptes/{awa}/effacer"), expect("rffffffo")),
+            (
+                format!("/admin/comptes/{coord}/effacer"),
+                expect("rffffffo"),
+            ),
             ("/admin/cadres".into(), expect("rffffffo")),
             (
                 "/admin/demandes/demo-demande-esat".into(),
@@ -292,6 +302,26 @@ async fn refused_writes_change_nothing() {
             )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER);
+        // Erasing an account is for admins only (and the person herself).
+        let erase = format!("/admin/comptes/{awa}/effacer");
+        let fields = [("raison", "courrier"), ("confirmation", "oui")];
+        assert_eq!(
+            peer.post(&erase, &fields).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            hdf.post(&erase, &fields).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        assert_eq!(
+            coord.post(&erase, &fields).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            anon.post(&erase, &fields).await.status,
+            StatusCode::SEE_OTHER
+        );
 
         let mut conn = app.db.conn().await.unwrap();
         let a = accounts::by_public_id(&mut conn, &awa)

@@ -15,6 +15,7 @@ mod import;
 mod import_page;
 mod mail;
 mod organisations;
+mod my_data;
 mod pages;
 mod profile_form;
 mod proposal_race;

@@ -1,0 +1,1317 @@
+//! The register of personal data (GDPR art. 30), as data, and what it
+//! drives: a person's export, the erasure of an account and the retention
+//! purges the worker runs. The privacy page renders the same register, so
+//! the page, the export, the erasure and the purges cannot disagree.
+//!
+//! Each [`Table`] of the schema is in [`REGISTER`] with every text column
+//! (a test compares it with both engines' schemas): what it holds, for which
+//! [`Processing`], how a person's rows are found (`whose`, a condition with
+//! the placeholders `{account}`, `{email}` and `{public_id}`), what erasure
+//! does to them, and how long they are kept.
+
+use std::collections::BTreeSet;
+
+use sqlx::{AnyConnection, Row};
+
+use crate::{Engine, Result};
+
+/// One day in seconds.
+pub const DAY: i64 = 86_400;
+
+/// One processing of personal data: a line of the art. 30 register.
+#[derive(Debug)]
+pub struct Processing {
+    pub name: &'static str,
+    pub purpose: &'static str,
+    pub legal_basis: &'static str,
+    /// The data, in words.
+    pub data: &'static str,
+    pub who_sees: &'static str,
+}
+
+/// How long rows are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The worker deletes rows whose time `column` is older than `days`
+    /// ([`purge`]); `only` narrows which rows (SQL, may be empty), and
+    /// `said` then says which in French, `{durée}` standing for the duration.
+    Purged {
+        days: i64,
+        column: &'static str,
+        only: &'static str,
+        said: &'static str,
+    },
+    /// Anonymised this many days after a time (the code that does it names
+    /// the same constant).
+    Anonymised { days: i64, after: &'static str },
+    /// Kept this many days for a legal obligation, anonymised at erasure.
+    Legal { days: i64, why: &'static str },
+    /// Kept while the account exists (until its erasure).
+    WhileAccount,
+    /// Ends by itself (a session, a link), as said.
+    Expires(&'static str),
+    /// Not about a person.
+    NotPersonal,
+}
+
+/// A duration in days written in French (« 1 an », « 30 jours », « 1 jour »).
+pub fn days_in_words(days: i64) -> String {
+    match days {
+        d if d % 365 == 0 && d >= 365 => match d / 365 {
+            1 => "1 an".to_owned(),
+            n => format!("{n} ans"),
+        },
+        1 => "1 jour".to_owned(),
+        d => format!("{d} jours"),
+    }
+}
+
+impl Keep {
+    /// The duration as the privacy page says it.
+    pub fn in_words(self) -> String {
+        match self {
+            Keep::Purged { days, said, .. } if !said.is_empty() => {
+                said.replace("{durée}", &days_in_words(days))
+            }
+            Keep::Purged { days, .. } => format!("{}, puis effacé", days_in_words(days)),
+            Keep::Anonymised { days, after } => {
+                format!("{} après {after}, puis anonymisé", days_in_words(days))
+            }
+            Keep::Legal { days, why } => format!("{} ({why}), sans nom", days_in_words(days)),
+            Keep::WhileAccount => "tant que le compte existe, effacé avec lui".to_owned(),
+            Keep::Expires(when) => when.to_owned(),
+            Keep::NotPersonal => "pas de donnée personnelle".to_owned(),
+        }
+    }
+}
+
+/// What erasing an account does to the rows that name the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Erase {
+    Delete,
+    /// The columns marked [`Col::Personal`], [`Col::Secret`], [`Col::File`]
+    /// and [`Col::Form`] are overwritten; the row stays (it is counted).
+    Anonymise,
+    /// Kept as it is, for this reason (it names nobody once the account is
+    /// anonymised: only ids link it).
+    Keep(&'static str),
+    /// A search index of another table: never exported, rows deleted.
+    Index,
+}
+
+/// What a text column holds, and what erasure does to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    /// A code, a status, a date, a title: not about a person.
+    Plain,
+    /// About the person the row names: set to this SQL value on erasure.
+    Personal(&'static str),
+    /// A hash of a token or password: never exported, `NULL` on erasure.
+    Secret,
+    /// A file name in this folder of the data directory: the file is
+    /// deleted and the column set to `NULL` on erasure.
+    File(&'static str),
+    /// A form kept URL-encoded: these fields are emptied in the person's
+    /// own forms on erasure, and mentions replaced in everyone's.
+    Form(&'static [&'static str]),
+    /// Free text that may mention anyone: the person's name, e-mail, phone
+    /// and profile address are replaced in every row on erasure.
+    Mentions,
+    /// Free text someone wrote: set to this SQL value in the person's own
+    /// rows, and treated as [`Col::Mentions`] in everyone else's.
+    Written(&'static str),
+}
+
+/// A table of the schema.
+#[derive(Debug)]
+pub struct Table {
+    pub name: &'static str,
+    /// `None`: no personal data.
+    pub processing: Option<&'static Processing>,
+    /// What a row holds, in French.
+    pub holds: &'static str,
+    /// How a person's rows are found (`None`: no row names a person).
+    pub whose: Option<&'static str>,
+    pub erase: Erase,
+    pub keep: Keep,
+    /// Every text column.
+    pub columns: &'static [(&'static str, Col)],
+}
+
+pub const ACCOUNTS: Processing = Processing {
+    name: "Comptes et connexion",
+    purpose: "Vous connecter et vous montrer ce qui vous concerne.",
+    legal_basis: "Nécessaire au service que vous demandez (RGPD, article 6.1.b).",
+    data: "Nom, adresse e-mail, téléphone, rôles, territoires, sessions de connexion.",
+    who_sees: "Vous, les coordinateurs de votre territoire et les administrateurs.",
+};
+pub const DIRECTORY: Processing = Processing {
+    name: "Annuaire des intervenants-pairs et des référents",
+    purpose: "Faire connaître les personnes qui interviennent, avec ce qu’elles proposent.",
+    legal_basis: "Votre accord (article 6.1.a) ; votre accord explicite pour le handicap et la santé (article 9.2.a).",
+    data: "Fiche : présentation, territoires, thèmes, langues, disponibilités, photo ; besoins d’adaptation et expérience du handicap si vous les donnez ; vos accords.",
+    who_sees: "Ceux que vous choisissez : tout le monde, les membres du réseau, ou personne. Les informations sensibles : seulement ceux que votre accord autorise, et chaque lecture est notée.",
+};
+pub const EVENTS: Processing = Processing {
+    name: "Événements",
+    purpose: "Vous inscrire à un événement et l’adapter à vos besoins.",
+    legal_basis: "Nécessaire au service que vous demandez (article 6.1.b) ; votre accord pour les besoins d’accessibilité (article 9.2.a).",
+    data: "Nom, e-mail, téléphone, besoins d’accessibilité, réponses aux questions, présence.",
+    who_sees: "Vous et l’organisateur de l’événement.",
+};
+pub const TRAININGS: Processing = Processing {
+    name: "Formations et accompagnement",
+    purpose: "Organiser les formations, prouver qu’elles ont eu lieu, suivre votre parcours.",
+    legal_basis: "Nécessaire au service que vous demandez (article 6.1.b) et obligation de la formation professionnelle (article 6.1.c).",
+    data: "Candidatures, motivation, besoins, présences, étapes du parcours, notes de suivi.",
+    who_sees: "Vous, les coordinateurs de votre territoire et les administrateurs.",
+};
+pub const REQUESTS: Processing = Processing {
+    name: "Demandes d’intervention",
+    purpose: "Recevoir les demandes, proposer un intervenant-pair, préparer et suivre l’intervention.",
+    legal_basis: "Nécessaire au service que vous demandez (article 6.1.b).",
+    data: "Demande, personne à contacter, propositions et réponses, messages, avis après l’intervention.",
+    who_sees: "L’organisation qui demande, l’intervenant-pair proposé, les coordinateurs du territoire.",
+};
+pub const PAYMENTS: Processing = Processing {
+    name: "Paiements et frais",
+    purpose: "Payer les intervenants-pairs et rembourser leurs frais.",
+    legal_basis: "Obligation légale de comptabilité (article 6.1.c ; code de commerce, article L123-22).",
+    data: "Montants, dates de paiement, frais et justificatifs.",
+    who_sees: "L’intervenant-pair, l’organisation qui paie, les coordinateurs du territoire.",
+};
+pub const MAIL: Processing = Processing {
+    name: "E-mails envoyés",
+    purpose: "Vous écrire : liens de connexion, inscriptions, propositions.",
+    legal_basis: "Nécessaire au service que vous demandez (article 6.1.b).",
+    data: "Adresse, objet et texte des e-mails à envoyer.",
+    who_sees: "Personne ne les lit ; les administrateurs voient la liste des envois.",
+};
+pub const SECURITY: Processing = Processing {
+    name: "Journal de sécurité et protection contre les abus",
+    purpose: "Protéger vos données, savoir qui a lu les informations sensibles, bloquer les attaques.",
+    legal_basis: "Intérêt légitime (article 6.1.f).",
+    data: "Date, compte, action, adresse IP ; compteurs d’essais de connexion par adresse.",
+    who_sees: "Les administrateurs. Vous voyez les lignes qui vous concernent dans « Mes données ».",
+};
+
+/// Every processing, in the order of the privacy page.
+pub const PROCESSINGS: [&Processing; 8] = [
+    &ACCOUNTS, &DIRECTORY, &EVENTS, &TRAININGS, &REQUESTS, &PAYMENTS, &MAIL, &SECURITY,
+];
+
+/// How long the security log is kept.
+pub const AUDIT_LOG_DAYS: i64 = 365;
+/// How long a rate-limit counter (which may hold an e-mail address) is kept.
+pub const RATE_LIMIT_DAYS: i64 = 1;
+/// How long a request draft never confirmed is kept.
+pub const DRAFT_DAYS: i64 = 30;
+/// How long payments are kept (accounting).
+pub const PAYMENT_DAYS: i64 = 3650;
+
+const PROFILE_ROWS: &str = "profile_id IN (SELECT id FROM profiles WHERE account_id = {account})";
+const PAID: &str = "request_id IN (SELECT request_id FROM request_proposals WHERE account_id = {account} AND status = 'accepted') \
+     OR request_id IN (SELECT id FROM intervention_requests WHERE requester_id = {account})";
+const KEPT_FOR_COUNTS: &str =
+    "compté dans les indicateurs ; ne garde qu’un lien vers le compte effacé";
+const ACCOUNTING: &str = "obligation comptable";
+
+/// Every table of the schema. Erasure walks it in this order: a table whose
+/// `whose` reads another table's personal columns comes before it.
+pub const REGISTER: &[Table] = &[
+    Table {
+        name: "regions",
+        processing: None,
+        holds: "Les régions.",
+        whose: None,
+        erase: Erase::Keep("référentiel"),
+        keep: Keep::NotPersonal,
+        columns: &[
+            ("code", Col::Plain),
+            ("name", Col::Plain),
+            ("slug", Col::Plain),
+        ],
+    },
+    Table {
+        name: "departments",
+        processing: None,
+        holds: "Les départements.",
+        whose: None,
+        erase: Erase::Keep("référentiel"),
+        keep: Keep::NotPersonal,
+        columns: &[
+            ("code", Col::Plain),
+            ("name", Col::Plain),
+            ("slug", Col::Plain),
+            ("region_code", Col::Plain),
+        ],
+    },
+    Table {
+        name: "organisations",
+        processing: None,
+        holds: "Les organisations (personnes morales).",
+        whose: None,
+        erase: Erase::Keep("personne morale"),
+        keep: Keep::NotPersonal,
+        columns: &[
+            ("slug", Col::Plain),
+            ("name", Col::Plain),
+            ("kind", Col::Plain),
+            ("siret", Col::Plain),
+            ("department_code", Col::Plain),
+        ],
+    },
+    Table {
+        name: "themes",
+        processing: None,
+        holds: "Les thèmes de l’annuaire.",
+        whose: None,
+        erase: Erase::Keep("référentiel"),
+        keep: Keep::NotPersonal,
+        columns: &[("slug", Col::Plain), ("label", Col::Plain)],
+    },
+    Table {
+        name: "legal_rules",
+        processing: None,
+        holds: "Les règles des cadres juridiques.",
+        whose: None,
+        erase: Erase::Keep("référentiel"),
+        keep: Keep::NotPersonal,
+        columns: &[
+            ("situation", Col::Plain),
+            ("framework", Col::Plain),
+            ("verdict", Col::Plain),
+            ("requirements", Col::Plain),
+            ("warnings", Col::Plain),
+            ("warnings_easy", Col::Plain),
+            ("whom_to_ask", Col::Plain),
+            ("source", Col::Plain),
+            ("checked_on", Col::Plain),
+        ],
+    },
+    Table {
+        name: "training_programmes",
+        processing: None,
+        holds: "Les programmes de formation.",
+        whose: None,
+        erase: Erase::Keep("référentiel"),
+        keep: Keep::NotPersonal,
+        columns: &[
+            ("slug", Col::Plain),
+            ("title", Col::Plain),
+            ("audience", Col::Plain),
+            ("description", Col::Plain),
+            ("description_easy", Col::Plain),
+            ("duration", Col::Plain),
+        ],
+    },
+    Table {
+        name: "training_half_days",
+        processing: None,
+        holds: "Les demi-journées des sessions de formation.",
+        whose: None,
+        erase: Erase::Keep("référentiel"),
+        keep: Keep::NotPersonal,
+        columns: &[],
+    },
+    Table {
+        name: "sessions",
+        processing: Some(&ACCOUNTS),
+        holds: "Vos sessions de connexion (seulement une empreinte du cookie).",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Delete,
+        keep: Keep::Expires("30 jours au plus, ou jusqu’à la déconnexion"),
+        columns: &[("id_hash", Col::Secret)],
+    },
+    Table {
+        name: "auth_tokens",
+        processing: Some(&ACCOUNTS),
+        holds: "Les liens de connexion, d’invitation et de nouveau mot de passe envoyés (empreinte seulement).",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Delete,
+        keep: Keep::Expires(
+            "15 minutes pour un lien de connexion, 1 heure pour un nouveau mot de passe, 7 jours pour une invitation ; une seule utilisation",
+        ),
+        columns: &[("token_hash", Col::Secret), ("purpose", Col::Plain)],
+    },
+    Table {
+        name: "role_scopes",
+        processing: Some(&ACCOUNTS),
+        holds: "Les territoires de vos rôles.",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Delete,
+        keep: Keep::WhileAccount,
+        columns: &[
+            ("role", Col::Plain),
+            ("territory_kind", Col::Plain),
+            ("territory_code", Col::Plain),
+        ],
+    },
+    Table {
+        name: "account_roles",
+        processing: Some(&ACCOUNTS),
+        holds: "Vos rôles.",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Delete,
+        keep: Keep::WhileAccount,
+        columns: &[("role", Col::Plain)],
+    },
+    Table {
+        name: "rate_limits",
+        processing: Some(&SECURITY),
+        holds: "Les compteurs d’essais de connexion par adresse e-mail et par adresse IP.",
+        whose: Some("bucket LIKE '%:' || {email}"),
+        erase: Erase::Delete,
+        keep: Keep::Purged {
+            days: RATE_LIMIT_DAYS,
+            column: "window_start",
+            only: "",
+            said: "",
+        },
+        columns: &[("bucket", Col::Personal("''"))],
+    },
+    Table {
+        name: "outbox",
+        processing: Some(&MAIL),
+        holds: "Les e-mails qui vous sont écrits.",
+        whose: Some("recipient = {email}"),
+        erase: Erase::Delete,
+        keep: Keep::WhileAccount,
+        columns: &[
+            ("message_id", Col::Plain),
+            ("recipient", Col::Personal("''")),
+            ("subject", Col::Mentions),
+            ("body_text", Col::Mentions),
+            ("last_error", Col::Mentions),
+            ("attachment_name", Col::Mentions),
+            ("attachment_type", Col::Plain),
+            ("attachment_body", Col::Secret),
+        ],
+    },
+    Table {
+        name: "audit_log",
+        processing: Some(&SECURITY),
+        holds: "Ce que vous avez fait, et ce qui a été fait sur votre compte ou votre fiche (dont qui a lu vos informations sensibles).",
+        whose: Some(
+            "actor_id = {account} OR subject = 'account:' || {public_id} \
+             OR subject IN (SELECT 'profile:' || slug FROM profiles WHERE account_id = {account})",
+        ),
+        erase: Erase::Anonymise,
+        keep: Keep::Purged {
+            days: AUDIT_LOG_DAYS,
+            column: "at",
+            only: "",
+            said: "",
+        },
+        columns: &[
+            ("action", Col::Plain),
+            ("subject", Col::Mentions),
+            ("detail", Col::Mentions),
+            ("ip", Col::Personal("NULL")),
+        ],
+    },
+    Table {
+        name: "consents",
+        processing: Some(&DIRECTORY),
+        holds: "Vos accords : pour quoi, quand, retirés ou non.",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Delete,
+        keep: Keep::WhileAccount,
+        columns: &[("purpose", Col::Plain), ("text_version", Col::Plain)],
+    },
+    Table {
+        name: "profile_departments",
+        processing: Some(&DIRECTORY),
+        holds: "Les départements où vous intervenez.",
+        whose: Some(PROFILE_ROWS),
+        erase: Erase::Delete,
+        keep: Keep::WhileAccount,
+        columns: &[("department_code", Col::Plain)],
+    },
+    Table {
+        name: "profile_interventions",
+        processing: Some(&DIRECTORY),
+        holds: "Les sortes d’intervention que vous proposez.",
+        whose: Some(PROFILE_ROWS),
+        erase: Erase::Delete,
+        keep: Keep::WhileAccount,
+        columns: &[("kind", Col::Plain)],
+    },
+    Table {
+        name: "profile_themes",
+        processing: Some(&DIRECTORY),
+        holds: "Vos thèmes.",
+        whose: Some(PROFILE_ROWS),
+        erase: Erase::Delete,
+        keep: Keep::WhileAccount,
+        columns: &[],
+    },
+    Table {
+        name: "profile_languages",
+        processing: Some(&DIRECTORY),
+        holds: "Vos langues.",
+        whose: Some(PROFILE_ROWS),
+        erase: Erase::Delete,
+        keep: Keep::WhileAccount,
+        columns: &[("language", Col::Plain)],
+    },
+    Table {
+        name: "profile_absences",
+        processing: Some(&DIRECTORY),
+        holds: "Vos absences.",
+        whose: Some(PROFILE_ROWS),
+        erase: Erase::Delete,
+        keep: Keep::WhileAccount,
+        columns: &[("starts_on", Col::Plain), ("ends_on", Col::Plain)],
+    },
+    Table {
+        name: "profile_fts",
+        processing: Some(&DIRECTORY),
+        holds: "L’index de recherche de l’annuaire (une copie de votre fiche).",
+        whose: Some("rowid IN (SELECT id FROM profiles WHERE account_id = {account})"),
+        erase: Erase::Index,
+        keep: Keep::WhileAccount,
+        // SQLite: the FTS5 columns; PostgreSQL: copies of `profiles`.
+        columns: &[
+            ("body", Col::Plain),
+            ("tags", Col::Plain),
+            ("visibility", Col::Plain),
+            ("kind", Col::Plain),
+            ("sort_name", Col::Plain),
+        ],
+    },
+    Table {
+        name: "profile_fts_words",
+        processing: None,
+        holds: "Les mots de l’index de recherche, sans lien avec une personne.",
+        whose: None,
+        erase: Erase::Keep("mots seuls, sans lien avec une fiche"),
+        keep: Keep::NotPersonal,
+        columns: &[("word", Col::Plain)],
+    },
+    Table {
+        name: "profiles",
+        processing: Some(&DIRECTORY),
+        holds: "Votre fiche de l’annuaire.",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Anonymise,
+        keep: Keep::WhileAccount,
+        columns: &[
+            ("kind", Col::Plain),
+            ("slug", Col::Personal("'efface-' || CAST(id AS TEXT)")),
+            ("display_name", Col::Personal("'Fiche effacée'")),
+            ("sort_name", Col::Personal("'fiche effacee'")),
+            ("visibility", Col::Personal("'hidden'")),
+            ("home_department", Col::Personal("NULL")),
+            ("presentation", Col::Personal("''")),
+            ("presentation_easy", Col::Personal("''")),
+            ("own_words", Col::Personal("''")),
+            ("photo_path", Col::File("photos")),
+            ("photo_alt", Col::Personal("NULL")),
+            ("other_languages", Col::Personal("''")),
+            ("trained_on", Col::Plain),
+            ("training_programme", Col::Plain),
+            ("job_title", Col::Personal("NULL")),
+            ("accommodations", Col::Personal("NULL")),
+            ("disability_experience", Col::Personal("NULL")),
+            ("search_text", Col::Personal("''")),
+        ],
+    },
+    Table {
+        name: "events",
+        processing: None,
+        holds: "Les événements.",
+        whose: None,
+        erase: Erase::Keep("l’événement n’est pas une donnée personnelle"),
+        keep: Keep::NotPersonal,
+        columns: &[
+            ("slug", Col::Plain),
+            ("title", Col::Plain),
+            ("description", Col::Plain),
+            ("description_easy", Col::Plain),
+            ("audience", Col::Plain),
+            ("online_link", Col::Plain),
+            ("address", Col::Plain),
+            ("directions", Col::Plain),
+            ("department_code", Col::Plain),
+            ("organiser", Col::Mentions),
+            ("accessibility", Col::Plain),
+            ("questions", Col::Plain),
+            ("cancel_reason", Col::Mentions),
+        ],
+    },
+    Table {
+        name: "event_links",
+        processing: Some(&EVENTS),
+        holds: "Les liens envoyés pour gérer une inscription (empreinte seulement).",
+        whose: Some(
+            "registration_id IN (SELECT id FROM event_registrations WHERE account_id = {account} OR email = {email})",
+        ),
+        erase: Erase::Delete,
+        keep: Keep::Anonymised {
+            days: crate::events::KEEP_AFTER_EVENT / DAY,
+            after: "l’événement",
+        },
+        columns: &[("token_hash", Col::Secret)],
+    },
+    Table {
+        name: "event_registrations",
+        processing: Some(&EVENTS),
+        holds: "Vos inscriptions aux événements, avec vos besoins d’accessibilité.",
+        whose: Some("account_id = {account} OR email = {email}"),
+        erase: Erase::Anonymise,
+        keep: Keep::Anonymised {
+            days: crate::events::KEEP_AFTER_EVENT / DAY,
+            after: "l’événement",
+        },
+        columns: &[
+            ("name", Col::Personal("'Personne anonymisée'")),
+            (
+                "email",
+                Col::Personal("'anonyme-' || CAST(id AS TEXT) || '@anonyme.invalid'"),
+            ),
+            ("phone", Col::Personal("NULL")),
+            ("needs", Col::Personal("''")),
+            ("needs_other", Col::Personal("NULL")),
+            ("answers", Col::Personal("''")),
+            ("status", Col::Plain),
+            ("consent_version", Col::Plain),
+        ],
+    },
+    Table {
+        name: "training_sessions",
+        processing: None,
+        holds: "Les sessions de formation.",
+        whose: None,
+        erase: Erase::Keep("la session n’est pas une donnée personnelle"),
+        keep: Keep::NotPersonal,
+        columns: &[
+            ("slug", Col::Plain),
+            ("title", Col::Plain),
+            ("place", Col::Plain),
+            ("department_code", Col::Plain),
+            ("trainers", Col::Mentions),
+            ("peer_trainers", Col::Mentions),
+        ],
+    },
+    Table {
+        name: "training_attendance",
+        processing: Some(&TRAININGS),
+        holds: "Vos présences aux demi-journées de formation.",
+        whose: Some(
+            "application_id IN (SELECT id FROM training_applications WHERE account_id = {account})",
+        ),
+        erase: Erase::Keep(KEPT_FOR_COUNTS),
+        keep: Keep::WhileAccount,
+        columns: &[],
+    },
+    Table {
+        name: "training_applications",
+        processing: Some(&TRAININGS),
+        holds: "Vos candidatures aux formations.",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Anonymise,
+        keep: Keep::WhileAccount,
+        columns: &[
+            ("public_id", Col::Plain),
+            ("motivation", Col::Written("''")),
+            ("needs", Col::Personal("''")),
+            ("status", Col::Plain),
+            ("reason", Col::Personal("NULL")),
+        ],
+    },
+    Table {
+        name: "accompaniment_milestones",
+        processing: Some(&TRAININGS),
+        holds: "Les étapes de votre parcours.",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Keep(KEPT_FOR_COUNTS),
+        keep: Keep::WhileAccount,
+        columns: &[("milestone", Col::Plain), ("reached_on", Col::Plain)],
+    },
+    Table {
+        name: "follow_up_notes",
+        processing: Some(&TRAININGS),
+        holds: "Les notes de suivi écrites sur vous par la coordination.",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Delete,
+        keep: Keep::WhileAccount,
+        columns: &[("body", Col::Mentions)],
+    },
+    Table {
+        name: "request_transitions",
+        processing: Some(&REQUESTS),
+        holds: "Les étapes des demandes que vous avez fait avancer.",
+        whose: Some("actor_id = {account}"),
+        erase: Erase::Keep(KEPT_FOR_COUNTS),
+        keep: Keep::WhileAccount,
+        columns: &[
+            ("from_status", Col::Plain),
+            ("to_status", Col::Plain),
+            ("reason", Col::Mentions),
+        ],
+    },
+    Table {
+        name: "request_proposals",
+        processing: Some(&REQUESTS),
+        holds: "Les interventions qui vous ont été proposées, et vos réponses.",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Anonymise,
+        keep: Keep::WhileAccount,
+        columns: &[
+            ("public_id", Col::Plain),
+            ("status", Col::Plain),
+            ("reason", Col::Written("NULL")),
+        ],
+    },
+    Table {
+        name: "request_feedback",
+        processing: Some(&REQUESTS),
+        holds: "Vos avis après une intervention.",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Anonymise,
+        keep: Keep::WhileAccount,
+        columns: &[
+            ("side", Col::Plain),
+            ("again", Col::Plain),
+            ("comment", Col::Written("NULL")),
+        ],
+    },
+    Table {
+        name: "request_readiness",
+        processing: Some(&REQUESTS),
+        holds: "La préparation de l’accueil que vous avez notée.",
+        whose: Some("updated_by = {account}"),
+        erase: Erase::Keep("préparation de l’accueil de l’organisation"),
+        keep: Keep::WhileAccount,
+        columns: &[("notes", Col::Mentions)],
+    },
+    Table {
+        name: "request_messages",
+        processing: Some(&REQUESTS),
+        holds: "Vos messages dans le fil des demandes.",
+        whose: Some("author_id = {account}"),
+        erase: Erase::Anonymise,
+        keep: Keep::WhileAccount,
+        columns: &[(
+            "body",
+            Col::Written("'Message effacé à la demande de la personne qui l’avait écrit.'"),
+        )],
+    },
+    Table {
+        name: "request_payments",
+        processing: Some(&PAYMENTS),
+        holds: "Les paiements de vos interventions, et ceux des demandes que vous avez faites.",
+        whose: Some(PAID),
+        erase: Erase::Keep(ACCOUNTING),
+        keep: Keep::Legal {
+            days: PAYMENT_DAYS,
+            why: ACCOUNTING,
+        },
+        columns: &[
+            ("payer", Col::Plain),
+            ("due_on", Col::Plain),
+            ("status", Col::Plain),
+            ("paid_on", Col::Plain),
+        ],
+    },
+    Table {
+        name: "request_expenses",
+        processing: Some(&PAYMENTS),
+        holds: "Vos frais et leurs justificatifs.",
+        whose: Some(PAID),
+        erase: Erase::Anonymise,
+        keep: Keep::Legal {
+            days: PAYMENT_DAYS,
+            why: ACCOUNTING,
+        },
+        columns: &[
+            ("public_id", Col::Plain),
+            ("label", Col::Plain),
+            ("receipt_file", Col::File("justificatifs")),
+            ("receipt_type", Col::Personal("NULL")),
+        ],
+    },
+    Table {
+        name: "intervention_requests",
+        processing: Some(&REQUESTS),
+        holds: "Les demandes d’intervention que vous avez faites, ou dont vous êtes la personne à contacter ou le référent.",
+        whose: Some(
+            "requester_id = {account} OR contact_email = {email} OR referent_id = {account}",
+        ),
+        erase: Erase::Anonymise,
+        keep: Keep::Purged {
+            days: DRAFT_DAYS,
+            column: "updated_at",
+            only: "status = 'draft'",
+            said: "brouillon jamais envoyé : {durée}, puis effacé ; demande envoyée : gardée, sans votre nom si vous effacez votre compte",
+        },
+        columns: &[
+            ("public_id", Col::Plain),
+            ("status", Col::Plain),
+            (
+                "form",
+                Col::Form(&["contact_name", "contact_email", "contact_phone"]),
+            ),
+            (
+                "contact_email",
+                Col::Personal(
+                    "CASE WHEN contact_email = {email} THEN 'anonyme-' || CAST(id AS TEXT) || '@anonyme.invalid' ELSE contact_email END",
+                ),
+            ),
+            ("token_hash", Col::Secret),
+            ("kind", Col::Plain),
+            ("subject", Col::Mentions),
+            ("department_code", Col::Plain),
+            ("date_from", Col::Plain),
+            ("date_to", Col::Plain),
+            ("framework", Col::Plain),
+            ("situations", Col::Plain),
+        ],
+    },
+    Table {
+        name: "accounts",
+        processing: Some(&ACCOUNTS),
+        holds: "Votre compte.",
+        whose: Some("id = {account}"),
+        erase: Erase::Anonymise,
+        keep: Keep::WhileAccount,
+        columns: &[
+            ("public_id", Col::Plain),
+            (
+                "email",
+                Col::Personal("'efface-' || CAST(id AS TEXT) || '@efface.invalid'"),
+            ),
+            ("display_name", Col::Personal("'Compte effacé'")),
+            ("password_hash", Col::Secret),
+            ("status", Col::Personal("'disabled'")),
+            ("department_code", Col::Plain),
+            ("phone", Col::Personal("NULL")),
+        ],
+    },
+];
+
+/// The register entry of a table.
+pub fn table(name: &str) -> Option<&'static Table> {
+    REGISTER.iter().find(|t| t.name == name)
+}
+
+/// Who an export or an erasure is about.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub account_id: i64,
+    pub email: String,
+    pub public_id: String,
+}
+
+/// `sql` with its `{account}`, `{email}` and `{public_id}` placeholders
+/// numbered as parameters from `first`, and the values to bind in order.
+fn numbered(sql: &str, person: &Person, first: usize) -> (String, Vec<Value>) {
+    let mut out = String::with_capacity(sql.len());
+    let mut binds = Vec::new();
+    let mut rest = sql;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |e| start + e + 1);
+        let value = match &rest[start..end] {
+            "{account}" => Value::Int(person.account_id),
+            "{email}" => Value::Text(person.email.clone()),
+            "{public_id}" => Value::Text(person.public_id.clone()),
+            other => unreachable!("unknown placeholder {other}"),
+        };
+        binds.push(value);
+        out.push_str(&format!("${}", first + binds.len() - 1));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    (out, binds)
+}
+
+/// The values as query arguments.
+fn args(values: &[Value]) -> Result<sqlx::any::AnyArguments> {
+    use sqlx::Arguments;
+    let mut a = sqlx::any::AnyArguments::default();
+    for v in values {
+        match v {
+            Value::Int(i) => a.add(*i),
+            Value::Text(t) => a.add(t.clone()),
+            Value::Real(r) => a.add(*r),
+            Value::Null => a.add(Option::<String>::None),
+        }
+        .map_err(sqlx::Error::Encode)?;
+    }
+    Ok(a)
+}
+
+/// A value of an exported cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+/// The rows of one table that name a person.
+#[derive(Debug, Clone)]
+pub struct Rows {
+    pub table: &'static Table,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+fn cell(row: &sqlx::any::AnyRow, i: usize) -> Value {
+    if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+        return v.map_or(Value::Null, Value::Int);
+    }
+    if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
+        return v.map_or(Value::Null, |v| Value::Int(v.into()));
+    }
+    if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+        return v.map_or(Value::Null, Value::Text);
+    }
+    if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+        return v.map_or(Value::Null, Value::Real);
+    }
+    if let Ok(v) = row.try_get::<Option<bool>, _>(i) {
+        return v.map_or(Value::Null, |b| Value::Int(b.into()));
+    }
+    Value::Null
+}
+
+/// Everything the platform holds about a person: for each table of the
+/// register with rows naming them (index tables left out), every column but
+/// the secrets (hashes of tokens and passwords).
+pub async fn export(conn: &mut AnyConnection, person: &Person) -> Result<Vec<Rows>> {
+    let mut out = Vec::new();
+    for t in REGISTER {
+        let (Some(whose), true) = (t.whose, t.erase != Erase::Index) else {
+            continue;
+        };
+        let (cond, binds) = numbered(whose, person, 1);
+        let sql = format!("SELECT * FROM {} WHERE {cond}", t.name);
+        let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql), args(&binds)?)
+            .fetch_all(&mut *conn)
+            .await?;
+        let Some(first) = rows.first() else {
+            continue;
+        };
+        let shown: Vec<(usize, String)> = first
+            .columns()
+            .iter()
+            .map(|c| sqlx::Column::name(c).to_owned())
+            .enumerate()
+            .filter(|(_, name)| {
+                !matches!(
+                    t.columns.iter().find(|(c, _)| c == name),
+                    Some((_, Col::Secret))
+                )
+            })
+            .collect();
+        out.push(Rows {
+            table: t,
+            columns: shown.iter().map(|(_, n)| n.clone()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| shown.iter().map(|(i, _)| cell(r, *i)).collect())
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// How many rows of each register table name a person (what the export must
+/// hold; for tests and the page's summary).
+pub async fn counts(conn: &mut AnyConnection, person: &Person) -> Result<Vec<(&'static str, i64)>> {
+    let mut out = Vec::new();
+    for t in REGISTER {
+        let (Some(whose), true) = (t.whose, t.erase != Erase::Index) else {
+            continue;
+        };
+        let (cond, binds) = numbered(whose, person, 1);
+        let sql = format!("SELECT COUNT(*) FROM {} WHERE {cond}", t.name);
+        let n: i64 = sqlx::query_scalar_with(sqlx::AssertSqlSafe(sql), args(&binds)?)
+            .fetch_one(&mut *conn)
+            .await?;
+        out.push((t.name, n));
+    }
+    Ok(out)
+}
+
+/// The interventions that stop an account's erasure right now: those where
+/// the person is the peer who accepted and the request is accepted or
+/// scheduled (their subjects). The organisation counts on them: the
+/// coordination first cancels it or finds someone else, then the account
+/// can go. Any other state is handled by [`erase`] (pending proposals are
+/// withdrawn, past ones kept anonymised).
+pub async fn blocking_interventions(
+    conn: &mut AnyConnection,
+    account_id: i64,
+) -> Result<Vec<String>> {
+    let rows: Vec<(Option<String>,)> = sqlx::query_as(
+        "SELECT r.subject FROM request_proposals p JOIN intervention_requests r ON r.id = p.request_id \
+         WHERE p.account_id = $1 AND p.status = 'accepted' AND r.status IN ('accepted', 'scheduled') ORDER BY r.id",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(s,)| s.unwrap_or_default()).collect())
+}
+
+/// Who read the person's sensitive fields, and when (newest first): the
+/// audit lines `sensitive_read` about their profiles, with the reader's name.
+pub async fn sensitive_reads(
+    conn: &mut AnyConnection,
+    person: &Person,
+) -> Result<Vec<(i64, Option<String>)>> {
+    Ok(sqlx::query_as(
+        "SELECT l.at, a.display_name FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id \
+         WHERE l.action = 'sensitive_read' \
+         AND l.subject IN (SELECT 'profile:' || slug FROM profiles WHERE account_id = $1) ORDER BY l.id DESC",
+    )
+    .bind(person.account_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Form-encodes a value as `serde_urlencoded` does (space as `+`).
+fn form_encoded(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Empties `fields` of a URL-encoded form; other pairs stay as they were.
+fn empty_fields(form: &str, fields: &[&str]) -> String {
+    form.split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if fields.contains(&k) => format!("{k}="),
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The value of `field` in a URL-encoded form, decoded.
+fn form_value(form: &str, field: &str) -> Option<String> {
+    form.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == field).then(|| decode_form(v))
+    })
+}
+
+fn decode_form(v: &str) -> String {
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match v
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                Some(b) => {
+                    out.push(b);
+                    i += 2;
+                }
+                None => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What an erasure did: the files to delete (relative to the data
+/// directory) once the transaction is committed.
+#[derive(Debug, Default)]
+pub struct Erased {
+    pub files: Vec<String>,
+}
+
+/// The words that stand for a person in free text: names, e-mail, phone,
+/// profile addresses, as typed and as form-encoded.
+async fn mentions_of(conn: &mut AnyConnection, person: &Person) -> Result<BTreeSet<String>> {
+    let mut words = BTreeSet::new();
+    let account: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT display_name, phone FROM accounts WHERE id = $1")
+            .bind(person.account_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((name, phone)) = account {
+        words.insert(name);
+        words.extend(phone);
+    }
+    words.insert(person.email.clone());
+    let profiles: Vec<(String, String)> =
+        sqlx::query_as("SELECT display_name, slug FROM profiles WHERE account_id = $1")
+            .bind(person.account_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    for (name, slug) in profiles {
+        words.insert(name);
+        words.insert(slug);
+    }
+    let registrations: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT name, phone FROM event_registrations WHERE account_id = $1 OR email = $2",
+    )
+    .bind(person.account_id)
+    .bind(&person.email)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, phone) in registrations {
+        words.insert(name);
+        words.extend(phone);
+    }
+    let forms: Vec<(String,)> = sqlx::query_as(
+        "SELECT form FROM intervention_requests WHERE requester_id = $1 OR contact_email = $2",
+    )
+    .bind(person.account_id)
+    .bind(&person.email)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (form,) in forms {
+        for field in ["contact_name", "contact_phone"] {
+            words.extend(form_value(&form, field));
+        }
+    }
+    // Too short a word would replace parts of other words.
+    words.retain(|w| w.trim().chars().count() >= 4);
+    let encoded: Vec<String> = words.iter().map(|w| form_encoded(w)).collect();
+    words.extend(encoded);
+    Ok(words)
+}
+
+/// Erases a person's account: walks the register and deletes or anonymises
+/// every row that names them, replaces their name, e-mail, phone and profile
+/// address in every free text, and removes their profile from the search
+/// index. Run it inside the transaction of the erasure (with its audit line):
+/// all of it happens, or nothing.
+pub async fn erase(conn: &mut AnyConnection, person: &Person) -> Result<Erased> {
+    let mentions = mentions_of(conn, person).await?;
+    let mut erased = Erased::default();
+    // Pending proposals end: the coordination must not wait for an answer.
+    sqlx::query(
+        "UPDATE request_proposals SET status = 'withdrawn', answered_at = $1 WHERE account_id = $2 AND status = 'pending'",
+    )
+    .bind(crate::now())
+    .bind(person.account_id)
+    .execute(&mut *conn)
+    .await?;
+    for t in REGISTER {
+        let Some(whose) = t.whose else { continue };
+        let (cond, binds) = numbered(whose, person, 1);
+        match t.erase {
+            Erase::Delete | Erase::Index => {
+                let sql = format!("DELETE FROM {} WHERE {cond}", t.name);
+                sqlx::query_with(sqlx::AssertSqlSafe(sql), args(&binds)?)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            Erase::Anonymise => anonymise(conn, t, person, &cond, &binds, &mut erased).await?,
+            Erase::Keep(_) => {}
+        }
+    }
+    // One statement per column: every word replaced (the longest first, so
+    // that a name inside a longer one goes with it), in the rows holding one.
+    let mut mentions: Vec<String> = mentions.into_iter().collect();
+    mentions.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let words: Vec<Value> = mentions.into_iter().map(Value::Text).collect();
+    if words.is_empty() {
+        return Ok(erased);
+    }
+    for t in REGISTER {
+        for (column, col) in t.columns {
+            // Forms: others' forms may name the person too (form-encoded).
+            if !matches!(col, Col::Mentions | Col::Written(_) | Col::Form(_)) {
+                continue;
+            }
+            let n = words.len();
+            let replaced = (1..=n).fold(column.to_string(), |acc, i| {
+                format!("REPLACE({acc}, ${i}, '[effacé]')")
+            });
+            let holding: Vec<String> = (1..=n)
+                // Not `LIKE`: a backslash or `%` in a name would be a pattern.
+                .map(|i| format!("REPLACE({column}, ${i}, '') <> {column}"))
+                .collect();
+            let sql = format!(
+                "UPDATE {} SET {column} = {replaced} WHERE {}",
+                t.name,
+                holding.join(" OR ")
+            );
+            sqlx::query_with(sqlx::AssertSqlSafe(sql), args(&words)?)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(erased)
+}
+
+async fn anonymise(
+    conn: &mut AnyConnection,
+    t: &Table,
+    person: &Person,
+    cond: &str,
+    binds: &[Value],
+    erased: &mut Erased,
+) -> Result<()> {
+    // Files first, while their names are still there.
+    for (column, col) in t.columns {
+        if let Col::File(folder) = col {
+            let sql = format!(
+                "SELECT {column} FROM {} WHERE ({cond}) AND {column} IS NOT NULL",
+                t.name
+            );
+            let names: Vec<String> =
+                sqlx::query_scalar_with(sqlx::AssertSqlSafe(sql), args(binds)?)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            erased
+                .files
+                .extend(names.into_iter().map(|n| format!("{folder}/{n}")));
+        }
+        if let Col::Form(fields) = col {
+            let sql = format!("SELECT id, {column} FROM {} WHERE {cond}", t.name);
+            let forms: Vec<(i64, String)> =
+                sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args(binds)?)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            for (id, form) in forms {
+                // Only the forms they filled in as the contact.
+                let theirs =
+                    form_value(&form, "contact_email").as_deref() == Some(person.email.as_str());
+                if theirs {
+                    let sql = format!("UPDATE {} SET {column} = $1 WHERE id = $2", t.name);
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(empty_fields(&form, fields))
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+            }
+        }
+    }
+    let sets: Vec<String> = t
+        .columns
+        .iter()
+        .filter_map(|(column, col)| match col {
+            Col::Personal(value) | Col::Written(value) => Some(format!("{column} = {value}")),
+            Col::Secret | Col::File(_) => Some(format!("{column} = NULL")),
+            _ => None,
+        })
+        .collect();
+    if sets.is_empty() {
+        return Ok(());
+    }
+    let first = binds.len() + 1;
+    let (sets, set_binds) = numbered(&sets.join(", "), person, first);
+    let sql = format!("UPDATE {} SET {sets} WHERE {cond}", t.name);
+    let all: Vec<Value> = binds.iter().cloned().chain(set_binds).collect();
+    sqlx::query_with(sqlx::AssertSqlSafe(sql), args(&all)?)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes what the register says is kept no longer (every [`Keep::Purged`]
+/// table), as of `now`; returns how many rows went, per table.
+pub async fn purge(conn: &mut AnyConnection, now: i64) -> Result<Vec<(&'static str, u64)>> {
+    let mut out = Vec::new();
+    for t in REGISTER {
+        let Keep::Purged {
+            days, column, only, ..
+        } = t.keep
+        else {
+            continue;
+        };
+        let only = if only.is_empty() {
+            String::new()
+        } else {
+            format!(" AND {only}")
+        };
+        let sql = format!("DELETE FROM {} WHERE {column} < $1{only}", t.name);
+        let n = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(now - days * DAY)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        out.push((t.name, n));
+    }
+    Ok(out)
+}
+
+/// The engine-specific tables that are part of another one's entry: SQLite's
+/// FTS5 shadow tables of `profile_fts`.
+pub fn is_internal(engine: Engine, table: &str) -> bool {
+    engine == Engine::Sqlite && table.starts_with("profile_fts_") && table != "profile_fts_words"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_order() {
+        let p = Person {
+            account_id: 7,
+            email: "a@b.fr".into(),
+            public_id: "x".into(),
+        };
+        let (sql, binds) = numbered("a = {account} OR b = {email} OR c = {account}", &p, 2);
+        assert_eq!(sql, "a = $2 OR b = $3 OR c = $4");
+        assert_eq!(
+            binds,
+            vec![Value::Int(7), Value::Text("a@b.fr".into()), Value::Int(7)]
+        );
+    }
+
+    #[test]
+    fn forms_lose_only_the_contact_fields() {
+        let form = "subject=Former&contact_name=Marc+Olivier&contact_email=m%40x.fr&fee=200";
+        assert_eq!(
+            empty_fields(form, &["contact_name", "contact_email"]),
+            "subject=Former&contact_name=&contact_email=&fee=200"
+        );
+        assert_eq!(form_value(form, "contact_email").as_deref(), Some("m@x.fr"));
+        assert_eq!(
+            form_value(form, "contact_name").as_deref(),
+            Some("Marc Olivier")
+        );
+        assert_eq!(form_encoded("Marc Olivier"), "Marc+Olivier");
+        assert_eq!(form_encoded("m@x.fr"), "m%40x.fr");
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(days_in_words(365), "1 an");
+        assert_eq!(days_in_words(3650), "10 ans");
+        assert_eq!(days_in_words(30), "30 jours");
+        assert_eq!(days_in_words(1), "1 jour");
+    }
+
+    #[test]
+    fn every_table_is_registered_once() {
+        let names: BTreeSet<_> = REGISTER.iter().map(|t| t.name).collect();
+        assert_eq!(names.len(), REGISTER.len());
+        for t in REGISTER {
+            assert_eq!(
+                t.processing.is_some(),
+                t.whose.is_some(),
+                "{}: a table with personal data says whose rows, and only then",
+                t.name
+            );
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! Each [`Table`] of the schema is in [`REGISTER`] with every text column
 //! (a test compares it with both engines' schemas): what it holds, for which
 //! [`Processing`], how a person's rows are found (`whose`, a condition with
-//! the placeholders `{account}`, `{email}` and `{public_id}`), what erasure
+//! the placeholders `{account}`, `{email}`, `{email_hash}` and `{public_id}`), what erasure
 //! does to them, and how long they are kept.
 
 use std::collections::BTreeSet;
@@ -360,7 +360,7 @@ pub const REGISTER: &[Table] = &[
         name: "rate_limits",
         processing: Some(&SECURITY),
         holds: "Les compteurs d’essais de connexion par adresse e-mail et par adresse IP.",
-        whose: Some("bucket LIKE '%:' || {email}"),
+        whose: Some("substr(bucket, length(bucket) - length({email})) = ':' || {email}"),
         erase: Erase::Delete,
         keep: Keep::Purged {
             days: RATE_LIMIT_DAYS,
@@ -373,10 +373,15 @@ pub const REGISTER: &[Table] = &[
     Table {
         name: "outbox",
         processing: Some(&MAIL),
-        holds: "Les e-mails qui vous sont écrits.",
-        whose: Some("recipient = {email}"),
+        holds: "Les e-mails qui vous sont écrits : le texte jusqu’à l’envoi, ensuite seulement l’objet, les dates et une empreinte de l’adresse.",
+        whose: Some("recipient = {email} OR recipient = {email_hash}"),
         erase: Erase::Delete,
-        keep: Keep::WhileAccount,
+        keep: Keep::Purged {
+            days: crate::outbox::KEEP_DONE_SECS / DAY,
+            column: "sent_at",
+            only: "sent_at IS NOT NULL",
+            said: "le texte jusqu’à l’envoi ; l’objet et les dates {durée} après l’envoi, puis effacé",
+        },
         columns: &[
             ("message_id", Col::Plain),
             ("recipient", Col::Personal("''")),
@@ -413,11 +418,18 @@ pub const REGISTER: &[Table] = &[
     Table {
         name: "consents",
         processing: Some(&DIRECTORY),
-        holds: "Vos accords : pour quoi, quand, retirés ou non.",
+        holds: "Vos accords : pour quoi, quand, donnés par vous ou par écrit (et qui l’a enregistré), retirés ou non.",
         whose: Some("account_id = {account}"),
         erase: Erase::Delete,
         keep: Keep::WhileAccount,
-        columns: &[("purpose", Col::Plain), ("text_version", Col::Plain)],
+        columns: &[
+            ("purpose", Col::Plain),
+            ("text_version", Col::Plain),
+            ("source", Col::Plain),
+            ("written_on", Col::Plain),
+            ("written_how", Col::Mentions),
+            ("note", Col::Mentions),
+        ],
     },
     Table {
         name: "profile_departments",
@@ -804,7 +816,8 @@ pub struct Person {
     pub public_id: String,
 }
 
-/// `sql` with its `{account}`, `{email}` and `{public_id}` placeholders
+/// `sql` with its `{account}`, `{email}`, `{email_hash}` (the outbox's
+/// hash of a sent message's address) and `{public_id}` placeholders
 /// numbered as parameters from `first`, and the values to bind in order.
 fn numbered(sql: &str, person: &Person, first: usize) -> (String, Vec<Value>) {
     let mut out = String::with_capacity(sql.len());
@@ -819,6 +832,7 @@ fn numbered(sql: &str, person: &Person, first: usize) -> (String, Vec<Value>) {
             "{account}" => Value::Int(person.account_id),
             "{email}" => Value::Text(person.email.clone()),
             "{public_id}" => Value::Text(person.public_id.clone()),
+            "{email_hash}" => Value::Text(crate::outbox::recipient_hash(&person.email)),
             other => unreachable!("unknown placeholder {other}"),
         };
         binds.push(value);

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { ACCOUNTS, COLLECTIONS, PASSWORD, ROLES, SCREENSHOT_PUBLIC, pagesFor } from './pages.mjs';
+import { privacyJourneys } from './journeys-privacy.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -799,6 +800,7 @@ async function main() {
     await journeyDirectorySearchNoJs(base);
     await journeyProfileByKeyboard(base);
     await journeyEventRegistrationNoJs(base);
+    await privacyJourneys({ test, newContext, signIn, base, outbox: path.join(tmpDir, 'outbox') });
 
     // Each role, signed in through the real form.
     for (const role of ROLES) {

@@ -8,10 +8,9 @@ use epop_domain::Principal;
 use epop_store::accounts::{self, Account};
 use epop_store::sessions;
 
-use crate::security::{CsrfToken, client_ip, hash_token, read_cookie};
+use crate::security::{CsrfToken, SESSION_COOKIE, client_ip, hash_token, read_cookie};
 use crate::{AppError, AppState};
 
-pub const SESSION_COOKIE: &str = "epop_session";
 pub const DISPLAY_COOKIE: &str = "epop_affichage";
 
 /// The signed-in person.

@@ -19,9 +19,10 @@ use epop_store::privacy::{self, Person, Rows, Value};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::context::{Layout, SESSION_COOKIE};
+use crate::context::Layout;
 use crate::forms::{Errors, paris_time};
 use crate::pages::{download, render, render_invalid};
+use crate::security::SESSION_COOKIE;
 use crate::security::set_cookie;
 use crate::{AppError, AppState, Ctx};
 

@@ -20,7 +20,6 @@ use blake2::{Blake2b512, Digest};
 use futures_util::StreamExt;
 use rand_core::{OsRng, RngCore};
 
-use crate::context::SESSION_COOKIE;
 use crate::{AppError, AppState, Config};
 
 /// The CSRF token of the current visitor, put in request extensions.
@@ -85,6 +84,8 @@ fn cookie_name(config: &Config, base: &str) -> String {
         base.to_owned()
     }
 }
+
+pub const SESSION_COOKIE: &str = "epop_session";
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure over https.
 pub fn set_cookie(config: &Config, base: &str, value: &str, max_age: Option<i64>) -> HeaderValue {

@@ -221,45 +221,7 @@ async fn submit(
         .unwrap_or_else(public_id);
     let base = &state.config.base_url;
     if p.get("action") == "brouillon" {
-        let email = match form.validate_draft() {
-            Ok(e) => e,
-            Err(list) => {
-                return form_page(&state, &ctx, p, Errors::from_problems(list), draft_token).await;
-            }
-        };
-        if let Some(wait) = too_early(&state, &ctx, &p, email.as_str(), &draft_token).await? {
-            return Ok(wait);
-        }
-        let token = random_token();
-        let mut tx = state.db.write().await?;
-        requests::save_draft(
-            &mut tx,
-            &id,
-            &stored(&p),
-            email.as_str(),
-            &hash_token(&token),
-            now(),
-        )
-        .await?;
-        outbox::enqueue(
-            &mut tx,
-            &mail(
-                email.as_str(),
-                "Votre demande d’intervention (brouillon)",
-                format!(
-                    "Bonjour,\n\nVotre demande d’intervention est enregistrée comme brouillon.\n\
-                     Pour la terminer et l’envoyer, ouvrez ce lien :\n{base}/demander-une-intervention/reprendre/{token}\n\n\
-                     Le brouillon n’est pas encore envoyé à la coordination."
-                ),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        return render(&SentMail {
-            l: ctx.layout("Brouillon enregistré"),
-            email: email.as_str().to_owned(),
-            draft: true,
-        });
+        return save_draft(&state, &ctx, p, &id, draft_token).await;
     }
     let today = crate::forms::paris_today();
     let valid = match form.validate(today) {
@@ -316,6 +278,57 @@ async fn submit(
         l: ctx.layout("Vérifiez votre boîte e-mail"),
         email: valid.contact_email.as_str().to_owned(),
         draft: false,
+    })
+}
+
+/// « Enregistrer le brouillon »: only the address is needed; the draft is
+/// saved under `id` and a link to finish it is e-mailed.
+async fn save_draft(
+    state: &AppState,
+    ctx: &Ctx,
+    p: Pairs,
+    id: &str,
+    draft_token: String,
+) -> Result<Response, AppError> {
+    let base = &state.config.base_url;
+    let email = match form_of(&p).validate_draft() {
+        Ok(e) => e,
+        Err(list) => {
+            return form_page(state, ctx, p, Errors::from_problems(list), draft_token).await;
+        }
+    };
+    if let Some(wait) = too_early(state, ctx, &p, email.as_str(), &draft_token).await? {
+        return Ok(wait);
+    }
+    let token = random_token();
+    let mut tx = state.db.write().await?;
+    requests::save_draft(
+        &mut tx,
+        id,
+        &stored(&p),
+        email.as_str(),
+        &hash_token(&token),
+        now(),
+    )
+    .await?;
+    outbox::enqueue(
+        &mut tx,
+        &mail(
+            email.as_str(),
+            "Votre demande d’intervention (brouillon)",
+            format!(
+                "Bonjour,\n\nVotre demande d’intervention est enregistrée comme brouillon.\n\
+                 Pour la terminer et l’envoyer, ouvrez ce lien :\n{base}/demander-une-intervention/reprendre/{token}\n\n\
+                 Le brouillon n’est pas encore envoyé à la coordination."
+            ),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    render(&SentMail {
+        l: ctx.layout("Brouillon enregistré"),
+        email: email.as_str().to_owned(),
+        draft: true,
     })
 }
 

@@ -536,7 +536,10 @@ async fn the_privacy_page_says_the_durations_the_purges_use() {
         }
     }
     assert_eq!(purged, 4);
-    assert!(page.body.contains("l’objet et les dates 30 jours après l’envoi, puis effacé"));
+    assert!(
+        page.body
+            .contains("l’objet et les dates 30 jours après l’envoi, puis effacé")
+    );
     assert!(page.body.contains("1 an, puis effacé"));
     assert!(
         page.body

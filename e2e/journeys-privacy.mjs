@@ -9,17 +9,20 @@ import path from 'node:path';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** The first link matching `re` in the newest e-mail to `to` (waits for the worker). */
-async function linkInMail(outbox, to, re) {
+const mails = (outbox) => (fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')) : []);
+
+/**
+ * The first link matching `re` in the newest e-mail to `to` that is not in
+ * `seen` (the e-mails there before the action that sends it; waits for the worker).
+ */
+async function linkInMail(outbox, to, re, seen = []) {
   for (let i = 0; i < 60; i++) {
-    if (fs.existsSync(outbox)) {
-      const files = fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort().reverse();
-      for (const f of files) {
-        const text = fs.readFileSync(path.join(outbox, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-        if (!text.includes(to)) continue;
-        const m = text.match(re);
-        if (m) return m[0];
-      }
+    const files = mails(outbox).filter((f) => !seen.includes(f)).sort().reverse();
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(outbox, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      if (!text.includes(to)) continue;
+      const m = text.match(re);
+      if (m) return m[0];
     }
     await sleep(250);
   }
@@ -30,8 +33,9 @@ async function linkInMail(outbox, to, re) {
 async function signInByLink(page, outbox, email) {
   await page.goto('/connexion/lien');
   await page.getByLabel('Adresse e-mail').fill(email);
+  const seen = mails(outbox);
   await page.getByRole('button', { name: /lien/i }).click();
-  const link = await linkInMail(outbox, email, /https?:\/\/\S*\/connexion\/lien\/[A-Za-z0-9_-]+/);
+  const link = await linkInMail(outbox, email, /https?:\/\/\S*\/connexion\/lien\/[A-Za-z0-9_-]+/, seen);
   if (!link) return false;
   await page.goto(new URL(link).pathname);
   await page.getByRole('button', { name: /connect/i }).first().click();
@@ -56,16 +60,18 @@ export async function privacyJourneys({ test, newContext, signIn, base, outbox }
         audience_size: '8',
         description: 'Une demande d’essai.',
         duration: '2 heures',
+        period: 'printemps 2027',
         address: '1 rue de la Paix, 31000 Toulouse',
         contact_name: 'Camille Inconnue',
         contact_email: stranger,
       };
       for (const [id, value] of Object.entries(fields)) await page.locator(`#${id}`).fill(value);
       await page.locator('input[name=mode]').first().check();
+      const seen = mails(outbox);
       await page.getByRole('button', { name: /Envoyer ma demande/ }).click();
       const h1 = await page.locator('h1').textContent();
-      if (!h1.includes('Vérifiez votre boîte')) { problems.push(`after sending: « ${h1} »`); return; }
-      const confirm = await linkInMail(outbox, stranger, /https?:\/\/\S*\/confirmer\/[A-Za-z0-9_-]+/);
+      if (!h1.includes('Vérifiez votre boîte')) { problems.push(`after sending: « ${h1} » ${(await page.locator('.error-summary').textContent().catch(() => '')).replace(/\s+/g, ' ')}`); return; }
+      const confirm = await linkInMail(outbox, stranger, /https?:\/\/\S*\/confirmer\/[A-Za-z0-9_-]+/, seen);
       if (!confirm) { problems.push('no confirmation e-mail'); return; }
       await page.goto(new URL(confirm).pathname);
       await page.getByRole('button', { name: /Confirmer/ }).first().click();

@@ -76,6 +76,8 @@ struct Overview {
     sections: Vec<Section>,
     reads: Vec<Read>,
     format: &'static str,
+    /// Peers and référents have a directory profile to correct.
+    has_profile: bool,
 }
 
 async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -103,6 +105,7 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             .collect(),
         reads,
         format: FORMAT,
+        has_profile: user.principal.has(Role::Peer) || user.principal.has(Role::Referent),
     })
 }
 

@@ -601,3 +601,35 @@ async fn each_file_form_takes_what_its_page_promises_and_no_more() {
             .assert_field_error("fichier", "plus de 8 Mo");
     }
 }
+
+/// A body above a size limit, on any route (a form, a file form, an
+/// unknown address), gets the French page naming the limit and what to do.
+#[tokio::test]
+async fn a_body_above_a_size_limit_gets_a_page_saying_what_to_do() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    for app in apps().await {
+        let big = vec![b'a'; 9 * 1024 * 1024];
+        for path in ["/connexion", "/admin/annuaire/import", "/nulle-part"] {
+            let req = Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::CONTENT_LENGTH, big.len())
+                .body(Body::from(big.clone()))
+                .unwrap();
+            let page = app.client().send(req).await;
+            assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+            assert_eq!(page.h1(), "Envoi trop volumineux", "{path}");
+            assert!(page.body.contains("Aucun envoi ne peut dépasser 8 Mo"));
+            assert!(page.body.contains("choisissez un fichier plus petit"));
+        }
+        // A form far above any form's size, sent without its length.
+        let mut c = app.client();
+        let token = c.csrf().await;
+        let long = "a".repeat(300 * 1024);
+        let page = c
+            .post_raw("/connexion", &format!("csrf={token}&email={long}"), &[])
+            .await;
+        assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(page.h1(), "Envoi trop volumineux");
+    }
+}

@@ -189,23 +189,8 @@ async fn invite(
             let token = random_token();
             organisations::offer_membership(&mut tx, &hash_token(&token), a.id, org.id, JOIN_TTL)
                 .await?;
-            outbox::enqueue(
-                &mut tx,
-                &Message {
-                    recipient: a.email.clone(),
-                    subject: format!("Rejoindre l’organisation « {} » sur EPoP", org.name),
-                    body_text: format!(
-                        "Bonjour {},\n\n{inviter} vous invite à rejoindre l’organisation « {} » sur EPoP.\n\
-                         Les membres d’une organisation voient les demandes d’intervention faites par ses membres.\n\n\
-                         Pour accepter, ouvrez ce lien :\n{base}/rejoindre-une-organisation/{token}\n\n\
-                         Ce lien marche une seule fois, pendant 7 jours. \
-                         Si vous ne connaissez pas cette organisation, ne faites rien.\n{FOOTER}",
-                        a.display_name, org.name
-                    ),
-                    attachment: None,
-                },
-            )
-            .await?;
+            let link = format!("{base}/rejoindre-une-organisation/{token}");
+            outbox::enqueue(&mut tx, &join_offer(&a, &org, inviter, &link)).await?;
             audit::record(
                 &mut tx,
                 ctx.audit(
@@ -219,6 +204,23 @@ async fn invite(
     }
     tx.commit().await?;
     Ok(Redirect::to("/espace/organisation/inviter?message=invitation").into_response())
+}
+
+/// The e-mail offering an existing account to join `org` by `link`.
+fn join_offer(a: &accounts::Account, org: &Organisation, inviter: &str, link: &str) -> Message {
+    Message {
+        recipient: a.email.clone(),
+        subject: format!("Rejoindre l’organisation « {} » sur EPoP", org.name),
+        body_text: format!(
+            "Bonjour {},\n\n{inviter} vous invite à rejoindre l’organisation « {} » sur EPoP.\n\
+             Les membres d’une organisation voient les demandes d’intervention faites par ses membres.\n\n\
+             Pour accepter, ouvrez ce lien :\n{link}\n\n\
+             Ce lien marche une seule fois, pendant 7 jours. \
+             Si vous ne connaissez pas cette organisation, ne faites rien.\n{FOOTER}",
+            a.display_name, org.name
+        ),
+        attachment: None,
+    }
 }
 
 #[derive(Template)]

@@ -738,15 +738,29 @@ async fn close_consent(conn: &mut AnyConnection, account_id: i64, purpose: &str)
 }
 
 /// Withdraws a consent. Withdrawing the listing consent hides the profiles
-/// at once.
+/// at once; withdrawing the consent to share a sensitive answer
+/// (accommodations, experience of disability) erases that answer.
 pub async fn withdraw_consent(
     conn: &mut AnyConnection,
     account_id: i64,
     purpose: &str,
 ) -> Result<()> {
     close_consent(conn, account_id, purpose).await?;
-    if purpose == purpose::LISTING {
-        sqlx::query("UPDATE profiles SET visibility = 'hidden' WHERE account_id = $1")
+    let change = match purpose {
+        purpose::LISTING => {
+            "UPDATE profiles SET visibility = 'hidden', updated_at = $1 WHERE account_id = $2"
+        }
+        purpose::ACCOMMODATIONS => {
+            "UPDATE profiles SET accommodations = NULL, updated_at = $1 WHERE account_id = $2"
+        }
+        purpose::EXPERIENCE => {
+            "UPDATE profiles SET disability_experience = NULL, updated_at = $1 WHERE account_id = $2"
+        }
+        _ => "",
+    };
+    if !change.is_empty() {
+        sqlx::query(change)
+            .bind(now())
             .bind(account_id)
             .execute(conn)
             .await?;

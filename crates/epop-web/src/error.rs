@@ -2,7 +2,9 @@
 //! says what happened and what to do; internal details go to the log only,
 //! never to the page.
 
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use epop_store::StoreError;
 
@@ -103,6 +105,32 @@ impl From<epop_store::SqlError> for AppError {
     fn from(e: epop_store::SqlError) -> Self {
         AppError::Store(e.into())
     }
+}
+
+/// A body above a size limit (the whole router's, or a route's own)
+/// gets a page saying which limit and what to do, not a bare 413.
+pub async fn too_large(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if res.status() != StatusCode::PAYLOAD_TOO_LARGE || is_page {
+        return res;
+    }
+    let max = crate::admin::import::MAX_FILE / (1024 * 1024);
+    error_page(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Envoi trop volumineux",
+        &format!(
+            "<p>Ce que vous avez envoyé est trop gros : rien n’a été enregistré.</p>\
+             <p>Chaque formulaire indique à côté du champ la taille maximale de ses fichiers. \
+             Aucun envoi ne peut dépasser {max} Mo.</p>\
+             <p>Que faire : revenez à la page précédente, puis choisissez un fichier plus petit \
+             (une photo moins grande, un PDF compressé) et envoyez à nouveau.</p>"
+        ),
+    )
 }
 
 pub async fn not_found() -> AppError {

@@ -125,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(forms::upload_limit(
             admin::import::MAX_FILE,
         )))
+        .layer(axum::middleware::from_fn(error::too_large))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

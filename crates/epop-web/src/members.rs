@@ -5,9 +5,11 @@
 //! to no organisation gets an e-mailed link to accept
 //! (`/rejoindre-une-organisation/{token}`: a button first, as mail scanners
 //! open links, then joined once); an account in another organisation is
-//! refused with a clear message. Each step is audited. (Coordinators and
-//! admins add members from the accounts' pages; nobody joins an
-//! organisation by naming it in a request.)
+//! refused with a clear message. Each step is audited. Invitations are
+//! limited per client address and slowed down per inviting account
+//! (`auth::limit`). (Coordinators and admins add members from the
+//! accounts' pages; nobody joins an organisation by naming it in a
+//! request.)
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -26,9 +28,9 @@ use epop_store::{audit, outbox};
 use crate::context::{CurrentUser, Layout};
 use crate::emails::FOOTER;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_form};
+use crate::pages::{render, render_form, slowed};
 use crate::security::{hash_token, public_id, random_token};
-use crate::{AppError, AppState, Ctx, emails};
+use crate::{AppError, AppState, Ctx, auth, emails};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -106,6 +108,14 @@ async fn invite(
     let (Some(name), Some(email)) = (name, email) else {
         return invite_page(&ctx, &org, name_in, email_in, errors);
     };
+    // Each invitation e-mails someone: limited per client address, and
+    // slowed down per inviting account, as sign-in is.
+    let inviter_address = user.account.email.as_str();
+    if let Some(seconds) = auth::limit(&state, &ctx, "member-invite", inviter_address).await? {
+        let mut errors = Errors::default();
+        errors.add("email", auth::wait_message(seconds));
+        return Ok(slowed(invite_page(&ctx, &org, name_in, email_in, errors)?));
+    }
     let base = &state.config.base_url;
     let inviter = &user.account.display_name;
     let mut tx = state.db.write().await?;
@@ -179,23 +189,8 @@ async fn invite(
             let token = random_token();
             organisations::offer_membership(&mut tx, &hash_token(&token), a.id, org.id, JOIN_TTL)
                 .await?;
-            outbox::enqueue(
-                &mut tx,
-                &Message {
-                    recipient: a.email.clone(),
-                    subject: format!("Rejoindre l’organisation « {} » sur EPoP", org.name),
-                    body_text: format!(
-                        "Bonjour {},\n\n{inviter} vous invite à rejoindre l’organisation « {} » sur EPoP.\n\
-                         Les membres d’une organisation voient les demandes d’intervention faites par ses membres.\n\n\
-                         Pour accepter, ouvrez ce lien :\n{base}/rejoindre-une-organisation/{token}\n\n\
-                         Ce lien marche une seule fois, pendant 7 jours. \
-                         Si vous ne connaissez pas cette organisation, ne faites rien.\n{FOOTER}",
-                        a.display_name, org.name
-                    ),
-                    attachment: None,
-                },
-            )
-            .await?;
+            let link = format!("{base}/rejoindre-une-organisation/{token}");
+            outbox::enqueue(&mut tx, &join_offer(&a, &org, inviter, &link)).await?;
             audit::record(
                 &mut tx,
                 ctx.audit(
@@ -209,6 +204,23 @@ async fn invite(
     }
     tx.commit().await?;
     Ok(Redirect::to("/espace/organisation/inviter?message=invitation").into_response())
+}
+
+/// The e-mail offering an existing account to join `org` by `link`.
+fn join_offer(a: &accounts::Account, org: &Organisation, inviter: &str, link: &str) -> Message {
+    Message {
+        recipient: a.email.clone(),
+        subject: format!("Rejoindre l’organisation « {} » sur EPoP", org.name),
+        body_text: format!(
+            "Bonjour {},\n\n{inviter} vous invite à rejoindre l’organisation « {} » sur EPoP.\n\
+             Les membres d’une organisation voient les demandes d’intervention faites par ses membres.\n\n\
+             Pour accepter, ouvrez ce lien :\n{link}\n\n\
+             Ce lien marche une seule fois, pendant 7 jours. \
+             Si vous ne connaissez pas cette organisation, ne faites rien.\n{FOOTER}",
+            a.display_name, org.name
+        ),
+        attachment: None,
+    }
 }
 
 #[derive(Template)]

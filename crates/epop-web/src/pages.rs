@@ -39,6 +39,20 @@ pub async fn audited(
     Ok(Redirect::to(to).into_response())
 }
 
+/// Records that a page showed someone's sensitive data (health data, a
+/// peer's situations, a request's messages) to the signed-in person
+/// (action `sensitive_read`). About a profile (`profile:{slug}`), the
+/// person sees the line in « Mes données ».
+pub async fn audit_sensitive_read(
+    conn: &mut epop_store::Conn,
+    ctx: &Ctx,
+    subject: String,
+    detail: String,
+) -> Result<(), AppError> {
+    epop_store::audit::record(conn, ctx.audit("sensitive_read", Some(subject), detail)).await?;
+    Ok(())
+}
+
 /// Records that a page showed the accessibility needs (health data) of
 /// `people` persons to the signed-in person, as a profile's sensitive
 /// fields are (action `needs_read`); nothing when it showed none.

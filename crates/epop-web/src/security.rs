@@ -11,7 +11,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -287,7 +287,8 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
             first_part_token(body, &boundary).await
         } else {
             let Ok(bytes) = to_bytes(body, 256 * 1024).await else {
-                return AppError::BadCsrf.into_response();
+                // Above any form's size: `error::too_large` makes the page.
+                return StatusCode::PAYLOAD_TOO_LARGE.into_response();
             };
             (form_field(&bytes, "csrf"), Body::from(bytes))
         };

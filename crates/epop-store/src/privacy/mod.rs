@@ -92,6 +92,11 @@ pub enum Erase {
     /// The columns marked [`Col::Personal`], [`Col::Secret`], [`Col::File`]
     /// and [`Col::Form`] are overwritten; the row stays (it is counted).
     Anonymise,
+    /// As [`Erase::Anonymise`], but only the rows this condition finds
+    /// (the person's own, same placeholders as `whose`): the other rows
+    /// `whose` finds are theirs to read (exported), not theirs to erase;
+    /// only their mentions of the person are replaced.
+    AnonymiseOwn(&'static str),
     /// Kept as it is, for this reason (it names nobody once the account is
     /// anonymised: only ids link it).
     Keep(&'static str),
@@ -474,6 +479,10 @@ pub async fn erase(conn: &mut AnyConnection, person: &Person) -> Result<Erased> 
                     .await?;
             }
             Erase::Anonymise => anonymise(conn, t, person, &cond, &binds, &mut erased).await?,
+            Erase::AnonymiseOwn(own) => {
+                let (cond, binds) = numbered(own, person, 1);
+                anonymise(conn, t, person, &cond, &binds, &mut erased).await?
+            }
             Erase::Keep(_) => {}
         }
     }

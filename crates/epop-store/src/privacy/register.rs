@@ -75,8 +75,17 @@ pub const DRAFT_DAYS: i64 = 30;
 pub const PAYMENT_DAYS: i64 = 3650;
 
 const PROFILE_ROWS: &str = "profile_id IN (SELECT id FROM profiles WHERE account_id = {account})";
-const PAID: &str = "request_id IN (SELECT request_id FROM request_proposals WHERE account_id = {account} AND status = 'accepted') \
-     OR request_id IN (SELECT id FROM intervention_requests WHERE requester_id = {account})";
+/// The rows of the requests a person made, or took as the accepted peer.
+macro_rules! their_requests {
+    () => {
+        "request_id IN (SELECT request_id FROM request_proposals WHERE account_id = {account} AND status = 'accepted') \
+         OR request_id IN (SELECT id FROM intervention_requests WHERE requester_id = {account})"
+    };
+}
+const PAID: &str = their_requests!();
+/// A request's thread is read by who made the request and by the peer who
+/// took it: theirs to see in their export, with their own messages.
+const MESSAGES: &str = concat!("author_id = {account} OR ", their_requests!());
 const KEPT_FOR_COUNTS: &str =
     "compté dans les indicateurs ; ne garde qu’un lien vers le compte effacé";
 const ACCOUNTING: &str = "obligation comptable";
@@ -566,9 +575,9 @@ pub const REGISTER: &[Table] = &[
     Table {
         name: "request_messages",
         processing: Some(&REQUESTS),
-        holds: "Vos messages dans le fil des demandes.",
-        whose: Some("author_id = {account}"),
-        erase: Erase::Anonymise,
+        holds: "Les messages du fil de vos demandes et des interventions que vous avez acceptées, et vos messages dans le fil des autres demandes.",
+        whose: Some(MESSAGES),
+        erase: Erase::AnonymiseOwn("author_id = {account}"),
         keep: Keep::WhileAccount,
         columns: &[(
             "body",

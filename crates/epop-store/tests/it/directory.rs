@@ -634,6 +634,17 @@ async fn sensitive_fields_follow_consent_and_listing_consent_hides() {
             None,
             "withdrawal hides at once"
         );
+        directory::give_consent(&mut conn, account, purpose::EXPERIENCE, "2026-12")
+            .await
+            .unwrap();
+        assert_eq!(
+            directory::sensitive(&mut conn, id)
+                .await
+                .unwrap()
+                .disability_experience,
+            None,
+            "withdrawal erased the answer: agreeing again brings nothing back"
+        );
         directory::give_consent(&mut conn, account, purpose::LISTING, "2026-11")
             .await
             .unwrap();

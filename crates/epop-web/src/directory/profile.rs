@@ -12,13 +12,12 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use epop_domain::directory::{ProfileAccess, may_see_profile, may_see_sensitive};
-use epop_store::audit;
 use epop_store::directory::{self, Profile, Sensitive};
 
 use super::search::CardView;
 use super::{french_date, language_label};
 use crate::context::Layout;
-use crate::pages::render;
+use crate::pages::{audit_sensitive_read, render};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -73,15 +72,13 @@ async fn page(
         Some(p) if may_see_sensitive(p, &access) => {
             let s = directory::sensitive(&mut conn, profile.card.id).await?;
             if s != Sensitive::default() && p.account_id != profile.account_id {
-                audit::record(
+                audit_sensitive_read(
                     &mut conn,
-                    ctx.audit(
-                        "sensitive_read",
-                        Some(format!("profile:{}", profile.card.slug)),
-                        format!(
-                            "Lecture des données sensibles de la fiche de {}",
-                            profile.card.display_name
-                        ),
+                    &ctx,
+                    format!("profile:{}", profile.card.slug),
+                    format!(
+                        "Lecture des données sensibles de la fiche de {}",
+                        profile.card.display_name
                     ),
                 )
                 .await?;

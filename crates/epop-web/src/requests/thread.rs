@@ -18,7 +18,7 @@ use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::emails::FOOTER;
 use crate::forms::{Pairs, paris_time};
-use crate::pages::render;
+use crate::pages::{audit_sensitive_read, render};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -35,10 +35,25 @@ pub struct Said {
     pub when: String,
 }
 
-/// The thread of a request, oldest first.
-pub async fn thread(conn: &mut Conn, request_id: i64) -> Result<Vec<Said>, AppError> {
-    Ok(requests::messages(conn, request_id)
-        .await?
+/// The thread of a request, oldest first. Its messages can hold health
+/// details: shown to anyone but the person who made the request (a
+/// colleague, the coordination), each read is audited.
+pub async fn thread(conn: &mut Conn, ctx: &Ctx, r: &Request) -> Result<Vec<Said>, AppError> {
+    let messages = requests::messages(conn, r.id).await?;
+    let reader = ctx.user.as_ref().map(|u| u.account.id);
+    if !messages.is_empty() && reader != r.requester_id {
+        audit_sensitive_read(
+            conn,
+            ctx,
+            format!("request:{}", r.public_id),
+            format!(
+                "Lecture des messages de la demande « {} »",
+                r.subject.clone().unwrap_or_default()
+            ),
+        )
+        .await?;
+    }
+    Ok(messages
         .into_iter()
         .map(|(author, coordination, text, at)| Said {
             who: match (author, coordination) {
@@ -165,7 +180,7 @@ async fn show(
     error: String,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
-    let thread = thread(&mut conn, r.id).await?;
+    let thread = thread(&mut conn, ctx, &r).await?;
     let f = form_of(&pairs_of(&r.form));
     let title = format!("Ma demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {

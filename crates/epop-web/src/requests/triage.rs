@@ -11,20 +11,21 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
+use epop_domain::directory::ProfileKind;
 use epop_domain::legal;
 use epop_domain::lifecycle::{Action, State as Stage};
 use epop_domain::matching::{self, RequestNeeds, When};
 use epop_domain::request::format_euros;
 use epop_store::proposals::{self, Proposal};
 use epop_store::requests::{self, Request};
-use epop_store::{StoreError, now, outbox, territories};
+use epop_store::{StoreError, directory, now, outbox, territories};
 
 use super::lists::{Line, line, status_label};
 use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::emails::FOOTER;
 use crate::forms::{Pairs, paris_time};
-use crate::pages::render;
+use crate::pages::{audit_sensitive_read, render};
 use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
 
@@ -275,15 +276,19 @@ pub(super) async fn show_on_field(
     } else {
         Vec::new()
     };
-    let chosen = epop_store::legal::chosen(&mut conn, r.id)
-        .await?
-        .map(|(f, s)| {
-            format!(
-                "{} (situation : {})",
-                f.label(),
-                s.iter().map(|x| x.label()).collect::<Vec<_>>().join(", ")
-            )
-        });
+    let chosen = epop_store::legal::chosen(&mut conn, r.id).await?;
+    if let Some((_, situations)) = &chosen
+        && !situations.is_empty()
+    {
+        audit_situations_read(&mut conn, ctx, &r).await?;
+    }
+    let chosen = chosen.map(|(f, s)| {
+        format!(
+            "{} (situation : {})",
+            f.label(),
+            s.iter().map(|x| x.label()).collect::<Vec<_>>().join(", ")
+        )
+    });
     let situations = legal::Situation::ALL
         .iter()
         .map(|s| (s.code(), s.label(), picked.contains(s)))
@@ -296,7 +301,7 @@ pub(super) async fn show_on_field(
     let proposed_fee = epop_domain::request::parse_euros(&f.fee).ok().flatten();
     let (payment, expenses) = super::payments::view(&mut conn, r.id, proposed_fee).await?;
     let referent = requests::referent(&mut conn, r.id).await?;
-    let thread = super::thread::thread(&mut conn, r.id).await?;
+    let thread = super::thread::thread(&mut conn, ctx, &r).await?;
     let members = match r.organisation_id {
         Some(org) => requests::members_of(&mut conn, org).await?,
         None => Vec::new(),
@@ -354,6 +359,37 @@ pub(super) async fn show_on_field(
     } else {
         crate::pages::render_invalid(&page)
     }
+}
+
+/// The request's page shows the accepted peer's situations (« Cadre choisi
+/// : … ») to the coordination: an audit line about the peer's profile, so
+/// that the peer sees the read in « Mes données ».
+async fn audit_situations_read(
+    conn: &mut epop_store::Conn,
+    ctx: &Ctx,
+    r: &Request,
+) -> Result<(), AppError> {
+    let accepted = proposals::for_request(conn, r.id)
+        .await?
+        .into_iter()
+        .find(|p| p.status == "accepted");
+    let subject = match &accepted {
+        Some(p) => directory::profile_of(conn, p.account_id, ProfileKind::Peer)
+            .await?
+            .map(|(_, slug)| format!("profile:{slug}")),
+        None => None,
+    };
+    let whose = accepted.map_or_else(|| "l’intervenant-pair".into(), |p| p.peer_name);
+    audit_sensitive_read(
+        conn,
+        ctx,
+        subject.unwrap_or_else(|| format!("request:{}", r.public_id)),
+        format!(
+            "Lecture des situations de {whose} (cadre choisi) sur la demande « {} »",
+            r.subject.clone().unwrap_or_default()
+        ),
+    )
+    .await
 }
 
 /// The matching of a request: the suggestions (best first), those left out,

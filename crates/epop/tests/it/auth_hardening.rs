@@ -601,3 +601,95 @@ async fn each_file_form_takes_what_its_page_promises_and_no_more() {
             .assert_field_error("fichier", "plus de 8 Mo");
     }
 }
+
+/// A body above a size limit, on any route (a form, a file form, an
+/// unknown address), gets the French page naming the limit and what to do.
+#[tokio::test]
+async fn a_body_above_a_size_limit_gets_a_page_saying_what_to_do() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    for app in apps().await {
+        let big = vec![b'a'; 9 * 1024 * 1024];
+        for path in ["/connexion", "/admin/annuaire/import", "/nulle-part"] {
+            let req = Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::CONTENT_LENGTH, big.len())
+                .body(Body::from(big.clone()))
+                .unwrap();
+            let page = app.client().send(req).await;
+            assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+            assert_eq!(page.h1(), "Envoi trop volumineux", "{path}");
+            assert!(page.body.contains("Aucun envoi ne peut dépasser 8 Mo"));
+            assert!(page.body.contains("choisissez un fichier plus petit"));
+        }
+        // A form far above any form's size, sent without its length.
+        let mut c = app.client();
+        let token = c.csrf().await;
+        let long = "a".repeat(300 * 1024);
+        let page = c
+            .post_raw("/connexion", &format!("csrf={token}&email={long}"), &[])
+            .await;
+        assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(page.h1(), "Envoi trop volumineux");
+    }
+}
+
+/// A member's invitation into their organisation from a client address.
+async fn invite(c: &mut Client, email: &str, from: &str) -> Page {
+    let token = c.csrf().await;
+    let body = serde_urlencoded::to_string([
+        ("csrf", token.as_str()),
+        ("name", "Collègue"),
+        ("email", email),
+    ])
+    .unwrap();
+    c.post_raw(
+        "/espace/organisation/inviter",
+        &body,
+        &[("x-forwarded-for", from)],
+    )
+    .await
+}
+
+/// Each invitation e-mails someone (an invitation or a join link): slowed
+/// down per inviting account, refused past 50 per client address.
+#[tokio::test]
+async fn a_members_invitations_are_limited_per_account_and_per_client() {
+    for db in epop_store::testing::all().await {
+        epop::demo::load(&db).await.unwrap();
+        let app = App::with_config(db, |c| {
+            c.trusted_proxies = TrustedProxies::parse("127.0.0.1").unwrap();
+        });
+        let mut member = app.signed_in("demandeur@demo.epop.test").await;
+        member.peer = Some("127.0.0.1:4000".parse().unwrap());
+        for n in 0..5 {
+            let page = invite(&mut member, &format!("c{n}@exemple.fr"), "203.0.113.1").await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{n}: {}", page.body);
+        }
+        let early = invite(&mut member, "trop-tot@exemple.fr", "203.0.113.1").await;
+        assert_eq!(early.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(early.body.contains("href=\"#email\""), "{}", early.body);
+        assert!(early.body.contains("Pour protéger les comptes, attendez"));
+        assert_eq!(app.mail_count("trop-tot@exemple.fr").await, 0);
+        // The join link to an existing account is limited the same way.
+        let free = "pair-ariege@demo.epop.test";
+        let mails = app.mail_count(free).await;
+        let early = invite(&mut member, free, "203.0.113.1").await;
+        assert_eq!(early.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(app.mail_count(free).await, mails);
+        // Per client address: 50 in 15 minutes, then refused.
+        for n in 0..43 {
+            age_streaks(&app, 3600).await;
+            let page = invite(&mut member, &format!("d{n}@exemple.fr"), "203.0.113.1").await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{n}");
+        }
+        age_streaks(&app, 3600).await;
+        let refused = invite(&mut member, "autre@exemple.fr", "203.0.113.1").await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(refused.body.contains("Trop de tentatives"));
+        assert_eq!(app.mail_count("autre@exemple.fr").await, 0);
+        let other = invite(&mut member, "autre@exemple.fr", "203.0.113.2").await;
+        assert_eq!(other.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.mail_count("autre@exemple.fr").await, 1);
+    }
+}

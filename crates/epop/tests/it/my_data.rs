@@ -213,6 +213,27 @@ async fn the_export_holds_every_row_that_names_the_person() {
                 .any(|c| c["purpose"] == epop_store::directory::purpose::LISTING)
         );
         assert_eq!(rows("event_registrations")[0]["needs"], "interprete-lsf");
+        // The thread of the intervention she took: her message and the
+        // coordination's answer alike.
+        let thread: Vec<_> = rows("request_messages")
+            .iter()
+            .map(|m| m["body"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(thread.iter().any(|b| b.starts_with("Bonjour, je viendrai")));
+        assert!(
+            thread.contains(&"Merci Awa Diallo !".to_owned()),
+            "{thread:?}"
+        );
+        // The person who made the request reads the same thread in theirs.
+        let requester = person(&app, "demandeur@demo.epop.test").await;
+        let mut conn = app.db.conn().await.unwrap();
+        let theirs = privacy::export(&mut conn, &requester).await.unwrap();
+        drop(conn);
+        let theirs = theirs
+            .iter()
+            .find(|r| r.table.name == "request_messages")
+            .expect("the thread of the request they made");
+        assert_eq!(theirs.rows.len(), 2, "{:?}", theirs.rows);
         assert!(
             rows("audit_log")
                 .iter()
@@ -375,6 +396,18 @@ async fn erasing_my_account_leaves_no_trace_and_keeps_the_counts() {
         assert!(!dir.join("justificatifs/frais-awa.pdf").exists());
         assert!(!dir.join("photos/photo-awa.jpg").exists());
         assert_eq!(app.audit_count("account_erased").await, 1);
+        // Her messages are erased; the coordination's answer in her
+        // thread is not hers to erase: it stays, without her name.
+        let bodies: Vec<String> =
+            sqlx::query_scalar("SELECT body FROM request_messages ORDER BY id")
+                .fetch_all(app.db.pool())
+                .await
+                .unwrap();
+        assert!(
+            bodies.contains(&"Merci [effacé] !".to_owned()),
+            "{bodies:?}"
+        );
+        assert!(bodies.iter().any(|b| b.starts_with("Message effacé")));
         // Nothing names her any more, by the register's own rules.
         let mut conn = app.db.conn().await.unwrap();
         for (table, n) in privacy::counts(&mut conn, &p).await.unwrap() {

@@ -661,3 +661,54 @@ async fn a_written_consent_is_recorded_by_the_coordination_and_seen_by_the_perso
         );
     }
 }
+
+/// The stored sensitive answers of an account (as written, whatever the
+/// consents): (accommodations, experience of disability).
+async fn stored_answers(
+    app: &crate::harness::App,
+    email: &str,
+) -> (Option<String>, Option<String>) {
+    let mut conn = app.db.conn().await.unwrap();
+    sqlx::query_as(
+        "SELECT p.accommodations, p.disability_experience FROM profiles p \
+         JOIN accounts a ON a.id = p.account_id WHERE a.email = $1",
+    )
+    .bind(email)
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap()
+}
+
+/// Withdrawing the consent to share a sensitive answer erases the answer,
+/// as the privacy page promises, from « Mes accords » and from the form's
+/// own step alike.
+#[tokio::test]
+async fn withdrawing_a_sensitive_consent_erases_the_answer() {
+    for app in apps().await {
+        let email = "pair@demo.epop.test";
+        let (needs, experience) = stored_answers(&app, email).await;
+        assert!(needs.is_some() && experience.is_some(), "demo answers");
+        let mut awa = app.signed_in(email).await;
+        let mine = awa.get("/espace/ma-fiche").await;
+        assert!(
+            mine.body
+                .contains("votre réponse est effacée tout de suite")
+        );
+        let gone = awa
+            .post("/espace/ma-fiche/accords", &[("retirer", "amenagements")])
+            .await;
+        assert_eq!(gone.location(), "/espace/ma-fiche?message=accord-retire");
+        assert_eq!(
+            stored_answers(&app, email).await,
+            (None, experience.clone()),
+            "the accommodations are erased, the other answer stays"
+        );
+        // Its step shows nothing of it any more.
+        let step = awa.get("/espace/ma-fiche/amenagements").await;
+        assert!(!step.body.contains(needs.as_deref().unwrap()));
+        // The form's step: consent unticked, answer emptied.
+        awa.post("/espace/ma-fiche/experience", &[("reponse", "")])
+            .await;
+        assert_eq!(stored_answers(&app, email).await, (None, None));
+    }
+}

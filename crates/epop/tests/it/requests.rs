@@ -1477,3 +1477,86 @@ async fn the_coordinator_corrects_a_request_and_a_peer_asks_a_question() {
         );
     }
 }
+
+/// How many audit lines say `subject`'s sensitive data was read.
+async fn reads_of(app: &crate::harness::App, subject: &str) -> i64 {
+    let mut conn = app.db.conn().await.unwrap();
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'sensitive_read' AND subject = $1",
+    )
+    .bind(subject)
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    n
+}
+
+/// A request's messages and the accepted peer's situations are health
+/// data: each read by someone else than the person concerned is one audit
+/// line (the peer sees the reads of their situations in « Mes données »).
+#[tokio::test]
+async fn reading_a_requests_messages_or_the_peers_situations_is_audited() {
+    for app in apps().await {
+        let path = "/admin/demandes/demo-demande-esat";
+        let link = "/espace/demandes/demo-demande-esat";
+        let thread = "request:demo-demande-esat";
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        coord
+            .post(
+                &format!("{path}/messages"),
+                &[("message", "Un participant a-t-il besoin d’un interprète ?")],
+            )
+            .await;
+        let before = reads_of(&app, thread).await;
+        // The person who made the request reads their own thread: no line.
+        let mut requester = app.signed_in("demandeur@demo.epop.test").await;
+        let page = requester.get(link).await;
+        assert!(page.body.contains("besoin d’un interprète"));
+        assert_eq!(reads_of(&app, thread).await, before);
+        // A colleague of the same organisation, then the coordination.
+        let mut colleague = app.signed_in("referente@demo.epop.test").await;
+        let page = colleague.get(link).await;
+        assert!(page.body.contains("besoin d’un interprète"));
+        assert_eq!(reads_of(&app, thread).await, before + 1);
+        let page = coord.get(path).await;
+        assert!(page.body.contains("besoin d’un interprète"));
+        assert_eq!(reads_of(&app, thread).await, before + 2);
+
+        // Awa accepts; the coordinator chooses a framework for her situation.
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let list = awa.get("/espace/propositions").await;
+        let proposal = first_proposal(&list.body);
+        awa.post(&format!("{proposal}/repondre"), &[("reponse", "oui")])
+            .await;
+        let mut conn = app.db.conn().await.unwrap();
+        let awa_id =
+            accounts::id_by_email(&mut conn, &Email::parse("pair@demo.epop.test").unwrap())
+                .await
+                .unwrap();
+        let (_, slug) = epop_store::directory::profile_of(
+            &mut conn,
+            awa_id,
+            epop_domain::directory::ProfileKind::Peer,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        drop(conn);
+        let profile = format!("profile:{slug}");
+        let mine = awa.get("/espace/mes-donnees").await;
+        assert!(mine.body.contains("Personne n’a lu"), "{}", mine.body);
+        let res = coord
+            .post(
+                &format!("{path}/cadre"),
+                &[("framework", "host_contract"), ("situation", "aah")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let situations = reads_of(&app, &profile).await;
+        let page = coord.get(path).await;
+        assert!(page.body.contains("Cadre choisi : <strong>"));
+        assert_eq!(reads_of(&app, &profile).await, situations + 1);
+        let mine = awa.get("/espace/mes-donnees").await;
+        assert!(!mine.body.contains("Personne n’a lu"), "{}", mine.body);
+    }
+}

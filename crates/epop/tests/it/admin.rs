@@ -4,18 +4,6 @@ use epop_store::{accounts, audit};
 
 use crate::harness::{App, apps, link_in};
 
-async fn public_id(app: &App, email: &str) -> String {
-    let mut conn = app.db.conn().await.unwrap();
-    let id = accounts::id_by_email(&mut conn, &Email::parse(email).unwrap())
-        .await
-        .unwrap();
-    accounts::by_id(&mut conn, id)
-        .await
-        .unwrap()
-        .unwrap()
-        .public_id
-}
-
 async fn audit_details(app: &App, action: &str) -> Vec<String> {
     let mut conn = app.db.conn().await.unwrap();
     let f = audit::Filter {
@@ -221,7 +209,7 @@ async fn coordinator_invites_only_in_their_territory_and_only_field_roles() {
 async fn admin_changes_roles_and_territories_and_it_is_audited() {
     for app in apps().await {
         let mut admin = app.signed_in("admin@demo.epop.test").await;
-        let pid = public_id(&app, "pair-herault@demo.epop.test").await;
+        let pid = app.public_id("pair-herault@demo.epop.test").await;
         let path = format!("/admin/comptes/{pid}/roles");
         admin
             .post(&path, &[("roles", "peer"), ("roles", "coordinator")])
@@ -273,7 +261,7 @@ async fn admin_changes_roles_and_territories_and_it_is_audited() {
                 .any(|d| d.contains("Coordinateur"))
         );
         // An admin cannot remove their own admin role.
-        let me = public_id(&app, "admin@demo.epop.test").await;
+        let me = app.public_id("admin@demo.epop.test").await;
         admin
             .post(&format!("/admin/comptes/{me}/roles"), &[])
             .await
@@ -286,7 +274,7 @@ async fn disabling_an_account_ends_its_sessions() {
     for app in apps().await {
         let mut peer = app.signed_in("pair@demo.epop.test").await;
         let mut coord = app.signed_in("coordination@demo.epop.test").await;
-        let pid = public_id(&app, "pair@demo.epop.test").await;
+        let pid = app.public_id("pair@demo.epop.test").await;
         let res = coord
             .post(
                 &format!("/admin/comptes/{pid}"),

@@ -26,18 +26,6 @@ async fn client_for(app: &App, who: &str) -> Client {
     }
 }
 
-async fn pid(app: &App, email: &str) -> String {
-    let mut conn = app.db.conn().await.unwrap();
-    let id = accounts::id_by_email(&mut conn, &Email::parse(email).unwrap())
-        .await
-        .unwrap();
-    accounts::by_id(&mut conn, id)
-        .await
-        .unwrap()
-        .unwrap()
-        .public_id
-}
-
 /// The slugs of the demo's online meeting (Occitanie) and on-site
 /// workshop (Hauts-de-France).
 async fn demo_events(app: &App) -> (String, String) {
@@ -86,9 +74,9 @@ fn expect(code: &str) -> [u16; 8] {
 #[tokio::test]
 async fn every_route_checks_role_and_territory() {
     for app in apps().await {
-        let awa = pid(&app, "pair@demo.epop.test").await;
-        let admin = pid(&app, "admin@demo.epop.test").await;
-        let coord = pid(&app, "coordination@demo.epop.test").await;
+        let awa = app.public_id("pair@demo.epop.test").await;
+        let admin = app.public_id("admin@demo.epop.test").await;
+        let coord = app.public_id("coordination@demo.epop.test").await;
         let (meeting, workshop) = demo_events(&app).await;
         let (toulouse, lille) = demo_sessions(&app).await;
         //            anon peer ref req obs coord hdf admin
@@ -255,7 +243,7 @@ async fn every_route_checks_role_and_territory() {
 #[tokio::test]
 async fn refused_writes_change_nothing() {
     for app in apps().await {
-        let awa = pid(&app, "pair@demo.epop.test").await;
+        let awa = app.public_id("pair@demo.epop.test").await;
         let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
         let res = hdf
             .post(
@@ -342,7 +330,7 @@ async fn refused_writes_change_nothing() {
 
         // Follow-up notes: not on a person of another territory, not on
         // another coordinator (nor oneself).
-        let coord = pid(&app, "coordination@demo.epop.test").await;
+        let coord = app.public_id("coordination@demo.epop.test").await;
         let mut occitanie = app.signed_in("coordination@demo.epop.test").await;
         for (client, target) in [(&mut hdf, &awa), (&mut occitanie, &coord)] {
             for (route, fields) in [
@@ -464,7 +452,7 @@ async fn refused_writes_change_nothing() {
 #[tokio::test]
 async fn a_coordinator_cannot_move_someone_out_of_their_territory() {
     for app in apps().await {
-        let awa = pid(&app, "pair@demo.epop.test").await;
+        let awa = app.public_id("pair@demo.epop.test").await;
         let mut coord = app.signed_in("coordination@demo.epop.test").await;
         coord
             .post(
@@ -483,9 +471,9 @@ async fn a_coordinator_cannot_move_someone_out_of_their_territory() {
 #[tokio::test]
 async fn lists_only_link_to_accounts_one_may_open() {
     for app in apps().await {
-        let admin = pid(&app, "admin@demo.epop.test").await;
-        let own = pid(&app, "coordination@demo.epop.test").await;
-        let awa = pid(&app, "pair@demo.epop.test").await;
+        let admin = app.public_id("admin@demo.epop.test").await;
+        let own = app.public_id("coordination@demo.epop.test").await;
+        let awa = app.public_id("pair@demo.epop.test").await;
         let mut coord = app.signed_in("coordination@demo.epop.test").await;
         let list = coord.get("/admin/comptes").await;
         assert!(list.body.contains(&format!("/admin/comptes/{awa}")));
@@ -555,7 +543,7 @@ async fn only_who_may_add_members_to_an_organisation_does() {
             .await;
         assert!(res.body.contains("Ce lien ne marche plus"));
         let mut conn = app.db.conn().await.unwrap();
-        let awa = pid(&app, "pair@demo.epop.test").await;
+        let awa = app.public_id("pair@demo.epop.test").await;
         let a = accounts::by_public_id(&mut conn, &awa)
             .await
             .unwrap()

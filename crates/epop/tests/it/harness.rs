@@ -8,7 +8,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use epop_store::{Db, outbox, testing};
+use epop_domain::Email;
+use epop_store::{Db, accounts, outbox, testing};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -32,6 +33,19 @@ pub struct App {
 }
 
 impl App {
+    /// The public id (the one in URLs) of the account with this address.
+    pub async fn public_id(&self, email: &str) -> String {
+        let mut conn = self.db.conn().await.unwrap();
+        let id = accounts::id_by_email(&mut conn, &Email::parse(email).unwrap())
+            .await
+            .unwrap();
+        accounts::by_id(&mut conn, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .public_id
+    }
+
     pub fn new(db: Db) -> App {
         App::with_config(db, |_| {})
     }

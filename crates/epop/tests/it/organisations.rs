@@ -249,18 +249,6 @@ async fn slug_of(app: &App, name: &str) -> String {
         .slug
 }
 
-async fn public_id_of(app: &App, email: &str) -> String {
-    let mut conn = app.db.conn().await.unwrap();
-    let id = accounts::id_by_email(&mut conn, &Email::parse(email).unwrap())
-        .await
-        .unwrap();
-    accounts::by_id(&mut conn, id)
-        .await
-        .unwrap()
-        .unwrap()
-        .public_id
-}
-
 /// The account form of the demo peer, with this organisation.
 fn edit_fields(org: &str) -> Vec<(&str, &str)> {
     vec![
@@ -338,7 +326,7 @@ async fn a_coordinator_adds_members_only_to_the_organisations_of_their_territory
         );
         // Editing an account: the same rule; the organisation it is already
         // in stays offered.
-        let pid = public_id_of(&app, "pair@demo.epop.test").await;
+        let pid = app.public_id("pair@demo.epop.test").await;
         let path = format!("/admin/comptes/{pid}");
         let page = coord.post(&path, &edit_fields(&hdf)).await;
         page.assert_field_error(

@@ -55,11 +55,7 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: one named step per group of fields",
     ),
     (
-        "crates/epop-store/src/directory.rs",
-        "issue 17: to become a directory/ folder, one file per concern",
-    ),
-    (
-        "crates/epop-store/src/directory.rs::upsert",
+        "crates/epop-store/src/directory/profiles.rs::upsert",
         "issue 17: profile, lists and index as steps",
     ),
     (

@@ -27,6 +27,24 @@ pub async fn upsert(
 ) -> Result<(i64, String)> {
     let names = names_for(conn, input).await?;
     let text = search_text(&names, input);
+    let (id, slug) = write_profile(conn, account_id, input, &text).await?;
+    clear_lists(conn, id).await?;
+    let (departments, regions) = places_covered(conn, input).await?;
+    let tokens = filter_tokens(&departments, &regions, input);
+    write_lists(conn, id, &departments, input).await?;
+    write_index(conn, engine, id, &text, tokens).await?;
+    add_words(conn, engine, id, &text).await?;
+    crate::cache::written();
+    Ok((id, slug))
+}
+
+/// [`upsert`]'s row in `profiles`, with its folded `text`. Returns (id, slug).
+async fn write_profile(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    input: &ProfileInput,
+    text: &str,
+) -> Result<(i64, String)> {
     // One statement creates or updates; the slug is only chosen for a new
     // profile (an existing one keeps its address).
     let existing = profile_of(conn, account_id, input.kind).await?;
@@ -66,10 +84,15 @@ pub async fn upsert(
     .bind(input.max_per_month)
     .bind(input.job_title.clone())
     .bind(input.organisation_id)
-    .bind(&text)
+    .bind(text)
     .bind(now())
     .fetch_one(&mut *conn)
     .await?;
+    Ok((id, slug))
+}
+
+/// Empties the lists of a profile before [`write_lists`] writes them anew.
+async fn clear_lists(conn: &mut AnyConnection, id: i64) -> Result<()> {
     for table in [
         "profile_departments",
         "profile_interventions",
@@ -83,6 +106,15 @@ pub async fn upsert(
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// The départements a profile covers (its home first, when it is not among
+/// them) and their regions.
+async fn places_covered(
+    conn: &mut AnyConnection,
+    input: &ProfileInput,
+) -> Result<(Vec<String>, Vec<String>)> {
     let mut departments = input.departments.clone();
     if let Some(home) = &input.home_department
         && !departments.contains(home)
@@ -101,8 +133,18 @@ pub async fn upsert(
             regions.push(r);
         }
     }
-    let tokens = filter_tokens(&departments, &regions, input);
-    for d in &departments {
+    Ok((departments, regions))
+}
+
+/// The lists of a profile: départements covered, kinds of intervention,
+/// themes and languages.
+async fn write_lists(
+    conn: &mut AnyConnection,
+    id: i64,
+    departments: &[String],
+    input: &ProfileInput,
+) -> Result<()> {
+    for d in departments {
         sqlx::query("INSERT INTO profile_departments (profile_id, department_code) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(id)
             .bind(d)
@@ -130,6 +172,18 @@ pub async fn upsert(
             .execute(&mut *conn)
             .await?;
     }
+    Ok(())
+}
+
+/// The profile's entry in the full-text index: its folded `text` and its
+/// filters' `tokens` ([`filter_tokens`]).
+async fn write_index(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    id: i64,
+    text: &str,
+    tokens: String,
+) -> Result<()> {
     // The full-text index, a table `profile_fts` keyed by the profile id on
     // both engines (SQLite: FTS5; PostgreSQL: the stored tsvector).
     let index = match engine {
@@ -151,13 +205,11 @@ pub async fn upsert(
     };
     sqlx::query(index)
         .bind(id)
-        .bind(&text)
+        .bind(text)
         .bind(&tokens)
         .execute(&mut *conn)
         .await?;
-    add_words(conn, engine, id, &text).await?;
-    crate::cache::written();
-    Ok((id, slug))
+    Ok(())
 }
 
 /// Sets the training status (coordinators only, checked by the caller).

@@ -55,14 +55,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: one named step per group of fields",
     ),
     (
-        "crates/epop-store/src/directory.rs",
-        "issue 17: to become a directory/ folder, one file per concern",
-    ),
-    (
-        "crates/epop-store/src/directory.rs::upsert",
-        "issue 17: profile, lists and index as steps",
-    ),
-    (
         "crates/epop-store/src/directory_import.rs::apply_row",
         "issue 17: one step per part of a row",
     ),

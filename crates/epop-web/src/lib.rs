@@ -15,6 +15,7 @@ mod emails;
 mod error;
 pub mod events;
 mod forms;
+mod french;
 mod members;
 mod metrics;
 mod my_data;

@@ -20,7 +20,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::context::Layout;
-use crate::forms::{Errors, paris_time};
+use crate::forms::Errors;
+use crate::french::paris_time;
 use crate::pages::{download, render, render_invalid};
 use crate::security::SESSION_COOKIE;
 use crate::security::set_cookie;

@@ -15,11 +15,13 @@ use epop_store::events::{self, Event, Filter, Registration};
 use epop_store::territories::{self, Department};
 use epop_store::{audit, now, outbox};
 
+use super::EventView;
 use super::mails;
 use super::schedule::tell_promoted;
-use super::{EventView, french_moment};
 use crate::context::Layout;
-use crate::forms::{Errors, Pairs, paris_time};
+use crate::forms::{Errors, Pairs};
+use crate::french::french_moment;
+use crate::french::paris_time;
 use crate::pages::{audit_needs_read, download, render, render_form, render_invalid};
 use crate::{AppError, AppState, Ctx};
 

@@ -128,7 +128,7 @@ pub fn when_of(f: &RequestForm) -> String {
         epop_domain::text::parse_date(s, "la date")
             .ok()
             .and_then(|d| d.and_hms_opt(12, 0, 0))
-            .map(|d| crate::events::french_day(d.and_utc().timestamp()))
+            .map(|d| crate::french::french_day(d.and_utc().timestamp()))
     };
     match (day(&f.date_from), day(&f.date_to)) {
         (Some(a), Some(b)) => format!("du {a} au {b}"),

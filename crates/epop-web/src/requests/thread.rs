@@ -17,7 +17,8 @@ use super::lists::{Line, line};
 use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::emails::FOOTER;
-use crate::forms::{Pairs, paris_time};
+use crate::forms::Pairs;
+use crate::french::paris_time;
 use crate::pages::{audit_sensitive_read, render};
 use crate::{AppError, AppState, Ctx};
 

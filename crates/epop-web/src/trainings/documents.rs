@@ -11,7 +11,7 @@ use epop_domain::training::ApplicationStatus;
 use epop_store::trainings;
 
 use super::SessionView;
-use crate::events::{french_day, french_when};
+use crate::french::{french_day, french_when};
 use crate::pages::download;
 use crate::{AppError, AppState, Ctx};
 

@@ -15,7 +15,8 @@ use epop_store::{now, outbox};
 
 use super::{SessionView, mails};
 use crate::context::{CurrentUser, Layout};
-use crate::forms::{Errors, Pairs, paris_time};
+use crate::forms::{Errors, Pairs};
+use crate::french::paris_time;
 use crate::pages::{audit_needs_read, audited, render, render_form};
 use crate::{AppError, AppState, Ctx};
 

@@ -18,7 +18,7 @@ use epop_store::events::Event;
 use crate::french::{french_moment, french_when};
 use crate::{AppError, AppState, Ctx};
 
-pub use schedule::run_due;
+pub use schedule::due;
 
 /// Who may see practice-analysis groups (events for trained peer workers
 /// only): trained peers, and the people who manage events.

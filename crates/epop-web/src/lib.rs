@@ -7,6 +7,7 @@
 //! write to the outbox, which the worker drains).
 
 mod admin;
+mod api;
 mod auth;
 mod context;
 pub(crate) mod directory;
@@ -109,6 +110,10 @@ pub fn router(state: AppState) -> Router {
         .merge(profile_form::router())
         .merge(admin::router())
         .merge(metrics::router())
+        .merge(api::router(api::document([
+            directory::api_doc(),
+            requests::api_doc(),
+        ])))
         .merge(static_files)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(

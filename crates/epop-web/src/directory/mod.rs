@@ -15,6 +15,11 @@ use epop_store::directory::Viewer;
 
 use crate::{AppState, Ctx};
 
+/// This feature's part of the OpenAPI document (`crate::api`).
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    <api::DirectoryApi as utoipa::OpenApi>::openapi()
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(search::router())

@@ -24,6 +24,11 @@ use crate::AppState;
 use crate::emails::FOOTER;
 use crate::forms::Pairs;
 
+/// This feature's part of the OpenAPI document (`crate::api`).
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    <api::RequestsApi as utoipa::OpenApi>::openapi()
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(intake::router())

@@ -23,6 +23,7 @@ mod metrics;
 mod my_data;
 mod pages;
 mod profile_form;
+mod render;
 mod requests;
 pub mod security;
 mod space;

@@ -22,7 +22,7 @@ use serde_json::json;
 use crate::context::Layout;
 use crate::forms::Errors;
 use crate::french::paris_time;
-use crate::pages::{download, render, render_invalid};
+use crate::render::{download, render, render_invalid};
 use crate::security::SESSION_COOKIE;
 use crate::security::set_cookie;
 use crate::{AppError, AppState, Ctx};

@@ -28,7 +28,7 @@ use epop_store::{accounts, audit, territories};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
 use crate::french::french_date;
-use crate::pages::{render, render_form};
+use crate::render::{render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 /// Version of the consent texts shown on these pages.

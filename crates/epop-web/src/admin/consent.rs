@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use crate::context::Layout;
 use crate::forms::{Errors, url_encode};
-use crate::pages::render_form;
+use crate::render::render_form;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

@@ -22,7 +22,7 @@ use crate::context::{CurrentUser, Layout};
 use crate::directory::language_label;
 use crate::forms::{Errors, url_encode};
 use crate::french::french_date;
-use crate::pages::{XLSX_TYPE, download, render, render_form};
+use crate::render::{XLSX_TYPE, download, render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

@@ -13,7 +13,7 @@ use epop_store::{audit, legal, now};
 
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_form};
+use crate::render::{render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

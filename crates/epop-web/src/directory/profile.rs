@@ -18,7 +18,7 @@ use super::language_label;
 use super::search::CardView;
 use crate::context::Layout;
 use crate::french::french_date;
-use crate::pages::{audit_sensitive_read, render};
+use crate::render::{audit_sensitive_read, render};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

@@ -22,7 +22,7 @@ use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
 use crate::french::french_moment;
 use crate::french::paris_time;
-use crate::pages::{audit_needs_read, download, render, render_form, render_invalid};
+use crate::render::{audit_needs_read, download, render, render_form, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -622,7 +622,7 @@ async fn export_xlsx(
             .map_err(|err| AppError::Internal(err.to_string()))?
             .map_err(|err| AppError::Internal(err.to_string()))?;
     Ok(download(
-        crate::pages::XLSX_TYPE,
+        crate::render::XLSX_TYPE,
         &format!("inscriptions-{}.xlsx", e.slug),
         bytes,
     ))

@@ -17,7 +17,7 @@ use super::mails::{self, Why};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
 use crate::french::french_moment;
-use crate::pages::{render, render_form};
+use crate::render::{render, render_form};
 use crate::security::{hash_token, random_token};
 use crate::{AppError, AppState, Ctx};
 

@@ -15,7 +15,7 @@ use epop_store::{audit, now, proposals};
 use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{download, render_form};
+use crate::render::{download, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

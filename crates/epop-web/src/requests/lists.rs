@@ -14,7 +14,7 @@ use epop_store::requests::{self, Request};
 
 use crate::context::Layout;
 use crate::french::paris_time;
-use crate::pages::render;
+use crate::render::render;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

@@ -16,7 +16,7 @@ use epop_store::payments::{self, Expense, Payment};
 use epop_store::{Conn, audit, now};
 
 use crate::forms::{Pairs, upload_limit};
-use crate::pages::download;
+use crate::render::download;
 use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
 
@@ -418,7 +418,7 @@ async fn years(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppE
         .and_then(|y| y.parse().ok())
         .unwrap_or_else(|| chrono::Datelike::year(&crate::french::paris_today()));
     let rows = year_rows(&state, user.account.id, year).await?;
-    crate::pages::render(&Years {
+    crate::render::render(&Years {
         l: ctx.layout(format!("Mes interventions et paiements en {year}")),
         year,
         rows,

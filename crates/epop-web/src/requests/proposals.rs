@@ -22,7 +22,7 @@ use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::forms::Pairs;
 use crate::french::paris_time;
-use crate::pages::render;
+use crate::render::render;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

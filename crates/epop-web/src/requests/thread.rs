@@ -19,7 +19,7 @@ use crate::context::Layout;
 use crate::emails::FOOTER;
 use crate::forms::Pairs;
 use crate::french::paris_time;
-use crate::pages::{audit_sensitive_read, render};
+use crate::render::{audit_sensitive_read, render};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -194,7 +194,7 @@ async fn show(
     if page.error.is_empty() {
         render(&page)
     } else {
-        crate::pages::render_invalid(&page)
+        crate::render::render_invalid(&page)
     }
 }
 

@@ -26,7 +26,7 @@ use crate::context::Layout;
 use crate::emails::FOOTER;
 use crate::forms::Pairs;
 use crate::french::paris_time;
-use crate::pages::{audit_sensitive_read, render};
+use crate::render::{audit_sensitive_read, render};
 use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
 
@@ -358,7 +358,7 @@ pub(super) async fn show_on_field(
     if page.error.is_empty() {
         render(&page)
     } else {
-        crate::pages::render_invalid(&page)
+        crate::render::render_invalid(&page)
     }
 }
 
@@ -495,7 +495,7 @@ async fn finish(
     message: &str,
 ) -> Result<Response, AppError> {
     let event = ctx.audit(action, Some(format!("request:{id}")), detail);
-    crate::pages::audited(
+    crate::render::audited(
         tx,
         event,
         &format!("/admin/demandes/{id}?message={message}"),
@@ -826,7 +826,7 @@ async fn mission_sheet(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.0))?;
-    Ok(crate::pages::download(
+    Ok(crate::render::download(
         "application/pdf",
         &format!("fiche-mission-{id}.pdf"),
         bytes,

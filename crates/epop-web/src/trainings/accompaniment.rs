@@ -19,7 +19,7 @@ use epop_store::{audit, now};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
 use crate::french::paris_time;
-use crate::pages::render_form;
+use crate::render::render_form;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

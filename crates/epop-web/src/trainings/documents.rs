@@ -12,7 +12,7 @@ use epop_store::trainings;
 
 use super::SessionView;
 use crate::french::{french_day, french_when};
-use crate::pages::download;
+use crate::render::download;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

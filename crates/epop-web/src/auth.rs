@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use crate::context::Layout;
 use crate::forms::{Errors, safe_next};
-use crate::pages::{render, render_form, render_invalid, slowed};
+use crate::render::{render, render_form, render_invalid, slowed};
 use crate::security::SESSION_COOKIE;
 use crate::security::{hash_password, hash_token, random_token, set_cookie, verify_password};
 use crate::{AppError, AppState, Ctx, emails};

@@ -300,38 +300,3 @@ impl Pairs {
             .collect()
     }
 }
-
-/// The months as French people write them.
-pub const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-/// Today's date in France.
-pub fn paris_today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Paris)
-        .date_naive()
-}
-
-/// A time stored in UTC, as people in France read it.
-pub fn paris_time(ts: i64) -> String {
-    use chrono::TimeZone;
-    match chrono::Utc.timestamp_opt(ts, 0).single() {
-        Some(t) => t
-            .with_timezone(&chrono_tz::Europe::Paris)
-            .format("%d/%m/%Y à %H:%M")
-            .to_string(),
-        None => String::new(),
-    }
-}

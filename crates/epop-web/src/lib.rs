@@ -7,20 +7,24 @@
 //! write to the outbox, which the worker drains).
 
 mod admin;
+mod api;
 mod auth;
 mod context;
 pub(crate) mod directory;
 pub mod directory_import;
 mod emails;
 mod error;
-pub mod events;
+mod events;
 mod forms;
+mod french;
+pub mod jobs;
 mod members;
 mod metrics;
 mod my_data;
 mod pages;
 mod profile_form;
-pub mod requests;
+mod render;
+mod requests;
 pub mod security;
 mod space;
 mod trainings;
@@ -107,6 +111,10 @@ pub fn router(state: AppState) -> Router {
         .merge(profile_form::router())
         .merge(admin::router())
         .merge(metrics::router())
+        .merge(api::router(api::document([
+            directory::api_doc(),
+            requests::api_doc(),
+        ])))
         .merge(static_files)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -28,7 +28,7 @@ use epop_store::{audit, outbox};
 use crate::context::{CurrentUser, Layout};
 use crate::emails::FOOTER;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_form, slowed};
+use crate::render::{render, render_form, slowed};
 use crate::security::{hash_token, public_id, random_token};
 use crate::{AppError, AppState, Ctx, auth, emails};
 

@@ -20,8 +20,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::context::Layout;
-use crate::forms::{Errors, paris_time};
-use crate::pages::{download, render, render_invalid};
+use crate::forms::Errors;
+use crate::french::paris_time;
+use crate::render::{download, render, render_invalid};
 use crate::security::SESSION_COOKIE;
 use crate::security::set_cookie;
 use crate::{AppError, AppState, Ctx};

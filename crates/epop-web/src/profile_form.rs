@@ -26,9 +26,9 @@ use epop_store::directory::{self, ConsentSource, ProfileInput, Sensitive, purpos
 use epop_store::{accounts, audit, territories};
 
 use crate::context::Layout;
-use crate::directory::french_date;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_form};
+use crate::french::french_date;
+use crate::render::{render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 /// Version of the consent texts shown on these pages.
@@ -807,7 +807,7 @@ struct AbsenceChanges {
 
 /// Today in Paris, as stored dates are compared.
 fn today() -> String {
-    crate::forms::paris_today().to_string()
+    crate::french::paris_today().to_string()
 }
 
 /// What one page's answers change.
@@ -1233,7 +1233,7 @@ fn consent_what(key: &str) -> &'static str {
 
 /// Who gave a consent, and when.
 fn consent_who(c: &directory::ConsentLine) -> String {
-    let on = crate::events::french_day(c.given_at);
+    let on = crate::french::french_day(c.given_at);
     match &c.source {
         ConsentSource::Person => format!("Vous avez donné cet accord le {on}."),
         ConsentSource::Written { given_on, how, .. } => format!(

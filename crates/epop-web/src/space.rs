@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::auth;
 use crate::context::Layout;
 use crate::forms::Errors;
-use crate::pages::{render, render_invalid, slowed};
+use crate::render::{render, render_invalid, slowed};
 use crate::security::{hash_password, verify_password};
 use crate::{AppError, AppState, Ctx};
 

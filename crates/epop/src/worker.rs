@@ -72,7 +72,7 @@ pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Rece
     let mut ticks: u64 = 0;
     loop {
         if ticks.is_multiple_of(30) {
-            match epop_web::events::run_due(&db, &base_url, epop_store::now()).await {
+            match epop_web::jobs::run_due(&db, &base_url, epop_store::now()).await {
                 Ok(n) if n > 0 => tracing::info!(emails = n, "event reminders and offers"),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "event schedule failed"),

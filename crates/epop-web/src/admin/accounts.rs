@@ -21,8 +21,9 @@ use epop_store::territories::{self, Department, Region};
 use epop_store::{StoreError, audit, organisations, outbox};
 
 use crate::context::{CurrentUser, Layout};
-use crate::forms::{Errors, Pairs, paris_time};
-use crate::pages::{render, render_form};
+use crate::forms::{Errors, Pairs};
+use crate::french::paris_time;
+use crate::render::{render, render_form};
 use crate::security::{hash_token, public_id, random_token};
 use crate::{AppError, AppState, Ctx, emails};
 

@@ -11,8 +11,9 @@ use chrono::{NaiveDate, TimeZone};
 use epop_store::audit::{self, Filter};
 
 use crate::context::Layout;
-use crate::forms::{Errors, paris_time, url_encode};
-use crate::pages::{render, render_invalid};
+use crate::forms::{Errors, url_encode};
+use crate::french::paris_time;
+use crate::render::{render, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
 const PAGE: i64 = 50;

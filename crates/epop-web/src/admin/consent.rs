@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use crate::context::Layout;
 use crate::forms::{Errors, url_encode};
-use crate::pages::render_form;
+use crate::render::render_form;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -200,7 +200,7 @@ async fn save(
     Form(f): Form<Fields>,
 ) -> Result<Response, AppError> {
     let profile = subject(&state, &ctx, &slug).await?;
-    let (given_on, how, note) = match validate(&f, crate::forms::paris_today()) {
+    let (given_on, how, note) = match validate(&f, crate::french::paris_today()) {
         Ok(v) => v,
         Err(errors) => return page(&state, &ctx, profile, f, errors).await,
     };

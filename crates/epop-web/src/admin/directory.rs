@@ -19,9 +19,10 @@ use epop_store::{audit, directory as store_directory, territories};
 use serde::Deserialize;
 
 use crate::context::{CurrentUser, Layout};
-use crate::directory::{french_date, language_label};
+use crate::directory::language_label;
 use crate::forms::{Errors, url_encode};
-use crate::pages::{XLSX_TYPE, download, render, render_form};
+use crate::french::french_date;
+use crate::render::{XLSX_TYPE, download, render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -414,7 +415,7 @@ async fn training_save(
     Form(f): Form<TrainingFields>,
 ) -> Result<Response, AppError> {
     let (_, s) = subject(&state, &ctx, &slug).await?;
-    let today = crate::forms::paris_today();
+    let today = crate::french::paris_today();
     let (date, programme) = match validate_training(&f, today) {
         Ok(v) => v,
         Err(errors) => return training_page(&ctx, s, f, errors),

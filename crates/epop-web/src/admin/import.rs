@@ -10,7 +10,7 @@ use axum::routing::get;
 use crate::context::Layout;
 use crate::directory_import::{self, Options};
 use crate::forms::Errors;
-use crate::pages::{render, render_invalid};
+use crate::render::{render, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
 /// The largest spreadsheet the page takes (it says « 8 Mo »); the largest

@@ -13,7 +13,7 @@ use epop_store::{audit, legal, now};
 
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_form};
+use crate::render::{render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -39,7 +39,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     ctx.require(|p| p.is_admin())?;
     let mut conn = state.db.conn().await?;
     let rules = legal::rules(&mut conn).await?;
-    let t = crate::forms::paris_today();
+    let t = crate::french::paris_today();
     let situations = Situation::ALL
         .into_iter()
         .map(|s| {
@@ -141,7 +141,7 @@ async fn save(
         source: p.get("source"),
         checked_on: p.get("checked_on"),
     };
-    let rule = match form.validate(crate::forms::paris_today()) {
+    let rule = match form.validate(crate::french::paris_today()) {
         Ok(r) => r,
         Err(problems) => return edit_page(&ctx, s, f, form, Errors::from_problems(problems)),
     };

@@ -18,7 +18,7 @@ use axum::response::Response;
 use axum::routing::get;
 
 use crate::context::Layout;
-use crate::pages::render;
+use crate::render::render;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

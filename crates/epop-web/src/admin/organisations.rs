@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::context::Layout;
 use crate::forms::Errors;
-use crate::pages::{render, render_form};
+use crate::render::{render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

@@ -1,8 +1,8 @@
 //! The directory as JSON (`GET /api/v1/directory`, same parameters as the
-//! page) and the OpenAPI document at `/api/openapi.json`.
+//! page), and its part of the OpenAPI document (`crate::api`).
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -12,33 +12,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::search::pairs;
+use crate::api::{ApiError, ApiErrors};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/directory", get(search))
-        .route("/api/openapi.json", get(openapi))
+    Router::new().route("/api/v1/directory", get(search))
 }
 
+/// The directory's part of the OpenAPI document.
 #[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "EPoP API",
-        version = "1",
-        description = "API de la plateforme EPoP, réseau des intervenants-pairs. Les fiches réservées au réseau ne sont visibles qu’avec une session de membre."
-    ),
-    paths(search, crate::requests::api::list, crate::requests::api::counts),
-    components(schemas(
-        DirectoryPage,
-        DirectoryItem,
-        ApiErrors,
-        ApiError,
-        crate::requests::api::RequestList,
-        crate::requests::api::RequestItem,
-        crate::requests::api::RequestCounts
-    ))
-)]
-pub struct ApiDoc;
+#[openapi(paths(search), components(schemas(DirectoryPage, DirectoryItem)))]
+pub struct DirectoryApi;
 
 /// Parameters of a directory search (all optional, the same as `/annuaire`).
 #[derive(Deserialize, IntoParams)]
@@ -98,17 +82,6 @@ pub struct DirectoryItem {
     url: String,
 }
 
-/// Problems with the parameters.
-#[derive(Serialize, ToSchema)]
-pub struct ApiErrors {
-    pub errors: Vec<ApiError>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ApiError {
-    pub message: String,
-}
-
 /// Search the directory.
 #[utoipa::path(
     get,
@@ -157,11 +130,4 @@ async fn search(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
         items,
     })
     .into_response())
-}
-
-async fn openapi() -> Response {
-    match ApiDoc::openapi().to_pretty_json() {
-        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
-        Err(e) => AppError::Internal(e.to_string()).into_response(),
-    }
 }

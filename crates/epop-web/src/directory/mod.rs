@@ -15,6 +15,11 @@ use epop_store::directory::Viewer;
 
 use crate::{AppState, Ctx};
 
+/// This feature's part of the OpenAPI document (`crate::api`).
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    <api::DirectoryApi as utoipa::OpenApi>::openapi()
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(search::router())
@@ -41,19 +46,6 @@ pub fn viewer(ctx: &Ctx) -> Viewer {
     }
 }
 
-/// « 12 février 2026 » from `2026-02-12`.
-pub fn french_date(iso: &str) -> String {
-    use crate::forms::MONTHS;
-    let parts: Vec<&str> = iso.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] => match (d.parse::<u32>(), m.parse::<usize>()) {
-            (Ok(d), Ok(m)) if (1..=12).contains(&m) => format!("{d} {} {y}", MONTHS[m - 1]),
-            _ => iso.to_owned(),
-        },
-        _ => iso.to_owned(),
-    }
-}
-
 /// Language codes as people read them.
 pub fn language_label(code: &str) -> String {
     epop_domain::directory::LANGUAGES
@@ -74,9 +66,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_and_languages_read_in_french() {
-        assert_eq!(french_date("2026-01-09"), "9 janvier 2026");
-        assert_eq!(french_date("pas une date"), "pas une date");
+    fn languages_read_in_french() {
         assert_eq!(language_label("lsf"), "Langue des signes française (LSF)");
         assert_eq!(language_label("arabe"), "Arabe");
     }

@@ -13,7 +13,7 @@ use epop_store::organisations::{self, Organisation};
 
 use super::search::CardView;
 use crate::context::Layout;
-use crate::pages::render;
+use crate::render::render;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

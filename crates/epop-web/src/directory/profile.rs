@@ -14,10 +14,11 @@ use axum::routing::get;
 use epop_domain::directory::{ProfileAccess, may_see_profile, may_see_sensitive};
 use epop_store::directory::{self, Profile, Sensitive};
 
+use super::language_label;
 use super::search::CardView;
-use super::{french_date, language_label};
 use crate::context::Layout;
-use crate::pages::{audit_sensitive_read, render};
+use crate::french::french_date;
+use crate::render::{audit_sensitive_read, render};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -87,7 +88,7 @@ async fn page(
         }
         _ => None,
     };
-    let today = crate::forms::paris_today().to_string();
+    let today = crate::french::paris_today().to_string();
     let away = directory::absences(&mut conn, profile.card.id, &today)
         .await?
         .into_iter()

@@ -13,7 +13,7 @@ use epop_store::directory::{self, Card, Theme};
 use epop_store::territories::{self, Department, Region};
 
 use crate::context::Layout;
-use crate::pages::render;
+use crate::render::render;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

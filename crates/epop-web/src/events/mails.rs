@@ -8,7 +8,8 @@ use epop_store::events::{Event, Registration};
 use epop_store::outbox::{Attachment, Message};
 use epop_store::{Result, events, now};
 
-use super::{EventView, french_moment};
+use super::EventView;
+use crate::french::french_moment;
 use crate::security::{hash_token, random_token};
 
 const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n\

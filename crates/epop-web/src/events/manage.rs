@@ -15,12 +15,14 @@ use epop_store::events::{self, Event, Filter, Registration};
 use epop_store::territories::{self, Department};
 use epop_store::{audit, now, outbox};
 
+use super::EventView;
 use super::mails;
 use super::schedule::tell_promoted;
-use super::{EventView, french_moment};
 use crate::context::Layout;
-use crate::forms::{Errors, Pairs, paris_time};
-use crate::pages::{audit_needs_read, download, render, render_form, render_invalid};
+use crate::forms::{Errors, Pairs};
+use crate::french::french_moment;
+use crate::french::paris_time;
+use crate::render::{audit_needs_read, download, render, render_form, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -620,7 +622,7 @@ async fn export_xlsx(
             .map_err(|err| AppError::Internal(err.to_string()))?
             .map_err(|err| AppError::Internal(err.to_string()))?;
     Ok(download(
-        crate::pages::XLSX_TYPE,
+        crate::render::XLSX_TYPE,
         &format!("inscriptions-{}.xlsx", e.slug),
         bytes,
     ))

@@ -12,15 +12,13 @@ mod registration;
 mod schedule;
 
 use axum::Router;
-use chrono::{Datelike, TimeZone, Timelike};
-use chrono_tz::Europe::Paris;
 use epop_domain::event::{Accessibility, seats_left};
 use epop_store::events::Event;
 
-use crate::forms::MONTHS;
+use crate::french::{french_moment, french_when};
 use crate::{AppError, AppState, Ctx};
 
-pub use schedule::run_due;
+pub use schedule::due;
 
 /// Who may see practice-analysis groups (events for trained peer workers
 /// only): trained peers, and the people who manage events.
@@ -77,69 +75,9 @@ pub fn router() -> Router<AppState> {
         .merge(manage::router())
 }
 
-const WEEKDAYS: [&str; 7] = [
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-];
-
-fn paris(ts: i64) -> chrono::DateTime<chrono_tz::Tz> {
-    Paris
-        .timestamp_opt(ts, 0)
-        .single()
-        .unwrap_or_else(|| Paris.timestamp_opt(0, 0).unwrap())
-}
-
-/// « 11 h 30 », « 9 h ».
-fn hour(t: &chrono::DateTime<chrono_tz::Tz>) -> String {
-    if t.minute() == 0 {
-        format!("{} h", t.hour())
-    } else {
-        format!("{} h {:02}", t.hour(), t.minute())
-    }
-}
-
-/// « vendredi 8 janvier 2027 ».
-pub fn french_day(ts: i64) -> String {
-    let t = paris(ts);
-    format!(
-        "{} {} {} {}",
-        WEEKDAYS[t.weekday().num_days_from_monday() as usize],
-        t.day(),
-        MONTHS[t.month0() as usize],
-        t.year()
-    )
-}
-
-/// « vendredi 8 janvier 2027, de 11 h 30 à 12 h 30 » (Paris time).
-pub fn french_when(starts_at: i64, ends_at: i64) -> String {
-    let (s, e) = (paris(starts_at), paris(ends_at));
-    if s.date_naive() == e.date_naive() {
-        format!("{}, de {} à {}", french_day(starts_at), hour(&s), hour(&e))
-    } else {
-        format!(
-            "du {} à {} au {} à {}",
-            french_day(starts_at),
-            hour(&s),
-            french_day(ends_at),
-            hour(&e)
-        )
-    }
-}
-
-/// « 7 janvier 2027 à 23 h 59 ».
-pub fn french_moment(ts: i64) -> String {
-    let t = paris(ts);
-    format!(
-        "{} {} {} à {}",
-        t.day(),
-        MONTHS[t.month0() as usize],
-        t.year(),
-        hour(&t)
-    )
-}
-
 /// ISO 8601 with the Paris offset, for schema.org and `<time>`.
 fn iso(ts: i64) -> String {
-    paris(ts).to_rfc3339()
+    crate::french::paris(ts).to_rfc3339()
 }
 
 /// An event as pages and e-mails show it.

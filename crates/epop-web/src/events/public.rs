@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::{Audience, EventView, calendar_file, visible_event};
 use crate::context::Layout;
 use crate::forms::url_encode;
-use crate::pages::render;
+use crate::render::render;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

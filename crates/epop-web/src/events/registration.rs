@@ -12,11 +12,12 @@ use epop_domain::event::{Need, RegistrationForm, Status};
 use epop_store::events::{self, Event, Registered, Registrant, Registration};
 use epop_store::{audit, now, outbox};
 
+use super::EventView;
 use super::mails::{self, Why};
-use super::{EventView, french_moment};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_form};
+use crate::french::french_moment;
+use crate::render::{render, render_form};
 use crate::security::{hash_token, random_token};
 use crate::{AppError, AppState, Ctx};
 

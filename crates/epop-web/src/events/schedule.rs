@@ -1,14 +1,13 @@
-//! Work that happens at a time rather than on a request, run by the worker
-//! every minute: reminders the day before, seat offers that expired (the
-//! seat goes to the next person waiting), and proposals of intervention
-//! requests left unanswered past their deadline; and the personal data of
-//! registrations to events that ended more than a year ago is erased. Each e-mail is written in
-//! the same transaction as the change it tells about.
+//! The events' work that happens at a time rather than on a request (run by
+//! `crate::jobs`): reminders the day before, seat offers that expired (the
+//! seat goes to the next person waiting), and the personal data of
+//! registrations to events that ended more than a year ago is erased. Each
+//! e-mail is written in the same transaction as the change it tells about.
 
 use epop_domain::event::Status;
 use epop_store::Conn as AnyConnection;
+use epop_store::Result;
 use epop_store::events::{self, Event, Registration};
-use epop_store::{Db, Result};
 
 use super::mails::{self, Why};
 
@@ -30,23 +29,30 @@ pub async fn tell_promoted(
     Ok(())
 }
 
-/// Sends the reminders that are due and ends the expired seat offers;
-/// returns how many e-mails were written.
-pub async fn run_due(db: &Db, base_url: &str, now: i64) -> Result<usize> {
-    let mut tx = db.write().await?;
+/// This feature's share of the scheduled work, in the caller's transaction:
+/// sends the reminders that are due, ends the expired seat offers (telling
+/// who gets the seat) and erases the personal data of registrations to
+/// events that ended more than a year ago; returns how many e-mails were
+/// written.
+pub async fn due(conn: &mut AnyConnection, base_url: &str, now: i64) -> Result<usize> {
     let mut written = 0;
-    for done in events::expire_offers(&mut tx, now).await? {
-        let e = events::event_of(&mut tx, &done.registration).await?;
-        mails::send(&mut tx, base_url, &e, &done.registration, Why::OfferExpired).await?;
-        tell_promoted(&mut tx, base_url, &e, &done.promoted).await?;
+    for done in events::expire_offers(&mut *conn, now).await? {
+        let e = events::event_of(&mut *conn, &done.registration).await?;
+        mails::send(
+            &mut *conn,
+            base_url,
+            &e,
+            &done.registration,
+            Why::OfferExpired,
+        )
+        .await?;
+        tell_promoted(&mut *conn, base_url, &e, &done.promoted).await?;
         written += 1 + done.promoted.len();
     }
-    for (r, e) in events::take_due_reminders(&mut tx, now).await? {
-        mails::send(&mut tx, base_url, &e, &r, Why::Reminder).await?;
+    for (r, e) in events::take_due_reminders(&mut *conn, now).await? {
+        mails::send(&mut *conn, base_url, &e, &r, Why::Reminder).await?;
         written += 1;
     }
-    written += crate::requests::expire_proposals(&mut tx, base_url, now).await?;
-    events::anonymise_old(&mut tx, now).await?;
-    tx.commit().await?;
+    events::anonymise_old(&mut *conn, now).await?;
     Ok(written)
 }

@@ -14,9 +14,9 @@ use axum::{Json, Router};
 use epop_domain::Role;
 use epop_store::requests::{self, Request};
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{OpenApi, ToSchema};
 
-use crate::directory::api::{ApiError, ApiErrors};
+use crate::api::{ApiError, ApiErrors};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -24,6 +24,15 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/requests", get(list))
         .route("/api/v1/requests/counts", get(counts))
 }
+
+/// The requests' part of the OpenAPI document (the paths named in full, so
+/// that the document keeps tagging them `crate::requests::api`).
+#[derive(OpenApi)]
+#[openapi(
+    paths(crate::requests::api::list, crate::requests::api::counts),
+    components(schemas(RequestList, RequestItem, RequestCounts))
+)]
+pub struct RequestsApi;
 
 /// A request as listed (no contact details).
 #[derive(Serialize, ToSchema)]

@@ -15,7 +15,7 @@ use epop_store::{audit, now, proposals};
 use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{download, render_form};
+use crate::render::{download, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -255,7 +255,7 @@ async fn attestation(
     let mut conn = state.db.conn().await?;
     let when = requests::schedule(&mut conn, r.id)
         .await?
-        .map(|(a, b)| crate::events::french_when(a, b))
+        .map(|(a, b)| crate::french::french_when(a, b))
         .unwrap_or_default();
     drop(conn);
     let f = form_of(&pairs_of(&r.form));

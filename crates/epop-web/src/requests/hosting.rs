@@ -24,7 +24,7 @@ use super::lists::{Line, line};
 use crate::context::Layout;
 use crate::emails::FOOTER;
 use crate::forms::Pairs;
-use crate::pages::render;
+use crate::render::render;
 use crate::security::{hash_token, public_id, random_token};
 use crate::{AppError, AppState, Ctx};
 

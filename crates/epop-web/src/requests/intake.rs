@@ -28,7 +28,7 @@ use crate::auth;
 use crate::context::Layout;
 use crate::emails::FOOTER;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_form, slowed};
+use crate::render::{render, render_form, slowed};
 use crate::security::{hash_token, public_id, random_token};
 use crate::{AppError, AppState, Ctx};
 
@@ -223,7 +223,7 @@ async fn submit(
     if p.get("action") == "brouillon" {
         return save_draft(&state, &ctx, p, &id, draft_token).await;
     }
-    let today = crate::forms::paris_today();
+    let today = crate::french::paris_today();
     let valid = match form.validate(today) {
         Ok(v) => v,
         Err(list) => {
@@ -499,7 +499,7 @@ async fn confirm(
         .await?
         .ok_or(AppError::LinkExpired)?;
     let p = pairs_of(&r.form);
-    let today = crate::forms::paris_today();
+    let today = crate::french::paris_today();
     // Checked again: dates may have passed since the form was sent.
     let valid = match form_of(&p).validate(today) {
         Ok(v) => v,

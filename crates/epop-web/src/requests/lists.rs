@@ -13,8 +13,8 @@ use epop_domain::directory::InterventionKind;
 use epop_store::requests::{self, Request};
 
 use crate::context::Layout;
-use crate::forms::paris_time;
-use crate::pages::render;
+use crate::french::paris_time;
+use crate::render::render;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

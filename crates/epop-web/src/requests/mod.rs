@@ -24,6 +24,11 @@ use crate::AppState;
 use crate::emails::FOOTER;
 use crate::forms::Pairs;
 
+/// This feature's part of the OpenAPI document (`crate::api`).
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    <api::RequestsApi as utoipa::OpenApi>::openapi()
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(intake::router())
@@ -128,7 +133,7 @@ pub fn when_of(f: &RequestForm) -> String {
         epop_domain::text::parse_date(s, "la date")
             .ok()
             .and_then(|d| d.and_hms_opt(12, 0, 0))
-            .map(|d| crate::events::french_day(d.and_utc().timestamp()))
+            .map(|d| crate::french::french_day(d.and_utc().timestamp()))
     };
     match (day(&f.date_from), day(&f.date_to)) {
         (Some(a), Some(b)) => format!("du {a} au {b}"),

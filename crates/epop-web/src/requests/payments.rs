@@ -16,7 +16,7 @@ use epop_store::payments::{self, Expense, Payment};
 use epop_store::{Conn, audit, now};
 
 use crate::forms::{Pairs, upload_limit};
-use crate::pages::download;
+use crate::render::download;
 use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
 
@@ -45,7 +45,7 @@ pub const MAX_RECEIPT: usize = 5 * 1024 * 1024;
 
 fn french(date: &Option<String>) -> String {
     date.as_deref()
-        .map(crate::directory::french_date)
+        .map(crate::french::french_date)
         .unwrap_or_default()
 }
 
@@ -87,7 +87,7 @@ pub async fn view(
         .due_on
         .as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let state = PaymentState::of(&p.status, due, crate::forms::paris_today());
+    let state = PaymentState::of(&p.status, due, crate::french::paris_today());
     let as_input = |d: Option<NaiveDate>| {
         d.map(|d| d.format("%d/%m/%Y").to_string())
             .unwrap_or_default()
@@ -373,11 +373,11 @@ async fn year_rows(
                         .due_on
                         .as_deref()
                         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-                    PaymentState::of(&p.status, due, crate::forms::paris_today()).label()
+                    PaymentState::of(&p.status, due, crate::french::paris_today()).label()
                 })
                 .unwrap_or("À payer");
             vec![
-                start.map(crate::events::french_day).unwrap_or_default(),
+                start.map(crate::french::french_day).unwrap_or_default(),
                 subject,
                 org,
                 p.as_ref()
@@ -416,9 +416,9 @@ async fn years(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppE
     let year = ctx
         .query_param("annee")
         .and_then(|y| y.parse().ok())
-        .unwrap_or_else(|| chrono::Datelike::year(&crate::forms::paris_today()));
+        .unwrap_or_else(|| chrono::Datelike::year(&crate::french::paris_today()));
     let rows = year_rows(&state, user.account.id, year).await?;
-    crate::pages::render(&Years {
+    crate::render::render(&Years {
         l: ctx.layout(format!("Mes interventions et paiements en {year}")),
         year,
         rows,

@@ -20,8 +20,9 @@ use epop_store::{accounts, audit, now, outbox};
 use super::triage::proposal_status;
 use super::{form_of, pairs_of};
 use crate::context::Layout;
-use crate::forms::{Pairs, paris_time};
-use crate::pages::render;
+use crate::forms::Pairs;
+use crate::french::paris_time;
+use crate::render::render;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

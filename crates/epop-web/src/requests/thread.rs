@@ -17,8 +17,9 @@ use super::lists::{Line, line};
 use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::emails::FOOTER;
-use crate::forms::{Pairs, paris_time};
-use crate::pages::{audit_sensitive_read, render};
+use crate::forms::Pairs;
+use crate::french::paris_time;
+use crate::render::{audit_sensitive_read, render};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -193,7 +194,7 @@ async fn show(
     if page.error.is_empty() {
         render(&page)
     } else {
-        crate::pages::render_invalid(&page)
+        crate::render::render_invalid(&page)
     }
 }
 

@@ -24,8 +24,9 @@ use super::lists::{Line, line, status_label};
 use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::emails::FOOTER;
-use crate::forms::{Pairs, paris_time};
-use crate::pages::{audit_sensitive_read, render};
+use crate::forms::Pairs;
+use crate::french::paris_time;
+use crate::render::{audit_sensitive_read, render};
 use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
 
@@ -295,7 +296,7 @@ pub(super) async fn show_on_field(
         .collect();
     let scheduled = requests::schedule(&mut conn, r.id)
         .await?
-        .map(|(a, b)| crate::events::french_when(a, b))
+        .map(|(a, b)| crate::french::french_when(a, b))
         .unwrap_or_default();
     let feedback = requests::feedback(&mut conn, r.id).await?;
     let proposed_fee = epop_domain::request::parse_euros(&f.fee).ok().flatten();
@@ -357,7 +358,7 @@ pub(super) async fn show_on_field(
     if page.error.is_empty() {
         render(&page)
     } else {
-        crate::pages::render_invalid(&page)
+        crate::render::render_invalid(&page)
     }
 }
 
@@ -429,7 +430,7 @@ async fn matching_for(conn: &mut epop_store::Conn, r: &Request) -> Result<Option
             .map(|d| When::At(d.and_utc().timestamp())),
     };
     let t = now();
-    let month = day.unwrap_or_else(crate::forms::paris_today);
+    let month = day.unwrap_or_else(crate::french::paris_today);
     let candidates = proposals::candidates(conn, &dept, t, month).await?;
     Ok(Some(Found {
         found: matching::suggest(&needs, &candidates, t),
@@ -494,7 +495,7 @@ async fn finish(
     message: &str,
 ) -> Result<Response, AppError> {
     let event = ctx.audit(action, Some(format!("request:{id}")), detail);
-    crate::pages::audited(
+    crate::render::audited(
         tx,
         event,
         &format!("/admin/demandes/{id}?message={message}"),
@@ -825,7 +826,7 @@ async fn mission_sheet(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.0))?;
-    Ok(crate::pages::download(
+    Ok(crate::render::download(
         "application/pdf",
         &format!("fiche-mission-{id}.pdf"),
         bytes,
@@ -928,7 +929,7 @@ async fn schedule(
             updated_at: t,
         }],
     );
-    let when = crate::events::french_when(start, end);
+    let when = crate::french::french_when(start, end);
     for (name, email, link) in people(&mut tx, &r).await? {
         outbox::enqueue(
             &mut tx,
@@ -1073,7 +1074,7 @@ async fn edit(
         )
         .await;
     }
-    let today = crate::forms::paris_today();
+    let today = crate::french::paris_today();
     let valid = match form_of(&p).validate(today) {
         Ok(v) => v,
         Err(list) => {

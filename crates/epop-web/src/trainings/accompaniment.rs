@@ -17,8 +17,9 @@ use epop_store::trainings::{self, Application, Note};
 use epop_store::{audit, now};
 
 use crate::context::Layout;
-use crate::forms::{Errors, Pairs, paris_time};
-use crate::pages::render_form;
+use crate::forms::{Errors, Pairs};
+use crate::french::paris_time;
+use crate::render::render_form;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -88,7 +89,7 @@ async fn render_page(
     let reached = trainings::milestones(&mut tx, a.id)
         .await?
         .into_iter()
-        .map(|(m, d)| (m.label(), crate::directory::french_date(&d)))
+        .map(|(m, d)| (m.label(), crate::french::french_date(&d)))
         .collect();
     let notes: Vec<NoteView> = trainings::notes(&mut tx, a.id)
         .await?

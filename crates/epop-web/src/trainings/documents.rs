@@ -11,8 +11,8 @@ use epop_domain::training::ApplicationStatus;
 use epop_store::trainings;
 
 use super::SessionView;
-use crate::events::{french_day, french_when};
-use crate::pages::download;
+use crate::french::{french_day, french_when};
+use crate::render::download;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

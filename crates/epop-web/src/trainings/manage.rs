@@ -15,8 +15,9 @@ use epop_store::{now, outbox};
 
 use super::{SessionView, mails};
 use crate::context::{CurrentUser, Layout};
-use crate::forms::{Errors, Pairs, paris_time};
-use crate::pages::{audit_needs_read, audited, render, render_form};
+use crate::forms::{Errors, Pairs};
+use crate::french::paris_time;
+use crate::render::{audit_needs_read, audited, render, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {

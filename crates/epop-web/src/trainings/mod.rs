@@ -16,7 +16,7 @@ use epop_domain::event::seats_left;
 use epop_store::trainings::Session;
 
 use crate::AppState;
-use crate::events::{french_day, french_when};
+use crate::french::{french_day, french_when};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -14,7 +14,7 @@ use epop_store::{audit, now, outbox};
 use super::{SessionView, mails};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::pages::{render, render_form};
+use crate::render::{render, render_form};
 use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
 

@@ -324,14 +324,14 @@ async fn an_information_meeting_from_creation_to_the_waiting_list_moving() {
                 n
             }
         };
-        epop_web::events::run_due(&app.db, "http://epop.test", e.starts_at - 20 * 3600)
+        epop_web::jobs::run_due(&app.db, "http://epop.test", e.starts_at - 20 * 3600)
             .await
             .unwrap();
         assert_eq!(reminders(&app).await, 2, "Marc and Nour, not Léa");
         let (subject, body) = app.last_mail("nour@exemple.fr").await.unwrap();
         assert!(subject.starts_with("Rappel"), "{subject}");
         assert!(body.contains("secret-123"));
-        epop_web::events::run_due(&app.db, "http://epop.test", e.starts_at - 19 * 3600)
+        epop_web::jobs::run_due(&app.db, "http://epop.test", e.starts_at - 19 * 3600)
             .await
             .unwrap();
         assert_eq!(reminders(&app).await, 2, "once");
@@ -372,7 +372,7 @@ async fn an_anonymised_registrations_link_is_no_longer_valid() {
         let mut conn = app.db.conn().await.unwrap();
         let e = events::by_slug(&mut conn, &slug).await.unwrap().unwrap();
         drop(conn);
-        epop_web::events::run_due(
+        epop_web::jobs::run_due(
             &app.db,
             crate::harness::BASE,
             e.ends_at + events::KEEP_AFTER_EVENT + 60,

@@ -1049,7 +1049,7 @@ async fn an_unanswered_proposal_expires_and_the_request_goes_back_to_the_coordin
             .unwrap();
         drop(conn);
         let before = app.mail_count("coordination@demo.epop.test").await;
-        epop_web::events::run_due(&app.db, "http://epop.test", p.deadline - 10)
+        epop_web::jobs::run_due(&app.db, "http://epop.test", p.deadline - 10)
             .await
             .unwrap();
         assert_eq!(
@@ -1057,7 +1057,7 @@ async fn an_unanswered_proposal_expires_and_the_request_goes_back_to_the_coordin
             before,
             "not yet"
         );
-        epop_web::events::run_due(&app.db, "http://epop.test", p.deadline + 10)
+        epop_web::jobs::run_due(&app.db, "http://epop.test", p.deadline + 10)
             .await
             .unwrap();
         let (subject, body) = app.last_mail("coordination@demo.epop.test").await.unwrap();

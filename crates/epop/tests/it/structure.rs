@@ -118,10 +118,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "crates/epop/src/demo.rs::requests",
         "demo data: a table of requests, read as one list",
     ),
-    (
-        "directory <-> events <-> profile_form <-> requests",
-        "issue 17: shared helpers (French dates, scheduled work, API errors) out of feature folders",
-    ),
 ];
 
 /// The workspace's root (two levels above this crate).

@@ -1,0 +1,122 @@
+//! French ways of writing dates and times (Paris time): « vendredi 8 janvier
+//! 2027 », « 12 février 2026 », « 11 h 30 », shared by every feature's pages,
+//! e-mails and documents.
+
+use chrono::{Datelike, TimeZone, Timelike};
+use chrono_tz::Europe::Paris;
+
+/// The months as French people write them.
+pub const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// Today's date in France.
+pub fn paris_today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&Paris).date_naive()
+}
+
+/// A time stored in UTC, as people in France read it.
+pub fn paris_time(ts: i64) -> String {
+    match chrono::Utc.timestamp_opt(ts, 0).single() {
+        Some(t) => t
+            .with_timezone(&Paris)
+            .format("%d/%m/%Y à %H:%M")
+            .to_string(),
+        None => String::new(),
+    }
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+
+/// A stored UTC time in Paris time.
+pub(crate) fn paris(ts: i64) -> chrono::DateTime<chrono_tz::Tz> {
+    Paris
+        .timestamp_opt(ts, 0)
+        .single()
+        .unwrap_or_else(|| Paris.timestamp_opt(0, 0).unwrap())
+}
+
+/// « 11 h 30 », « 9 h ».
+fn hour(t: &chrono::DateTime<chrono_tz::Tz>) -> String {
+    if t.minute() == 0 {
+        format!("{} h", t.hour())
+    } else {
+        format!("{} h {:02}", t.hour(), t.minute())
+    }
+}
+
+/// « vendredi 8 janvier 2027 ».
+pub fn french_day(ts: i64) -> String {
+    let t = paris(ts);
+    format!(
+        "{} {} {} {}",
+        WEEKDAYS[t.weekday().num_days_from_monday() as usize],
+        t.day(),
+        MONTHS[t.month0() as usize],
+        t.year()
+    )
+}
+
+/// « vendredi 8 janvier 2027, de 11 h 30 à 12 h 30 » (Paris time).
+pub fn french_when(starts_at: i64, ends_at: i64) -> String {
+    let (s, e) = (paris(starts_at), paris(ends_at));
+    if s.date_naive() == e.date_naive() {
+        format!("{}, de {} à {}", french_day(starts_at), hour(&s), hour(&e))
+    } else {
+        format!(
+            "du {} à {} au {} à {}",
+            french_day(starts_at),
+            hour(&s),
+            french_day(ends_at),
+            hour(&e)
+        )
+    }
+}
+
+/// « 7 janvier 2027 à 23 h 59 ».
+pub fn french_moment(ts: i64) -> String {
+    let t = paris(ts);
+    format!(
+        "{} {} {} à {}",
+        t.day(),
+        MONTHS[t.month0() as usize],
+        t.year(),
+        hour(&t)
+    )
+}
+
+/// « 12 février 2026 » from `2026-02-12`.
+pub fn french_date(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => match (d.parse::<u32>(), m.parse::<usize>()) {
+            (Ok(d), Ok(m)) if (1..=12).contains(&m) => format!("{d} {} {y}", MONTHS[m - 1]),
+            _ => iso.to_owned(),
+        },
+        _ => iso.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_in_french() {
+        assert_eq!(french_date("2026-01-09"), "9 janvier 2026");
+        assert_eq!(french_date("pas une date"), "pas une date");
+    }
+}

@@ -1,0 +1,16 @@
+//! Work that happens at a time rather than on a request, run by the worker
+//! every minute: each feature contributes its due work (events: reminders,
+//! expired seat offers, old registrations erased; requests: proposals left
+//! unanswered past their deadline), all in one transaction, so that each
+//! e-mail is written with the change it tells about.
+
+use epop_store::{Db, Result};
+
+/// Runs every feature's due work; returns how many e-mails were written.
+pub async fn run_due(db: &Db, base_url: &str, now: i64) -> Result<usize> {
+    let mut tx = db.write().await?;
+    let mut written = crate::events::due(&mut tx, base_url, now).await?;
+    written += crate::requests::expire_proposals(&mut tx, base_url, now).await?;
+    tx.commit().await?;
+    Ok(written)
+}

@@ -73,7 +73,10 @@ pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Rece
     loop {
         if ticks.is_multiple_of(30) {
             match epop_web::jobs::run_due(&db, &base_url, epop_store::now()).await {
-                Ok(n) if n > 0 => tracing::info!(emails = n, "scheduled work (reminders, seat offers, expired proposals)"),
+                Ok(n) if n > 0 => tracing::info!(
+                    emails = n,
+                    "scheduled work (reminders, seat offers, expired proposals)"
+                ),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "scheduled work failed"),
             }

@@ -33,17 +33,18 @@ pub struct App {
 }
 
 impl App {
-    /// The public id (the one in URLs) of the account with this address.
-    pub async fn public_id(&self, email: &str) -> String {
+    /// The account with this address, as stored.
+    pub async fn account(&self, email: &str) -> accounts::Account {
         let mut conn = self.db.conn().await.unwrap();
         let id = accounts::id_by_email(&mut conn, &Email::parse(email).unwrap())
             .await
             .unwrap();
-        accounts::by_id(&mut conn, id)
-            .await
-            .unwrap()
-            .unwrap()
-            .public_id
+        accounts::by_id(&mut conn, id).await.unwrap().unwrap()
+    }
+
+    /// The public id (the one in URLs) of the account with this address.
+    pub async fn public_id(&self, email: &str) -> String {
+        self.account(email).await.public_id
     }
 
     pub fn new(db: Db) -> App {

@@ -88,15 +88,7 @@ pub async fn by_link(app: &App, email: &str) -> Client {
 }
 
 async fn organisation_of(app: &App, email: &str) -> Option<i64> {
-    let mut conn = app.db.conn().await.unwrap();
-    let id = accounts::id_by_email(&mut conn, &Email::parse(email).unwrap())
-        .await
-        .unwrap();
-    accounts::by_id(&mut conn, id)
-        .await
-        .unwrap()
-        .unwrap()
-        .organisation_id
+    app.account(email).await.organisation_id
 }
 
 async fn org_id(app: &App, name: &str) -> i64 {
@@ -359,17 +351,7 @@ async fn a_coordinator_adds_members_only_to_the_organisations_of_their_territory
 }
 
 async fn roles_of(app: &App, email: &str) -> Vec<epop_domain::Role> {
-    let mut conn = app.db.conn().await.unwrap();
-    let id = accounts::id_by_email(&mut conn, &Email::parse(email).unwrap())
-        .await
-        .unwrap();
-    accounts::by_id(&mut conn, id)
-        .await
-        .unwrap()
-        .unwrap()
-        .roles
-        .into_keys()
-        .collect()
+    app.account(email).await.roles.into_keys().collect()
 }
 
 #[tokio::test]

@@ -30,6 +30,45 @@ pub const SESSION_TTL: i64 = 30 * 24 * 3600;
 pub const LINK_TTL: i64 = 15 * 60;
 pub const RESET_TTL: i64 = 3600;
 pub const INVITATION_TTL: i64 = 7 * 24 * 3600;
+
+/// Who is invited, by whom, as what: the invitation link's e-mail.
+pub struct Invitation<'a> {
+    pub account_id: i64,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub inviter: &'a str,
+    /// What the person is invited as, in words (« Référent·e », …).
+    pub roles: &'a str,
+}
+
+/// Makes an invitation link (valid [`INVITATION_TTL`]) for an account and
+/// queues its e-mail, in the caller's transaction.
+pub async fn send_invitation(
+    conn: &mut epop_store::Conn,
+    base: &str,
+    i: &Invitation<'_>,
+) -> epop_store::Result<()> {
+    let token = random_token();
+    sessions::create_token(
+        conn,
+        &hash_token(&token),
+        i.account_id,
+        Purpose::Invitation,
+        INVITATION_TTL,
+    )
+    .await?;
+    outbox::enqueue(
+        conn,
+        &emails::invitation(
+            i.email,
+            i.name,
+            i.inviter,
+            i.roles,
+            &format!("{base}/invitation/{token}"),
+        ),
+    )
+    .await
+}
 const WINDOW: i64 = 15 * 60;
 const MAX_PER_IP: i64 = 50;
 /// Attempts in a row for one e-mail address before each must wait: 1 s,

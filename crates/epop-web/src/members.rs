@@ -22,7 +22,6 @@ use epop_domain::{Email, Role};
 use epop_store::accounts::{self, NewAccount};
 use epop_store::organisations::{self, Organisation};
 use epop_store::outbox::Message;
-use epop_store::sessions::{self, Purpose};
 use epop_store::{audit, outbox};
 
 use crate::context::{CurrentUser, Layout};
@@ -30,7 +29,7 @@ use crate::emails::FOOTER;
 use crate::forms::{Errors, Pairs};
 use crate::render::{render, render_form, slowed};
 use crate::security::{hash_token, public_id, random_token};
-use crate::{AppError, AppState, Ctx, auth, emails};
+use crate::{AppError, AppState, Ctx, auth};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -138,24 +137,16 @@ async fn invite(
             };
             let id = accounts::create(&mut tx, &new).await?;
             accounts::grant(&mut tx, id, Role::Requester).await?;
-            let token = random_token();
-            sessions::create_token(
+            crate::auth::send_invitation(
                 &mut tx,
-                &hash_token(&token),
-                id,
-                Purpose::Invitation,
-                crate::auth::INVITATION_TTL,
-            )
-            .await?;
-            outbox::enqueue(
-                &mut tx,
-                &emails::invitation(
-                    email.as_str(),
-                    &name,
+                base,
+                &crate::auth::Invitation {
+                    account_id: id,
+                    email: email.as_str(),
+                    name: &name,
                     inviter,
-                    &format!("{} de « {} »", Role::Requester.label(), org.name),
-                    &format!("{base}/invitation/{token}"),
-                ),
+                    roles: &format!("{} de « {} »", Role::Requester.label(), org.name),
+                },
             )
             .await?;
             audit::record(

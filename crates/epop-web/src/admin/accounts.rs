@@ -16,16 +16,16 @@ use axum::{Form, Router};
 use epop_domain::account::{self, AccountStatus};
 use epop_domain::{DepartmentCode, Email, Principal, RegionCode, Role};
 use epop_store::accounts::{self, Account, NewAccount};
-use epop_store::sessions::{self, Purpose};
+use epop_store::sessions;
 use epop_store::territories::{self, Department, Region};
-use epop_store::{StoreError, audit, organisations, outbox};
+use epop_store::{StoreError, audit, organisations};
 
 use crate::context::{CurrentUser, Layout};
 use crate::forms::{Errors, Pairs};
 use crate::french::paris_time;
 use crate::render::{render, render_form};
-use crate::security::{hash_token, public_id, random_token};
-use crate::{AppError, AppState, Ctx, emails};
+use crate::security::public_id;
+use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -407,30 +407,21 @@ async fn invite(
             .await?;
         }
     }
-    let token = random_token();
-    sessions::create_token(
-        &mut tx,
-        &hash_token(&token),
-        id,
-        Purpose::Invitation,
-        crate::auth::INVITATION_TTL,
-    )
-    .await?;
-    let link = format!("{}/invitation/{token}", state.config.base_url);
     let roles = selected
         .iter()
         .map(|r| r.label())
         .collect::<Vec<_>>()
         .join(", ");
-    outbox::enqueue(
+    crate::auth::send_invitation(
         &mut tx,
-        &emails::invitation(
-            email.as_str(),
-            &name,
-            &user.account.display_name,
-            &roles,
-            &link,
-        ),
+        &state.config.base_url,
+        &crate::auth::Invitation {
+            account_id: id,
+            email: email.as_str(),
+            name: &name,
+            inviter: &user.account.display_name,
+            roles: &roles,
+        },
     )
     .await?;
     tx.commit().await?;

@@ -17,7 +17,6 @@ use epop_domain::{Email, Role};
 use epop_store::accounts::{self, NewAccount};
 use epop_store::outbox::Message;
 use epop_store::requests::{self, Readiness, Request};
-use epop_store::sessions::{self, Purpose};
 use epop_store::{audit, now, organisations, outbox};
 
 use super::lists::{Line, line};
@@ -25,7 +24,7 @@ use crate::context::Layout;
 use crate::emails::FOOTER;
 use crate::forms::Pairs;
 use crate::render::render;
-use crate::security::{hash_token, public_id, random_token};
+use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -152,24 +151,16 @@ async fn name_referent(
                     },
                 )
                 .await?;
-                let token = random_token();
-                sessions::create_token(
+                crate::auth::send_invitation(
                     &mut tx,
-                    &hash_token(&token),
-                    id,
-                    Purpose::Invitation,
-                    crate::auth::INVITATION_TTL,
-                )
-                .await?;
-                outbox::enqueue(
-                    &mut tx,
-                    &crate::emails::invitation(
-                        email.as_str(),
-                        &name,
-                        &user.account.display_name,
-                        Role::Referent.label(),
-                        &format!("{base}/invitation/{token}"),
-                    ),
+                    base,
+                    &crate::auth::Invitation {
+                        account_id: id,
+                        email: email.as_str(),
+                        name: &name,
+                        inviter: &user.account.display_name,
+                        roles: Role::Referent.label(),
+                    },
                 )
                 .await?;
                 id

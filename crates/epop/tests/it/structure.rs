@@ -63,10 +63,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: one query per list, each its own function",
     ),
     (
-        "crates/epop-web/src/admin/accounts.rs",
-        "issue 17: invitation, account page and profile edits, one file each",
-    ),
-    (
         "crates/epop-web/src/admin/accounts.rs::update_profile",
         "issue 17: checks of the organisation and of the fields as steps",
     ),

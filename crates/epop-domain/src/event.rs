@@ -343,6 +343,30 @@ fn take<T>(
     }
 }
 
+/// The problems found so far, each under its field, in the order checked.
+type Problems = Vec<(&'static str, Invalid)>;
+
+/// Records `message` under `field`.
+fn refuse(problems: &mut Problems, field: &'static str, message: impl Into<String>) {
+    take::<()>(problems, field, Err(Invalid::new(message)));
+}
+
+/// The texts of an event, checked.
+struct Texts {
+    title: Option<String>,
+    description: Option<String>,
+    description_easy: Option<String>,
+    audience: Option<String>,
+    organiser: Option<String>,
+}
+
+/// Where an event takes place, checked.
+struct Place {
+    online: Option<bool>,
+    online_link: Option<String>,
+    address: Option<String>,
+}
+
 impl EventForm {
     /// Checks every field; `now` refuses an event that starts in the past
     /// when `must_be_future` (a new event).
@@ -352,117 +376,9 @@ impl EventForm {
         must_be_future: bool,
     ) -> Result<NewEvent, Vec<(&'static str, Invalid)>> {
         let mut problems = Vec::new();
-        let title = take(
-            &mut problems,
-            "title",
-            required(&self.title, "le titre", 160),
-        );
-        let description = take(
-            &mut problems,
-            "description",
-            paragraph(&self.description, "la description", 5000),
-        );
-        let description_easy = take(
-            &mut problems,
-            "description_easy",
-            paragraph(&self.description_easy, "la description facile à lire", 3000),
-        );
-        let audience = take(
-            &mut problems,
-            "audience",
-            required(&self.audience, "à qui s’adresse l’événement", 300),
-        );
-        let organiser = take(
-            &mut problems,
-            "organiser",
-            required(&self.organiser, "l’organisateur", 200),
-        );
-        let date = take(&mut problems, "date", parse_date(&self.date, "la date"));
-        let start = take(
-            &mut problems,
-            "start_time",
-            parse_time(&self.start_time, "l’heure de début"),
-        );
-        let end = take(
-            &mut problems,
-            "end_time",
-            parse_time(&self.end_time, "l’heure de fin"),
-        );
-        let mut starts_at = None;
-        let mut ends_at = None;
-        if let (Some(d), Some(s), Some(e)) = (date, start, end) {
-            starts_at = take(&mut problems, "start_time", paris_timestamp(d, s));
-            ends_at = take(&mut problems, "end_time", paris_timestamp(d, e));
-            if let (Some(s), Some(e)) = (starts_at, ends_at)
-                && e <= s
-            {
-                take::<()>(
-                    &mut problems,
-                    "end_time",
-                    Err(Invalid::new(
-                        "L’heure de fin doit venir après l’heure de début.",
-                    )),
-                );
-            }
-            if let Some(s) = starts_at
-                && must_be_future
-                && s <= now
-            {
-                take::<()>(
-                    &mut problems,
-                    "date",
-                    Err(Invalid::new(
-                        "Cette date est passée : choisissez une date à venir.",
-                    )),
-                );
-            }
-        }
-        let online = match self.mode.as_str() {
-            "en-ligne" => Some(true),
-            "sur-place" => Some(false),
-            _ => take(
-                &mut problems,
-                "mode",
-                Err(Invalid::new(
-                    "Choisissez si l’événement a lieu en ligne ou sur place.",
-                )),
-            ),
-        };
-        let mut online_link = None;
-        let mut address = None;
-        match online {
-            Some(true) => {
-                let link = self.online_link.trim();
-                if link.is_empty() {
-                    take::<()>(
-                        &mut problems,
-                        "online_link",
-                        Err(Invalid::new(
-                            "Saisissez le lien de la réunion en ligne (il commence par https://).",
-                        )),
-                    );
-                } else if !link.starts_with("https://") || link.contains(char::is_whitespace) {
-                    take::<()>(
-                        &mut problems,
-                        "online_link",
-                        Err(Invalid::new(
-                            "Le lien de la réunion doit commencer par https:// et ne pas contenir d’espace.",
-                        )),
-                    );
-                } else {
-                    online_link =
-                        take(&mut problems, "online_link", required(link, "le lien", 500));
-                }
-            }
-            Some(false) => {
-                address = take(
-                    &mut problems,
-                    "address",
-                    required(&self.address, "l’adresse", 300),
-                );
-            }
-            None => {}
-        }
+        let texts = self.texts(&mut problems);
+        let (starts_at, ends_at) = self.times(&mut problems, now, must_be_future);
+        let place = self.place(&mut problems);
         let directions = take(
             &mut problems,
             "directions",
@@ -478,121 +394,24 @@ impl EventForm {
                 DepartmentCode::parse(&self.department),
             )
         };
-        let capacity = match self.capacity.trim().parse::<i64>() {
-            Ok(n) if (1..=MAX_CAPACITY).contains(&n) => Some(n),
-            _ => take(
-                &mut problems,
-                "capacity",
-                Err(Invalid::new(format!(
-                    "Saisissez le nombre de places, un nombre entre 1 et {MAX_CAPACITY}."
-                ))),
-            ),
-        };
-        let deadline = if self.deadline_date.trim().is_empty() {
-            starts_at
-        } else {
-            let d = take(
-                &mut problems,
-                "deadline_date",
-                parse_date(&self.deadline_date, "la date limite d’inscription"),
-            );
-            let t = if self.deadline_time.trim().is_empty() {
-                NaiveTime::from_hms_opt(23, 59, 0)
-            } else {
-                take(
-                    &mut problems,
-                    "deadline_time",
-                    parse_time(&self.deadline_time, "l’heure limite"),
-                )
-            };
-            match (d, t) {
-                (Some(d), Some(t)) => {
-                    let v = take(&mut problems, "deadline_date", paris_timestamp(d, t));
-                    if let (Some(v), Some(s)) = (v, starts_at)
-                        && v > s
-                    {
-                        take::<()>(
-                            &mut problems,
-                            "deadline_date",
-                            Err(Invalid::new(
-                                "La date limite d’inscription doit venir avant le début de l’événement.",
-                            )),
-                        );
-                    }
-                    v
-                }
-                _ => None,
-            }
-        };
-        let offer_hours = match self.offer_hours.trim() {
-            "" => Some(None),
-            h => match h.parse::<i64>() {
-                Ok(n) if (1..=168).contains(&n) => Some(Some(n)),
-                _ => take(
-                    &mut problems,
-                    "offer_hours",
-                    Err(Invalid::new(
-                        "Saisissez un nombre d’heures entre 1 et 168, ou laissez vide pour donner la place tout de suite.",
-                    )),
-                ),
-            },
-        };
-        let mut accessibility = Vec::new();
-        for code in &self.accessibility {
-            match Accessibility::from_code(code) {
-                Some(a) if !accessibility.contains(&a) => accessibility.push(a),
-                Some(_) => {}
-                None => {
-                    take::<()>(
-                        &mut problems,
-                        "accessibility",
-                        Err(Invalid::new(
-                            "Une des adaptations cochées n’est pas connue : cochez-les à nouveau.",
-                        )),
-                    );
-                }
-            }
-        }
-        accessibility.sort();
-        let questions: Vec<String> = self
-            .questions
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect();
-        if questions.len() > MAX_QUESTIONS {
-            take::<()>(
-                &mut problems,
-                "questions",
-                Err(Invalid::new(format!(
-                    "Posez {MAX_QUESTIONS} questions au plus (il y en a {}).",
-                    questions.len()
-                ))),
-            );
-        } else if let Some(q) = questions.iter().find(|q| q.chars().count() > 300) {
-            take::<()>(
-                &mut problems,
-                "questions",
-                Err(Invalid::new(format!(
-                    "Raccourcissez la question « {} » : 300 caractères au plus.",
-                    q.chars().take(40).collect::<String>()
-                ))),
-            );
-        }
+        let capacity = self.capacity(&mut problems);
+        let deadline = self.deadline(&mut problems, starts_at);
+        let offer_hours = self.offer_hours(&mut problems);
+        let accessibility = self.accessibility(&mut problems);
+        let questions = self.questions(&mut problems);
         let step_free = self.step_free || accessibility.contains(&Accessibility::StepFree);
         if !problems.is_empty() {
             return Err(problems);
         }
         match (
-            title,
-            description,
-            description_easy,
-            audience,
-            organiser,
+            texts.title,
+            texts.description,
+            texts.description_easy,
+            texts.audience,
+            texts.organiser,
             starts_at,
             ends_at,
-            online,
+            place.online,
             capacity,
             deadline,
             offer_hours,
@@ -617,8 +436,8 @@ impl EventForm {
                 starts_at,
                 ends_at,
                 online,
-                online_link,
-                address,
+                online_link: place.online_link,
+                address: place.address,
                 directions,
                 step_free,
                 department,
@@ -635,6 +454,247 @@ impl EventForm {
                 Invalid::new("Le formulaire est incomplet : vérifiez chaque champ."),
             )]),
         }
+    }
+
+    /// The title, the descriptions, the audience and the organiser.
+    fn texts(&self, problems: &mut Problems) -> Texts {
+        Texts {
+            title: take(problems, "title", required(&self.title, "le titre", 160)),
+            description: take(
+                problems,
+                "description",
+                paragraph(&self.description, "la description", 5000),
+            ),
+            description_easy: take(
+                problems,
+                "description_easy",
+                paragraph(&self.description_easy, "la description facile à lire", 3000),
+            ),
+            audience: take(
+                problems,
+                "audience",
+                required(&self.audience, "à qui s’adresse l’événement", 300),
+            ),
+            organiser: take(
+                problems,
+                "organiser",
+                required(&self.organiser, "l’organisateur", 200),
+            ),
+        }
+    }
+
+    /// The start and the end, in Paris time: the end after the start, the
+    /// start to come when `must_be_future`.
+    fn times(
+        &self,
+        problems: &mut Problems,
+        now: i64,
+        must_be_future: bool,
+    ) -> (Option<i64>, Option<i64>) {
+        let date = take(problems, "date", parse_date(&self.date, "la date"));
+        let start = take(
+            problems,
+            "start_time",
+            parse_time(&self.start_time, "l’heure de début"),
+        );
+        let end = take(
+            problems,
+            "end_time",
+            parse_time(&self.end_time, "l’heure de fin"),
+        );
+        let (Some(d), Some(s), Some(e)) = (date, start, end) else {
+            return (None, None);
+        };
+        let starts_at = take(problems, "start_time", paris_timestamp(d, s));
+        let ends_at = take(problems, "end_time", paris_timestamp(d, e));
+        if let (Some(s), Some(e)) = (starts_at, ends_at)
+            && e <= s
+        {
+            refuse(
+                problems,
+                "end_time",
+                "L’heure de fin doit venir après l’heure de début.",
+            );
+        }
+        if let Some(s) = starts_at
+            && must_be_future
+            && s <= now
+        {
+            refuse(
+                problems,
+                "date",
+                "Cette date est passée : choisissez une date à venir.",
+            );
+        }
+        (starts_at, ends_at)
+    }
+
+    /// Online with an https link, or on site with an address.
+    fn place(&self, problems: &mut Problems) -> Place {
+        let online = match self.mode.as_str() {
+            "en-ligne" => Some(true),
+            "sur-place" => Some(false),
+            _ => take(
+                problems,
+                "mode",
+                Err(Invalid::new(
+                    "Choisissez si l’événement a lieu en ligne ou sur place.",
+                )),
+            ),
+        };
+        let mut online_link = None;
+        let mut address = None;
+        match online {
+            Some(true) => {
+                let link = self.online_link.trim();
+                if link.is_empty() {
+                    refuse(
+                        problems,
+                        "online_link",
+                        "Saisissez le lien de la réunion en ligne (il commence par https://).",
+                    );
+                } else if !link.starts_with("https://") || link.contains(char::is_whitespace) {
+                    refuse(
+                        problems,
+                        "online_link",
+                        "Le lien de la réunion doit commencer par https:// et ne pas contenir d’espace.",
+                    );
+                } else {
+                    online_link = take(problems, "online_link", required(link, "le lien", 500));
+                }
+            }
+            Some(false) => {
+                address = take(
+                    problems,
+                    "address",
+                    required(&self.address, "l’adresse", 300),
+                );
+            }
+            None => {}
+        }
+        Place {
+            online,
+            online_link,
+            address,
+        }
+    }
+
+    /// The number of seats, from 1 to [`MAX_CAPACITY`].
+    fn capacity(&self, problems: &mut Problems) -> Option<i64> {
+        match self.capacity.trim().parse::<i64>() {
+            Ok(n) if (1..=MAX_CAPACITY).contains(&n) => Some(n),
+            _ => take(
+                problems,
+                "capacity",
+                Err(Invalid::new(format!(
+                    "Saisissez le nombre de places, un nombre entre 1 et {MAX_CAPACITY}."
+                ))),
+            ),
+        }
+    }
+
+    /// The end of registrations: the start when left empty, 23:59 when only
+    /// the day is given, never after the start.
+    fn deadline(&self, problems: &mut Problems, starts_at: Option<i64>) -> Option<i64> {
+        if self.deadline_date.trim().is_empty() {
+            return starts_at;
+        }
+        let d = take(
+            problems,
+            "deadline_date",
+            parse_date(&self.deadline_date, "la date limite d’inscription"),
+        );
+        let t = if self.deadline_time.trim().is_empty() {
+            NaiveTime::from_hms_opt(23, 59, 0)
+        } else {
+            take(
+                problems,
+                "deadline_time",
+                parse_time(&self.deadline_time, "l’heure limite"),
+            )
+        };
+        let (Some(d), Some(t)) = (d, t) else {
+            return None;
+        };
+        let v = take(problems, "deadline_date", paris_timestamp(d, t));
+        if let (Some(v), Some(s)) = (v, starts_at)
+            && v > s
+        {
+            refuse(
+                problems,
+                "deadline_date",
+                "La date limite d’inscription doit venir avant le début de l’événement.",
+            );
+        }
+        v
+    }
+
+    /// How long a freed seat is offered: empty (given at once) or 1 to 168
+    /// hours.
+    fn offer_hours(&self, problems: &mut Problems) -> Option<Option<i64>> {
+        match self.offer_hours.trim() {
+            "" => Some(None),
+            h => match h.parse::<i64>() {
+                Ok(n) if (1..=168).contains(&n) => Some(Some(n)),
+                _ => take(
+                    problems,
+                    "offer_hours",
+                    Err(Invalid::new(
+                        "Saisissez un nombre d’heures entre 1 et 168, ou laissez vide pour donner la place tout de suite.",
+                    )),
+                ),
+            },
+        }
+    }
+
+    /// The accessibility offered, known codes only, each once, in order.
+    fn accessibility(&self, problems: &mut Problems) -> Vec<Accessibility> {
+        let mut accessibility = Vec::new();
+        for code in &self.accessibility {
+            match Accessibility::from_code(code) {
+                Some(a) if !accessibility.contains(&a) => accessibility.push(a),
+                Some(_) => {}
+                None => refuse(
+                    problems,
+                    "accessibility",
+                    "Une des adaptations cochées n’est pas connue : cochez-les à nouveau.",
+                ),
+            }
+        }
+        accessibility.sort();
+        accessibility
+    }
+
+    /// The extra questions, one per line: [`MAX_QUESTIONS`] at most, 300
+    /// characters each at most.
+    fn questions(&self, problems: &mut Problems) -> Vec<String> {
+        let questions: Vec<String> = self
+            .questions
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if questions.len() > MAX_QUESTIONS {
+            refuse(
+                problems,
+                "questions",
+                format!(
+                    "Posez {MAX_QUESTIONS} questions au plus (il y en a {}).",
+                    questions.len()
+                ),
+            );
+        } else if let Some(q) = questions.iter().find(|q| q.chars().count() > 300) {
+            refuse(
+                problems,
+                "questions",
+                format!(
+                    "Raccourcissez la question « {} » : 300 caractères au plus.",
+                    q.chars().take(40).collect::<String>()
+                ),
+            );
+        }
+        questions
     }
 }
 

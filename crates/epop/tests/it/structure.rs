@@ -35,10 +35,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: layout and the documents it lays out, to split",
     ),
     (
-        "crates/epop-domain/src/event.rs::validate",
-        "issue 17: one named step per group of fields",
-    ),
-    (
         "crates/epop-domain/src/legal.rs",
         "issue 17: the default rules are a data table; to move to their own file",
     ),

@@ -35,18 +35,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: layout and the documents it lays out, to split",
     ),
     (
-        "crates/epop-domain/src/legal.rs",
-        "issue 17: the default rules are a data table; to move to their own file",
-    ),
-    (
-        "crates/epop-domain/src/legal.rs::situation_part",
-        "issue 17: one step per situation",
-    ),
-    (
-        "crates/epop-domain/src/legal.rs::validate",
-        "issue 17: one step per part of a rule",
-    ),
-    (
         "crates/epop-domain/src/request.rs::validate",
         "issue 17: one named step per group of fields",
     ),

@@ -31,10 +31,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: encodings, separators and header as named steps",
     ),
     (
-        "crates/epop-docs/src/pdf.rs",
-        "issue 17: layout and the documents it lays out, to split",
-    ),
-    (
         "crates/epop-domain/src/request.rs::validate",
         "issue 17: one named step per group of fields",
     ),

@@ -19,18 +19,6 @@ const MAX_FN_LINES: usize = 120;
 /// joined with ` <-> ` in name order.
 const ALLOWED: &[(&str, &str)] = &[
     (
-        "crates/epop-docs/src/directory_import.rs",
-        "issue 17: the spreadsheet reader and its column table, to split by step",
-    ),
-    (
-        "crates/epop-docs/src/directory_import.rs::parse",
-        "issue 17: one step per column kind",
-    ),
-    (
-        "crates/epop-docs/src/directory_import.rs::read",
-        "issue 17: encodings, separators and header as named steps",
-    ),
-    (
         "crates/epop-domain/src/request.rs::validate",
         "issue 17: one named step per group of fields",
     ),

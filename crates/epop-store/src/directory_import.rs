@@ -358,6 +358,8 @@ fn merge_words(own_words: &str, words: &[impl AsRef<str>]) -> String {
     out
 }
 
+/// Writes one row: its organisation, its account, its phone, its profile
+/// (only when something changed) and its training date; counts it in `report`.
 async fn apply_row(
     conn: &mut AnyConnection,
     engine: Engine,
@@ -366,64 +368,15 @@ async fn apply_row(
     orgs: &mut Organisations,
     report: &mut Report,
 ) -> Result<()> {
-    let role = match row.kind {
-        ProfileKind::Peer => Role::Peer,
-        ProfileKind::Referent => Role::Referent,
-    };
     let organisation_id = match &row.organisation {
         Some(name) => Some(orgs.find_or_create(conn, name, report).await?),
         None => None,
     };
     let home = row.departments.first().cloned();
     let existing = accounts::credentials(conn, &row.email).await?;
-
-    // The account, and what the row changes about it.
-    let (account_id, account_department, mut changed) = match &existing {
-        Some(c) => {
-            let account = accounts::by_id(conn, c.id)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            let needs_role = !account.roles.contains_key(&role);
-            let fill_department = account.department_code.is_none() && home.is_some();
-            let fill_organisation = account.organisation_id.is_none() && organisation_id.is_some();
-            if needs_role {
-                accounts::grant(conn, account.id, role).await?;
-            }
-            if fill_department || fill_organisation {
-                accounts::update_profile(
-                    conn,
-                    account.id,
-                    &account.display_name,
-                    account.department_code.as_deref().or(home.as_deref()),
-                    account.organisation_id.or(organisation_id),
-                    account.status,
-                )
-                .await?;
-            }
-            (
-                account.id,
-                account.department_code.clone(),
-                needs_role || fill_department || fill_organisation,
-            )
-        }
-        None => {
-            let id = accounts::create(
-                conn,
-                &NewAccount {
-                    public_id: new_public_id(),
-                    email: row.email.clone(),
-                    display_name: row.display_name.clone(),
-                    status: AccountStatus::Invited,
-                    department: home.clone(),
-                    organisation_id,
-                },
-            )
-            .await?;
-            accounts::grant(conn, id, role).await?;
-            (id, None, true)
-        }
-    };
-
+    let existing_id = existing.as_ref().map(|c| c.id);
+    let (account_id, account_department, mut changed) =
+        account(conn, row, existing_id, home.as_deref(), organisation_id).await?;
     if let Some(phone) = &row.phone
         && accounts::set_phone(conn, account_id, phone).await?
         && existing.is_some()
@@ -438,84 +391,17 @@ async fn apply_row(
     };
     let mut input = match &stored {
         Some(s) => as_input(s, row.kind),
-        None => ProfileInput {
-            kind: row.kind,
-            display_name: row.display_name.clone(),
-            visibility: row.visibility,
-            home_department: account_department.clone(),
-            presentation: String::new(),
-            presentation_easy: String::new(),
-            own_words: String::new(),
-            on_site: false,
-            remote: false,
-            travel_km: None,
-            other_languages: String::new(),
-            max_per_month: None,
-            job_title: None,
-            organisation_id: None,
-            departments: account_department.iter().cloned().collect(),
-            interventions: Vec::new(),
-            theme_ids: Vec::new(),
-            languages: vec!["fr".to_owned()],
-        },
+        None => new_input(row, account_department),
     };
     let before = stored
         .as_ref()
         .map(|s| Compared::of(&input, s.trained_on.clone()));
-
-    // Nothing is more visible than the person agreed to. The visibility of
-    // an existing profile never widens; the file may narrow it, unless the
-    // person chose it themself (a stale spreadsheet never overrides them).
     let consent = match existing {
         Some(_) => directory::listing_consent(conn, account_id).await?,
         None => ListingConsent::NeverAsked,
     };
-    let wanted = match &stored {
-        Some(s) if consent == ListingConsent::ByPerson => s.visibility,
-        Some(s) if row.visibility_given => row.visibility.at_most(s.visibility),
-        Some(s) => s.visibility,
-        None => {
-            input.display_name = row.display_name.clone();
-            row.visibility
-        }
-    };
-    let current = stored.as_ref().map(|s| s.visibility);
-    input.visibility = wanted.at_most(visibility_ceiling(false, consent, current));
-    if row.visibility_given && row.visibility != input.visibility {
-        report.notes.push((
-            row.line,
-            visibility_note(row.visibility, input.visibility, consent),
-        ));
-    }
-    if !row.departments.is_empty() {
-        input.departments = row.departments.clone();
-        input.home_department = home;
-    }
-    if !row.interventions.is_empty() {
-        let mut kinds = row.interventions.clone();
-        kinds.sort();
-        input.interventions = kinds;
-    }
-    if !row.themes.is_empty() {
-        let mut ids = Vec::new();
-        let mut words = Vec::new();
-        for theme in &row.themes {
-            match themes.get(&slugify(theme)) {
-                Some(id) if !ids.contains(id) => ids.push(*id),
-                Some(_) => {}
-                None => words.push(theme),
-            }
-        }
-        input.theme_ids = ids;
-        input.own_words = merge_words(&input.own_words, &words);
-    }
-    if !row.formats.is_empty() {
-        input.on_site = row.formats.contains(&Format::OnSite);
-        input.remote = row.formats.contains(&Format::Remote);
-    }
-    if organisation_id.is_some() {
-        input.organisation_id = organisation_id;
-    }
+    visibility(row, stored.as_ref(), consent, &mut input, report);
+    fill_from_row(&mut input, row, themes, home, organisation_id);
     let stored_training = stored.as_ref().and_then(|s| s.trained_on.clone());
     let trained_on = row
         .trained_on
@@ -545,6 +431,162 @@ async fn apply_row(
             .push((account_id, row.email.to_string(), row.display_name.clone()));
     }
     Ok(())
+}
+
+/// The row's account, and what the row changes about it: an existing one
+/// (`existing_id`) gets the row's role and, where it has none, the
+/// département and the organisation; a new one is created as invited.
+/// Returns its id, the département it had, and whether anything changed.
+async fn account(
+    conn: &mut AnyConnection,
+    row: &ImportRow,
+    existing_id: Option<i64>,
+    home: Option<&str>,
+    organisation_id: Option<i64>,
+) -> Result<(i64, Option<String>, bool)> {
+    let role = match row.kind {
+        ProfileKind::Peer => Role::Peer,
+        ProfileKind::Referent => Role::Referent,
+    };
+    let Some(id) = existing_id else {
+        let id = accounts::create(
+            conn,
+            &NewAccount {
+                public_id: new_public_id(),
+                email: row.email.clone(),
+                display_name: row.display_name.clone(),
+                status: AccountStatus::Invited,
+                department: home.map(str::to_owned),
+                organisation_id,
+            },
+        )
+        .await?;
+        accounts::grant(conn, id, role).await?;
+        return Ok((id, None, true));
+    };
+    let account = accounts::by_id(conn, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let needs_role = !account.roles.contains_key(&role);
+    let fill_department = account.department_code.is_none() && home.is_some();
+    let fill_organisation = account.organisation_id.is_none() && organisation_id.is_some();
+    if needs_role {
+        accounts::grant(conn, account.id, role).await?;
+    }
+    if fill_department || fill_organisation {
+        accounts::update_profile(
+            conn,
+            account.id,
+            &account.display_name,
+            account.department_code.as_deref().or(home),
+            account.organisation_id.or(organisation_id),
+            account.status,
+        )
+        .await?;
+    }
+    Ok((
+        account.id,
+        account.department_code.clone(),
+        needs_role || fill_department || fill_organisation,
+    ))
+}
+
+/// A new profile's starting point: the row's name and visibility, the
+/// account's département, French, nothing else.
+fn new_input(row: &ImportRow, account_department: Option<String>) -> ProfileInput {
+    ProfileInput {
+        kind: row.kind,
+        display_name: row.display_name.clone(),
+        visibility: row.visibility,
+        home_department: account_department.clone(),
+        presentation: String::new(),
+        presentation_easy: String::new(),
+        own_words: String::new(),
+        on_site: false,
+        remote: false,
+        travel_km: None,
+        other_languages: String::new(),
+        max_per_month: None,
+        job_title: None,
+        organisation_id: None,
+        departments: account_department.into_iter().collect(),
+        interventions: Vec::new(),
+        theme_ids: Vec::new(),
+        languages: vec!["fr".to_owned()],
+    }
+}
+
+/// The profile's visibility. Nothing is more visible than the person agreed
+/// to (`consent`). The visibility of an existing profile never widens; the
+/// file may narrow it, unless the person chose it themself (a stale
+/// spreadsheet never overrides them). A line whose visibility is not the
+/// one asked gets a note in the report.
+fn visibility(
+    row: &ImportRow,
+    stored: Option<&Stored>,
+    consent: ListingConsent,
+    input: &mut ProfileInput,
+    report: &mut Report,
+) {
+    let wanted = match stored {
+        Some(s) if consent == ListingConsent::ByPerson => s.visibility,
+        Some(s) if row.visibility_given => row.visibility.at_most(s.visibility),
+        Some(s) => s.visibility,
+        None => {
+            input.display_name = row.display_name.clone();
+            row.visibility
+        }
+    };
+    let current = stored.map(|s| s.visibility);
+    input.visibility = wanted.at_most(visibility_ceiling(false, consent, current));
+    if row.visibility_given && row.visibility != input.visibility {
+        report.notes.push((
+            row.line,
+            visibility_note(row.visibility, input.visibility, consent),
+        ));
+    }
+}
+
+/// What the row says of the profile, where its cell is not empty:
+/// départements (the first is the home one), kinds of intervention, themes
+/// (known ones by id, others added to the person's own words), formats,
+/// organisation.
+fn fill_from_row(
+    input: &mut ProfileInput,
+    row: &ImportRow,
+    themes: &HashMap<String, i64>,
+    home: Option<String>,
+    organisation_id: Option<i64>,
+) {
+    if !row.departments.is_empty() {
+        input.departments = row.departments.clone();
+        input.home_department = home;
+    }
+    if !row.interventions.is_empty() {
+        let mut kinds = row.interventions.clone();
+        kinds.sort();
+        input.interventions = kinds;
+    }
+    if !row.themes.is_empty() {
+        let mut ids = Vec::new();
+        let mut words = Vec::new();
+        for theme in &row.themes {
+            match themes.get(&slugify(theme)) {
+                Some(id) if !ids.contains(id) => ids.push(*id),
+                Some(_) => {}
+                None => words.push(theme),
+            }
+        }
+        input.theme_ids = ids;
+        input.own_words = merge_words(&input.own_words, &words);
+    }
+    if !row.formats.is_empty() {
+        input.on_site = row.formats.contains(&Format::OnSite);
+        input.remote = row.formats.contains(&Format::Remote);
+    }
+    if organisation_id.is_some() {
+        input.organisation_id = organisation_id;
+    }
 }
 
 /// Why a line's profile is not as visible as the file asked, in French.

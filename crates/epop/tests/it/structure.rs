@@ -23,10 +23,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: one named step per group of fields",
     ),
     (
-        "crates/epop-store/src/directory_import.rs::apply_row",
-        "issue 17: one step per part of a row",
-    ),
-    (
         "crates/epop-store/src/proposals.rs::candidates",
         "issue 17: one query per list, each its own function",
     ),

@@ -52,10 +52,80 @@ pub async fn run(
     out: &mut impl Write,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Outcome, String> {
-    let io = |e: std::io::Error| e.to_string();
-    let store = |e: StoreError| e.to_string();
     let parsed = directory_import::parse(bytes);
-    writeln!(out, "{}", describe(&parsed)).map_err(io)?;
+    check(&parsed, options, out)?;
+    let total = parsed.rows.len();
+    let report = store_import::apply(db, &parsed.rows, options.dry_run, actor_id, |n| {
+        progress(n, total)
+    })
+    .await
+    .map_err(store)?;
+    write!(out, "{}", summary(&report, options.dry_run)).map_err(io)?;
+
+    let emails: Vec<Email> = parsed.rows.iter().map(|r| r.email.clone()).collect();
+    let mut conn = db.conn().await.map_err(store)?;
+    let waiting = store_import::awaiting_invitation(&mut conn, &emails)
+        .await
+        .map_err(store)?;
+    drop(conn);
+    let mut outcome = Outcome {
+        report,
+        invitations: 0,
+    };
+    if options.dry_run {
+        let n = outcome.report.new_accounts.len() + waiting.len();
+        if options.invite && n > 0 {
+            writeln!(out, "Avec --invite, {n} invitation(s) partiraient.").map_err(io)?;
+        }
+        return Ok(outcome);
+    }
+    if !options.invite {
+        if !waiting.is_empty() {
+            writeln!(
+                out,
+                "Aucun e-mail n’est parti. {} personne(s) n’ont pas encore d’invitation : relancez \
+                 avec --invite pour les inviter (le même fichier ne recrée rien).",
+                waiting.len()
+            )
+            .map_err(io)?;
+        }
+        return Ok(outcome);
+    }
+    invite(db, &parsed, &waiting, &options.base_url).await?;
+    outcome.invitations = waiting.len();
+    if waiting.is_empty() {
+        writeln!(
+            out,
+            "Aucune invitation à envoyer : chaque personne du fichier a déjà un lien valable ou \
+             s’est déjà connectée."
+        )
+        .map_err(io)?;
+    } else {
+        writeln!(
+            out,
+            "{} invitation(s) préparée(s) (lien valable 7 jours).",
+            waiting.len()
+        )
+        .map_err(io)?;
+    }
+    Ok(outcome)
+}
+
+/// A write to `out` that failed, as the sentence to show.
+fn io(e: std::io::Error) -> String {
+    e.to_string()
+}
+
+/// A store error, as the sentence to show.
+fn store(e: StoreError) -> String {
+    e.to_string()
+}
+
+/// Prints what the file holds (its description, the columns ignored, every
+/// problem); an `Err` when nothing is to be imported: a problem without
+/// `--skip-invalid`, or no valid line.
+fn check(parsed: &Parsed, options: &Options, out: &mut impl Write) -> Result<(), String> {
+    writeln!(out, "{}", describe(parsed)).map_err(io)?;
     if !parsed.ignored_columns.is_empty() {
         writeln!(
             out,
@@ -98,51 +168,24 @@ pub async fn run(
     if parsed.rows.is_empty() {
         return Err("Aucune ligne à importer : rien n’a été importé.".into());
     }
+    Ok(())
+}
 
-    let total = parsed.rows.len();
-    let report = store_import::apply(db, &parsed.rows, options.dry_run, actor_id, |n| {
-        progress(n, total)
-    })
-    .await
-    .map_err(store)?;
-    write!(out, "{}", summary(&report, options.dry_run)).map_err(io)?;
-
-    let emails: Vec<Email> = parsed.rows.iter().map(|r| r.email.clone()).collect();
-    let mut conn = db.conn().await.map_err(store)?;
-    let waiting = store_import::awaiting_invitation(&mut conn, &emails)
-        .await
-        .map_err(store)?;
-    drop(conn);
-    let mut outcome = Outcome {
-        report,
-        invitations: 0,
-    };
-    if options.dry_run {
-        let n = outcome.report.new_accounts.len() + waiting.len();
-        if options.invite && n > 0 {
-            writeln!(out, "Avec --invite, {n} invitation(s) partiraient.").map_err(io)?;
-        }
-        return Ok(outcome);
-    }
-    if !options.invite {
-        if !waiting.is_empty() {
-            writeln!(
-                out,
-                "Aucun e-mail n’est parti. {} personne(s) n’ont pas encore d’invitation : relancez \
-                 avec --invite pour les inviter (le même fichier ne recrée rien).",
-                waiting.len()
-            )
-            .map_err(io)?;
-        }
-        return Ok(outcome);
-    }
+/// Writes, in one transaction, an invitation link and its e-mail for each
+/// person `waiting` (id, address, name), the link under `base_url`.
+async fn invite(
+    db: &Db,
+    parsed: &Parsed,
+    waiting: &[(i64, String, String)],
+    base_url: &str,
+) -> Result<(), String> {
     let kinds: HashMap<&str, ProfileKind> = parsed
         .rows
         .iter()
         .map(|r| (r.email.as_str(), r.kind))
         .collect();
     let mut tx = db.write().await.map_err(store)?;
-    for (id, email, name) in &waiting {
+    for (id, email, name) in waiting {
         let token = random_token();
         sessions::create_token(
             &mut tx,
@@ -153,10 +196,7 @@ pub async fn run(
         )
         .await
         .map_err(store)?;
-        let link = format!(
-            "{}/invitation/{token}",
-            options.base_url.trim_end_matches('/')
-        );
+        let link = format!("{}/invitation/{token}", base_url.trim_end_matches('/'));
         let kind = kinds
             .get(email.as_str())
             .copied()
@@ -165,24 +205,7 @@ pub async fn run(
             .await
             .map_err(store)?;
     }
-    tx.commit().await.map_err(|e| e.to_string())?;
-    outcome.invitations = waiting.len();
-    if waiting.is_empty() {
-        writeln!(
-            out,
-            "Aucune invitation à envoyer : chaque personne du fichier a déjà un lien valable ou \
-             s’est déjà connectée."
-        )
-        .map_err(io)?;
-    } else {
-        writeln!(
-            out,
-            "{} invitation(s) préparée(s) (lien valable 7 jours).",
-            waiting.len()
-        )
-        .map_err(io)?;
-    }
-    Ok(outcome)
+    tx.commit().await.map_err(|e| e.to_string())
 }
 
 /// « Fichier lu : 12 lignes (UTF-8, séparateur « ; »), 11 sans problème. »

@@ -35,10 +35,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: checks, account, e-mail as steps",
     ),
     (
-        "crates/epop-web/src/directory_import.rs::run",
-        "issue 17: read, check, apply, report as steps",
-    ),
-    (
         "crates/epop-web/src/profile_form.rs",
         "issue 17: into directory/, its validation into the domain",
     ),

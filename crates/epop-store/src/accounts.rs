@@ -92,7 +92,7 @@ fn from_row(r: Row) -> Account {
     }
 }
 
-/// Creates an account; an e-mail already used is a [`StoreError::Conflict`].
+/// Creates an account; an e-mail already used is a [`StoreError::Duplicate`].
 pub async fn create(conn: &mut AnyConnection, new: &NewAccount) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO accounts (public_id, email, display_name, status, department_code, organisation_id, created_at) \

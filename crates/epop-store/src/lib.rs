@@ -72,12 +72,25 @@ pub enum Engine {
     Postgres,
 }
 
-/// What can go wrong in storage, in terms the web layer can act on.
+/// What can go wrong in storage, in terms the web layer can act on. A
+/// refusal is named for what was refused and carries no sentence for people:
+/// the web layer says it in French (`epop_web::error::refusal`).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// A unique constraint refused the write (e.g. an e-mail already used).
-    #[error("valeur déjà utilisée ({0})")]
-    Conflict(String),
+    /// A unique constraint refused the write (an e-mail or a SIRET already
+    /// used, a second registration): the constraint's name, for the log.
+    #[error("duplicate ({0})")]
+    Duplicate(String),
+    /// Only a draft request can be sent: this one already was.
+    #[error("request already sent")]
+    AlreadySent,
+    /// The life cycle refused the move (this actor may not take this action
+    /// in this state): the rule's explanation, from the domain.
+    #[error("move refused: {0}")]
+    MoveRefused(epop_domain::Invalid),
+    /// A request's stored state is none the life cycle knows.
+    #[error("unknown request state {0}")]
+    UnknownState(String),
     #[error("introuvable")]
     NotFound,
     #[error("base de données : {0}")]
@@ -93,7 +106,7 @@ impl From<sqlx::Error> for StoreError {
         match &e {
             sqlx::Error::RowNotFound => StoreError::NotFound,
             sqlx::Error::Database(d) if d.is_unique_violation() => {
-                StoreError::Conflict(d.constraint().unwrap_or(d.message()).to_owned())
+                StoreError::Duplicate(d.constraint().unwrap_or(d.message()).to_owned())
             }
             _ => StoreError::Db(e),
         }

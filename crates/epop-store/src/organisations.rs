@@ -48,7 +48,7 @@ fn from_row(r: Row) -> Organisation {
 }
 
 /// Creates an organisation with a slug made from its name (suffixed if taken).
-/// A SIRET already used is a [`StoreError::Conflict`].
+/// A SIRET already used is a [`StoreError::Duplicate`].
 pub async fn create(conn: &mut AnyConnection, org: &NewOrganisation) -> Result<Organisation> {
     let slug = free_slug(conn, SlugTable::Organisations, &org.name).await?;
     sqlx::query(

@@ -278,7 +278,7 @@ async fn lock(conn: &mut AnyConnection, request_id: i64) -> Result<State> {
     .bind(request_id)
     .fetch_one(conn)
     .await?;
-    State::from_code(&status).ok_or_else(|| StoreError::Conflict(format!("état inconnu {status}")))
+    State::from_code(&status).ok_or(StoreError::UnknownState(status))
 }
 
 /// Who moves a request: the part they play (the life cycle says what each
@@ -299,7 +299,7 @@ impl Who {
 
 /// Moves a request by an action of the life cycle (under its lock), if the
 /// actor may take it, and records the change. A refused move is a
-/// [`StoreError::Conflict`] with the rule's French message.
+/// [`StoreError::MoveRefused`] with the rule's explanation.
 pub async fn transition(
     conn: &mut AnyConnection,
     request: &Request,
@@ -308,7 +308,7 @@ pub async fn transition(
     now: i64,
 ) -> Result<State> {
     let from = lock(conn, request.id).await?;
-    let to = lifecycle::act(who.actor, from, action).map_err(|e| StoreError::Conflict(e.0))?;
+    let to = lifecycle::act(who.actor, from, action).map_err(StoreError::MoveRefused)?;
     let actor_id = who.account_id;
     sqlx::query("UPDATE intervention_requests SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(to.code())

@@ -170,7 +170,7 @@ pub async fn submit(
     if let Some((_, status)) = &previous
         && status != "draft"
     {
-        return Err(StoreError::Conflict("déjà envoyée".into()));
+        return Err(StoreError::AlreadySent);
     }
     if previous.is_none() {
         sqlx::query(

@@ -35,6 +35,17 @@ pub enum AppError {
     Internal(String),
 }
 
+/// What the store refused, as the French sentence shown on the page that
+/// asked. A store error that is no refusal (a failure, a duplicate the page
+/// did not expect) comes back as the error it is.
+pub fn refusal(e: StoreError) -> Result<String, AppError> {
+    match e {
+        StoreError::MoveRefused(why) => Ok(why.0),
+        StoreError::AlreadySent => Ok("Cette demande a déjà été envoyée.".to_owned()),
+        e => Err(e.into()),
+    }
+}
+
 /// A bare page for errors, outside the normal layout (it must not fail).
 fn error_page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(

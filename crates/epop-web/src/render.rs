@@ -2,6 +2,12 @@
 //! form shows problems, 429 when asked to wait), a file to download, and the
 //! audit lines a write or a sensitive read leaves (`audited`,
 //! `audit_sensitive_read`, `audit_needs_read`).
+//!
+//! Templates mirror the code: a page's template lives in the folder of the
+//! feature that renders it and is named after the module that renders it,
+//! `<module>.html` for its one page or `<module>_<page>.html` for several
+//! (`events/manage.rs` renders `events/manage_list.html`,
+//! `trainings/accompaniment.rs` renders `trainings/accompaniment.html`).
 
 use askama::Template;
 use axum::http::{StatusCode, header};

@@ -102,7 +102,7 @@ async fn e_mail_is_unique_whatever_the_case() {
         let err = accounts::create(&mut c, &new_account("awa@exemple.FR", "p2", None))
             .await
             .unwrap_err();
-        assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+        assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
     }
 }
 
@@ -213,7 +213,7 @@ async fn organisations_get_unique_slugs_and_unique_sirets() {
             organisations::create(&mut c, &form("Autre", "77567227200017").validate().unwrap())
                 .await
                 .unwrap_err();
-        assert!(matches!(err, StoreError::Conflict(_)));
+        assert!(matches!(err, StoreError::Duplicate(_)));
         assert_eq!(organisations::list(&mut c).await.unwrap().len(), 2);
     }
 }

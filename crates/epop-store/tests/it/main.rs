@@ -3,6 +3,9 @@
 
 mod accounts;
 mod directory;
+mod directory_profiles;
+mod directory_search;
+mod directory_tokens;
 mod events;
 mod outbox;
 mod privacy;

@@ -74,7 +74,7 @@ async fn only_those_whose_part_it_is_move_a_request() {
         let refused =
             proposals::transition(&mut tx, &r, &Action::Qualify, as_(Actor::Peer), 1).await;
         assert!(
-            matches!(refused, Err(StoreError::Conflict(ref why)) if why.contains("coordination")),
+            matches!(refused, Err(StoreError::MoveRefused(ref why)) if why.0.contains("coordination")),
             "{refused:?}"
         );
         let cancel = Action::cancel("Plus de budget.").unwrap();

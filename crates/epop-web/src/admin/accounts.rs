@@ -361,7 +361,7 @@ async fn invite(
     let mut tx = state.db.write().await?;
     let id = match accounts::create(&mut tx, &new).await {
         Ok(id) => id,
-        Err(StoreError::Conflict(_)) => {
+        Err(StoreError::Duplicate(_)) => {
             drop(tx);
             let mut errors = Errors::default();
             errors.add("email", "Un compte existe déjà avec cette adresse e-mail. Cherchez la personne dans la liste des comptes.");

@@ -162,7 +162,7 @@ async fn create(
     let mut tx = state.db.write().await?;
     let created = match organisations::create(&mut tx, &org).await {
         Ok(c) => c,
-        Err(StoreError::Conflict(_)) => {
+        Err(StoreError::Duplicate(_)) => {
             drop(tx);
             return page(
                 &state,
@@ -239,7 +239,7 @@ async fn update(
     };
     match organisations::update(&mut tx, org.id, &valid).await {
         Ok(()) => {}
-        Err(StoreError::Conflict(_)) => {
+        Err(StoreError::Duplicate(_)) => {
             drop(tx);
             return page(&state, &ctx, &title, form, action, siret_taken()).await;
         }

@@ -62,7 +62,7 @@ async fn managed(state: &AppState, ctx: &Ctx, slug: &str) -> Result<Event, AppEr
 }
 
 #[derive(Template)]
-#[template(path = "admin/events.html")]
+#[template(path = "events/manage_list.html")]
 struct List {
     l: Layout,
     events: Vec<EventView>,
@@ -160,7 +160,7 @@ fn form_of(e: &Event) -> EventForm {
 }
 
 #[derive(Template)]
-#[template(path = "admin/event_form.html")]
+#[template(path = "events/manage_form.html")]
 struct FormPage {
     l: Layout,
     f: EventForm,
@@ -348,7 +348,7 @@ pub struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "admin/event.html")]
+#[template(path = "events/manage_event.html")]
 struct RegistrationsPage {
     l: Layout,
     v: EventView,
@@ -498,7 +498,7 @@ async fn message(
 }
 
 #[derive(Template)]
-#[template(path = "admin/event_message.html")]
+#[template(path = "events/manage_message.html")]
 struct MessagePage {
     l: Layout,
     v: EventView,

@@ -170,7 +170,7 @@ async fn submit(
         Ok(r) => r,
         // The same address submitted twice at the same moment (PostgreSQL):
         // the other submission won; show it.
-        Err(epop_store::StoreError::Conflict(_)) => {
+        Err(epop_store::StoreError::Duplicate(_)) => {
             drop(tx);
             return already(&ctx, e);
         }

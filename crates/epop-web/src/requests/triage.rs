@@ -18,12 +18,13 @@ use epop_domain::matching::{self, RequestNeeds, When};
 use epop_domain::request::format_euros;
 use epop_store::proposals::{self, Proposal};
 use epop_store::requests::{self, Request};
-use epop_store::{StoreError, directory, now, outbox, territories};
+use epop_store::{directory, now, outbox, territories};
 
 use super::lists::{Line, line, status_label};
 use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::emails::FOOTER;
+use crate::error::refusal;
 use crate::forms::Pairs;
 use crate::french::paris_time;
 use crate::render::{audit_sensitive_read, render};
@@ -527,11 +528,10 @@ async fn step(
             )
             .await
         }
-        Err(StoreError::Conflict(why)) => {
+        Err(e) => {
             drop(tx);
-            show(state, ctx, r, why).await
+            show(state, ctx, r, refusal(e)?).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -611,11 +611,10 @@ async fn propose(
     }
     let made = match proposals::propose(&mut tx, &r, &peers, deadline, who(&ctx)?, now()).await {
         Ok(m) => m,
-        Err(StoreError::Conflict(why)) => {
+        Err(e) => {
             drop(tx);
-            return show(&state, &ctx, r, why).await;
+            return show(&state, &ctx, r, refusal(e)?).await;
         }
-        Err(e) => return Err(e.into()),
     };
     let base = &state.config.base_url;
     for prop in &made {
@@ -900,10 +899,7 @@ async fn schedule(
     let mut tx = state.db.write().await?;
     if let Err(e) = proposals::transition(&mut tx, &r, &Action::Schedule, who(&ctx)?, t).await {
         drop(tx);
-        return match e {
-            StoreError::Conflict(why) => show(&state, &ctx, r, why).await,
-            e => Err(e.into()),
-        };
+        return show(&state, &ctx, r, refusal(e)?).await;
     }
     requests::set_schedule(&mut tx, r.id, start, end, t).await?;
     let f = form_of(&pairs_of(&r.form));
@@ -971,10 +967,7 @@ async fn mark_done(
     let mut tx = state.db.write().await?;
     if let Err(e) = proposals::transition(&mut tx, &r, &Action::MarkDone, who(&ctx)?, t).await {
         drop(tx);
-        return match e {
-            StoreError::Conflict(why) => show(&state, &ctx, r, why).await,
-            e => Err(e.into()),
-        };
+        return show(&state, &ctx, r, refusal(e)?).await;
     }
     let base = &state.config.base_url;
     let subject = r.subject.clone().unwrap_or_default();

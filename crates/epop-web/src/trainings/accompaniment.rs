@@ -53,7 +53,7 @@ pub struct NoteView {
 }
 
 #[derive(Template)]
-#[template(path = "admin/accompaniment.html")]
+#[template(path = "trainings/accompaniment.html")]
 struct Page {
     l: Layout,
     a: Account,

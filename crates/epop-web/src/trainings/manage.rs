@@ -53,7 +53,7 @@ fn manager(ctx: &Ctx) -> Result<&CurrentUser, AppError> {
 }
 
 #[derive(Template)]
-#[template(path = "admin/trainings.html")]
+#[template(path = "trainings/manage_list.html")]
 struct List {
     l: Layout,
     programmes: Vec<Programme>,
@@ -80,7 +80,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
 }
 
 #[derive(Template)]
-#[template(path = "admin/training_programme_form.html")]
+#[template(path = "trainings/manage_programme_form.html")]
 struct ProgrammePage {
     l: Layout,
     errors: Errors,
@@ -239,7 +239,7 @@ async fn programme_saved(
 }
 
 #[derive(Template)]
-#[template(path = "admin/training_session_form.html")]
+#[template(path = "trainings/manage_session_form.html")]
 struct SessionPage {
     l: Layout,
     errors: Errors,
@@ -493,7 +493,7 @@ impl Row {
 }
 
 #[derive(Template)]
-#[template(path = "admin/training_session.html")]
+#[template(path = "trainings/manage_session.html")]
 struct SessionAdmin {
     l: Layout,
     v: SessionView,

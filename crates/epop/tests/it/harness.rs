@@ -337,3 +337,96 @@ impl Client {
             .await
     }
 }
+
+// Intervention requests: what the requests_* files share.
+
+/// A complete request form, in 90 days, from `email`.
+pub fn request_fields(email: &str) -> Vec<(&'static str, String)> {
+    let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(90))
+        .format("%d/%m/%Y")
+        .to_string();
+    vec![
+        ("kind", "sensibiliser".into()),
+        ("subject", "Sensibiliser l’équipe d’accueil".into()),
+        (
+            "description",
+            "Une demi-journée sur l’accueil des personnes avec un handicap psychique.".into(),
+        ),
+        ("audience", "Agents d’accueil".into()),
+        ("audience_size", "12".into()),
+        ("date_from", date),
+        ("duration", "3 heures".into()),
+        ("mode", "sur-place".into()),
+        ("address", "1 place du Capitole, 31000 Toulouse".into()),
+        ("department", "31".into()),
+        ("fee", "300".into()),
+        ("org_name", "Médiathèque de Toulouse (test)".into()),
+        ("org_kind", "public_service".into()),
+        ("contact_name", "Jeanne Petit".into()),
+        ("contact_email", email.into()),
+    ]
+}
+
+/// The form's fields as `post` takes them, with `extra` ones.
+pub fn refs<'a>(
+    f: &'a [(&'static str, String)],
+    extra: &[(&'static str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut v: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    v.extend_from_slice(extra);
+    v
+}
+
+/// Words that tell a peer's legal situation (benefits, employment, ESAT,
+/// retirement, studies) or the verdict for it, as coordinators read them.
+fn situation_words() -> Vec<String> {
+    use epop_domain::legal::{Situation, Verdict};
+    let mut words: Vec<String> = [
+        "AAH",
+        "CAF",
+        "MDPH",
+        "France Travail",
+        "chômage",
+        "caisse de retraite",
+        "travail en ESAT",
+        "travailleur·se d’ESAT",
+        "sous conditions",
+    ]
+    .map(String::from)
+    .to_vec();
+    for s in Situation::ALL {
+        words.push(s.label().into());
+        words.push(s.label_easy().into());
+    }
+    for v in [Verdict::FitsWithConditions, Verdict::Risky] {
+        words.push(v.label().into());
+    }
+    words
+}
+
+/// Fails if `seen` (pages, PDF text, e-mails) tells a peer's situation.
+pub fn assert_no_situation(seen: &str, what: &str) {
+    let seen = seen.split_whitespace().collect::<Vec<_>>().join(" ");
+    for word in situation_words() {
+        assert!(!seen.contains(&word), "« {word} » in {what}");
+    }
+}
+
+/// The first proposal linked from a peer's list of proposals.
+pub fn first_proposal(body: &str) -> String {
+    body.split("href=\"/espace/propositions/")
+        .nth(1)
+        .map(|s| format!("/espace/propositions/{}", s.split('"').next().unwrap()))
+        .expect("a proposal in the list")
+}
+
+/// Awa, the demo peer, signed in, accepts the first proposal in her list
+/// (the demo request); returns her client and the proposal's link.
+pub async fn awa_accepts(app: &App) -> (Client, String) {
+    let mut awa = app.signed_in("pair@demo.epop.test").await;
+    let list = awa.get("/espace/propositions").await;
+    let link = first_proposal(&list.body);
+    awa.post(&format!("{link}/repondre"), &[("reponse", "oui")])
+        .await;
+    (awa, link)
+}

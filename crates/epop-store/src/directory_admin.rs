@@ -118,26 +118,22 @@ pub async fn territory_page(
         return Ok((Vec::new(), 0));
     }
     let mut sql = format!("SELECT {COLUMNS}{FROM}{filter} ORDER BY p.sort_name, p.id");
-    if let Some((offset, limit)) = page {
+    if page.is_some() {
         sql.push_str(&format!(
             " LIMIT ${} OFFSET ${}",
             args.len() + 1,
             args.len() + 2
         ));
-        let mut q = sqlx::query_as::<_, Row>(AssertSqlSafe(sql));
-        for a in &args {
-            q = q.bind(a.clone());
-        }
-        let rows = q.bind(limit).bind(offset).fetch_all(&mut *conn).await?;
-        Ok((fill(conn, rows).await?, total))
-    } else {
-        let mut q = sqlx::query_as::<_, Row>(AssertSqlSafe(sql));
-        for a in &args {
-            q = q.bind(a.clone());
-        }
-        let rows = q.fetch_all(&mut *conn).await?;
-        Ok((fill(conn, rows).await?, total))
     }
+    let mut q = sqlx::query_as::<_, Row>(AssertSqlSafe(sql));
+    for a in &args {
+        q = q.bind(a.clone());
+    }
+    if let Some((offset, limit)) = page {
+        q = q.bind(limit).bind(offset);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    Ok((fill(conn, rows).await?, total))
 }
 
 /// Profile ids per query, so that a national export stays within the
@@ -147,7 +143,7 @@ const CHUNK: usize = 500;
 /// Reads the lists of each profile (départements, kinds, themes, languages).
 async fn fill(conn: &mut AnyConnection, rows: Vec<Row>) -> Result<Vec<ExportRow>> {
     let mut departments: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    let mut kinds: BTreeMap<i64, Vec<InterventionKind>> = BTreeMap::new();
+    let mut kinds: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     let mut themes: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     let mut languages: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for chunk in rows.chunks(CHUNK) {
@@ -157,42 +153,35 @@ async fn fill(conn: &mut AnyConnection, rows: Vec<Row>) -> Result<Vec<ExportRow>
             .map(|r| r.0.to_string())
             .collect::<Vec<_>>()
             .join(",");
-        let list: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT profile_id, department_code FROM profile_departments WHERE profile_id IN ({ids}) \
-             ORDER BY profile_id, department_code"
-        )))
-        .fetch_all(&mut *conn)
-        .await?;
-        for (id, code) in list {
-            departments.entry(id).or_default().push(code);
-        }
-        let list: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT profile_id, kind FROM profile_interventions WHERE profile_id IN ({ids})"
-        )))
-        .fetch_all(&mut *conn)
-        .await?;
-        for (id, code) in list {
-            if let Some(k) = InterventionKind::ALL.into_iter().find(|k| k.code() == code) {
-                kinds.entry(id).or_default().push(k);
+        let lists = [
+            (
+                "SELECT profile_id, department_code FROM profile_departments WHERE profile_id IN ({ids}) \
+                 ORDER BY profile_id, department_code",
+                &mut departments,
+            ),
+            (
+                "SELECT profile_id, kind FROM profile_interventions WHERE profile_id IN ({ids})",
+                &mut kinds,
+            ),
+            (
+                "SELECT pt.profile_id, t.label FROM profile_themes pt JOIN themes t ON t.id = pt.theme_id \
+                 WHERE pt.profile_id IN ({ids}) ORDER BY pt.profile_id, t.label",
+                &mut themes,
+            ),
+            (
+                "SELECT profile_id, language FROM profile_languages WHERE profile_id IN ({ids}) \
+                 ORDER BY profile_id, language",
+                &mut languages,
+            ),
+        ];
+        for (sql, into) in lists {
+            let list: Vec<(i64, String)> =
+                sqlx::query_as(AssertSqlSafe(sql.replace("{ids}", &ids)))
+                    .fetch_all(&mut *conn)
+                    .await?;
+            for (id, value) in list {
+                into.entry(id).or_default().push(value);
             }
-        }
-        let list: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT pt.profile_id, t.label FROM profile_themes pt JOIN themes t ON t.id = pt.theme_id \
-             WHERE pt.profile_id IN ({ids}) ORDER BY pt.profile_id, t.label"
-        )))
-        .fetch_all(&mut *conn)
-        .await?;
-        for (id, label) in list {
-            themes.entry(id).or_default().push(label);
-        }
-        let list: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT profile_id, language FROM profile_languages WHERE profile_id IN ({ids}) \
-             ORDER BY profile_id, language"
-        )))
-        .fetch_all(&mut *conn)
-        .await?;
-        for (id, l) in list {
-            languages.entry(id).or_default().push(l);
         }
     }
     Ok(rows
@@ -209,7 +198,12 @@ async fn fill(conn: &mut AnyConnection, rows: Vec<Row>) -> Result<Vec<ExportRow>
                     None => deps.insert(0, home.clone()),
                 }
             }
-            let mut ks = kinds.remove(&id).unwrap_or_default();
+            let mut ks: Vec<InterventionKind> = kinds
+                .remove(&id)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|code| InterventionKind::ALL.into_iter().find(|k| k.code() == code))
+                .collect();
             ks.sort();
             ExportRow {
                 slug: r.1,

@@ -290,6 +290,21 @@ async fn write_half_days(conn: &mut AnyConnection, session_id: i64, h: &[HalfDay
     Ok(())
 }
 
+/// A statement on a session returning its id, whose `$1` to `$6` are its
+/// title, place, département, capacity, trainers and peer trainers, bound.
+fn session_query<'s>(
+    sql: &'static str,
+    s: &'s NewSession,
+) -> sqlx::query::QueryAs<'s, sqlx::Any, (i64,), sqlx::any::AnyArguments> {
+    sqlx::query_as(sql)
+        .bind(&s.title)
+        .bind(&s.place)
+        .bind(s.department.as_str())
+        .bind(s.capacity)
+        .bind(s.trainers.join("\n"))
+        .bind(s.peer_trainers.join("\n"))
+}
+
 pub async fn create_session(
     conn: &mut AnyConnection,
     programme: &Programme,
@@ -305,19 +320,14 @@ pub async fn create_session(
         epop_domain::event::paris_day(first)
     );
     let slug = free_slug(conn, SlugTable::Sessions, &name).await?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO training_sessions (slug, programme_id, title, place, department_code, capacity, places_taken, \
-         trainers, peer_trainers, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $10) RETURNING id",
+    let (id,) = session_query(
+        "INSERT INTO training_sessions (title, place, department_code, capacity, trainers, peer_trainers, \
+         slug, programme_id, places_taken, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $10) RETURNING id",
+        s,
     )
     .bind(&slug)
     .bind(programme.id)
-    .bind(&s.title)
-    .bind(&s.place)
-    .bind(s.department.as_str())
-    .bind(s.capacity)
-    .bind(s.trainers.join("\n"))
-    .bind(s.peer_trainers.join("\n"))
     .bind(created_by)
     .bind(now)
     .fetch_one(&mut *conn)
@@ -335,19 +345,14 @@ pub async fn update_session(
     now: i64,
 ) -> Result<()> {
     lock_places(conn, id).await?;
-    sqlx::query(
+    session_query(
         "UPDATE training_sessions SET title = $1, place = $2, department_code = $3, capacity = $4, \
-         trainers = $5, peer_trainers = $6, updated_at = $7 WHERE id = $8",
+         trainers = $5, peer_trainers = $6, updated_at = $7 WHERE id = $8 RETURNING id",
+        s,
     )
-    .bind(&s.title)
-    .bind(&s.place)
-    .bind(s.department.as_str())
-    .bind(s.capacity)
-    .bind(s.trainers.join("\n"))
-    .bind(s.peer_trainers.join("\n"))
     .bind(now)
     .bind(id)
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
     let current = session_by_id(conn, id).await?;
     let same = current.half_days.len() == s.half_days.len()
@@ -438,39 +443,47 @@ fn application_from(r: ApplicationRow) -> Application {
     }
 }
 
+/// A query on applications whose `$` parameters the caller binds.
+type ApplicationQuery =
+    sqlx::query::QueryAs<'static, sqlx::Any, ApplicationRow, sqlx::any::AnyArguments>;
+
+/// The applications `clause` picks (`WHERE`, `ORDER BY` after
+/// [`APPLICATION_SELECT`]), its parameters bound by `bind`.
+async fn applications_where(
+    conn: &mut AnyConnection,
+    clause: &str,
+    bind: impl FnOnce(ApplicationQuery) -> ApplicationQuery,
+) -> Result<Vec<Application>> {
+    let query = sqlx::query_as(AssertSqlSafe(format!("{APPLICATION_SELECT} {clause}")));
+    let rows = bind(query).fetch_all(conn).await?;
+    Ok(rows.into_iter().map(application_from).collect())
+}
+
 pub async fn application_by_public_id(
     conn: &mut AnyConnection,
     public_id: &str,
 ) -> Result<Option<Application>> {
-    let row: Option<ApplicationRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "{APPLICATION_SELECT} WHERE t.public_id = $1"
-    )))
-    .bind(public_id)
-    .fetch_optional(conn)
+    let found = applications_where(conn, "WHERE t.public_id = $1", |q| {
+        q.bind(public_id.to_owned())
+    })
     .await?;
-    Ok(row.map(application_from))
+    Ok(found.into_iter().next())
 }
 
 pub async fn application(conn: &mut AnyConnection, id: i64) -> Result<Option<Application>> {
-    let row: Option<ApplicationRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "{APPLICATION_SELECT} WHERE t.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(application_from))
+    let found = applications_where(conn, "WHERE t.id = $1", |q| q.bind(id)).await?;
+    Ok(found.into_iter().next())
 }
 
 /// A session's applications: places first, then waiting, new, others.
 pub async fn applications(conn: &mut AnyConnection, session_id: i64) -> Result<Vec<Application>> {
-    let rows: Vec<ApplicationRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "{APPLICATION_SELECT} WHERE t.session_id = $1 ORDER BY CASE t.status \
-         WHEN 'completed' THEN 0 WHEN 'accepted' THEN 1 WHEN 'waiting' THEN 2 WHEN 'applied' THEN 3 ELSE 4 END, t.id"
-    )))
-    .bind(session_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(application_from).collect())
+    applications_where(
+        conn,
+        "WHERE t.session_id = $1 ORDER BY CASE t.status \
+         WHEN 'completed' THEN 0 WHEN 'accepted' THEN 1 WHEN 'waiting' THEN 2 WHEN 'applied' THEN 3 ELSE 4 END, t.id",
+        |q| q.bind(session_id),
+    )
+    .await
 }
 
 /// A person's applications, newest first.
@@ -478,13 +491,10 @@ pub async fn applications_of(
     conn: &mut AnyConnection,
     account_id: i64,
 ) -> Result<Vec<Application>> {
-    let rows: Vec<ApplicationRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "{APPLICATION_SELECT} WHERE t.account_id = $1 ORDER BY t.id DESC"
-    )))
-    .bind(account_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().map(application_from).collect())
+    applications_where(conn, "WHERE t.account_id = $1 ORDER BY t.id DESC", |q| {
+        q.bind(account_id)
+    })
+    .await
 }
 
 /// What applying did.
@@ -505,16 +515,14 @@ pub async fn apply(
     now: i64,
 ) -> Result<Applied> {
     lock_places(conn, session_id).await?;
-    let existing: Option<ApplicationRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "{APPLICATION_SELECT} WHERE t.session_id = $1 AND t.account_id = $2 \
-         AND t.status NOT IN ('declined', 'withdrawn')"
-    )))
-    .bind(session_id)
-    .bind(account_id)
-    .fetch_optional(&mut *conn)
+    let existing = applications_where(
+        conn,
+        "WHERE t.session_id = $1 AND t.account_id = $2 AND t.status NOT IN ('declined', 'withdrawn')",
+        |q| q.bind(session_id).bind(account_id),
+    )
     .await?;
-    if let Some(e) = existing {
-        return Ok(Applied::Existing(application_from(e)));
+    if let Some(e) = existing.into_iter().next() {
+        return Ok(Applied::Existing(e));
     }
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO training_applications (public_id, session_id, account_id, motivation, needs, status, created_at) \

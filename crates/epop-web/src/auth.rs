@@ -181,6 +181,22 @@ pub(crate) async fn limit_passed(
     Ok(())
 }
 
+/// [`limit`] for a form: when the attempt comes too early, the problem to
+/// show under `field` (the wait, nothing about the account).
+pub(crate) async fn limit_errors(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: &str,
+    address: &str,
+    field: &str,
+) -> Result<Option<Errors>, AppError> {
+    Ok(limit(state, ctx, kind, address).await?.map(|seconds| {
+        let mut errors = Errors::default();
+        errors.add(field, wait_message(seconds));
+        errors
+    }))
+}
+
 /// What a too-early attempt is told (nothing about the account).
 pub(crate) fn wait_message(seconds: i64) -> String {
     let unit = if seconds > 1 { "secondes" } else { "seconde" };
@@ -202,23 +218,19 @@ async fn sign_in(
             "Saisissez votre mot de passe, ou demandez un lien de connexion par e-mail.",
         );
     }
-    let Some(email) = email.filter(|_| errors.is_empty()) else {
-        return render_invalid(&SignInPage {
+    let invalid = |errors, email| {
+        render_invalid(&SignInPage {
             l: ctx.layout_with_errors("Se connecter", true),
             errors,
-            email: f.email,
-            next: f.suite,
-        });
+            email,
+            next: f.suite.clone(),
+        })
     };
-    if let Some(seconds) = limit(&state, &ctx, "sign-in", email.as_str()).await? {
-        let mut errors = Errors::default();
-        errors.add("email", wait_message(seconds));
-        return Ok(slowed(render_invalid(&SignInPage {
-            l: ctx.layout_with_errors("Se connecter", true),
-            errors,
-            email: email.to_string(),
-            next: f.suite,
-        })?));
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return invalid(errors, f.email);
+    };
+    if let Some(errors) = limit_errors(&state, &ctx, "sign-in", email.as_str(), "email").await? {
+        return Ok(slowed(invalid(errors, email.to_string())?));
     }
     let mut conn = state.db.conn().await?;
     let creds = accounts::credentials(&mut conn, &email).await?;
@@ -245,12 +257,7 @@ async fn sign_in(
         "email",
         "L’adresse e-mail ou le mot de passe ne sont pas bons. Vérifiez-les, ou demandez un lien de connexion par e-mail.",
     );
-    render_invalid(&SignInPage {
-        l: ctx.layout_with_errors("Se connecter", true),
-        errors,
-        email: email.to_string(),
-        next: f.suite,
-    })
+    invalid(errors, email.to_string())
 }
 
 /// Opens a session for an account and goes to `next`.
@@ -409,9 +416,7 @@ async fn send_token(
     let Some(email) = errors.check("email", Email::parse(&f.email)) else {
         return email_page(&ctx, flow, errors, f.email);
     };
-    if let Some(seconds) = limit(&state, &ctx, "email-link", email.as_str()).await? {
-        let mut errors = Errors::default();
-        errors.add("email", wait_message(seconds));
+    if let Some(errors) = limit_errors(&state, &ctx, "email-link", email.as_str(), "email").await? {
         return Ok(slowed(email_page(&ctx, flow, errors, f.email)?));
     }
     let mut tx = state.db.write().await?;

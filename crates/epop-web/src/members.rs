@@ -110,9 +110,9 @@ async fn invite(
     // Each invitation e-mails someone: limited per client address, and
     // slowed down per inviting account, as sign-in is.
     let inviter_address = user.account.email.as_str();
-    if let Some(seconds) = auth::limit(&state, &ctx, "member-invite", inviter_address).await? {
-        let mut errors = Errors::default();
-        errors.add("email", auth::wait_message(seconds));
+    if let Some(errors) =
+        auth::limit_errors(&state, &ctx, "member-invite", inviter_address, "email").await?
+    {
         return Ok(slowed(invite_page(&ctx, &org, name_in, email_in, errors)?));
     }
     let base = &state.config.base_url;

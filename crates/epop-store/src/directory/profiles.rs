@@ -144,31 +144,39 @@ async fn write_lists(
     departments: &[String],
     input: &ProfileInput,
 ) -> Result<()> {
-    for d in departments {
-        sqlx::query("INSERT INTO profile_departments (profile_id, department_code) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+    let insert = |table_column: &str| {
+        format!("INSERT INTO {table_column} VALUES ($1, $2) ON CONFLICT DO NOTHING")
+    };
+    let sql = insert("profile_departments (profile_id, department_code)");
+    add_to_list(conn, &sql, id, departments.to_vec()).await?;
+    let sql = insert("profile_interventions (profile_id, kind)");
+    add_to_list(
+        conn,
+        &sql,
+        id,
+        input
+            .interventions
+            .iter()
+            .map(|k| k.code().to_owned())
+            .collect(),
+    )
+    .await?;
+    let sql = insert("profile_themes (profile_id, theme_id)");
+    add_to_list(conn, &sql, id, input.theme_ids.clone()).await?;
+    let sql = insert("profile_languages (profile_id, language)");
+    add_to_list(conn, &sql, id, input.languages.clone()).await?;
+    Ok(())
+}
+
+/// Runs `sql` (`$1` the profile `id`, `$2` a value) for each of `values`.
+async fn add_to_list<T>(conn: &mut AnyConnection, sql: &str, id: i64, values: Vec<T>) -> Result<()>
+where
+    T: sqlx::Encode<'static, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + 'static,
+{
+    for value in values {
+        sqlx::query(AssertSqlSafe(sql.to_owned()))
             .bind(id)
-            .bind(d)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for k in &input.interventions {
-        sqlx::query("INSERT INTO profile_interventions (profile_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(id)
-            .bind(k.code())
-            .execute(&mut *conn)
-            .await?;
-    }
-    for th in &input.theme_ids {
-        sqlx::query("INSERT INTO profile_themes (profile_id, theme_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(id)
-            .bind(*th)
-            .execute(&mut *conn)
-            .await?;
-    }
-    for l in &input.languages {
-        sqlx::query("INSERT INTO profile_languages (profile_id, language) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(id)
-            .bind(l)
+            .bind(value)
             .execute(&mut *conn)
             .await?;
     }

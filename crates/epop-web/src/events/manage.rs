@@ -22,7 +22,7 @@ use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
 use crate::french::french_moment;
 use crate::french::paris_time;
-use crate::render::{audit_needs_read, download, render, render_form, render_invalid};
+use crate::render::{audit_needs_read, audited, download, render, render_form, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -276,17 +276,16 @@ async fn create(
     };
     let mut tx = state.db.write().await?;
     let e = events::create(&mut tx, &valid, Some(user.account.id), now()).await?;
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "event_created",
             Some(format!("event:{}", e.slug)),
             format!("Événement créé : {}", e.title),
         ),
+        &format!("/admin/evenements/{}?message=evenement", e.slug),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/evenements/{}?message=evenement", e.slug)).into_response())
+    .await
 }
 
 async fn edit_form(
@@ -326,17 +325,16 @@ async fn update(
         .await?
         .ok_or(AppError::NotFound)?;
     tell_promoted(&mut tx, &state.config.base_url, &e, &promoted).await?;
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "event_updated",
             Some(format!("event:{slug}")),
             format!("Événement modifié : {}", e.title),
         ),
+        &format!("/admin/evenements/{slug}?message=evenement"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/evenements/{slug}?message=evenement")).into_response())
+    .await
 }
 
 /// A registration as the organiser's table shows it.
@@ -441,17 +439,16 @@ async fn attendance(
         .collect();
     let mut tx = state.db.write().await?;
     events::set_attendance(&mut tx, e.id, &present).await?;
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "event_attendance",
             Some(format!("event:{slug}")),
             format!("Présences enregistrées : {} présent(s)", present.len()),
         ),
+        &format!("/admin/evenements/{slug}?message=presences"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/evenements/{slug}?message=presences")).into_response())
+    .await
 }
 
 async fn message(
@@ -484,17 +481,16 @@ async fn message(
         outbox::enqueue(&mut tx, &mails::from_organiser(&e, r, &subject, &body)).await?;
         sent += 1;
     }
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "event_message",
             Some(format!("event:{slug}")),
             format!("Message « {subject} » écrit à {sent} personne(s)"),
         ),
+        &format!("/admin/evenements/{slug}?message=message-envoye"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/evenements/{slug}?message=message-envoye")).into_response())
+    .await
 }
 
 #[derive(Template)]
@@ -657,8 +653,8 @@ async fn cancel(
         )
         .await?;
     }
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "event_cancelled",
             Some(format!("event:{slug}")),
@@ -667,11 +663,7 @@ async fn cancel(
                 people.len()
             ),
         ),
+        &format!("/admin/evenements/{slug}?message=evenement-annule"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "/admin/evenements/{slug}?message=evenement-annule"
-    ))
-    .into_response())
+    .await
 }

@@ -9,7 +9,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use epop_domain::training::Milestone;
 use epop_store::accounts::{self, Account};
@@ -19,7 +19,7 @@ use epop_store::{audit, now};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
 use crate::french::paris_time;
-use crate::render::render_form;
+use crate::render::{audited, render_form};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -159,17 +159,16 @@ async fn milestone(
     let by = ctx.user()?.account.id;
     let mut tx = state.db.write().await?;
     trainings::record_milestone(&mut tx, a.id, m, &date.to_string(), by, now()).await?;
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "milestone_recorded",
             Some(format!("account:{}", a.public_id)),
             format!("{} : {}", m.label(), date),
         ),
+        &format!("/admin/accompagnement/{id}?message=etape"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/accompagnement/{id}?message=etape")).into_response())
+    .await
 }
 
 async fn note(
@@ -189,15 +188,14 @@ async fn note(
     let by = ctx.user()?.account.id;
     let mut tx = state.db.write().await?;
     trainings::add_note(&mut tx, a.id, by, &body, now()).await?;
-    audit::record(
-        &mut tx,
+    audited(
+        tx,
         ctx.audit(
             "follow_up_written",
             Some(format!("account:{}", a.public_id)),
             "Note de suivi ajoutée".into(),
         ),
+        &format!("/admin/accompagnement/{id}?message=note"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/accompagnement/{id}?message=note")).into_response())
+    .await
 }

@@ -287,15 +287,27 @@ async fn post(c: &mut Client, email: String, from: &str) -> Page {
     .await
 }
 
-#[tokio::test]
-async fn anonymous_drafts_are_limited_per_address_and_per_client() {
+/// The address of a reverse proxy on the same machine.
+const LOCAL_PROXY: &str = "127.0.0.1:4000";
+
+/// For each engine, the demo served behind a proxy at 127.0.0.1 (whose
+/// `X-Forwarded-For` is believed).
+async fn apps_behind_local_proxy() -> Vec<App> {
+    let mut apps = Vec::new();
     for db in epop_store::testing::all().await {
         epop::demo::load(&db).await.unwrap();
-        let app = App::with_config(db, |c| {
+        apps.push(App::with_config(db, |c| {
             c.trusted_proxies = TrustedProxies::parse("127.0.0.1").unwrap();
-        });
+        }));
+    }
+    apps
+}
+
+#[tokio::test]
+async fn anonymous_drafts_are_limited_per_address_and_per_client() {
+    for app in apps_behind_local_proxy().await {
         let mut c = app.client();
-        c.peer = Some("127.0.0.1:4000".parse().unwrap());
+        c.peer = Some(LOCAL_PROXY.parse().unwrap());
         for _ in 0..5 {
             let page = post(&mut c, "jeanne@exemple.fr".into(), "203.0.113.1").await;
             assert!(page.body.contains("Votre brouillon est enregistré"));
@@ -655,13 +667,9 @@ async fn invite(c: &mut Client, email: &str, from: &str) -> Page {
 /// down per inviting account, refused past 50 per client address.
 #[tokio::test]
 async fn a_members_invitations_are_limited_per_account_and_per_client() {
-    for db in epop_store::testing::all().await {
-        epop::demo::load(&db).await.unwrap();
-        let app = App::with_config(db, |c| {
-            c.trusted_proxies = TrustedProxies::parse("127.0.0.1").unwrap();
-        });
+    for app in apps_behind_local_proxy().await {
         let mut member = app.signed_in("demandeur@demo.epop.test").await;
-        member.peer = Some("127.0.0.1:4000".parse().unwrap());
+        member.peer = Some(LOCAL_PROXY.parse().unwrap());
         for n in 0..5 {
             let page = invite(&mut member, &format!("c{n}@exemple.fr"), "203.0.113.1").await;
             assert_eq!(page.status, StatusCode::SEE_OTHER, "{n}: {}", page.body);

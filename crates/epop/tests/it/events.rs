@@ -75,6 +75,32 @@ async fn register(c: &mut Client, slug: &str, fields: &[(&str, &str)]) -> crate:
         .await
 }
 
+/// Léa Fabre registers (LSF, consent given) with `more` answers; she is
+/// sent to her registration's page, whose address is returned.
+async fn register_lea(c: &mut Client, slug: &str, more: &[(&str, &str)]) -> String {
+    let mut fields = vec![
+        ("name", "Léa Fabre"),
+        ("email", "lea.fabre@exemple.fr"),
+        ("needs", "lsf"),
+    ];
+    fields.extend_from_slice(more);
+    fields.push(("consent", "oui"));
+    let page = register(c, slug, &fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    page.location().to_owned()
+}
+
+/// The demo workshop in Lille: 3 seats, 4 people, offers for 48 hours.
+async fn lille_workshop(app: &App) -> events::Event {
+    let mut conn = app.db.conn().await.unwrap();
+    events::list(&mut conn, &Filter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.department_code.as_deref() == Some("59"))
+        .unwrap()
+}
+
 #[tokio::test]
 async fn an_information_meeting_from_creation_to_the_waiting_list_moving() {
     for app in apps().await {
@@ -127,20 +153,8 @@ async fn an_information_meeting_from_creation_to_the_waiting_list_moving() {
         );
 
         // First person: a seat, the link in the e-mail with the calendar file.
-        let page = register(
-            &mut anon,
-            &slug,
-            &[
-                ("name", "Léa Fabre"),
-                ("email", "lea.fabre@exemple.fr"),
-                ("needs", "lsf"),
-                ("answer", "Par une amie"),
-                ("consent", "oui"),
-            ],
-        )
-        .await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-        let lea_page = anon.get(page.location()).await;
+        let lea = register_lea(&mut anon, &slug, &[("answer", "Par une amie")]).await;
+        let lea_page = anon.get(&lea).await;
         assert!(lea_page.body.contains("Inscription confirmée"));
         assert!(
             lea_page.body.contains("secret-123"),
@@ -344,18 +358,7 @@ async fn an_anonymised_registrations_link_is_no_longer_valid() {
         let mut coord = app.signed_in("coordination@demo.epop.test").await;
         let slug = create_meeting(&mut coord, "5").await;
         let mut anon = app.client();
-        let page = register(
-            &mut anon,
-            &slug,
-            &[
-                ("name", "Léa Fabre"),
-                ("email", "lea.fabre@exemple.fr"),
-                ("needs", "lsf"),
-                ("consent", "oui"),
-            ],
-        )
-        .await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let lea = register_lea(&mut anon, &slug, &[]).await;
         let (_, body) = app.last_mail("lea.fabre@exemple.fr").await.unwrap();
         let link = link_in(&body);
         let before = anon.get(&link).await;
@@ -381,7 +384,7 @@ async fn an_anonymised_registrations_link_is_no_longer_valid() {
         .unwrap();
         let cancel = anon.post(&format!("{link}/annuler"), &[]).await;
         assert_eq!(cancel.location(), link, "nothing to cancel");
-        for path in [link.as_str(), page.location()] {
+        for path in [link.as_str(), lea.as_str()] {
             let after = anon.get(path).await;
             assert_eq!(after.status, StatusCode::NOT_FOUND, "{path}");
             assert_eq!(after.h1(), "Ce lien n’est plus valable");
@@ -435,14 +438,7 @@ async fn calendar_files_put_the_meeting_at_its_paris_time() {
 #[tokio::test]
 async fn a_freed_seat_is_offered_then_taken_and_the_xlsx_opens() {
     for app in apps().await {
-        // The demo workshop in Lille: 3 seats, 4 people, offers for 48 hours.
-        let mut conn = app.db.conn().await.unwrap();
-        let all = events::list(&mut conn, &Filter::default()).await.unwrap();
-        drop(conn);
-        let workshop = all
-            .iter()
-            .find(|e| e.department_code.as_deref() == Some("59"))
-            .unwrap();
+        let workshop = &lille_workshop(&app).await;
         assert_eq!((workshop.seats_taken, workshop.waiting), (3, 1));
         let slug = workshop.slug.clone();
         let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
@@ -640,14 +636,7 @@ async fn practice_analysis_groups_are_for_trained_peers_only() {
 #[tokio::test]
 async fn an_organiser_cancels_an_event_and_everyone_is_told() {
     for app in apps().await {
-        let mut conn = app.db.conn().await.unwrap();
-        let workshop = events::list(&mut conn, &Filter::default())
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|e| e.department_code.as_deref() == Some("59"))
-            .unwrap();
-        drop(conn);
+        let workshop = lille_workshop(&app).await;
         let slug = workshop.slug.clone();
         let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
         let res = hdf

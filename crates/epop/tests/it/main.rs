@@ -22,3 +22,4 @@ mod proposal_race;
 mod requests;
 mod structure;
 mod trainings;
+mod words;

@@ -1,6 +1,6 @@
 //! French ways of writing dates and times (Paris time): « vendredi 8 janvier
-//! 2027 », « 12 février 2026 », « 11 h 30 », shared by every feature's pages,
-//! e-mails and documents.
+//! 2027 », « 12 février 2026 », « 11 h 30 », and counts with their plural
+//! (« 3 comptes »), shared by every feature's pages, e-mails and documents.
 
 use chrono::{Datelike, TimeZone, Timelike};
 use chrono_tz::Europe::Paris;
@@ -20,6 +20,15 @@ pub const MONTHS: [&str; 12] = [
     "novembre",
     "décembre",
 ];
+
+/// A count and its noun, singular for 0 and 1 as in French: « 1 compte »,
+/// « 42 comptes », « plus de 1 000 résultats ». Templates call it as
+/// `{{ crate::french::plural(n, "compte", "comptes") }}`.
+pub fn plural(n: impl std::fmt::Display, one: &str, many: &str) -> String {
+    let count = n.to_string();
+    let few = count.parse::<i64>().is_ok_and(|v| v.abs() < 2);
+    format!("{count} {}", if few { one } else { many })
+}
 
 /// Today's date in France.
 pub fn paris_today() -> chrono::NaiveDate {
@@ -113,6 +122,23 @@ pub fn french_date(iso: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plurals_read_in_french() {
+        assert_eq!(plural(0, "compte", "comptes"), "0 compte");
+        assert_eq!(
+            plural(1_usize, "intervenant-pair", "intervenants-pairs"),
+            "1 intervenant-pair"
+        );
+        assert_eq!(
+            plural(3_i64, "intervenant-pair", "intervenants-pairs"),
+            "3 intervenants-pairs"
+        );
+        assert_eq!(
+            plural("plus de 1 000", "fiche", "fiches"),
+            "plus de 1 000 fiches"
+        );
+    }
 
     #[test]
     fn dates_read_in_french() {

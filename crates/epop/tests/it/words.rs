@@ -55,3 +55,60 @@ async fn spaces_announce_nothing_stale_and_every_card_link_opens() {
         );
     }
 }
+
+/// The number in a directory page's title (« Annuaire : 17 résultats »).
+fn directory_total(title: &str) -> usize {
+    let after = &title[title.find("Annuaire : ").expect(title) + "Annuaire : ".len()..];
+    after
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .expect(title)
+}
+
+#[tokio::test]
+async fn home_figures_are_counted_from_the_data_and_the_project_figures_are_theirs() {
+    for app in apps().await {
+        let mut c = app.client();
+        let peers = directory_total(c.get("/annuaire?profil=peer").await.title());
+        let referents = directory_total(c.get("/annuaire?profil=referent").await.title());
+        assert!(peers > 1 && referents > 0);
+        for path in ["/", "/?version=facile"] {
+            let home = c.get(path).await;
+            assert!(
+                home.body
+                    .contains(&format!(">{peers} intervenants-pairs</a>")),
+                "{path}: the directory's count of peer workers ({peers}) in\n{}",
+                home.body
+            );
+            assert!(
+                home.body.contains("href=\"/annuaire?profil=peer\"")
+                    && home.body.contains("href=\"/annuaire?profil=referent\""),
+                "{path}"
+            );
+            let referents_text = if referents == 1 {
+                "1 référent".to_owned()
+            } else {
+                format!("{referents} référents")
+            };
+            assert!(
+                home.body.contains(&format!(">{referents_text}</a>")),
+                "{path}"
+            );
+            assert!(
+                home.body.contains("selon le projet"),
+                "{path}: the project's figures are shown as theirs"
+            );
+            assert!(
+                !home
+                    .body
+                    .contains("70 intervenants-pairs</strong> sont dans l’annuaire")
+                    && !home
+                        .body
+                        .contains("70 intervenants-pairs</strong> dans l’annuaire"),
+                "{path}: 70 is not the directory's figure"
+            );
+        }
+    }
+}

@@ -20,8 +20,7 @@ use super::mails;
 use super::schedule::tell_promoted;
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::french::french_moment;
-use crate::french::paris_time;
+use crate::french::{french_moment, paris_time, plural};
 use crate::render::{audit_needs_read, download, render, render_form, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
@@ -446,7 +445,10 @@ async fn attendance(
         ctx.audit(
             "event_attendance",
             Some(format!("event:{slug}")),
-            format!("Présences enregistrées : {} présent(s)", present.len()),
+            format!(
+                "Présences enregistrées : {}",
+                plural(present.len(), "présent", "présents")
+            ),
         ),
     )
     .await?;
@@ -489,7 +491,10 @@ async fn message(
         ctx.audit(
             "event_message",
             Some(format!("event:{slug}")),
-            format!("Message « {subject} » écrit à {sent} personne(s)"),
+            format!(
+                "Message « {subject} » écrit à {}",
+                plural(sent, "personne", "personnes")
+            ),
         ),
     )
     .await?;
@@ -547,8 +552,8 @@ async fn export_rows(
             "event_export",
             Some(format!("event:{slug}")),
             format!(
-                "Export des inscriptions en {format}, besoins d’accessibilité compris : {} ligne(s)",
-                regs.len()
+                "Export des inscriptions en {format}, besoins d’accessibilité compris : {}",
+                plural(regs.len(), "ligne", "lignes")
             ),
         ),
     )
@@ -663,8 +668,8 @@ async fn cancel(
             "event_cancelled",
             Some(format!("event:{slug}")),
             format!(
-                "Événement annulé ({} personne(s) prévenue(s)) : {reason}",
-                people.len()
+                "Événement annulé ({}) : {reason}",
+                plural(people.len(), "personne prévenue", "personnes prévenues")
             ),
         ),
     )

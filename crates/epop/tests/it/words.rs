@@ -112,3 +112,77 @@ async fn home_figures_are_counted_from_the_data_and_the_project_figures_are_thei
         }
     }
 }
+
+/// A date about three months ahead on the first day of its month, as the
+/// event form takes it.
+fn first_of_a_month() -> String {
+    use chrono::Datelike;
+    let d = chrono::Utc::now().date_naive() + chrono::Duration::days(75);
+    let first = d.with_day(1).unwrap();
+    first.format("%d/%m/%Y").to_string()
+}
+
+#[tokio::test]
+async fn french_reads_well_plurals_elision_and_first_of_the_month() {
+    for app in apps().await {
+        // « Ce qu’Awa Diallo propose », not « Ce que Awa Diallo ».
+        let mut anon = app.client();
+        let profile = anon.get("/annuaire/awa-diallo").await;
+        assert_eq!(profile.status, StatusCode::OK);
+        assert!(
+            profile.body.contains("Ce qu’Awa Diallo propose"),
+            "{}",
+            profile.body
+        );
+        assert!(!profile.body.contains("Ce que Awa"));
+
+        // Real plurals on the administration pages.
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        for path in [
+            "/admin/organisations",
+            "/admin/comptes",
+            "/admin/themes",
+            "/admin/journal",
+        ] {
+            let page = admin.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            assert!(
+                !page.body.contains("(s)"),
+                "{path}: « (s) » in\n{}",
+                page.body
+            );
+        }
+        let journal = admin.get("/admin/journal").await;
+        assert!(
+            journal.body.contains(" événement. Page 1")
+                || journal.body.contains(" événements. Page 1"),
+            "{}",
+            journal.body
+        );
+
+        // « 1er » for the first day of a month.
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let date = first_of_a_month();
+        let fields = [
+            ("date", date.as_str()),
+            ("start_time", "10h"),
+            ("end_time", "11h"),
+            ("title", "Rencontre du premier du mois"),
+            ("description", "Une rencontre."),
+            ("description_easy", "Nous nous rencontrons."),
+            ("audience", "Tout le monde"),
+            ("organiser", "Croix-Rouge française – Occitanie"),
+            ("department", "31"),
+            ("capacity", "10"),
+            ("mode", "en-ligne"),
+            ("online_link", "https://visio.exemple.fr/premier"),
+        ];
+        let created = coord.post("/admin/evenements/nouveau", &fields).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+        // « /admin/evenements/{slug}?message=… »: the public page drops « /admin ».
+        let public = created.location().split('?').next().unwrap();
+        let page = anon.get(public.trim_start_matches("/admin")).await;
+        assert!(page.body.contains(" 1er "), "{}", page.body);
+        assert!(!page.body.contains(" 1 janvier") && !page.body.contains(" 1 mars"));
+    }
+}

@@ -186,3 +186,119 @@ async fn french_reads_well_plurals_elision_and_first_of_the_month() {
         assert!(!page.body.contains(" 1 janvier") && !page.body.contains(" 1 mars"));
     }
 }
+
+#[tokio::test]
+async fn the_audit_log_speaks_in_words() {
+    for app in apps().await {
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        {
+            let mut conn = app.db.conn().await.unwrap();
+            for (action, subject, detail) in [
+                ("payment_recorded", "request:12", "Paiement : paid"),
+                ("request_feedback", "request:12", "Avis (host)"),
+            ] {
+                epop_store::audit::record(
+                    &mut conn,
+                    epop_store::audit::Event {
+                        action,
+                        subject: Some(subject.into()),
+                        detail: detail.into(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            }
+        }
+        let page = admin.get("/admin/journal").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let csv = String::from_utf8(admin.get_bytes("/admin/journal.csv").await).unwrap();
+        for (what, text) in [("page", &page.body), ("CSV", &csv)] {
+            for code in ["payment_recorded", "request_feedback", "sign_in"] {
+                assert!(
+                    !text.contains(&format!(">{code}<")) && !text.contains(&format!(";{code};")),
+                    "{what}: the code {code} shown in\n{text}"
+                );
+            }
+            for words in [
+                "Paiement enregistré",
+                "Paiement : payé",
+                "Avis de l’organisation qui accueille",
+                "Connexion",
+                "Demande 12",
+            ] {
+                assert!(
+                    text.contains(words),
+                    "{what}: « {words} » missing in\n{text}"
+                );
+            }
+            assert!(!text.contains("Paiement : paid") && !text.contains("Avis (host)"));
+        }
+        // The hint says jour/mois/année: that format is accepted.
+        let dated = admin
+            .get("/admin/journal?du=01/01/2020&au=31/12/2099")
+            .await;
+        assert_eq!(dated.status, StatusCode::OK, "{}", dated.body);
+        assert!(dated.body.contains("Paiement enregistré"));
+        assert!(
+            dated.body.contains("value=\"2020-01-01\""),
+            "as a date field holds it"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_import_page_speaks_of_its_own_buttons_not_of_command_flags() {
+    const FILE: &str = "nom;prénom;e-mail;rôle;départements;interventions;visibilité\n\
+        Moreau;Jeanne;jeanne.moreau@exemple.fr;intervenante-paire;31;former;public\n\
+        Petit;Marc;pas-une-adresse;référent;Hérault;;membres\n";
+    for app in apps().await {
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        let form = admin.get("/admin/annuaire/import").await;
+        for words in [
+            "Essai",
+            "Importer quand même les lignes sans problème",
+            "Envoyer les invitations",
+        ] {
+            assert!(
+                form.body.contains(words),
+                "« {words} » missing in\n{}",
+                form.body
+            );
+        }
+        let token = admin.csrf().await;
+        let mut upload = async |options: &[&str]| {
+            let fields: Vec<(&str, &str)> = options.iter().map(|o| (*o, "1")).collect();
+            admin
+                .post_multipart(
+                    "/admin/annuaire/import",
+                    &token,
+                    &fields,
+                    Some(("fichier", "annuaire.csv", FILE.as_bytes())),
+                )
+                .await
+        };
+        for options in [
+            &["essai"][..],
+            &["essai", "ignorer", "inviter"][..],
+            &["ignorer"][..],
+        ] {
+            let page = upload(options).await;
+            assert!(
+                !page.body.contains("--dry-run")
+                    && !page.body.contains("--skip-invalid")
+                    && !page.body.contains("--invite"),
+                "{options:?}: a command-line flag in\n{}",
+                page.body
+            );
+        }
+        let refused = upload(&[]).await;
+        assert!(
+            refused
+                .body
+                .contains("relancez en cochant « Importer quand même les lignes sans problème »"),
+            "{}",
+            refused.body
+        );
+    }
+}

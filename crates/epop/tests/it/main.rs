@@ -9,6 +9,7 @@ mod authorization;
 mod directory;
 mod directory_admin;
 mod event_capacity;
+mod event_registration_words;
 mod events;
 mod harness;
 mod import;

@@ -5,11 +5,14 @@
 //!
 //! Every problem of every line is printed; if there is one, nothing is
 //! imported (unless `--skip-invalid`). Accounts are created as invited and no
-//! e-mail goes out without `--invite`.
+//! e-mail goes out without `--invite`. What is printed names the options as
+//! the person sees them: flags for the command, boxes for the page
+//! ([`Wording`]).
 
 use std::collections::HashMap;
 use std::io::Write;
 
+use crate::french::plural;
 use crate::security::{hash_token, random_token};
 use epop_docs::directory_import::{self, Parsed};
 use epop_domain::Email;
@@ -31,6 +34,50 @@ pub struct Options {
     pub invite: bool,
     /// The platform's public address, for the invitation links.
     pub base_url: String,
+    pub wording: Wording,
+}
+
+/// Where the import runs, so that its report names the options as the
+/// person sees them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Wording {
+    /// `epop import-directory`: its flags.
+    #[default]
+    Command,
+    /// The upload page: its boxes.
+    Page,
+}
+
+impl Wording {
+    /// How to ask for a trial, after « Essai ».
+    fn dry_run(self) -> &'static str {
+        match self {
+            Wording::Command => " (--dry-run)",
+            Wording::Page => "",
+        }
+    }
+
+    fn skip_invalid(self) -> &'static str {
+        match self {
+            Wording::Command => "--skip-invalid",
+            Wording::Page => "« Importer quand même les lignes sans problème »",
+        }
+    }
+
+    fn invite(self) -> &'static str {
+        match self {
+            Wording::Command => "--invite",
+            Wording::Page => "« Envoyer les invitations »",
+        }
+    }
+
+    /// « relancez avec --invite » or « relancez en cochant « … » ».
+    fn again_with(self, option: &str) -> String {
+        match self {
+            Wording::Command => format!("relancez avec {option}"),
+            Wording::Page => format!("relancez en cochant {option}"),
+        }
+    }
 }
 
 /// What the command did.
@@ -52,6 +99,7 @@ pub async fn run(
     out: &mut impl Write,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Outcome, String> {
+    let w = options.wording;
     let parsed = directory_import::parse(bytes);
     check(&parsed, options, out)?;
     let total = parsed.rows.len();
@@ -60,7 +108,7 @@ pub async fn run(
     })
     .await
     .map_err(store)?;
-    write!(out, "{}", summary(&report, options.dry_run)).map_err(io)?;
+    write!(out, "{}", summary(&report, options.dry_run, w)).map_err(io)?;
 
     let emails: Vec<Email> = parsed.rows.iter().map(|r| r.email.clone()).collect();
     let mut conn = db.conn().await.map_err(store)?;
@@ -75,7 +123,13 @@ pub async fn run(
     if options.dry_run {
         let n = outcome.report.new_accounts.len() + waiting.len();
         if options.invite && n > 0 {
-            writeln!(out, "Avec --invite, {n} invitation(s) partiraient.").map_err(io)?;
+            writeln!(
+                out,
+                "Avec {}, {}.",
+                w.invite(),
+                plural(n, "invitation partirait", "invitations partiraient")
+            )
+            .map_err(io)?;
         }
         return Ok(outcome);
     }
@@ -83,9 +137,10 @@ pub async fn run(
         if !waiting.is_empty() {
             writeln!(
                 out,
-                "Aucun e-mail n’est parti. {} personne(s) n’ont pas encore d’invitation : relancez \
-                 avec --invite pour les inviter (le même fichier ne recrée rien).",
-                waiting.len()
+                "Aucun e-mail n’est parti. {} encore d’invitation : {} pour les inviter (le même \
+                 fichier ne recrée rien).",
+                plural(waiting.len(), "personne n’a pas", "personnes n’ont pas"),
+                w.again_with(w.invite())
             )
             .map_err(io)?;
         }
@@ -103,8 +158,12 @@ pub async fn run(
     } else {
         writeln!(
             out,
-            "{} invitation(s) préparée(s) (lien valable 7 jours).",
-            waiting.len()
+            "{} (lien valable 7 jours).",
+            plural(
+                waiting.len(),
+                "invitation préparée",
+                "invitations préparées"
+            )
         )
         .map_err(io)?;
     }
@@ -125,6 +184,7 @@ fn store(e: StoreError) -> String {
 /// problem); an `Err` when nothing is to be imported: a problem without
 /// `--skip-invalid`, or no valid line.
 fn check(parsed: &Parsed, options: &Options, out: &mut impl Write) -> Result<(), String> {
+    let w = options.wording;
     writeln!(out, "{}", describe(parsed)).map_err(io)?;
     if !parsed.ignored_columns.is_empty() {
         writeln!(
@@ -142,8 +202,8 @@ fn check(parsed: &Parsed, options: &Options, out: &mut impl Write) -> Result<(),
     if !parsed.problems.is_empty() {
         writeln!(
             out,
-            "\n{} problème(s) à corriger dans le fichier :",
-            parsed.problems.len()
+            "\n{} à corriger dans le fichier :",
+            plural(parsed.problems.len(), "problème", "problèmes")
         )
         .map_err(io)?;
         for p in &parsed.problems {
@@ -151,17 +211,21 @@ fn check(parsed: &Parsed, options: &Options, out: &mut impl Write) -> Result<(),
         }
         writeln!(out).map_err(io)?;
         if !options.skip_invalid {
-            return Err(
+            return Err(format!(
                 "Rien n’a été importé. Corrigez ces lignes dans le tableur puis relancez \
-                        l’import, ou relancez avec --skip-invalid pour importer seulement les \
-                        lignes sans problème."
-                    .into(),
-            );
+                 l’import, ou {} pour importer seulement les lignes sans problème.",
+                w.again_with(w.skip_invalid())
+            ));
         }
         writeln!(
             out,
-            "--skip-invalid : les {} ligne(s) avec un problème sont laissées de côté.",
-            parsed.total_lines - parsed.rows.len()
+            "{} : {} de côté.",
+            w.skip_invalid(),
+            plural(
+                parsed.total_lines - parsed.rows.len(),
+                "ligne avec un problème laissée",
+                "lignes avec un problème laissées"
+            )
         )
         .map_err(io)?;
     }
@@ -215,18 +279,21 @@ pub fn describe(parsed: &Parsed) -> String {
         c => format!("« {c} »"),
     };
     format!(
-        "Fichier lu : {} ligne(s) de données ({}, séparateur {separator}), {} sans problème.",
-        parsed.total_lines,
+        "Fichier lu : {} ({}, séparateur {separator}), {} sans problème.",
+        plural(parsed.total_lines, "ligne de données", "lignes de données"),
         parsed.encoding,
         parsed.rows.len()
     )
 }
 
 /// The report in French. A dry run says what would happen.
-pub fn summary(r: &Report, dry_run: bool) -> String {
+pub fn summary(r: &Report, dry_run: bool, w: Wording) -> String {
     let mut s = String::new();
     if dry_run {
-        s.push_str("\nEssai (--dry-run) : rien n’a été enregistré. L’import ferait ceci :\n");
+        s.push_str(&format!(
+            "\nEssai{} : rien n’a été enregistré. L’import ferait ceci :\n",
+            w.dry_run()
+        ));
         s.push_str(&format!(
             "  comptes à créer (invités) : {}\n  fiches à mettre à jour : {}\n  lignes inchangées : {}\n",
             r.created, r.updated, r.unchanged
@@ -242,8 +309,12 @@ pub fn summary(r: &Report, dry_run: bool) -> String {
         }
         if r.new_accounts.len() > LISTED {
             s.push_str(&format!(
-                "  … et {} autre(s) compte(s)\n",
-                r.new_accounts.len() - LISTED
+                "  … et {}\n",
+                plural(
+                    r.new_accounts.len() - LISTED,
+                    "autre compte",
+                    "autres comptes"
+                )
             ));
         }
     } else {

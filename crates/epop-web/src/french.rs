@@ -1,6 +1,7 @@
 //! French ways of writing dates and times (Paris time): « vendredi 8 janvier
-//! 2027 », « 12 février 2026 », « 11 h 30 », shared by every feature's pages,
-//! e-mails and documents.
+//! 2027 », « 1er mars 2026 », « 11 h 30 », counts with their plural
+//! (« 3 comptes ») and the elision before a name (« Ce qu’Awa propose »),
+//! shared by every feature's pages, e-mails and documents.
 
 use chrono::{Datelike, TimeZone, Timelike};
 use chrono_tz::Europe::Paris;
@@ -20,6 +21,38 @@ pub const MONTHS: [&str; 12] = [
     "novembre",
     "décembre",
 ];
+
+/// A count and its noun, singular for 0 and 1 as in French: « 1 compte »,
+/// « 42 comptes », « plus de 1 000 résultats ». Templates call it as
+/// `{{ crate::french::plural(n, "compte", "comptes") }}`.
+pub fn plural(n: impl std::fmt::Display, one: &str, many: &str) -> String {
+    let count = n.to_string();
+    let few = count.parse::<i64>().is_ok_and(|v| v.abs() < 2);
+    format!("{count} {}", if few { one } else { many })
+}
+
+/// A short word followed by a name, elided before a vowel or a mute h as
+/// French writes it: `elided("que", "Awa")` is « qu’Awa », `elided("de",
+/// "Benoît")` « de Benoît ». For `que`, `de`, `le`, `ce`, `je`, `ne`.
+pub fn elided(word: &str, name: &str) -> String {
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouyhàâäéèêëîïôöùûüÿæœ".contains(c.to_lowercase().next().unwrap_or(c)));
+    match word.strip_suffix('e') {
+        Some(stem) if vowel => format!("{stem}’{name}"),
+        _ => format!("{word} {name}"),
+    }
+}
+
+/// The day of the month as written: « 1er », « 2 », « 31 ».
+fn day_of_month(day: u32) -> String {
+    if day == 1 {
+        "1er".to_owned()
+    } else {
+        day.to_string()
+    }
+}
 
 /// Today's date in France.
 pub fn paris_today() -> chrono::NaiveDate {
@@ -64,7 +97,7 @@ pub fn french_day(ts: i64) -> String {
     format!(
         "{} {} {} {}",
         WEEKDAYS[t.weekday().num_days_from_monday() as usize],
-        t.day(),
+        day_of_month(t.day()),
         MONTHS[t.month0() as usize],
         t.year()
     )
@@ -91,7 +124,7 @@ pub fn french_moment(ts: i64) -> String {
     let t = paris(ts);
     format!(
         "{} {} {} à {}",
-        t.day(),
+        day_of_month(t.day()),
         MONTHS[t.month0() as usize],
         t.year(),
         hour(&t)
@@ -103,7 +136,9 @@ pub fn french_date(iso: &str) -> String {
     let parts: Vec<&str> = iso.split('-').collect();
     match parts.as_slice() {
         [y, m, d] => match (d.parse::<u32>(), m.parse::<usize>()) {
-            (Ok(d), Ok(m)) if (1..=12).contains(&m) => format!("{d} {} {y}", MONTHS[m - 1]),
+            (Ok(d), Ok(m)) if (1..=12).contains(&m) => {
+                format!("{} {} {y}", day_of_month(d), MONTHS[m - 1])
+            }
             _ => iso.to_owned(),
         },
         _ => iso.to_owned(),
@@ -115,8 +150,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn plurals_read_in_french() {
+        assert_eq!(plural(0, "compte", "comptes"), "0 compte");
+        assert_eq!(
+            plural(1_usize, "intervenant-pair", "intervenants-pairs"),
+            "1 intervenant-pair"
+        );
+        assert_eq!(
+            plural(3_i64, "intervenant-pair", "intervenants-pairs"),
+            "3 intervenants-pairs"
+        );
+        assert_eq!(
+            plural("plus de 1 000", "fiche", "fiches"),
+            "plus de 1 000 fiches"
+        );
+    }
+
+    #[test]
     fn dates_read_in_french() {
         assert_eq!(french_date("2026-01-09"), "9 janvier 2026");
+        assert_eq!(french_date("2026-03-01"), "1er mars 2026");
         assert_eq!(french_date("pas une date"), "pas une date");
+        // 1 January 2027, noon in Paris.
+        assert_eq!(french_day(1_798_801_200), "vendredi 1er janvier 2027");
+    }
+
+    #[test]
+    fn names_are_elided_before_a_vowel() {
+        assert_eq!(elided("que", "Awa Diallo"), "qu’Awa Diallo");
+        assert_eq!(elided("de", "Élise"), "d’Élise");
+        assert_eq!(elided("de", "Benoît"), "de Benoît");
+        assert_eq!(elided("que", ""), "que ");
     }
 }

@@ -21,7 +21,7 @@ use serde_json::json;
 
 use crate::context::Layout;
 use crate::forms::Errors;
-use crate::french::paris_time;
+use crate::french::{elided, paris_time};
 use crate::render::{download, render, render_invalid};
 use crate::security::SESSION_COOKIE;
 use crate::security::set_cookie;
@@ -216,7 +216,7 @@ pub fn export_document(a: &Account, rows: &[Rows]) -> pdf::Document {
     }
     pdf::Document {
         title: "Mes données sur EPoP".into(),
-        subject: format!("Les données personnelles de {}", a.display_name),
+        subject: format!("Les données personnelles {}", elided("de", &a.display_name)),
         author: "EPoP".into(),
         blocks,
     }
@@ -435,7 +435,10 @@ async fn admin_erase_form(
     let mut conn = state.db.conn().await?;
     let blockers = blockers(&mut conn, &a, false).await?;
     render(&AdminErasePage {
-        l: ctx.layout(format!("Effacer le compte de {}", a.display_name)),
+        l: ctx.layout(format!(
+            "Effacer le compte {}",
+            elided("de", &a.display_name)
+        )),
         errors: Errors::default(),
         blockers,
         name: a.display_name,
@@ -486,7 +489,10 @@ async fn admin_erase(
     }
     if !errors.is_empty() {
         return render_invalid(&AdminErasePage {
-            l: ctx.layout_with_errors(format!("Effacer le compte de {}", a.display_name), true),
+            l: ctx.layout_with_errors(
+                format!("Effacer le compte {}", elided("de", &a.display_name)),
+                true,
+            ),
             errors,
             blockers,
             name: a.display_name,

@@ -33,9 +33,34 @@ pub fn router() -> Router<AppState> {
 struct Home {
     l: Layout,
     easy: bool,
+    /// Counted in the public directory: « 17 intervenants-pairs ».
+    peers: String,
+    referents: String,
 }
 
-async fn home(ctx: Ctx) -> Result<Response, AppError> {
+/// How many profiles of this kind anyone (not signed in) finds in the
+/// directory, as the directory's own page counts them.
+async fn public_count(
+    state: &AppState,
+    kind: epop_domain::directory::ProfileKind,
+    one: &str,
+    many: &str,
+) -> Result<String, AppError> {
+    use epop_store::directory;
+    let q = epop_domain::directory::SearchQuery {
+        profile_kind: Some(kind),
+        ..Default::default()
+    };
+    let found = directory::search_cached(&state.db, &q, &directory::Viewer::default()).await?;
+    Ok(if directory::total_is_lower_bound(found.1) {
+        crate::french::plural("plus de 1\u{a0}000", one, many)
+    } else {
+        crate::french::plural(found.1, one, many)
+    })
+}
+
+async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    use epop_domain::directory::ProfileKind;
     let easy = ctx.query_param("version").as_deref() == Some("facile");
     let title = if easy {
         "Accueil – version facile à lire"
@@ -45,6 +70,14 @@ async fn home(ctx: Ctx) -> Result<Response, AppError> {
     render(&Home {
         l: ctx.layout(title),
         easy,
+        peers: public_count(
+            &state,
+            ProfileKind::Peer,
+            "intervenant-pair",
+            "intervenants-pairs",
+        )
+        .await?,
+        referents: public_count(&state, ProfileKind::Referent, "référent", "référents").await?,
     })
 }
 

@@ -51,7 +51,10 @@ pub async fn audit_needs_read(
     people: usize,
 ) -> Result<(), AppError> {
     if people > 0 {
-        let detail = format!("Lecture des besoins d’accessibilité de {people} personne(s)");
+        let detail = format!(
+            "Lecture des besoins d’accessibilité de {}",
+            crate::french::plural(people, "personne", "personnes")
+        );
         epop_store::audit::record(conn, ctx.audit("needs_read", Some(subject), detail)).await?;
     }
     Ok(())

@@ -37,7 +37,6 @@ pub struct RoleCard {
     pub title: &'static str,
     pub text: String,
     pub links: Vec<CardLink>,
-    pub coming: &'static str,
 }
 
 fn territories(scopes: Option<&Vec<Scope>>) -> String {
@@ -70,8 +69,11 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                     CardLink { href: "/admin/comptes", label: "Gérer les comptes" },
                     CardLink { href: "/admin/journal", label: "Lire le journal de sécurité" },
                     CardLink { href: "/admin/evenements", label: "Gérer les événements" },
+                    CardLink { href: "/admin/formations", label: "Organiser les formations" },
+                    CardLink { href: "/admin/annuaire", label: "Voir et exporter l’annuaire" },
+                    CardLink { href: "/admin/demandes", label: "Suivre les demandes d’intervention" },
+                    CardLink { href: "/admin/cadres", label: "Tenir à jour les règles des cadres juridiques" },
                 ],
-                coming: "Bientôt : les règles des cadres juridiques et les indicateurs nationaux.",
             },
             Role::Coordinator => RoleCard {
                 title: "Vous coordonnez un territoire",
@@ -85,9 +87,8 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                     CardLink { href: "/admin/annuaire", label: "Voir l’annuaire de mon territoire" },
                     CardLink { href: "/admin/evenements", label: "Créer et suivre les événements de mon territoire" },
                     CardLink { href: "/admin/formations", label: "Organiser les formations et suivre les personnes formées" },
-                    CardLink { href: "/admin/demandes", label: "Lire les demandes d’intervention de mon territoire" },
+                    CardLink { href: "/admin/demandes", label: "Lire les demandes d’intervention de mon territoire, proposer des intervenants-pairs et choisir le cadre de leur intervention" },
                 ],
-                coming: "Bientôt : proposer des intervenants-pairs pour chaque demande et sécuriser le cadre de leur intervention.",
             },
             Role::Referent => RoleCard {
                 title: "Vous êtes référent ou référente",
@@ -110,7 +111,6 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                         label: "Préparer l’accueil d’un intervenant-pair",
                     },
                 ],
-                coming: "Bientôt : les formations et les outils pour votre équipe.",
             },
             Role::Peer => RoleCard {
                 title: "Vous êtes intervenant-pair ou intervenante-paire",
@@ -137,7 +137,6 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                         label: "Mes interventions et paiements",
                     },
                 ],
-                coming: "Bientôt ici : la boîte à outils et les groupes d’échange.",
             },
             Role::Requester => RoleCard {
                 title: "Vous représentez une organisation",
@@ -158,13 +157,14 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                     label: "Inviter une personne de mon organisation",
                 }))
                 .collect(),
-                coming: "Bientôt : les indicateurs de vos interventions.",
             },
             Role::Observer => RoleCard {
                 title: "Vous suivez les chiffres du réseau",
                 text: format!("Votre territoire : {}.", territories(Some(scopes))),
-                links: vec![],
-                coming: "Bientôt : les indicateurs de votre territoire, sans données personnelles.",
+                links: vec![CardLink {
+                    href: "/api/v1/requests/counts",
+                    label: "Le nombre de demandes d’intervention de votre territoire à chaque étape, sans données personnelles (fichier JSON pour vos outils)",
+                }],
             },
         })
         .collect()

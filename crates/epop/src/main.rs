@@ -153,6 +153,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 skip_invalid,
                 invite,
                 base_url: config.base_url(),
+                wording: epop_web::directory_import::Wording::Command,
             };
             import_directory(&config, &file, &options).await
         }

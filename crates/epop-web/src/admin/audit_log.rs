@@ -1,5 +1,6 @@
 //! The audit log, for national administrators: filter by action, person and
-//! dates; page through; export the same selection as CSV.
+//! dates; page through; export the same selection as CSV. Codes are shown
+//! in words (`super::audit_words`).
 
 use askama::Template;
 use axum::Router;
@@ -10,6 +11,7 @@ use axum::routing::get;
 use chrono::{NaiveDate, TimeZone};
 use epop_store::audit::{self, Filter};
 
+use super::audit_words;
 use crate::context::Layout;
 use crate::forms::{Errors, url_encode};
 use crate::french::paris_time;
@@ -40,7 +42,8 @@ struct Page {
     errors: Errors,
     lines: Vec<LineView>,
     total: i64,
-    actions: Vec<String>,
+    /// Each action code with its words.
+    actions: Vec<(String, String)>,
     action: String,
     actor: String,
     from: String,
@@ -50,9 +53,17 @@ struct Page {
     query: String,
 }
 
-/// Paris midnight of a `YYYY-MM-DD` date as a Unix time.
+/// A date as the hint asks (`23/11/2026`) or as a date field sends it
+/// (`2026-11-23`).
+fn parse_day(date: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(date, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(date, "%Y-%m-%d"))
+        .ok()
+}
+
+/// Paris midnight of a date as a Unix time.
 fn day_start(date: &str) -> Option<i64> {
-    let d = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let d = parse_day(date)?;
     let local = chrono_tz::Europe::Paris
         .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
         .earliest()?;
@@ -60,9 +71,13 @@ fn day_start(date: &str) -> Option<i64> {
 }
 
 /// Reads the filter from the query string; bad dates become field errors.
+/// Good dates come back as a date field holds them (`2026-11-23`).
 fn filter(ctx: &Ctx, errors: &mut Errors) -> (Filter, String, String) {
-    let from = ctx.query_param("du").unwrap_or_default();
-    let to = ctx.query_param("au").unwrap_or_default();
+    let field = |name: &str| {
+        let value = ctx.query_param(name).unwrap_or_default();
+        parse_day(&value).map_or(value, |d| d.format("%Y-%m-%d").to_string())
+    };
+    let (from, to) = (field("du"), field("au"));
     let mut parse = |value: &str, field: &str| {
         if value.is_empty() {
             return None;
@@ -89,9 +104,13 @@ fn view(l: audit::Line) -> LineView {
     LineView {
         at: paris_time(l.at),
         actor: l.actor.unwrap_or_else(|| "—".into()),
-        action: l.action,
-        subject: l.subject.unwrap_or_default(),
-        detail: l.detail,
+        action: audit_words::action(&l.action),
+        subject: l
+            .subject
+            .as_deref()
+            .map(audit_words::subject)
+            .unwrap_or_default(),
+        detail: audit_words::detail(&l.detail),
         ip: l.ip.unwrap_or_default(),
     }
 }
@@ -107,7 +126,14 @@ async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         .max(1);
     let mut conn = state.db.conn().await?;
     let (lines, total) = audit::search(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;
-    let actions = audit::actions(&mut conn).await?;
+    let actions = audit::actions(&mut conn)
+        .await?
+        .into_iter()
+        .map(|code| {
+            let words = audit_words::action(&code);
+            (code, words)
+        })
+        .collect();
     let query = format!(
         "action={}&personne={}&du={}&au={}",
         url_encode(&f.action),

@@ -171,7 +171,10 @@ async fn page(
     let invalid = !errors.is_empty();
     let p = Page {
         l: ctx.layout_with_errors(
-            format!("Accord écrit de {}", profile.card.display_name),
+            format!(
+                "Accord écrit {}",
+                crate::french::elided("de", &profile.card.display_name)
+            ),
             invalid,
         ),
         errors,
@@ -223,8 +226,8 @@ async fn save(
             "consent_recorded",
             Some(format!("profile:{}", profile.card.slug)),
             format!(
-                "Accord écrit de {} pour l’annuaire enregistré : donné le {} ({how})",
-                profile.card.display_name,
+                "Accord écrit {} pour l’annuaire enregistré : donné le {} ({how})",
+                crate::french::elided("de", &profile.card.display_name),
                 given_on.format("%d/%m/%Y")
             ),
         ),

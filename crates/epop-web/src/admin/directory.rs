@@ -21,7 +21,7 @@ use serde::Deserialize;
 use crate::context::{CurrentUser, Layout};
 use crate::directory::language_label;
 use crate::forms::{Errors, url_encode};
-use crate::french::french_date;
+use crate::french::{elided, french_date, plural};
 use crate::render::{XLSX_TYPE, download, render, render_form};
 use crate::{AppError, AppState, Ctx};
 
@@ -247,8 +247,8 @@ async fn export_rows(
             "directory_exported",
             Some("annuaire".into()),
             format!(
-                "Export de l’annuaire en {format} : {} fiche(s), {territory}",
-                rows.len()
+                "Export de l’annuaire en {format} : {}, {territory}",
+                plural(rows.len(), "fiche", "fiches")
             ),
         ),
     )
@@ -387,7 +387,10 @@ fn training_page(
 ) -> Result<Response, AppError> {
     let invalid = !errors.is_empty();
     let page = TrainingPage {
-        l: ctx.layout_with_errors(format!("Formation de {}", s.display_name), invalid),
+        l: ctx.layout_with_errors(
+            format!("Formation {}", elided("de", &s.display_name)),
+            invalid,
+        ),
         errors,
         s,
         form: f,
@@ -428,7 +431,7 @@ async fn training_save(
             s.display_name,
             training_text(Some(d), programme.as_deref())
         ),
-        None => format!("Formation de {} retirée", s.display_name),
+        None => format!("Formation {} retirée", elided("de", &s.display_name)),
     };
     audit::record(
         &mut tx,

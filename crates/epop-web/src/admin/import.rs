@@ -71,6 +71,7 @@ async fn upload(
     let user = ctx.require(|p| p.is_admin())?;
     let mut options = Options {
         base_url: state.config.base_url.clone(),
+        wording: crate::directory_import::Wording::Page,
         ..Default::default()
     };
     let mut file: Vec<u8> = Vec::new();

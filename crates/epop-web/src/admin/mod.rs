@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit_log;
+mod audit_words;
 mod consent;
 mod directory;
 pub(crate) mod import;

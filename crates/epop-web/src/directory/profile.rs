@@ -78,8 +78,8 @@ async fn page(
                     &ctx,
                     format!("profile:{}", profile.card.slug),
                     format!(
-                        "Lecture des données sensibles de la fiche de {}",
-                        profile.card.display_name
+                        "Lecture des données sensibles de la fiche {}",
+                        crate::french::elided("de", &profile.card.display_name)
                     ),
                 )
                 .await?;

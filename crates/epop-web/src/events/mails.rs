@@ -1,5 +1,6 @@
 //! The e-mails about a registration, in plain French: what happened, the
-//! event (what, when, where), the personal link to see or cancel, and the
+//! event (what, when, where), the needs the person asked for, the personal
+//! link to see (or, while it stands, cancel) the registration, and the
 //! calendar file when the person has a seat. Each message carries a new
 //! personal link (see `epop_store::events::add_link`).
 
@@ -19,12 +20,32 @@ Vous recevez ce message parce que votre adresse a été donnée pour vous inscri
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
     Confirmed,
-    Waiting { position: i64 },
+    Waiting {
+        position: i64,
+    },
     SeatGiven,
     SeatOffered,
     Reminder,
-    Cancelled,
+    /// The person cancelled; their seat went to someone waiting, or not.
+    Cancelled {
+        seat_passed_on: bool,
+    },
     OfferExpired,
+}
+
+/// « Vos besoins pour participer : » and each need, or nothing.
+fn needs_lines(r: &Registration) -> String {
+    let mut lines: Vec<String> = r.needs.iter().map(|n| format!("- {}", n.label())).collect();
+    if let Some(other) = r.needs_other.as_deref().filter(|o| !o.trim().is_empty()) {
+        lines.push(format!("- {other}"));
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(
+        "Vos besoins pour participer :\n{}\nL’organisateur les connaît et prépare l’événement avec.\n\n",
+        lines.join("\n")
+    )
 }
 
 fn event_lines(v: &EventView, with_link: bool) -> String {
@@ -96,11 +117,17 @@ pub async fn send(
             "Nous vous rappelons l’événement auquel vous êtes inscrit·e.".to_owned(),
             true,
         ),
-        Why::Cancelled => (
+        Why::Cancelled { seat_passed_on } => (
             format!("Inscription annulée : {}", event.title),
-            "Votre inscription est annulée. Votre place est donnée à une autre personne.\n\
-             Vous pouvez vous inscrire à nouveau tant que les inscriptions sont ouvertes."
-                .to_owned(),
+            format!(
+                "Votre inscription est annulée.{}\n\
+                 Vous pouvez vous inscrire à nouveau tant que les inscriptions sont ouvertes.",
+                if seat_passed_on {
+                    " Votre place est proposée à une personne de la liste d’attente."
+                } else {
+                    ""
+                }
+            ),
             false,
         ),
         Why::OfferExpired => (
@@ -111,10 +138,22 @@ pub async fn send(
             false,
         ),
     };
+    let (needs, what_the_link_does) = match why {
+        // The registration no longer stands: nothing to cancel.
+        Why::Cancelled { .. } | Why::OfferExpired => (
+            String::new(),
+            format!("Pour voir votre inscription, ouvrez ce lien :\n{link}\n"),
+        ),
+        _ => (
+            needs_lines(r),
+            format!(
+                "Pour voir votre inscription, ou l’annuler si vous ne pouvez pas venir, ouvrez ce lien :\n{link}\n\
+                 Si vous n’avez rien demandé, ouvrez ce lien et annulez l’inscription.\n"
+            ),
+        ),
+    };
     let body_text = format!(
-        "Bonjour {name},\n\n{intro}\n\n{}\n\
-         Pour voir votre inscription, ou l’annuler si vous ne pouvez pas venir, ouvrez ce lien :\n{link}\n\
-         Si vous n’avez rien demandé, ouvrez ce lien et annulez l’inscription.\n{SIGNATURE}",
+        "Bonjour {name},\n\n{intro}\n\n{}\n{needs}{what_the_link_does}{SIGNATURE}",
         event_lines(&v, with_link)
     );
     // The calendar file goes with every message that confirms a seat.

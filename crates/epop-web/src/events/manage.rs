@@ -20,8 +20,7 @@ use super::mails;
 use super::schedule::tell_promoted;
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::french::french_moment;
-use crate::french::paris_time;
+use crate::french::{french_moment, paris_time, plural};
 use crate::render::{audit_needs_read, audited, download, render, render_form, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
@@ -444,7 +443,10 @@ async fn attendance(
         ctx.audit(
             "event_attendance",
             Some(format!("event:{slug}")),
-            format!("Présences enregistrées : {} présent(s)", present.len()),
+            format!(
+                "Présences enregistrées : {}",
+                plural(present.len(), "présent", "présents")
+            ),
         ),
         &format!("/admin/evenements/{slug}?message=presences"),
     )
@@ -486,7 +488,10 @@ async fn message(
         ctx.audit(
             "event_message",
             Some(format!("event:{slug}")),
-            format!("Message « {subject} » écrit à {sent} personne(s)"),
+            format!(
+                "Message « {subject} » écrit à {}",
+                plural(sent, "personne", "personnes")
+            ),
         ),
         &format!("/admin/evenements/{slug}?message=message-envoye"),
     )
@@ -543,8 +548,8 @@ async fn export_rows(
             "event_export",
             Some(format!("event:{slug}")),
             format!(
-                "Export des inscriptions en {format}, besoins d’accessibilité compris : {} ligne(s)",
-                regs.len()
+                "Export des inscriptions en {format}, besoins d’accessibilité compris : {}",
+                plural(regs.len(), "ligne", "lignes")
             ),
         ),
     )
@@ -659,8 +664,8 @@ async fn cancel(
             "event_cancelled",
             Some(format!("event:{slug}")),
             format!(
-                "Événement annulé ({} personne(s) prévenue(s)) : {reason}",
-                people.len()
+                "Événement annulé ({}) : {reason}",
+                plural(people.len(), "personne prévenue", "personnes prévenues")
             ),
         ),
         &format!("/admin/evenements/{slug}?message=evenement-annule"),

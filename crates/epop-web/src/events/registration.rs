@@ -1,7 +1,9 @@
 //! Registering to an event, with or without an account, for oneself or —
 //! for référents and coordinators — for someone else; the personal page a
-//! registration's link opens (status, online link once seated, place in the
-//! queue), where the person takes an offered seat or cancels.
+//! registration's link opens (status, the needs asked for, online link once
+//! seated, place in the queue), where the person takes an offered seat or
+//! cancels. An online event neither offers nor takes the needs that only
+//! make sense on site.
 
 use askama::Template;
 use axum::Router;
@@ -91,19 +93,42 @@ struct FormPage {
     may_register_others: bool,
 }
 
-fn needs() -> Vec<(&'static str, &'static str)> {
-    Need::ALL.iter().map(|n| (n.code(), n.label())).collect()
+/// Needs that only make sense on site (step-free access, an induction
+/// loop, a guide dog): an online event does not offer them.
+const ON_SITE_ONLY: [Need; 3] = [Need::StepFree, Need::HearingLoop, Need::AssistanceDog];
+
+/// The needs this event offers, as (code, label).
+fn needs(e: &Event) -> Vec<(&'static str, &'static str)> {
+    Need::ALL
+        .iter()
+        .filter(|n| !(e.online && ON_SITE_ONLY.contains(n)))
+        .map(|n| (n.code(), n.label()))
+        .collect()
+}
+
+/// The problem with an on-site need ticked for an online event (posted
+/// anyway: the form does not offer it).
+fn on_site_problem(e: &Event, f: &Fields) -> Option<String> {
+    let need = ON_SITE_ONLY
+        .into_iter()
+        .find(|n| e.online && f.has_need(n.code()))?;
+    Some(format!(
+        "Cet événement a lieu en ligne : « {} » ne sert que sur place. Décochez-le, \
+         ou écrivez dans « Autre besoin » ce qui vous aiderait en ligne.",
+        need.label()
+    ))
 }
 
 fn form_response(ctx: &Ctx, e: Event, f: Fields, errors: Errors) -> Result<Response, AppError> {
     let invalid = !errors.is_empty();
     let title = format!("S’inscrire : {}", e.title);
+    let needs = needs(&e);
     let page = FormPage {
         l: ctx.layout_with_errors(title, invalid),
         v: EventView::new(e, now()),
         f,
         errors,
-        needs: needs(),
+        needs,
         may_register_others: ctx
             .user
             .as_ref()
@@ -148,9 +173,16 @@ async fn submit(
         );
         return form_response(&ctx, e, f, errors);
     }
+    let on_site = on_site_problem(&e, &f);
     let valid = match f.domain().validate(&e.questions) {
-        Ok(v) => v,
-        Err(problems) => return form_response(&ctx, e, f, Errors::from_problems(problems)),
+        Ok(v) if on_site.is_none() => v,
+        checked => {
+            let mut errors = checked.err().map(Errors::from_problems).unwrap_or_default();
+            if let Some(why) = on_site {
+                errors.add("needs", why);
+            }
+            return form_response(&ctx, e, f, errors);
+        }
     };
     let registrar = ctx
         .user
@@ -277,7 +309,10 @@ async fn cancel(
     };
     let e = events::event_of(&mut tx, &done.registration).await?;
     let base = &state.config.base_url;
-    mails::send(&mut tx, base, &e, &done.registration, Why::Cancelled).await?;
+    let why = Why::Cancelled {
+        seat_passed_on: !done.promoted.is_empty(),
+    };
+    mails::send(&mut tx, base, &e, &done.registration, why).await?;
     super::schedule::tell_promoted(&mut tx, base, &e, &done.promoted).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(

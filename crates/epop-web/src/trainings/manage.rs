@@ -667,8 +667,8 @@ async fn attendance(
             "training_attendance",
             Some(format!("session:{slug}")),
             format!(
-                "Présences de la demi-journée {n} : {} présent(s)",
-                present.len()
+                "Présences de la demi-journée {n} : {}",
+                crate::french::plural(present.len(), "présent", "présents")
             ),
         ),
         &format!("/admin/formations/{slug}?message=presences"),

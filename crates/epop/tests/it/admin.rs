@@ -390,7 +390,7 @@ async fn audit_log_filters_and_exports_csv_for_french_excel() {
             .await;
         let mut admin = app.signed_in("admin@demo.epop.test").await;
         let page = admin.get("/admin/journal?action=sign_in_failed").await;
-        assert!(page.body.contains("1 événement(s)"), "{}", page.body);
+        assert!(page.body.contains("1 événement."), "{}", page.body);
         assert!(
             page.body
                 .contains("Échec de connexion par mot de passe pour pair@demo.epop.test")
@@ -407,6 +407,6 @@ async fn audit_log_filters_and_exports_csv_for_french_excel() {
         let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert!(lines[0].starts_with("Date (heure de Paris);Personne;Action"));
-        assert!(lines[1].contains(";sign_in_failed;"));
+        assert!(lines[1].contains(";Connexion refusée;"));
     }
 }

@@ -474,7 +474,7 @@ async fn the_coordination_of_the_profile_sets_its_training() {
         let mut occ = app.signed_in(OCCITANIE).await;
         let form = occ.get("/admin/annuaire/awa-diallo/formation").await;
         assert_eq!(form.status, StatusCode::OK);
-        assert_eq!(form.h1(), "Formation de Awa Diallo");
+        assert_eq!(form.h1(), "Formation d’Awa Diallo");
         assert!(form.body.contains("type=\"date\" value=\"2025-06-20\""));
         assert!(form.body.contains("<label for=\"trained_on\">"));
         let bad = occ
@@ -524,7 +524,7 @@ async fn the_coordination_of_the_profile_sets_its_training() {
         let list = occ.get(saved.location()).await;
         assert!(
             list.body
-                .contains("La formation de Awa Diallo est enregistrée.")
+                .contains("La formation d’Awa Diallo est enregistrée.")
         );
         assert!(
             list.body

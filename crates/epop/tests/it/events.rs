@@ -260,7 +260,7 @@ async fn an_information_meeting_from_creation_to_the_waiting_list_moving() {
         assert!(last_attachment(&app, "nour@exemple.fr").await.is_some());
         let page = coord.get(&format!("/admin/evenements/{slug}")).await;
         assert!(page.body.contains("Personne n’attend."));
-        assert!(page.body.contains("1 annulation(s)"));
+        assert!(page.body.contains("1 annulation"));
 
         // Exports: CSV for French Excel, XLSX that LibreOffice opens.
         let csv = coord

@@ -316,12 +316,12 @@ async fn periods_away_are_added_checked_shown_and_removed() {
         let again = awa.get(saved.location()).await;
         assert!(
             again.body.contains("Vos absences sont enregistrées")
-                && again.body.contains("du 1 juillet 2099 au 31 août 2099")
+                && again.body.contains("du 1er juillet 2099 au 31 août 2099")
         );
         let public = app.client().get("/annuaire/awa-diallo").await;
         assert!(
             public.body.contains("Absences prévues")
-                && public.body.contains("du 1 juillet 2099 au 31 août 2099")
+                && public.body.contains("du 1er juillet 2099 au 31 août 2099")
         );
         assert!(public.body.contains("2 interventions par mois au plus"));
         let id = again
@@ -601,7 +601,7 @@ async fn a_written_consent_is_recorded_by_the_coordination_and_seen_by_the_perso
             "linked from the territory's directory"
         );
         let form = coord.get(page).await;
-        assert_eq!(form.h1(), "Accord écrit de Awa Diallo");
+        assert_eq!(form.h1(), "Accord écrit d’Awa Diallo");
         assert!(form.body.contains("La personne a retiré son accord"));
         let bad = coord.post(page, &[("date", "01/01/2099")]).await;
         bad.assert_field_error("date", "ne peut pas être dans le futur");
@@ -647,7 +647,7 @@ async fn a_written_consent_is_recorded_by_the_coordination_and_seen_by_the_perso
         let mine = awa.get("/espace/ma-fiche").await;
         assert!(
             mine.body.contains(
-                "Vous avez donné cet accord par écrit le 1 juin 2025 (formulaire papier). Sophie Delmas l’a enregistré le"
+                "Vous avez donné cet accord par écrit le 1er juin 2025 (formulaire papier). Sophie Delmas l’a enregistré le"
             ),
             "{}",
             mine.body

@@ -1,10 +1,13 @@
 //! The public directory (annuaire): search with filters in the URL (works
 //! without JavaScript), organisation pages with their people, profile pages that show each field only to whom may
-//! see it (sensitive reads are audited), and the same search as JSON.
+//! see it (sensitive reads are audited), the same search as JSON, and the
+//! profile form (`profile_form`: a person fills in their own profile, one
+//! question per page).
 
 pub(crate) mod api;
 mod organisation;
 mod profile;
+mod profile_form;
 mod search;
 
 pub use search::FormLists;
@@ -24,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(search::router())
         .merge(profile::router())
+        .merge(profile_form::router())
         .merge(organisation::router())
         .merge(api::router())
 }

@@ -176,7 +176,7 @@ async fn photo(
         Some("webp") => "image/webp",
         _ => "image/jpeg",
     };
-    let bytes = tokio::fs::read(crate::profile_form::photos_dir(&state).join(&file))
+    let bytes = tokio::fs::read(super::profile_form::photos_dir(&state).join(&file))
         .await
         .map_err(|_| AppError::NotFound)?;
     Ok((

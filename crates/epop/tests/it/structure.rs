@@ -75,22 +75,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: read, check, apply, report as steps",
     ),
     (
-        "crates/epop-web/src/profile_form.rs",
-        "issue 17: into directory/, its validation into the domain",
-    ),
-    (
-        "crates/epop-web/src/profile_form.rs::apply",
-        "issue 17: validation of each step into the domain",
-    ),
-    (
-        "crates/epop-web/src/profile_form.rs::overview",
-        "issue 17: the consents and the steps as two parts of the page",
-    ),
-    (
-        "crates/epop-web/src/profile_form.rs::fields",
-        "issue 17: one function per step of the form",
-    ),
-    (
         "crates/epop-web/src/requests/hosting.rs::name_referent",
         "issue 17: choose, invite, record as steps",
     ),

@@ -3,40 +3,14 @@
 
 use std::collections::BTreeSet;
 
-use epop_domain::directory::{Format, InterventionKind, LANGUAGES, Visibility};
-use epop_domain::text::{self, fold, parse_date};
-use epop_domain::{DepartmentCode, Invalid, account};
+use epop_domain::account;
+use epop_domain::directory::fields::{self, AbsenceDate};
 use epop_store::directory::{self, ProfileInput, Sensitive, purpose};
 
 use super::steps::Step;
-use super::today;
 use super::visibility::VisibilityChoice;
 use crate::forms::{Errors, Pairs};
 use crate::{AppError, AppState};
-
-/// An optional one-line answer ("" when left empty).
-fn optional_text(value: &str, what: &str, max: usize) -> Result<String, Invalid> {
-    text::optional(value, what, max).map(Option::unwrap_or_default)
-}
-
-/// An optional answer of several lines ("" when left empty).
-fn optional_area(value: &str, what: &str, max: usize) -> Result<String, Invalid> {
-    text::optional_paragraph(value, what, max).map(Option::unwrap_or_default)
-}
-
-fn number(value: &str, what: &str, min: i64, max: i64) -> Result<Option<i64>, Invalid> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    match v.parse::<i64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-        _ => Err(Invalid::new(format!(
-            "Écrivez {what} avec des chiffres, entre {min} et {max}. Par exemple : {}.",
-            (min + max) / 4 + 1
-        ))),
-    }
-}
 
 /// Periods away to add or remove, from the availability page.
 #[derive(Default)]
@@ -99,41 +73,30 @@ fn name(form: &Pairs, p: &mut ProfileInput, e: &mut Errors) {
 
 fn presentation(form: &Pairs, p: &mut ProfileInput, e: &mut Errors) {
     p.presentation = form.get("presentation");
-    e.check(
-        "presentation",
-        optional_area(&p.presentation, "votre présentation", 2000),
-    );
+    e.check("presentation", fields::presentation(&p.presentation));
 }
 
 fn easy_presentation(form: &Pairs, p: &mut ProfileInput, e: &mut Errors) {
     p.presentation_easy = form.get("presentation_facile");
     e.check(
         "presentation_facile",
-        optional_area(&p.presentation_easy, "votre présentation facile", 1000),
+        fields::easy_presentation(&p.presentation_easy),
     );
 }
 
 fn job(form: &Pairs, p: &mut ProfileInput, e: &mut Errors) {
-    let v = form.get("metier");
-    if e.check("metier", optional_text(&v, "votre métier", 120))
-        .is_some()
-    {
-        p.job_title = Some(v.trim().to_owned()).filter(|x| !x.is_empty());
+    if let Some(job) = e.check("metier", fields::job_title(&form.get("metier"))) {
+        p.job_title = job;
     }
 }
 
 fn interventions(form: &Pairs, p: &mut ProfileInput, e: &mut Errors) {
-    p.interventions = form
-        .all("interventions")
-        .iter()
-        .filter_map(|c| InterventionKind::parse(c))
-        .collect();
-    if p.interventions.is_empty() {
-        e.add(
+    p.interventions = e
+        .check(
             "interventions-0",
-            "Cochez au moins une case : ce que vous voulez faire.",
-        );
-    }
+            fields::interventions(&form.all("interventions")),
+        )
+        .unwrap_or_default();
 }
 
 async fn themes(
@@ -155,83 +118,50 @@ async fn themes(
         .filter(|t| known.contains(t))
         .collect();
     p.own_words = form.get("mots");
-    e.check("mots", optional_text(&p.own_words, "vos mots", 300));
+    e.check("mots", fields::own_words(&p.own_words));
     Ok(())
 }
 
 fn format(form: &Pairs, p: &mut ProfileInput, e: &mut Errors) {
-    let formats = form.all("formats");
-    p.on_site = formats.iter().any(|f| f == Format::OnSite.code());
-    p.remote = formats.iter().any(|f| f == Format::Remote.code());
-    if !p.on_site && !p.remote {
-        e.add(
-            "formats-0",
-            "Cochez au moins une case : sur place, à distance, ou les deux.",
-        );
-    }
-    if let Some(km) = e.check("km", number(&form.get("km"), "la distance", 0, 1000)) {
+    (p.on_site, p.remote) = e
+        .check("formats-0", fields::formats(&form.all("formats")))
+        .unwrap_or_default();
+    if let Some(km) = e.check("km", fields::travel_km(&form.get("km"))) {
         p.travel_km = km;
     }
 }
 
 fn territory(form: &Pairs, p: &mut ProfileInput, e: &mut Errors) {
-    match DepartmentCode::parse(&form.get("departement")) {
-        Ok(d) => p.home_department = Some(d.as_str().to_owned()),
-        Err(_) => e.add("departement", "Choisissez votre département dans la liste."),
+    if let Some(home) = e.check(
+        "departement",
+        fields::home_department(&form.get("departement")),
+    ) {
+        p.home_department = Some(home);
     }
-    let mut list: Vec<String> = p.home_department.clone().into_iter().collect();
-    for part in form
-        .get("autres")
-        .split([',', ';', ' '])
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-    {
-        match DepartmentCode::parse(part) {
-            Ok(d) if !list.contains(&d.as_str().to_owned()) => list.push(d.as_str().to_owned()),
-            Ok(_) => {}
-            Err(err) => {
-                e.add("autres", err.0);
-                break;
-            }
-        }
+    let home = p.home_department.as_deref();
+    if let Some(list) = e.check("autres", fields::departments(home, &form.get("autres"))) {
+        p.departments = list;
     }
-    p.departments = list;
 }
 
 fn languages(form: &Pairs, p: &mut ProfileInput, e: &mut Errors) {
-    p.languages = form
-        .all("langues")
-        .into_iter()
-        .filter(|l| LANGUAGES.iter().any(|(c, _)| c == l))
-        .collect();
     p.other_languages = form.get("autres_langues");
-    if e.check(
-        "autres_langues",
-        optional_text(&p.other_languages, "les autres langues", 200),
-    )
-    .is_some()
-    {
-        for word in p
-            .other_languages
-            .split([',', ';'])
-            .map(|w| fold(w.trim()))
-            .filter(|w| !w.is_empty())
-        {
-            if !p.languages.contains(&word) {
-                p.languages.push(word);
-            }
-        }
-    }
-    if p.languages.is_empty() {
-        e.add("langues-0", "Cochez au moins une langue, ou écrivez-la.");
-    }
+    let others = e
+        .check(
+            "autres_langues",
+            fields::other_languages(&p.other_languages),
+        )
+        .unwrap_or_default();
+    p.languages = e
+        .check(
+            "langues-0",
+            fields::languages(&form.all("langues"), &others),
+        )
+        .unwrap_or_default();
 }
 
 fn availability(form: &Pairs, p: &mut ProfileInput, absences: &mut AbsenceChanges, e: &mut Errors) {
-    if let Some(n) = e.check(
-        "par_mois",
-        number(&form.get("par_mois"), "le nombre", 1, 20),
-    ) {
+    if let Some(n) = e.check("par_mois", fields::max_per_month(&form.get("par_mois"))) {
         p.max_per_month = n;
     }
     absences.remove = form
@@ -239,23 +169,18 @@ fn availability(form: &Pairs, p: &mut ProfileInput, absences: &mut AbsenceChange
         .iter()
         .filter_map(|id| id.parse().ok())
         .collect();
-    let (from, to) = (form.get("absent_du"), form.get("absent_au"));
-    if !from.trim().is_empty() || !to.trim().is_empty() {
-        let start = e.check("absent_du", parse_date(&from, "la date de début"));
-        let end = e.check("absent_au", parse_date(&to, "la date de fin"));
-        if let (Some(start), Some(end)) = (start, end) {
-            if end < start {
-                e.add(
-                    "absent_au",
-                    "La date de fin est avant la date de début : vérifiez les deux dates.",
-                );
-            } else if end.to_string() < today() {
-                e.add(
-                    "absent_au",
-                    "Cette période est déjà passée : donnez une absence à venir.",
-                );
-            } else {
-                absences.add = Some((start.to_string(), end.to_string()));
+    let today = crate::french::paris_today();
+    match fields::absence(&form.get("absent_du"), &form.get("absent_au"), today) {
+        Ok(period) => {
+            absences.add = period.map(|(start, end)| (start.to_string(), end.to_string()));
+        }
+        Err(problems) => {
+            for (date, problem) in problems {
+                let field = match date {
+                    AbsenceDate::Start => "absent_du",
+                    AbsenceDate::End => "absent_au",
+                };
+                e.add(field, problem.0);
             }
         }
     }
@@ -269,13 +194,9 @@ fn visibility_for_others(
     choice: &VisibilityChoice,
     e: &mut Errors,
 ) {
-    match Visibility::from_code(&form.get("visibilite")) {
-        Some(v) if v.openness() > choice.ceiling.openness() => e.add(
-            "visibilite",
-            "Vous ne pouvez pas rendre cette fiche plus visible : c’est la personne qui donne son accord. Choisissez une visibilité de la liste, ou enregistrez d’abord son accord écrit.",
-        ),
-        Some(v) => p.visibility = v,
-        None => e.add("visibilite", "Choisissez qui peut voir la fiche."),
+    let chosen = fields::visibility_for_others(&form.get("visibilite"), choice.ceiling);
+    if let Some(v) = e.check("visibilite", chosen) {
+        p.visibility = v;
     }
 }
 
@@ -286,9 +207,11 @@ fn own_visibility(
     consents: &mut BTreeSet<String>,
     e: &mut Errors,
 ) {
-    match Visibility::from_code(&form.get("visibilite")) {
-        Some(v) => p.visibility = v,
-        None => e.add("visibilite", "Choisissez qui peut voir votre fiche."),
+    if let Some(v) = e.check(
+        "visibilite",
+        fields::own_visibility(&form.get("visibilite")),
+    ) {
+        p.visibility = v;
     }
     let agreed = form.get("accord") == "oui";
     if agreed {
@@ -296,9 +219,7 @@ fn own_visibility(
     } else {
         consents.remove(purpose::LISTING);
     }
-    if p.visibility != Visibility::Hidden && !agreed {
-        e.add("accord", "Pour montrer votre fiche, cochez la case « J’accepte ». Sinon, choisissez « Masquée ».");
-    }
+    e.check("accord", fields::listing_agreed(p.visibility, agreed));
 }
 
 /// A sensitive answer (accommodations or experience) and its consent.
@@ -321,13 +242,8 @@ fn sensitive(
     } else {
         consents.remove(key)
     };
-    e.check("reponse", optional_area(&answer, "votre réponse", 1000));
-    if !answer.trim().is_empty() && !agreed {
-        e.add(
-            "accord",
-            "Pour partager cette réponse, cochez la case « J’accepte ». Sinon, videz le champ.",
-        );
-    }
+    e.check("reponse", fields::sensitive_answer(&answer));
+    e.check("accord", fields::sensitive_agreed(&answer, agreed));
     let value = Some(answer.trim().to_owned()).filter(|x| !x.is_empty());
     if step == Step::Accommodations {
         s.accommodations = value;

@@ -3,7 +3,7 @@
 
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use epop_domain::text::required;
+use epop_domain::directory::fields;
 use epop_store::directory;
 
 use super::steps::{Step, steps};
@@ -93,11 +93,7 @@ async fn save_photo(
     };
     let keeps_photo = !remove && (extension.is_some() || current_photo.is_some());
     if keeps_photo {
-        if description.trim().is_empty() {
-            errors.add("description", "Décrivez la photo en quelques mots, par exemple : « Awa sourit, devant un mur de briques ».");
-        } else {
-            errors.check("description", required(&description, "la description", 200));
-        }
+        errors.check("description", fields::photo_description(&description));
     }
     if !errors.is_empty() {
         let mut conn = state.db.conn().await?;

@@ -63,14 +63,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: one query per list, each its own function",
     ),
     (
-        "crates/epop-web/src/admin/accounts.rs::update_profile",
-        "issue 17: checks of the organisation and of the fields as steps",
-    ),
-    (
-        "crates/epop-web/src/admin/accounts.rs::invite",
-        "issue 17: checks, account, e-mail as steps",
-    ),
-    (
         "crates/epop-web/src/directory_import.rs::run",
         "issue 17: read, check, apply, report as steps",
     ),

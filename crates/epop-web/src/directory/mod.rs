@@ -13,10 +13,10 @@ mod search;
 pub use search::FormLists;
 
 use axum::Router;
-use epop_domain::directory::is_member;
-use epop_store::directory::Viewer;
+use epop_domain::directory::{is_member, may_manage_profile};
+use epop_store::directory::{self, Profile, Viewer};
 
-use crate::{AppState, Ctx};
+use crate::{AppError, AppState, Ctx};
 
 /// This feature's part of the OpenAPI document (`crate::api`).
 pub fn api_doc() -> utoipa::openapi::OpenApi {
@@ -30,6 +30,25 @@ pub fn router() -> Router<AppState> {
         .merge(profile_form::router())
         .merge(organisation::router())
         .merge(api::router())
+}
+
+/// The profile of `slug`, when this person may manage it: a coordinator of
+/// one of its départements, or an admin.
+pub(crate) async fn managed_profile(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+) -> Result<Profile, AppError> {
+    let user = ctx.require(|p| p.may_administer())?;
+    let mut conn = state.db.conn().await?;
+    let profile = directory::by_slug(&mut conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let departments = profile.card.departments.iter().map(|(d, _)| d.as_str());
+    if !may_manage_profile(&user.principal, departments) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(profile)
 }
 
 /// The person searching, as the store's visibility filter needs it.

@@ -26,7 +26,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use epop_domain::Role;
-use epop_domain::directory::{ProfileKind, Visibility, may_manage_profile};
+use epop_domain::directory::{ProfileKind, Visibility};
 use epop_store::directory::{self, ProfileInput, Sensitive, purpose};
 use epop_store::{accounts, audit};
 
@@ -118,15 +118,8 @@ fn own_target(ctx: &Ctx) -> Result<Target, AppError> {
 
 /// A coordinator (of a département of the profile) or an admin.
 async fn other_target(state: &AppState, ctx: &Ctx, slug: &str) -> Result<Target, AppError> {
-    let user = ctx.require(|p| p.may_administer())?;
-    let mut conn = state.db.conn().await?;
-    let profile = directory::by_slug(&mut conn, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let departments = profile.card.departments.iter().map(|(d, _)| d.as_str());
-    if !may_manage_profile(&user.principal, departments) {
-        return Err(AppError::Forbidden);
-    }
+    let profile = super::managed_profile(state, ctx, slug).await?;
+    let user = ctx.user()?;
     Ok(Target {
         account_id: profile.account_id,
         kind: profile.card.kind,

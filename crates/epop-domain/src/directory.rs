@@ -1,5 +1,8 @@
 //! The directory (annuaire): kinds of intervention, formats, languages,
-//! profile visibility, who may see what, and the search query people type.
+//! profile visibility, who may see what, and the search query people type;
+//! `fields` checks the answers of a profile.
+
+pub mod fields;
 
 use std::collections::BTreeSet;
 

@@ -22,7 +22,6 @@ mod members;
 mod metrics;
 mod my_data;
 mod pages;
-mod profile_form;
 mod render;
 mod requests;
 pub mod security;
@@ -108,7 +107,6 @@ pub fn router(state: AppState) -> Router {
         .merge(events::router())
         .merge(trainings::router())
         .merge(requests::router())
-        .merge(profile_form::router())
         .merge(admin::router())
         .merge(metrics::router())
         .merge(api::router(api::document([

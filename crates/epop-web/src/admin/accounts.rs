@@ -6,6 +6,8 @@
 //! territory; an admin, all): the list offers only those, and another one
 //! sent anyway is refused on the field.
 
+mod checks;
+
 use std::collections::BTreeSet;
 
 use askama::Template;
@@ -14,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use epop_domain::account::{self, AccountStatus};
-use epop_domain::{DepartmentCode, Email, Principal, RegionCode, Role};
+use epop_domain::{Email, Principal, Role};
 use epop_store::accounts::{self, Account, NewAccount};
 use epop_store::sessions;
 use epop_store::territories::{self, Department, Region};
@@ -26,6 +28,8 @@ use crate::french::paris_time;
 use crate::render::{render, render_form};
 use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
+
+use checks::{account_department, chosen_organisation, chosen_status, granted_roles, parse_scopes};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -252,39 +256,45 @@ async fn invite_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     .await
 }
 
-/// Parses « 31, 09 » into checked département codes.
-fn parse_departments(input: &str, errors: &mut Errors, field: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in input
-        .split([',', ';', ' '])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        match DepartmentCode::parse(part) {
-            Ok(code) => out.push(code.as_str().to_owned()),
-            Err(e) => {
-                errors.add(field, e.0);
-                break;
-            }
+/// Gives a new account its roles, and their territories to the territorial
+/// ones, each with its audit line.
+async fn grant_roles(
+    tx: &mut epop_store::Conn,
+    ctx: &Ctx,
+    id: i64,
+    subject: &Option<String>,
+    selected: &BTreeSet<Role>,
+    scopes: &[(String, String)],
+) -> Result<(), AppError> {
+    for role in selected {
+        accounts::grant(tx, id, *role).await?;
+        audit::record(
+            tx,
+            ctx.audit(
+                "role_granted",
+                subject.clone(),
+                format!("Rôle donné : {}", role.label()),
+            ),
+        )
+        .await?;
+        if role.is_territorial() {
+            accounts::set_scopes(tx, id, *role, scopes).await?;
+            audit::record(
+                tx,
+                ctx.audit(
+                    "territory_changed",
+                    subject.clone(),
+                    format!(
+                        "Territoires de « {} » : {}",
+                        role.label(),
+                        scopes_text(scopes)
+                    ),
+                ),
+            )
+            .await?;
         }
     }
-    out
-}
-
-/// Territories of territorial roles from the form: regions ticked, départements typed.
-fn parse_scopes(form: &Pairs, errors: &mut Errors) -> (Vec<(String, String)>, BTreeSet<String>) {
-    let mut scopes = Vec::new();
-    let mut regions = BTreeSet::new();
-    for r in form.all("regions") {
-        if let Ok(code) = RegionCode::parse(&r) {
-            regions.insert(code.as_str().to_owned());
-            scopes.push(("region".to_owned(), code.as_str().to_owned()));
-        }
-    }
-    for d in parse_departments(&form.get("territories"), errors, "territories") {
-        scopes.push(("department".to_owned(), d));
-    }
-    (scopes, regions)
+    Ok(())
 }
 
 async fn invite(
@@ -304,36 +314,13 @@ async fn invite(
     };
     let email = errors.check("email", Email::parse(&f.email));
     let name = errors.check("name", account::display_name(&f.name));
-    let selected: BTreeSet<Role> = form
-        .all("roles")
-        .iter()
-        .filter_map(|r| Role::from_code(r))
-        .filter(|r| p.may_grant(*r))
-        .collect();
-    if selected.is_empty() {
-        errors.add("role-0", "Cochez au moins un rôle.");
-    }
-    let department = if f.department.is_empty() {
-        if !p.is_admin() {
-            errors.add("department", "Choisissez le département de la personne.");
-        }
-        None
-    } else {
-        match DepartmentCode::parse(&f.department) {
-            Ok(d) if p.may_manage_account_in(Some(d.as_str())) => Some(d.as_str().to_owned()),
-            Ok(_) => {
-                errors.add(
-                    "department",
-                    "Vous pouvez inviter seulement des personnes de votre territoire.",
-                );
-                None
-            }
-            Err(e) => {
-                errors.add("department", e.0);
-                None
-            }
-        }
-    };
+    let selected = granted_roles(p, &form, &mut errors);
+    let department = account_department(
+        p,
+        &f.department,
+        "Vous pouvez inviter seulement des personnes de votre territoire.",
+        &mut errors,
+    );
     let (scopes, regions) = if p.is_admin() {
         parse_scopes(&form, &mut errors)
     } else {
@@ -379,34 +366,7 @@ async fn invite(
         ),
     )
     .await?;
-    for role in &selected {
-        accounts::grant(&mut tx, id, *role).await?;
-        audit::record(
-            &mut tx,
-            ctx.audit(
-                "role_granted",
-                subject.clone(),
-                format!("Rôle donné : {}", role.label()),
-            ),
-        )
-        .await?;
-        if role.is_territorial() {
-            accounts::set_scopes(&mut tx, id, *role, &scopes).await?;
-            audit::record(
-                &mut tx,
-                ctx.audit(
-                    "territory_changed",
-                    subject.clone(),
-                    format!(
-                        "Territoires de « {} » : {}",
-                        role.label(),
-                        scopes_text(&scopes)
-                    ),
-                ),
-            )
-            .await?;
-        }
-    }
+    grant_roles(&mut tx, &ctx, id, &subject, &selected, &scopes).await?;
     let roles = selected
         .iter()
         .map(|r| r.label())
@@ -430,33 +390,6 @@ async fn invite(
         new.public_id
     ))
     .into_response())
-}
-
-/// The organisation chosen in the form (a slug; empty: none): one this
-/// person may put someone in, or `current`, the one the account is already
-/// in. Anything else is a problem on the field.
-async fn chosen_organisation(
-    conn: &mut epop_store::Conn,
-    p: &Principal,
-    slug: &str,
-    current: Option<i64>,
-    errors: &mut Errors,
-) -> Result<Option<organisations::Organisation>, AppError> {
-    if slug.is_empty() {
-        return Ok(None);
-    }
-    let Some(org) = organisations::by_slug(conn, slug).await? else {
-        errors.add("organisation", "Choisissez une organisation dans la liste.");
-        return Ok(None);
-    };
-    if Some(org.id) != current && !p.may_add_members(org.department_code.as_deref()) {
-        errors.add(
-            "organisation",
-            "Vous pouvez rattacher une personne seulement à une organisation de votre territoire.",
-        );
-        return Ok(None);
-    }
-    Ok(Some(org))
 }
 
 fn scopes_text(scopes: &[(String, String)]) -> String {
@@ -604,6 +537,81 @@ async fn detail(
     detail_page(&state, &ctx, &user, account, Errors::default()).await
 }
 
+/// An account's profile as the form changes it.
+struct Changed<'a> {
+    status: AccountStatus,
+    organisation: Option<&'a organisations::Organisation>,
+    department: Option<&'a str>,
+    name: &'a str,
+}
+
+/// The audit lines of a profile's change: state (a disabled account loses
+/// its sessions), organisation and département when they change, then the
+/// change itself.
+async fn audit_changes(
+    tx: &mut epop_store::Conn,
+    ctx: &Ctx,
+    account: &Account,
+    changed: &Changed<'_>,
+) -> Result<(), AppError> {
+    let subject = Some(format!("account:{}", account.public_id));
+    let status = changed.status;
+    if status != account.status {
+        audit::record(
+            tx,
+            ctx.audit(
+                "account_status_changed",
+                subject.clone(),
+                format!("État : {} → {}", account.status.label(), status.label()),
+            ),
+        )
+        .await?;
+        if status == AccountStatus::Disabled {
+            sessions::delete_all_of(tx, account.id).await?;
+        }
+    }
+    if changed.organisation.map(|o| o.id) != account.organisation_id {
+        audit::record(
+            tx,
+            ctx.audit(
+                "organisation_changed",
+                subject.clone(),
+                format!(
+                    "Organisation : {} → {}",
+                    account.organisation_name.as_deref().unwrap_or("aucune"),
+                    changed.organisation.map_or("aucune", |o| o.name.as_str())
+                ),
+            ),
+        )
+        .await?;
+    }
+    if changed.department != account.department_code.as_deref() {
+        audit::record(
+            tx,
+            ctx.audit(
+                "territory_changed",
+                subject.clone(),
+                format!(
+                    "Département : {} → {}",
+                    account.department_code.as_deref().unwrap_or("aucun"),
+                    changed.department.unwrap_or("aucun")
+                ),
+            ),
+        )
+        .await?;
+    }
+    audit::record(
+        tx,
+        ctx.audit(
+            "account_updated",
+            subject,
+            format!("Compte modifié : {}", changed.name),
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
 async fn update_profile(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -614,38 +622,13 @@ async fn update_profile(
     let p = &user.principal;
     let mut errors = Errors::default();
     let name = errors.check("name", account::display_name(&form.get("name")));
-    let status = AccountStatus::from_code(&form.get("status"));
-    if status.is_none() {
-        errors.add("status", "Choisissez l’état du compte.");
-    }
-    if status == Some(AccountStatus::Disabled) && account.id == user.account.id {
-        errors.add(
-            "status",
-            "Vous ne pouvez pas désactiver votre propre compte.",
-        );
-    }
-    let dept_input = form.get("department");
-    let department = if dept_input.is_empty() {
-        if !p.is_admin() {
-            errors.add("department", "Choisissez le département de la personne.");
-        }
-        None
-    } else {
-        match DepartmentCode::parse(&dept_input) {
-            Ok(d) if p.may_manage_account_in(Some(d.as_str())) => Some(d.as_str().to_owned()),
-            Ok(_) => {
-                errors.add(
-                    "department",
-                    "Ce département n’est pas dans votre territoire.",
-                );
-                None
-            }
-            Err(e) => {
-                errors.add("department", e.0);
-                None
-            }
-        }
-    };
+    let status = chosen_status(&form, account.id == user.account.id, &mut errors);
+    let department = account_department(
+        p,
+        &form.get("department"),
+        "Ce département n’est pas dans votre territoire.",
+        &mut errors,
+    );
     let mut tx = state.db.write().await?;
     let organisation = chosen_organisation(
         &mut tx,
@@ -669,60 +652,13 @@ async fn update_profile(
         status,
     )
     .await?;
-    let subject = Some(format!("account:{}", account.public_id));
-    if status != account.status {
-        audit::record(
-            &mut tx,
-            ctx.audit(
-                "account_status_changed",
-                subject.clone(),
-                format!("État : {} → {}", account.status.label(), status.label()),
-            ),
-        )
-        .await?;
-        if status == AccountStatus::Disabled {
-            sessions::delete_all_of(&mut tx, account.id).await?;
-        }
-    }
-    if organisation_id != account.organisation_id {
-        audit::record(
-            &mut tx,
-            ctx.audit(
-                "organisation_changed",
-                subject.clone(),
-                format!(
-                    "Organisation : {} → {}",
-                    account.organisation_name.as_deref().unwrap_or("aucune"),
-                    organisation.as_ref().map_or("aucune", |o| o.name.as_str())
-                ),
-            ),
-        )
-        .await?;
-    }
-    if department != account.department_code {
-        audit::record(
-            &mut tx,
-            ctx.audit(
-                "territory_changed",
-                subject.clone(),
-                format!(
-                    "Département : {} → {}",
-                    account.department_code.as_deref().unwrap_or("aucun"),
-                    department.as_deref().unwrap_or("aucun")
-                ),
-            ),
-        )
-        .await?;
-    }
-    audit::record(
-        &mut tx,
-        ctx.audit(
-            "account_updated",
-            subject,
-            format!("Compte modifié : {name}"),
-        ),
-    )
-    .await?;
+    let changed = Changed {
+        status,
+        organisation: organisation.as_ref(),
+        department: department.as_deref(),
+        name: &name,
+    };
+    audit_changes(&mut tx, &ctx, &account, &changed).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!(
         "/admin/comptes/{}?message=compte",
@@ -853,6 +789,7 @@ async fn update_roles(
 
 #[cfg(test)]
 mod tests {
+    use super::checks::parse_departments;
     use super::*;
 
     #[test]

@@ -12,13 +12,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use chrono::NaiveDate;
-use epop_domain::directory::{ListingConsent, may_manage_profile};
+use epop_domain::directory::ListingConsent;
 use epop_domain::text::{parse_date, required};
 use epop_store::audit;
 use epop_store::directory::{self, Profile, WrittenConsent};
 use serde::Deserialize;
 
 use crate::context::Layout;
+use crate::directory::managed_profile;
 use crate::forms::{Errors, url_encode};
 use crate::render::render_form;
 use crate::{AppError, AppState, Ctx};
@@ -124,20 +125,6 @@ fn validate(f: &Fields, today: NaiveDate) -> Result<(NaiveDate, String, Option<S
     }
 }
 
-/// The profile, when this person may record a consent for it.
-async fn subject(state: &AppState, ctx: &Ctx, slug: &str) -> Result<Profile, AppError> {
-    let user = ctx.require(|p| p.may_administer())?;
-    let mut conn = state.db.conn().await?;
-    let profile = directory::by_slug(&mut conn, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let departments = profile.card.departments.iter().map(|(d, _)| d.as_str());
-    if !may_manage_profile(&user.principal, departments) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(profile)
-}
-
 async fn page(
     state: &AppState,
     ctx: &Ctx,
@@ -192,7 +179,7 @@ async fn form(
     ctx: Ctx,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let profile = subject(&state, &ctx, &slug).await?;
+    let profile = managed_profile(&state, &ctx, &slug).await?;
     page(&state, &ctx, profile, Fields::default(), Errors::default()).await
 }
 
@@ -202,7 +189,7 @@ async fn save(
     Path(slug): Path<String>,
     Form(f): Form<Fields>,
 ) -> Result<Response, AppError> {
-    let profile = subject(&state, &ctx, &slug).await?;
+    let profile = managed_profile(&state, &ctx, &slug).await?;
     let (given_on, how, note) = match validate(&f, crate::french::paris_today()) {
         Ok(v) => v,
         Err(errors) => return page(&state, &ctx, profile, f, errors).await,

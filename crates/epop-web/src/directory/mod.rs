@@ -1,19 +1,22 @@
 //! The public directory (annuaire): search with filters in the URL (works
 //! without JavaScript), organisation pages with their people, profile pages that show each field only to whom may
-//! see it (sensitive reads are audited), and the same search as JSON.
+//! see it (sensitive reads are audited), the same search as JSON, and the
+//! profile form (`profile_form`: a person fills in their own profile, one
+//! question per page).
 
 pub(crate) mod api;
 mod organisation;
 mod profile;
+mod profile_form;
 mod search;
 
 pub use search::FormLists;
 
 use axum::Router;
-use epop_domain::directory::is_member;
-use epop_store::directory::Viewer;
+use epop_domain::directory::{is_member, may_manage_profile};
+use epop_store::directory::{self, Profile, Viewer};
 
-use crate::{AppState, Ctx};
+use crate::{AppError, AppState, Ctx};
 
 /// This feature's part of the OpenAPI document (`crate::api`).
 pub fn api_doc() -> utoipa::openapi::OpenApi {
@@ -24,8 +27,28 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(search::router())
         .merge(profile::router())
+        .merge(profile_form::router())
         .merge(organisation::router())
         .merge(api::router())
+}
+
+/// The profile of `slug`, when this person may manage it: a coordinator of
+/// one of its départements, or an admin.
+pub(crate) async fn managed_profile(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+) -> Result<Profile, AppError> {
+    let user = ctx.require(|p| p.may_administer())?;
+    let mut conn = state.db.conn().await?;
+    let profile = directory::by_slug(&mut conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let departments = profile.card.departments.iter().map(|(d, _)| d.as_str());
+    if !may_manage_profile(&user.principal, departments) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(profile)
 }
 
 /// The person searching, as the store's visibility filter needs it.

@@ -45,13 +45,23 @@ struct Page {
     photo_alt: Option<String>,
 }
 
-async fn page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    let mut conn = state.db.conn().await?;
-    let profile = directory::by_slug(&mut conn, &slug)
+/// Who may see a profile and its sensitive fields depends on these.
+fn access<'a>(profile: &Profile, departments: &'a BTreeSet<String>) -> ProfileAccess<'a> {
+    ProfileAccess {
+        owner_account_id: profile.account_id,
+        visibility: profile.card.visibility,
+        departments,
+    }
+}
+
+/// The profile of `slug` and its départements, when the visitor may see it;
+/// "not found" otherwise (its existence is not revealed).
+async fn visible(
+    conn: &mut epop_store::Conn,
+    ctx: &Ctx,
+    slug: &str,
+) -> Result<(Profile, BTreeSet<String>), AppError> {
+    let profile = directory::by_slug(conn, slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let departments: BTreeSet<String> = profile
@@ -60,15 +70,24 @@ async fn page(
         .iter()
         .map(|(c, _)| c.clone())
         .collect();
-    let access = ProfileAccess {
-        owner_account_id: profile.account_id,
-        visibility: profile.card.visibility,
-        departments: &departments,
-    };
-    let principal = ctx.user.as_ref().map(|u| &u.principal);
-    if !may_see_profile(principal, &access) {
+    if !may_see_profile(
+        ctx.user.as_ref().map(|u| &u.principal),
+        &access(&profile, &departments),
+    ) {
         return Err(AppError::NotFound);
     }
+    Ok((profile, departments))
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let (profile, departments) = visible(&mut conn, &ctx, &slug).await?;
+    let access = access(&profile, &departments);
+    let principal = ctx.user.as_ref().map(|u| &u.principal);
     let sensitive = match principal {
         Some(p) if may_see_sensitive(p, &access) => {
             let s = directory::sensitive(&mut conn, profile.card.id).await?;
@@ -151,23 +170,7 @@ async fn photo(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
-    let profile = directory::by_slug(&mut conn, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let departments: BTreeSet<String> = profile
-        .card
-        .departments
-        .iter()
-        .map(|(c, _)| c.clone())
-        .collect();
-    let access = ProfileAccess {
-        owner_account_id: profile.account_id,
-        visibility: profile.card.visibility,
-        departments: &departments,
-    };
-    if !may_see_profile(ctx.user.as_ref().map(|u| &u.principal), &access) {
-        return Err(AppError::NotFound);
-    }
+    let (profile, _) = visible(&mut conn, &ctx, &slug).await?;
     let (file, _) = directory::photo(&mut conn, profile.card.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -176,7 +179,7 @@ async fn photo(
         Some("webp") => "image/webp",
         _ => "image/jpeg",
     };
-    let bytes = tokio::fs::read(crate::profile_form::photos_dir(&state).join(&file))
+    let bytes = tokio::fs::read(super::profile_form::photos_dir(&state).join(&file))
         .await
         .map_err(|_| AppError::NotFound)?;
     Ok((

@@ -19,54 +19,6 @@ const MAX_FN_LINES: usize = 120;
 /// joined with ` <-> ` in name order.
 const ALLOWED: &[(&str, &str)] = &[
     (
-        "crates/epop-domain/src/request.rs::validate",
-        "issue 17: one named step per group of fields",
-    ),
-    (
-        "crates/epop-store/src/proposals.rs::candidates",
-        "issue 17: one query per list, each its own function",
-    ),
-    (
-        "crates/epop-web/src/admin/accounts.rs::update_profile",
-        "issue 17: checks of the organisation and of the fields as steps",
-    ),
-    (
-        "crates/epop-web/src/admin/accounts.rs::invite",
-        "issue 17: checks, account, e-mail as steps",
-    ),
-    (
-        "crates/epop-web/src/profile_form.rs",
-        "issue 17: into directory/, its validation into the domain",
-    ),
-    (
-        "crates/epop-web/src/profile_form.rs::apply",
-        "issue 17: validation of each step into the domain",
-    ),
-    (
-        "crates/epop-web/src/profile_form.rs::overview",
-        "issue 17: the consents and the steps as two parts of the page",
-    ),
-    (
-        "crates/epop-web/src/profile_form.rs::fields",
-        "issue 17: one function per step of the form",
-    ),
-    (
-        "crates/epop-web/src/requests/hosting.rs::name_referent",
-        "issue 17: choose, invite, record as steps",
-    ),
-    (
-        "crates/epop-web/src/requests/triage.rs",
-        "issue 17: one file per task of the coordinator's page",
-    ),
-    (
-        "crates/epop-web/src/requests/triage.rs::mission_sheet",
-        "issue 17: the document's parts as steps",
-    ),
-    (
-        "crates/epop-web/src/requests/triage.rs::show_on_field",
-        "issue 17: one function per section of the page",
-    ),
-    (
         "crates/epop/src/demo.rs::events",
         "demo data: a table of events, read as one list",
     ),

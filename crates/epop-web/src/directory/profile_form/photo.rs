@@ -1,0 +1,205 @@
+//! The photo page: a file (checked by its first bytes), its description
+//! for people who cannot see it, or the removal of the current photo.
+
+use axum::extract::{Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use epop_domain::directory::fields;
+use epop_store::directory;
+
+use super::steps::{Step, steps};
+use super::visibility::keep_to_consent;
+use super::{Target, current, other_target, own_target, show, show_blank};
+use crate::forms::{Errors, Pairs};
+use crate::{AppError, AppState, Ctx};
+
+/// Largest photo accepted.
+pub(super) const MAX_PHOTO: usize = 2 * 1024 * 1024;
+
+/// The image formats accepted, recognised by their first bytes (what the
+/// browser says the file is cannot be trusted).
+fn image_extension(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a]) {
+        Some("png")
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some("jpg")
+    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("webp")
+    } else {
+        None
+    }
+}
+
+/// The folder where photos are kept.
+pub fn photos_dir(state: &AppState) -> std::path::PathBuf {
+    state.config.data_dir.join("photos")
+}
+
+pub(super) async fn own_photo_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
+    let t = own_target(&ctx)?;
+    show_blank(&state, &ctx, &t, Step::Photo.slug()).await
+}
+
+pub(super) async fn other_photo_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let t = other_target(&state, &ctx, &slug).await?;
+    show_blank(&state, &ctx, &t, Step::Photo.slug()).await
+}
+
+pub(super) async fn own_photo_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let t = own_target(&ctx)?;
+    save_photo(state, ctx, t, multipart).await
+}
+
+pub(super) async fn other_photo_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let t = other_target(&state, &ctx, &slug).await?;
+    save_photo(state, ctx, t, multipart).await
+}
+
+/// Receives the photo page: a file (optional), its description, or the
+/// wish to remove the current photo.
+async fn save_photo(
+    state: AppState,
+    ctx: Ctx,
+    t: Target,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let mut errors = Errors::default();
+    let (form, file) = read_photo_form(multipart, &mut errors).await;
+    let remove = form.get("retirer") == "oui";
+    let description = form.get("description");
+    let extension = check_file(&file, &mut errors);
+    let (existing, mut p, s) = current(&state, &t).await?;
+    let current_photo = match existing {
+        Some(id) => {
+            let mut conn = state.db.conn().await?;
+            directory::photo(&mut conn, id).await?
+        }
+        None => None,
+    };
+    let keeps_photo = !remove && (extension.is_some() || current_photo.is_some());
+    if keeps_photo {
+        errors.check("description", fields::photo_description(&description));
+    }
+    if !errors.is_empty() {
+        let mut conn = state.db.conn().await?;
+        let consents = directory::active_consents(&mut conn, t.account_id)
+            .await?
+            .into_keys()
+            .collect();
+        drop(conn);
+        return show(
+            &state,
+            &ctx,
+            &t,
+            Step::Photo.slug(),
+            errors,
+            Some((p, s, consents, &form)),
+        )
+        .await;
+    }
+    let new_file = match extension {
+        Some(ext) => Some(write_file(&state, ext, &file).await?),
+        None => None,
+    };
+    let mut tx = state.db.write().await?;
+    keep_to_consent(&mut tx, &t, &mut p).await?;
+    let (id, _) = directory::upsert(&mut tx, state.db.engine(), t.account_id, &p).await?;
+    let replaced = match (remove, &new_file, &current_photo) {
+        (true, _, _) => directory::set_photo(&mut tx, id, None).await?,
+        (false, Some(name), _) => {
+            directory::set_photo(&mut tx, id, Some((name, description.trim()))).await?
+        }
+        (false, None, Some((path, _))) => {
+            directory::set_photo(&mut tx, id, Some((path, description.trim()))).await?;
+            None
+        }
+        (false, None, None) => None,
+    };
+    tx.commit().await?;
+    if let Some(old) = replaced.filter(|old| Some(old) != new_file.as_ref()) {
+        let _ = tokio::fs::remove_file(photos_dir(&state).join(old)).await;
+    }
+    let list = steps(t.kind, t.owner);
+    let n = list.iter().position(|x| *x == Step::Photo).unwrap_or(0);
+    let next = list.get(n + 1).map(|x| x.slug()).unwrap_or("nom");
+    Ok(Redirect::to(&format!("{}/{next}", t.base)).into_response())
+}
+
+/// The page's text fields and its file (empty when none was chosen); a
+/// file too large to read is a problem of the `photo` field.
+async fn read_photo_form(mut multipart: Multipart, errors: &mut Errors) -> (Pairs, Vec<u8>) {
+    let mut form = Pairs::default();
+    let mut file: Vec<u8> = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(bytes) if name == "photo" => file = bytes.to_vec(),
+                    Ok(bytes) => form
+                        .0
+                        .push((name, String::from_utf8_lossy(&bytes).into_owned())),
+                    Err(_) => {
+                        errors.add("photo", TOO_BIG);
+                        break;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                errors.add("photo", TOO_BIG);
+                break;
+            }
+        }
+    }
+    (form, file)
+}
+
+const TOO_BIG: &str = "La photo est trop lourde : 2 Mo au plus. Choisissez une photo plus petite.";
+
+/// The sent file's extension when it is an accepted image; its problems
+/// (too large, not an image) under `photo`.
+fn check_file(file: &[u8], errors: &mut Errors) -> Option<&'static str> {
+    let extension = if file.is_empty() {
+        None
+    } else {
+        image_extension(file)
+    };
+    if file.len() > MAX_PHOTO {
+        errors.add("photo", TOO_BIG);
+    } else if !file.is_empty() && extension.is_none() {
+        errors.add(
+            "photo",
+            "Ce fichier n’est pas une photo JPEG, PNG ou WebP. Choisissez une autre image.",
+        );
+    }
+    extension
+}
+
+/// Writes a new photo under a random name; returns that name.
+async fn write_file(state: &AppState, ext: &str, file: &[u8]) -> Result<String, AppError> {
+    let dir = photos_dir(state);
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let name = format!("{}.{ext}", crate::security::public_id());
+    tokio::fs::write(dir.join(&name), file)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(name)
+}

@@ -95,18 +95,6 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: choose, invite, record as steps",
     ),
     (
-        "crates/epop-web/src/requests/triage.rs",
-        "issue 17: one file per task of the coordinator's page",
-    ),
-    (
-        "crates/epop-web/src/requests/triage.rs::mission_sheet",
-        "issue 17: the document's parts as steps",
-    ),
-    (
-        "crates/epop-web/src/requests/triage.rs::show_on_field",
-        "issue 17: one function per section of the page",
-    ),
-    (
         "crates/epop/src/demo.rs::events",
         "demo data: a table of events, read as one list",
     ),

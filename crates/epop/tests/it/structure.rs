@@ -51,16 +51,8 @@ const ALLOWED: &[(&str, &str)] = &[
         "issue 17: one step per part of a rule",
     ),
     (
-        "crates/epop-domain/src/request.rs::validate",
-        "issue 17: one named step per group of fields",
-    ),
-    (
         "crates/epop-store/src/directory_import.rs::apply_row",
         "issue 17: one step per part of a row",
-    ),
-    (
-        "crates/epop-store/src/proposals.rs::candidates",
-        "issue 17: one query per list, each its own function",
     ),
     (
         "crates/epop-web/src/admin/accounts.rs::update_profile",
@@ -89,10 +81,6 @@ const ALLOWED: &[(&str, &str)] = &[
     (
         "crates/epop-web/src/profile_form.rs::fields",
         "issue 17: one function per step of the form",
-    ),
-    (
-        "crates/epop-web/src/requests/hosting.rs::name_referent",
-        "issue 17: choose, invite, record as steps",
     ),
     (
         "crates/epop/src/demo.rs::events",

@@ -16,13 +16,12 @@ use epop_domain::organisation::Joining;
 use epop_domain::{Email, Role};
 use epop_store::accounts::{self, NewAccount};
 use epop_store::organisations::Organisation;
-use epop_store::outbox::Message;
 use epop_store::requests::{self, Readiness, Request};
 use epop_store::{audit, now, organisations, outbox};
 
 use super::lists::{Line, line};
+use super::mails;
 use crate::context::{CurrentUser, Layout};
-use crate::emails::FOOTER;
 use crate::forms::Pairs;
 use crate::render::render;
 use crate::security::public_id;
@@ -234,21 +233,9 @@ async fn record(
     let mut named = String::new();
     if let Some((_, name, email)) = requests::referent(conn, r.id).await? {
         named = format!("{name} ({email}), membre de « {} »", org.name);
-        outbox::enqueue(
-            conn,
-            &Message {
-                recipient: email,
-                subject: format!("Vous accueillez un intervenant-pair : {}", r.subject.clone().unwrap_or_default()),
-                body_text: format!(
-                    "Bonjour {name},\n\nVous êtes le ou la référent·e de l’intervention « {} ».\n\
-                     Pour bien accueillir l’intervenant-pair, remplissez la liste de préparation :\n{base}/espace/accueil/{}\n{FOOTER}",
-                    r.subject.clone().unwrap_or_default(),
-                    r.public_id
-                ),
-                attachment: None,
-            },
-        )
-        .await?;
+        let subject = r.subject.clone().unwrap_or_default();
+        let mail = mails::referent_named(base, &name, &subject, &r.public_id);
+        outbox::enqueue(conn, &mail.to(email)).await?;
     }
     audit::record(
         conn,

@@ -11,6 +11,7 @@ mod feedback;
 mod hosting;
 mod intake;
 mod lists;
+mod mails;
 mod organisation_check;
 mod payments;
 mod proposals;
@@ -21,7 +22,6 @@ use axum::Router;
 use epop_domain::request::RequestForm;
 
 use crate::AppState;
-use crate::emails::FOOTER;
 use crate::forms::Pairs;
 
 /// This feature's part of the OpenAPI document (`crate::api`).
@@ -101,25 +101,9 @@ pub async fn expire_proposals(
         };
         let dept = r.department_code.clone().unwrap_or_default();
         for (name, email) in epop_store::accounts::coordinators_of(conn, &dept).await? {
-            epop_store::outbox::enqueue(
-                conn,
-                &epop_store::outbox::Message {
-                    recipient: email,
-                    subject: format!(
-                        "Sans réponse : {}",
-                        r.subject.clone().unwrap_or_default()
-                    ),
-                    body_text: format!(
-                        "Bonjour {name},\n\n{} n’a pas répondu à temps à la proposition « {} ».\n\
-                         Vous pouvez la proposer à d’autres intervenants-pairs :\n{base}/admin/demandes/{}\n{FOOTER}",
-                        p.peer_name,
-                        r.subject.clone().unwrap_or_default(),
-                        r.public_id
-                    ),
-                    attachment: None,
-                },
-            )
-            .await?;
+            let subject = r.subject.clone().unwrap_or_default();
+            let mail = mails::proposal_expired(base, &name, &p.peer_name, &subject, &r.public_id);
+            epop_store::outbox::enqueue(conn, &mail.to(email)).await?;
             written += 1;
         }
     }

@@ -11,8 +11,8 @@ use epop_store::requests::Request;
 use epop_store::{StoreError, now, outbox};
 
 use super::super::lists::status_label;
+use super::super::mails;
 use super::{handled, show, who};
-use crate::emails::FOOTER;
 use crate::forms::Pairs;
 use crate::{AppError, AppState, Ctx};
 
@@ -26,11 +26,8 @@ async fn tell(
     reason: Option<&str>,
 ) -> Result<(), AppError> {
     let subject = r.subject.clone().unwrap_or_default();
-    let text = match to {
-        Stage::Qualified => "La coordination étudie votre demande. Elle cherche les intervenants-pairs qui conviennent et vous écrit.".to_owned(),
-        Stage::Closed => "Votre demande est terminée. Merci d’avoir fait appel au réseau !".to_owned(),
-        Stage::Cancelled => format!("La demande est annulée. La raison : {}", reason.unwrap_or_default()),
-        _ => return Ok(()),
+    let Some(text) = mails::status_text(to, reason) else {
+        return Ok(());
     };
     let mut to_tell: Vec<(String, String)> = Vec::new();
     if let Some(id) = r.requester_id
@@ -46,18 +43,8 @@ async fn tell(
         }
     }
     for (name, email) in to_tell {
-        outbox::enqueue(
-            conn,
-            &epop_store::outbox::Message {
-                recipient: email,
-                subject: format!("{} : {subject}", status_label(to.code())),
-                body_text: format!(
-                    "Bonjour {name},\n\n{text}\n\nDemande : « {subject} »\n{base}\n{FOOTER}"
-                ),
-                attachment: None,
-            },
-        )
-        .await?;
+        let mail = mails::status_changed(base, &name, status_label(to.code()), &subject, &text);
+        outbox::enqueue(conn, &mail.to(email)).await?;
     }
     Ok(())
 }
@@ -192,24 +179,8 @@ pub(super) async fn mark_done(
     let subject = r.subject.clone().unwrap_or_default();
     for (name, email, link) in people(&mut tx, &r).await? {
         let peer = link.starts_with("/espace/propositions/");
-        outbox::enqueue(
-            &mut tx,
-            &epop_store::outbox::Message {
-                recipient: email,
-                subject: format!("Merci ! Votre avis sur l’intervention : {subject}"),
-                body_text: format!(
-                    "Bonjour {name},\n\nL’intervention « {subject} » est faite. Merci !\n\n\
-                     Dites-nous comment elle s’est passée : 3 questions, 1 minute.\n{base}{link}/avis\n{}{FOOTER}",
-                    if peer {
-                        format!("\nVotre attestation d’intervention : {base}{link}/attestation.pdf\n")
-                    } else {
-                        String::new()
-                    }
-                ),
-                attachment: None,
-            },
-        )
-        .await?;
+        let mail = mails::done(base, &name, &subject, &link, peer);
+        outbox::enqueue(&mut tx, &mail.to(email)).await?;
     }
     finish(
         tx,

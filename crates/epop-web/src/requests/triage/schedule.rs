@@ -6,10 +6,10 @@ use axum::response::Response;
 use epop_domain::lifecycle::Action;
 use epop_store::{StoreError, now, outbox, proposals, requests};
 
+use super::super::mails;
 use super::super::{form_of, pairs_of};
 use super::lifecycle::{finish, people};
 use super::{handled, show, who};
-use crate::emails::FOOTER;
 use crate::forms::Pairs;
 use crate::{AppError, AppState, Ctx};
 
@@ -74,24 +74,13 @@ pub(super) async fn schedule(
     );
     let when = crate::french::french_when(start, end);
     for (name, email, link) in people(&mut tx, &r).await? {
-        outbox::enqueue(
-            &mut tx,
-            &epop_store::outbox::Message {
-                recipient: email,
-                subject: format!("Intervention programmée : {}", f.subject),
-                body_text: format!(
-                    "Bonjour {name},\n\nL’intervention « {} » est programmée :\n{when} (heure de Paris)\nOù : {place}\n\n\
-                     Le fichier joint l’ajoute à votre agenda.\nPour la retrouver : {base}{link}\n{FOOTER}",
-                    f.subject
-                ),
-                attachment: Some(epop_store::outbox::Attachment {
-                    filename: "intervention.ics".into(),
-                    content_type: epop_docs::ics::MEDIA_TYPE.into(),
-                    body: ics.clone(),
-                }),
-            },
-        )
-        .await?;
+        let mail = mails::scheduled(base, &name, &f.subject, &when, &place, &link);
+        let ics = epop_store::outbox::Attachment {
+            filename: "intervention.ics".into(),
+            content_type: epop_docs::ics::MEDIA_TYPE.into(),
+            body: ics.clone(),
+        };
+        outbox::enqueue(&mut tx, &mail.with_file_to(email, ics)).await?;
     }
     finish(
         tx,

@@ -116,6 +116,36 @@ pub fn format_euros(cents: i64) -> String {
 }
 
 impl RequestForm {
+    /// The form from its fields by name (`value("subject")`…), as submitted
+    /// or as stored; a box is ticked when its value is `oui`.
+    pub fn from_fields(value: impl Fn(&str) -> String) -> RequestForm {
+        RequestForm {
+            kind: value("kind"),
+            subject: value("subject"),
+            description: value("description"),
+            themes: value("themes"),
+            audience: value("audience"),
+            audience_size: value("audience_size"),
+            date_from: value("date_from"),
+            date_to: value("date_to"),
+            period: value("period"),
+            duration: value("duration"),
+            mode: value("mode"),
+            address: value("address"),
+            department: value("department"),
+            place_accessibility: value("place_accessibility"),
+            step_free: value("step_free") == "oui",
+            accommodations: value("accommodations"),
+            fee: value("fee"),
+            org_name: value("org_name"),
+            org_kind: value("org_kind"),
+            org_siret: value("org_siret"),
+            contact_name: value("contact_name"),
+            contact_email: value("contact_email"),
+            contact_phone: value("contact_phone"),
+        }
+    }
+
     /// A draft: only the e-mail address is needed (the link to finish it is
     /// sent there); what is typed is kept as typed.
     pub fn validate_draft(&self) -> Result<Email, Problems> {

@@ -417,12 +417,12 @@ async fn confirm_page(
     let r = requests::by_token(&mut conn, &hash_token(&token))
         .await?
         .ok_or(AppError::LinkExpired)?;
-    let p = pairs_of(&r.form);
+    let f = r.typed_form();
     render(&ConfirmPage {
         l: ctx.layout("Confirmer ma demande"),
         token,
-        subject: p.get("subject"),
-        organisation: p.get("org_name"),
+        subject: f.subject,
+        organisation: f.org_name,
         email: r.contact_email,
     })
 }
@@ -436,13 +436,13 @@ async fn confirm(
     let r = requests::by_token(&mut tx, &hash_token(&token))
         .await?
         .ok_or(AppError::LinkExpired)?;
-    let p = pairs_of(&r.form);
     let today = crate::french::paris_today();
     // Checked again: dates may have passed since the form was sent.
-    let valid = match form_of(&p).validate(today) {
+    let valid = match r.typed_form().validate(today) {
         Ok(v) => v,
         Err(list) => {
             drop(tx);
+            let p = pairs_of(&r.form);
             return form_page(&state, &ctx, p, Errors::from_problems(list), token).await;
         }
     };

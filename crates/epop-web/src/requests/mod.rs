@@ -43,33 +43,10 @@ pub fn router() -> Router<AppState> {
         .merge(thread::router())
 }
 
-/// The request form's values from a submitted (or stored) form.
+/// The request form's values from a submitted form (a stored one:
+/// [`epop_store::requests::Request::typed_form`]).
 pub fn form_of(p: &Pairs) -> RequestForm {
-    RequestForm {
-        kind: p.get("kind"),
-        subject: p.get("subject"),
-        description: p.get("description"),
-        themes: p.get("themes"),
-        audience: p.get("audience"),
-        audience_size: p.get("audience_size"),
-        date_from: p.get("date_from"),
-        date_to: p.get("date_to"),
-        period: p.get("period"),
-        duration: p.get("duration"),
-        mode: p.get("mode"),
-        address: p.get("address"),
-        department: p.get("department"),
-        place_accessibility: p.get("place_accessibility"),
-        step_free: p.get("step_free") == "oui",
-        accommodations: p.get("accommodations"),
-        fee: p.get("fee"),
-        org_name: p.get("org_name"),
-        org_kind: p.get("org_kind"),
-        org_siret: p.get("org_siret"),
-        contact_name: p.get("contact_name"),
-        contact_email: p.get("contact_email"),
-        contact_phone: p.get("contact_phone"),
-    }
+    RequestForm::from_fields(|name| p.get(name))
 }
 
 /// The fields a request's form holds, without the CSRF token and buttons.

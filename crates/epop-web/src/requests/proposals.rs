@@ -18,7 +18,6 @@ use epop_store::requests::{self, Request};
 use epop_store::{accounts, audit, now, outbox};
 
 use super::triage::proposal_status;
-use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::forms::Pairs;
 use crate::french::paris_time;
@@ -52,7 +51,7 @@ pub struct Offer {
 }
 
 fn offer(r: &Request) -> Offer {
-    let f: RequestForm = form_of(&pairs_of(&r.form));
+    let f: RequestForm = r.typed_form();
     let when = super::when_of(&f);
     Offer {
         kind: r
@@ -171,7 +170,7 @@ async fn page(
     let r = requests::by_id(&mut conn, row.p.request_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let proposed = epop_domain::request::parse_euros(&form_of(&pairs_of(&r.form)).fee)
+    let proposed = epop_domain::request::parse_euros(&r.typed_form().fee)
         .ok()
         .flatten();
     let (payment, expenses) = super::payments::view(&mut conn, r.id, proposed).await?;

@@ -14,7 +14,6 @@ use epop_store::{Conn, audit, now, outbox};
 
 use super::lists::{Line, line};
 use super::mails;
-use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::forms::Pairs;
 use crate::french::paris_time;
@@ -170,7 +169,7 @@ async fn show(
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let thread = thread(&mut conn, ctx, &r).await?;
-    let f = form_of(&pairs_of(&r.form));
+    let f = r.typed_form();
     let title = format!("Ma demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {
         l: ctx.layout_with_errors(title, !error.is_empty()),

@@ -10,7 +10,6 @@ use epop_store::proposals::{self, Proposal};
 use epop_store::requests::Request;
 
 use super::super::lists::line;
-use super::super::{form_of, pairs_of};
 use super::handled;
 use crate::{AppError, AppState, Ctx};
 
@@ -37,7 +36,7 @@ pub(super) async fn mission_sheet(
     let rules = epop_store::legal::rules(&mut conn).await?;
     drop(conn);
     let e = legal::host_duties(&rules, framework);
-    let f = form_of(&pairs_of(&r.form));
+    let f = r.typed_form();
     let mut blocks = vec![
         Block::Heading {
             level: 1,

@@ -23,7 +23,6 @@ use epop_store::proposals::{self, Proposal};
 use epop_store::requests::{self, Request};
 
 use super::lists::{Line, line, status_label};
-use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::french::paris_time;
 use crate::render::render;
@@ -285,7 +284,7 @@ pub(super) async fn show_on_field(
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let history = history(&mut conn, &r).await?;
-    let f = form_of(&pairs_of(&r.form));
+    let f = r.typed_form();
     let fee = epop_domain::request::parse_euros(&f.fee)
         .ok()
         .flatten()
@@ -294,7 +293,7 @@ pub(super) async fn show_on_field(
     let stage = Stage::from_code(&r.status).unwrap_or(Stage::Submitted);
     let may_propose = matches!(stage, Stage::Qualified | Stage::Proposed);
     let (suggestions, excluded) = if may_propose {
-        propose::picks(&mut conn, &r).await?
+        propose::picks(&mut conn, &r, &f).await?
     } else {
         (Vec::new(), Vec::new())
     };

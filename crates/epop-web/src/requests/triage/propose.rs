@@ -11,20 +11,21 @@ use epop_store::proposals;
 use epop_store::requests::Request;
 use epop_store::{StoreError, now, outbox, territories};
 
-use super::super::{form_of, pairs_of};
 use super::lifecycle::finish;
 use super::{Pick, handled, show, who};
 use crate::forms::Pairs;
 use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
+use epop_domain::request::RequestForm;
 
 /// The peers suggested for the request (those not asked yet) and those
 /// left out, each with the reasons in words.
 pub(super) async fn picks(
     conn: &mut epop_store::Conn,
     r: &Request,
+    f: &RequestForm,
 ) -> Result<(Vec<Pick>, Vec<Pick>), AppError> {
-    let Some(m) = matching_for(conn, r).await? else {
+    let Some(m) = matching_for(conn, r, f).await? else {
         return Ok((Vec::new(), Vec::new()));
     };
     let asked: Vec<i64> = proposals::for_request(conn, r.id)
@@ -56,8 +57,11 @@ struct Found {
     departments: BTreeMap<String, (String, String)>,
 }
 
-async fn matching_for(conn: &mut epop_store::Conn, r: &Request) -> Result<Option<Found>, AppError> {
-    let f = form_of(&pairs_of(&r.form));
+async fn matching_for(
+    conn: &mut epop_store::Conn,
+    r: &Request,
+    f: &RequestForm,
+) -> Result<Option<Found>, AppError> {
     let Some(kind) = r
         .kind
         .as_deref()
@@ -131,7 +135,7 @@ pub(super) async fn propose(
     }
     let mut tx = state.db.write().await?;
     // Only peers the matching suggests may be asked (a form can be forged).
-    let suggested: Vec<i64> = matching_for(&mut tx, &r)
+    let suggested: Vec<i64> = matching_for(&mut tx, &r, &r.typed_form())
         .await?
         .map(|m| m.found.suggestions.iter().map(|s| s.profile_id).collect())
         .unwrap_or_default();

@@ -7,7 +7,6 @@ use epop_domain::lifecycle::Action;
 use epop_store::{StoreError, now, outbox, proposals, requests};
 
 use super::super::mails;
-use super::super::{form_of, pairs_of};
 use super::lifecycle::{finish, people};
 use super::{handled, show, who};
 use crate::forms::Pairs;
@@ -49,7 +48,7 @@ pub(super) async fn schedule(
         };
     }
     requests::set_schedule(&mut tx, r.id, start, end, t).await?;
-    let f = form_of(&pairs_of(&r.form));
+    let f = r.typed_form();
     let base = &state.config.base_url;
     let uid = format!("demande-{}@epop", r.public_id);
     let url = format!("{base}/admin/demandes/{}", r.public_id);

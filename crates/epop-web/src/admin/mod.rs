@@ -9,7 +9,6 @@ mod audit_log;
 mod consent;
 mod directory;
 pub(crate) mod import;
-mod legal;
 mod organisations;
 
 use askama::Template;
@@ -30,7 +29,6 @@ pub fn router() -> Router<AppState> {
         .merge(directory::router())
         .merge(consent::router())
         .merge(import::router())
-        .merge(legal::router())
 }
 
 #[derive(Template)]

@@ -4,12 +4,14 @@
 //! account are created, the coordinators of the département told), the
 //! requester's list, the coordinators' list and triage (suggestions that
 //! explain themselves, proposals with a deadline), and the peer worker's
-//! answer, the first acceptance taking the place.
+//! answer, the first acceptance taking the place; the rules of the legal
+//! and payment frameworks (`/admin/cadres`) the coordinator weighs.
 
 pub(crate) mod api;
 mod feedback;
 mod hosting;
 mod intake;
+mod legal_rules;
 mod lists;
 mod mails;
 mod organisation_check;
@@ -41,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(payments::router())
         .merge(hosting::router())
         .merge(thread::router())
+        .merge(legal_rules::router())
 }
 
 /// The request form's values from a submitted form (a stored one:

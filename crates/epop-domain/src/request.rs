@@ -116,6 +116,36 @@ pub fn format_euros(cents: i64) -> String {
 }
 
 impl RequestForm {
+    /// The form from its fields by name (`value("subject")`…), as submitted
+    /// or as stored; a box is ticked when its value is `oui`.
+    pub fn from_fields(value: impl Fn(&str) -> String) -> RequestForm {
+        RequestForm {
+            kind: value("kind"),
+            subject: value("subject"),
+            description: value("description"),
+            themes: value("themes"),
+            audience: value("audience"),
+            audience_size: value("audience_size"),
+            date_from: value("date_from"),
+            date_to: value("date_to"),
+            period: value("period"),
+            duration: value("duration"),
+            mode: value("mode"),
+            address: value("address"),
+            department: value("department"),
+            place_accessibility: value("place_accessibility"),
+            step_free: value("step_free") == "oui",
+            accommodations: value("accommodations"),
+            fee: value("fee"),
+            org_name: value("org_name"),
+            org_kind: value("org_kind"),
+            org_siret: value("org_siret"),
+            contact_name: value("contact_name"),
+            contact_email: value("contact_email"),
+            contact_phone: value("contact_phone"),
+        }
+    }
+
     /// A draft: only the e-mail address is needed (the link to finish it is
     /// sent there); what is typed is kept as typed.
     pub fn validate_draft(&self) -> Result<Email, Problems> {
@@ -123,17 +153,59 @@ impl RequestForm {
     }
 
     /// Everything, for a submission. `today` refuses dates in the past.
+    /// The problems come in the order of the form's fields.
     pub fn validate(&self, today: chrono::NaiveDate) -> Result<NewRequest, Problems> {
         let mut p = Vec::new();
+        let what = self.what(&mut p);
+        let when = self.when(&mut p, today);
+        let place = self.place(&mut p);
+        let fee_cents = take(&mut p, "fee", parse_euros(&self.fee)).flatten();
+        let organisation = self.organisation(&mut p);
+        let contact = self.contact(&mut p);
+        match (what, when, place, organisation, contact) {
+            (Some(what), Some(when), Some(place), Some(organisation), Some(contact))
+                if p.is_empty() =>
+            {
+                Ok(NewRequest {
+                    kind: what.kind,
+                    subject: what.subject,
+                    description: what.description,
+                    themes: what.themes,
+                    audience: what.audience,
+                    audience_size: what.audience_size,
+                    date_from: when.date_from,
+                    date_to: when.date_to,
+                    period: when.period,
+                    duration: when.duration,
+                    remote: place.remote,
+                    address: place.address,
+                    department: place.department,
+                    place_accessibility: place.place_accessibility,
+                    step_free: self.step_free,
+                    accommodations: place.accommodations,
+                    fee_cents,
+                    organisation,
+                    contact_name: contact.name,
+                    contact_email: contact.email,
+                    contact_phone: contact.phone,
+                })
+            }
+            _ => Err(p),
+        }
+    }
+
+    /// The intervention asked for: its kind, subject, description, themes
+    /// and audience.
+    fn what(&self, p: &mut Problems) -> Option<What> {
         let kind = take(
-            &mut p,
+            p,
             "kind",
             InterventionKind::parse(&self.kind)
                 .ok_or_else(|| Invalid::new("Choisissez le type d’intervention.")),
         );
-        let subject = take(&mut p, "subject", required(&self.subject, "le sujet", 200));
+        let subject = take(p, "subject", required(&self.subject, "le sujet", 200));
         let description = take(
-            &mut p,
+            p,
             "description",
             paragraph(
                 &self.description,
@@ -141,16 +213,16 @@ impl RequestForm {
                 5000,
             ),
         );
-        let themes = take(&mut p, "themes", optional(&self.themes, "les thèmes", 500))
+        let themes = take(p, "themes", optional(&self.themes, "les thèmes", 500))
             .flatten()
             .unwrap_or_default();
         let audience = take(
-            &mut p,
+            p,
             "audience",
             required(&self.audience, "à qui s’adresse l’intervention", 300),
         );
         let audience_size = take(
-            &mut p,
+            p,
             "audience_size",
             match self.audience_size.trim().parse::<i64>() {
                 Ok(n) if (1..=10_000).contains(&n) => Ok(n),
@@ -159,6 +231,18 @@ impl RequestForm {
                 )),
             },
         );
+        Some(What {
+            kind: kind?,
+            subject: subject?,
+            description: description?,
+            themes,
+            audience: audience?,
+            audience_size: audience_size?,
+        })
+    }
+
+    /// When: the dates (to come, in order) or a period, and the duration.
+    fn when(&self, p: &mut Problems, today: chrono::NaiveDate) -> Option<When> {
         let date = |input: &str, what: &str| -> Result<Option<chrono::NaiveDate>, Invalid> {
             if input.trim().is_empty() {
                 return Ok(None);
@@ -171,13 +255,8 @@ impl RequestForm {
             }
             Ok(Some(d))
         };
-        let date_from = take(
-            &mut p,
-            "date_from",
-            date(&self.date_from, "La date de début"),
-        )
-        .flatten();
-        let date_to = take(&mut p, "date_to", date(&self.date_to, "La date de fin")).flatten();
+        let date_from = take(p, "date_from", date(&self.date_from, "La date de début")).flatten();
+        let date_to = take(p, "date_to", date(&self.date_to, "La date de fin")).flatten();
         if let (Some(a), Some(b)) = (date_from, date_to)
             && b < a
         {
@@ -186,7 +265,7 @@ impl RequestForm {
                 Invalid::new("La date de fin doit venir après la date de début."),
             ));
         }
-        let period = take(&mut p, "period", optional(&self.period, "la période", 300)).flatten();
+        let period = take(p, "period", optional(&self.period, "la période", 300)).flatten();
         if date_from.is_none() && period.is_none() && !p.iter().any(|(f, _)| f.starts_with("date"))
         {
             p.push((
@@ -197,10 +276,21 @@ impl RequestForm {
             ));
         }
         let duration = take(
-            &mut p,
+            p,
             "duration",
             required(&self.duration, "la durée (par exemple 2 heures)", 100),
         );
+        Some(When {
+            date_from,
+            date_to,
+            period,
+            duration: duration?,
+        })
+    }
+
+    /// Where: on site (at an address) or remote, the département, the
+    /// place's accessibility and the accommodations offered.
+    fn place(&self, p: &mut Problems) -> Option<Place> {
         let remote = match self.mode.as_str() {
             "a-distance" => Some(true),
             "sur-place" => Some(false),
@@ -214,32 +304,38 @@ impl RequestForm {
         };
         let address = if remote == Some(false) {
             take(
-                &mut p,
+                p,
                 "address",
                 required(&self.address, "l’adresse du lieu", 300),
             )
         } else {
             None
         };
-        let department = take(
-            &mut p,
-            "department",
-            DepartmentCode::parse(&self.department),
-        );
+        let department = take(p, "department", DepartmentCode::parse(&self.department));
         let place_accessibility = take(
-            &mut p,
+            p,
             "place_accessibility",
             optional_paragraph(&self.place_accessibility, "l’accessibilité du lieu", 1000),
         )
         .flatten();
         let accommodations = take(
-            &mut p,
+            p,
             "accommodations",
             optional_paragraph(&self.accommodations, "les adaptations possibles", 1000),
         )
         .flatten();
-        let fee_cents = take(&mut p, "fee", parse_euros(&self.fee)).flatten();
-        let organisation = OrganisationForm {
+        Some(Place {
+            remote: remote?,
+            address,
+            department: department?,
+            place_accessibility,
+            accommodations,
+        })
+    }
+
+    /// The organisation that asks, its problems named by the form's fields.
+    fn organisation(&self, p: &mut Problems) -> Option<NewOrganisation> {
+        OrganisationForm {
             name: self.org_name.clone(),
             kind: self.org_kind.clone(),
             siret: self.org_siret.clone(),
@@ -257,66 +353,55 @@ impl RequestForm {
                 p.push((field, e));
             }
         })
-        .ok();
-        let contact_name = take(
-            &mut p,
+        .ok()
+    }
+
+    /// The person to contact: name, e-mail address, telephone.
+    fn contact(&self, p: &mut Problems) -> Option<Contact> {
+        let name = take(
+            p,
             "contact_name",
             required(&self.contact_name, "votre nom", 120),
         );
-        let contact_email = take(&mut p, "contact_email", Email::parse(&self.contact_email));
-        let contact_phone =
-            take(&mut p, "contact_phone", parse_phone(&self.contact_phone)).flatten();
-        match (
-            kind,
-            subject,
-            description,
-            audience,
-            audience_size,
-            duration,
-            remote,
-            department,
-            organisation,
-            contact_name,
-            contact_email,
-        ) {
-            (
-                Some(kind),
-                Some(subject),
-                Some(description),
-                Some(audience),
-                Some(audience_size),
-                Some(duration),
-                Some(remote),
-                Some(department),
-                Some(organisation),
-                Some(contact_name),
-                Some(contact_email),
-            ) if p.is_empty() => Ok(NewRequest {
-                kind,
-                subject,
-                description,
-                themes,
-                audience,
-                audience_size,
-                date_from,
-                date_to,
-                period,
-                duration,
-                remote,
-                address,
-                department,
-                place_accessibility,
-                step_free: self.step_free,
-                accommodations,
-                fee_cents,
-                organisation,
-                contact_name,
-                contact_email,
-                contact_phone,
-            }),
-            _ => Err(p),
-        }
+        let email = take(p, "contact_email", Email::parse(&self.contact_email));
+        let phone = take(p, "contact_phone", parse_phone(&self.contact_phone)).flatten();
+        Some(Contact {
+            name: name?,
+            email: email?,
+            phone,
+        })
     }
+}
+
+/// The checked parts of a request, one per group of fields.
+struct What {
+    kind: InterventionKind,
+    subject: String,
+    description: String,
+    themes: String,
+    audience: String,
+    audience_size: i64,
+}
+
+struct When {
+    date_from: Option<chrono::NaiveDate>,
+    date_to: Option<chrono::NaiveDate>,
+    period: Option<String>,
+    duration: String,
+}
+
+struct Place {
+    remote: bool,
+    address: Option<String>,
+    department: DepartmentCode,
+    place_accessibility: Option<String>,
+    accommodations: Option<String>,
+}
+
+struct Contact {
+    name: String,
+    email: Email,
+    phone: Option<String>,
 }
 
 #[cfg(test)]

@@ -31,24 +31,10 @@ pub async fn candidates(
     now: i64,
     month: NaiveDate,
 ) -> Result<Vec<Candidate>> {
-    let rows: Vec<(i64, String, String, Option<String>, Option<String>, i64, i64, Option<i64>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT p.id, p.display_name, p.visibility, p.home_department, d.region_code, p.on_site, p.remote, \
-             p.max_per_month, p.trained_on FROM profiles p LEFT JOIN departments d ON d.code = p.home_department \
-             WHERE p.kind = 'peer' AND (p.remote = 1 OR p.home_department = $1 OR p.id IN \
-             (SELECT profile_id FROM profile_departments WHERE department_code = $1)) ORDER BY p.id LIMIT $2",
-        )
-        .bind(department)
-        .bind(MAX_CANDIDATES)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = peers_for(conn, department).await?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let quarter_ago = now - 90 * 86_400;
-    let first = month.with_day(1).unwrap_or(month);
-    let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
-    let midnight = |d: NaiveDate| paris_timestamp(d, NaiveTime::MIN).unwrap_or_default();
     // Each list of every candidate in one query (ids read from the
     // database: integers), grouped by profile.
     let ids = rows
@@ -63,53 +49,13 @@ pub async fn candidates(
     let mut departments =
         grouped::<String>(conn, list("profile_departments", "department_code")).await?;
     let mut themes = grouped::<i64>(conn, list("profile_themes", "theme_id")).await?;
-    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    let mut away: BTreeMap<i64, Vec<(NaiveDate, NaiveDate)>> = BTreeMap::new();
-    let rows_a: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(list(
-        "profile_absences",
-        "starts_on, ends_on",
-    )))
-    .fetch_all(&mut *conn)
-    .await?;
-    for (id, a, b) in rows_a {
-        if let (Some(a), Some(b)) = (day(&a), day(&b)) {
-            away.entry(id).or_default().push((a, b));
-        }
-    }
-    let mut proposals: BTreeMap<i64, (i64, i64, Option<i64>)> = BTreeMap::new();
-    // Proposals of the last 90 days, and the last acceptance.
-    let rows_p: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT profile_id, COUNT(*), MAX(CASE WHEN status = 'accepted' THEN answered_at END) \
-         FROM request_proposals WHERE profile_id IN ({ids}) AND created_at >= $1 GROUP BY profile_id"
-    )))
-    .bind(quarter_ago)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (id, recent, last) in rows_p {
-        proposals.insert(id, (recent, 0, last));
-    }
-    // Interventions accepted that take place in the month.
-    let rows_m: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT rp.profile_id, COUNT(*) FROM request_proposals rp \
-         JOIN intervention_requests r ON r.id = rp.request_id \
-         WHERE rp.profile_id IN ({ids}) AND rp.status = 'accepted' AND CASE \
-         WHEN r.scheduled_start IS NOT NULL THEN r.scheduled_start >= $1 AND r.scheduled_start < $2 \
-         WHEN r.date_from IS NOT NULL THEN r.date_from >= $3 AND r.date_from < $4 \
-         ELSE rp.answered_at >= $1 AND rp.answered_at < $2 END \
-         GROUP BY rp.profile_id"
-    )))
-    .bind(midnight(first))
-    .bind(midnight(next))
-    .bind(first.to_string())
-    .bind(next.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
-    for (id, n) in rows_m {
-        proposals.entry(id).or_insert((0, 0, None)).1 = n;
-    }
+    let mut away = absences(conn, list("profile_absences", "starts_on, ends_on")).await?;
+    let mut recent = recent_proposals(conn, &ids, now).await?;
+    let mut in_month = interventions_in_month(conn, &ids, month).await?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, name, visibility, home, region, on_site, remote, max, trained_on) in rows {
-        let (recent, this_month, last) = proposals.remove(&id).unwrap_or((0, 0, None));
+        let (recent, last) = recent.remove(&id).unwrap_or((0, None));
+        let this_month = in_month.remove(&id).unwrap_or(0);
         let mut formats = BTreeSet::new();
         if on_site != 0 {
             formats.insert(Format::OnSite);
@@ -145,6 +91,104 @@ pub async fn candidates(
         });
     }
     Ok(out)
+}
+
+/// The peers' profiles covering the département, or working remotely (at
+/// most [`MAX_CANDIDATES`]): id, name, visibility, home département and
+/// region, on site, remote, most per month, when trained.
+async fn peers_for(
+    conn: &mut AnyConnection,
+    department: &str,
+) -> Result<
+    Vec<(
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+        i64,
+        Option<i64>,
+        Option<String>,
+    )>,
+> {
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.display_name, p.visibility, p.home_department, d.region_code, p.on_site, p.remote, \
+         p.max_per_month, p.trained_on FROM profiles p LEFT JOIN departments d ON d.code = p.home_department \
+         WHERE p.kind = 'peer' AND (p.remote = 1 OR p.home_department = $1 OR p.id IN \
+         (SELECT profile_id FROM profile_departments WHERE department_code = $1)) ORDER BY p.id LIMIT $2",
+    )
+    .bind(department)
+    .bind(MAX_CANDIDATES)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The absences (first and last day) of `sql`'s rows, by profile.
+async fn absences(
+    conn: &mut AnyConnection,
+    sql: String,
+) -> Result<BTreeMap<i64, Vec<(NaiveDate, NaiveDate)>>> {
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let mut away: BTreeMap<i64, Vec<(NaiveDate, NaiveDate)>> = BTreeMap::new();
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    for (id, a, b) in rows {
+        if let (Some(a), Some(b)) = (day(&a), day(&b)) {
+            away.entry(id).or_default().push((a, b));
+        }
+    }
+    Ok(away)
+}
+
+/// For each of the profiles `ids`: the proposals of the last 90 days, and
+/// when the last acceptance was answered.
+async fn recent_proposals(
+    conn: &mut AnyConnection,
+    ids: &str,
+    now: i64,
+) -> Result<BTreeMap<i64, (i64, Option<i64>)>> {
+    let quarter_ago = now - 90 * 86_400;
+    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT profile_id, COUNT(*), MAX(CASE WHEN status = 'accepted' THEN answered_at END) \
+         FROM request_proposals WHERE profile_id IN ({ids}) AND created_at >= $1 GROUP BY profile_id"
+    )))
+    .bind(quarter_ago)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, recent, last)| (id, (recent, last)))
+        .collect())
+}
+
+/// For each of the profiles `ids`: the interventions accepted that take
+/// place in the calendar month of `month`.
+async fn interventions_in_month(
+    conn: &mut AnyConnection,
+    ids: &str,
+    month: NaiveDate,
+) -> Result<BTreeMap<i64, i64>> {
+    let first = month.with_day(1).unwrap_or(month);
+    let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
+    let midnight = |d: NaiveDate| paris_timestamp(d, NaiveTime::MIN).unwrap_or_default();
+    let rows: Vec<(i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT rp.profile_id, COUNT(*) FROM request_proposals rp \
+         JOIN intervention_requests r ON r.id = rp.request_id \
+         WHERE rp.profile_id IN ({ids}) AND rp.status = 'accepted' AND CASE \
+         WHEN r.scheduled_start IS NOT NULL THEN r.scheduled_start >= $1 AND r.scheduled_start < $2 \
+         WHEN r.date_from IS NOT NULL THEN r.date_from >= $3 AND r.date_from < $4 \
+         ELSE rp.answered_at >= $1 AND rp.answered_at < $2 END \
+         GROUP BY rp.profile_id"
+    )))
+    .bind(midnight(first))
+    .bind(midnight(next))
+    .bind(first.to_string())
+    .bind(next.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The rows of `sql` (profile id, value), grouped by profile.

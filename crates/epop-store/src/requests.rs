@@ -4,7 +4,7 @@
 //! record of every change of status, and the lists each person may see.
 
 use epop_domain::organisation::RequestMembership;
-use epop_domain::request::NewRequest;
+use epop_domain::request::{NewRequest, RequestForm};
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 use crate::{Bind, Result, StoreError, now};
@@ -33,6 +33,20 @@ pub struct Request {
 }
 
 impl Request {
+    /// The form as typed, decoded from its stored text: the one place a
+    /// stored request is read back (the first value of each field).
+    pub fn typed_form(&self) -> RequestForm {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(&self.form).unwrap_or_default();
+        RequestForm::from_fields(|name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        })
+    }
+
     /// Whether this person (outside the coordination) may read the request
     /// and act on it: [`epop_domain::organisation::sees_request`].
     pub fn seen_by(&self, account_id: i64, organisation_id: Option<i64>) -> bool {

@@ -10,7 +10,6 @@ mod audit_words;
 mod consent;
 mod directory;
 pub(crate) mod import;
-mod legal;
 mod organisations;
 
 use askama::Template;
@@ -31,7 +30,6 @@ pub fn router() -> Router<AppState> {
         .merge(directory::router())
         .merge(consent::router())
         .merge(import::router())
-        .merge(legal::router())
 }
 
 #[derive(Template)]

@@ -12,7 +12,6 @@ use epop_domain::lifecycle::{Action, State as Stage};
 use epop_store::requests::{self, Feedback, Request};
 use epop_store::{audit, now, proposals};
 
-use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
 use crate::render::{download, render_form};
@@ -258,7 +257,7 @@ async fn attestation(
         .map(|(a, b)| crate::french::french_when(a, b))
         .unwrap_or_default();
     drop(conn);
-    let f = form_of(&pairs_of(&r.form));
+    let f = r.typed_form();
     // The organisation the request belongs to (a signed-in requester's own).
     let organisation = r
         .organisation_name

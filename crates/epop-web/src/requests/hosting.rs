@@ -15,13 +15,13 @@ use epop_domain::account::AccountStatus;
 use epop_domain::organisation::Joining;
 use epop_domain::{Email, Role};
 use epop_store::accounts::{self, NewAccount};
-use epop_store::outbox::Message;
+use epop_store::organisations::Organisation;
 use epop_store::requests::{self, Readiness, Request};
 use epop_store::{audit, now, organisations, outbox};
 
 use super::lists::{Line, line};
-use crate::context::Layout;
-use crate::emails::FOOTER;
+use super::mails;
+use crate::context::{CurrentUser, Layout};
 use crate::forms::Pairs;
 use crate::render::render;
 use crate::security::public_id;
@@ -65,6 +65,10 @@ pub fn ticked(r: &Readiness, field: &str) -> bool {
     }
 }
 
+/// Why a référent cannot be named: the field at fault (its id, or none)
+/// and the message.
+type Refusal = (&'static str, String);
+
 async fn name_referent(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -73,146 +77,176 @@ async fn name_referent(
 ) -> Result<Response, AppError> {
     let r = super::triage::handled(&state, &ctx, &id).await?;
     let user = ctx.user()?;
-    let refuse = |field: &'static str, why: String| {
-        let (state, ctx, r) = (&state, &ctx, r.clone());
-        async move { super::triage::show_on_field(state, ctx, r, field, why).await }
-    };
     let Some(org_id) = r.organisation_id else {
-        return refuse("", "Cette demande n’a pas d’organisation.".into()).await;
+        let why = "Cette demande n’a pas d’organisation.".into();
+        return super::triage::show_on_field(&state, &ctx, r, "", why).await;
     };
     let mut tx = state.db.write().await?;
     let org = organisations::by_id(&mut tx, org_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let chosen = p.get("referent");
     let base = &state.config.base_url;
-    let referent = if chosen == "nouveau" {
-        let name = match epop_domain::text::required(&p.get("name"), "le nom du référent", 120) {
-            Ok(n) => n,
-            Err(e) => {
-                drop(tx);
-                return refuse("referent-name", e.0).await;
-            }
-        };
-        let email = match Email::parse(&p.get("email")) {
-            Ok(e) => e,
-            Err(e) => {
-                drop(tx);
-                return refuse("referent-email", e.0).await;
-            }
-        };
-        match accounts::credentials(&mut tx, &email).await? {
-            // An existing account: only a member of the organisation.
-            Some(c) => {
-                let a = accounts::by_id(&mut tx, c.id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                if Joining::of(a.organisation_id, org.id) != Joining::AlreadyMember
-                    || a.status == AccountStatus::Disabled
-                {
-                    drop(tx);
-                    return refuse(
-                        "referent-email",
-                        format!(
-                            "Cette adresse est celle d’un compte qui n’est pas membre de « {} ». \
-                             Le référent doit être une personne de l’organisation : choisissez-la dans la liste, \
-                             ou invitez une autre adresse.",
-                            org.name
-                        ),
-                    )
-                    .await;
-                }
-                a.id
-            }
-            None => {
-                if !user
-                    .principal
-                    .may_add_members(org.department_code.as_deref())
-                {
-                    drop(tx);
-                    return refuse(
-                        "referent-email",
-                        format!(
-                            "L’organisation « {} » n’est pas de votre territoire : demandez à un administrateur d’y inviter cette personne.",
-                            org.name
-                        ),
-                    )
-                    .await;
-                }
-                let id = accounts::create(
-                    &mut tx,
-                    &NewAccount {
-                        public_id: public_id(),
-                        email: email.clone(),
-                        display_name: name.clone(),
-                        status: AccountStatus::Invited,
-                        department: r.department_code.clone(),
-                        organisation_id: Some(org.id),
-                    },
-                )
-                .await?;
-                crate::auth::send_invitation(
-                    &mut tx,
-                    base,
-                    &crate::auth::Invitation {
-                        account_id: id,
-                        email: email.as_str(),
-                        name: &name,
-                        inviter: &user.account.display_name,
-                        roles: Role::Referent.label(),
-                    },
-                )
-                .await?;
-                id
-            }
-        }
-    } else {
-        let Some(found) = requests::members_of(&mut tx, org.id)
-            .await?
-            .into_iter()
-            .find(|(aid, _, _)| aid.to_string() == chosen)
-        else {
-            drop(tx);
-            return refuse(
-                "",
-                "Choisissez une personne de l’organisation, ou invitez-en une.".into(),
-            )
-            .await;
-        };
-        found.0
+    let naming = Naming {
+        p: &p,
+        org: &org,
+        r: &r,
+        user,
+        base,
     };
-    accounts::grant(&mut tx, referent, Role::Referent).await?;
-    requests::set_referent(&mut tx, r.id, referent, now()).await?;
-    let mut named = String::new();
-    if let Some((_, name, email)) = requests::referent(&mut tx, r.id).await? {
-        named = format!("{name} ({email}), membre de « {} »", org.name);
-        outbox::enqueue(
-            &mut tx,
-            &Message {
-                recipient: email,
-                subject: format!("Vous accueillez un intervenant-pair : {}", r.subject.clone().unwrap_or_default()),
-                body_text: format!(
-                    "Bonjour {name},\n\nVous êtes le ou la référent·e de l’intervention « {} ».\n\
-                     Pour bien accueillir l’intervenant-pair, remplissez la liste de préparation :\n{base}/espace/accueil/{}\n{FOOTER}",
-                    r.subject.clone().unwrap_or_default(),
-                    r.public_id
+    let referent = match choose(&mut tx, &naming).await? {
+        Ok(referent) => referent,
+        Err((field, why)) => {
+            drop(tx);
+            return super::triage::show_on_field(&state, &ctx, r, field, why).await;
+        }
+    };
+    record(&mut tx, &ctx, &r, &org, referent, base).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=referent")).into_response())
+}
+
+/// What naming a référent goes by: the form, the request's organisation,
+/// the request, who names and the site's address.
+#[derive(Clone, Copy)]
+struct Naming<'a> {
+    p: &'a Pairs,
+    org: &'a Organisation,
+    r: &'a Request,
+    user: &'a CurrentUser,
+    base: &'a str,
+}
+
+/// The référent's account: a member chosen in the list, or the address
+/// typed (`referent=nouveau`), see [`invite`].
+async fn choose(
+    conn: &mut epop_store::Conn,
+    n: &Naming<'_>,
+) -> Result<Result<i64, Refusal>, AppError> {
+    let (p, org) = (n.p, n.org);
+    let chosen = p.get("referent");
+    if chosen == "nouveau" {
+        return invite(conn, n).await;
+    }
+    Ok(requests::members_of(conn, org.id)
+        .await?
+        .into_iter()
+        .find(|(aid, _, _)| aid.to_string() == chosen)
+        .map(|found| found.0)
+        .ok_or((
+            "",
+            "Choisissez une personne de l’organisation, ou invitez-en une.".into(),
+        )))
+}
+
+/// The address typed for the référent: an existing account only if it is
+/// a member of the organisation; a new one is invited into it, by whoever
+/// may add its members.
+async fn invite(
+    conn: &mut epop_store::Conn,
+    n: &Naming<'_>,
+) -> Result<Result<i64, Refusal>, AppError> {
+    let Naming {
+        p,
+        org,
+        r,
+        user,
+        base,
+    } = *n;
+    let name = match epop_domain::text::required(&p.get("name"), "le nom du référent", 120) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(("referent-name", e.0))),
+    };
+    let email = match Email::parse(&p.get("email")) {
+        Ok(e) => e,
+        Err(e) => return Ok(Err(("referent-email", e.0))),
+    };
+    if let Some(c) = accounts::credentials(conn, &email).await? {
+        let a = accounts::by_id(conn, c.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if Joining::of(a.organisation_id, org.id) != Joining::AlreadyMember
+            || a.status == AccountStatus::Disabled
+        {
+            return Ok(Err((
+                "referent-email",
+                format!(
+                    "Cette adresse est celle d’un compte qui n’est pas membre de « {} ». \
+                     Le référent doit être une personne de l’organisation : choisissez-la dans la liste, \
+                     ou invitez une autre adresse.",
+                    org.name
                 ),
-                attachment: None,
-            },
-        )
-        .await?;
+            )));
+        }
+        return Ok(Ok(a.id));
+    }
+    if !user
+        .principal
+        .may_add_members(org.department_code.as_deref())
+    {
+        return Ok(Err((
+            "referent-email",
+            format!(
+                "L’organisation « {} » n’est pas de votre territoire : demandez à un administrateur d’y inviter cette personne.",
+                org.name
+            ),
+        )));
+    }
+    let id = accounts::create(
+        conn,
+        &NewAccount {
+            public_id: public_id(),
+            email: email.clone(),
+            display_name: name.clone(),
+            status: AccountStatus::Invited,
+            department: r.department_code.clone(),
+            organisation_id: Some(org.id),
+        },
+    )
+    .await?;
+    crate::auth::send_invitation(
+        conn,
+        base,
+        &crate::auth::Invitation {
+            account_id: id,
+            email: email.as_str(),
+            name: &name,
+            inviter: &user.account.display_name,
+            roles: Role::Referent.label(),
+        },
+    )
+    .await?;
+    Ok(Ok(id))
+}
+
+/// Gives the référent the role and the request, tells them, and writes the
+/// audit line.
+async fn record(
+    conn: &mut epop_store::Conn,
+    ctx: &Ctx,
+    r: &Request,
+    org: &Organisation,
+    referent: i64,
+    base: &str,
+) -> Result<(), AppError> {
+    accounts::grant(conn, referent, Role::Referent).await?;
+    requests::set_referent(conn, r.id, referent, now()).await?;
+    let mut named = String::new();
+    if let Some((_, name, email)) = requests::referent(conn, r.id).await? {
+        named = format!("{name} ({email}), membre de « {} »", org.name);
+        let subject = r.subject.clone().unwrap_or_default();
+        let mail = mails::referent_named(base, &name, &subject, &r.public_id);
+        outbox::enqueue(conn, &mail.to(email)).await?;
     }
     audit::record(
-        &mut tx,
+        conn,
         ctx.audit(
             "request_referent",
-            Some(format!("request:{id}")),
+            Some(format!("request:{}", r.public_id)),
             format!("Référent nommé : {named}"),
         ),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=referent")).into_response())
+    Ok(())
 }
 
 #[derive(Template)]

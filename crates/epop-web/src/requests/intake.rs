@@ -16,17 +16,16 @@ use epop_domain::Role;
 use epop_domain::account::AccountStatus;
 use epop_domain::directory::InterventionKind;
 use epop_domain::organisation::OrganisationKind;
-use epop_domain::request::{NewRequest, format_euros};
+use epop_domain::request::NewRequest;
 use epop_store::accounts::{self, NewAccount};
 use epop_store::organisations::Organisation;
-use epop_store::outbox::Message;
 use epop_store::territories::{self, Department};
 use epop_store::{Conn, Result as StoreResult, audit, now, organisations, outbox, requests};
 
+use super::mails;
 use super::{form_of, pairs_of, stored};
 use crate::auth;
 use crate::context::Layout;
-use crate::emails::FOOTER;
 use crate::forms::{Errors, Pairs};
 use crate::render::{render, render_form, slowed};
 use crate::security::{hash_token, public_id, random_token};
@@ -174,19 +173,6 @@ async fn resume(
     form_page(&state, &ctx, pairs_of(&r.form), Errors::default(), token).await
 }
 
-const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n\
-Vous recevez ce message parce que votre adresse a été saisie pour demander une intervention sur EPoP.\n\
-Si ce n’est pas vous, ne faites rien : rien ne sera envoyé.\n";
-
-fn mail(to: &str, subject: &str, body: String) -> Message {
-    Message {
-        recipient: to.to_owned(),
-        subject: subject.to_owned(),
-        body_text: format!("{body}\n{SIGNATURE}"),
-        attachment: None,
-    }
-}
-
 #[derive(Template)]
 #[template(path = "requests/sent_mail.html")]
 struct SentMail {
@@ -261,16 +247,8 @@ async fn submit(
     .await?;
     outbox::enqueue(
         &mut tx,
-        &mail(
-            valid.contact_email.as_str(),
-            "Confirmez votre demande d’intervention",
-            format!(
-                "Bonjour {},\n\nPour envoyer votre demande « {} » à la coordination, confirmez votre adresse e-mail :\n\
-                 {base}/demander-une-intervention/confirmer/{token}\n\n\
-                 Votre compte EPoP sera créé à ce moment-là.",
-                valid.contact_name, valid.subject
-            ),
-        ),
+        &mails::confirm_address(base, &token, &valid.contact_name, &valid.subject)
+            .to(valid.contact_email.as_str()),
     )
     .await?;
     tx.commit().await?;
@@ -313,15 +291,7 @@ async fn save_draft(
     .await?;
     outbox::enqueue(
         &mut tx,
-        &mail(
-            email.as_str(),
-            "Votre demande d’intervention (brouillon)",
-            format!(
-                "Bonjour,\n\nVotre demande d’intervention est enregistrée comme brouillon.\n\
-                 Pour la terminer et l’envoyer, ouvrez ce lien :\n{base}/demander-une-intervention/reprendre/{token}\n\n\
-                 Le brouillon n’est pas encore envoyé à la coordination."
-            ),
-        ),
+        &mails::draft_saved(base, &token).to(email.as_str()),
     )
     .await?;
     tx.commit().await?;
@@ -420,42 +390,10 @@ async fn tell_coordinators(
     r: &requests::Request,
     v: &NewRequest,
 ) -> StoreResult<()> {
-    let fee = v
-        .fee_cents
-        .map(format_euros)
-        .unwrap_or_else(|| "à discuter".into());
-    let check = if r.organisation_to_check() {
-        format!(
-            "\nOrganisation à vérifier : {} n’est pas membre de « {} ». Sur la page de la demande, \
-             vous pouvez rattacher cette personne à l’organisation après avoir vérifié.\n",
-            v.contact_name, v.organisation.name
-        )
-    } else {
-        String::new()
-    };
+    let to_check = r.organisation_to_check();
     for (name, email) in accounts::coordinators_of(conn, v.department.as_str()).await? {
-        outbox::enqueue(
-            conn,
-            &Message {
-                recipient: email,
-                subject: format!("Nouvelle demande d’intervention : {}", v.subject),
-                body_text: format!(
-                    "Bonjour {name},\n\n{} ({}) demande une intervention dans votre territoire.\n\n\
-                     Type : {}\nSujet : {}\nPour : {} ({} personnes)\nRémunération proposée : {fee}\n{check}\n\
-                     Pour lire la demande et proposer des intervenants-pairs :\n{base}/admin/demandes/{}\n\
-                     {FOOTER}",
-                    v.organisation.name,
-                    v.contact_name,
-                    v.kind.label(),
-                    v.subject,
-                    v.audience,
-                    v.audience_size,
-                    r.public_id
-                ),
-                attachment: None,
-            },
-        )
-        .await?;
+        let mail = mails::new_request(base, &name, v, &r.public_id, to_check);
+        outbox::enqueue(conn, &mail.to(email)).await?;
     }
     Ok(())
 }
@@ -479,12 +417,12 @@ async fn confirm_page(
     let r = requests::by_token(&mut conn, &hash_token(&token))
         .await?
         .ok_or(AppError::LinkExpired)?;
-    let p = pairs_of(&r.form);
+    let f = r.typed_form();
     render(&ConfirmPage {
         l: ctx.layout("Confirmer ma demande"),
         token,
-        subject: p.get("subject"),
-        organisation: p.get("org_name"),
+        subject: f.subject,
+        organisation: f.org_name,
         email: r.contact_email,
     })
 }
@@ -498,13 +436,13 @@ async fn confirm(
     let r = requests::by_token(&mut tx, &hash_token(&token))
         .await?
         .ok_or(AppError::LinkExpired)?;
-    let p = pairs_of(&r.form);
     let today = crate::french::paris_today();
     // Checked again: dates may have passed since the form was sent.
-    let valid = match form_of(&p).validate(today) {
+    let valid = match r.typed_form().validate(today) {
         Ok(v) => v,
         Err(list) => {
             drop(tx);
+            let p = pairs_of(&r.form);
             return form_page(&state, &ctx, p, Errors::from_problems(list), token).await;
         }
     };
@@ -554,16 +492,8 @@ async fn confirm(
     .await?;
     outbox::enqueue(
         &mut tx,
-        &mail(
-            valid.contact_email.as_str(),
-            "Votre demande d’intervention est envoyée",
-            format!(
-                "Bonjour {},\n\nVotre demande « {} » est envoyée à la coordination de votre territoire.\n\
-                 Elle vous répond par e-mail, et vous pouvez suivre votre demande sur EPoP.\n\n\
-                 Pour vous connecter sans mot de passe, demandez un lien ici :\n{base}/connexion/lien\n",
-                valid.contact_name, valid.subject
-            ),
-        ),
+        &mails::request_sent(base, &valid.contact_name, &valid.subject)
+            .to(valid.contact_email.as_str()),
     )
     .await?;
     tx.commit().await?;

@@ -4,13 +4,16 @@
 //! account are created, the coordinators of the département told), the
 //! requester's list, the coordinators' list and triage (suggestions that
 //! explain themselves, proposals with a deadline), and the peer worker's
-//! answer, the first acceptance taking the place.
+//! answer, the first acceptance taking the place; the rules of the legal
+//! and payment frameworks (`/admin/cadres`) the coordinator weighs.
 
 pub(crate) mod api;
 mod feedback;
 mod hosting;
 mod intake;
+mod legal_rules;
 mod lists;
+mod mails;
 mod organisation_check;
 mod payments;
 mod proposals;
@@ -21,7 +24,6 @@ use axum::Router;
 use epop_domain::request::RequestForm;
 
 use crate::AppState;
-use crate::emails::FOOTER;
 use crate::forms::Pairs;
 
 /// This feature's part of the OpenAPI document (`crate::api`).
@@ -41,35 +43,13 @@ pub fn router() -> Router<AppState> {
         .merge(payments::router())
         .merge(hosting::router())
         .merge(thread::router())
+        .merge(legal_rules::router())
 }
 
-/// The request form's values from a submitted (or stored) form.
+/// The request form's values from a submitted form (a stored one:
+/// [`epop_store::requests::Request::typed_form`]).
 pub fn form_of(p: &Pairs) -> RequestForm {
-    RequestForm {
-        kind: p.get("kind"),
-        subject: p.get("subject"),
-        description: p.get("description"),
-        themes: p.get("themes"),
-        audience: p.get("audience"),
-        audience_size: p.get("audience_size"),
-        date_from: p.get("date_from"),
-        date_to: p.get("date_to"),
-        period: p.get("period"),
-        duration: p.get("duration"),
-        mode: p.get("mode"),
-        address: p.get("address"),
-        department: p.get("department"),
-        place_accessibility: p.get("place_accessibility"),
-        step_free: p.get("step_free") == "oui",
-        accommodations: p.get("accommodations"),
-        fee: p.get("fee"),
-        org_name: p.get("org_name"),
-        org_kind: p.get("org_kind"),
-        org_siret: p.get("org_siret"),
-        contact_name: p.get("contact_name"),
-        contact_email: p.get("contact_email"),
-        contact_phone: p.get("contact_phone"),
-    }
+    RequestForm::from_fields(|name| p.get(name))
 }
 
 /// The fields a request's form holds, without the CSRF token and buttons.
@@ -101,25 +81,9 @@ pub async fn expire_proposals(
         };
         let dept = r.department_code.clone().unwrap_or_default();
         for (name, email) in epop_store::accounts::coordinators_of(conn, &dept).await? {
-            epop_store::outbox::enqueue(
-                conn,
-                &epop_store::outbox::Message {
-                    recipient: email,
-                    subject: format!(
-                        "Sans réponse : {}",
-                        r.subject.clone().unwrap_or_default()
-                    ),
-                    body_text: format!(
-                        "Bonjour {name},\n\n{} n’a pas répondu à temps à la proposition « {} ».\n\
-                         Vous pouvez la proposer à d’autres intervenants-pairs :\n{base}/admin/demandes/{}\n{FOOTER}",
-                        p.peer_name,
-                        r.subject.clone().unwrap_or_default(),
-                        r.public_id
-                    ),
-                    attachment: None,
-                },
-            )
-            .await?;
+            let subject = r.subject.clone().unwrap_or_default();
+            let mail = mails::proposal_expired(base, &name, &p.peer_name, &subject, &r.public_id);
+            epop_store::outbox::enqueue(conn, &mail.to(email)).await?;
             written += 1;
         }
     }

@@ -18,7 +18,6 @@ use epop_store::requests::{self, Request};
 use epop_store::{accounts, audit, now, outbox};
 
 use super::triage::proposal_status;
-use super::{form_of, pairs_of};
 use crate::context::Layout;
 use crate::forms::Pairs;
 use crate::french::paris_time;
@@ -33,7 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/espace/propositions/{id}/question", post(question))
 }
 
-use crate::emails::FOOTER as SIGNATURE;
+use super::mails;
 
 /// What the peer reads about a request: never the contact's details.
 pub struct Offer {
@@ -52,7 +51,7 @@ pub struct Offer {
 }
 
 fn offer(r: &Request) -> Offer {
-    let f: RequestForm = form_of(&pairs_of(&r.form));
+    let f: RequestForm = r.typed_form();
     let when = super::when_of(&f);
     Offer {
         kind: r
@@ -99,29 +98,7 @@ fn offer(r: &Request) -> Offer {
 
 /// The e-mail that tells a peer about a proposal.
 pub fn mail_proposed(base: &str, p: &Proposal, r: &Request) -> Message {
-    let o = offer(r);
-    Message {
-        recipient: p.peer_email.clone(),
-        subject: format!("Une proposition d’intervention pour vous : {}", o.subject),
-        body_text: format!(
-            "Bonjour {},\n\nLa coordination vous propose une intervention.\n\n\
-             Quoi : {} – {}\nPour qui : {} ({} personnes)\nQuand : {}, {}\nOù : {}\nPayé : {}\n\n\
-             Vous pouvez dire oui ou non avant le {}.\n\
-             Pour lire la proposition et répondre, ouvrez ce lien :\n{base}/espace/propositions/{}\n{SIGNATURE}",
-            p.peer_name,
-            o.kind,
-            o.subject,
-            o.audience,
-            o.size,
-            o.when,
-            o.duration,
-            o.place,
-            o.fee,
-            paris_time(p.deadline),
-            p.public_id
-        ),
-        attachment: None,
-    }
+    mails::proposed(base, p, &offer(r)).to(p.peer_email.clone())
 }
 
 pub struct Row {
@@ -193,7 +170,7 @@ async fn page(
     let r = requests::by_id(&mut conn, row.p.request_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let proposed = epop_domain::request::parse_euros(&form_of(&pairs_of(&r.form)).fee)
+    let proposed = epop_domain::request::parse_euros(&r.typed_form().fee)
         .ok()
         .flatten();
     let (payment, expenses) = super::payments::view(&mut conn, r.id, proposed).await?;
@@ -237,38 +214,14 @@ async fn answer(
         }
         Answered::Accepted { withdrawn } => {
             for other in withdrawn {
-                outbox::enqueue(
-                    &mut tx,
-                    &Message {
-                        recipient: other.peer_email.clone(),
-                        subject: format!("La proposition n’est plus disponible : {subject}"),
-                        body_text: format!(
-                            "Bonjour {},\n\nUne autre personne a déjà accepté cette intervention.\n\
-                             Vous n’avez rien à faire. Merci d’avoir regardé !\n{SIGNATURE}",
-                            other.peer_name
-                        ),
-                        attachment: None,
-                    },
-                )
-                .await?;
+                let mail = mails::no_longer_available(&other.peer_name, &subject);
+                outbox::enqueue(&mut tx, &mail.to(other.peer_email.clone())).await?;
             }
             if let Some(requester) = r.requester_id
                 && let Some(a) = accounts::by_id(&mut tx, requester).await?
             {
-                outbox::enqueue(
-                    &mut tx,
-                    &Message {
-                        recipient: a.email,
-                        subject: format!("Un intervenant-pair a accepté : {subject}"),
-                        body_text: format!(
-                            "Bonjour {},\n\nUn intervenant-pair a accepté votre demande « {subject} ».\n\
-                             La coordination vous écrit pour préparer l’intervention avec vous.\n{SIGNATURE}",
-                            a.display_name
-                        ),
-                        attachment: None,
-                    },
-                )
-                .await?;
+                let mail = mails::peer_accepted(&a.display_name, &subject);
+                outbox::enqueue(&mut tx, &mail.to(a.email)).await?;
             }
             "proposition-acceptee"
         }
@@ -277,26 +230,16 @@ async fn answer(
     // The coordinators of the territory are told either way.
     let dept = r.department_code.clone().unwrap_or_default();
     for (name, email) in accounts::coordinators_of(&mut tx, &dept).await? {
-        outbox::enqueue(
-            &mut tx,
-            &Message {
-                recipient: email,
-                subject: format!(
-                    "{} {} la proposition : {subject}",
-                    p.peer_name,
-                    if accept { "accepte" } else { "refuse" }
-                ),
-                body_text: format!(
-                    "Bonjour {name},\n\n{} {} la proposition « {subject} ».{}\n\n{base}/admin/demandes/{}\n{SIGNATURE}",
-                    p.peer_name,
-                    if accept { "accepte" } else { "refuse" },
-                    reason.map(|r| format!("\nSa raison : {r}")).unwrap_or_default(),
-                    r.public_id
-                ),
-                attachment: None,
-            },
-        )
-        .await?;
+        let mail = mails::answered(
+            base,
+            &name,
+            &p.peer_name,
+            accept,
+            reason,
+            &subject,
+            &r.public_id,
+        );
+        outbox::enqueue(&mut tx, &mail.to(email)).await?;
     }
     audit::record(
         &mut tx,
@@ -362,20 +305,8 @@ async fn question(
     let subject = offer(&r).subject;
     let dept = r.department_code.clone().unwrap_or_default();
     for (name, email) in accounts::coordinators_of(&mut tx, &dept).await? {
-        outbox::enqueue(
-            &mut tx,
-            &Message {
-                recipient: email,
-                subject: format!("Question de {} : {subject}", p.peer_name),
-                body_text: format!(
-                    "Bonjour {name},\n\n{} a une question sur la proposition « {subject} » :\n\n{text}\n\n\
-                     Répondez-lui à {} ; la demande : {base}/admin/demandes/{}\n{SIGNATURE}",
-                    p.peer_name, p.peer_email, r.public_id
-                ),
-                attachment: None,
-            },
-        )
-        .await?;
+        let mail = mails::question(base, &name, &p, &subject, &text, &r.public_id);
+        outbox::enqueue(&mut tx, &mail.to(email)).await?;
     }
     audit::record(
         &mut tx,

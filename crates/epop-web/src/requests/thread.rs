@@ -9,14 +9,12 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use epop_store::outbox::Message;
 use epop_store::requests::{self, Request};
 use epop_store::{Conn, audit, now, outbox};
 
 use super::lists::{Line, line};
-use super::{form_of, pairs_of};
+use super::mails;
 use crate::context::Layout;
-use crate::emails::FOOTER;
 use crate::forms::Pairs;
 use crate::french::paris_time;
 use crate::render::{audit_sensitive_read, render};
@@ -101,20 +99,9 @@ async fn write(
             .collect()
     };
     for (name, email, link) in recipients {
-        outbox::enqueue(
-            &mut tx,
-            &Message {
-                recipient: email,
-                subject: format!("Nouveau message sur la demande : {subject}"),
-                body_text: format!(
-                    "Bonjour {name},\n\n{} vous écrit à propos de la demande « {subject} » :\n\n{text}\n\n\
-                     Pour répondre : {link}\n{FOOTER}",
-                    user.account.display_name
-                ),
-                attachment: None,
-            },
-        )
-        .await?;
+        let writer = &user.account.display_name;
+        let mail = mails::thread_message(&name, writer, &subject, text, &link);
+        outbox::enqueue(&mut tx, &mail.to(email)).await?;
     }
     audit::record(
         &mut tx,
@@ -182,7 +169,7 @@ async fn show(
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let thread = thread(&mut conn, ctx, &r).await?;
-    let f = form_of(&pairs_of(&r.form));
+    let f = r.typed_form();
     let title = format!("Ma demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {
         l: ctx.layout_with_errors(title, !error.is_empty()),

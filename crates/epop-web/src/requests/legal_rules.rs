@@ -29,7 +29,7 @@ pub struct Line {
 }
 
 #[derive(Template)]
-#[template(path = "admin/legal_rules.html")]
+#[template(path = "requests/legal_rules.html")]
 struct List {
     l: Layout,
     situations: Vec<(Situation, Vec<Line>)>,
@@ -63,7 +63,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
 }
 
 #[derive(Template)]
-#[template(path = "admin/legal_rule.html")]
+#[template(path = "requests/legal_rule.html")]
 struct Edit {
     l: Layout,
     f: RuleForm,

@@ -1,0 +1,358 @@
+//! A request as its coordinator works on it (`/admin/demandes/{id}`): what
+//! was asked, its history, « étudier » (qualify), the suggested peer
+//! workers with the reason for each in plain words (and those left out,
+//! with why), proposing to one or several with an answer deadline, the
+//! answers, and cancelling with a reason. One file per task of the page;
+//! this one holds the router and the page itself, section by section.
+
+mod edit;
+mod framework;
+mod lifecycle;
+mod mission_sheet;
+mod propose;
+mod schedule;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use epop_domain::lifecycle::State as Stage;
+use epop_domain::request::{RequestForm, format_euros};
+use epop_store::proposals::{self, Proposal};
+use epop_store::requests::{self, Request};
+
+use super::lists::{Line, line, status_label};
+use crate::context::Layout;
+use crate::french::paris_time;
+use crate::render::render;
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/demandes/{id}", get(page))
+        .route("/admin/demandes/{id}/etudier", post(lifecycle::qualify))
+        .route("/admin/demandes/{id}/proposer", post(propose::propose))
+        .route("/admin/demandes/{id}/annuler", post(lifecycle::cancel))
+        .route(
+            "/admin/demandes/{id}/cadre",
+            post(framework::choose_framework),
+        )
+        .route("/admin/demandes/{id}/programmer", post(schedule::schedule))
+        .route("/admin/demandes/{id}/realisee", post(lifecycle::mark_done))
+        .route("/admin/demandes/{id}/clore", post(lifecycle::close))
+        .route(
+            "/admin/demandes/{id}/modifier",
+            get(edit::edit_form).post(edit::edit),
+        )
+        .route(
+            "/admin/demandes/{id}/fiche-mission.pdf",
+            get(mission_sheet::mission_sheet),
+        )
+}
+
+/// The person acting on a request from these pages: an admin, or a
+/// coordinator of its territory (checked by [`handled`]).
+fn who(ctx: &Ctx) -> Result<proposals::Who, AppError> {
+    let user = ctx.user()?;
+    Ok(proposals::Who {
+        actor: if user.principal.is_admin() {
+            epop_domain::lifecycle::Actor::Admin
+        } else {
+            epop_domain::lifecycle::Actor::Coordinator
+        },
+        account_id: Some(user.account.id),
+    })
+}
+
+/// The request, if this person coordinates its territory (or is an admin).
+pub(super) async fn handled(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
+    let user = ctx.require(|p| p.may_administer())?;
+    let mut conn = state.db.conn().await?;
+    let r = requests::by_public_id(&mut conn, id)
+        .await?
+        .filter(|r| r.status != "draft")
+        .ok_or(AppError::NotFound)?;
+    if !user.principal.may_act_in(r.department_code.as_deref()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(r)
+}
+
+/// One step of the request's history, as read.
+pub struct Step {
+    pub when: String,
+    pub what: &'static str,
+    pub who: String,
+    pub why: String,
+}
+
+/// A suggested (or left out) peer worker, with the reasons in words.
+pub struct Pick {
+    pub profile_id: i64,
+    pub name: String,
+    pub why: String,
+}
+
+impl Pick {
+    fn new(profile_id: i64, name: &str, why: String) -> Pick {
+        Pick {
+            profile_id,
+            name: name.to_owned(),
+            why,
+        }
+    }
+}
+
+pub struct ProposalLine {
+    pub p: Proposal,
+    pub status: &'static str,
+    pub deadline: String,
+}
+
+pub fn proposal_status(code: &str) -> &'static str {
+    match code {
+        "pending" => "En attente de réponse",
+        "accepted" => "Accepté",
+        "declined" => "Refusé",
+        "withdrawn" => "Place prise par un autre intervenant-pair",
+        "expired" => "Sans réponse à temps",
+        _ => "Inconnu",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "requests/page.html")]
+struct Page {
+    l: Layout,
+    line: Line,
+    f: epop_domain::request::RequestForm,
+    fee: String,
+    history: Vec<Step>,
+    may_qualify: bool,
+    may_propose: bool,
+    may_cancel: bool,
+    suggestions: Vec<Pick>,
+    excluded: Vec<Pick>,
+    proposals: Vec<ProposalLine>,
+    default_deadline: String,
+    error: String,
+    /// The field `error` is about, if any.
+    error_field: &'static str,
+    legal_open: bool,
+    may_schedule: bool,
+    may_mark_done: bool,
+    may_close: bool,
+    scheduled: String,
+    feedback: Vec<epop_store::requests::Feedback>,
+    payment: super::payments::PaymentView,
+    expenses: Vec<super::payments::ExpenseView>,
+    payers: Vec<(&'static str, &'static str)>,
+    hosting_open: bool,
+    when: String,
+    thread: Vec<super::thread::Said>,
+    referent: Option<(i64, String, String)>,
+    /// The organisation's members, among whom the référent is chosen.
+    members: Vec<(i64, String, String)>,
+    readiness: Vec<(&'static str, bool)>,
+    readiness_notes: String,
+    situations: Vec<(&'static str, &'static str, bool)>,
+    evaluations: Vec<framework::EvalView>,
+    chosen: Option<String>,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let r = handled(&state, &ctx, &id).await?;
+    show(&state, &ctx, r, String::new()).await
+}
+
+/// The request's history, as read.
+async fn history(conn: &mut epop_store::Conn, r: &Request) -> Result<Vec<Step>, AppError> {
+    Ok(requests::history(conn, r.id)
+        .await?
+        .into_iter()
+        .map(|(_, to, who, why, at)| Step {
+            when: paris_time(at),
+            what: status_label(&to),
+            who: who.unwrap_or_default(),
+            why: why.unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// The proposals made, with their state and deadline.
+async fn proposal_lines(
+    conn: &mut epop_store::Conn,
+    r: &Request,
+) -> Result<Vec<ProposalLine>, AppError> {
+    Ok(proposals::for_request(conn, r.id)
+        .await?
+        .into_iter()
+        .map(|p| ProposalLine {
+            status: proposal_status(&p.status),
+            deadline: paris_time(p.deadline),
+            p,
+        })
+        .collect())
+}
+
+/// The intervention itself: when it is scheduled, the feedback, the
+/// payment and the expenses.
+struct Delivery {
+    scheduled: String,
+    feedback: Vec<epop_store::requests::Feedback>,
+    payment: super::payments::PaymentView,
+    expenses: Vec<super::payments::ExpenseView>,
+}
+
+async fn delivery(
+    conn: &mut epop_store::Conn,
+    r: &Request,
+    f: &RequestForm,
+) -> Result<Delivery, AppError> {
+    let scheduled = requests::schedule(conn, r.id)
+        .await?
+        .map(|(a, b)| crate::french::french_when(a, b))
+        .unwrap_or_default();
+    let feedback = requests::feedback(conn, r.id).await?;
+    let proposed_fee = epop_domain::request::parse_euros(&f.fee).ok().flatten();
+    let (payment, expenses) = super::payments::view(conn, r.id, proposed_fee).await?;
+    Ok(Delivery {
+        scheduled,
+        feedback,
+        payment,
+        expenses,
+    })
+}
+
+/// The host's side: the référent, the thread, the organisation's members
+/// and the readiness checklist.
+struct HostSide {
+    referent: Option<(i64, String, String)>,
+    thread: Vec<super::thread::Said>,
+    members: Vec<(i64, String, String)>,
+    readiness: Vec<(&'static str, bool)>,
+    readiness_notes: String,
+}
+
+async fn host_side(
+    conn: &mut epop_store::Conn,
+    ctx: &Ctx,
+    r: &Request,
+) -> Result<HostSide, AppError> {
+    let referent = requests::referent(conn, r.id).await?;
+    let thread = super::thread::thread(conn, ctx, r).await?;
+    let members = match r.organisation_id {
+        Some(org) => requests::members_of(conn, org).await?,
+        None => Vec::new(),
+    };
+    let ready = requests::readiness(conn, r.id).await?;
+    let readiness = super::hosting::POINTS
+        .iter()
+        .map(|(f, label)| (*label, super::hosting::ticked(&ready, f)))
+        .collect();
+    Ok(HostSide {
+        referent,
+        thread,
+        members,
+        readiness,
+        readiness_notes: ready.notes.clone().unwrap_or_default(),
+    })
+}
+
+pub(super) async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    r: Request,
+    error: String,
+) -> Result<Response, AppError> {
+    show_on_field(state, ctx, r, "", error).await
+}
+
+/// The page with a problem on one of its fields (`field`: its id; the
+/// summary links to it and the message shows beside it).
+pub(super) async fn show_on_field(
+    state: &AppState,
+    ctx: &Ctx,
+    r: Request,
+    field: &'static str,
+    error: String,
+) -> Result<Response, AppError> {
+    let mut conn = state.db.conn().await?;
+    let history = history(&mut conn, &r).await?;
+    let f = r.typed_form();
+    let fee = epop_domain::request::parse_euros(&f.fee)
+        .ok()
+        .flatten()
+        .map(format_euros)
+        .unwrap_or_else(|| "À discuter".into());
+    let stage = Stage::from_code(&r.status).unwrap_or(Stage::Submitted);
+    let may_propose = matches!(stage, Stage::Qualified | Stage::Proposed);
+    let (suggestions, excluded) = if may_propose {
+        propose::picks(&mut conn, &r, &f).await?
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let proposals = proposal_lines(&mut conn, &r).await?;
+    let default_deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(7))
+        .format("%d/%m/%Y")
+        .to_string();
+    let legal_open = matches!(
+        stage,
+        Stage::Accepted | Stage::Scheduled | Stage::Done | Stage::Evaluated
+    );
+    let legal = framework::section(&mut conn, ctx, &r, legal_open).await?;
+    let d = delivery(&mut conn, &r, &f).await?;
+    let h = host_side(&mut conn, ctx, &r).await?;
+    let title = format!("Demande : {}", r.subject.clone().unwrap_or_default());
+    let page = Page {
+        may_schedule: matches!(stage, Stage::Accepted | Stage::Scheduled),
+        may_mark_done: stage == Stage::Scheduled,
+        may_close: stage == Stage::Evaluated,
+        scheduled: d.scheduled,
+        feedback: d.feedback,
+        payment: d.payment,
+        expenses: d.expenses,
+        when: super::when_of(&f),
+        hosting_open: matches!(
+            stage,
+            Stage::Qualified | Stage::Proposed | Stage::Accepted | Stage::Scheduled | Stage::Done
+        ),
+        thread: h.thread,
+        referent: h.referent,
+        members: h.members,
+        readiness: h.readiness,
+        readiness_notes: h.readiness_notes,
+        payers: epop_domain::payment::Payer::ALL
+            .iter()
+            .map(|p| (p.code(), p.label()))
+            .collect(),
+        legal_open,
+        situations: legal.situations,
+        evaluations: legal.evaluations,
+        chosen: legal.chosen,
+        l: ctx.layout_with_errors(title, !error.is_empty()),
+        may_qualify: stage == Stage::Submitted,
+        may_cancel: stage.may_be_cancelled(),
+        may_propose,
+        line: line(r),
+        f,
+        fee,
+        history,
+        suggestions,
+        excluded,
+        proposals,
+        default_deadline,
+        error,
+        error_field: field,
+    };
+    if page.error.is_empty() {
+        render(&page)
+    } else {
+        crate::render::render_invalid(&page)
+    }
+}

@@ -1,0 +1,177 @@
+//! Matching and proposing: the peer workers the matching suggests for a
+//! request (and those left out, with why), and proposing the request to
+//! some of them with an answer deadline.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use epop_domain::matching::{self, RequestNeeds, When};
+use epop_store::proposals;
+use epop_store::requests::Request;
+use epop_store::{now, outbox, territories};
+
+use super::lifecycle::finish;
+use super::{Pick, handled, show, who};
+use crate::error::refusal;
+use crate::forms::Pairs;
+use crate::security::public_id;
+use crate::{AppError, AppState, Ctx};
+use epop_domain::request::RequestForm;
+
+/// The peers suggested for the request (those not asked yet) and those
+/// left out, each with the reasons in words.
+pub(super) async fn picks(
+    conn: &mut epop_store::Conn,
+    r: &Request,
+    f: &RequestForm,
+) -> Result<(Vec<Pick>, Vec<Pick>), AppError> {
+    let Some(m) = matching_for(conn, r, f).await? else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let asked: Vec<i64> = proposals::for_request(conn, r.id)
+        .await?
+        .iter()
+        .map(|p| p.profile_id)
+        .collect();
+    let names = |code: &str| m.departments.get(code).map(|(n, _)| n.clone());
+    let suggestions = m
+        .found
+        .suggestions
+        .iter()
+        .filter(|s| !asked.contains(&s.profile_id))
+        .map(|s| Pick::new(s.profile_id, &s.display_name, s.to_french(&names)))
+        .collect();
+    let excluded = m
+        .found
+        .excluded
+        .iter()
+        .map(|s| Pick::new(s.profile_id, &s.display_name, s.to_french(&names)))
+        .collect();
+    Ok((suggestions, excluded))
+}
+
+/// The matching of a request: the suggestions (best first), those left out,
+/// and the départements' names and regions for the explanations.
+struct Found {
+    found: matching::Matching,
+    departments: BTreeMap<String, (String, String)>,
+}
+
+async fn matching_for(
+    conn: &mut epop_store::Conn,
+    r: &Request,
+    f: &RequestForm,
+) -> Result<Option<Found>, AppError> {
+    let Some(kind) = r
+        .kind
+        .as_deref()
+        .and_then(epop_domain::directory::InterventionKind::parse)
+    else {
+        return Ok(None);
+    };
+    let departments: BTreeMap<String, (String, String)> = territories::departments(conn)
+        .await?
+        .into_iter()
+        .map(|d| (d.code.clone(), (d.name.clone(), d.region_code.clone())))
+        .collect();
+    let dept = r.department_code.clone().unwrap_or_default();
+    let day = epop_domain::text::parse_date(&f.date_from, "la date").ok();
+    let needs = RequestNeeds {
+        kind,
+        department: dept.clone(),
+        region: departments
+            .get(&dept)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default(),
+        remote: f.mode == "a-distance",
+        themes: proposals::themes_in(conn, &f.themes).await?,
+        when: day
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map(|d| When::At(d.and_utc().timestamp())),
+    };
+    let t = now();
+    let month = day.unwrap_or_else(crate::french::paris_today);
+    let candidates = proposals::candidates(conn, &dept, t, month).await?;
+    Ok(Some(Found {
+        found: matching::suggest(&needs, &candidates, t),
+        departments,
+    }))
+}
+
+pub(super) async fn propose(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let r = handled(&state, &ctx, &id).await?;
+    let chosen: Vec<i64> = p
+        .all("peer")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let deadline = epop_domain::text::parse_date(&p.get("deadline"), "la date limite de réponse")
+        .ok()
+        .and_then(|d| {
+            epop_domain::event::paris_timestamp(d, chrono::NaiveTime::from_hms_opt(23, 59, 0)?).ok()
+        });
+    let Some(deadline) = deadline.filter(|d| *d > now()) else {
+        return show(
+            &state,
+            &ctx,
+            r,
+            "Écrivez une date limite de réponse à venir, par exemple dans une semaine.".into(),
+        )
+        .await;
+    };
+    if chosen.is_empty() {
+        return show(
+            &state,
+            &ctx,
+            r,
+            "Cochez au moins un intervenant-pair à qui proposer la demande.".into(),
+        )
+        .await;
+    }
+    let mut tx = state.db.write().await?;
+    // Only peers the matching suggests may be asked (a form can be forged).
+    let suggested: Vec<i64> = matching_for(&mut tx, &r, &r.typed_form())
+        .await?
+        .map(|m| m.found.suggestions.iter().map(|s| s.profile_id).collect())
+        .unwrap_or_default();
+    let mut peers = Vec::new();
+    for profile_id in chosen.iter().filter(|id| suggested.contains(id)) {
+        if let Some(account_id) = proposals::account_of(&mut tx, *profile_id).await? {
+            peers.push((*profile_id, account_id, public_id()));
+        }
+    }
+    if peers.is_empty() {
+        drop(tx);
+        return show(&state, &ctx, r, "Ces intervenants-pairs ne sont plus suggérés pour cette demande : choisissez parmi la liste.".into()).await;
+    }
+    let made = match proposals::propose(&mut tx, &r, &peers, deadline, who(&ctx)?, now()).await {
+        Ok(m) => m,
+        Err(e) => {
+            drop(tx);
+            return show(&state, &ctx, r, refusal(e)?).await;
+        }
+    };
+    let base = &state.config.base_url;
+    for prop in &made {
+        outbox::enqueue(
+            &mut tx,
+            &super::super::proposals::mail_proposed(base, prop, &r),
+        )
+        .await?;
+    }
+    finish(
+        tx,
+        &ctx,
+        &id,
+        "request_proposed",
+        format!("Proposée à {} intervenant(s)-pair(s)", made.len()),
+        "proposee",
+    )
+    .await
+}

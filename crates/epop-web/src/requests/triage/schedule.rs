@@ -1,0 +1,91 @@
+//! Scheduling an accepted request: the day and hours, and the e-mail with
+//! its calendar file to the peer and the requester.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use epop_domain::lifecycle::Action;
+use epop_store::{now, outbox, proposals, requests};
+
+use super::super::mails;
+use super::lifecycle::{finish, people};
+use super::{handled, show, who};
+use crate::error::refusal;
+use crate::forms::Pairs;
+use crate::{AppError, AppState, Ctx};
+
+pub(super) async fn schedule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let r = handled(&state, &ctx, &id).await?;
+    let parsed = (|| {
+        let day = epop_domain::text::parse_date(&p.get("date"), "la date")?;
+        let from = epop_domain::event::parse_time(&p.get("start_time"), "l’heure de début")?;
+        let to = epop_domain::event::parse_time(&p.get("end_time"), "l’heure de fin")?;
+        let (a, b) = (
+            epop_domain::event::paris_timestamp(day, from)?,
+            epop_domain::event::paris_timestamp(day, to)?,
+        );
+        if b <= a {
+            return Err(epop_domain::Invalid::new(
+                "L’heure de fin doit venir après l’heure de début.",
+            ));
+        }
+        Ok((a, b))
+    })();
+    let (start, end) = match parsed {
+        Ok(x) => x,
+        Err(e) => return show(&state, &ctx, r, e.0).await,
+    };
+    let t = now();
+    let mut tx = state.db.write().await?;
+    if let Err(e) = proposals::transition(&mut tx, &r, &Action::Schedule, who(&ctx)?, t).await {
+        drop(tx);
+        return show(&state, &ctx, r, refusal(e)?).await;
+    }
+    requests::set_schedule(&mut tx, r.id, start, end, t).await?;
+    let f = r.typed_form();
+    let base = &state.config.base_url;
+    let uid = format!("demande-{}@epop", r.public_id);
+    let url = format!("{base}/admin/demandes/{}", r.public_id);
+    let place = if f.mode == "a-distance" {
+        "À distance".to_owned()
+    } else {
+        f.address.clone()
+    };
+    let ics = epop_docs::ics::calendar(
+        &f.subject,
+        &[epop_docs::ics::IcsEvent {
+            uid: &uid,
+            title: &format!("Intervention : {}", f.subject),
+            description: &f.description,
+            starts_at: start,
+            ends_at: end,
+            location: Some(&place),
+            url: &url,
+            cancelled: false,
+            updated_at: t,
+        }],
+    );
+    let when = crate::french::french_when(start, end);
+    for (name, email, link) in people(&mut tx, &r).await? {
+        let mail = mails::scheduled(base, &name, &f.subject, &when, &place, &link);
+        let ics = epop_store::outbox::Attachment {
+            filename: "intervention.ics".into(),
+            content_type: epop_docs::ics::MEDIA_TYPE.into(),
+            body: ics.clone(),
+        };
+        outbox::enqueue(&mut tx, &mail.with_file_to(email, ics)).await?;
+    }
+    finish(
+        tx,
+        &ctx,
+        &id,
+        "request_scheduled",
+        format!("Programmée : {when}"),
+        "demande",
+    )
+    .await
+}

@@ -3,11 +3,14 @@
 //! audit lines a write or a sensitive read leaves (`audited`,
 //! `audit_sensitive_read`, `audit_needs_read`).
 //!
-//! Templates mirror the code: a page's template lives in the folder of the
-//! feature that renders it and is named after the module that renders it,
-//! `<module>.html` for its one page or `<module>_<page>.html` for several
-//! (`events/manage.rs` renders `events/manage_list.html`,
-//! `trainings/accompaniment.rs` renders `trainings/accompaniment.html`).
+//! Templates mirror the code: the pages of a feature folder (`directory/`,
+//! `events/`, `requests/`, `trainings/`, `admin/`) live in the template
+//! folder of the same name; a module at the crate's root renders into the
+//! folder of the part of the site it serves (`pages/`, `auth/`, `space/` for
+//! the personal space: `space`, `my_data`, `members`). A module with several
+//! pages names them `<module>_<page>.html` (`events/manage.rs` renders
+//! `events/manage_list.html`, `directory/profile_form/` renders
+//! `directory/profile_form_step.html`).
 
 use askama::Template;
 use axum::http::{StatusCode, header};

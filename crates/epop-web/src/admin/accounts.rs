@@ -509,7 +509,10 @@ async fn detail_page(
     .collect();
     let invalid = !errors.is_empty();
     let page = Detail {
-        l: ctx.layout_with_errors(format!("Compte de {}", a.display_name), invalid),
+        l: ctx.layout_with_errors(
+            format!("Compte {}", crate::french::elided("de", &a.display_name)),
+            invalid,
+        ),
         errors,
         status_options,
         departments,

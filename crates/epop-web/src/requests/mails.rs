@@ -223,7 +223,10 @@ pub fn question(
     request_id: &str,
 ) -> Mail {
     Mail {
-        subject: format!("Question de {} : {subject}", p.peer_name),
+        subject: format!(
+            "Question {} : {subject}",
+            crate::french::elided("de", &p.peer_name)
+        ),
         body: format!(
             "Bonjour {name},\n\n{} a une question sur la proposition « {subject} » :\n\n{text}\n\n\
              Répondez-lui à {} ; la demande : {base}/admin/demandes/{request_id}\n{FOOTER}",

@@ -210,7 +210,7 @@ async fn coordinators_edit_profiles_of_their_territory_but_not_sensitive_answers
             .await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(
-            page.body.contains("fiche de Awa Diallo") && page.body.contains("Question 3 sur 11")
+            page.body.contains("fiche d’Awa Diallo") && page.body.contains("Question 3 sur 11")
         );
         let saved = coord
             .post(

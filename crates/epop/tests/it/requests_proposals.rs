@@ -425,7 +425,7 @@ async fn the_coordinator_corrects_a_request_and_a_peer_asks_a_question() {
             .await;
         assert!(res.location().ends_with("message=question"));
         let (subject, body) = app.last_mail("coordination@demo.epop.test").await.unwrap();
-        assert!(subject.starts_with("Question de Awa Diallo"), "{subject}");
+        assert!(subject.starts_with("Question d’Awa Diallo"), "{subject}");
         assert!(body.contains("Faut-il apporter des documents ?"));
         let mut thomas = app.signed_in("pair-ariege@demo.epop.test").await;
         assert_eq!(

@@ -65,7 +65,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "space/profile_step.html")]
+#[template(path = "directory/profile_form_step.html")]
 struct StepPage {
     l: Layout,
     errors: Errors,

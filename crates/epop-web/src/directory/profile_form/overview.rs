@@ -70,7 +70,7 @@ enum Listed {
 }
 
 #[derive(Template)]
-#[template(path = "space/profile_overview.html")]
+#[template(path = "directory/profile_form_overview.html")]
 struct Overview {
     l: Layout,
     slug: Option<String>,

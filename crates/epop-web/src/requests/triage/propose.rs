@@ -170,7 +170,10 @@ pub(super) async fn propose(
         &ctx,
         &id,
         "request_proposed",
-        format!("Proposée à {} intervenant(s)-pair(s)", made.len()),
+        format!(
+            "Proposée à {}",
+            crate::french::plural(made.len(), "intervenant-pair", "intervenants-pairs")
+        ),
         "proposee",
     )
     .await

@@ -137,6 +137,18 @@ pub async fn by_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Opti
     .pop())
 }
 
+/// The request sent from the confirmation link `token_hash`: its link no
+/// longer opens the draft (`by_token`), but says that it was confirmed.
+pub async fn sent_by_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Request>> {
+    Ok(fetch(
+        conn,
+        "WHERE r.token_hash = $1 AND r.status <> 'draft'",
+        &[Bind::Text(token_hash)],
+    )
+    .await?
+    .pop())
+}
+
 /// Keeps a draft as typed: a new one, or the same one again (by its public
 /// id). `token_hash` is the link to come back to it (replaced each time a
 /// new link is sent).
@@ -199,7 +211,7 @@ pub async fn submit(
         .await?;
     }
     sqlx::query(
-        "UPDATE intervention_requests SET status = 'submitted', form = $1, contact_email = $2, token_hash = NULL, \
+        "UPDATE intervention_requests SET status = 'submitted', form = $1, contact_email = $2, \
          kind = $3, subject = $4, department_code = $5, remote = $6, date_from = $7, date_to = $8, fee_cents = $9, \
          organisation_id = $10, requester_id = $11, updated_at = $12, submitted_at = $12 WHERE public_id = $13",
     )

@@ -408,15 +408,45 @@ struct ConfirmPage {
     email: String,
 }
 
+/// What the confirmation link shows once the request is sent: the request,
+/// what happens next, how to follow it — the first time (`just_sent`) and
+/// whenever the link is opened again.
+#[derive(Template)]
+#[template(path = "requests/confirmed.html")]
+struct ConfirmedPage {
+    l: Layout,
+    just_sent: bool,
+    subject: String,
+    organisation: String,
+    email: String,
+}
+
 async fn confirm_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
-    let r = requests::by_token(&mut conn, &hash_token(&token))
-        .await?
-        .ok_or(AppError::LinkExpired)?;
+    let hash = hash_token(&token);
+    let Some(r) = requests::by_token(&mut conn, &hash).await? else {
+        let sent = requests::sent_by_token(&mut conn, &hash)
+            .await?
+            .ok_or(AppError::LinkExpired)?;
+        let just_sent = ctx.query_param("envoyee").is_some();
+        let f = sent.typed_form();
+        let title = if just_sent {
+            "Votre demande est envoyée"
+        } else {
+            "Cette demande est déjà confirmée"
+        };
+        return render(&ConfirmedPage {
+            l: ctx.layout(title),
+            just_sent,
+            subject: f.subject,
+            organisation: f.org_name,
+            email: sent.contact_email,
+        });
+    };
     let f = r.typed_form();
     render(&ConfirmPage {
         l: ctx.layout("Confirmer ma demande"),
@@ -432,10 +462,12 @@ async fn confirm(
     ctx: Ctx,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
+    let confirmed = format!("/demander-une-intervention/confirmer/{token}");
     let mut tx = state.db.write().await?;
-    let r = requests::by_token(&mut tx, &hash_token(&token))
-        .await?
-        .ok_or(AppError::LinkExpired)?;
+    let Some(r) = requests::by_token(&mut tx, &hash_token(&token)).await? else {
+        // Sent already (a second click, a second tab): its page says so.
+        return Ok(Redirect::to(&confirmed).into_response());
+    };
     let today = crate::french::paris_today();
     // Checked again: dates may have passed since the form was sent.
     let valid = match r.typed_form().validate(today) {
@@ -497,5 +529,5 @@ async fn confirm(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to("/demander-une-intervention?message=demande-envoyee").into_response())
+    Ok(Redirect::to(&format!("{confirmed}?envoyee=1")).into_response())
 }

@@ -84,6 +84,16 @@ async fn a_request_without_an_account_from_draft_to_the_coordinators() {
         assert!(page.body.contains("Confirmer et envoyer ma demande"));
         let res = anon.post(&confirm, &[]).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        // The person lands on their request, not on an empty form.
+        assert_eq!(res.location(), format!("{confirm}?envoyee=1"));
+        let landed = anon.get(res.location()).await;
+        assert_eq!(landed.h1(), "Votre demande est envoyée");
+        assert!(
+            landed.body.contains("Sensibiliser l’équipe d’accueil"),
+            "{}",
+            landed.body
+        );
+        assert!(landed.body.contains("jeanne.petit@exemple.fr"));
         // The organisation and the requester exist; the coordinators are told.
         let mut conn = app.db.conn().await.unwrap();
         let org = organisations::by_name(&mut conn, "Médiathèque de Toulouse (test)")
@@ -107,10 +117,22 @@ async fn a_request_without_an_account_from_draft_to_the_coordinators() {
         assert_eq!(app.mail_count("coordination-hdf@demo.epop.test").await, 0);
         let (subject, _) = app.last_mail("jeanne.petit@exemple.fr").await.unwrap();
         assert_eq!(subject, "Votre demande d’intervention est envoyée");
-        // The confirmation link works once.
+        // The confirmation link sends once; opened or sent again, it says
+        // the request is already confirmed, and nothing is sent twice.
+        let told = app.mail_count("coordination@demo.epop.test").await;
         let again = anon.post(&confirm, &[]).await;
-        assert_eq!(again.status, StatusCode::NOT_FOUND);
-        assert_eq!(again.h1(), "Ce lien n’est plus valable");
+        assert_eq!(again.location(), confirm);
+        let again = anon.get(&confirm).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert_eq!(again.h1(), "Cette demande est déjà confirmée");
+        assert!(again.body.contains("Sensibiliser l’équipe d’accueil"));
+        assert!(!again.body.contains("Confirmer et envoyer ma demande"));
+        assert_eq!(app.mail_count("coordination@demo.epop.test").await, told);
+        // A link that never was stays unknown.
+        let unknown = anon
+            .get("/demander-une-intervention/confirmer/pas-un-lien")
+            .await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 
         // The coordinators of the territory see it; others do not.
         let admin_path = link_in(&body_of(&app, "coordination@demo.epop.test").await);

@@ -41,6 +41,9 @@ pub struct RequestForm {
     pub contact_name: String,
     pub contact_email: String,
     pub contact_phone: String,
+    /// The slug of a peer worker's profile the request was asked from: a
+    /// wish for the coordination, which still chooses.
+    pub wished_peer: String,
 }
 
 /// A checked request, ready to submit.
@@ -143,6 +146,7 @@ impl RequestForm {
             contact_name: value("contact_name"),
             contact_email: value("contact_email"),
             contact_phone: value("contact_phone"),
+            wished_peer: value("souhait"),
         }
     }
 

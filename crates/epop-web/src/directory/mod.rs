@@ -10,6 +10,8 @@ mod profile;
 mod profile_form;
 mod search;
 
+/// A profile, when the visitor may see it (a request's wished peer too).
+pub(crate) use profile::visible as visible_profile;
 pub use search::FormLists;
 
 use axum::Router;

@@ -43,6 +43,9 @@ struct Page {
     away: Vec<String>,
     /// The text alternative of the photo, when there is one.
     photo_alt: Option<String>,
+    /// A peer worker's profile, seen by someone else: an intervention may be
+    /// asked from here, with this person as the wish.
+    may_ask: bool,
 }
 
 /// Who may see a profile and its sensitive fields depends on these.
@@ -56,7 +59,7 @@ fn access<'a>(profile: &Profile, departments: &'a BTreeSet<String>) -> ProfileAc
 
 /// The profile of `slug` and its départements, when the visitor may see it;
 /// "not found" otherwise (its existence is not revealed).
-async fn visible(
+pub(crate) async fn visible(
     conn: &mut epop_store::Conn,
     ctx: &Ctx,
     slug: &str,
@@ -159,6 +162,7 @@ async fn page(
         visibility,
         away,
         photo_alt,
+        may_ask: profile.card.kind == epop_domain::directory::ProfileKind::Peer && !is_owner,
         p: profile,
     })
 }

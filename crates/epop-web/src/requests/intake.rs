@@ -59,6 +59,38 @@ struct FormPage {
     /// A signed-in requester's organisation (« name — kind »): their
     /// requests are made in its name, so the form shows it and does not ask.
     own_organisation: Option<String>,
+    /// The peer worker the request was asked from, if the visitor may see
+    /// their profile.
+    wished: Option<Wished>,
+}
+
+/// A peer worker named as a wish: their profile's slug and name.
+pub(super) struct Wished {
+    pub slug: String,
+    pub name: String,
+}
+
+/// The wish `slug` (a request's `souhait`), when it names a peer worker's
+/// profile the visitor may see; nothing otherwise, so that a made-up or
+/// hidden one is neither shown nor kept.
+pub(super) async fn wished(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    slug: &str,
+) -> Result<Option<Wished>, AppError> {
+    if slug.is_empty() {
+        return Ok(None);
+    }
+    match crate::directory::visible_profile(conn, ctx, slug).await {
+        Ok((p, _)) if p.card.kind == epop_domain::directory::ProfileKind::Peer => {
+            Ok(Some(Wished {
+                slug: p.card.slug,
+                name: p.card.display_name,
+            }))
+        }
+        Ok(_) | Err(AppError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The organisation of a signed-in requester's account, if it has one.
@@ -105,6 +137,7 @@ pub(super) async fn request_form(
         Some(_) => None,
         None => own_organisation(&mut conn, ctx).await?,
     };
+    let wished = wished(&mut conn, ctx, &p.get("souhait")).await?;
     let invalid = !errors.is_empty();
     let page = FormPage {
         l: ctx.layout_with_errors(
@@ -144,6 +177,7 @@ pub(super) async fn request_form(
                 .unwrap_or_default();
             format!("{} — {kind}", o.name)
         }),
+        wished,
     };
     render_form(&page, invalid)
 }
@@ -156,6 +190,9 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         if let Some(d) = &u.account.department_code {
             p.0.push(("department".into(), d.clone()));
         }
+    }
+    if let Some(slug) = ctx.query_param("intervenant") {
+        p.0.push(("souhait".into(), slug));
     }
     form_page(&state, &ctx, p, Errors::default(), String::new()).await
 }
@@ -192,6 +229,10 @@ async fn submit(
     // the fields say (the form does not show them then).
     if let Some(org) = own_organisation(&mut conn, &ctx).await? {
         with_organisation(&mut p, &org);
+    }
+    // A wish is kept only when it names a peer this visitor may see.
+    if wished(&mut conn, &ctx, &p.get("souhait")).await?.is_none() {
+        p.0.retain(|(k, _)| k != "souhait");
     }
     let form = form_of(&p);
     // The draft being finished keeps its id; otherwise a new one.

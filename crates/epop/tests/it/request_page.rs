@@ -33,3 +33,68 @@ async fn a_step_free_place_without_a_description_is_still_shown() {
         );
     }
 }
+
+/// Sends the request form as the demo requester with `souhait` set, and
+/// returns the coordinator's page of the request made.
+async fn sent_with_wish(app: &crate::harness::App, wish: &str) -> String {
+    let mut requester = app.signed_in("demandeur@demo.epop.test").await;
+    let f = request_fields("demandeur@demo.epop.test");
+    let sent = requester
+        .post(
+            "/demander-une-intervention",
+            &refs(&f, &[("action", "envoyer"), ("souhait", wish)]),
+        )
+        .await;
+    assert_eq!(sent.location(), "/espace/demandes?message=demande-envoyee");
+    let (_, body) = app.last_mail("coordination@demo.epop.test").await.unwrap();
+    let mut coord = app.signed_in("coordination@demo.epop.test").await;
+    coord.get(&link_in(&body)).await.body
+}
+
+#[tokio::test]
+async fn a_visitor_asks_for_an_intervention_from_a_peers_profile() {
+    for app in apps().await {
+        let mut visitor = app.client();
+        let profile = visitor.get("/annuaire/awa-diallo").await;
+        let ask = "/demander-une-intervention?intervenant=awa-diallo";
+        assert!(
+            profile.body.contains(&format!("href=\"{ask}\"")),
+            "{}",
+            profile.body
+        );
+        assert!(
+            profile
+                .body
+                .contains("Demander une intervention avec Awa Diallo")
+        );
+        let form = visitor.get(ask).await;
+        assert!(
+            form.body
+                .contains("<input type=\"hidden\" name=\"souhait\" value=\"awa-diallo\">")
+        );
+        assert!(form.body.contains(
+            "Intervenant-pair souhaité : <a href=\"/annuaire/awa-diallo\">Awa Diallo</a>"
+        ));
+        // The coordination reads the wish on the request's page.
+        let page = sent_with_wish(&app, "awa-diallo").await;
+        assert!(
+            page.contains("<dt>Intervenant-pair souhaité</dt><dd><a href=\"/annuaire/awa-diallo\">Awa Diallo</a>"),
+            "{page}"
+        );
+        // A hidden profile or a made-up name is not a wish: the
+        // form does not show it and the request does not keep it.
+        for slug in ["lucas-lefebvre", "personne-inventee"] {
+            let form = visitor
+                .get(&format!("/demander-une-intervention?intervenant={slug}"))
+                .await;
+            assert!(!form.body.contains("Intervenant-pair souhaité"), "{slug}");
+            assert!(
+                !sent_with_wish(&app, slug).await.contains("souhaité"),
+                "{slug}"
+            );
+        }
+        // Their own profile does not offer to ask themselves.
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        assert!(!awa.get("/annuaire/awa-diallo").await.body.contains(ask));
+    }
+}

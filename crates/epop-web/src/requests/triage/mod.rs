@@ -127,6 +127,8 @@ struct Page {
     l: Layout,
     line: Line,
     f: epop_domain::request::RequestForm,
+    /// The peer worker the organisation asked from (a wish).
+    wished: Option<super::intake::Wished>,
     fee: String,
     history: Vec<Step>,
     may_qualify: bool,
@@ -308,8 +310,10 @@ pub(super) async fn show_on_field(
     let legal = framework::section(&mut conn, ctx, &r, legal_open).await?;
     let d = delivery(&mut conn, &r, &f).await?;
     let h = host_side(&mut conn, ctx, &r).await?;
+    let wished = super::intake::wished(&mut conn, ctx, &f.wished_peer).await?;
     let title = format!("Demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {
+        wished,
         may_schedule: matches!(stage, Stage::Accepted | Stage::Scheduled),
         may_mark_done: stage == Stage::Scheduled,
         may_close: stage == Stage::Evaluated,

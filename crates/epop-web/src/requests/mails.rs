@@ -269,11 +269,20 @@ pub fn status_text(to: Stage, reason: Option<&str>) -> Option<String> {
 }
 
 /// The request changed state (`status`: the new state, as read); `text`
-/// from [`status_text`].
-pub fn status_changed(base: &str, name: &str, status: &str, subject: &str, text: &str) -> Mail {
+/// from [`status_text`]; `link`: the person's page of the request.
+pub fn status_changed(
+    base: &str,
+    name: &str,
+    status: &str,
+    subject: &str,
+    text: &str,
+    link: &str,
+) -> Mail {
     Mail {
         subject: format!("{status} : {subject}"),
-        body: format!("Bonjour {name},\n\n{text}\n\nDemande : « {subject} »\n{base}\n{FOOTER}"),
+        body: format!(
+            "Bonjour {name},\n\n{text}\n\nDemande : « {subject} »\nPour la lire : {base}{link}\n{FOOTER}"
+        ),
     }
 }
 

@@ -98,3 +98,33 @@ async fn a_visitor_asks_for_an_intervention_from_a_peers_profile() {
         assert!(!awa.get("/annuaire/awa-diallo").await.body.contains(ask));
     }
 }
+
+#[tokio::test]
+async fn the_requesters_e_mails_link_to_their_request() {
+    for app in apps().await {
+        let mut requester = app.signed_in("demandeur@demo.epop.test").await;
+        let f = request_fields("demandeur@demo.epop.test");
+        requester
+            .post(
+                "/demander-une-intervention",
+                &refs(&f, &[("action", "envoyer")]),
+            )
+            .await;
+        let (_, body) = app.last_mail("coordination@demo.epop.test").await.unwrap();
+        let path = link_in(&body);
+        let id = path.trim_start_matches("/admin/demandes/");
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        coord.post(&format!("{path}/etudier"), &[]).await;
+        let (subject, body) = app.last_mail("demandeur@demo.epop.test").await.unwrap();
+        assert!(
+            subject.contains("Sensibiliser l’équipe d’accueil"),
+            "{subject}"
+        );
+        let link = format!("/espace/demandes/{id}");
+        assert!(body.contains("Pour la lire : http"), "{body}");
+        assert_eq!(link_in(&body), link, "{body}");
+        // The link opens the request for its maker.
+        let page = requester.get(&link).await;
+        assert!(page.body.contains("Sensibiliser l’équipe d’accueil"));
+    }
+}

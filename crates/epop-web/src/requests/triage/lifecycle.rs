@@ -30,21 +30,28 @@ async fn tell(
     let Some(text) = mails::status_text(to, reason) else {
         return Ok(());
     };
-    let mut to_tell: Vec<(String, String)> = Vec::new();
+    // Each person, with the page where they read the request.
+    let mut to_tell: Vec<(String, String, String)> = Vec::new();
     if let Some(id) = r.requester_id
         && let Some(a) = epop_store::accounts::by_id(conn, id).await?
     {
-        to_tell.push((a.display_name, a.email));
+        to_tell.push((
+            a.display_name,
+            a.email,
+            format!("/espace/demandes/{}", r.public_id),
+        ));
     }
     if to == Stage::Cancelled {
         for p in proposals::for_request(conn, r.id).await? {
             if p.status == "pending" || p.status == "accepted" {
-                to_tell.push((p.peer_name, p.peer_email));
+                let link = format!("/espace/propositions/{}", p.public_id);
+                to_tell.push((p.peer_name, p.peer_email, link));
             }
         }
     }
-    for (name, email) in to_tell {
-        let mail = mails::status_changed(base, &name, status_label(to.code()), &subject, &text);
+    for (name, email, link) in to_tell {
+        let status = status_label(to.code());
+        let mail = mails::status_changed(base, &name, status, &subject, &text, &link);
         outbox::enqueue(conn, &mail.to(email)).await?;
     }
     Ok(())

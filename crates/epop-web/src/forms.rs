@@ -111,6 +111,13 @@ pub fn notice(code: &str) -> Option<&'static str> {
         }
         "etape" => "L’étape est enregistrée.",
         "demande" => "La demande est enregistrée.",
+        "demande-etudiee" => {
+            "Vous étudiez cette demande : le demandeur en est prévenu par e-mail. Choisissez maintenant à qui la proposer, dans « Intervenants-pairs suggérés »."
+        }
+        "demande-annulee" => {
+            "La demande est annulée : le demandeur et les intervenants-pairs sollicités en sont prévenus par e-mail."
+        }
+        "demande-close" => "La demande est close. Merci pour le suivi !",
         "avis" => "Merci pour votre avis !",
         "paiement" => "Le paiement est enregistré.",
         "referent" => "Le référent est nommé. Il reçoit un e-mail avec la liste de préparation.",

@@ -114,7 +114,15 @@ async fn the_requesters_e_mails_link_to_their_request() {
         let path = link_in(&body);
         let id = path.trim_start_matches("/admin/demandes/");
         let mut coord = app.signed_in("coordination@demo.epop.test").await;
-        coord.post(&format!("{path}/etudier"), &[]).await;
+        let studied = coord.post(&format!("{path}/etudier"), &[]).await;
+        // The coordinator is told what happened and what comes next.
+        let page = coord.get(studied.location()).await;
+        assert!(
+            page.body
+                .contains("Vous étudiez cette demande : le demandeur en est prévenu par e-mail."),
+            "{}",
+            page.body
+        );
         let (subject, body) = app.last_mail("demandeur@demo.epop.test").await.unwrap();
         assert!(
             subject.contains("Sensibiliser l’équipe d’accueil"),

@@ -84,6 +84,7 @@ async fn step(
     id: &str,
     action: Action,
     audit_action: &'static str,
+    message: &str,
 ) -> Result<Response, AppError> {
     let r = handled(state, ctx, id).await?;
     let mut tx = state.db.write().await?;
@@ -96,7 +97,7 @@ async fn step(
                 id,
                 audit_action,
                 format!("Demande : {}", status_label(to.code())),
-                "demande",
+                message,
             )
             .await
         }
@@ -112,7 +113,15 @@ pub(super) async fn qualify(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    step(&state, &ctx, &id, Action::Qualify, "request_qualified").await
+    step(
+        &state,
+        &ctx,
+        &id,
+        Action::Qualify,
+        "request_qualified",
+        "demande-etudiee",
+    )
+    .await
 }
 
 pub(super) async fn cancel(
@@ -122,7 +131,17 @@ pub(super) async fn cancel(
     axum::Form(p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
     match Action::cancel(&p.get("reason")) {
-        Ok(action) => step(&state, &ctx, &id, action, "request_cancelled").await,
+        Ok(action) => {
+            step(
+                &state,
+                &ctx,
+                &id,
+                action,
+                "request_cancelled",
+                "demande-annulee",
+            )
+            .await
+        }
         Err(e) => {
             let r = handled(&state, &ctx, &id).await?;
             show(&state, &ctx, r, e.0).await
@@ -202,5 +221,13 @@ pub(super) async fn close(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    step(&state, &ctx, &id, Action::Close, "request_closed").await
+    step(
+        &state,
+        &ctx,
+        &id,
+        Action::Close,
+        "request_closed",
+        "demande-close",
+    )
+    .await
 }

@@ -1,7 +1,9 @@
 //! What the coordinator's page of a request shows of what the organisation
 //! wrote (issue 12: nothing ticked is lost on the way).
 
-use crate::harness::{apps, link_in, refs, request_fields};
+use axum::http::StatusCode;
+
+use crate::harness::{apps, awa_accepts, link_in, refs, request_fields};
 
 #[tokio::test]
 async fn a_step_free_place_without_a_description_is_still_shown() {
@@ -134,5 +136,59 @@ async fn the_requesters_e_mails_link_to_their_request() {
         // The link opens the request for its maker.
         let page = requester.get(&link).await;
         assert!(page.body.contains("Sensibiliser l’équipe d’accueil"));
+    }
+}
+
+#[tokio::test]
+async fn the_mission_sheet_names_the_hours_the_referent_and_keeps_its_signatures() {
+    for app in apps().await {
+        awa_accepts(&app).await;
+        let path = "/admin/demandes/demo-demande-esat";
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let chosen = coord
+            .post(
+                &format!("{path}/cadre"),
+                &[
+                    ("framework", "esat_placement"),
+                    ("situation", "esat_worker"),
+                    ("confirm", "oui"),
+                ],
+            )
+            .await;
+        assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.body);
+        let sheet = format!("{path}/fiche-mission.pdf");
+        let before = crate::trainings::pdf_text(&coord.get_bytes(&sheet).await);
+        assert!(before.contains("Pas encore nommé"), "{before}");
+        let scheduled = coord
+            .post(
+                &format!("{path}/programmer"),
+                &[
+                    ("date", "15/03/2027"),
+                    ("start_time", "9:30"),
+                    ("end_time", "12:30"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            scheduled.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            scheduled.body
+        );
+        let referente = app.account("referente@demo.epop.test").await.id;
+        coord
+            .post(
+                &format!("{path}/referent"),
+                &[("referent", &referente.to_string())],
+            )
+            .await;
+        let text = crate::trainings::pdf_text(&coord.get_bytes(&sheet).await);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("lundi 15 mars 2027, de 9 h 30 à 12 h 30"),
+            "{flat}"
+        );
+        assert!(flat.contains("Julie Ferrand"), "{flat}");
+        assert!(flat.contains("Signatures En signant"), "{flat}");
     }
 }

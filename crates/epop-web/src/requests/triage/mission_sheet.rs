@@ -34,6 +34,12 @@ pub(super) async fn mission_sheet(
         .find(|p| p.status == "accepted")
         .ok_or(AppError::NotFound)?;
     let rules = epop_store::legal::rules(&mut conn).await?;
+    let when = epop_store::requests::schedule(&mut conn, r.id)
+        .await?
+        .map(|(start, end)| crate::french::french_when(start, end));
+    let referent = epop_store::requests::referent(&mut conn, r.id)
+        .await?
+        .map(|(_, name, email)| format!("{name} ({email})"));
     drop(conn);
     let e = legal::host_duties(&rules, framework);
     let f = r.typed_form();
@@ -42,9 +48,16 @@ pub(super) async fn mission_sheet(
             level: 1,
             text: format!("Fiche de mission – {}", f.subject),
         },
-        facts(&r, &f, &peer, framework),
+        facts(&r, &f, &peer, framework, when, referent),
     ];
     blocks.extend(duties(&f, &e));
+    blocks.push(Block::Heading {
+        level: 2,
+        text: "Signatures".into(),
+    });
+    blocks.push(Block::Paragraph(
+        "En signant, chacun dit avoir lu cette fiche et ce que le cadre demande.".into(),
+    ));
     blocks.push(Block::SignatureBoxes(vec![
         "Pour l’organisation qui accueille".into(),
         format!("L’intervenant·e-pair, {}", peer.peer_name),
@@ -67,8 +80,16 @@ pub(super) async fn mission_sheet(
     ))
 }
 
-/// Who, what, for whom, when, where, how paid and under which framework.
-fn facts(r: &Request, f: &RequestForm, peer: &Proposal, framework: legal::Framework) -> Block {
+/// Who, what, for whom, when (the scheduled hours once fixed), where, the
+/// host's référent, how paid and under which framework.
+fn facts(
+    r: &Request,
+    f: &RequestForm,
+    peer: &Proposal,
+    framework: legal::Framework,
+    scheduled: Option<String>,
+    referent: Option<String>,
+) -> Block {
     let fee = epop_domain::request::parse_euros(&f.fee)
         .ok()
         .flatten()
@@ -97,11 +118,13 @@ fn facts(r: &Request, f: &RequestForm, peer: &Proposal, framework: legal::Framew
         ),
         fact(
             "Quand",
-            if f.date_from.is_empty() {
-                f.period.clone()
-            } else {
-                f.date_from.clone()
-            },
+            scheduled.unwrap_or_else(|| {
+                if f.date_from.is_empty() {
+                    f.period.clone()
+                } else {
+                    f.date_from.clone()
+                }
+            }),
         ),
         fact("Durée", f.duration.clone()),
         fact(
@@ -111,6 +134,10 @@ fn facts(r: &Request, f: &RequestForm, peer: &Proposal, framework: legal::Framew
             } else {
                 f.address.clone()
             },
+        ),
+        fact(
+            "Référent dans l’organisation",
+            referent.unwrap_or_else(|| "Pas encore nommé".into()),
         ),
         fact("Rémunération", fee),
         fact("Cadre", framework.label().to_owned()),

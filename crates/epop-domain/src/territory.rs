@@ -20,6 +20,10 @@ impl DepartmentCode {
         };
         if valid {
             Ok(Self(code))
+        } else if code.is_empty() {
+            Err(Invalid::new(
+                "Choisissez un département, ou écrivez son numéro : 31 pour la Haute-Garonne, 2A pour la Corse-du-Sud, 974 pour La Réunion.",
+            ))
         } else {
             Err(Invalid::new(format!(
                 "« {} » n’est pas un numéro de département. Exemples : 31 pour la Haute-Garonne, 2A pour la Corse-du-Sud, 974 pour La Réunion.",

@@ -178,11 +178,52 @@ pub fn parse_date(input: &str, what: &str) -> Result<chrono::NaiveDate, Invalid>
     let value = input.trim();
     chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .or_else(|_| chrono::NaiveDate::parse_from_str(value, "%d/%m/%Y"))
-        .map_err(|_| {
-            Invalid::new(format!(
+        .map_err(|_| match no_such_day(value) {
+            Some(why) => Invalid::new(format!("{why} Vérifiez {what}.")),
+            None => Invalid::new(format!(
                 "Écrivez {what} sous la forme jour/mois/année, par exemple 15/03/2027."
-            ))
+            )),
         })
+}
+
+/// The months as French people write them.
+pub const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// Why `value`, written jour/mois/année, is not a day of the calendar
+/// (« Le 31/02/2027 n’existe pas : février 2027 a 28 jours. »), if it has
+/// that form.
+fn no_such_day(value: &str) -> Option<String> {
+    let parts: Vec<u32> = value
+        .split('/')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [day, month, year] = parts[..] else {
+        return None;
+    };
+    let Some(name) = month.checked_sub(1).and_then(|m| MONTHS.get(m as usize)) else {
+        return Some(format!(
+            "Le {value} n’existe pas : le mois est un nombre de 1 à 12."
+        ));
+    };
+    let year = i32::try_from(year).ok()?;
+    let first = chrono::NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    let days = next.signed_duration_since(first).num_days();
+    (day == 0 || i64::from(day) > days)
+        .then(|| format!("Le {value} n’existe pas : {name} {year} a {days} jours."))
 }
 
 #[cfg(test)]
@@ -194,11 +235,17 @@ mod date_tests {
         let d = chrono::NaiveDate::from_ymd_opt(2027, 3, 15).unwrap();
         assert_eq!(parse_date("15/03/2027", "la date").unwrap(), d);
         assert_eq!(parse_date(" 2027-03-15 ", "la date").unwrap(), d);
+        assert_eq!(
+            parse_date("31/02/2027", "la date").unwrap_err().0,
+            "Le 31/02/2027 n’existe pas : février 2027 a 28 jours. Vérifiez la date."
+        );
         assert!(
-            parse_date("31/02/2027", "la date")
-                .unwrap_err()
-                .0
-                .contains("jour/mois/année")
+            parse_date("29/02/2028", "la date").is_ok(),
+            "2028 is a leap year"
+        );
+        assert_eq!(
+            parse_date("12/13/2027", "la date de fin").unwrap_err().0,
+            "Le 12/13/2027 n’existe pas : le mois est un nombre de 1 à 12. Vérifiez la date de fin."
         );
         assert!(
             parse_date("demain", "la date de début")

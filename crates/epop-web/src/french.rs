@@ -7,20 +7,7 @@ use chrono::{Datelike, TimeZone, Timelike};
 use chrono_tz::Europe::Paris;
 
 /// The months as French people write them.
-pub const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
+pub use epop_domain::text::MONTHS;
 
 /// A count and its noun, singular for 0 and 1 as in French: « 1 compte »,
 /// « 42 comptes », « plus de 1 000 résultats ». Templates call it as

@@ -192,3 +192,31 @@ async fn the_mission_sheet_names_the_hours_the_referent_and_keeps_its_signatures
         assert!(flat.contains("Signatures En signant"), "{flat}");
     }
 }
+
+#[tokio::test]
+async fn a_day_that_does_not_exist_and_a_missing_departement_are_named() {
+    for app in apps().await {
+        let mut visitor = app.client();
+        let mut f = request_fields("jeanne.petit@exemple.fr");
+        for (k, v) in f.iter_mut() {
+            match *k {
+                "date_from" => *v = "31/02/2027".into(),
+                "department" => v.clear(),
+                _ => {}
+            }
+        }
+        let bad = visitor
+            .post(
+                "/demander-une-intervention",
+                &refs(&f, &[("action", "envoyer")]),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        bad.assert_field_error(
+            "date_from",
+            "Le 31/02/2027 n’existe pas : février 2027 a 28 jours.",
+        );
+        bad.assert_field_error("department", "Choisissez un département");
+        assert!(!bad.body.contains("« » n’est pas"), "{}", bad.body);
+    }
+}

@@ -220,3 +220,35 @@ async fn a_day_that_does_not_exist_and_a_missing_departement_are_named() {
         assert!(!bad.body.contains("« » n’est pas"), "{}", bad.body);
     }
 }
+
+#[tokio::test]
+async fn the_coordinators_page_opens_on_a_task_list() {
+    for app in apps().await {
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        // The demo request is proposed to Awa, who has not answered yet.
+        let page = coord.get("/admin/demandes/demo-demande-esat").await;
+        let body = &page.body;
+        assert!(
+            body.contains("<h2 id=\"etapes\">Étapes de la demande</h2>"),
+            "{body}"
+        );
+        assert!(
+            body.contains("<a href=\"#suggestions\">Étudier la demande</a> : fait"),
+            "{body}"
+        );
+        assert!(body.contains(
+            "<a href=\"#accueil\">Nommer le référent de l’organisation</a> : <strong>à faire maintenant</strong>"
+        ));
+        // A step whose part of the page is not shown yet is not a link.
+        assert!(
+            body.contains("<li>Programmer l’intervention : à venir</li>"),
+            "{body}"
+        );
+        // Every link of the list leads to a part of the page.
+        for anchor in ["suggestions", "accueil", "cadre", "paiement"] {
+            if body.contains(&format!("href=\"#{anchor}\"")) {
+                assert!(body.contains(&format!("id=\"{anchor}\"")), "#{anchor}");
+            }
+        }
+    }
+}

@@ -11,6 +11,7 @@ mod lifecycle;
 mod mission_sheet;
 mod propose;
 mod schedule;
+mod tasks;
 
 use askama::Template;
 use axum::Router;
@@ -129,6 +130,8 @@ struct Page {
     f: epop_domain::request::RequestForm,
     /// The peer worker the organisation asked from (a wish).
     wished: Option<super::intake::Wished>,
+    /// The steps of the journey, at the top of the page.
+    tasks: Vec<tasks::Task>,
     fee: String,
     history: Vec<Step>,
     may_qualify: bool,
@@ -266,6 +269,14 @@ async fn host_side(
     })
 }
 
+/// Whether the host's side (référent, readiness) is open at this stage.
+fn hosting_open(stage: Stage) -> bool {
+    matches!(
+        stage,
+        Stage::Qualified | Stage::Proposed | Stage::Accepted | Stage::Scheduled | Stage::Done
+    )
+}
+
 pub(super) async fn show(
     state: &AppState,
     ctx: &Ctx,
@@ -312,8 +323,39 @@ pub(super) async fn show_on_field(
     let h = host_side(&mut conn, ctx, &r).await?;
     let wished = super::intake::wished(&mut conn, ctx, &f.wished_peer).await?;
     let title = format!("Demande : {}", r.subject.clone().unwrap_or_default());
+    let shown: Vec<&str> = [
+        ("etudier", stage == Stage::Submitted),
+        ("suggestions", may_propose),
+        ("propositions", !proposals.is_empty()),
+        ("accueil", hosting_open(stage)),
+        ("cadre", legal_open),
+        ("paiement", legal_open),
+        (
+            "programmer",
+            matches!(stage, Stage::Accepted | Stage::Scheduled),
+        ),
+        ("realisee", stage == Stage::Scheduled),
+        ("avis", !d.feedback.is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(id, on)| on.then_some(id))
+    .collect();
+    let tasks = tasks::tasks(
+        &tasks::Progress {
+            studied: stage > Stage::Submitted,
+            proposed: !proposals.is_empty(),
+            referent: h.referent.is_some(),
+            framework: legal.chosen.is_some(),
+            scheduled: !d.scheduled.is_empty(),
+            paid: d.payment.status == "paid",
+            done: matches!(stage, Stage::Done | Stage::Evaluated | Stage::Closed),
+            feedback: !d.feedback.is_empty(),
+        },
+        &shown,
+    );
     let page = Page {
         wished,
+        tasks,
         may_schedule: matches!(stage, Stage::Accepted | Stage::Scheduled),
         may_mark_done: stage == Stage::Scheduled,
         may_close: stage == Stage::Evaluated,
@@ -322,10 +364,7 @@ pub(super) async fn show_on_field(
         payment: d.payment,
         expenses: d.expenses,
         when: super::when_of(&f),
-        hosting_open: matches!(
-            stage,
-            Stage::Qualified | Stage::Proposed | Stage::Accepted | Stage::Scheduled | Stage::Done
-        ),
+        hosting_open: hosting_open(stage),
         thread: h.thread,
         referent: h.referent,
         members: h.members,

@@ -1,0 +1,80 @@
+//! The peer's pages: proposals in words (amount, départements, what happens
+//! next, « Réalisée ») and the yearly summary of payments.
+
+use crate::harness::{App, apps, awa_accepts, first_proposal};
+
+const REQUEST: &str = "/admin/demandes/demo-demande-esat";
+
+/// Sets the demo request's status straight in the store (the life cycle's
+/// own rules are tested elsewhere).
+async fn set_status(app: &App, status: &str) {
+    let mut conn = app.db.conn().await.unwrap();
+    sqlx::query("UPDATE intervention_requests SET status = $1 WHERE public_id = $2")
+        .bind(status)
+        .bind("demo-demande-esat")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_proposal_says_what_comes_next_in_words_and_the_amount_once_settled() {
+    for app in apps().await {
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let list = awa.get("/espace/propositions").await;
+        let link = first_proposal(&list.body);
+        let open = awa.get(&link).await;
+        // What happens next once accepted, before answering.
+        assert!(
+            open.body.contains("Si vous dites oui") && open.body.contains("la fiche de mission"),
+            "{}",
+            open.body
+        );
+        // No amount before a framework and a payment: the request's 200 € is
+        // only what the organisation proposed.
+        assert!(open.body.contains("À définir"), "{}", open.body);
+        assert!(!open.body.contains("<dd>200 €"), "{}", open.body);
+        // Département by its name, never its code.
+        assert!(open.body.contains("(Haute-Garonne)") && !open.body.contains("(31)"));
+        let (mut awa, link) = awa_accepts(&app).await;
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        coord
+            .post(
+                &format!("{REQUEST}/paiement"),
+                &[("fee", "220"), ("payer", "host"), ("status", "due")],
+            )
+            .await;
+        let page = awa.get(&link).await;
+        assert!(
+            page.body.contains("À définir") && !page.body.contains("220 €"),
+            "a payment without a framework is not settled: {}",
+            page.body
+        );
+        coord
+            .post(
+                &format!("{REQUEST}/cadre"),
+                &[
+                    ("framework", "host_contract"),
+                    ("situation", "aah"),
+                    ("confirm", "oui"),
+                ],
+            )
+            .await;
+        let page = awa.get(&link).await;
+        assert!(
+            page.body.contains("220 €") && !page.body.contains("À définir"),
+            "{}",
+            page.body
+        );
+        // The list says « Réalisée » once the intervention took place.
+        let list = awa.get("/espace/propositions").await;
+        assert!(!list.body.contains("Réalisée"), "{}", list.body);
+        set_status(&app, "done").await;
+        let list = awa.get("/espace/propositions").await;
+        assert!(
+            list.body.contains("<strong>Réalisée</strong>"),
+            "{}",
+            list.body
+        );
+    }
+}

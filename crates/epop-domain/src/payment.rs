@@ -77,6 +77,17 @@ impl PaymentState {
     }
 }
 
+/// The day a payment was made: today or before, never in the future.
+pub fn paid_on(day: NaiveDate, today: NaiveDate) -> Result<NaiveDate, crate::Invalid> {
+    if day > today {
+        Err(crate::Invalid::new(
+            "La date du paiement ne peut pas être dans le futur : écrivez le jour où le paiement a été fait.",
+        ))
+    } else {
+        Ok(day)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +113,8 @@ mod tests {
             PaymentState::of("declined", None, today),
             PaymentState::Declined
         );
+        assert!(paid_on(d("2027-04-10"), today).is_ok());
+        assert!(paid_on(d("2027-04-11"), today).is_err());
         for p in Payer::ALL {
             assert_eq!(Payer::from_code(p.code()), Some(p));
         }

@@ -126,6 +126,21 @@ pub async fn view(
     Ok((view, expenses))
 }
 
+/// The payment form as typed, on a page that refused it.
+pub fn keep_typed(mut v: PaymentView, typed: &Pairs) -> PaymentView {
+    v.fee_input = typed.get("fee");
+    v.payer_code = typed.get("payer");
+    v.due_on_input = typed.get("due_on");
+    v.paid_on_input = typed.get("paid_on");
+    v.status = if typed.get("status") == "paid" {
+        "paid"
+    } else {
+        "due"
+    }
+    .into();
+    v
+}
+
 async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -134,21 +149,28 @@ async fn record(
 ) -> Result<Response, AppError> {
     let r = super::triage::handled(&state, &ctx, &id).await?;
     let fee = parse_euros(&p.get("fee"));
-    let due = optional_date(&p.get("due_on"));
-    let paid = optional_date(&p.get("paid_on"));
+    let due = optional_date(&p.get("due_on"), "la date « À payer avant le »");
+    let today = crate::french::paris_today();
+    let paid = optional_date(&p.get("paid_on"), "la date du paiement").and_then(|d| {
+        d.map(|d| epop_domain::payment::paid_on(d, today))
+            .transpose()
+    });
     let status = if p.get("status") == "paid" {
         "paid"
     } else {
         "due"
     };
     let problem = match (&fee, &due, &paid) {
-        (Err(e), _, _) => Some(e.0.clone()),
-        (_, Err(e), _) | (_, _, Err(e)) => Some(e.0.clone()),
-        (_, _, Ok(None)) if status == "paid" => Some("Écrivez la date du paiement.".to_owned()),
+        (Err(e), _, _) => Some(("fee", e.0.clone())),
+        (_, Err(e), _) => Some(("due_on", e.0.clone())),
+        (_, _, Err(e)) => Some(("paid_on", e.0.clone())),
+        (_, _, Ok(None)) if status == "paid" => {
+            Some(("paid_on", "Écrivez la date du paiement.".to_owned()))
+        }
         _ => None,
     };
-    if let Some(why) = problem {
-        return super::triage::show(&state, &ctx, r, why).await;
+    if let Some((field, why)) = problem {
+        return super::triage::show_typed(&state, &ctx, r, field, why, Some(&p)).await;
     }
     let payer = Payer::from_code(&p.get("payer")).unwrap_or(Payer::Host);
     let payment = Payment {
@@ -173,11 +195,11 @@ async fn record(
     Ok(Redirect::to(&format!("/admin/demandes/{id}?message=paiement")).into_response())
 }
 
-fn optional_date(s: &str) -> Result<Option<NaiveDate>, epop_domain::Invalid> {
+fn optional_date(s: &str, name: &str) -> Result<Option<NaiveDate>, epop_domain::Invalid> {
     if s.trim().is_empty() {
         Ok(None)
     } else {
-        epop_domain::text::parse_date(s, "la date").map(Some)
+        epop_domain::text::parse_date(s, name).map(Some)
     }
 }
 

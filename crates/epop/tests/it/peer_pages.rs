@@ -78,3 +78,41 @@ async fn a_proposal_says_what_comes_next_in_words_and_the_amount_once_settled() 
         );
     }
 }
+
+#[tokio::test]
+async fn a_payment_paid_in_the_future_is_refused_beside_its_date() {
+    for app in apps().await {
+        let _ = awa_accepts(&app).await;
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let next_year = chrono::Datelike::year(&chrono::Utc::now().date_naive()) + 1;
+        let future = format!("02/01/{next_year}");
+        let page = coord
+            .post(
+                &format!("{REQUEST}/paiement"),
+                &[
+                    ("fee", "240"),
+                    ("payer", "carrier"),
+                    ("due_on", ""),
+                    ("status", "paid"),
+                    ("paid_on", &future),
+                ],
+            )
+            .await;
+        page.assert_field_error("paid_on", "ne peut pas être dans le futur");
+        // What was typed is kept.
+        assert!(
+            page.body.contains(&format!(
+                "name=\"paid_on\" type=\"text\" value=\"{future}\""
+            )) && page
+                .body
+                .contains("name=\"fee\" type=\"text\" value=\"240\"")
+                && page.body.contains("value=\"carrier\" selected")
+                && page.body.contains("id=\"status-paid\" checked"),
+            "{}",
+            page.body
+        );
+        // Nothing was recorded.
+        let again = coord.get(REQUEST).await;
+        assert!(!again.body.contains("value=\"240\""), "{}", again.body);
+    }
+}

@@ -1,7 +1,7 @@
 //! The peer's pages: proposals in words (amount, départements, what happens
 //! next, « Réalisée ») and the yearly summary of payments.
 
-use crate::harness::{App, apps, awa_accepts, first_proposal};
+use crate::harness::{App, Client, apps, awa_accepts, first_proposal};
 
 const REQUEST: &str = "/admin/demandes/demo-demande-esat";
 
@@ -114,5 +114,127 @@ async fn a_payment_paid_in_the_future_is_refused_beside_its_date() {
         // Nothing was recorded.
         let again = coord.get(REQUEST).await;
         assert!(!again.body.contains("value=\"240\""), "{}", again.body);
+    }
+}
+
+/// Puts the demo request on a day (9:30–12:30, Paris) and marks it done,
+/// straight in the store: the scheduling form refuses past days.
+async fn done_on(app: &App, day: chrono::NaiveDate) {
+    let at = |h, m| {
+        epop_domain::event::paris_timestamp(day, chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap())
+            .unwrap()
+    };
+    let mut conn = app.db.conn().await.unwrap();
+    let r = epop_store::requests::by_public_id(&mut conn, "demo-demande-esat")
+        .await
+        .unwrap()
+        .unwrap();
+    epop_store::requests::set_schedule(&mut conn, r.id, at(9, 30), at(12, 30), 0)
+        .await
+        .unwrap();
+    drop(conn);
+    set_status(app, "done").await;
+}
+
+/// The coordinator records a 240 € payment of the demo request.
+async fn pay(coord: &mut Client, status: &str, paid_on: &str) {
+    let res = coord
+        .post(
+            &format!("{REQUEST}/paiement"),
+            &[
+                ("fee", "240"),
+                ("payer", "carrier"),
+                ("due_on", ""),
+                ("status", status),
+                ("paid_on", paid_on),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        axum::http::StatusCode::SEE_OTHER,
+        "{}",
+        res.body
+    );
+}
+
+#[tokio::test]
+async fn the_yearly_summary_counts_a_payment_in_the_year_it_was_paid() {
+    for app in apps().await {
+        let (mut awa, _) = awa_accepts(&app).await;
+        let today = chrono::Utc::now().date_naive();
+        let this = chrono::Datelike::year(&today);
+        let last = this - 1;
+        done_on(&app, chrono::NaiveDate::from_ymd_opt(last, 12, 15).unwrap()).await;
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        // Owed, not yet paid: shown as owed in the year of the intervention,
+        // the page opening on that year (the last with activity).
+        pay(&mut coord, "due", "").await;
+        let page = awa.get("/espace/paiements").await;
+        assert_eq!(
+            page.h1(),
+            format!("Mes interventions et paiements en {last}")
+        );
+        assert!(
+            page.body.contains(&format!("15 décembre {last}")),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("<td></td><td>240 €</td><td>À payer</td>"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains("Reste à payer : 240 €")
+                && page.body.contains(&format!("Payé en {last} : 0 €"))
+        );
+        // Paid in December of that year: counted in that year.
+        pay(&mut coord, "paid", &format!("20/12/{last}")).await;
+        let page = awa.get("/espace/paiements").await;
+        assert!(
+            page.body.contains("<td>240 €</td><td></td><td>Payé</td>"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains(&format!("Payé en {last} : 240 €")),
+            "{}",
+            page.body
+        );
+        // Paid today instead: counted this year, beside the intervention's date.
+        pay(&mut coord, "paid", &today.format("%d/%m/%Y").to_string()).await;
+        let page = awa.get("/espace/paiements").await;
+        assert_eq!(
+            page.h1(),
+            format!("Mes interventions et paiements en {this}")
+        );
+        assert!(
+            page.body.contains(&format!("15 décembre {last}")),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains(&format!("Payé en {this} : 240 €")),
+            "{}",
+            page.body
+        );
+        let before = awa.get(&format!("/espace/paiements?annee={last}")).await;
+        assert!(
+            !before.body.contains("Former les moniteurs"),
+            "{}",
+            before.body
+        );
+        let pdf = awa
+            .get_bytes(&format!("/espace/paiements/{this}.pdf"))
+            .await;
+        let text = crate::trainings::pdf_text(&pdf);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains(&format!("Payé en {this} : 240 €"))
+                && text.contains(&format!("15 décembre {last}")),
+            "{text}"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! payment stands as people read it (due, paid, late, declined by the peer,
 //! who may always refuse to be paid).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// Who pays the peer worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +77,37 @@ impl PaymentState {
     }
 }
 
+/// The day a payment was made: today or before, never in the future.
+pub fn paid_on(day: NaiveDate, today: NaiveDate) -> Result<NaiveDate, crate::Invalid> {
+    if day > today {
+        Err(crate::Invalid::new(
+            "La date du paiement ne peut pas être dans le futur : écrivez le jour où le paiement a été fait.",
+        ))
+    } else {
+        Ok(day)
+    }
+}
+
+/// The year a line of the yearly summary counts in: the year the payment
+/// was made (what a tax return or the CAF asks); before it is paid, the
+/// year of the intervention.
+pub fn counted_in(paid_on: Option<NaiveDate>, intervention: Option<NaiveDate>) -> Option<i32> {
+    paid_on.or(intervention).map(|d| d.year())
+}
+
+/// The year the summary opens on: the last year with activity up to this
+/// one; else the first one to come; else this year.
+pub fn opening_year(years: &[i32], today: NaiveDate) -> i32 {
+    let this = today.year();
+    years
+        .iter()
+        .copied()
+        .filter(|y| *y <= this)
+        .max()
+        .or_else(|| years.iter().copied().min())
+        .unwrap_or(this)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +133,15 @@ mod tests {
             PaymentState::of("declined", None, today),
             PaymentState::Declined
         );
+        assert!(paid_on(d("2027-04-10"), today).is_ok());
+        assert!(paid_on(d("2027-04-11"), today).is_err());
+        let (dec, jan) = (d("2026-12-15"), d("2027-01-05"));
+        assert_eq!(counted_in(Some(jan), Some(dec)), Some(2027));
+        assert_eq!(counted_in(None, Some(dec)), Some(2026));
+        assert_eq!(counted_in(None, None), None);
+        assert_eq!(opening_year(&[2025, 2026, 2028], today), 2026);
+        assert_eq!(opening_year(&[2028, 2029], today), 2028);
+        assert_eq!(opening_year(&[], today), 2027);
         for p in Payer::ALL {
             assert_eq!(Payer::from_code(p.code()), Some(p));
         }

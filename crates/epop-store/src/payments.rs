@@ -119,28 +119,20 @@ pub async fn expenses(conn: &mut AnyConnection, request_id: i64) -> Result<Vec<E
         .collect())
 }
 
-/// One intervention of a peer in a year: (request public id, subject,
-/// organisation, date of the intervention, payment, expenses total).
+/// One accepted intervention of a peer: (request public id, subject,
+/// organisation, start of the intervention, payment, expenses total).
 pub type YearLine = (String, String, String, Option<i64>, Option<Payment>, i64);
 
-/// A peer's accepted interventions scheduled in a year (Paris time is
-/// close enough at this scale: a year is bounded by Unix seconds given by
-/// the caller), with what they were owed.
-pub async fn year(
-    conn: &mut AnyConnection,
-    account_id: i64,
-    from: i64,
-    to: i64,
-) -> Result<Vec<YearLine>> {
+/// A peer's accepted interventions with what they were owed, oldest first;
+/// the caller sorts them into years (`epop_domain::payment::counted_in`).
+pub async fn lines(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<YearLine>> {
     let rows: Vec<(i64, String, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
         "SELECT r.id, r.public_id, r.subject, o.name, r.scheduled_start FROM request_proposals x \
          JOIN intervention_requests r ON r.id = x.request_id LEFT JOIN organisations o ON o.id = r.organisation_id \
-         WHERE x.account_id = $1 AND x.status = 'accepted' AND r.scheduled_start >= $2 AND r.scheduled_start < $3 \
-         ORDER BY r.scheduled_start",
+         WHERE x.account_id = $1 AND x.status = 'accepted' \
+         ORDER BY r.scheduled_start, r.id",
     )
     .bind(account_id)
-    .bind(from)
-    .bind(to)
     .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::with_capacity(rows.len());

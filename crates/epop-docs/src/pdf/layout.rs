@@ -345,6 +345,7 @@ impl Layout {
                 widths.len()
             )));
         };
+        let widths = fit_headers(widths, headers);
         let lay_row = |cells: &[String], bold: bool| -> Vec<Cell> {
             cells
                 .iter()
@@ -520,6 +521,50 @@ impl Layout {
 
 // ---------------------------------------------------------------------------
 // Writing the PDF.
+
+/// Widens the columns whose header has a word wider than the column, taking
+/// the room from the others' spare width (what their own header words do
+/// not need), so that a header never breaks inside a word. When the words
+/// together are wider than the page, each column gets its share of the page
+/// in proportion to its longest word.
+fn fit_headers(mut widths: Vec<f32>, headers: &[String]) -> Vec<f32> {
+    let need: Vec<f32> = headers
+        .iter()
+        .map(|h| {
+            super::fonts::words(h)
+                .iter()
+                .map(|w| face(true).width(w, BODY))
+                .fold(0.0, f32::max)
+                + 2.0 * CELL_PAD_X
+                + 0.5
+        })
+        .collect();
+    let missing: f32 = widths
+        .iter()
+        .zip(&need)
+        .map(|(w, n)| (n - w).max(0.0))
+        .sum();
+    if missing <= 0.0 {
+        return widths;
+    }
+    let spare: f32 = widths
+        .iter()
+        .zip(&need)
+        .map(|(w, n)| (w - n).max(0.0))
+        .sum();
+    if spare < missing {
+        let total: f32 = need.iter().sum();
+        return need.iter().map(|n| n / total * TEXT_WIDTH).collect();
+    }
+    for (w, n) in widths.iter_mut().zip(&need) {
+        *w = if *w < *n {
+            *n
+        } else {
+            *w - (*w - n) / spare * missing
+        };
+    }
+    widths
+}
 
 pub(super) fn draw(surface: &mut Surface<'_>, draws: &[Draw]) {
     for d in draws {

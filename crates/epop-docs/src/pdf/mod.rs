@@ -427,6 +427,37 @@ mod tests {
     }
 
     #[test]
+    fn a_table_header_never_breaks_inside_a_word() {
+        let headers = [
+            "Date de l’intervention",
+            "Intervention",
+            "Rémunération",
+            "Reste à payer",
+            "Paiement",
+            "Frais déclarés",
+        ];
+        let doc = Document {
+            title: "En-têtes".to_owned(),
+            subject: String::new(),
+            author: String::new(),
+            blocks: vec![Block::Table {
+                caption: "Interventions".to_owned(),
+                headers: headers.map(String::from).to_vec(),
+                rows: vec![vec!["15 décembre 2026".to_owned(); 6]],
+                // Columns far too narrow for their header words.
+                widths: vec![0.5, 0.3, 0.05, 0.05, 0.05, 0.05],
+            }],
+        };
+        let pdf = render(&doc).unwrap();
+        let path = save("en-tetes", &pdf);
+        let text = text_of("pdftotext", &[path.to_str().unwrap(), "-"]);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for word in headers.iter().flat_map(|h| h.split_whitespace()) {
+            assert!(words.contains(&word), "« {word} » broken in:\n{text}");
+        }
+    }
+
+    #[test]
     fn an_invalid_document_is_an_error_not_a_file() {
         let doc = |blocks| Document {
             title: "Essai".to_owned(),

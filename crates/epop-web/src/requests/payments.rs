@@ -83,19 +83,13 @@ pub async fn view(
         status: "due".into(),
         paid_on: None,
     });
-    let due = p
-        .due_on
-        .as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let due = iso_day(&p.due_on);
     let state = PaymentState::of(&p.status, due, crate::french::paris_today());
     let as_input = |d: Option<NaiveDate>| {
         d.map(|d| d.format("%d/%m/%Y").to_string())
             .unwrap_or_default()
     };
-    let paid = p
-        .paid_on
-        .as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let paid = iso_day(&p.paid_on);
     let view = PaymentView {
         fee_input: p
             .fee_cents
@@ -126,6 +120,21 @@ pub async fn view(
     Ok((view, expenses))
 }
 
+/// The payment form as typed, on a page that refused it.
+pub fn keep_typed(mut v: PaymentView, typed: &Pairs) -> PaymentView {
+    v.fee_input = typed.get("fee");
+    v.payer_code = typed.get("payer");
+    v.due_on_input = typed.get("due_on");
+    v.paid_on_input = typed.get("paid_on");
+    v.status = if typed.get("status") == "paid" {
+        "paid"
+    } else {
+        "due"
+    }
+    .into();
+    v
+}
+
 async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -134,21 +143,28 @@ async fn record(
 ) -> Result<Response, AppError> {
     let r = super::triage::handled(&state, &ctx, &id).await?;
     let fee = parse_euros(&p.get("fee"));
-    let due = optional_date(&p.get("due_on"));
-    let paid = optional_date(&p.get("paid_on"));
+    let due = optional_date(&p.get("due_on"), "la date « À payer avant le »");
+    let today = crate::french::paris_today();
+    let paid = optional_date(&p.get("paid_on"), "la date du paiement").and_then(|d| {
+        d.map(|d| epop_domain::payment::paid_on(d, today))
+            .transpose()
+    });
     let status = if p.get("status") == "paid" {
         "paid"
     } else {
         "due"
     };
     let problem = match (&fee, &due, &paid) {
-        (Err(e), _, _) => Some(e.0.clone()),
-        (_, Err(e), _) | (_, _, Err(e)) => Some(e.0.clone()),
-        (_, _, Ok(None)) if status == "paid" => Some("Écrivez la date du paiement.".to_owned()),
+        (Err(e), _, _) => Some(("fee", e.0.clone())),
+        (_, Err(e), _) => Some(("due_on", e.0.clone())),
+        (_, _, Err(e)) => Some(("paid_on", e.0.clone())),
+        (_, _, Ok(None)) if status == "paid" => {
+            Some(("paid_on", "Écrivez la date du paiement.".to_owned()))
+        }
         _ => None,
     };
-    if let Some(why) = problem {
-        return super::triage::show(&state, &ctx, r, why).await;
+    if let Some((field, why)) = problem {
+        return super::triage::show_typed(&state, &ctx, r, field, why, Some(&p)).await;
     }
     let payer = Payer::from_code(&p.get("payer")).unwrap_or(Payer::Host);
     let payment = Payment {
@@ -173,11 +189,11 @@ async fn record(
     Ok(Redirect::to(&format!("/admin/demandes/{id}?message=paiement")).into_response())
 }
 
-fn optional_date(s: &str) -> Result<Option<NaiveDate>, epop_domain::Invalid> {
+fn optional_date(s: &str, name: &str) -> Result<Option<NaiveDate>, epop_domain::Invalid> {
     if s.trim().is_empty() {
         Ok(None)
     } else {
-        epop_domain::text::parse_date(s, "la date").map(Some)
+        epop_domain::text::parse_date(s, name).map(Some)
     }
 }
 
@@ -349,54 +365,100 @@ async fn decline(
     .into_response())
 }
 
-/// A year's lines as text cells: date, intervention, organisation, fee,
-/// state, paid on, expenses.
-async fn year_rows(
-    state: &AppState,
-    account_id: i64,
-    year: i32,
-) -> Result<Vec<Vec<String>>, AppError> {
-    let bound = |y: i32| {
-        NaiveDate::from_ymd_opt(y, 1, 1)
-            .and_then(|d| epop_domain::event::paris_timestamp(d, chrono::NaiveTime::MIN).ok())
-            .unwrap_or_default()
-    };
-    let mut conn = state.db.conn().await?;
-    let lines = payments::year(&mut conn, account_id, bound(year), bound(year + 1)).await?;
-    Ok(lines
-        .into_iter()
-        .map(|(_, subject, org, start, p, expenses)| {
-            let state_label = p
-                .as_ref()
-                .map(|p| {
-                    let due = p
-                        .due_on
-                        .as_deref()
-                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-                    PaymentState::of(&p.status, due, crate::french::paris_today()).label()
-                })
-                .unwrap_or("À payer");
-            vec![
-                start.map(crate::french::french_day).unwrap_or_default(),
-                subject,
-                org,
-                p.as_ref()
-                    .and_then(|p| p.fee_cents)
-                    .map(format_euros)
-                    .unwrap_or_default(),
-                state_label.to_owned(),
-                p.as_ref().map(|p| french(&p.paid_on)).unwrap_or_default(),
-                format_euros(expenses),
-            ]
-        })
-        .collect())
+/// A stored ISO day (`2027-01-05`).
+fn iso_day(d: &Option<String>) -> Option<NaiveDate> {
+    d.as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
-const HEADERS: [&str; 7] = [
-    "Date",
+/// A year of the summary: the lines as text cells ([`HEADERS`]), what was
+/// paid in the year, what is still owed, and every year with activity.
+struct Summary {
+    year: i32,
+    rows: Vec<Vec<String>>,
+    paid: i64,
+    owed: i64,
+    years: Vec<i32>,
+}
+
+impl Summary {
+    fn totals(&self) -> String {
+        format!(
+            "Payé en {} : {}. Reste à payer : {}.",
+            self.year,
+            format_euros(self.paid),
+            format_euros(self.owed)
+        )
+    }
+}
+
+/// The summary of `year` (by default the last year with activity): a
+/// payment counts in the year it was paid, before that in the year of the
+/// intervention ([`epop_domain::payment::counted_in`]).
+async fn summary(
+    state: &AppState,
+    account_id: i64,
+    year: Option<i32>,
+) -> Result<Summary, AppError> {
+    use epop_domain::payment::{counted_in, opening_year};
+    let today = crate::french::paris_today();
+    let mut conn = state.db.conn().await?;
+    let lines: Vec<_> = payments::lines(&mut conn, account_id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let paid = l.4.as_ref().filter(|p| p.status == "paid");
+            let held = l.3.and_then(|ts| chrono::DateTime::from_timestamp(ts, 0));
+            let held = held.map(|t| t.with_timezone(&chrono_tz::Europe::Paris).date_naive());
+            (counted_in(paid.and_then(|p| iso_day(&p.paid_on)), held), l)
+        })
+        .collect();
+    let mut years: Vec<i32> = lines.iter().filter_map(|(y, _)| *y).collect();
+    years.sort_unstable();
+    years.dedup();
+    let year = year.unwrap_or_else(|| opening_year(&years, today));
+    let mut s = Summary {
+        year,
+        rows: Vec::new(),
+        paid: 0,
+        owed: 0,
+        years,
+    };
+    for (_, (_, subject, org, start, p, expenses)) in
+        lines.into_iter().filter(|(y, _)| *y == Some(year))
+    {
+        let fee = p.as_ref().and_then(|p| p.fee_cents);
+        let (paid, owed) = match (p.as_ref().map(|p| p.status.as_str()), fee) {
+            (Some("paid"), Some(f)) => (Some(f), None),
+            (Some("due"), Some(f)) => (None, Some(f)),
+            _ => (None, None),
+        };
+        s.paid += paid.unwrap_or(0);
+        s.owed += owed.unwrap_or(0);
+        let state_label = p
+            .as_ref()
+            .map(|p| PaymentState::of(&p.status, iso_day(&p.due_on), today).label())
+            .unwrap_or("À définir");
+        s.rows.push(vec![
+            start.map(crate::french::french_day).unwrap_or_default(),
+            subject,
+            org,
+            paid.map(format_euros).unwrap_or_default(),
+            owed.map(format_euros).unwrap_or_default(),
+            state_label.to_owned(),
+            p.as_ref().map(|p| french(&p.paid_on)).unwrap_or_default(),
+            format_euros(expenses),
+        ]);
+    }
+    Ok(s)
+}
+
+const HEADERS: [&str; 8] = [
+    "Date de l’intervention",
     "Intervention",
     "Organisation",
-    "Rémunération",
+    "Payé",
+    "Reste à payer",
     "État du paiement",
     "Payé le",
     "Frais déclarés",
@@ -406,22 +468,19 @@ const HEADERS: [&str; 7] = [
 #[template(path = "requests/payments.html")]
 struct Years {
     l: crate::context::Layout,
-    year: i32,
-    rows: Vec<Vec<String>>,
-    headers: [&'static str; 7],
+    s: Summary,
+    totals: String,
+    headers: [&'static str; 8],
 }
 
 async fn years(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let user = ctx.user()?;
-    let year = ctx
-        .query_param("annee")
-        .and_then(|y| y.parse().ok())
-        .unwrap_or_else(|| chrono::Datelike::year(&crate::french::paris_today()));
-    let rows = year_rows(&state, user.account.id, year).await?;
+    let year = ctx.query_param("annee").and_then(|y| y.parse().ok());
+    let s = summary(&state, user.account.id, year).await?;
     crate::render::render(&Years {
-        l: ctx.layout(format!("Mes interventions et paiements en {year}")),
-        year,
-        rows,
+        l: ctx.layout(format!("Mes interventions et paiements en {}", s.year)),
+        totals: s.totals(),
+        s,
         headers: HEADERS,
     })
 }
@@ -434,7 +493,9 @@ async fn year_file(
     let user = ctx.user()?;
     let (year, ext) = file.split_once('.').ok_or(AppError::NotFound)?;
     let year: i32 = year.parse().map_err(|_| AppError::NotFound)?;
-    let rows = year_rows(&state, user.account.id, year).await?;
+    let s = summary(&state, user.account.id, Some(year)).await?;
+    let totals = s.totals();
+    let rows = s.rows;
     match ext {
         "csv" => {
             let bytes = epop_docs::csv_export::table(&HEADERS, rows)
@@ -474,12 +535,14 @@ async fn year_file(
                                 String::new(),
                                 String::new(),
                                 String::new(),
+                                String::new(),
                             ]]
                         } else {
                             rows
                         },
-                        widths: vec![0.14, 0.26, 0.16, 0.11, 0.13, 0.1, 0.1],
+                        widths: vec![0.14, 0.2, 0.14, 0.09, 0.1, 0.12, 0.11, 0.1],
                     },
+                    Block::Paragraph(totals),
                 ],
             };
             let bytes = tokio::task::spawn_blocking(move || epop_docs::pdf::render(&doc))

@@ -50,6 +50,22 @@ pub struct Offer {
     pub organisation: String,
 }
 
+/// The amount before a framework and a payment exist.
+const TO_DEFINE: &str = "À définir";
+
+/// The peer's pay once a framework is chosen and a payment recorded.
+async fn settled_fee(
+    conn: &mut epop_store::Conn,
+    request_id: i64,
+) -> Result<Option<i64>, AppError> {
+    if epop_store::legal::chosen(conn, request_id).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(epop_store::payments::get(conn, request_id)
+        .await?
+        .and_then(|p| p.fee_cents))
+}
+
 fn offer(r: &Request) -> Offer {
     let f: RequestForm = r.typed_form();
     let when = super::when_of(&f);
@@ -87,11 +103,12 @@ fn offer(r: &Request) -> Offer {
         .trim()
         .to_owned(),
         accommodations: f.accommodations.clone(),
-        fee: epop_domain::request::parse_euros(&f.fee)
-            .ok()
-            .flatten()
-            .map(format_euros)
-            .unwrap_or_else(|| "À discuter avec la coordination".into()),
+        // The organisation's proposal is not the peer's pay: that is
+        // settled with a framework and a payment ([`settled_fee`]).
+        fee: match epop_domain::request::parse_euros(&f.fee).ok().flatten() {
+            Some(c) => format!("{TO_DEFINE} (l’organisation propose {})", format_euros(c)),
+            None => TO_DEFINE.into(),
+        },
         organisation: r.organisation_name.clone().unwrap_or_default(),
     }
 }
@@ -124,10 +141,19 @@ async fn rows(state: &AppState, account_id: i64) -> Result<Vec<Row>, AppError> {
         let r = requests::by_id(&mut conn, p.request_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let done = matches!(r.status.as_str(), "done" | "evaluated" | "closed");
+        let mut o = offer(&r);
+        if let Some(fee) = settled_fee(&mut conn, r.id).await? {
+            o.fee = format_euros(fee);
+        }
         out.push(Row {
-            done: matches!(r.status.as_str(), "done" | "evaluated" | "closed"),
-            o: offer(&r),
-            status: proposal_status(&p.status),
+            status: if done && p.status == "accepted" {
+                "Réalisée"
+            } else {
+                proposal_status(&p.status)
+            },
+            done,
+            o,
             deadline: paris_time(p.deadline),
             p,
         });
@@ -170,10 +196,8 @@ async fn page(
     let r = requests::by_id(&mut conn, row.p.request_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let proposed = epop_domain::request::parse_euros(&r.typed_form().fee)
-        .ok()
-        .flatten();
-    let (payment, expenses) = super::payments::view(&mut conn, r.id, proposed).await?;
+    let (mut payment, expenses) = super::payments::view(&mut conn, r.id, None).await?;
+    payment.fee = row.o.fee.clone();
     render(&Page {
         l: ctx.layout(format!("Proposition : {}", row.o.subject)),
         row,

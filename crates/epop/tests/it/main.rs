@@ -18,6 +18,7 @@ mod mail;
 mod my_data;
 mod organisations;
 mod pages;
+mod peer_pages;
 mod profile_form;
 mod proposal_race;
 mod request_page;

@@ -52,6 +52,17 @@ async fn what_the_peer_is_owed_expenses_with_receipts_and_the_yearly_summary() {
                 ],
             )
             .await;
+        // The peer's pay is settled once a framework is chosen too.
+        coord
+            .post(
+                &format!("{path}/cadre"),
+                &[
+                    ("framework", "host_contract"),
+                    ("situation", "aah"),
+                    ("confirm", "oui"),
+                ],
+            )
+            .await;
         let form = coord.get(path).await;
         assert!(
             form.body

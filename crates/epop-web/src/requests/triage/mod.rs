@@ -295,6 +295,19 @@ pub(super) async fn show_on_field(
     field: &'static str,
     error: String,
 ) -> Result<Response, AppError> {
+    show_typed(state, ctx, r, field, error, None).await
+}
+
+/// The page with a problem on a field of the payment form, which keeps
+/// what was typed (`typed`).
+pub(super) async fn show_typed(
+    state: &AppState,
+    ctx: &Ctx,
+    r: Request,
+    field: &'static str,
+    error: String,
+    typed: Option<&crate::forms::Pairs>,
+) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let history = history(&mut conn, &r).await?;
     let f = r.typed_form();
@@ -361,7 +374,10 @@ pub(super) async fn show_on_field(
         may_close: stage == Stage::Evaluated,
         scheduled: d.scheduled,
         feedback: d.feedback,
-        payment: d.payment,
+        payment: match typed {
+            Some(t) => super::payments::keep_typed(d.payment, t),
+            None => d.payment,
+        },
         expenses: d.expenses,
         when: super::when_of(&f),
         hosting_open: hosting_open(stage),

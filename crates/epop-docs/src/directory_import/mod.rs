@@ -261,6 +261,36 @@ mod tests {
     }
 
     #[test]
+    fn kinds_read_as_the_texts_write_them() {
+        let file = "e-mail;nom;rôle;interventions\n\
+                    a@exemple.fr;Awa;pair;Aider d'autres personnes en situation de handicap\n\
+                    b@exemple.fr;Bea;pair;aider d’autres personnes en situation de handicap\n\
+                    c@exemple.fr;Cyd;pair;DONNER LEUR AVIS SUR DES SERVICES OU DES PRODUITS\n\
+                    d@exemple.fr;Dan;pair;Participer a la creation de nouvelles regles ou lois\n\
+                    e@exemple.fr;Eve;pair;accompagner, Donner son avis sur un service ou un produit\n";
+        let parsed = parse(file.as_bytes());
+        assert!(parsed.problems.is_empty(), "{:#?}", parsed.problems);
+        let kinds: Vec<_> = parsed
+            .rows
+            .iter()
+            .map(|r| r.interventions.clone())
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                vec![InterventionKind::PeerSupport],
+                vec![InterventionKind::PeerSupport],
+                vec![InterventionKind::ExpertReview],
+                vec![InterventionKind::PolicyParticipation],
+                vec![
+                    InterventionKind::PeerSupport,
+                    InterventionKind::ExpertReview
+                ],
+            ]
+        );
+    }
+
+    #[test]
     fn headers_match_without_case_accents_or_hyphens() {
         let file = "E-MAIL;Prenom;NOM;Role;Departements;Type_d'intervention;FORMAT;Forme(e) le;VISIBILITE;Commentaire\n\
                     a@exemple.fr;Awa;Diallo;Pair;31;Accompagner;Visio;1/2/2024;Membres;à rappeler\n";

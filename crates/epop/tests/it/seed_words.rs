@@ -70,3 +70,62 @@ async fn pages_and_exports_name_the_six_kinds_in_the_seeds_words() {
         );
     }
 }
+
+/// Each kind written as the texts write it (straight or typographic
+/// apostrophe, any case, without accents), as a code, or with a former label.
+const IMPORT_FILE: &str = "nom;prénom;e-mail;rôle;départements;interventions;visibilité\n\
+Un;Alice;alice.un@exemple.fr;pair;31;Aider d'autres personnes en situation de handicap;membres\n\
+Deux;Bruno;bruno.deux@exemple.fr;pair;31;AIDER D’AUTRES PERSONNES EN SITUATION DE HANDICAP;membres\n\
+Trois;Chloé;chloe.trois@exemple.fr;pair;31;Donner leur avis sur des services ou des produits;membres\n\
+Quatre;Denis;denis.quatre@exemple.fr;pair;31;defendre les droits des personnes en situation de handicap;membres\n\
+Cinq;Emma;emma.cinq@exemple.fr;pair;31;Participer a la creation de nouvelles regles ou lois, sensibiliser les citoyens;membres\n\
+Six;Farid;farid.six@exemple.fr;pair;31;Former des professionnels;membres\n\
+Sept;Gaëlle;gaelle.sept@exemple.fr;pair;31;Accompagner d’autres personnes en situation de handicap, donner-son-avis;membres\n\
+Huit;Hugo;hugo.huit@exemple.fr;pair;31;Participer à la création de règles ou de lois;membres\n";
+
+#[tokio::test]
+async fn the_import_reads_each_kind_as_the_texts_write_it() {
+    for app in apps().await {
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        let token = admin.csrf().await;
+        let done = admin
+            .post_multipart(
+                "/admin/annuaire/import",
+                &token,
+                &[],
+                Some(("fichier", "annuaire.csv", IMPORT_FILE.as_bytes())),
+            )
+            .await;
+        assert!(
+            done.body.contains("Import terminé")
+                && done.body.contains("comptes créés (invités) : 8"),
+            "{}",
+            done.body
+        );
+        let bytes = admin.get_bytes("/admin/annuaire/export.csv").await;
+        let csv = String::from_utf8_lossy(&bytes);
+        let [aider, former, sensibiliser, avis, droits, regles] = SEED_LABELS;
+        for (who, kinds) in [
+            ("Alice Un;", vec![aider]),
+            ("Bruno Deux;", vec![aider]),
+            ("Chloé Trois;", vec![avis]),
+            ("Denis Quatre;", vec![droits]),
+            ("Emma Cinq;", vec![sensibiliser, regles]),
+            ("Farid Six;", vec![former]),
+            ("Gaëlle Sept;", vec![aider, avis]),
+            ("Hugo Huit;", vec![regles]),
+        ] {
+            let line = csv
+                .lines()
+                .find(|l| l.starts_with(who))
+                .unwrap_or_else(|| panic!("{who} missing in {csv}"));
+            for label in SEED_LABELS {
+                assert_eq!(
+                    line.contains(label),
+                    kinds.contains(&label),
+                    "{label}: {line}"
+                );
+            }
+        }
+    }
+}

@@ -23,6 +23,8 @@ mod reading;
 mod row;
 mod territories;
 
+pub use territories::{department_code, resolve_departments};
+
 use columns::{missing_columns, read_header};
 use reading::{Lines, decode, detect_separator, header_line};
 use row::read_rows;

@@ -129,3 +129,33 @@ async fn the_import_reads_each_kind_as_the_texts_write_it() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_profile_form_reads_departements_by_name_as_the_import_does() {
+    for app in apps().await {
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        awa.post(
+            "/espace/ma-fiche/territoire",
+            &[
+                ("departement", "hautes pyrenees"),
+                ("autres", "haute garonne, Gers; 81 09"),
+            ],
+        )
+        .await;
+        let page = awa.get("/espace/ma-fiche/territoire").await;
+        for (shown, why) in [
+            ("value=\"65\" selected", "Hautes-Pyrénées chosen by name"),
+            ("value=\"09, 31, 32, 81\"", "the others by name or number"),
+        ] {
+            assert!(page.body.contains(shown), "{why}: {}", page.body);
+        }
+
+        let wrong = awa
+            .post(
+                "/espace/ma-fiche/territoire",
+                &[("departement", "31"), ("autres", "Occitanie")],
+            )
+            .await;
+        wrong.assert_field_error("autres", "est une région, pas un département");
+    }
+}

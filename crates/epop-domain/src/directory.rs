@@ -42,32 +42,79 @@ impl InterventionKind {
         }
     }
 
-    /// Plain words, as in the Occitanie text.
+    /// The words of the project's texts (the Occitanie text's list: « Elles
+    /// peuvent : Aider d'autres personnes en situation de handicap, … »), the
+    /// one place they are written; pages, e-mails and exports take them here.
     pub fn label(self) -> &'static str {
         match self {
-            InterventionKind::PeerSupport => {
-                "Accompagner d’autres personnes en situation de handicap"
-            }
+            InterventionKind::PeerSupport => "Aider d’autres personnes en situation de handicap",
             InterventionKind::TrainingProfessionals => "Former des professionnels",
             InterventionKind::Awareness => "Sensibiliser les citoyens",
-            InterventionKind::ExpertReview => "Donner son avis sur un service ou un produit",
-            InterventionKind::Advocacy => "Défendre les droits",
+            InterventionKind::ExpertReview => "Donner leur avis sur des services ou des produits",
+            InterventionKind::Advocacy => {
+                "Défendre les droits des personnes en situation de handicap"
+            }
             InterventionKind::PolicyParticipation => {
-                "Participer à la création de règles ou de lois"
+                "Participer à la création de nouvelles règles ou lois"
             }
         }
     }
 
-    /// Accepts the code or the words a spreadsheet may hold (« former », « Sensibiliser les citoyens »).
-    pub fn parse(input: &str) -> Option<Self> {
-        let f = fold(input.trim());
-        Self::ALL.into_iter().find(|k| {
-            f == k.code()
-                || f == fold(k.label())
-                || f.replace(' ', "-") == k.code()
-                || fold(k.label()).starts_with(&f) && f.len() >= 5
-        })
+    /// The texts' example, when they give one.
+    pub fn example(self) -> Option<&'static str> {
+        match self {
+            InterventionKind::ExpertReview => {
+                Some("par exemple, sur l’accessibilité d’un site internet ou d’un bâtiment")
+            }
+            _ => None,
+        }
     }
+
+    /// The labels the platform used before it took the texts' words, still
+    /// read in spreadsheets.
+    fn former_labels(self) -> &'static [&'static str] {
+        match self {
+            InterventionKind::PeerSupport => {
+                &["Accompagner d’autres personnes en situation de handicap"]
+            }
+            InterventionKind::ExpertReview => &["Donner son avis sur un service ou un produit"],
+            InterventionKind::Advocacy => &["Défendre les droits"],
+            InterventionKind::PolicyParticipation => {
+                &["Participer à la création de règles ou de lois"]
+            }
+            InterventionKind::TrainingProfessionals | InterventionKind::Awareness => &[],
+        }
+    }
+
+    /// Accepts the code or the words a spreadsheet may hold: the texts'
+    /// label or a former one, in any case, with or without accents, with a
+    /// straight or a typographic apostrophe (« former », « aider d'autres
+    /// personnes en situation de handicap », « Sensibiliser les citoyens »).
+    pub fn parse(input: &str) -> Option<Self> {
+        let f = words(input);
+        if f.is_empty() {
+            return None;
+        }
+        let exact = |k: &Self| {
+            f == k.code()
+                || f.replace(' ', "-") == k.code()
+                || f == words(k.label())
+                || k.former_labels().iter().any(|l| f == words(l))
+        };
+        let prefix = |k: &Self| f.len() >= 5 && words(k.label()).starts_with(&f);
+        Self::ALL
+            .into_iter()
+            .find(exact)
+            .or_else(|| Self::ALL.into_iter().find(prefix))
+    }
+}
+
+/// Folded (case, accents, apostrophes), with spaces and punctuation at the
+/// ends trimmed and runs of spaces made one.
+fn words(input: &str) -> String {
+    let f = fold(input);
+    let f = f.trim_matches(|c: char| c.is_whitespace() || ".;,:".contains(c));
+    f.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// How a peer worker intervenes.
@@ -629,6 +676,48 @@ mod tests {
             Some(InterventionKind::Advocacy)
         );
         assert_eq!(InterventionKind::parse("xyz"), None);
+        assert_eq!(InterventionKind::parse(""), None);
+        for (words, kind) in [
+            (
+                "Aider d'autres personnes en situation de handicap",
+                InterventionKind::PeerSupport,
+            ),
+            (
+                "AIDER D’AUTRES PERSONNES EN SITUATION DE HANDICAP",
+                InterventionKind::PeerSupport,
+            ),
+            (
+                "Accompagner d'autres personnes en situation de handicap",
+                InterventionKind::PeerSupport,
+            ),
+            (
+                "donner leur avis sur des services ou des produits",
+                InterventionKind::ExpertReview,
+            ),
+            (
+                "Donner son avis sur un service ou un produit",
+                InterventionKind::ExpertReview,
+            ),
+            (
+                "defendre les droits des personnes en situation de handicap",
+                InterventionKind::Advocacy,
+            ),
+            (
+                "Participer a la creation de nouvelles regles ou lois",
+                InterventionKind::PolicyParticipation,
+            ),
+            (
+                "Participer à la création de règles ou de lois",
+                InterventionKind::PolicyParticipation,
+            ),
+            (
+                "  Sensibiliser   les citoyens. ",
+                InterventionKind::Awareness,
+            ),
+            ("creer-des-regles", InterventionKind::PolicyParticipation),
+        ] {
+            assert_eq!(InterventionKind::parse(words), Some(kind), "{words}");
+        }
         for k in InterventionKind::ALL {
             assert_eq!(InterventionKind::parse(k.code()), Some(k));
             assert_eq!(InterventionKind::parse(k.label()), Some(k));

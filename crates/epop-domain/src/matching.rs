@@ -176,13 +176,15 @@ pub fn department_with_article(code: &str, name: &str) -> String {
 
 fn kind_phrase(kind: InterventionKind) -> &'static str {
     match kind {
-        InterventionKind::PeerSupport => "l’accompagnement de personnes en situation de handicap",
+        InterventionKind::PeerSupport => "l’aide à d’autres personnes en situation de handicap",
         InterventionKind::TrainingProfessionals => "la formation de professionnels",
         InterventionKind::Awareness => "la sensibilisation des citoyens",
-        InterventionKind::ExpertReview => "l’avis sur un service ou un produit",
-        InterventionKind::Advocacy => "la défense des droits",
+        InterventionKind::ExpertReview => "l’avis sur des services ou des produits",
+        InterventionKind::Advocacy => {
+            "la défense des droits des personnes en situation de handicap"
+        }
         InterventionKind::PolicyParticipation => {
-            "la participation à la création de règles ou de lois"
+            "la participation à la création de nouvelles règles ou lois"
         }
     }
 }

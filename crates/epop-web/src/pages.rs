@@ -36,6 +36,8 @@ struct Home {
     /// Counted in the public directory: « 17 intervenants-pairs ».
     peers: String,
     referents: String,
+    /// The six kinds of intervention in the texts' words, with their example.
+    kinds: Vec<(&'static str, Option<&'static str>)>,
 }
 
 /// How many profiles of this kind anyone (not signed in) finds in the
@@ -60,7 +62,7 @@ async fn public_count(
 }
 
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    use epop_domain::directory::ProfileKind;
+    use epop_domain::directory::{InterventionKind, ProfileKind};
     let easy = ctx.query_param("version").as_deref() == Some("facile");
     let title = if easy {
         "Accueil – version facile à lire"
@@ -78,6 +80,10 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         )
         .await?,
         referents: public_count(&state, ProfileKind::Referent, "référent", "référents").await?,
+        kinds: InterventionKind::ALL
+            .iter()
+            .map(|k| (k.label(), k.example()))
+            .collect(),
     })
 }
 

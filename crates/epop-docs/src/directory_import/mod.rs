@@ -23,6 +23,8 @@ mod reading;
 mod row;
 mod territories;
 
+pub use territories::{department_code, resolve_departments};
+
 use columns::{missing_columns, read_header};
 use reading::{Lines, decode, detect_separator, header_line};
 use row::read_rows;
@@ -257,6 +259,36 @@ mod tests {
         assert_eq!(
             parsed.problems[0].line, 3,
             "a spreadsheet shows the quoted cell on one line"
+        );
+    }
+
+    #[test]
+    fn kinds_read_as_the_texts_write_them() {
+        let file = "e-mail;nom;rôle;interventions\n\
+                    a@exemple.fr;Awa;pair;Aider d'autres personnes en situation de handicap\n\
+                    b@exemple.fr;Bea;pair;aider d’autres personnes en situation de handicap\n\
+                    c@exemple.fr;Cyd;pair;DONNER LEUR AVIS SUR DES SERVICES OU DES PRODUITS\n\
+                    d@exemple.fr;Dan;pair;Participer a la creation de nouvelles regles ou lois\n\
+                    e@exemple.fr;Eve;pair;accompagner, Donner son avis sur un service ou un produit\n";
+        let parsed = parse(file.as_bytes());
+        assert!(parsed.problems.is_empty(), "{:#?}", parsed.problems);
+        let kinds: Vec<_> = parsed
+            .rows
+            .iter()
+            .map(|r| r.interventions.clone())
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                vec![InterventionKind::PeerSupport],
+                vec![InterventionKind::PeerSupport],
+                vec![InterventionKind::ExpertReview],
+                vec![InterventionKind::PolicyParticipation],
+                vec![
+                    InterventionKind::PeerSupport,
+                    InterventionKind::ExpertReview
+                ],
+            ]
         );
     }
 

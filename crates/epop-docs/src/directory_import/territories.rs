@@ -88,7 +88,7 @@ fn sql_strings(line: &str) -> Vec<String> {
 /// A département code from what a spreadsheet holds: « 31 », « 9 » (the
 /// leading zero a spreadsheet dropped), « 2a », « Haute-Garonne », « haute
 /// garonne », « 31 - Haute-Garonne », « Haute-Garonne (31) ».
-pub(super) fn department_code(piece: &str) -> Option<String> {
+pub fn department_code(piece: &str) -> Option<String> {
     let t = &*TERRITORIES;
     let piece = piece.trim();
     let padded = if piece.len() == 1 && piece.as_bytes()[0].is_ascii_digit() {
@@ -133,7 +133,7 @@ fn department_code_only(s: &str) -> Option<String> {
 
 /// One piece of a départements cell: one département, or several codes
 /// separated by spaces (« 31 09 34 »). The message says what to do.
-pub(super) fn resolve_departments(piece: &str) -> Result<Vec<String>, String> {
+pub fn resolve_departments(piece: &str) -> Result<Vec<String>, String> {
     if let Some(code) = department_code(piece) {
         return Ok(vec![code]);
     }

@@ -113,17 +113,24 @@ pub fn home_department(input: &str) -> Result<String, Invalid> {
 }
 
 /// Every département where the person goes: the home one first, then the
-/// others typed (separated by commas, semicolons or spaces), each once.
-pub fn departments(home: Option<&str>, others: &str) -> Result<Vec<String>, Invalid> {
+/// others typed (separated by commas or semicolons), each once. `resolve`
+/// reads one piece (« Haute-Garonne », « haute garonne », « 31 », « 31 09 »)
+/// into codes or says what is wrong: the directory import's reading.
+pub fn departments(
+    home: Option<&str>,
+    others: &str,
+    resolve: impl Fn(&str) -> Result<Vec<String>, String>,
+) -> Result<Vec<String>, Invalid> {
     let mut list: Vec<String> = home.map(str::to_owned).into_iter().collect();
     for part in others
-        .split([',', ';', ' '])
+        .split([',', ';'])
         .map(str::trim)
         .filter(|x| !x.is_empty())
     {
-        let code = DepartmentCode::parse(part)?.as_str().to_owned();
-        if !list.contains(&code) {
-            list.push(code);
+        for code in resolve(part).map_err(Invalid::new)? {
+            if !list.contains(&code) {
+                list.push(code);
+            }
         }
     }
     Ok(list)
@@ -305,11 +312,21 @@ mod tests {
     fn departments_are_known_codes_each_once() {
         assert_eq!(home_department("65").unwrap(), "65");
         assert!(home_department("").is_err());
+        let codes = |piece: &str| {
+            piece
+                .split_whitespace()
+                .map(|w| {
+                    DepartmentCode::parse(w)
+                        .map(|c| c.as_str().to_owned())
+                        .map_err(|e| e.0)
+                })
+                .collect()
+        };
         assert_eq!(
-            departments(Some("65"), "32, 81;65 32").unwrap(),
+            departments(Some("65"), "32, 81;65 32", codes).unwrap(),
             strings(&["65", "32", "81"])
         );
-        assert!(departments(Some("65"), "32, xyz").is_err());
+        assert!(departments(Some("65"), "32, xyz", codes).is_err());
     }
 
     #[test]

@@ -104,7 +104,7 @@ async fn a_new_peer_fills_their_profile_page_by_page_and_nothing_is_lost() {
                 &[("departement", "65"), ("autres", "32, 99")],
             )
             .await;
-        bad_dept.assert_field_error("autres", "« 99 » n’est pas un numéro de département");
+        bad_dept.assert_field_error("autres", "Le département « 99 » n’existe pas");
         assert!(
             bad_dept.body.contains("value=\"32, 99\""),
             "what was typed stays"

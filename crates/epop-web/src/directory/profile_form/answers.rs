@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use epop_docs::directory_import::{department_code, resolve_departments};
 use epop_domain::account;
 use epop_domain::directory::fields::{self, AbsenceDate};
 use epop_store::directory::{self, ProfileInput, Sensitive, purpose};
@@ -134,12 +135,15 @@ fn format(form: &Pairs, p: &mut ProfileInput, e: &mut Errors) {
 fn territory(form: &Pairs, p: &mut ProfileInput, e: &mut Errors) {
     if let Some(home) = e.check(
         "departement",
-        fields::home_department(&form.get("departement")),
+        fields::home_department(&department_code(&form.get("departement")).unwrap_or_default()),
     ) {
         p.home_department = Some(home);
     }
     let home = p.home_department.as_deref();
-    if let Some(list) = e.check("autres", fields::departments(home, &form.get("autres"))) {
+    if let Some(list) = e.check(
+        "autres",
+        fields::departments(home, &form.get("autres"), resolve_departments),
+    ) {
         p.departments = list;
     }
 }

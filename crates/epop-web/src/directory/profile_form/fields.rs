@@ -276,7 +276,7 @@ async fn territory(state: &AppState, p: &ProfileInput) -> Result<Vec<Field>, App
             "autres",
             "Autres départements (facultatif)",
             &others.join(", "),
-            "Les numéros, séparés par des virgules. Par exemple : 32, 81",
+            "Les numéros ou les noms, séparés par des virgules. Par exemple : 32, Tarn",
         ),
     ])
 }

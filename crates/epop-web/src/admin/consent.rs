@@ -260,7 +260,8 @@ mod tests {
         assert!(e.get("date").contains("futur") && e.get("moyen").contains("Choisissez"));
         let e = validate(&fields("31/02/2026", "autre", ""), today).unwrap_err();
         assert!(
-            e.get("date").contains("jour/mois/année") && e.get("moyen_autre").contains("Écrivez")
+            e.get("date").contains("Le 31/02/2026 n’existe pas")
+                && e.get("moyen_autre").contains("Écrivez")
         );
         assert!(
             validate(&fields("", "e-mail", ""), today)

@@ -318,7 +318,10 @@ async fn accompaniment_is_for_the_coordinators_of_the_territory() {
                 ],
             )
             .await;
-        bad.assert_field_error("reached_on", "jour/mois/année");
+        bad.assert_field_error(
+            "reached_on",
+            "Le 31/02/2027 n’existe pas : février 2027 a 28 jours.",
+        );
         let ok = coord
             .post(
                 &format!("{path}/etape"),

@@ -20,6 +20,7 @@ mod organisations;
 mod pages;
 mod profile_form;
 mod proposal_race;
+mod request_dates;
 mod requests_delivery;
 mod requests_intake;
 mod requests_legal;

@@ -1,0 +1,67 @@
+//! The life cycle refuses what cannot be true: an intervention is noted as
+//! done only once it is over (and its attestation exists only then); a
+//! schedule starts in the future and ends after it starts.
+
+use axum::http::StatusCode;
+
+use crate::harness::{App, apps, awa_accepts};
+
+const PATH: &str = "/admin/demandes/demo-demande-esat";
+
+/// Moves the demo request's schedule to yesterday, as if the days had
+/// passed (the clock cannot be moved; the store can).
+pub async fn as_if_it_took_place(app: &App) {
+    let end = epop_store::now() - 24 * 3600;
+    let mut conn = app.db.conn().await.unwrap();
+    sqlx::query(
+        "UPDATE intervention_requests SET scheduled_start = $1, scheduled_end = $2 WHERE public_id = $3",
+    )
+    .bind(end - 3 * 3600)
+    .bind(end)
+    .bind("demo-demande-esat")
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn an_intervention_is_done_only_after_its_scheduled_end() {
+    for app in apps().await {
+        let (mut awa, link) = awa_accepts(&app).await;
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let res = coord
+            .post(
+                &format!("{PATH}/programmer"),
+                &[
+                    ("date", "09/03/2027"),
+                    ("start_time", "9:00"),
+                    ("end_time", "12:00"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let early = coord.post(&format!("{PATH}/realisee"), &[]).await;
+        assert_ne!(
+            early.status,
+            StatusCode::SEE_OTHER,
+            "refused before the end"
+        );
+        assert!(
+            early
+                .body
+                .contains("Vous pourrez le noter après la fin prévue : mardi 9 mars 2027 à 12 h"),
+            "{}",
+            early.body
+        );
+        assert!(!coord.get(PATH).await.body.contains("Réalisée"));
+        let pdf = awa.get(&format!("{link}/attestation.pdf")).await;
+        assert_ne!(pdf.status, StatusCode::OK, "no attestation before");
+        as_if_it_took_place(&app).await;
+        let done = coord.post(&format!("{PATH}/realisee"), &[]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert!(coord.get(PATH).await.body.contains("Réalisée"));
+        let pdf = awa.get_bytes(&format!("{link}/attestation.pdf")).await;
+        let text = crate::trainings::pdf_text(&pdf);
+        assert!(text.contains("Attestation d’intervention"), "{text}");
+    }
+}

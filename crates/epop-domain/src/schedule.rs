@@ -92,6 +92,33 @@ pub fn may_mark_done(
     Ok(())
 }
 
+/// Which end of a schedule a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    Start,
+    End,
+}
+
+/// Checks a schedule typed at `now`: it starts in the future and ends after
+/// it starts; otherwise the end it is wrong about, and why.
+pub fn check_schedule(start: i64, end: i64, now: i64) -> Result<(), (Edge, Invalid)> {
+    if start < now {
+        return Err((
+            Edge::Start,
+            Invalid::new(
+                "L’intervention ne peut pas commencer dans le passé : choisissez une date et une heure à venir.",
+            ),
+        ));
+    }
+    if end <= start {
+        return Err((
+            Edge::End,
+            Invalid::new("L’heure de fin doit venir après l’heure de début."),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +155,17 @@ mod tests {
         );
         assert!(may_mark_done(None, Some(day), paris(2027, 3, 2, 0)).is_ok());
         assert!(may_mark_done(None, None, 0).is_ok());
+    }
+
+    #[test]
+    fn a_schedule_starts_in_the_future_and_ends_after_it_starts() {
+        let now = paris(2026, 12, 3, 10);
+        let start = paris(2027, 3, 9, 9);
+        assert!(check_schedule(start, start + 3600, now).is_ok());
+        assert_eq!(
+            check_schedule(now - 60, now + 3600, now).unwrap_err().0,
+            Edge::Start
+        );
+        assert_eq!(check_schedule(start, start, now).unwrap_err().0, Edge::End);
     }
 }

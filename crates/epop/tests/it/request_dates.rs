@@ -65,3 +65,44 @@ async fn an_intervention_is_done_only_after_its_scheduled_end() {
         assert!(text.contains("Attestation d’intervention"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn a_schedule_in_the_past_or_ending_before_it_starts_is_refused_on_its_field() {
+    for app in apps().await {
+        awa_accepts(&app).await;
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let past = coord
+            .post(
+                &format!("{PATH}/programmer"),
+                &[
+                    ("date", "02/03/2021"),
+                    ("start_time", "9:15"),
+                    ("end_time", "11:45"),
+                ],
+            )
+            .await;
+        past.assert_field_error("date", "L’intervention ne peut pas commencer dans le passé");
+        for kept in ["02/03/2021", "9:15", "11:45"] {
+            assert!(past.body.contains(&format!("value=\"{kept}\"")), "{kept}");
+        }
+        let reversed = coord
+            .post(
+                &format!("{PATH}/programmer"),
+                &[
+                    ("date", "09/03/2027"),
+                    ("start_time", "12:00"),
+                    ("end_time", "12:00"),
+                ],
+            )
+            .await;
+        reversed.assert_field_error(
+            "end_time",
+            "L’heure de fin doit venir après l’heure de début.",
+        );
+        assert!(reversed.body.contains("value=\"09/03/2027\""));
+        assert!(
+            !coord.get(PATH).await.body.contains("2 mars 2021"),
+            "not kept"
+        );
+    }
+}

@@ -139,6 +139,8 @@ struct Page {
     error: String,
     /// The field `error` is about, if any.
     error_field: &'static str,
+    /// What was typed in the form that failed, kept in its fields.
+    typed: crate::forms::Pairs,
     legal_open: bool,
     may_schedule: bool,
     may_mark_done: bool,
@@ -159,6 +161,16 @@ struct Page {
     situations: Vec<(&'static str, &'static str, bool)>,
     evaluations: Vec<framework::EvalView>,
     chosen: Option<String>,
+}
+
+impl Page {
+    /// The value typed in `name` when its form failed, or `default`.
+    fn typed_or(&self, name: &str, default: &str) -> String {
+        match self.typed.0.iter().find(|(k, _)| k == name) {
+            Some((_, v)) => v.clone(),
+            None => default.to_owned(),
+        }
+    }
 }
 
 async fn page(
@@ -282,6 +294,19 @@ pub(super) async fn show_on_field(
     field: &'static str,
     error: String,
 ) -> Result<Response, AppError> {
+    show_typed(state, ctx, r, field, error, crate::forms::Pairs::default()).await
+}
+
+/// The page with a problem on one of its fields, keeping what was typed in
+/// the form that failed.
+pub(super) async fn show_typed(
+    state: &AppState,
+    ctx: &Ctx,
+    r: Request,
+    field: &'static str,
+    error: String,
+    typed: crate::forms::Pairs,
+) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let history = history(&mut conn, &r).await?;
     let f = r.typed_form();
@@ -349,6 +374,7 @@ pub(super) async fn show_on_field(
         default_deadline,
         error,
         error_field: field,
+        typed,
     };
     if page.error.is_empty() {
         render(&page)

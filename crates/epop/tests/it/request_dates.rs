@@ -106,3 +106,40 @@ async fn a_schedule_in_the_past_or_ending_before_it_starts_is_refused_on_its_fie
         );
     }
 }
+
+#[tokio::test]
+async fn a_failed_proposal_keeps_what_was_typed_and_names_its_field() {
+    for app in apps().await {
+        let id = crate::requests_proposals::submitted(&app, true).await;
+        let path = format!("/admin/demandes/{id}");
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        coord.post(&format!("{path}/etudier"), &[]).await;
+        let none = coord
+            .post(&format!("{path}/proposer"), &[("deadline", "24/12/2099")])
+            .await;
+        none.assert_field_error("peers", "Cochez au moins un intervenant-pair");
+        assert!(none.body.contains("value=\"24/12/2099\""), "deadline kept");
+        let page = coord.get(&path).await;
+        let first = page
+            .body
+            .split("name=\"peer\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_owned();
+        let past = coord
+            .post(
+                &format!("{path}/proposer"),
+                &[("peer", &first), ("deadline", "02/03/2021")],
+            )
+            .await;
+        past.assert_field_error("deadline", "date limite de réponse à venir");
+        assert!(past.body.contains("value=\"02/03/2021\""), "deadline kept");
+        assert!(
+            past.body.contains(&format!(
+                "name=\"peer\" value=\"{first}\" id=\"peer-{first}\" checked"
+            )),
+            "ticked kept"
+        );
+    }
+}

@@ -171,6 +171,13 @@ impl Page {
             None => default.to_owned(),
         }
     }
+
+    /// Whether `value` was ticked in the box group `name` of the form that
+    /// failed.
+    fn ticked(&self, name: &str, value: &i64) -> bool {
+        let value = value.to_string();
+        self.typed.0.iter().any(|(k, v)| k == name && *v == value)
+    }
 }
 
 async fn page(

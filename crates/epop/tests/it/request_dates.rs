@@ -143,3 +143,16 @@ async fn a_failed_proposal_keeps_what_was_typed_and_names_its_field() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_failed_cancellation_names_the_reason_field_and_keeps_it() {
+    for app in apps().await {
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let long = "La salle est fermée. ".repeat(200);
+        let res = coord
+            .post(&format!("{PATH}/annuler"), &[("reason", &long)])
+            .await;
+        res.assert_field_error("reason", "raison de l’annulation");
+        assert!(res.body.contains(long.trim()), "reason kept");
+    }
+}

@@ -19,6 +19,7 @@ pub mod matching;
 pub mod organisation;
 pub mod payment;
 pub mod request;
+pub mod schedule;
 pub mod siret;
 pub mod territory;
 pub mod text;

@@ -186,22 +186,6 @@ pub fn parse_date(input: &str, what: &str) -> Result<chrono::NaiveDate, Invalid>
         })
 }
 
-/// The months as French people write them.
-pub const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 /// Why `value`, written jour/mois/année, is not a day of the calendar
 /// (« Le 31/02/2027 n’existe pas : février 2027 a 28 jours. »), if it has
 /// that form.
@@ -213,7 +197,10 @@ fn no_such_day(value: &str) -> Option<String> {
     let [day, month, year] = parts[..] else {
         return None;
     };
-    let Some(name) = month.checked_sub(1).and_then(|m| MONTHS.get(m as usize)) else {
+    let Some(name) = month
+        .checked_sub(1)
+        .and_then(|m| crate::schedule::MONTHS.get(m as usize))
+    else {
         return Some(format!(
             "Le {value} n’existe pas : le mois est un nombre de 1 à 12."
         ));

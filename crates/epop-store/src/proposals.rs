@@ -353,6 +353,9 @@ pub async fn transition(
 ) -> Result<State> {
     let from = lock(conn, request.id).await?;
     let to = lifecycle::act(who.actor, from, action).map_err(StoreError::MoveRefused)?;
+    if matches!(action, Action::MarkDone) {
+        over_by(conn, request.id, now).await?;
+    }
     let actor_id = who.account_id;
     sqlx::query("UPDATE intervention_requests SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(to.code())
@@ -371,6 +374,19 @@ pub async fn transition(
     )
     .await?;
     Ok(to)
+}
+
+/// Refuses to note an intervention as done before it is over (the rule is
+/// [`epop_domain::schedule::may_mark_done`]): every caller passes here.
+async fn over_by(conn: &mut AnyConnection, id: i64, now: i64) -> Result<()> {
+    let (end, from, to): (Option<i64>, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT scheduled_end, date_from, date_to FROM intervention_requests WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let day = to.or(from).and_then(|d| d.parse::<NaiveDate>().ok());
+    epop_domain::schedule::may_mark_done(end, day, now).map_err(StoreError::MoveRefused)
 }
 
 /// Proposes the request to these peers (profile id, account id), each with

@@ -5,9 +5,10 @@
 
 use chrono::{Datelike, TimeZone, Timelike};
 use chrono_tz::Europe::Paris;
+use epop_domain::schedule::WEEKDAYS;
 
-/// The months as French people write them.
-pub use epop_domain::text::MONTHS;
+/// The months as French people write them (the domain's own list).
+pub use epop_domain::schedule::MONTHS;
 
 /// A count and its noun, singular for 0 and 1 as in French: « 1 compte »,
 /// « 42 comptes », « plus de 1 000 résultats ». Templates call it as
@@ -56,10 +57,6 @@ pub fn paris_time(ts: i64) -> String {
         None => String::new(),
     }
 }
-
-const WEEKDAYS: [&str; 7] = [
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-];
 
 /// A stored UTC time in Paris time.
 pub(crate) fn paris(ts: i64) -> chrono::DateTime<chrono_tz::Tz> {

@@ -120,8 +120,12 @@ pub async fn view(
     Ok((view, expenses))
 }
 
-/// The payment form as typed, on a page that refused it.
+/// The payment form as typed, on a page that refused it (unchanged when
+/// the form that failed is another one).
 pub fn keep_typed(mut v: PaymentView, typed: &Pairs) -> PaymentView {
+    if !typed.0.iter().any(|(k, _)| k == "paid_on") {
+        return v;
+    }
     v.fee_input = typed.get("fee");
     v.payer_code = typed.get("payer");
     v.due_on_input = typed.get("due_on");
@@ -164,7 +168,7 @@ async fn record(
         _ => None,
     };
     if let Some((field, why)) = problem {
-        return super::triage::show_typed(&state, &ctx, r, field, why, Some(&p)).await;
+        return super::triage::show_typed(&state, &ctx, r, field, why, p).await;
     }
     let payer = Payer::from_code(&p.get("payer")).unwrap_or(Payer::Host);
     let payment = Payment {

@@ -21,6 +21,7 @@ mod pages;
 mod peer_pages;
 mod profile_form;
 mod proposal_race;
+mod request_dates;
 mod request_page;
 mod requests_delivery;
 mod requests_intake;

@@ -65,6 +65,7 @@ async fn scheduled_done_with_an_attestation_then_both_sides_give_feedback() {
             ics.unwrap().contains("DTSTART:20270315T083000Z"),
             "9:30 in Paris is 8:30 UTC in March"
         );
+        crate::request_dates::as_if_it_took_place(&app).await;
         coord.post(&format!("{path}/realisee"), &[]).await;
         let (subject, body) = app.last_mail("pair@demo.epop.test").await.unwrap();
         assert!(subject.starts_with("Merci ! Votre avis"), "{subject}");

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use crate::harness::{apps, assert_no_situation, first_proposal, link_in, refs, request_fields};
 
 /// Submits a request as the demo requester and returns its public id.
-async fn submitted(app: &crate::harness::App, remote: bool) -> String {
+pub async fn submitted(app: &crate::harness::App, remote: bool) -> String {
     let mut requester = app.signed_in("demandeur@demo.epop.test").await;
     let mut f = request_fields("demandeur@demo.epop.test");
     if remote {

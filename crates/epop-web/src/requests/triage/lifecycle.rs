@@ -12,7 +12,7 @@ use epop_store::{now, outbox};
 
 use super::super::lists::status_label;
 use super::super::mails;
-use super::{handled, show, who};
+use super::{handled, show, show_typed, who};
 use crate::error::refusal;
 use crate::forms::Pairs;
 use crate::{AppError, AppState, Ctx};
@@ -144,7 +144,7 @@ pub(super) async fn cancel(
         }
         Err(e) => {
             let r = handled(&state, &ctx, &id).await?;
-            show(&state, &ctx, r, e.0).await
+            show_typed(&state, &ctx, r, "reason", e.0, p).await
         }
     }
 }

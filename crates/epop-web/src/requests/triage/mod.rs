@@ -144,6 +144,8 @@ struct Page {
     error: String,
     /// The field `error` is about, if any.
     error_field: &'static str,
+    /// What was typed in the form that failed, kept in its fields.
+    typed: crate::forms::Pairs,
     legal_open: bool,
     may_schedule: bool,
     may_mark_done: bool,
@@ -164,6 +166,23 @@ struct Page {
     situations: Vec<(&'static str, &'static str, bool)>,
     evaluations: Vec<framework::EvalView>,
     chosen: Option<String>,
+}
+
+impl Page {
+    /// The value typed in `name` when its form failed, or `default`.
+    fn typed_or(&self, name: &str, default: &str) -> String {
+        match self.typed.0.iter().find(|(k, _)| k == name) {
+            Some((_, v)) => v.clone(),
+            None => default.to_owned(),
+        }
+    }
+
+    /// Whether `value` was ticked in the box group `name` of the form that
+    /// failed.
+    fn ticked(&self, name: &str, value: &i64) -> bool {
+        let value = value.to_string();
+        self.typed.0.iter().any(|(k, v)| k == name && *v == value)
+    }
 }
 
 async fn page(
@@ -295,18 +314,18 @@ pub(super) async fn show_on_field(
     field: &'static str,
     error: String,
 ) -> Result<Response, AppError> {
-    show_typed(state, ctx, r, field, error, None).await
+    show_typed(state, ctx, r, field, error, crate::forms::Pairs::default()).await
 }
 
-/// The page with a problem on a field of the payment form, which keeps
-/// what was typed (`typed`).
+/// The page with a problem on one of its fields, keeping what was typed in
+/// the form that failed.
 pub(super) async fn show_typed(
     state: &AppState,
     ctx: &Ctx,
     r: Request,
     field: &'static str,
     error: String,
-    typed: Option<&crate::forms::Pairs>,
+    typed: crate::forms::Pairs,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let history = history(&mut conn, &r).await?;
@@ -374,10 +393,7 @@ pub(super) async fn show_typed(
         may_close: stage == Stage::Evaluated,
         scheduled: d.scheduled,
         feedback: d.feedback,
-        payment: match typed {
-            Some(t) => super::payments::keep_typed(d.payment, t),
-            None => d.payment,
-        },
+        payment: super::payments::keep_typed(d.payment, &typed),
         expenses: d.expenses,
         when: super::when_of(&f),
         hosting_open: hosting_open(stage),
@@ -408,6 +424,7 @@ pub(super) async fn show_typed(
         default_deadline,
         error,
         error_field: field,
+        typed,
     };
     if page.error.is_empty() {
         render(&page)

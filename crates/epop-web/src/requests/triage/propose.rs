@@ -12,7 +12,7 @@ use epop_store::requests::Request;
 use epop_store::{now, outbox, territories};
 
 use super::lifecycle::finish;
-use super::{Pick, handled, show, who};
+use super::{Pick, handled, show, show_typed, who};
 use crate::error::refusal;
 use crate::forms::Pairs;
 use crate::security::public_id;
@@ -116,24 +116,14 @@ pub(super) async fn propose(
         .and_then(|d| {
             epop_domain::event::paris_timestamp(d, chrono::NaiveTime::from_hms_opt(23, 59, 0)?).ok()
         });
-    let Some(deadline) = deadline.filter(|d| *d > now()) else {
-        return show(
-            &state,
-            &ctx,
-            r,
-            "Écrivez une date limite de réponse à venir, par exemple dans une semaine.".into(),
-        )
-        .await;
-    };
     if chosen.is_empty() {
-        return show(
-            &state,
-            &ctx,
-            r,
-            "Cochez au moins un intervenant-pair à qui proposer la demande.".into(),
-        )
-        .await;
+        let why = "Cochez au moins un intervenant-pair à qui proposer la demande.";
+        return show_typed(&state, &ctx, r, "peers", why.into(), p).await;
     }
+    let Some(deadline) = deadline.filter(|d| *d > now()) else {
+        let why = "Écrivez une date limite de réponse à venir, par exemple dans une semaine.";
+        return show_typed(&state, &ctx, r, "deadline", why.into(), p).await;
+    };
     let mut tx = state.db.write().await?;
     // Only peers the matching suggests may be asked (a form can be forged).
     let suggested: Vec<i64> = matching_for(&mut tx, &r, &r.typed_form())

@@ -3,15 +3,36 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use epop_domain::Invalid;
 use epop_domain::lifecycle::Action;
+use epop_domain::schedule::{Edge, check_schedule};
 use epop_store::{now, outbox, proposals, requests};
 
 use super::super::mails;
 use super::lifecycle::{finish, people};
-use super::{handled, show, who};
+use super::{handled, show, show_typed, who};
 use crate::error::refusal;
 use crate::forms::Pairs;
 use crate::{AppError, AppState, Ctx};
+
+/// The day and hours typed, in Paris time: the start and end (Unix
+/// seconds), or the field that is wrong and why.
+fn parse(p: &Pairs, now: i64) -> Result<(i64, i64), (&'static str, Invalid)> {
+    use epop_domain::event::{paris_timestamp, parse_time};
+    let day = epop_domain::text::parse_date(&p.get("date"), "la date").map_err(|e| ("date", e))?;
+    let from =
+        parse_time(&p.get("start_time"), "l’heure de début").map_err(|e| ("start_time", e))?;
+    let to = parse_time(&p.get("end_time"), "l’heure de fin").map_err(|e| ("end_time", e))?;
+    let start = paris_timestamp(day, from).map_err(|e| ("start_time", e))?;
+    let end = paris_timestamp(day, to).map_err(|e| ("end_time", e))?;
+    check_schedule(start, end, now).map_err(|(edge, e)| match edge {
+        // A past day is wrong in the date; today's past hour in the hour.
+        Edge::Start if day < crate::french::paris_today() => ("date", e),
+        Edge::Start => ("start_time", e),
+        Edge::End => ("end_time", e),
+    })?;
+    Ok((start, end))
+}
 
 pub(super) async fn schedule(
     State(state): State<AppState>,
@@ -20,24 +41,9 @@ pub(super) async fn schedule(
     axum::Form(p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
     let r = handled(&state, &ctx, &id).await?;
-    let parsed = (|| {
-        let day = epop_domain::text::parse_date(&p.get("date"), "la date")?;
-        let from = epop_domain::event::parse_time(&p.get("start_time"), "l’heure de début")?;
-        let to = epop_domain::event::parse_time(&p.get("end_time"), "l’heure de fin")?;
-        let (a, b) = (
-            epop_domain::event::paris_timestamp(day, from)?,
-            epop_domain::event::paris_timestamp(day, to)?,
-        );
-        if b <= a {
-            return Err(epop_domain::Invalid::new(
-                "L’heure de fin doit venir après l’heure de début.",
-            ));
-        }
-        Ok((a, b))
-    })();
-    let (start, end) = match parsed {
+    let (start, end) = match parse(&p, now()) {
         Ok(x) => x,
-        Err(e) => return show(&state, &ctx, r, e.0).await,
+        Err((field, e)) => return show_typed(&state, &ctx, r, field, e.0, p).await,
     };
     let t = now();
     let mut tx = state.db.write().await?;

@@ -9,7 +9,7 @@ use chrono_tz::Europe::Paris;
 
 use crate::email::Email;
 use crate::territory::DepartmentCode;
-use crate::text::{optional_paragraph, paragraph, parse_date, required};
+use crate::text::{Problems, optional_paragraph, paragraph, parse_date, required, take};
 use crate::{Invalid, Principal, Role};
 
 /// What an organiser offers so that everyone can take part.
@@ -328,24 +328,6 @@ pub struct NewEvent {
 pub const MAX_CAPACITY: i64 = 100_000;
 pub const MAX_QUESTIONS: usize = 5;
 
-/// Keeps a valid value; records the problem under `field` otherwise.
-fn take<T>(
-    problems: &mut Vec<(&'static str, Invalid)>,
-    field: &'static str,
-    r: Result<T, Invalid>,
-) -> Option<T> {
-    match r {
-        Ok(v) => Some(v),
-        Err(e) => {
-            problems.push((field, e));
-            None
-        }
-    }
-}
-
-/// The problems found so far, each under its field, in the order checked.
-type Problems = Vec<(&'static str, Invalid)>;
-
 /// Records `message` under `field`.
 fn refuse(problems: &mut Problems, field: &'static str, message: impl Into<String>) {
     take::<()>(problems, field, Err(Invalid::new(message)));
@@ -370,11 +352,7 @@ struct Place {
 impl EventForm {
     /// Checks every field; `now` refuses an event that starts in the past
     /// when `must_be_future` (a new event).
-    pub fn validate(
-        &self,
-        now: i64,
-        must_be_future: bool,
-    ) -> Result<NewEvent, Vec<(&'static str, Invalid)>> {
+    pub fn validate(&self, now: i64, must_be_future: bool) -> Result<NewEvent, Problems> {
         let mut problems = Vec::new();
         let texts = self.texts(&mut problems);
         let (starts_at, ends_at) = self.times(&mut problems, now, must_be_future);
@@ -749,10 +727,7 @@ pub fn parse_phone(input: &str) -> Result<Option<String>, Invalid> {
 
 impl RegistrationForm {
     /// `questions` are the event's extra questions (answers are optional).
-    pub fn validate(
-        &self,
-        questions: &[String],
-    ) -> Result<NewRegistration, Vec<(&'static str, Invalid)>> {
+    pub fn validate(&self, questions: &[String]) -> Result<NewRegistration, Problems> {
         let mut problems = Vec::new();
         let name = required(&self.name, "le nom et le prénom", 120)
             .map_err(|e| problems.push(("name", e)))

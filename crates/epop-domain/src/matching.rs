@@ -24,7 +24,7 @@ use chrono::{Datelike, NaiveDate};
 use chrono_tz::Europe::Paris;
 
 use crate::directory::{Format, InterventionKind, Visibility};
-use crate::text::fold;
+use crate::text::{fold, plural};
 
 /// Points per theme the peer shares with the request.
 pub const THEME_WEIGHT: i64 = 10;
@@ -187,11 +187,6 @@ fn kind_phrase(kind: InterventionKind) -> &'static str {
             "la participation à la création de nouvelles règles ou lois"
         }
     }
-}
-
-fn plural(n: impl Into<i64>, one: &str, many: &str) -> String {
-    let n = n.into();
-    format!("{n} {}", if n > 1 { many } else { one })
 }
 
 /// `departments` gives a département's name from its code; an unknown code

@@ -1,6 +1,7 @@
 //! Organisations: partners, hosts, funders. A kind and a validated identity.
 
-use crate::{DepartmentCode, Invalid, Siret, text};
+use crate::text::{self, Problems, take};
+use crate::{DepartmentCode, Invalid, Siret};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrganisationKind {
@@ -75,32 +76,34 @@ pub struct OrganisationForm {
 
 impl OrganisationForm {
     /// Checks every field; on failure returns each field's problem.
-    pub fn validate(&self) -> Result<NewOrganisation, Vec<(&'static str, Invalid)>> {
+    pub fn validate(&self) -> Result<NewOrganisation, Problems> {
         let mut errors = Vec::new();
-        let name = text::required(&self.name, "le nom de l’organisation", 200)
-            .map_err(|e| errors.push(("name", e)))
-            .ok();
-        let kind = OrganisationKind::from_code(&self.kind)
-            .ok_or_else(|| {
-                errors.push(("kind", Invalid::new("Choisissez le type d’organisation.")))
-            })
-            .ok();
-        let siret = if self.siret.trim().is_empty() {
-            Some(None)
-        } else {
-            Siret::parse(&self.siret)
-                .map(Some)
-                .map_err(|e| errors.push(("siret", e)))
-                .ok()
-        };
-        let department = if self.department.trim().is_empty() {
-            Some(None)
-        } else {
-            DepartmentCode::parse(&self.department)
-                .map(Some)
-                .map_err(|e| errors.push(("department", e)))
-                .ok()
-        };
+        let name = take(
+            &mut errors,
+            "name",
+            text::required(&self.name, "le nom de l’organisation", 200),
+        );
+        let kind = take(
+            &mut errors,
+            "kind",
+            OrganisationKind::from_code(&self.kind)
+                .ok_or_else(|| Invalid::new("Choisissez le type d’organisation.")),
+        );
+        let optional = |input: &str| !input.trim().is_empty();
+        let siret = take(
+            &mut errors,
+            "siret",
+            optional(&self.siret)
+                .then(|| Siret::parse(&self.siret))
+                .transpose(),
+        );
+        let department = take(
+            &mut errors,
+            "department",
+            optional(&self.department)
+                .then(|| DepartmentCode::parse(&self.department))
+                .transpose(),
+        );
         match (name, kind, siret, department) {
             (Some(name), Some(kind), Some(siret), Some(department)) if errors.is_empty() => {
                 Ok(NewOrganisation {

@@ -11,7 +11,7 @@ use crate::email::Email;
 use crate::event::parse_phone;
 use crate::organisation::{NewOrganisation, OrganisationForm};
 use crate::territory::DepartmentCode;
-use crate::text::{optional, optional_paragraph, paragraph, parse_date, required};
+use crate::text::{Problems, optional, optional_paragraph, paragraph, parse_date, required, take};
 
 /// What the requester typed, as strings (kept on error and in drafts).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -71,12 +71,6 @@ pub struct NewRequest {
     pub contact_name: String,
     pub contact_email: Email,
     pub contact_phone: Option<String>,
-}
-
-type Problems = Vec<(&'static str, Invalid)>;
-
-fn take<T>(p: &mut Problems, field: &'static str, r: Result<T, Invalid>) -> Option<T> {
-    r.map_err(|e| p.push((field, e))).ok()
 }
 
 /// « 250 », « 250,50 », « 1 200 € » → cents.

@@ -5,6 +5,23 @@
 
 use crate::Invalid;
 
+/// A count and its noun, singular for 0 and 1 as in French: « 1 compte »,
+/// « 42 comptes », « plus de 1 000 résultats ». Templates call it as
+/// `{{ crate::french::plural(n, "compte", "comptes") }}` (re-exported there).
+pub fn plural(n: impl std::fmt::Display, one: &str, many: &str) -> String {
+    let count = n.to_string();
+    let few = count.parse::<i64>().is_ok_and(|v| v.abs() < 2);
+    format!("{count} {}", if few { one } else { many })
+}
+
+/// Problems of a form, each under its field's name.
+pub type Problems = Vec<(&'static str, Invalid)>;
+
+/// Keeps a valid value; records the problem under `field` otherwise.
+pub fn take<T>(problems: &mut Problems, field: &'static str, r: Result<T, Invalid>) -> Option<T> {
+    r.map_err(|e| problems.push((field, e))).ok()
+}
+
 /// A required one-line text (a name, a title, an address) of at most `max`
 /// characters, trimmed, with no control character at all (line break, tab,
 /// escape…). `what` names the field in the message, e.g. « le nom de
@@ -109,6 +126,23 @@ pub fn slugify(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plurals_read_in_french() {
+        assert_eq!(plural(0, "compte", "comptes"), "0 compte");
+        assert_eq!(
+            plural(1_usize, "intervenant-pair", "intervenants-pairs"),
+            "1 intervenant-pair"
+        );
+        assert_eq!(
+            plural(3_i64, "intervenant-pair", "intervenants-pairs"),
+            "3 intervenants-pairs"
+        );
+        assert_eq!(
+            plural("plus de 1 000", "fiche", "fiches"),
+            "plus de 1 000 fiches"
+        );
+    }
 
     #[test]
     fn required_trims_and_limits() {

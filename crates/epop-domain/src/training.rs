@@ -6,7 +6,7 @@
 
 use crate::event::{paris_timestamp, parse_time};
 use crate::territory::DepartmentCode;
-use crate::text::{paragraph, parse_date, required};
+use crate::text::{Problems, paragraph, parse_date, required, take};
 use crate::{Invalid, Principal, Role};
 
 /// Whom a programme trains.
@@ -66,18 +66,6 @@ pub struct NewProgramme {
     /// « 5 jours », « 6 jours, 1 à 2 jours par mois ».
     pub duration: String,
     pub hours: i64,
-}
-
-/// Problems of a form, each under its field's name.
-pub(crate) type Problems = Vec<(&'static str, Invalid)>;
-
-/// Keeps a valid value; records the problem under `field` otherwise.
-pub(crate) fn take<T>(
-    problems: &mut Problems,
-    field: &'static str,
-    r: Result<T, Invalid>,
-) -> Option<T> {
-    r.map_err(|e| problems.push((field, e))).ok()
 }
 
 impl ProgrammeForm {

@@ -30,7 +30,7 @@ use epop_domain::directory::{
     Format, InterventionKind, ListingConsent, ProfileKind, Visibility, visibility_ceiling,
 };
 use epop_domain::organisation::{NewOrganisation, OrganisationKind};
-use epop_domain::text::{fold, slugify};
+use epop_domain::text::{fold, plural, slugify};
 use epop_domain::{Email, Role};
 use rand_core::{OsRng, RngCore};
 use sqlx::AnyConnection;
@@ -104,12 +104,20 @@ pub async fn apply(
 
 fn detail(r: &Report, rows: usize) -> String {
     let mut s = format!(
-        "Import de l’annuaire : {rows} ligne(s), {} compte(s) créé(s), {} fiche(s) mise(s) à jour, {} inchangée(s)",
-        r.created, r.updated, r.unchanged
+        "Import de l’annuaire : {}, {}, {}, {}",
+        plural(rows, "ligne", "lignes"),
+        plural(r.created, "compte créé", "comptes créés"),
+        plural(r.updated, "fiche mise à jour", "fiches mises à jour"),
+        plural(r.unchanged, "fiche inchangée", "fiches inchangées"),
     );
     if !r.organisations_created.is_empty() {
         s.push_str(&format!(
-            ", organisation(s) créée(s) : {}",
+            ", {} : {}",
+            if r.organisations_created.len() == 1 {
+                "organisation créée"
+            } else {
+                "organisations créées"
+            },
             r.organisations_created.join(", ")
         ));
     }

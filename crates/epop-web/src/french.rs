@@ -10,14 +10,8 @@ use epop_domain::schedule::WEEKDAYS;
 /// The months as French people write them (the domain's own list).
 pub use epop_domain::schedule::MONTHS;
 
-/// A count and its noun, singular for 0 and 1 as in French: « 1 compte »,
-/// « 42 comptes », « plus de 1 000 résultats ». Templates call it as
-/// `{{ crate::french::plural(n, "compte", "comptes") }}`.
-pub fn plural(n: impl std::fmt::Display, one: &str, many: &str) -> String {
-    let count = n.to_string();
-    let few = count.parse::<i64>().is_ok_and(|v| v.abs() < 2);
-    format!("{count} {}", if few { one } else { many })
-}
+/// A count and its noun (« 3 comptes »), shared with the domain and the store.
+pub use epop_domain::text::plural;
 
 /// A short word followed by a name, elided before a vowel or a mute h as
 /// French writes it: `elided("que", "Awa")` is « qu’Awa », `elided("de",
@@ -132,23 +126,6 @@ pub fn french_date(iso: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plurals_read_in_french() {
-        assert_eq!(plural(0, "compte", "comptes"), "0 compte");
-        assert_eq!(
-            plural(1_usize, "intervenant-pair", "intervenants-pairs"),
-            "1 intervenant-pair"
-        );
-        assert_eq!(
-            plural(3_i64, "intervenant-pair", "intervenants-pairs"),
-            "3 intervenants-pairs"
-        );
-        assert_eq!(
-            plural("plus de 1 000", "fiche", "fiches"),
-            "plus de 1 000 fiches"
-        );
-    }
 
     #[test]
     fn dates_read_in_french() {

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 
 use super::{Framework, Guidance, Rule, Situation, Verdict};
 use crate::Invalid;
+use crate::text::{Problems, take};
 use crate::text::{parse_date, required};
-use crate::training::{Problems, take};
 
 /// A rule as the administrator's form holds it: codes, and lists one
 /// sentence per line.

@@ -194,7 +194,7 @@ async fn a_file_creates_accounts_roles_profiles_and_organisations() {
         let lines = audit_lines(&db).await;
         assert_eq!(lines.len(), 1);
         assert!(
-            lines[0].detail.contains("4 compte(s) créé(s)"),
+            lines[0].detail.contains("4 comptes créés") && !lines[0].detail.contains("(s)"),
             "{}",
             lines[0].detail
         );

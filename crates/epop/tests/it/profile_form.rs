@@ -712,3 +712,19 @@ async fn withdrawing_a_sensitive_consent_erases_the_answer() {
         assert_eq!(stored_answers(&app, email).await, (None, None));
     }
 }
+
+#[tokio::test]
+async fn the_summary_names_departements_and_languages_never_their_codes() {
+    for app in apps().await {
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let page = awa.get("/espace/ma-fiche").await;
+        assert!(
+            page.body.contains("Haute-Garonne (31)") && !page.body.contains(">31, "),
+            "the département is named"
+        );
+        assert!(
+            page.body.contains("Français") && !page.body.contains(">fr<"),
+            "the language is named"
+        );
+    }
+}

@@ -99,6 +99,11 @@ pub(super) async fn overview(
         None => (None, None),
     };
     let themes = directory::themes(&mut conn).await?;
+    let departments = epop_store::territories::departments(&mut conn)
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect();
     let list = steps(t.kind, true);
     let answers = if existing.is_none() {
         Vec::new()
@@ -109,6 +114,7 @@ pub(super) async fn overview(
             consents: &consents,
             photo_alt,
             themes: &themes,
+            departments: &departments,
         };
         list.iter().map(|step| stored.answer(*step)).collect()
     };
@@ -143,6 +149,8 @@ struct Stored<'a> {
     consents: &'a BTreeMap<String, (String, i64)>,
     photo_alt: Option<String>,
     themes: &'a [Theme],
+    /// Each département's name by its code.
+    departments: &'a BTreeMap<String, String>,
 }
 
 impl Stored<'_> {
@@ -185,8 +193,21 @@ impl Stored<'_> {
                 .map(|(_, l)| *l)
                 .collect::<Vec<_>>()
                 .join(", "),
-            Step::Territory => p.departments.join(", "),
-            Step::Languages => p.languages.join(", "),
+            Step::Territory => p
+                .departments
+                .iter()
+                .map(|code| match self.departments.get(code) {
+                    Some(name) => format!("{name} ({code})"),
+                    None => code.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            Step::Languages => p
+                .languages
+                .iter()
+                .map(|code| crate::directory::language_label(code))
+                .collect::<Vec<_>>()
+                .join(", "),
             Step::Availability => p
                 .max_per_month
                 .map(|n| format!("{n} par mois"))

@@ -61,7 +61,7 @@ async fn link(
     };
     if let Some(why) = refusal {
         drop(tx);
-        return super::triage::show(&state, &ctx, r, why).await;
+        return super::triage::show_refused(&state, &ctx, r, "organisation", why).await;
     }
     organisations::add_member(&mut tx, requester.id, org.id).await?;
     audit::record(
@@ -77,8 +77,5 @@ async fn link(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "/admin/demandes/{id}?message=organisation-rattachee"
-    ))
-    .into_response())
+    Ok(Redirect::to(&super::triage::back_to(&id, "organisation-rattachee")).into_response())
 }

@@ -213,18 +213,15 @@ fn event_label(event: requests::Event) -> &'static str {
 }
 
 /// The request's history, as read: each step named for what happened (the
-/// state it moved to, or the event of a step that kept the state).
+/// event of a step that kept the state, else the state it moved to — a new
+/// date for a scheduled intervention is « Programmée » again).
 async fn history(conn: &mut epop_store::Conn, r: &Request) -> Result<Vec<Step>, AppError> {
     Ok(requests::history(conn, r.id)
         .await?
         .into_iter()
-        .map(|(from, to, who, why, at, event)| Step {
+        .map(|(_, to, who, why, at, event)| Step {
             when: paris_time(at),
-            what: match event {
-                Some(e) => event_label(e),
-                None if from.as_deref() == Some(to.as_str()) => "Demande mise à jour",
-                None => status_label(&to),
-            },
+            what: event.map_or_else(|| status_label(&to), event_label),
             who: who.unwrap_or_default(),
             why: why.unwrap_or_default(),
         })

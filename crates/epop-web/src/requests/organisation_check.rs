@@ -61,7 +61,14 @@ async fn link(
     };
     if let Some(why) = refusal {
         drop(tx);
-        return super::triage::show_refused(&state, &ctx, r, "organisation", why).await;
+        // Explained beside the button while the page shows it (not once
+        // the person is a member: the part is gone).
+        let place = if r.organisation_to_check() {
+            "organisation"
+        } else {
+            ""
+        };
+        return super::triage::show_refused(&state, &ctx, r, place, why).await;
     }
     organisations::add_member(&mut tx, requester.id, org.id).await?;
     audit::record(

@@ -1,7 +1,8 @@
 // Keyboard journeys, some with JavaScript off: the skip link, signing in,
-// the display settings, a directory search, the profile form and an event
-// registration. Each gets what run.mjs lends it: its `test`, `newContext`,
-// `signIn` and `keyOf`, and the server's `base`.
+// the display settings, a directory search, the profile form, an event
+// registration and the coordinator's page of a request. Each gets what
+// run.mjs lends it: its `test`, `newContext`, `signIn` and `keyOf`, and the
+// server's `base`.
 
 import { ACCOUNTS, PASSWORD } from '../pages.mjs';
 
@@ -274,6 +275,85 @@ async function journeyEventRegistrationNoJs({ test, newContext, signIn, keyOf, b
   });
 }
 
+/**
+ * The coordinator's page of a request, keyboard only: the task list at the
+ * top leads to its section, and a form sent with a mistake gives the
+ * focused error summary, whose link leads to the field, with what was
+ * typed still there. The demo request waits for a peer's answer: its open
+ * form is the host's référent (a wrong address changes nothing).
+ */
+async function journeyRequestPage({ test, newContext, signIn, keyOf, base }) {
+  await test('keyboard: the request page, from its task list to a form with an error', async (problems) => {
+    const ctx = await newContext(base);
+    try {
+      const page = await ctx.newPage();
+      await signIn(page, 'coordinator');
+      const tabTo = async (pred, max = 200) => {
+        for (let i = 0; i < max; i++) {
+          await page.keyboard.press('Tab');
+          const f = await focused(page);
+          if (pred(f)) return f;
+        }
+        return null;
+      };
+      const path = '/admin/demandes/demo-demande-esat';
+      await page.goto(path);
+      // The task list: its link to the host's side.
+      const task = await tabTo((f) => f?.tag === 'a' && f.text.startsWith('Nommer le référent'));
+      if (!task) { problems.push('the task « Nommer le référent » is never reached with Tab'); return; }
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300);
+      const landed = await page.evaluate(() => {
+        const h = document.getElementById('accueil');
+        const r = h ? h.getBoundingClientRect() : null;
+        return { hash: location.hash, top: r ? r.top : null, height: window.innerHeight };
+      });
+      if (landed.hash !== '#accueil') problems.push(`after Enter on the task: location.hash=“${landed.hash}”, expected #accueil`);
+      if (landed.top === null || landed.top < -5 || landed.top > landed.height) problems.push(`the section « Accueil » is not in view (top ${landed.top})`);
+      // The next Tab goes on inside that section: its first choice.
+      await page.keyboard.press('Tab');
+      const next = await focused(page);
+      if (next?.name !== 'referent') { problems.push(`Tab after the task link focuses ${show(next)}, expected the référent choices`); return; }
+      // Invite a new person with a wrong address, by keyboard.
+      // The radios of a group are one Tab stop: move with the arrow keys.
+      let choice = next;
+      for (let i = 0; i < 20 && choice?.id !== 'referent-nouveau'; i++) {
+        await page.keyboard.press('ArrowDown');
+        choice = await focused(page);
+      }
+      if (choice?.id !== 'referent-nouveau') { problems.push('the choice « Inviter une nouvelle personne » is never reached'); return; }
+      await page.keyboard.press('Space');
+      if (!(await tabTo((f) => f?.id === 'referent-name', 20))) { problems.push('the name field is never reached'); return; }
+      await page.keyboard.type('Inès Clavier');
+      if (!(await tabTo((f) => f?.id === 'referent-email', 5))) { problems.push('the e-mail field is never reached'); return; }
+      await page.keyboard.type('ines-sans-arobase');
+      if (!(await tabTo((f) => f?.tag === 'button' && f.text.startsWith('Nommer le référent'), 5))) { problems.push('the button « Nommer le référent » is never reached'); return; }
+      await Promise.all([page.waitForNavigation({ timeout: 20_000 }), page.keyboard.press('Enter')]);
+      const title = await page.title();
+      if (!title.startsWith('Erreur')) problems.push(`after a wrong address the title is “${title}”, expected « Erreur : … »`);
+      await page.waitForTimeout(200);
+      let f = await focused(page);
+      if (f?.id !== 'resume-erreurs') problems.push(`after the error, focus is on ${show(f)}, expected the error summary`);
+      const heading = await page.locator('#resume-erreurs h2').textContent().catch(() => '');
+      if (!heading.includes('1 erreur dans le formulaire')) problems.push(`the summary says “${heading}”`);
+      await page.keyboard.press('Tab');
+      f = await focused(page);
+      if (f?.tag !== 'a') { problems.push(`Tab from the summary focuses ${show(f)}, expected its link`); return; }
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300);
+      const after = await page.evaluate(() => ({ hash: location.hash, id: document.activeElement?.id || '' }));
+      if (after.hash !== '#referent-email' && after.id !== 'referent-email') problems.push(`the summary’s link leads to “${after.hash}” (focus on “${after.id}”), expected #referent-email`);
+      if ((await page.locator('#referent-email').inputValue()) !== 'ines-sans-arobase') problems.push('the address typed was lost');
+      if ((await page.locator('#referent-name').inputValue()) !== 'Inès Clavier') problems.push('the name typed was lost');
+      if (!(await page.locator('#referent-nouveau').isChecked())) problems.push('the choice « Inviter une nouvelle personne » was lost');
+      const beside = await page.locator('#referent-email-erreur').textContent().catch(() => '');
+      if (!beside.includes('Erreur')) problems.push('no message beside the e-mail field');
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
 /** Runs the keyboard journeys, in this order. */
 export async function keyboardJourneys(h) {
   await journeySkipLink(h);
@@ -282,4 +362,5 @@ export async function keyboardJourneys(h) {
   await journeyDirectorySearchNoJs(h);
   await journeyProfileByKeyboard(h);
   await journeyEventRegistrationNoJs(h);
+  await journeyRequestPage(h);
 }

@@ -271,17 +271,97 @@ pub async fn record(
     Ok(())
 }
 
-/// One recorded change: (from, to, who, why, when).
-pub type Transition = (Option<String>, String, Option<String>, Option<String>, i64);
+/// What happened at a step that leaves the status as it is; pages name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    Framework,
+    Referent,
+    Payment,
+    Edited,
+}
+
+impl Event {
+    pub const ALL: [Event; 4] = [
+        Event::Framework,
+        Event::Referent,
+        Event::Payment,
+        Event::Edited,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Event::Framework => "framework",
+            Event::Referent => "referent",
+            Event::Payment => "payment",
+            Event::Edited => "edited",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Event> {
+        Event::ALL.into_iter().find(|e| e.code() == code)
+    }
+}
+
+/// Records a step that leaves the request in `status` (who, when, what,
+/// why).
+pub async fn note(
+    conn: &mut AnyConnection,
+    request_id: i64,
+    status: &str,
+    event: Event,
+    actor_id: Option<i64>,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO request_transitions (request_id, from_status, to_status, actor_id, reason, created_at, event) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(request_id)
+    .bind(status)
+    .bind(status)
+    .bind(actor_id)
+    .bind(reason)
+    .bind(now)
+    .bind(event.code())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One recorded step: (from, to, who, why, when, what happened when the
+/// status stayed the same).
+pub type Transition = (
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<Event>,
+);
 
 pub async fn history(conn: &mut AnyConnection, request_id: i64) -> Result<Vec<Transition>> {
-    Ok(sqlx::query_as(
-        "SELECT t.from_status, t.to_status, a.display_name, t.reason, t.created_at FROM request_transitions t \
+    let rows: Vec<(
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT t.from_status, t.to_status, a.display_name, t.reason, t.created_at, t.event FROM request_transitions t \
          LEFT JOIN accounts a ON a.id = t.actor_id WHERE t.request_id = $1 ORDER BY t.id",
     )
     .bind(request_id)
     .fetch_all(conn)
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(from, to, who, why, at, event)| {
+            let event = event.as_deref().and_then(Event::from_code);
+            (from, to, who, why, at, event)
+        })
+        .collect())
 }
 
 /// The submitted requests of these départements (a coordinator's), newest first.

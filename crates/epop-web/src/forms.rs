@@ -118,6 +118,13 @@ pub fn notice(code: &str) -> Option<&'static str> {
             "La demande est annulée : le demandeur et les intervenants-pairs sollicités en sont prévenus par e-mail."
         }
         "demande-close" => "La demande est close. Merci pour le suivi !",
+        "demande-modifiee" => "La demande est modifiée. Le changement est gardé dans l’historique.",
+        "programmee" => {
+            "L’intervention est programmée : l’intervenant-pair et le demandeur reçoivent une invitation d’agenda par e-mail."
+        }
+        "realisee" => {
+            "C’est noté : l’intervention a eu lieu. L’intervenant-pair et le demandeur reçoivent une demande d’avis."
+        }
         "avis" => "Merci pour votre avis !",
         "paiement" => "Le paiement est enregistré.",
         "referent" => "Le référent est nommé. Il reçoit un e-mail avec la liste de préparation.",

@@ -535,6 +535,7 @@ pub const REGISTER: &[Table] = &[
             ("from_status", Col::Plain),
             ("to_status", Col::Plain),
             ("reason", Col::Mentions),
+            ("event", Col::Plain),
         ],
     },
     Table {

@@ -79,7 +79,7 @@ async fn name_referent(
     let user = ctx.user()?;
     let Some(org_id) = r.organisation_id else {
         let why = "Cette demande n’a pas d’organisation.".into();
-        return super::triage::show_on_field(&state, &ctx, r, "", why).await;
+        return super::triage::show(&state, &ctx, r, why).await;
     };
     let mut tx = state.db.write().await?;
     let org = organisations::by_id(&mut tx, org_id)
@@ -97,12 +97,12 @@ async fn name_referent(
         Ok(referent) => referent,
         Err((field, why)) => {
             drop(tx);
-            return super::triage::show_on_field(&state, &ctx, r, field, why).await;
+            return super::triage::show_typed(&state, &ctx, r, field, why, p).await;
         }
     };
     record(&mut tx, &ctx, &r, &org, referent, base).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=referent")).into_response())
+    Ok(Redirect::to(&super::triage::back_to(&id, "referent")).into_response())
 }
 
 /// What naming a référent goes by: the form, the request's organisation,
@@ -133,7 +133,7 @@ async fn choose(
         .find(|(aid, _, _)| aid.to_string() == chosen)
         .map(|found| found.0)
         .ok_or((
-            "",
+            "referent",
             "Choisissez une personne de l’organisation, ou invitez-en une.".into(),
         )))
 }
@@ -232,7 +232,11 @@ async fn record(
     requests::set_referent(conn, r.id, referent, now()).await?;
     let mut named = String::new();
     if let Some((_, name, email)) = requests::referent(conn, r.id).await? {
-        named = format!("{name} ({email}), membre de « {} »", org.name);
+        let step = format!("{name} ({email})");
+        let actor = ctx.user.as_ref().map(|u| u.account.id);
+        let event = requests::Event::Referent;
+        requests::note(conn, r.id, &r.status, event, actor, Some(&step), now()).await?;
+        named = format!("{step}, membre de « {} »", org.name);
         let subject = r.subject.clone().unwrap_or_default();
         let mail = mails::referent_named(base, &name, &subject, &r.public_id);
         outbox::enqueue(conn, &mail.to(email)).await?;

@@ -61,7 +61,14 @@ async fn link(
     };
     if let Some(why) = refusal {
         drop(tx);
-        return super::triage::show(&state, &ctx, r, why).await;
+        // Explained beside the button while the page shows it (not once
+        // the person is a member: the part is gone).
+        let place = if r.organisation_to_check() {
+            "organisation"
+        } else {
+            ""
+        };
+        return super::triage::show_refused(&state, &ctx, r, place, why).await;
     }
     organisations::add_member(&mut tx, requester.id, org.id).await?;
     audit::record(
@@ -77,8 +84,5 @@ async fn link(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "/admin/demandes/{id}?message=organisation-rattachee"
-    ))
-    .into_response())
+    Ok(Redirect::to(&super::triage::back_to(&id, "organisation-rattachee")).into_response())
 }

@@ -120,25 +120,6 @@ pub async fn view(
     Ok((view, expenses))
 }
 
-/// The payment form as typed, on a page that refused it (unchanged when
-/// the form that failed is another one).
-pub fn keep_typed(mut v: PaymentView, typed: &Pairs) -> PaymentView {
-    if !typed.0.iter().any(|(k, _)| k == "paid_on") {
-        return v;
-    }
-    v.fee_input = typed.get("fee");
-    v.payer_code = typed.get("payer");
-    v.due_on_input = typed.get("due_on");
-    v.paid_on_input = typed.get("paid_on");
-    v.status = if typed.get("status") == "paid" {
-        "paid"
-    } else {
-        "due"
-    }
-    .into();
-    v
-}
-
 async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -178,8 +159,24 @@ async fn record(
         status: status.into(),
         paid_on: paid.ok().flatten().map(|d| d.to_string()),
     };
+    let t = now();
     let mut tx = state.db.write().await?;
-    payments::set(&mut tx, r.id, &payment, now()).await?;
+    payments::set(&mut tx, r.id, &payment, t).await?;
+    let step = format!(
+        "{}, {}",
+        payment
+            .fee_cents
+            .map(format_euros)
+            .unwrap_or_else(|| "montant à définir".into()),
+        if status == "paid" {
+            format!("payé le {}", french(&payment.paid_on))
+        } else {
+            "à payer".into()
+        }
+    );
+    let actor = Some(ctx.user()?.account.id);
+    let event = epop_store::requests::Event::Payment;
+    epop_store::requests::note(&mut tx, r.id, &r.status, event, actor, Some(&step), t).await?;
     audit::record(
         &mut tx,
         ctx.audit(
@@ -190,7 +187,7 @@ async fn record(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/demandes/{id}?message=paiement")).into_response())
+    Ok(Redirect::to(&super::triage::back_to(&id, "paiement")).into_response())
 }
 
 fn optional_date(s: &str, name: &str) -> Result<Option<NaiveDate>, epop_domain::Invalid> {

@@ -130,12 +130,9 @@ async fn from_coordination(
     match text_of(&p) {
         Ok(text) => {
             write(&state, &ctx, &r, &text, true).await?;
-            Ok(
-                Redirect::to(&format!("/admin/demandes/{id}?message=message-demande"))
-                    .into_response(),
-            )
+            Ok(Redirect::to(&super::triage::back_to(&id, "message-demande")).into_response())
         }
-        Err(why) => super::triage::show(&state, &ctx, r, why).await,
+        Err(why) => super::triage::show_typed(&state, &ctx, r, "message", why, p).await,
     }
 }
 
@@ -159,6 +156,10 @@ struct Page {
     f: epop_domain::request::RequestForm,
     thread: Vec<Said>,
     error: String,
+    /// The thread's part shared with the coordinator's page, which shows
+    /// an action's message in it; this page shows it at the top.
+    notice: &'static str,
+    notice_in: &'static str,
 }
 
 async fn show(
@@ -177,6 +178,8 @@ async fn show(
         f,
         thread,
         error,
+        notice: "",
+        notice_in: "",
     };
     if page.error.is_empty() {
         render(&page)

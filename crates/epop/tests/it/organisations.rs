@@ -217,6 +217,10 @@ async fn naming_an_existing_organisation_in_a_request_makes_nobody_its_member() 
             "{}",
             again.body
         );
+        // A refusal, not a form error; the part it would sit in is gone,
+        // so the summary links nowhere.
+        assert!(again.body.contains("Cette action n’est pas possible"));
+        assert!(!again.body.contains("href=\"#organisation\""));
     }
 }
 

@@ -201,7 +201,7 @@ async fn a_coordinator_proposes_to_suggested_peers_and_the_first_acceptance_wins
         );
         assert!(
             page.body.contains(&format!(
-                "Cadre choisi : {} ({})",
+                "Cadre choisi (Sophie Delmas) – {} ({})",
                 risky.label(),
                 risky_eval.verdict.label()
             )),
@@ -407,7 +407,10 @@ async fn the_coordinator_corrects_a_request_and_a_peer_asks_a_question() {
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         let page = coord.get(path).await;
         assert!(page.body.contains("(10 personnes)"), "{}", page.body);
-        assert!(page.body.contains("Demande modifiée par la coordination"));
+        assert!(
+            page.body.contains(" : Demande modifiée ("),
+            "in the history"
+        );
         let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
         assert_eq!(
             hdf.get(&format!("{path}/modifier")).await.status,

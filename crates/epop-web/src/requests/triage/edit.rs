@@ -92,23 +92,15 @@ pub(super) async fn edit(
     let t = now();
     let mut tx = state.db.write().await?;
     requests::update_content(&mut tx, r.id, &super::super::stored(&p), &valid, t).await?;
-    requests::record(
-        &mut tx,
-        r.id,
-        Some(&r.status),
-        &r.status,
-        Some(actor),
-        Some("Demande modifiée par la coordination"),
-        t,
-    )
-    .await?;
+    let event = requests::Event::Edited;
+    requests::note(&mut tx, r.id, &r.status, event, Some(actor), None, t).await?;
     finish(
         tx,
         &ctx,
         &id,
         "request_edited",
         "Demande modifiée".into(),
-        "demande",
+        "demande-modifiee",
     )
     .await
 }

@@ -12,7 +12,7 @@ use epop_store::requests::{self, Request};
 use epop_store::{directory, now};
 
 use super::lifecycle::finish;
-use super::{handled, show};
+use super::{handled, show_typed};
 use crate::forms::Pairs;
 use crate::render::audit_sensitive_read;
 use crate::{AppError, AppState, Ctx};
@@ -47,14 +47,37 @@ pub(super) struct Section {
     pub chosen: Option<String>,
 }
 
+/// The situations to weigh: those ticked in the query (`?situation=…`),
+/// else those of the framework form that failed (`typed`), else those
+/// chosen with the peer, so that the page remembers them.
+fn picked(
+    query: &str,
+    typed: &Pairs,
+    chosen: Option<&[legal::Situation]>,
+) -> Vec<legal::Situation> {
+    let query: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    if query.iter().any(|(k, _)| k == "situation") {
+        situations_of(&query)
+    } else if typed.0.iter().any(|(k, _)| k == "framework") {
+        situations_of(&typed.0)
+    } else {
+        chosen.map(<[_]>::to_vec).unwrap_or_default()
+    }
+}
+
 pub(super) async fn section(
     conn: &mut epop_store::Conn,
     ctx: &Ctx,
     r: &Request,
     legal_open: bool,
+    typed: &Pairs,
 ) -> Result<Section, AppError> {
-    let query: Vec<(String, String)> = serde_urlencoded::from_str(&ctx.query).unwrap_or_default();
-    let picked = situations_of(&query);
+    let chosen = epop_store::legal::chosen(conn, r.id).await?;
+    let picked = picked(
+        &ctx.query,
+        typed,
+        chosen.as_ref().map(|(_, s)| s.as_slice()),
+    );
     let evaluations = if legal_open && !picked.is_empty() {
         let rules = epop_store::legal::rules(conn).await?;
         legal::fitting(&rules, &picked)
@@ -73,7 +96,6 @@ pub(super) async fn section(
     } else {
         Vec::new()
     };
-    let chosen = epop_store::legal::chosen(conn, r.id).await?;
     if let Some((_, situations)) = &chosen
         && !situations.is_empty()
     {
@@ -137,63 +159,39 @@ pub(super) async fn choose_framework(
     let r = handled(&state, &ctx, &id).await?;
     let actor = ctx.user()?.account.id;
     let picked = situations_of(&p.0);
-    let Some(framework) = legal::Framework::from_code(&p.get("framework")) else {
-        return show(&state, &ctx, r, "Choisissez un cadre dans la liste.".into()).await;
-    };
     if picked.is_empty() {
-        return show(
-            &state,
-            &ctx,
-            r,
-            "Cochez la situation de l’intervenant-pair avant de choisir un cadre.".into(),
-        )
-        .await;
+        let why = "Cochez la situation de l’intervenant-pair avant de choisir un cadre.";
+        return show_typed(&state, &ctx, r, "situations", why.into(), p).await;
     }
-    let mut tx = state.db.write().await?;
-    let rules = epop_store::legal::rules(&mut tx).await?;
+    let Some(framework) = legal::Framework::from_code(&p.get("framework")) else {
+        let why = "Choisissez un cadre dans la liste.";
+        return show_typed(&state, &ctx, r, "cadres", why.into(), p).await;
+    };
+    let mut conn = state.db.conn().await?;
+    let rules = epop_store::legal::rules(&mut conn).await?;
+    drop(conn);
     let e = legal::evaluate(&rules, &picked, framework);
     if e.verdict == legal::Verdict::NotPossible {
-        drop(tx);
-        return show(
-            &state,
-            &ctx,
-            r,
-            format!(
-                "« {} » n’est pas possible dans cette situation.",
-                framework.label()
-            ),
-        )
-        .await;
+        let why = format!(
+            "« {} » n’est pas possible dans cette situation : choisissez un autre cadre.",
+            framework.label()
+        );
+        return show_typed(&state, &ctx, r, "cadres", why, p).await;
     }
     if e.needs_confirmation() && p.get("confirm") != "oui" {
-        drop(tx);
-        return show(
-            &state,
-            &ctx,
-            r,
-            format!(
-                "« {} » présente un risque pour l’intervenant-pair : lisez les mises en garde avec lui, puis cochez la case de confirmation.",
-                framework.label()
-            ),
-        )
-        .await;
+        let why = format!(
+            "« {} » présente un risque pour l’intervenant-pair : lisez les mises en garde avec lui, puis cochez la case de confirmation.",
+            framework.label()
+        );
+        let field = format!("confirm-{}", framework.code());
+        return show_typed(&state, &ctx, r, &field, why, p).await;
     }
     let t = now();
+    let mut tx = state.db.write().await?;
     epop_store::legal::choose(&mut tx, r.id, framework, &picked, t).await?;
-    let why = format!(
-        "Cadre choisi : {} ({})",
-        framework.label(),
-        e.verdict.label()
-    );
-    requests::record(
-        &mut tx,
-        r.id,
-        Some(&r.status),
-        &r.status,
-        Some(actor),
-        Some(&why),
-        t,
-    )
-    .await?;
-    finish(tx, &ctx, &id, "request_framework", why, "cadre").await
+    let what = format!("{} ({})", framework.label(), e.verdict.label());
+    let event = requests::Event::Framework;
+    requests::note(&mut tx, r.id, &r.status, event, Some(actor), Some(&what), t).await?;
+    let detail = format!("Cadre choisi : {what}");
+    finish(tx, &ctx, &id, "request_framework", detail, "cadre").await
 }

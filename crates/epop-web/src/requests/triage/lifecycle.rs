@@ -58,7 +58,8 @@ async fn tell(
 }
 
 /// Writes what was done to request `id` to the audit log, commits it all,
-/// and shows the request's page again with `message`.
+/// and shows the request's page again with `message`, at the section
+/// acted on ([`super::back_to`]).
 pub(super) async fn finish(
     tx: epop_store::Tx,
     ctx: &Ctx,
@@ -68,12 +69,7 @@ pub(super) async fn finish(
     message: &str,
 ) -> Result<Response, AppError> {
     let event = ctx.audit(action, Some(format!("request:{id}")), detail);
-    crate::render::audited(
-        tx,
-        event,
-        &format!("/admin/demandes/{id}?message={message}"),
-    )
-    .await
+    crate::render::audited(tx, event, &super::back_to(id, message)).await
 }
 
 /// Runs one life-cycle action on the request, with its audit line; a
@@ -211,7 +207,7 @@ pub(super) async fn mark_done(
         &id,
         "request_done",
         "Intervention réalisée".into(),
-        "demande",
+        "realisee",
     )
     .await
 }

@@ -142,8 +142,16 @@ struct Page {
     proposals: Vec<ProposalLine>,
     default_deadline: String,
     error: String,
-    /// The field `error` is about, if any.
-    error_field: &'static str,
+    /// The field `error` is about (its id: the summary links to it and the
+    /// message shows beside it), or the part of the page that explains a
+    /// refusal.
+    error_field: String,
+    /// The error summary's heading: a form error, or what was refused.
+    error_title: &'static str,
+    /// The message of the action just done, shown in its section
+    /// (`notice_in`) rather than at the top; see [`section_of`].
+    notice: &'static str,
+    notice_in: &'static str,
     /// What was typed in the form that failed, kept in its fields.
     typed: crate::forms::Pairs,
     legal_open: bool,
@@ -194,18 +202,73 @@ async fn page(
     show(&state, &ctx, r, String::new()).await
 }
 
-/// The request's history, as read.
+/// A step that left the status as it was, in words.
+fn event_label(event: requests::Event) -> &'static str {
+    match event {
+        requests::Event::Framework => "Cadre choisi",
+        requests::Event::Referent => "Référent nommé",
+        requests::Event::Payment => "Paiement enregistré",
+        requests::Event::Edited => "Demande modifiée",
+    }
+}
+
+/// The request's history, as read: each step named for what happened (the
+/// event of a step that kept the state, else the state it moved to — a new
+/// date for a scheduled intervention is « Programmée » again).
 async fn history(conn: &mut epop_store::Conn, r: &Request) -> Result<Vec<Step>, AppError> {
     Ok(requests::history(conn, r.id)
         .await?
         .into_iter()
-        .map(|(_, to, who, why, at)| Step {
+        .map(|(_, to, who, why, at, event)| Step {
             when: paris_time(at),
-            what: status_label(&to),
+            what: event.map_or_else(|| status_label(&to), event_label),
             who: who.unwrap_or_default(),
             why: why.unwrap_or_default(),
         })
         .collect())
+}
+
+/// The section of the page an action's message (`?message=…`) belongs to.
+///
+/// After an action the page opens at that section (`#id`) and shows the
+/// message right under the section's heading, not at the top of the page:
+/// a keyboard user goes on from there (the next Tab reaches the section's
+/// form), and a screen reader reading from the fragment meets the heading
+/// then the message, as a sighted user sees them. A link « Aller à la
+/// section » at the top would cost every user one more step and leave the
+/// scroll far from the message. Actions whose section is gone once done
+/// (studying, linking an organisation) keep their message at the top.
+fn section_of(message: &str) -> Option<&'static str> {
+    Some(match message {
+        "cadre" => "cadre",
+        "programmee" => "programmer",
+        "paiement" => "paiement",
+        "referent" => "accueil",
+        "proposee" => "propositions",
+        "message-demande" => "messages",
+        "demande-annulee" | "demande-close" | "realisee" | "demande-modifiee" => "historique",
+        _ => return None,
+    })
+}
+
+/// The message of the action just done and its section, when the page
+/// shows that section (the message then leaves the top of the page).
+fn notice_in_section(ctx: &Ctx, l: &mut Layout, shown: &[&str]) -> (&'static str, &'static str) {
+    match ctx.query_param("message").as_deref().and_then(section_of) {
+        Some(s) if s == "historique" || s == "messages" || shown.contains(&s) => {
+            (l.notices.pop().unwrap_or_default(), s)
+        }
+        _ => ("", ""),
+    }
+}
+
+/// Where the page goes after an action on request `id`: back to it with
+/// `message`, at the section acted on.
+pub(super) fn back_to(id: &str, message: &str) -> String {
+    let anchor = section_of(message)
+        .map(|s| format!("#{s}"))
+        .unwrap_or_default();
+    format!("/admin/demandes/{id}?message={message}{anchor}")
 }
 
 /// The proposals made, with their state and deadline.
@@ -296,45 +359,84 @@ fn hosting_open(stage: Stage) -> bool {
     )
 }
 
+/// The page with an action refused (a rule of the life cycle, not a
+/// field), or without a problem when `error` is empty.
 pub(super) async fn show(
     state: &AppState,
     ctx: &Ctx,
     r: Request,
     error: String,
 ) -> Result<Response, AppError> {
-    show_on_field(state, ctx, r, "", error).await
+    show_refused(state, ctx, r, "", error).await
 }
 
-/// The page with a problem on one of its fields (`field`: its id; the
-/// summary links to it and the message shows beside it).
-pub(super) async fn show_on_field(
+/// The page with an action refused, explained in the part of the page
+/// whose id is `place` (the summary links to it).
+pub(super) async fn show_refused(
     state: &AppState,
     ctx: &Ctx,
     r: Request,
-    field: &'static str,
+    place: &str,
     error: String,
 ) -> Result<Response, AppError> {
-    show_typed(state, ctx, r, field, error, crate::forms::Pairs::default()).await
+    let problem = Problem {
+        field: place,
+        title: "Cette action n’est pas possible",
+        error,
+    };
+    show_page(state, ctx, r, problem, crate::forms::Pairs::default()).await
 }
 
-/// The page with a problem on one of its fields, keeping what was typed in
-/// the form that failed.
+/// The page with a problem on one of its fields (`field`: its id; the
+/// summary links to it and the message shows beside it), keeping what was
+/// typed in the form that failed.
 pub(super) async fn show_typed(
     state: &AppState,
     ctx: &Ctx,
     r: Request,
-    field: &'static str,
+    field: &str,
     error: String,
     typed: crate::forms::Pairs,
 ) -> Result<Response, AppError> {
-    let mut conn = state.db.conn().await?;
-    let history = history(&mut conn, &r).await?;
-    let f = r.typed_form();
-    let fee = epop_domain::request::parse_euros(&f.fee)
+    let problem = Problem {
+        field,
+        title: "Il y a 1 erreur dans le formulaire",
+        error,
+    };
+    show_page(state, ctx, r, problem, typed).await
+}
+
+/// The fee the request proposes, in words.
+fn fee_of(f: &RequestForm) -> String {
+    epop_domain::request::parse_euros(&f.fee)
         .ok()
         .flatten()
         .map(format_euros)
-        .unwrap_or_else(|| "À discuter".into());
+        .unwrap_or_else(|| "À discuter".into())
+}
+
+/// What went wrong on the page: where, the summary's heading, the message.
+struct Problem<'a> {
+    field: &'a str,
+    title: &'static str,
+    error: String,
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    r: Request,
+    problem: Problem<'_>,
+    typed: crate::forms::Pairs,
+) -> Result<Response, AppError> {
+    let Problem {
+        field,
+        title: error_title,
+        error,
+    } = problem;
+    let mut conn = state.db.conn().await?;
+    let history = history(&mut conn, &r).await?;
+    let f = r.typed_form();
     let stage = Stage::from_code(&r.status).unwrap_or(Stage::Submitted);
     let may_propose = matches!(stage, Stage::Qualified | Stage::Proposed);
     let (suggestions, excluded) = if may_propose {
@@ -350,7 +452,7 @@ pub(super) async fn show_typed(
         stage,
         Stage::Accepted | Stage::Scheduled | Stage::Done | Stage::Evaluated
     );
-    let legal = framework::section(&mut conn, ctx, &r, legal_open).await?;
+    let legal = framework::section(&mut conn, ctx, &r, legal_open, &typed).await?;
     let d = delivery(&mut conn, &r, &f).await?;
     let h = host_side(&mut conn, ctx, &r).await?;
     let wished = super::intake::wished(&mut conn, ctx, &f.wished_peer).await?;
@@ -385,6 +487,8 @@ pub(super) async fn show_typed(
         },
         &shown,
     );
+    let mut l = ctx.layout_with_errors(title, !error.is_empty());
+    let (notice, notice_in) = notice_in_section(ctx, &mut l, &shown);
     let page = Page {
         wished,
         tasks,
@@ -393,7 +497,7 @@ pub(super) async fn show_typed(
         may_close: stage == Stage::Evaluated,
         scheduled: d.scheduled,
         feedback: d.feedback,
-        payment: super::payments::keep_typed(d.payment, &typed),
+        payment: d.payment,
         expenses: d.expenses,
         when: super::when_of(&f),
         hosting_open: hosting_open(stage),
@@ -410,20 +514,23 @@ pub(super) async fn show_typed(
         situations: legal.situations,
         evaluations: legal.evaluations,
         chosen: legal.chosen,
-        l: ctx.layout_with_errors(title, !error.is_empty()),
+        l,
+        notice,
+        notice_in,
         may_qualify: stage == Stage::Submitted,
         may_cancel: stage.may_be_cancelled(),
         may_propose,
         line: line(r),
+        fee: fee_of(&f),
         f,
-        fee,
         history,
         suggestions,
         excluded,
         proposals,
         default_deadline,
         error,
-        error_field: field,
+        error_field: field.to_owned(),
+        error_title,
         typed,
     };
     if page.error.is_empty() {

@@ -91,7 +91,7 @@ pub(super) async fn schedule(
         &id,
         "request_scheduled",
         format!("Programmée : {when}"),
-        "demande",
+        "programmee",
     )
     .await
 }

@@ -79,15 +79,36 @@ async fn after_proposing_the_page_says_who_was_asked_and_until_when() {
                 .contains("Personne ne remplit toutes les conditions"),
             "{others}"
         );
+        // Awa was the only peer who fits every condition.
         assert!(
             others.contains(
                 "Tous les intervenants-pairs qui remplissent les conditions ont reçu la proposition."
-            ) || others.contains("Vous pouvez aussi proposer à :"),
+            ),
             "{others}"
         );
         assert!(
             !others.contains("Awa Diallo"),
             "Awa, asked, is neither suggested nor left out: {others}"
+        );
+        // She declines with a reason: the page says so, with the deadline.
+        let link = crate::harness::link_in(&app.last_mail("pair@demo.epop.test").await.unwrap().1);
+        let mut awa_c = app.signed_in("pair@demo.epop.test").await;
+        awa_c
+            .post(
+                &format!("{link}/repondre"),
+                &[
+                    ("reponse", "non"),
+                    ("raison", "Je suis en formation ce jour-là."),
+                ],
+            )
+            .await;
+        let page = coord.get(&path).await;
+        assert!(
+            section(&page.body, "propositions").contains(
+                "Awa Diallo : Refusé – « Je suis en formation ce jour-là. » (réponse attendue jusqu’au jeudi 1er janvier 2099)"
+            ),
+            "{}",
+            section(&page.body, "propositions")
         );
     }
 }
@@ -190,9 +211,15 @@ async fn a_peer_left_out_for_a_soft_reason_may_be_asked_with_a_confirmation() {
         assert!(
             section(&page.body, "propositions").contains("Thomas Roux : En attente de réponse")
         );
+        let others = section(&page.body, "suggestions");
         assert!(
-            !section(&page.body, "suggestions").contains("Thomas Roux"),
+            !others.contains("Thomas Roux"),
             "asked: no longer listed as possible"
+        );
+        assert!(
+            others.contains("<legend>Vous pouvez aussi proposer à :</legend>")
+                && others.contains("<strong>Awa Diallo</strong>"),
+            "Awa, suggested, may still be asked: {others}"
         );
     }
 }

@@ -134,6 +134,52 @@ async fn matching_for(
     }))
 }
 
+/// The peers a proposal goes to, and what the history says of those the
+/// matching left out for a soft reason.
+struct Picked {
+    ids: Vec<i64>,
+    /// « Proposée aussi à une personne non suggérée : Thomas Roux (ne
+    /// couvre pas la Haute-Garonne) ».
+    note: Option<String>,
+}
+
+impl Found {
+    /// The chosen profiles that may be asked (not asked yet, suggested or
+    /// left out for soft reasons only); a peer left out for a hard reason
+    /// is refused, named with the reason (`Err`, in words).
+    fn sort_out(&self, chosen: &[i64], asked: &[i64]) -> Result<Picked, String> {
+        let names = |code: &str| self.departments.get(code).map(|(n, _)| n.clone());
+        let mut ids = Vec::new();
+        let mut despite = Vec::new();
+        for id in chosen.iter().filter(|id| !asked.contains(id)) {
+            match self.found.standing(*id) {
+                Standing::Suggested => ids.push(*id),
+                Standing::Possible(e) => {
+                    ids.push(*id);
+                    despite.push(format!("{} ({})", e.display_name, e.to_french(&names)));
+                }
+                Standing::Refused(e) => {
+                    return Err(format!(
+                        "{} ne peut pas recevoir la proposition : {}.",
+                        e.display_name,
+                        e.hard_to_french(&names)
+                    ));
+                }
+                Standing::Unknown => {}
+            }
+        }
+        let note = (!despite.is_empty()).then(|| {
+            let whom = if despite.len() > 1 {
+                "des personnes non suggérées"
+            } else {
+                "une personne non suggérée"
+            };
+            format!("Proposée aussi à {whom} : {}", despite.join(" ; "))
+        });
+        Ok(Picked { ids, note })
+    }
+}
+
 const NOT_SUGGESTED: &str =
     "Ces intervenants-pairs ne sont plus suggérés pour cette demande : choisissez parmi la liste.";
 
@@ -168,48 +214,29 @@ pub(super) async fn propose(
         drop(tx);
         return show(&state, &ctx, r, NOT_SUGGESTED.into()).await;
     };
-    let asked = asked(&mut tx, &r).await?;
-    let names = |code: &str| m.departments.get(code).map(|(n, _)| n.clone());
-    let mut peers = Vec::new();
-    let mut despite = Vec::new();
-    for profile_id in chosen.iter().filter(|id| !asked.contains(id)) {
-        match m.found.standing(*profile_id) {
-            Standing::Suggested => {}
-            Standing::Possible(e) => {
-                despite.push(format!("{} ({})", e.display_name, e.to_french(&names)));
-            }
-            Standing::Refused(e) => {
-                drop(tx);
-                let why = format!(
-                    "{} ne peut pas recevoir la proposition : {}.",
-                    e.display_name,
-                    e.hard_to_french(&names)
-                );
-                return show_typed(&state, &ctx, r, "", why, p).await;
-            }
-            Standing::Unknown => continue,
+    let picked = match m.sort_out(&chosen, &asked(&mut tx, &r).await?) {
+        Ok(picked) => picked,
+        Err(why) => {
+            drop(tx);
+            return show_typed(&state, &ctx, r, "", why, p).await;
         }
-        if let Some(account_id) = proposals::account_of(&mut tx, *profile_id).await? {
-            peers.push((*profile_id, account_id, public_id()));
-        }
-    }
-    if !despite.is_empty() && p.get("confirm_soft") != "oui" {
+    };
+    if picked.note.is_some() && p.get("confirm_soft") != "oui" {
         drop(tx);
         let why = "Cochez cette case pour proposer à une personne qui n’est pas suggérée.";
         return show_typed(&state, &ctx, r, "confirm-soft", why.into(), p).await;
+    }
+    let mut peers = Vec::new();
+    for profile_id in picked.ids {
+        if let Some(account_id) = proposals::account_of(&mut tx, profile_id).await? {
+            peers.push((profile_id, account_id, public_id()));
+        }
     }
     if peers.is_empty() {
         drop(tx);
         return show(&state, &ctx, r, NOT_SUGGESTED.into()).await;
     }
-    let note = (!despite.is_empty()).then(|| {
-        let whom = if despite.len() > 1 {
-            "des personnes non suggérées"
-        } else {
-            "une personne non suggérée"
-        };
-        format!("Proposée aussi à {whom} : {}", despite.join(" ; "))
-    });
+    let note = picked.note;
     let by = who(&ctx)?;
     let made =
         match proposals::propose_noted(&mut tx, &r, &peers, deadline, by, now(), note.as_deref())

@@ -1,7 +1,10 @@
 //! Suggestions of peer workers for an intervention request: the hard filters
 //! (each exclusion with its reason), the ranking (a score with named
 //! weights, deterministic ties) and the explanation in plain French a
-//! coordinator reads before deciding.
+//! coordinator reads before deciding. Each exclusion is soft (a matter of
+//! fit: the peer may still be asked, with a confirmation) or hard (never):
+//! the rule is on [`Exclusion::is_hard`], the check on
+//! [`Matching::standing`].
 //!
 //! The input is plain data the store fills; it holds nothing sensitive (no
 //! accommodation, no experience of disability), so neither do the
@@ -106,7 +109,8 @@ pub enum Reason {
     AwayPartOfMonth,
 }
 
-/// Why a peer is not suggested.
+/// Why a peer is not suggested. Each reason is *soft* or *hard*
+/// ([`Exclusion::is_hard`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exclusion {
     KindNotOffered(InterventionKind),
@@ -118,6 +122,47 @@ pub enum Exclusion {
     Hidden,
     MonthlyLimitReached(u32),
     Away,
+}
+
+impl Exclusion {
+    /// Whether this reason forbids proposing the request to the peer.
+    ///
+    /// **The rule.** A reason is *hard* when the person cannot or did not
+    /// agree to take part: not trained yet ([`Exclusion::NotTrained`]: the
+    /// network sends only trained peers), a hidden profile
+    /// ([`Exclusion::Hidden`]: they asked not to be found), away at that
+    /// date ([`Exclusion::Away`]). A reason is *soft* when it is about fit
+    /// or preference, which the peer weighs when answering: a kind of
+    /// intervention not offered ([`Exclusion::KindNotOffered`]), a
+    /// département not covered (far away for an on-site intervention,
+    /// [`Exclusion::DepartmentNotCovered`]), a format not offered
+    /// ([`Exclusion::NotRemote`], [`Exclusion::NotOnSite`]), already busy
+    /// this month ([`Exclusion::MonthlyLimitReached`]). A peer left out
+    /// only for soft reasons may be asked anyway, once the coordinator
+    /// confirms having read why; one hard reason and never.
+    pub fn is_hard(&self) -> bool {
+        match self {
+            Exclusion::NotTrained | Exclusion::Hidden | Exclusion::Away => true,
+            Exclusion::KindNotOffered(_)
+            | Exclusion::DepartmentNotCovered(_)
+            | Exclusion::NotRemote
+            | Exclusion::NotOnSite
+            | Exclusion::MonthlyLimitReached(_) => false,
+        }
+    }
+}
+
+/// Whether a request may be proposed to a peer, by the matching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing<'a> {
+    /// Fits every condition.
+    Suggested,
+    /// Left out for soft reasons only: may be asked, with a confirmation.
+    Possible(&'a Excluded),
+    /// Left out for at least one hard reason: never asked.
+    Refused(&'a Excluded),
+    /// Not a candidate at all (not a peer, not in the area…).
+    Unknown,
 }
 
 /// A peer worker who fits, with their score and why.
@@ -260,6 +305,32 @@ impl Suggestion {
 impl Excluded {
     pub fn to_french(&self, departments: &dyn Fn(&str) -> Option<String>) -> String {
         sentence(&self.reasons, |r| r.to_french(departments))
+    }
+
+    /// Left out for soft reasons only: the request may be proposed anyway.
+    pub fn is_possible(&self) -> bool {
+        !self.reasons.iter().any(Exclusion::is_hard)
+    }
+
+    /// The hard reasons only, in words (why the peer cannot be asked).
+    pub fn hard_to_french(&self, departments: &dyn Fn(&str) -> Option<String>) -> String {
+        let hard: Vec<&Exclusion> = self.reasons.iter().filter(|r| r.is_hard()).collect();
+        sentence(&hard, |r| r.to_french(departments))
+    }
+}
+
+impl Matching {
+    /// Whether the request may be proposed to this profile: the one check
+    /// every proposal goes through (a form can be forged).
+    pub fn standing(&self, profile_id: i64) -> Standing<'_> {
+        if self.suggestions.iter().any(|s| s.profile_id == profile_id) {
+            return Standing::Suggested;
+        }
+        match self.excluded.iter().find(|e| e.profile_id == profile_id) {
+            Some(e) if e.is_possible() => Standing::Possible(e),
+            Some(e) => Standing::Refused(e),
+            None => Standing::Unknown,
+        }
     }
 }
 
@@ -732,6 +803,59 @@ mod tests {
             Exclusion::MonthlyLimitReached(1).to_french(&names),
             "a atteint sa limite de 1 intervention par mois"
         );
+    }
+
+    #[test]
+    fn each_exclusion_is_soft_or_hard() {
+        let hard = [Exclusion::NotTrained, Exclusion::Hidden, Exclusion::Away];
+        let soft = [
+            Exclusion::KindNotOffered(InterventionKind::Awareness),
+            Exclusion::DepartmentNotCovered("31".into()),
+            Exclusion::NotRemote,
+            Exclusion::NotOnSite,
+            Exclusion::MonthlyLimitReached(2),
+        ];
+        assert!(hard.iter().all(Exclusion::is_hard));
+        assert!(!soft.iter().any(Exclusion::is_hard));
+    }
+
+    #[test]
+    fn a_peer_left_out_only_for_soft_reasons_is_possible() {
+        let far_and_busy = Candidate {
+            departments: ["34".to_string()].into(),
+            home_department: Some("34".into()),
+            interventions_this_month: 2,
+            ..peer(2, "Bea")
+        };
+        let far_and_hidden = Candidate {
+            departments: ["34".to_string()].into(),
+            home_department: Some("34".into()),
+            visibility: Visibility::Hidden,
+            ..peer(3, "Cam")
+        };
+        let untrained = Candidate {
+            trained: false,
+            ..peer(4, "Dan")
+        };
+        let m = suggest(
+            &request(),
+            &[peer(1, "Awa"), far_and_busy, far_and_hidden, untrained],
+            NOW,
+        );
+        assert_eq!(m.standing(1), Standing::Suggested);
+        let Standing::Possible(bea) = m.standing(2) else {
+            panic!("Bea may be asked: {:?}", m.standing(2));
+        };
+        assert_eq!(
+            bea.to_french(&names),
+            "ne couvre pas la Haute-Garonne · a atteint sa limite de 2 interventions par mois"
+        );
+        let Standing::Refused(cam) = m.standing(3) else {
+            panic!("one hard reason is enough: {:?}", m.standing(3));
+        };
+        assert_eq!(cam.hard_to_french(&names), "fiche masquée");
+        assert!(matches!(m.standing(4), Standing::Refused(_)));
+        assert_eq!(m.standing(99), Standing::Unknown);
     }
 
     #[test]

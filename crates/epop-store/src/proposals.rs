@@ -351,6 +351,18 @@ pub async fn transition(
     who: Who,
     now: i64,
 ) -> Result<State> {
+    noted_transition(conn, request, action, who, now, action.reason()).await
+}
+
+/// [`transition`], with `note` kept in the history as the change's reason.
+async fn noted_transition(
+    conn: &mut AnyConnection,
+    request: &Request,
+    action: &Action,
+    who: Who,
+    now: i64,
+    note: Option<&str>,
+) -> Result<State> {
     let from = lock(conn, request.id).await?;
     let to = lifecycle::act(who.actor, from, action).map_err(StoreError::MoveRefused)?;
     if matches!(action, Action::MarkDone) {
@@ -369,7 +381,7 @@ pub async fn transition(
         Some(from.code()),
         to.code(),
         actor_id,
-        action.reason(),
+        note,
         now,
     )
     .await?;
@@ -399,7 +411,21 @@ pub async fn propose(
     by: Who,
     now: i64,
 ) -> Result<Vec<Proposal>> {
-    transition(conn, request, &Action::Propose, by, now).await?;
+    propose_noted(conn, request, peers, deadline, by, now, None).await
+}
+
+/// [`propose`], with `note` kept in the request's history (why some peers
+/// were asked though the matching left them out).
+pub async fn propose_noted(
+    conn: &mut AnyConnection,
+    request: &Request,
+    peers: &[(i64, i64, String)],
+    deadline: i64,
+    by: Who,
+    now: i64,
+    note: Option<&str>,
+) -> Result<Vec<Proposal>> {
+    noted_transition(conn, request, &Action::Propose, by, now, note).await?;
     for (profile_id, account_id, public_id) in peers {
         sqlx::query(
             "INSERT INTO request_proposals (public_id, request_id, profile_id, account_id, status, deadline, created_by, created_at) \

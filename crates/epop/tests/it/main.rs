@@ -29,6 +29,7 @@ mod requests_intake;
 mod requests_legal;
 mod requests_payments;
 mod requests_proposals;
+mod requests_soft_proposals;
 mod seed_words;
 mod structure;
 mod trainings;

@@ -108,6 +108,7 @@ impl Pick {
 pub struct ProposalLine {
     pub p: Proposal,
     pub status: &'static str,
+    /// The day to answer by, in words (« mardi 10 décembre 2026 »).
     pub deadline: String,
 }
 
@@ -137,8 +138,8 @@ struct Page {
     may_qualify: bool,
     may_propose: bool,
     may_cancel: bool,
-    suggestions: Vec<Pick>,
-    excluded: Vec<Pick>,
+    /// The peers who may be asked, and those who may not.
+    picks: propose::Picks,
     proposals: Vec<ProposalLine>,
     default_deadline: String,
     error: String,
@@ -281,7 +282,7 @@ async fn proposal_lines(
         .into_iter()
         .map(|p| ProposalLine {
             status: proposal_status(&p.status),
-            deadline: paris_time(p.deadline),
+            deadline: crate::french::french_day(p.deadline),
             p,
         })
         .collect())
@@ -439,10 +440,10 @@ async fn show_page(
     let f = r.typed_form();
     let stage = Stage::from_code(&r.status).unwrap_or(Stage::Submitted);
     let may_propose = matches!(stage, Stage::Qualified | Stage::Proposed);
-    let (suggestions, excluded) = if may_propose {
+    let picks = if may_propose {
         propose::picks(&mut conn, &r, &f).await?
     } else {
-        (Vec::new(), Vec::new())
+        propose::Picks::default()
     };
     let proposals = proposal_lines(&mut conn, &r).await?;
     let default_deadline = (chrono::Utc::now().date_naive() + chrono::Duration::days(7))
@@ -524,8 +525,7 @@ async fn show_page(
         fee: fee_of(&f),
         f,
         history,
-        suggestions,
-        excluded,
+        picks,
         proposals,
         default_deadline,
         error,

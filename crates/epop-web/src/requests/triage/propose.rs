@@ -1,12 +1,13 @@
 //! Matching and proposing: the peer workers the matching suggests for a
-//! request (and those left out, with why), and proposing the request to
-//! some of them with an answer deadline.
+//! request, those left out for soft reasons (who may be asked anyway, once
+//! the coordinator confirms) and for hard ones (never), each with why, and
+//! proposing the request to some of them with an answer deadline.
 
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use epop_domain::matching::{self, RequestNeeds, When};
+use epop_domain::matching::{self, RequestNeeds, Standing, When};
 use epop_store::proposals;
 use epop_store::requests::Request;
 use epop_store::{now, outbox, territories};
@@ -19,36 +20,70 @@ use crate::security::public_id;
 use crate::{AppError, AppState, Ctx};
 use epop_domain::request::RequestForm;
 
-/// The peers suggested for the request (those not asked yet) and those
-/// left out, each with the reasons in words.
+/// The propose section's lists, without the peers already asked.
+#[derive(Default)]
+pub struct Picks {
+    /// Suggested, best first.
+    pub suggestions: Vec<Pick>,
+    /// Left out for soft reasons only: may be asked, with a confirmation.
+    pub possible: Vec<Pick>,
+    /// Left out for a hard reason: never asked.
+    pub excluded: Vec<Pick>,
+    /// Some suggested peers were asked already.
+    pub suggested_asked: bool,
+}
+
+/// The peers of the request's matching not asked yet, each with the
+/// reasons in words.
 pub(super) async fn picks(
     conn: &mut epop_store::Conn,
     r: &Request,
     f: &RequestForm,
-) -> Result<(Vec<Pick>, Vec<Pick>), AppError> {
+) -> Result<Picks, AppError> {
     let Some(m) = matching_for(conn, r, f).await? else {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(Picks::default());
     };
-    let asked: Vec<i64> = proposals::for_request(conn, r.id)
+    let asked = asked(conn, r).await?;
+    let names = |code: &str| m.departments.get(code).map(|(n, _)| n.clone());
+    let mut out = Picks {
+        suggested_asked: m
+            .found
+            .suggestions
+            .iter()
+            .any(|s| asked.contains(&s.profile_id)),
+        ..Picks::default()
+    };
+    for s in &m.found.suggestions {
+        if !asked.contains(&s.profile_id) {
+            let why = s.to_french(&names);
+            out.suggestions
+                .push(Pick::new(s.profile_id, &s.display_name, why));
+        }
+    }
+    for e in &m.found.excluded {
+        if !asked.contains(&e.profile_id) {
+            let list = if e.is_possible() {
+                &mut out.possible
+            } else {
+                &mut out.excluded
+            };
+            list.push(Pick::new(
+                e.profile_id,
+                &e.display_name,
+                e.to_french(&names),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The profiles the request was proposed to already.
+async fn asked(conn: &mut epop_store::Conn, r: &Request) -> Result<Vec<i64>, AppError> {
+    Ok(proposals::for_request(conn, r.id)
         .await?
         .iter()
         .map(|p| p.profile_id)
-        .collect();
-    let names = |code: &str| m.departments.get(code).map(|(n, _)| n.clone());
-    let suggestions = m
-        .found
-        .suggestions
-        .iter()
-        .filter(|s| !asked.contains(&s.profile_id))
-        .map(|s| Pick::new(s.profile_id, &s.display_name, s.to_french(&names)))
-        .collect();
-    let excluded = m
-        .found
-        .excluded
-        .iter()
-        .map(|s| Pick::new(s.profile_id, &s.display_name, s.to_french(&names)))
-        .collect();
-    Ok((suggestions, excluded))
+        .collect())
 }
 
 /// The matching of a request: the suggestions (best first), those left out,
@@ -99,6 +134,55 @@ async fn matching_for(
     }))
 }
 
+/// The peers a proposal goes to, and what the history says of those the
+/// matching left out for a soft reason.
+struct Picked {
+    ids: Vec<i64>,
+    /// « Proposée aussi à une personne non suggérée : Thomas Roux (ne
+    /// couvre pas la Haute-Garonne) ».
+    note: Option<String>,
+}
+
+impl Found {
+    /// The chosen profiles that may be asked (not asked yet, suggested or
+    /// left out for soft reasons only); a peer left out for a hard reason
+    /// is refused, named with the reason (`Err`, in words).
+    fn sort_out(&self, chosen: &[i64], asked: &[i64]) -> Result<Picked, String> {
+        let names = |code: &str| self.departments.get(code).map(|(n, _)| n.clone());
+        let mut ids = Vec::new();
+        let mut despite = Vec::new();
+        for id in chosen.iter().filter(|id| !asked.contains(id)) {
+            match self.found.standing(*id) {
+                Standing::Suggested => ids.push(*id),
+                Standing::Possible(e) => {
+                    ids.push(*id);
+                    despite.push(format!("{} ({})", e.display_name, e.to_french(&names)));
+                }
+                Standing::Refused(e) => {
+                    return Err(format!(
+                        "{} ne peut pas recevoir la proposition : {}.",
+                        e.display_name,
+                        e.hard_to_french(&names)
+                    ));
+                }
+                Standing::Unknown => {}
+            }
+        }
+        let note = (!despite.is_empty()).then(|| {
+            let whom = if despite.len() > 1 {
+                "des personnes non suggérées"
+            } else {
+                "une personne non suggérée"
+            };
+            format!("Proposée aussi à {whom} : {}", despite.join(" ; "))
+        });
+        Ok(Picked { ids, note })
+    }
+}
+
+const NOT_SUGGESTED: &str =
+    "Ces intervenants-pairs ne sont plus suggérés pour cette demande : choisissez parmi la liste.";
+
 pub(super) async fn propose(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -125,28 +209,45 @@ pub(super) async fn propose(
         return show_typed(&state, &ctx, r, "deadline", why.into(), p).await;
     };
     let mut tx = state.db.write().await?;
-    // Only peers the matching suggests may be asked (a form can be forged).
-    let suggested: Vec<i64> = matching_for(&mut tx, &r, &r.typed_form())
-        .await?
-        .map(|m| m.found.suggestions.iter().map(|s| s.profile_id).collect())
-        .unwrap_or_default();
+    // The matching decides who may be asked (a form can be forged).
+    let Some(m) = matching_for(&mut tx, &r, &r.typed_form()).await? else {
+        drop(tx);
+        return show(&state, &ctx, r, NOT_SUGGESTED.into()).await;
+    };
+    let picked = match m.sort_out(&chosen, &asked(&mut tx, &r).await?) {
+        Ok(picked) => picked,
+        Err(why) => {
+            drop(tx);
+            return show_typed(&state, &ctx, r, "", why, p).await;
+        }
+    };
+    if picked.note.is_some() && p.get("confirm_soft") != "oui" {
+        drop(tx);
+        let why = "Cochez cette case pour proposer à une personne qui n’est pas suggérée.";
+        return show_typed(&state, &ctx, r, "confirm-soft", why.into(), p).await;
+    }
     let mut peers = Vec::new();
-    for profile_id in chosen.iter().filter(|id| suggested.contains(id)) {
-        if let Some(account_id) = proposals::account_of(&mut tx, *profile_id).await? {
-            peers.push((*profile_id, account_id, public_id()));
+    for profile_id in picked.ids {
+        if let Some(account_id) = proposals::account_of(&mut tx, profile_id).await? {
+            peers.push((profile_id, account_id, public_id()));
         }
     }
     if peers.is_empty() {
         drop(tx);
-        return show(&state, &ctx, r, "Ces intervenants-pairs ne sont plus suggérés pour cette demande : choisissez parmi la liste.".into()).await;
+        return show(&state, &ctx, r, NOT_SUGGESTED.into()).await;
     }
-    let made = match proposals::propose(&mut tx, &r, &peers, deadline, who(&ctx)?, now()).await {
-        Ok(m) => m,
-        Err(e) => {
-            drop(tx);
-            return show(&state, &ctx, r, refusal(e)?).await;
-        }
-    };
+    let note = picked.note;
+    let by = who(&ctx)?;
+    let made =
+        match proposals::propose_noted(&mut tx, &r, &peers, deadline, by, now(), note.as_deref())
+            .await
+        {
+            Ok(m) => m,
+            Err(e) => {
+                drop(tx);
+                return show(&state, &ctx, r, refusal(e)?).await;
+            }
+        };
     let base = &state.config.base_url;
     for prop in &made {
         outbox::enqueue(
@@ -161,8 +262,9 @@ pub(super) async fn propose(
         &id,
         "request_proposed",
         format!(
-            "Proposée à {}",
-            crate::french::plural(made.len(), "intervenant-pair", "intervenants-pairs")
+            "Proposée à {}.{}",
+            crate::french::plural(made.len(), "intervenant-pair", "intervenants-pairs"),
+            note.map(|n| format!(" {n}")).unwrap_or_default()
         ),
         "proposee",
     )

@@ -143,6 +143,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0022_organisation_join_links.sql"),
         include_str!("../migrations/postgres/0022_organisation_join_links.sql"),
     ),
+    (
+        23,
+        "accommodations the peer shares with the host",
+        include_str!("../migrations/sqlite/0023_proposal_shared_accommodations.sql"),
+        include_str!("../migrations/postgres/0023_proposal_shared_accommodations.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

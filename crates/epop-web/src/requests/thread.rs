@@ -141,7 +141,7 @@ async fn from_coordination(
 
 /// The request, if this person made it or belongs to its organisation
 /// ([`Request::seen_by`]).
-async fn own(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
+pub(super) async fn own(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
     requests::by_public_id(&mut conn, id)
@@ -159,6 +159,7 @@ struct Page {
     f: epop_domain::request::RequestForm,
     thread: Vec<Said>,
     error: String,
+    host: super::host_view::HostView,
 }
 
 async fn show(
@@ -169,6 +170,7 @@ async fn show(
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let thread = thread(&mut conn, ctx, &r).await?;
+    let host = super::host_view::of(&mut conn, ctx, &r).await?;
     let f = r.typed_form();
     let title = format!("Ma demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {
@@ -177,6 +179,7 @@ async fn show(
         f,
         thread,
         error,
+        host,
     };
     if page.error.is_empty() {
         render(&page)

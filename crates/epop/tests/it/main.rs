@@ -22,6 +22,7 @@ mod peer_pages;
 mod profile_form;
 mod proposal_race;
 mod request_dates;
+mod request_host_view;
 mod request_page;
 mod requests_delivery;
 mod requests_intake;

@@ -163,6 +163,16 @@ async fn the_requester_knows_what_happens_next_then_everything_about_the_interve
         let (_, sheet) = host_sees(&mut requester).await;
         assert!(sheet.contains("Aucun aménagement demandé"), "nothing saved");
 
+        // Only the peer of the proposal writes there.
+        let mut thomas = app.signed_in("pair-ariege@demo.epop.test").await;
+        let res = thomas
+            .post(
+                &format!("{proposal}/amenagements"),
+                &[("accommodations", "Pas à moi d’écrire ici.")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.audit_count("sensitive_shared").await, 0);
         let res = awa
             .post(
                 &format!("{proposal}/amenagements"),

@@ -193,6 +193,8 @@ impl Shared {
 
 /// The peer of an accepted proposal writes (or empties) what the
 /// organisation must plan for them; audited as a sensitive field change.
+/// « Reprendre ce que j’ai écrit sur ma fiche » (`action=fiche`) only
+/// puts their profile's words in the form, saved when they choose to.
 async fn share(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -200,6 +202,17 @@ async fn share(
     axum::Form(form): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
     let (r, p) = super::proposals::accepted(&state, &ctx, &id).await?;
+    if form.get("action") == "fiche" {
+        // The peer asks for their profile's words, to read and save them.
+        let mut conn = state.db.conn().await?;
+        let own = directory::sensitive_for_owner(&mut conn, p.profile_id).await?;
+        drop(conn);
+        let shared = Shared {
+            value: own.accommodations.unwrap_or_default(),
+            error: String::new(),
+        };
+        return super::proposals::show(&state, &ctx, &id, Some(shared)).await;
+    }
     let typed = form.get("accommodations");
     let text = match epop_domain::text::optional_paragraph(&typed, "ce texte", MAX_SHARED) {
         Ok(text) => text,

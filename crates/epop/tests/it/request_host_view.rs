@@ -150,6 +150,13 @@ async fn the_requester_knows_what_happens_next_then_everything_about_the_interve
         for secret in PROFILE_SECRETS {
             assert!(!offer.body.contains(secret), "« {secret} » prefilled");
         }
+        // Taking her profile's words only fills the form: nothing is saved.
+        let taken = awa
+            .post(&format!("{proposal}/amenagements"), &[("action", "fiche")])
+            .await;
+        assert_eq!(taken.status, StatusCode::OK);
+        assert!(taken.body.contains(PROFILE_SECRETS[0]), "{}", taken.body);
+        assert_eq!(app.audit_count("sensitive_shared").await, 0);
         let too_long = "a".repeat(2001);
         let bad = awa
             .post(

@@ -223,3 +223,20 @@ async fn the_requester_knows_what_happens_next_then_everything_about_the_interve
         }
     }
 }
+
+#[tokio::test]
+async fn a_peer_with_a_hidden_profile_is_named_by_their_first_name_only() {
+    for app in apps().await {
+        awa_accepts(&app).await;
+        let mut conn = app.db.conn().await.unwrap();
+        sqlx::query("UPDATE profiles SET visibility = 'hidden' WHERE slug = 'awa-diallo'")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+        let mut requester = app.signed_in("demandeur@demo.epop.test").await;
+        let page = requester.get(PAGE).await;
+        assert!(page.body.contains("Awa, intervenant-pair"), "{}", page.body);
+        assert!(!page.body.contains("Diallo"), "{}", page.body);
+    }
+}

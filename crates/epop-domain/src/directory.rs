@@ -233,6 +233,23 @@ impl Visibility {
     }
 }
 
+impl Visibility {
+    /// The name shown to an organisation the peer works for: the name the
+    /// directory shows (« Nom à montrer »), or only its first word when
+    /// the profile is hidden, so that nobody learns more than the person
+    /// shows.
+    pub fn shown_name(self, display_name: &str) -> String {
+        match self {
+            Visibility::Hidden => display_name
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            _ => display_name.trim().to_owned(),
+        }
+    }
+}
+
 /// Where a person's consent to be listed in the directory stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListingConsent {
@@ -547,6 +564,13 @@ fn percent(value: &str) -> String {
 mod tests {
     use super::*;
     use crate::Role;
+
+    #[test]
+    fn a_hidden_profile_shows_its_first_name_only() {
+        assert_eq!(Visibility::Public.shown_name("Awa D."), "Awa D.");
+        assert_eq!(Visibility::Members.shown_name("Awa Diallo"), "Awa Diallo");
+        assert_eq!(Visibility::Hidden.shown_name(" Awa Diallo"), "Awa");
+    }
 
     #[test]
     fn only_the_person_or_a_written_consent_raises_visibility() {

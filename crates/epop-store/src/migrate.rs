@@ -149,6 +149,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0023_request_step_events.sql"),
         include_str!("../migrations/postgres/0023_request_step_events.sql"),
     ),
+    (
+        24,
+        "accommodations the peer shares with the host",
+        include_str!("../migrations/sqlite/0024_proposal_shared_accommodations.sql"),
+        include_str!("../migrations/postgres/0024_proposal_shared_accommodations.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -296,6 +296,41 @@ pub async fn for_request(conn: &mut AnyConnection, request_id: i64) -> Result<Ve
     .await
 }
 
+/// What the peer of an accepted proposal chose to tell the organisation it
+/// must plan for them (`None`: nothing shared). Health data: the caller
+/// checks who reads it and audits the read.
+pub async fn shared_accommodations(
+    conn: &mut AnyConnection,
+    proposal_id: i64,
+) -> Result<Option<String>> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT shared_accommodations FROM request_proposals WHERE id = $1")
+            .bind(proposal_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(|(s,)| s))
+}
+
+/// Records what the peer shares (`None`: nothing), on their accepted
+/// proposal only.
+pub async fn share_accommodations(
+    conn: &mut AnyConnection,
+    proposal_id: i64,
+    text: Option<&str>,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE request_proposals SET shared_accommodations = $1 WHERE id = $2 AND status = 'accepted'",
+    )
+    .bind(text)
+    .bind(proposal_id)
+    .execute(conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 /// The proposals made to a person, newest first.
 pub async fn for_account(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<Proposal>> {
     fetch(

@@ -145,6 +145,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "justificatif-format" => {
             "Le justificatif doit être un PDF, une photo JPEG ou PNG. Vos frais ne sont pas enregistrés."
         }
+        "amenagements" => "C’est enregistré. L’organisation le lit sur la fiche de mission.",
         "paiement-refuse" => {
             "C’est noté : vous ne serez pas payé·e pour cette intervention. Si vous changez d’avis, écrivez à la coordination."
         }

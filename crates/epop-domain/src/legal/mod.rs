@@ -158,6 +158,32 @@ impl Framework {
         }
     }
 
+    /// The framework as the organisation that hosts reads it: who employs
+    /// or pays the peer, what the organisation signs or does. Never the
+    /// peer's own situation.
+    pub fn for_host(self) -> &'static str {
+        match self {
+            Framework::HostContract => {
+                "Votre organisation emploie l’intervenant-pair pour cette intervention. Vous signez avec lui un contrat de travail avant l’intervention. Vous lui versez son salaire."
+            }
+            Framework::CarrierContract => {
+                "Une association porteuse emploie l’intervenant-pair et lui verse son salaire. Votre organisation signe une convention avec cette association et la paie."
+            }
+            Framework::MicroInvoice => {
+                "L’intervenant-pair travaille à son compte. Il vous envoie une facture. Votre organisation paie cette facture."
+            }
+            Framework::EsatPlacement => {
+                "L’ESAT met l’intervenant-pair à disposition de votre organisation. Vous signez avec l’ESAT une convention écrite avant l’intervention. Vous payez l’ESAT."
+            }
+            Framework::Volunteering => {
+                "L’intervenant-pair vient en bénévole : personne ne lui verse de salaire. Votre organisation rembourse ses frais réels (transport, repas), sur justificatifs."
+            }
+            Framework::WagePortage => {
+                "Une entreprise de portage salarial emploie l’intervenant-pair. Elle vous envoie une facture. Votre organisation paie cette facture."
+            }
+        }
+    }
+
     /// The situation without which the framework does not exist at all
     /// (what the framework is, not a rule that changes): a mise à
     /// disposition by an ESAT is for its workers.
@@ -470,6 +496,19 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2027, 1, 15).unwrap()
+    }
+
+    #[test]
+    fn a_host_reads_each_framework_without_any_situation() {
+        for f in Framework::ALL {
+            let words = f.for_host();
+            assert!(words.contains("Votre organisation") || words.contains("votre organisation"));
+            for s in Situation::ALL {
+                assert!(!words.contains(s.label()), "{words}");
+                assert!(!words.contains(s.label_easy()), "{words}");
+            }
+            assert!(!words.contains("AAH"), "{words}");
+        }
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub const REQUESTS: Processing = Processing {
     name: "Demandes d’intervention",
     purpose: "Recevoir les demandes, proposer un intervenant-pair, préparer et suivre l’intervention.",
     legal_basis: "Nécessaire au service que vous demandez (article 6.1.b).",
-    data: "Demande, personne à contacter, propositions et réponses, messages, avis après l’intervention.",
+    data: "Demande, personne à contacter, propositions et réponses, ce que l’intervenant-pair demande de prévoir pour lui s’il le donne, messages, avis après l’intervention.",
     who_sees: "L’organisation qui demande, l’intervenant-pair proposé, les coordinateurs du territoire.",
 };
 pub const PAYMENTS: Processing = Processing {
@@ -549,6 +549,7 @@ pub const REGISTER: &[Table] = &[
             ("public_id", Col::Plain),
             ("status", Col::Plain),
             ("reason", Col::Written("NULL")),
+            ("shared_accommodations", Col::Personal("NULL")),
         ],
     },
     Table {

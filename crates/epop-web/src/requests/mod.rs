@@ -9,6 +9,7 @@
 
 pub(crate) mod api;
 mod feedback;
+mod host_view;
 mod hosting;
 mod intake;
 mod legal_rules;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(feedback::router())
         .merge(payments::router())
         .merge(hosting::router())
+        .merge(host_view::router())
         .merge(thread::router())
         .merge(legal_rules::router())
 }

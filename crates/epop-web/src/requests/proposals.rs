@@ -178,6 +178,7 @@ struct Page {
     open: bool,
     payment: super::payments::PaymentView,
     expenses: Vec<super::payments::ExpenseView>,
+    shared: super::host_view::Shared,
 }
 
 async fn page(
@@ -185,8 +186,19 @@ async fn page(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
+    show(&state, &ctx, &id, None).await
+}
+
+/// The proposal's page; `shared`: what the peer typed in the form of
+/// what the organisation must plan for them, when it was refused.
+pub(super) async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    shared: Option<super::host_view::Shared>,
+) -> Result<Response, AppError> {
     let user = ctx.user()?;
-    let row = rows(&state, user.account.id)
+    let row = rows(state, user.account.id)
         .await?
         .into_iter()
         .find(|r| r.p.public_id == id)
@@ -198,13 +210,24 @@ async fn page(
         .ok_or(AppError::NotFound)?;
     let (mut payment, expenses) = super::payments::view(&mut conn, r.id, None).await?;
     payment.fee = row.o.fee.clone();
-    render(&Page {
-        l: ctx.layout(format!("Proposition : {}", row.o.subject)),
+    let shared = match shared {
+        Some(typed) => typed,
+        None => super::host_view::Shared::saved(&mut conn, &row.p).await?,
+    };
+    let title = format!("Proposition : {}", row.o.subject);
+    let page = Page {
+        l: ctx.layout_with_errors(title, !shared.error.is_empty()),
         row,
         open,
         payment,
         expenses,
-    })
+        shared,
+    };
+    if page.shared.error.is_empty() {
+        render(&page)
+    } else {
+        crate::render::render_invalid(&page)
+    }
 }
 
 async fn answer(

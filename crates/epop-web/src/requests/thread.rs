@@ -138,7 +138,7 @@ async fn from_coordination(
 
 /// The request, if this person made it or belongs to its organisation
 /// ([`Request::seen_by`]).
-async fn own(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
+pub(super) async fn own(state: &AppState, ctx: &Ctx, id: &str) -> Result<Request, AppError> {
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
     requests::by_public_id(&mut conn, id)
@@ -160,6 +160,7 @@ struct Page {
     /// an action's message in it; this page shows it at the top.
     notice: &'static str,
     notice_in: &'static str,
+    host: super::host_view::HostView,
 }
 
 async fn show(
@@ -170,6 +171,7 @@ async fn show(
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let thread = thread(&mut conn, ctx, &r).await?;
+    let host = super::host_view::of(&mut conn, ctx, &r).await?;
     let f = r.typed_form();
     let title = format!("Ma demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {
@@ -180,6 +182,7 @@ async fn show(
         error,
         notice: "",
         notice_in: "",
+        host,
     };
     if page.error.is_empty() {
         render(&page)

@@ -155,6 +155,12 @@ async fn every_route_checks_role_and_territory() {
                 "/espace/demandes/demo-demande-esat".into(),
                 expect("rnoonnnn"),
             ),
+            // Its mission sheet: none before a peer accepted (see
+            // `request_host_view.rs` for after), whoever asks.
+            (
+                "/espace/demandes/demo-demande-esat/fiche-mission.pdf".into(),
+                expect("rnnnnnnn"),
+            ),
             // Inviting into one's organisation: members of one only.
             ("/espace/organisation/inviter".into(), expect("rfoooooo")),
             (

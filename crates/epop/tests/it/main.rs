@@ -23,6 +23,7 @@ mod profile_form;
 mod proposal_race;
 mod request_dates;
 mod request_forms;
+mod request_host_view;
 mod request_page;
 mod requests_delivery;
 mod requests_intake;

@@ -5,52 +5,56 @@ use axum::response::Response;
 use epop_docs::pdf::{Block, Document};
 use epop_domain::legal;
 use epop_domain::request::RequestForm;
-use epop_domain::request::format_euros;
-use epop_store::proposals::{self, Proposal};
 use epop_store::requests::Request;
 
+use super::super::host_view::{self, Intervention};
 use super::super::lists::line;
 use super::handled;
 use crate::{AppError, AppState, Ctx};
 
-/// The mission sheet (tagged PDF) naming all parties, the framework, what
-/// it requires and its warnings. The host signs it: it says what the
-/// framework asks whatever the person ([`legal::host_duties`]), never the
-/// peer's situation (benefits, employment, ESAT…) nor the verdict for it,
-/// which stay on the coordinator's page.
-pub(super) async fn mission_sheet(
+/// The coordination's route to the mission sheet.
+pub(super) async fn for_coordination(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let r = handled(&state, &ctx, &id).await?;
+    mission_sheet(&state, &ctx, &r).await
+}
+
+/// The mission sheet (tagged PDF) naming all parties, the framework, what
+/// it requires, its warnings and the accommodations the peer chose to
+/// share, for whoever may see `r` (the caller checks): the coordination
+/// and the organisation read the same document. The host signs it: it
+/// says what the framework asks whatever the person
+/// ([`legal::host_duties`]), never the peer's situation (benefits,
+/// employment, ESAT…) nor the verdict for it, which stay on the
+/// coordinator's page. « Not found » until a peer accepted and a
+/// framework is chosen.
+pub async fn mission_sheet(state: &AppState, ctx: &Ctx, r: &Request) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
-    let (framework, _) = epop_store::legal::chosen(&mut conn, r.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let peer = proposals::for_request(&mut conn, r.id)
-        .await?
-        .into_iter()
-        .find(|p| p.status == "accepted")
-        .ok_or(AppError::NotFound)?;
-    let rules = epop_store::legal::rules(&mut conn).await?;
-    let when = epop_store::requests::schedule(&mut conn, r.id)
-        .await?
-        .map(|(start, end)| crate::french::french_when(start, end));
-    let referent = epop_store::requests::referent(&mut conn, r.id)
-        .await?
-        .map(|(_, name, email)| format!("{name} ({email})"));
+    let view = host_view::of(&mut conn, ctx, r).await?;
     drop(conn);
-    let e = legal::host_duties(&rules, framework);
+    let i = view.intervention.ok_or(AppError::NotFound)?;
+    let (framework, duties_of) = i.framework.clone().ok_or(AppError::NotFound)?;
     let f = r.typed_form();
     let mut blocks = vec![
         Block::Heading {
             level: 1,
             text: format!("Fiche de mission – {}", f.subject),
         },
-        facts(&r, &f, &peer, framework, when, referent),
+        facts(r, &f, &i, framework),
     ];
-    blocks.extend(duties(&f, &e));
+    blocks.extend(duties(&f, &duties_of));
+    blocks.push(Block::Heading {
+        level: 2,
+        text: "Aménagements demandés par l’intervenant-pair".into(),
+    });
+    blocks.push(Block::Paragraph(
+        i.accommodations
+            .clone()
+            .unwrap_or_else(|| "Aucun aménagement demandé.".into()),
+    ));
     blocks.push(Block::Heading {
         level: 2,
         text: "Signatures".into(),
@@ -60,7 +64,7 @@ pub(super) async fn mission_sheet(
     ));
     blocks.push(Block::SignatureBoxes(vec![
         "Pour l’organisation qui accueille".into(),
-        format!("L’intervenant·e-pair, {}", peer.peer_name),
+        format!("L’intervenant·e-pair, {}", i.peer),
         "Pour la coordination".into(),
     ]));
     let doc = Document {
@@ -75,26 +79,18 @@ pub(super) async fn mission_sheet(
         .map_err(|e| AppError::Internal(e.0))?;
     Ok(crate::render::download(
         "application/pdf",
-        &format!("fiche-mission-{id}.pdf"),
+        &format!("fiche-mission-{}.pdf", r.public_id),
         bytes,
     ))
 }
 
 /// Who, what, for whom, when (the scheduled hours once fixed), where, the
 /// host's référent, how paid and under which framework.
-fn facts(
-    r: &Request,
-    f: &RequestForm,
-    peer: &Proposal,
-    framework: legal::Framework,
-    scheduled: Option<String>,
-    referent: Option<String>,
-) -> Block {
-    let fee = epop_domain::request::parse_euros(&f.fee)
-        .ok()
-        .flatten()
-        .map(format_euros)
-        .unwrap_or_else(|| "À définir avec la coordination".into());
+fn facts(r: &Request, f: &RequestForm, i: &Intervention, framework: legal::Framework) -> Block {
+    let fee = match i.payer {
+        Some(payer) => format!("{} – payé par : {payer}", i.fee),
+        None => i.fee.clone(),
+    };
     let organisation = r
         .organisation_name
         .clone()
@@ -103,7 +99,7 @@ fn facts(
     Block::Facts(vec![
         fact("Organisation qui accueille", organisation),
         fact("Contact", f.contact_name.clone()),
-        fact("Intervenant·e-pair", peer.peer_name.clone()),
+        fact("Intervenant·e-pair", i.peer.clone()),
         fact(
             "Coordination",
             format!(
@@ -118,26 +114,15 @@ fn facts(
         ),
         fact(
             "Quand",
-            scheduled.unwrap_or_else(|| {
-                if f.date_from.is_empty() {
-                    f.period.clone()
-                } else {
-                    f.date_from.clone()
-                }
-            }),
+            i.scheduled.clone().unwrap_or_else(|| i.requested.clone()),
         ),
         fact("Durée", f.duration.clone()),
-        fact(
-            "Où",
-            if f.mode == "a-distance" {
-                "À distance".into()
-            } else {
-                f.address.clone()
-            },
-        ),
+        fact("Où", i.place.clone()),
         fact(
             "Référent dans l’organisation",
-            referent.unwrap_or_else(|| "Pas encore nommé".into()),
+            i.referent
+                .clone()
+                .unwrap_or_else(|| "Pas encore nommé".into()),
         ),
         fact("Rémunération", fee),
         fact("Cadre", framework.label().to_owned()),

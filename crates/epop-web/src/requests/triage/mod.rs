@@ -13,6 +13,8 @@ mod propose;
 mod schedule;
 mod tasks;
 
+pub(super) use mission_sheet::mission_sheet;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -48,7 +50,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/admin/demandes/{id}/fiche-mission.pdf",
-            get(mission_sheet::mission_sheet),
+            get(mission_sheet::for_coordination),
         )
 }
 

@@ -337,7 +337,7 @@ async fn availability(
     }
     list.push(text(
         "absent_du",
-        "Je serai absent·e à partir du (facultatif)",
+        "Mon absence commence le (facultatif)",
         "",
         "Jour/mois/année, par exemple 01/07/2027. Pendant une absence, on ne vous propose rien.",
     ));

@@ -60,7 +60,10 @@ pub(super) async fn mission_sheet(
     ));
     blocks.push(Block::SignatureBoxes(vec![
         "Pour l’organisation qui accueille".into(),
-        format!("L’intervenant·e-pair, {}", peer.peer_name),
+        format!(
+            "L’intervenant-pair ou l’intervenante-paire, {}",
+            peer.peer_name
+        ),
         "Pour la coordination".into(),
     ]));
     let doc = Document {
@@ -103,7 +106,10 @@ fn facts(
     Block::Facts(vec![
         fact("Organisation qui accueille", organisation),
         fact("Contact", f.contact_name.clone()),
-        fact("Intervenant·e-pair", peer.peer_name.clone()),
+        fact(
+            "Intervenant-pair ou intervenante-paire",
+            peer.peer_name.clone(),
+        ),
         fact(
             "Coordination",
             format!(

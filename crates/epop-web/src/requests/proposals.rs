@@ -20,7 +20,7 @@ use epop_store::{accounts, audit, now, outbox};
 use super::triage::proposal_status;
 use crate::context::Layout;
 use crate::forms::Pairs;
-use crate::french::paris_time;
+use crate::french::french_day_at;
 use crate::render::render;
 use crate::{AppError, AppState, Ctx};
 
@@ -154,7 +154,7 @@ async fn rows(state: &AppState, account_id: i64) -> Result<Vec<Row>, AppError> {
             },
             done,
             o,
-            deadline: paris_time(p.deadline),
+            deadline: french_day_at(p.deadline),
             p,
         });
     }
@@ -165,7 +165,10 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let user = ctx.user()?;
     let rows = rows(&state, user.account.id).await?;
     render(&List {
-        l: ctx.layout("Mes propositions d’intervention"),
+        l: ctx.layout(ctx.words(
+            "Mes propositions d’intervention",
+            "Les missions que l’on me propose",
+        )),
         rows,
     })
 }
@@ -199,7 +202,11 @@ async fn page(
     let (mut payment, expenses) = super::payments::view(&mut conn, r.id, None).await?;
     payment.fee = row.o.fee.clone();
     render(&Page {
-        l: ctx.layout(format!("Proposition : {}", row.o.subject)),
+        l: ctx.layout(format!(
+            "{} : {}",
+            ctx.words("Proposition", "Une mission pour moi"),
+            row.o.subject
+        )),
         row,
         open,
         payment,

@@ -172,6 +172,11 @@ async fn easy_read_words_come_with_the_url_or_the_display_setting() {
         assert!(payments.contains(EASY_EXPLANATION), "{payments}");
         let space = awa.get("/espace?version=facile").await.body;
         assert!(space.contains(EASY_EXPLANATION), "{space}");
+        assert!(space.contains("Les missions que l’on me propose</a>"));
+        let card = awa.get("/espace/ma-fiche?version=facile").await.body;
+        assert!(card.contains("<h1>Ma fiche : ce que les gens savent de moi</h1>"));
+        let card = awa.get("/espace/ma-fiche").await.body;
+        assert!(card.contains("<h1>Ma fiche dans l’annuaire</h1>"));
         assert!(!awa.get(&link).await.body.contains(EASY_MENU));
         // The setting keeps them on every page.
         let saved = awa

@@ -151,7 +151,8 @@ pub fn proposed(base: &str, p: &Proposal, o: &Offer) -> Mail {
         subject: format!("Une proposition d’intervention pour vous : {}", o.subject),
         body: format!(
             "Bonjour {},\n\nLa coordination vous propose une intervention.\n\n\
-             Quoi : {} – {}\nPour qui : {} ({} personnes)\nQuand : {}, {}\nOù : {}\nPayé : {}\n\n\
+             Quoi : {}\nCe que l’organisation a écrit : « {} »\nPour qui : {} ({} personnes)\n\
+             Quand : {}, {}\nOù : {}\nL’argent pour vous : {}\n\n\
              Vous pouvez dire oui ou non avant le {}.\n\
              Pour lire la proposition et répondre, ouvrez ce lien :\n{base}/espace/propositions/{}\n{FOOTER}",
             p.peer_name,

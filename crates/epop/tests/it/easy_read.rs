@@ -241,6 +241,10 @@ async fn the_proposal_mail_to_a_peer_says_the_date_in_words() {
             !body.contains("01/01/2099") && !body.contains(DOT),
             "{body}"
         );
+        assert!(
+            body.contains("Ce que l’organisation a écrit : « Sensibiliser l’équipe d’accueil »"),
+            "{body}"
+        );
         assert!(link_in(&body).starts_with("/espace/propositions/"));
     }
 }

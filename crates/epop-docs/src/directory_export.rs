@@ -100,7 +100,7 @@ mod tests {
             r
         };
         vec![
-            row("Awa Diallo", "Intervenant·e-pair"),
+            row("Awa Diallo", "Intervenant-pair ou intervenante-paire"),
             row("=HYPERLINK(\"x\")", "@SUM(1)"),
         ]
     }
@@ -110,7 +110,7 @@ mod tests {
         let bytes = csv(&sample()).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with("\u{feff}Nom affiché;Type;E-mail;"));
-        assert!(text.contains("\r\nAwa Diallo;Intervenant·e-pair;;"));
+        assert!(text.contains("\r\nAwa Diallo;Intervenant-pair ou intervenante-paire;;"));
         assert!(text.contains("'=HYPERLINK"), "formulas neutralised");
     }
 

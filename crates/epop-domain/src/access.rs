@@ -43,10 +43,10 @@ impl Role {
     /// The name people read.
     pub fn label(self) -> &'static str {
         match self {
-            Role::Admin => "Administrateur·rice national·e",
-            Role::Coordinator => "Coordinateur·rice territorial·e",
-            Role::Referent => "Référent·e en intervention par les pairs",
-            Role::Peer => "Intervenant·e-pair",
+            Role::Admin => "Administrateur ou administratrice du réseau",
+            Role::Coordinator => "Coordinateur ou coordinatrice de territoire",
+            Role::Referent => "Référent ou référente en intervention par les pairs",
+            Role::Peer => "Intervenant-pair ou intervenante-paire",
             Role::Requester => "Membre d’une organisation demandeuse",
             Role::Observer => "Financeur ou observateur",
         }

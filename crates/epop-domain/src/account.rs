@@ -32,7 +32,7 @@ impl AccountStatus {
 
     pub fn label(self) -> &'static str {
         match self {
-            AccountStatus::Invited => "Invité·e (n’est pas encore venu·e)",
+            AccountStatus::Invited => "Invitation envoyée (pas encore de première visite)",
             AccountStatus::Active => "Actif",
             AccountStatus::Disabled => "Désactivé",
         }

@@ -318,8 +318,8 @@ impl ProfileKind {
 
     pub fn label(self) -> &'static str {
         match self {
-            ProfileKind::Peer => "Intervenant·e-pair",
-            ProfileKind::Referent => "Référent·e",
+            ProfileKind::Peer => "Intervenant-pair ou intervenante-paire",
+            ProfileKind::Referent => "Référent ou référente",
         }
     }
 }

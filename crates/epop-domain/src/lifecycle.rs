@@ -68,9 +68,11 @@ impl State {
         match self {
             State::Draft => "Brouillon",
             State::Submitted => "Envoyée, à examiner",
-            State::Qualified => "Examinée, recherche d’un·e intervenant·e-pair",
-            State::Proposed => "Proposée à un ou plusieurs intervenant·e·s-pairs",
-            State::Accepted => "Acceptée par un·e intervenant·e-pair",
+            State::Qualified => {
+                "Examinée, recherche d’un intervenant-pair ou d’une intervenante-paire"
+            }
+            State::Proposed => "Proposée à un ou plusieurs intervenants-pairs",
+            State::Accepted => "Acceptée par un intervenant-pair ou une intervenante-paire",
             State::Scheduled => "Date fixée",
             State::Done => "Intervention réalisée",
             State::Evaluated => "Avis recueillis",
@@ -200,7 +202,7 @@ impl Action {
         match self {
             Action::Submit => "envoyer la demande",
             Action::Qualify => "valider l’examen de la demande",
-            Action::Propose => "proposer la demande à des intervenant·e·s-pairs",
+            Action::Propose => "proposer la demande à des intervenants-pairs",
             Action::PeerAccepts => "accepter la proposition",
             Action::PeerDeclines => "refuser la proposition",
             Action::ProposalExpires => "clore une proposition restée sans réponse",
@@ -330,8 +332,7 @@ pub fn act(actor: Actor, state: State, action: &Action) -> Result<State, Invalid
                 "La date est fixée : pour annuler, écrivez à la coordination.".to_owned()
             }
             (_, Action::PeerAccepts | Action::PeerDeclines) => {
-                "Seul·e l’intervenant·e-pair à qui la demande est proposée peut répondre."
-                    .to_owned()
+                "Seule la personne à qui la demande est proposée peut répondre.".to_owned()
             }
             _ => format!(
                 "Vous ne pouvez pas {} : c’est le rôle de la coordination.",
@@ -506,7 +507,7 @@ mod tests {
             act(Actor::Coordinator, Proposed, &Action::PeerAccepts)
                 .unwrap_err()
                 .0
-                .contains("Seul·e l’intervenant·e-pair")
+                .contains("Seule la personne à qui")
         );
         assert_eq!(
             act(Actor::Peer, Proposed, &Action::PeerAccepts),

@@ -264,7 +264,7 @@ impl Reason {
             Reason::LastIntervention(Some(m)) => {
                 format!("dernière intervention il y a {m} mois")
             }
-            Reason::AwayPartOfMonth => "absent·e une partie du mois".to_owned(),
+            Reason::AwayPartOfMonth => "absence une partie du mois".to_owned(),
         }
     }
 }
@@ -284,7 +284,7 @@ impl Exclusion {
                 "a atteint sa limite de {} par mois",
                 plural(*max, "intervention", "interventions")
             ),
-            Exclusion::Away => "absent·e à cette date".to_owned(),
+            Exclusion::Away => "absence à cette date".to_owned(),
         }
     }
 }

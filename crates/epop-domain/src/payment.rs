@@ -69,10 +69,10 @@ impl PaymentState {
     /// The same, in easy-read words for the peer.
     pub fn label_easy(self) -> &'static str {
         match self {
-            PaymentState::Due => "Vous n’êtes pas encore payé·e.",
+            PaymentState::Due => "Vous n’avez pas encore reçu l’argent.",
             PaymentState::Late => "Le paiement est en retard. Prévenez la coordination.",
-            PaymentState::Paid => "Vous êtes payé·e.",
-            PaymentState::Declined => "Vous avez dit que vous ne voulez pas être payé·e.",
+            PaymentState::Paid => "Vous avez reçu l’argent.",
+            PaymentState::Declined => "Vous avez dit que vous ne voulez pas d’argent.",
         }
     }
 }

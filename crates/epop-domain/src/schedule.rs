@@ -28,7 +28,7 @@ pub const MONTHS: [&str; 12] = [
 ];
 
 /// « mardi 9 mars 2027 », « lundi 1er mars 2027 ».
-fn day_in_words(d: NaiveDate) -> String {
+pub fn day_in_words(d: NaiveDate) -> String {
     let day = match d.day() {
         1 => "1er".to_owned(),
         n => n.to_string(),
@@ -42,7 +42,7 @@ fn day_in_words(d: NaiveDate) -> String {
 }
 
 /// « mardi 9 mars 2027 à 12 h », « … à 9 h 30 » (Paris time).
-fn moment_in_words(ts: i64) -> String {
+pub fn moment_in_words(ts: i64) -> String {
     let Some(t) = Paris.timestamp_opt(ts, 0).single() else {
         return String::new();
     };

@@ -409,9 +409,9 @@ impl Principal {
 pub fn attendance_summary(present: usize, held: usize) -> String {
     match (present, held) {
         (_, 0) => "Aucune demi-journée n’a encore eu lieu.".to_owned(),
-        (p, h) if p == h => format!("Présent·e à toutes les demi-journées ({h})."),
+        (p, h) if p == h => format!("Présence à toutes les demi-journées ({h})."),
         (p, h) => format!(
-            "Présent·e à {p} demi-journée{} sur {h}.",
+            "Présence à {p} demi-journée{} sur {h}.",
             if p > 1 { "s" } else { "" }
         ),
     }
@@ -577,11 +577,11 @@ mod tests {
     fn attendance_in_words() {
         assert_eq!(
             attendance_summary(10, 10),
-            "Présent·e à toutes les demi-journées (10)."
+            "Présence à toutes les demi-journées (10)."
         );
         assert_eq!(
             attendance_summary(9, 10),
-            "Présent·e à 9 demi-journées sur 10."
+            "Présence à 9 demi-journées sur 10."
         );
         assert_eq!(
             attendance_summary(0, 0),

@@ -37,7 +37,7 @@ pub struct Invitation<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub inviter: &'a str,
-    /// What the person is invited as, in words (« Référent·e », …).
+    /// What the person is invited as, in words (« Référent ou référente », …).
     pub roles: &'a str,
 }
 
@@ -344,7 +344,7 @@ struct EmailFlow {
 const LINK: EmailFlow = EmailFlow {
     title: "Recevoir un lien de connexion",
     action: "/connexion/lien",
-    intro: "Vous n’avez pas besoin de mot de passe. Donnez votre adresse e-mail : nous vous envoyons un lien. Vous cliquez sur le lien, et vous êtes connecté·e.",
+    intro: "Vous n’avez pas besoin de mot de passe. Donnez votre adresse e-mail : nous vous envoyons un lien. Vous cliquez sur le lien, et votre session est ouverte.",
     button: "Recevoir le lien",
     purpose: Purpose::SignInLink,
     ttl: LINK_TTL,

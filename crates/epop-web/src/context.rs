@@ -27,11 +27,13 @@ pub struct Display {
     pub contrast: String,
     pub spacing: String,
     pub font: String,
+    /// `facile`: easy-read words (FALC) on every page.
+    pub easy: String,
 }
 
 impl Display {
     /// Keeps only known values (anything else means the default).
-    pub fn new(size: &str, contrast: &str, spacing: &str, font: &str) -> Self {
+    pub fn new(size: &str, contrast: &str, spacing: &str, font: &str, easy: &str) -> Self {
         let pick = |v: &str, allowed: &[&str]| {
             if allowed.contains(&v) {
                 v.to_owned()
@@ -44,21 +46,23 @@ impl Display {
             contrast: pick(contrast, &["renforce"]),
             spacing: pick(spacing, &["large"]),
             font: pick(font, &["lisible"]),
+            easy: pick(easy, &["facile"]),
         }
     }
 
-    /// Cookie format: `grand.renforce.large.lisible` (empty parts = default).
+    /// Cookie format: `grand.renforce.large.lisible.facile` (empty parts =
+    /// default; a cookie from before the fifth part reads as not easy).
     pub fn parse(cookie: &str) -> Self {
         let mut parts = cookie.split('.');
         let mut next = || parts.next().unwrap_or("");
-        let (a, b, c, d) = (next(), next(), next(), next());
-        Display::new(a, b, c, d)
+        let (a, b, c, d, e) = (next(), next(), next(), next(), next());
+        Display::new(a, b, c, d, e)
     }
 
     pub fn to_cookie(&self) -> String {
         format!(
-            "{}.{}.{}.{}",
-            self.size, self.contrast, self.spacing, self.font
+            "{}.{}.{}.{}.{}",
+            self.size, self.contrast, self.spacing, self.font, self.easy
         )
     }
 
@@ -87,6 +91,11 @@ pub struct Ctx {
     pub user: Option<CurrentUser>,
     pub csrf: String,
     pub display: Display,
+    /// Easy-read words (FALC): the display setting, or `?version=facile`
+    /// on this one page. Links do not carry `?version=facile` on: whoever
+    /// wants easy words on every page chooses it once in the display
+    /// settings (a cookie), so URLs stay the same for everyone.
+    pub easy: bool,
     pub path: String,
     pub query: String,
     /// The client's address (see [`client_ip`]): rate limits, audit lines.
@@ -133,12 +142,16 @@ impl FromRequestParts<AppState> for Ctx {
                 session_hash = Some(hash);
             }
         }
+        let query = uri.query().unwrap_or_default().to_owned();
+        let easy =
+            display.easy == "facile" || query_value(&query, "version").as_deref() == Some("facile");
         Ok(Ctx {
             user,
             csrf,
             display,
+            easy,
             path: uri.path().to_owned(),
-            query: uri.query().unwrap_or_default().to_owned(),
+            query,
             ip,
             session_hash,
         })
@@ -151,6 +164,26 @@ pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
     pub current: bool,
+}
+
+impl NavItem {
+    /// A menu link, with its easy-read words when `easy`.
+    fn new(easy: bool, href: &'static str, label: &'static str, label_easy: &'static str) -> Self {
+        NavItem {
+            href,
+            label: if easy { label_easy } else { label },
+            current: false,
+        }
+    }
+}
+
+/// A value of a query string.
+fn query_value(query: &str, name: &str) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// The user as the header shows them.
@@ -169,6 +202,8 @@ pub struct Layout {
     pub user: Option<NavUser>,
     pub nav: Vec<NavItem>,
     pub notices: Vec<&'static str>,
+    /// Easy-read words (FALC): the one flag templates test.
+    pub easy: bool,
 }
 
 impl Ctx {
@@ -194,11 +229,12 @@ impl Ctx {
     }
 
     pub fn query_param(&self, name: &str) -> Option<String> {
-        serde_urlencoded::from_str::<Vec<(String, String)>>(&self.query)
-            .ok()?
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        query_value(&self.query, name)
+    }
+
+    /// `ordinary` words, or `easy` ones when easy-read is on (titles).
+    pub fn words<'a>(&self, ordinary: &'a str, easy: &'a str) -> &'a str {
+        if self.easy { easy } else { ordinary }
     }
 
     pub fn layout(&self, title: impl Into<String>) -> Layout {
@@ -207,52 +243,41 @@ impl Ctx {
 
     pub fn layout_with_errors(&self, title: impl Into<String>, has_errors: bool) -> Layout {
         let p = self.user.as_ref().map(|u| &u.principal);
+        let e = self.easy;
         let mut nav = vec![
-            NavItem {
-                href: "/",
-                label: "Accueil",
-                current: false,
-            },
-            NavItem {
-                href: "/annuaire",
-                label: "Annuaire",
-                current: false,
-            },
-            NavItem {
-                href: "/evenements",
-                label: "Événements",
-                current: false,
-            },
-            NavItem {
-                href: "/formations",
-                label: "Formations",
-                current: false,
-            },
-            NavItem {
-                href: "/demander-une-intervention",
-                label: "Demander une intervention",
-                current: false,
-            },
+            NavItem::new(e, "/", "Accueil", "Accueil"),
+            NavItem::new(e, "/annuaire", "Annuaire", "Chercher une personne"),
+            NavItem::new(e, "/evenements", "Événements", "Les rencontres"),
+            NavItem::new(e, "/formations", "Formations", "Apprendre"),
+            NavItem::new(
+                e,
+                "/demander-une-intervention",
+                "Demander une intervention",
+                "Demander quelqu’un pour intervenir",
+            ),
         ];
         if p.is_some() {
-            nav.push(NavItem {
-                href: "/espace",
-                label: "Mon espace",
-                current: false,
-            });
+            nav.push(NavItem::new(
+                e,
+                "/espace",
+                "Mon espace",
+                "Ma page personnelle",
+            ));
         }
         if p.is_some_and(|p| p.may_administer()) {
-            nav.push(NavItem {
-                href: "/admin",
-                label: "Administration",
-                current: false,
-            });
+            nav.push(NavItem::new(
+                e,
+                "/admin",
+                "Administration",
+                "Administration",
+            ));
         }
-        nav.push(NavItem {
-            href: "/parametres-affichage",
-            label: "Affichage",
-            current: false,
-        });
+        nav.push(NavItem::new(
+            e,
+            "/parametres-affichage",
+            "Affichage",
+            "Changer l’affichage",
+        ));
         let current = nav
             .iter()
             .enumerate()
@@ -279,6 +304,7 @@ impl Ctx {
             }),
             nav,
             notices,
+            easy: self.easy,
         }
     }
 
@@ -305,7 +331,7 @@ mod tests {
 
     #[test]
     fn display_cookie_round_trip_and_unknown_values_ignored() {
-        let d = Display::new("grand", "renforce", "large", "lisible");
+        let d = Display::new("grand", "renforce", "large", "lisible", "facile");
         assert_eq!(Display::parse(&d.to_cookie()), d);
         assert_eq!(
             d.html_class(),

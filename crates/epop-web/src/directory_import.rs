@@ -339,15 +339,15 @@ pub fn summary(r: &Report, dry_run: bool, w: Wording) -> String {
 /// The invitation of a person the import listed in the directory.
 pub fn invitation(to: &str, name: &str, kind: ProfileKind, link: &str) -> Message {
     let role = match kind {
-        ProfileKind::Peer => "intervenant·e-pair",
-        ProfileKind::Referent => "référent·e",
+        ProfileKind::Peer => "intervenant-pair ou intervenante-paire",
+        ProfileKind::Referent => "référent ou référente",
     };
     Message {
         recipient: to.to_owned(),
         subject: "Votre fiche dans l’annuaire EPoP : activez votre compte".into(),
         body_text: format!(
             "Bonjour {name},\n\n\
-             La coordination du réseau EPoP vous a inscrit·e dans l’annuaire de la plateforme EPoP, \
+             La coordination du réseau EPoP a ajouté votre fiche dans l’annuaire de la plateforme EPoP, \
              comme {role}, à partir de la liste qu’elle tenait jusqu’ici.\n\
              L’annuaire permet aux personnes et aux structures du réseau de vous trouver pour une intervention.\n\n\
              Pour activer votre compte et relire votre fiche, ouvrez ce lien :\n{link}\n\n\

@@ -42,7 +42,7 @@ pub fn password_reset(to: &str, name: &str, link: &str) -> Message {
 pub fn invitation(to: &str, name: &str, inviter: &str, roles: &str, link: &str) -> Message {
     Message {
         recipient: to.to_owned(),
-        subject: "Vous êtes invité·e sur la plateforme EPoP".into(),
+        subject: "Une invitation pour vous sur la plateforme EPoP".into(),
         body_text: format!(
             "Bonjour {name},\n\n\
              {inviter} vous a créé un compte sur EPoP, la plateforme du réseau des intervenants-pairs.\n\

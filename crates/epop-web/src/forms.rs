@@ -69,8 +69,8 @@ impl Errors {
 /// Messages shown once after an action, by code (kept short in URLs).
 pub fn notice(code: &str) -> Option<&'static str> {
     Some(match code {
-        "connecte" => "Vous êtes connecté·e.",
-        "deconnecte" => "Vous êtes déconnecté·e. À bientôt !",
+        "connecte" => "Votre session est ouverte.",
+        "deconnecte" => "Votre session est terminée. À bientôt !",
         "mot-de-passe" => "Votre mot de passe est enregistré.",
         "invitation" => "L’invitation est envoyée par e-mail.",
         "organisation" => "L’organisation est enregistrée.",
@@ -147,7 +147,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         }
         "amenagements" => "C’est enregistré. L’organisation le lit sur la fiche de mission.",
         "paiement-refuse" => {
-            "C’est noté : vous ne serez pas payé·e pour cette intervention. Si vous changez d’avis, écrivez à la coordination."
+            "C’est noté : vous ne recevrez pas d’argent pour cette intervention. Si vous changez d’avis, écrivez à la coordination."
         }
         "regle" => "La règle est enregistrée.",
         "cadre" => "Le cadre de l’intervention est enregistré.",

@@ -3,9 +3,9 @@
 //! (« 3 comptes ») and the elision before a name (« Ce qu’Awa propose »),
 //! shared by every feature's pages, e-mails and documents.
 
-use chrono::{Datelike, TimeZone, Timelike};
+use chrono::{TimeZone, Timelike};
 use chrono_tz::Europe::Paris;
-use epop_domain::schedule::WEEKDAYS;
+use epop_domain::schedule::{day_in_words, moment_in_words};
 
 /// The months as French people write them (the domain's own list).
 pub use epop_domain::schedule::MONTHS;
@@ -69,16 +69,24 @@ fn hour(t: &chrono::DateTime<chrono_tz::Tz>) -> String {
     }
 }
 
-/// « vendredi 8 janvier 2027 ».
+/// « vendredi 8 janvier 2027 »: the one way peer pages and e-mails say a
+/// day (the domain's [`day_in_words`]).
 pub fn french_day(ts: i64) -> String {
-    let t = paris(ts);
-    format!(
-        "{} {} {} {}",
-        WEEKDAYS[t.weekday().num_days_from_monday() as usize],
-        day_of_month(t.day()),
-        MONTHS[t.month0() as usize],
-        t.year()
-    )
+    day_in_words(paris(ts).date_naive())
+}
+
+/// « vendredi 8 janvier 2027 » from `2027-01-08` (the text unchanged if it
+/// is not a date).
+pub fn french_weekday_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(day_in_words)
+        .unwrap_or_else(|_| iso.to_owned())
+}
+
+/// « vendredi 8 janvier 2027 à 23 h 59 » (Paris time): a deadline, written
+/// after « avant le ».
+pub fn french_day_at(ts: i64) -> String {
+    moment_in_words(ts)
 }
 
 /// « vendredi 8 janvier 2027, de 11 h 30 à 12 h 30 » (Paris time).
@@ -97,18 +105,6 @@ pub fn french_when(starts_at: i64, ends_at: i64) -> String {
     }
 }
 
-/// « 7 janvier 2027 à 23 h 59 ».
-pub fn french_moment(ts: i64) -> String {
-    let t = paris(ts);
-    format!(
-        "{} {} {} à {}",
-        day_of_month(t.day()),
-        MONTHS[t.month0() as usize],
-        t.year(),
-        hour(&t)
-    )
-}
-
 /// « 12 février 2026 » from `2026-02-12`.
 pub fn french_date(iso: &str) -> String {
     let parts: Vec<&str> = iso.split('-').collect();
@@ -123,6 +119,43 @@ pub fn french_date(iso: &str) -> String {
     }
 }
 
+/// What the acronyms peers meet mean, in words. Pages say it the first
+/// time with the `abbr` macro of `macros.html` (`<abbr title>` and the words
+/// in the text, since not every screen reader reads the title); e-mails with
+/// [`spelled_out`].
+pub const ACRONYMS: &[(&str, &str)] = &[
+    ("AAH", "allocation aux adultes handicapés"),
+    (
+        "ESAT",
+        "établissement et service d’accompagnement par le travail",
+    ),
+    ("CAF", "caisse d’allocations familiales"),
+    ("MDPH", "maison départementale des personnes handicapées"),
+    ("PDF", "un fichier à ouvrir ou à imprimer"),
+    (
+        "RQTH",
+        "reconnaissance de la qualité de travailleur handicapé",
+    ),
+    ("SIRET", "le numéro d’une entreprise"),
+    ("URSSAF", "l’organisme qui reçoit les cotisations sociales"),
+    ("CSV", "un tableau à ouvrir avec Excel"),
+];
+
+/// The words behind an acronym (empty if it is not in [`ACRONYMS`]).
+pub fn acronym(short: &str) -> &'static str {
+    ACRONYMS
+        .iter()
+        .find(|(a, _)| *a == short)
+        .map(|(_, words)| *words)
+        .unwrap_or("")
+}
+
+/// « AAH (allocation aux adultes handicapés) »: an acronym the first time
+/// in a text.
+pub fn spelled_out(short: &str) -> String {
+    format!("{short} ({})", acronym(short))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +167,20 @@ mod tests {
         assert_eq!(french_date("pas une date"), "pas une date");
         // 1 January 2027, noon in Paris.
         assert_eq!(french_day(1_798_801_200), "vendredi 1er janvier 2027");
+    }
+
+    #[test]
+    fn acronyms_are_said_in_words() {
+        assert_eq!(
+            spelled_out("AAH"),
+            "AAH (allocation aux adultes handicapés)"
+        );
+        assert_eq!(french_weekday_date("2026-12-08"), "mardi 8 décembre 2026");
+        assert_eq!(
+            french_day_at(1_798_801_200),
+            "vendredi 1er janvier 2027 à 12 h"
+        );
+        assert_eq!(acronym("XYZ"), "");
     }
 
     #[test]

@@ -154,7 +154,7 @@ async fn invite(
                 ctx.audit(
                     "organisation_member_invited",
                     Some(format!("account:{}", new.public_id)),
-                    format!("Invité·e dans « {} » par un membre : {email}", org.name),
+                    format!("Invitation dans « {} » par un membre : {email}", org.name),
                 ),
             )
             .await?;

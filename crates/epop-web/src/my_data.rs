@@ -21,7 +21,7 @@ use serde_json::json;
 
 use crate::context::Layout;
 use crate::forms::Errors;
-use crate::french::{elided, paris_time};
+use crate::french::{elided, french_day_at};
 use crate::render::{download, render, render_invalid};
 use crate::security::SESSION_COOKIE;
 use crate::security::set_cookie;
@@ -90,7 +90,7 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .await?
         .into_iter()
         .map(|(at, by)| Read {
-            at: paris_time(at),
+            at: french_day_at(at),
             by: by.unwrap_or_else(|| "un compte effacé".into()),
         })
         .collect();
@@ -161,7 +161,7 @@ fn is_time(column: &str) -> bool {
 fn text_of(column: &str, v: &Value) -> String {
     match v {
         Value::Null => "—".into(),
-        Value::Int(i) if is_time(column) => paris_time(*i),
+        Value::Int(i) if is_time(column) => french_day_at(*i),
         Value::Int(i) => i.to_string(),
         Value::Real(r) => r.to_string(),
         Value::Text(t) if t.trim().is_empty() => "—".into(),
@@ -185,7 +185,7 @@ pub fn export_document(a: &Account, rows: &[Rows]) -> pdf::Document {
             "Tout ce que la plateforme EPoP garde sur {} ({}), le {}. Les dates sont à l’heure de Paris ; les montants sont en centimes d’euro.",
             a.display_name,
             a.email,
-            paris_time(epop_store::now())
+            french_day_at(epop_store::now())
         )),
     ];
     for r in rows {

@@ -63,7 +63,7 @@ async fn public_count(
 
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     use epop_domain::directory::{InterventionKind, ProfileKind};
-    let easy = ctx.query_param("version").as_deref() == Some("facile");
+    let easy = ctx.easy;
     let title = if easy {
         "Accueil – version facile à lire"
     } else {
@@ -154,6 +154,7 @@ struct DisplaySettings {
     contrast: String,
     spacing: String,
     font: String,
+    easy: String,
     saved: bool,
 }
 
@@ -166,6 +167,7 @@ async fn display_form(ctx: Ctx) -> Result<Response, AppError> {
         contrast: d.contrast,
         spacing: d.spacing,
         font: d.font,
+        easy: d.easy,
         saved: ctx.query_param("enregistre").is_some(),
     })
 }
@@ -177,10 +179,17 @@ struct DisplayForm {
     contraste: String,
     espacement: String,
     police: String,
+    facile: String,
 }
 
 async fn display_save(State(state): State<AppState>, Form(f): Form<DisplayForm>) -> Response {
-    let d = Display::new(&f.taille, &f.contraste, &f.espacement, &f.police);
+    let d = Display::new(
+        &f.taille,
+        &f.contraste,
+        &f.espacement,
+        &f.police,
+        if f.facile == "oui" { "facile" } else { "" },
+    );
     let one_year = 365 * 24 * 3600;
     let cookie = set_cookie(
         &state.config,

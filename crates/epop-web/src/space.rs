@@ -52,7 +52,55 @@ fn territories(scopes: Option<&Vec<Scope>>) -> String {
     }
 }
 
-fn cards(account: &accounts::Account) -> Vec<RoleCard> {
+/// The peer's card, in easy-read words when `easy`.
+fn peer_card(easy: bool) -> RoleCard {
+    let w = |ordinary: &'static str, easy_words: &'static str| {
+        if easy { easy_words } else { ordinary }
+    };
+    RoleCard {
+        title: "Vous êtes intervenant-pair ou intervenante-paire",
+        text: w(
+            "Vous utilisez votre expérience du handicap pour aider, former ou sensibiliser.",
+            "Vous parlez de votre vie avec un handicap. Cela aide d’autres personnes.",
+        )
+        .into(),
+        links: vec![
+            CardLink {
+                href: "/espace/ma-fiche",
+                label: w(
+                    "Remplir ou modifier ma fiche dans l’annuaire",
+                    "Ma fiche : ce que les gens savent de moi",
+                ),
+            },
+            CardLink {
+                href: "/evenements",
+                label: w("Voir les réunions et les événements", "Les rencontres"),
+            },
+            CardLink {
+                href: "/espace/formations",
+                label: w("Mes formations", "Ce que j’apprends"),
+            },
+            CardLink {
+                href: "/espace/propositions",
+                label: w(
+                    "Mes propositions d’intervention",
+                    "Les missions que l’on me propose",
+                ),
+            },
+            CardLink {
+                href: "/espace/paiements",
+                label: w(
+                    "Mes interventions et paiements",
+                    "Mes missions et l’argent reçu",
+                ),
+            },
+        ],
+    }
+}
+
+/// The cards of the person's roles; the peer's in easy-read words when
+/// `easy`.
+fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
     let org = account
         .organisation_name
         .clone()
@@ -112,32 +160,7 @@ fn cards(account: &accounts::Account) -> Vec<RoleCard> {
                     },
                 ],
             },
-            Role::Peer => RoleCard {
-                title: "Vous êtes intervenant-pair ou intervenante-paire",
-                text: "Vous utilisez votre expérience du handicap pour aider, former ou sensibiliser.".into(),
-                links: vec![
-                    CardLink {
-                        href: "/espace/ma-fiche",
-                        label: "Remplir ou modifier ma fiche dans l’annuaire",
-                    },
-                    CardLink {
-                        href: "/evenements",
-                        label: "Voir les réunions et les événements",
-                    },
-                    CardLink {
-                        href: "/espace/formations",
-                        label: "Mes formations",
-                    },
-                    CardLink {
-                        href: "/espace/propositions",
-                        label: "Mes propositions d’intervention",
-                    },
-                    CardLink {
-                        href: "/espace/paiements",
-                        label: "Mes interventions et paiements",
-                    },
-                ],
-            },
+            Role::Peer => peer_card(easy),
             Role::Requester => RoleCard {
                 title: "Vous représentez une organisation",
                 text: format!("Vous agissez pour {org}."),
@@ -184,11 +207,11 @@ async fn home(ctx: Ctx) -> Result<Response, AppError> {
     let user = ctx.user()?;
     let a = &user.account;
     render(&Home {
-        l: ctx.layout("Mon espace"),
+        l: ctx.layout(ctx.words("Mon espace", "Ma page personnelle")),
         name: a.display_name.clone(),
         email: a.email.clone(),
         has_password: a.has_password,
-        cards: cards(a),
+        cards: cards(a, ctx.easy),
     })
 }
 

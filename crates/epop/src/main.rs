@@ -43,7 +43,7 @@ enum Command {
     CreateAdmin {
         #[arg(long)]
         email: String,
-        #[arg(long, default_value = "Administrateur·rice")]
+        #[arg(long, default_value = "Administration")]
         name: String,
     },
     /// Import the directory from a spreadsheet saved as CSV (columns in docs/import.md).

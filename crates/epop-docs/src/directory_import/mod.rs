@@ -447,7 +447,8 @@ mod tests {
             "intervenant-pair",
             "Pair",
             "intervenante-paire",
-            "Intervenant·e pair·e",
+            // As people type it in their spreadsheets: read, never written.
+            "Intervenant\u{b7}e pair\u{b7}e",
         ] {
             assert_eq!(parse_kind(peer), Some(ProfileKind::Peer), "{peer}");
         }

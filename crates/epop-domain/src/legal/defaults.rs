@@ -40,7 +40,7 @@ const fn part(
 }
 
 pub(super) const MICRO_REGISTERED: &str =
-    "Être immatriculé·e comme micro-entrepreneur·e (numéro SIRET) avant la première facture.";
+    "Avoir une micro-entreprise immatriculée (numéro SIRET) avant la première facture.";
 
 pub(super) fn framework_part(f: Framework) -> Part {
     match f {
@@ -85,7 +85,7 @@ pub(super) fn framework_part(f: Framework) -> Part {
                 "Une convention écrite entre l’ESAT et la structure d’accueil, signée avant le début : noms, activité, lieu et horaires, base de facturation, soutien médico-social, suivi médical, adaptations du poste.",
                 "Une mise à disposition individuelle dure 2 ans au plus.",
                 "L’ESAT envoie la convention à la MDPH dans les 15 jours.",
-                "La personne reste travailleur·se d’ESAT : l’ESAT la rémunère et facture la structure d’accueil.",
+                "La personne reste travailleur ou travailleuse d’ESAT : l’ESAT la rémunère et facture la structure d’accueil.",
             ],
             &[(
                 "Ne commencez pas avant la signature de la convention : sans elle, rien n’encadre l’intervention.",
@@ -148,7 +148,7 @@ const JOB_SEEKER_ASK: &[&str] = &["France Travail"];
 const RETIRED_CHECK: &str = "Vérifier auprès de sa caisse de retraite les règles du cumul emploi-retraite : le cumul est libre dans certains cas seulement, sinon les revenus sont plafonnés.";
 const RETIRED_SOURCE: &str = "Code de la sécurité sociale, art. L.161-22 (cumul emploi-retraite)";
 const RETIRED_ASK: &[&str] = &["sa caisse de retraite"];
-const STUDENT_HOURS: &str = "Des horaires compatibles avec les études ; pour un·e étudiant·e étranger·e, la durée de travail permise par son titre de séjour.";
+const STUDENT_HOURS: &str = "Des horaires compatibles avec les études ; pour une personne étrangère qui étudie, la durée de travail permise par son titre de séjour.";
 const STUDENT_ASK: &[&str] = &["le service de la vie étudiante de son établissement"];
 const OTHER_CHECK: &str = "Préciser sa situation avec la coordination avant de choisir : d’autres règles peuvent s’appliquer (pension d’invalidité, indemnités journalières, fonction publique…).";
 const OTHER_ASK: &[&str] = &["la coordination de son territoire"];
@@ -186,7 +186,7 @@ fn aah_part(f: Framework) -> Part {
         EsatPlacement => part(
             Cond,
             &[
-                "Pour un·e travailleur·se d’ESAT, l’AAH suit des règles propres : demander à l’ESAT et à la CAF ce qu’il faut déclarer.",
+                "Pour une personne qui travaille en ESAT, l’AAH suit des règles propres : demander à l’ESAT et à la CAF ce qu’il faut déclarer.",
             ],
             &[],
             &["la CAF", "l’ESAT"],
@@ -218,7 +218,7 @@ fn esat_worker_part(f: Framework) -> Part {
         HostContract | CarrierContract => part(
             Cond,
             &[
-                "En parler avec l’ESAT avant de signer : depuis la réforme de 2022, un·e travailleur·se d’ESAT peut aussi travailler à temps partiel pour un autre employeur, dans des conditions à fixer avec l’ESAT.",
+                "En parler avec l’ESAT avant de signer : depuis la réforme de 2022, une personne qui travaille en ESAT peut aussi travailler à temps partiel pour un autre employeur, dans des conditions à fixer avec l’ESAT.",
             ],
             &[(
                 "Signer un contrat de travail sans en parler à l’ESAT peut poser problème pour l’accompagnement et les revenus ; la mise à disposition sous convention est le cadre prévu pour intervenir ailleurs.",
@@ -259,7 +259,7 @@ fn esat_worker_part(f: Framework) -> Part {
             Risky,
             &[],
             &[(
-                "Le portage salarial suppose de trouver seul·e ses missions et une rémunération minimale : il se concilie mal avec le travail en ESAT. À voir avec l’ESAT et la MDPH.",
+                "Le portage salarial suppose de trouver soi-même ses missions et une rémunération minimale : il se concilie mal avec le travail en ESAT. À voir avec l’ESAT et la MDPH.",
                 "Vous travaillez en ESAT ? Le portage salarial est difficile. Parlez-en à l’ESAT et à la MDPH.",
             )],
             ESAT_ASK,

@@ -24,7 +24,7 @@ pub use form::{MAX_LINE_CHARS, MAX_LINES, RuleForm, lines};
 /// Said with every evaluation.
 pub const DISCLAIMER: &str = "Ceci n’est pas un conseil juridique.";
 /// Always among the people to ask.
-pub const ALWAYS_ASK: &str = "un·e juriste de l’association porteuse";
+pub const ALWAYS_ASK: &str = "une ou un juriste de l’association porteuse";
 /// After this many days, a rule is shown as « à revérifier ».
 pub const RECHECK_AFTER_DAYS: i64 = 365;
 
@@ -72,13 +72,13 @@ impl Situation {
 
     pub fn label(self) -> &'static str {
         match self {
-            Situation::EsatWorker => "Travailleur·se d’ESAT",
+            Situation::EsatWorker => "Travailleur ou travailleuse d’ESAT",
             Situation::Aah => "Perçoit l’AAH (allocation aux adultes handicapés)",
-            Situation::Employee => "Salarié·e",
-            Situation::MicroEntrepreneur => "Micro-entrepreneur·e",
-            Situation::JobSeeker => "Demandeur·se d’emploi",
-            Situation::Retired => "Retraité·e",
-            Situation::Student => "Étudiant·e",
+            Situation::Employee => "Salarié ou salariée",
+            Situation::MicroEntrepreneur => "Micro-entreprise",
+            Situation::JobSeeker => "Demandeur ou demandeuse d’emploi",
+            Situation::Retired => "Retraité ou retraitée",
+            Situation::Student => "Étudiant ou étudiante",
             Situation::Other => "Autre situation",
         }
     }
@@ -140,7 +140,7 @@ impl Framework {
                 "Contrat de travail avec la structure d’accueil (CDD ou CDD d’usage)"
             }
             Framework::CarrierContract => "Contrat de travail avec une association porteuse",
-            Framework::MicroInvoice => "Facture d’un·e micro-entrepreneur·e",
+            Framework::MicroInvoice => "Facture d’une micro-entreprise",
             Framework::EsatPlacement => "Mise à disposition par l’ESAT, avec une convention écrite",
             Framework::Volunteering => "Bénévolat, avec le remboursement des frais réels",
             Framework::WagePortage => "Portage salarial",
@@ -306,10 +306,10 @@ impl Evaluation {
             .is_none_or(|d| (today - d).num_days() > RECHECK_AFTER_DAYS)
     }
 
-    /// « Ceci n’est pas un conseil juridique. Pour être sûr·e, demandez à : … ».
+    /// « Ceci n’est pas un conseil juridique. Pour vérifier, demandez à : … ».
     pub fn notice(&self) -> String {
         format!(
-            "{DISCLAIMER} Pour être sûr·e, demandez à : {}.",
+            "{DISCLAIMER} Pour vérifier, demandez à : {}.",
             self.guidance.whom_to_ask.join(", ")
         )
     }
@@ -431,10 +431,10 @@ pub struct HostDuties {
 }
 
 impl HostDuties {
-    /// « Ceci n’est pas un conseil juridique. Pour être sûr·e, demandez à : … ».
+    /// « Ceci n’est pas un conseil juridique. Pour vérifier, demandez à : … ».
     pub fn notice(&self) -> String {
         format!(
-            "{DISCLAIMER} Pour être sûr·e, demandez à : {}.",
+            "{DISCLAIMER} Pour vérifier, demandez à : {}.",
             self.guidance.whom_to_ask.join(", ")
         )
     }

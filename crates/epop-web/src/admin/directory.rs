@@ -67,7 +67,7 @@ fn training_text(trained_on: Option<&str>, programme: Option<&str>) -> String {
     match (trained_on, programme.filter(|p| !p.is_empty())) {
         (Some(d), Some(p)) => format!("Le {} ({p})", french_date(d)),
         (Some(d), None) => format!("Le {}", french_date(d)),
-        (None, _) => "Pas encore formé·e".to_owned(),
+        (None, _) => "Pas encore de formation".to_owned(),
     }
 }
 
@@ -619,7 +619,7 @@ mod tests {
             training_text(Some("2025-06-20"), Some("EPoP")),
             "Le 20 juin 2025 (EPoP)"
         );
-        assert_eq!(training_text(None, None), "Pas encore formé·e");
+        assert_eq!(training_text(None, None), "Pas encore de formation");
         assert_eq!(sheet_date("2025-06-20"), "20/06/2025");
     }
 }

@@ -136,8 +136,8 @@ async fn page(
         languages.push(profile.other_languages.clone());
     }
     let trained = match (&profile.card.trained_on, &profile.training_programme) {
-        (Some(d), Some(prog)) => format!("Formé·e le {} ({prog})", french_date(d)),
-        (Some(d), None) => format!("Formé·e le {}", french_date(d)),
+        (Some(d), Some(prog)) => format!("Formation terminée le {} ({prog})", french_date(d)),
+        (Some(d), None) => format!("Formation terminée le {}", french_date(d)),
         _ => String::new(),
     };
     let is_owner = ctx

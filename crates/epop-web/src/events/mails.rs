@@ -10,7 +10,7 @@ use epop_store::outbox::{Attachment, Message};
 use epop_store::{Result, events, now};
 
 use super::EventView;
-use crate::french::french_moment;
+use crate::french::french_day_at;
 use crate::security::{hash_token, random_token};
 
 const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n\
@@ -108,13 +108,13 @@ pub async fn send(
                 "Bonne nouvelle : une place s’est libérée. Elle est gardée pour vous jusqu’au {}.\n\
                  Pour la prendre, ouvrez le lien ci-dessous et appuyez sur « Je prends la place ».\n\
                  Après cette date, elle sera proposée à la personne suivante.",
-                r.offer_expires_at.map(french_moment).unwrap_or_default()
+                r.offer_expires_at.map(french_day_at).unwrap_or_default()
             ),
             false,
         ),
         Why::Reminder => (
             format!("Rappel : {} demain", event.title),
-            "Nous vous rappelons l’événement auquel vous êtes inscrit·e.".to_owned(),
+            "Nous vous rappelons l’événement où vous avez une place.".to_owned(),
             true,
         ),
         Why::Cancelled { seat_passed_on } => (

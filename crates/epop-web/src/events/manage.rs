@@ -20,7 +20,7 @@ use super::mails;
 use super::schedule::tell_promoted;
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::french::{french_moment, paris_time, plural};
+use crate::french::{french_day_at, paris_time, plural};
 use crate::render::{audit_needs_read, audited, download, render, render_form, render_invalid};
 use crate::{AppError, AppState, Ctx};
 
@@ -527,8 +527,8 @@ const HEADERS: [&str; 11] = [
     "Besoins",
     "Autres besoins",
     "Réponses",
-    "Inscrit·e le",
-    "Inscrit·e par un tiers",
+    "Date d’inscription",
+    "Inscription par un tiers",
     "Présence",
     "Offre valable jusqu’au",
 ];
@@ -584,12 +584,12 @@ async fn export_rows(
                 }
                 .to_owned(),
                 match r.attended {
-                    Some(true) => "présent·e",
-                    Some(false) => "absent·e",
+                    Some(true) => "présence",
+                    Some(false) => "absence",
                     None => "",
                 }
                 .to_owned(),
-                r.offer_expires_at.map(french_moment).unwrap_or_default(),
+                r.offer_expires_at.map(french_day_at).unwrap_or_default(),
             ]
         })
         .collect();

@@ -15,7 +15,7 @@ use axum::Router;
 use epop_domain::event::{Accessibility, seats_left};
 use epop_store::events::Event;
 
-use crate::french::{french_moment, french_when};
+use crate::french::{french_day_at, french_when};
 use crate::{AppError, AppState, Ctx};
 
 pub use schedule::due;
@@ -133,7 +133,7 @@ impl EventView {
             seats_left: left,
             seats_text,
             accessibility: e.accessibility.iter().map(|a| a.label()).collect(),
-            deadline: french_moment(e.deadline),
+            deadline: french_day_at(e.deadline),
             open: e.cancel_reason.is_none()
                 && epop_domain::event::registration_open(e.deadline, e.starts_at, now),
             e,

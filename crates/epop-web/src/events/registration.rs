@@ -18,7 +18,7 @@ use super::EventView;
 use super::mails::{self, Why};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::french::french_moment;
+use crate::french::french_day_at;
 use crate::render::{render, render_form};
 use crate::security::{hash_token, random_token};
 use crate::{AppError, AppState, Ctx};
@@ -251,7 +251,7 @@ struct Already {
 
 fn already(ctx: &Ctx, e: Event) -> Result<Response, AppError> {
     render(&Already {
-        l: ctx.layout("Vous êtes déjà inscrit·e"),
+        l: ctx.layout("Vous avez déjà une place"),
         v: EventView::new(e, now()),
     })
 }
@@ -283,7 +283,7 @@ async fn status_page(
     } else {
         0
     };
-    let offer_until = r.offer_expires_at.map(french_moment).unwrap_or_default();
+    let offer_until = r.offer_expires_at.map(french_day_at).unwrap_or_default();
     let for_other = r.registered_by.is_some();
     let page = StatusPage {
         l: ctx.layout(format!("Mon inscription : {}", e.title)),

@@ -272,11 +272,11 @@ async fn attestation(
         blocks: vec![
             Block::Heading { level: 1, text: "Attestation d’intervention".into() },
             Block::Paragraph(format!(
-                "Le réseau EPoP atteste que {peer} est intervenu·e comme intervenant·e-pair pour {}.",
+                "Le réseau EPoP atteste que {peer} a fait une intervention par les pairs pour {}.",
                 organisation
             )),
             Block::Facts(vec![
-                ("Intervenant·e-pair".into(), peer.clone()),
+                ("Intervenant-pair ou intervenante-paire".into(), peer.clone()),
                 ("Organisation".into(), organisation.clone()),
                 ("Intervention".into(), f.subject.clone()),
                 ("Public".into(), format!("{} ({} personnes)", f.audience, f.audience_size)),

@@ -8,7 +8,7 @@ use epop_store::outbox::{Attachment, Message};
 use epop_store::proposals::Proposal;
 
 use crate::emails::FOOTER;
-use crate::french::paris_time;
+use crate::french::french_day_at;
 
 use super::proposals::Offer;
 
@@ -151,7 +151,8 @@ pub fn proposed(base: &str, p: &Proposal, o: &Offer) -> Mail {
         subject: format!("Une proposition d’intervention pour vous : {}", o.subject),
         body: format!(
             "Bonjour {},\n\nLa coordination vous propose une intervention.\n\n\
-             Quoi : {} – {}\nPour qui : {} ({} personnes)\nQuand : {}, {}\nOù : {}\nPayé : {}\n\n\
+             Quoi : {}\nCe que l’organisation a écrit : « {} »\nPour qui : {} ({} personnes)\n\
+             Quand : {}, {}\nOù : {}\nL’argent pour vous : {}\n\n\
              Vous pouvez dire oui ou non avant le {}.\n\
              Pour lire la proposition et répondre, ouvrez ce lien :\n{base}/espace/propositions/{}\n{FOOTER}",
             p.peer_name,
@@ -163,7 +164,7 @@ pub fn proposed(base: &str, p: &Proposal, o: &Offer) -> Mail {
             o.duration,
             o.place,
             o.fee,
-            paris_time(p.deadline),
+            french_day_at(p.deadline),
             p.public_id
         ),
     }
@@ -251,7 +252,7 @@ pub fn referent_named(base: &str, name: &str, subject: &str, request_id: &str) -
     Mail {
         subject: format!("Vous accueillez un intervenant-pair : {subject}"),
         body: format!(
-            "Bonjour {name},\n\nVous êtes le ou la référent·e de l’intervention « {subject} ».\n\
+            "Bonjour {name},\n\nVous êtes la personne référente de l’intervention « {subject} ».\n\
              Pour bien accueillir l’intervenant-pair, remplissez la liste de préparation :\n{base}/espace/accueil/{request_id}\n{FOOTER}"
         ),
     }
@@ -314,7 +315,10 @@ pub fn done(base: &str, name: &str, subject: &str, link: &str, peer: bool) -> Ma
             "Bonjour {name},\n\nL’intervention « {subject} » est faite. Merci !\n\n\
              Dites-nous comment elle s’est passée : 3 questions, 1 minute.\n{base}{link}/avis\n{}{FOOTER}",
             if peer {
-                format!("\nVotre attestation d’intervention : {base}{link}/attestation.pdf\n")
+                format!(
+                    "\nVotre attestation d’intervention, en {} :\n{base}{link}/attestation.pdf\n",
+                    crate::french::spelled_out("PDF")
+                )
             } else {
                 String::new()
             }

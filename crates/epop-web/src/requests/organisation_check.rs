@@ -77,7 +77,7 @@ async fn link(
             "organisation_member_linked",
             Some(format!("account:{}", requester.public_id)),
             format!(
-                "Rattaché·e à « {} » après vérification (demande {})",
+                "Rattachement à « {} » après vérification (demande {})",
                 org.name, r.public_id
             ),
         ),

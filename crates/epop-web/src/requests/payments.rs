@@ -45,7 +45,7 @@ pub const MAX_RECEIPT: usize = 5 * 1024 * 1024;
 
 fn french(date: &Option<String>) -> String {
     date.as_deref()
-        .map(crate::french::french_date)
+        .map(crate::french::french_weekday_date)
         .unwrap_or_default()
 }
 
@@ -479,7 +479,14 @@ async fn years(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppE
     let year = ctx.query_param("annee").and_then(|y| y.parse().ok());
     let s = summary(&state, user.account.id, year).await?;
     crate::render::render(&Years {
-        l: ctx.layout(format!("Mes interventions et paiements en {}", s.year)),
+        l: ctx.layout(format!(
+            "{} {}",
+            ctx.words(
+                "Mes interventions et paiements en",
+                "Mes missions et l’argent reçu en"
+            ),
+            s.year
+        )),
         totals: s.totals(),
         s,
         headers: HEADERS,

@@ -20,7 +20,7 @@ use epop_store::{accounts, audit, now, outbox};
 use super::triage::proposal_status;
 use crate::context::Layout;
 use crate::forms::Pairs;
-use crate::french::paris_time;
+use crate::french::french_day_at;
 use crate::render::render;
 use crate::{AppError, AppState, Ctx};
 
@@ -154,7 +154,7 @@ async fn rows(state: &AppState, account_id: i64) -> Result<Vec<Row>, AppError> {
             },
             done,
             o,
-            deadline: paris_time(p.deadline),
+            deadline: french_day_at(p.deadline),
             p,
         });
     }
@@ -165,7 +165,10 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     let user = ctx.user()?;
     let rows = rows(&state, user.account.id).await?;
     render(&List {
-        l: ctx.layout("Mes propositions d’intervention"),
+        l: ctx.layout(ctx.words(
+            "Mes propositions d’intervention",
+            "Les missions que l’on me propose",
+        )),
         rows,
     })
 }
@@ -214,7 +217,11 @@ pub(super) async fn show(
         Some(typed) => typed,
         None => super::host_view::Shared::saved(&mut conn, &row.p).await?,
     };
-    let title = format!("Proposition : {}", row.o.subject);
+    let title = format!(
+        "{} : {}",
+        ctx.words("Proposition", "Une mission pour moi"),
+        row.o.subject
+    );
     let page = Page {
         l: ctx.layout_with_errors(title, !shared.error.is_empty()),
         row,

@@ -110,7 +110,7 @@ async fn sheet(
         .chain(
             s.peer_trainers
                 .iter()
-                .map(|t| format!("{t} (intervenant·e-pair)")),
+                .map(|t| format!("{t} (intervenant-pair ou intervenante-paire)")),
         )
         .collect();
     let when = french_when(half_day.starts_at, half_day.ends_at);

@@ -58,8 +58,9 @@ pub fn status_changed(base_url: &str, a: &Application, v: &SessionView) -> Messa
         ApplicationStatus::Completed => (
             "Formation terminée : votre certificat",
             format!(
-                "Bravo : vous avez terminé la formation.\nVotre fiche de l’annuaire indique maintenant que vous êtes formé·e.\n\
-                 Votre certificat de réalisation est sur votre espace : {base_url}/espace/formations/{}/certificat.pdf",
+                "Bravo : vous avez terminé la formation.\nVotre fiche de l’annuaire indique maintenant que vous avez fini la formation.\n\
+                 Votre certificat de réalisation, en {}, est sur votre espace :\n{base_url}/espace/formations/{}/certificat.pdf",
+                crate::french::spelled_out("PDF"),
                 a.public_id
             ),
         ),

@@ -38,12 +38,12 @@ async fn admin_invites_a_coordinator_for_haute_garonne_who_then_signs_in() {
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
         let detail = admin.get(page.location()).await;
         assert!(detail.body.contains("L’invitation est envoyée par e-mail."));
-        assert!(detail.body.contains("Invité·e"));
+        assert!(detail.body.contains("Invitation envoyée"));
         let (subject, body) = app.last_mail("lea.coord@exemple.fr").await.unwrap();
-        assert_eq!(subject, "Vous êtes invité·e sur la plateforme EPoP");
+        assert_eq!(subject, "Une invitation pour vous sur la plateforme EPoP");
         assert!(
             body.contains("Camille Martin vous a créé un compte")
-                && body.contains("Coordinateur·rice territorial·e")
+                && body.contains("Coordinateur ou coordinatrice de territoire")
         );
 
         let mut lea = app.client();

@@ -11,7 +11,7 @@ async fn sign_in_with_password_then_out() {
         assert_eq!(page.location(), "/espace?message=connecte");
         let space = c.get("/espace?message=connecte").await;
         assert_eq!(space.status, StatusCode::OK);
-        assert!(space.body.contains("Vous êtes connecté·e."));
+        assert!(space.body.contains("Votre session est ouverte."));
         assert!(space.body.contains("Sophie Delmas"));
         assert!(space.body.contains("Vous coordonnez un territoire"));
         assert!(space.body.contains("Occitanie"), "territory named");

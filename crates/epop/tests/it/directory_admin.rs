@@ -272,7 +272,7 @@ async fn coordinators_see_and_export_the_profiles_of_their_territory() {
             awa[..6],
             [
                 "Awa Diallo",
-                "Intervenant·e-pair",
+                "Intervenant-pair ou intervenante-paire",
                 "pair@demo.epop.test",
                 "Publique",
                 "31 – Haute-Garonne",
@@ -467,7 +467,7 @@ async fn the_coordination_of_the_profile_sets_its_training() {
                 .get("/annuaire/awa-diallo")
                 .await
                 .body
-                .contains("Formé·e le 20 juin 2025"),
+                .contains("Formation terminée le 20 juin 2025"),
             "unchanged"
         );
 
@@ -534,7 +534,7 @@ async fn the_coordination_of_the_profile_sets_its_training() {
         assert!(
             public
                 .body
-                .contains("Formé·e le 15 janvier 2026 (Formation EPoP Occitanie)"),
+                .contains("Formation terminée le 15 janvier 2026 (Formation EPoP Occitanie)"),
             "shown on the public page"
         );
         assert_eq!(audit_count(&app, "training_set").await, 1);
@@ -552,7 +552,7 @@ async fn the_coordination_of_the_profile_sets_its_training() {
                 .get("/annuaire/awa-diallo")
                 .await
                 .body
-                .contains("Formé·e le 3 février 2026")
+                .contains("Formation terminée le 3 février 2026")
         );
 
         let mut admin = app.signed_in(ADMIN).await;

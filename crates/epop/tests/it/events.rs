@@ -183,7 +183,7 @@ async fn an_information_meeting_from_creation_to_the_waiting_list_moving() {
         )
         .await;
         assert_eq!(again.status, StatusCode::OK);
-        assert!(again.body.contains("Vous êtes déjà inscrit·e"));
+        assert!(again.body.contains("Vous avez déjà une place"));
 
         // A référente registers a person she accompanies.
         let mut referente = app.signed_in("referente@demo.epop.test").await;

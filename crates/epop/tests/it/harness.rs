@@ -389,7 +389,7 @@ fn situation_words() -> Vec<String> {
         "chômage",
         "caisse de retraite",
         "travail en ESAT",
-        "travailleur·se d’ESAT",
+        "travailleur ou travailleuse d’ESAT",
         "sous conditions",
     ]
     .map(String::from)

@@ -525,7 +525,7 @@ async fn the_command_imports_nothing_when_a_line_is_wrong_and_invites_only_when_
         let (entry, body) = &mails[0];
         assert!(entry.subject.contains("annuaire EPoP"));
         assert!(body.contains("Bonjour Léa Martin"));
-        assert!(body.contains("comme intervenant·e-pair"));
+        assert!(body.contains("comme intervenant-pair ou intervenante-paire"));
         assert!(body.contains("http://epop.test/invitation/"));
         assert!(body.contains("7 jours"));
         drop(conn);

@@ -8,6 +8,7 @@ mod auth_hardening;
 mod authorization;
 mod directory;
 mod directory_admin;
+mod easy_read;
 mod event_capacity;
 mod event_registration_words;
 mod events;

@@ -505,7 +505,7 @@ async fn members_invite_their_colleagues_into_their_organisation() {
             esat
         );
         let (subject, body) = app.last_mail("nora.collegue@exemple.fr").await.unwrap();
-        assert_eq!(subject, "Vous êtes invité·e sur la plateforme EPoP");
+        assert_eq!(subject, "Une invitation pour vous sur la plateforme EPoP");
         assert!(
             body.contains("Marc Olivier vous a créé un compte"),
             "{body}"

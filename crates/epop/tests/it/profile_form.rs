@@ -316,7 +316,9 @@ async fn periods_away_are_added_checked_shown_and_removed() {
         let again = awa.get(saved.location()).await;
         assert!(
             again.body.contains("Vos absences sont enregistrées")
-                && again.body.contains("du 1er juillet 2099 au 31 août 2099")
+                && again
+                    .body
+                    .contains("du mercredi 1er juillet 2099 au lundi 31 août 2099")
         );
         let public = app.client().get("/annuaire/awa-diallo").await;
         assert!(
@@ -647,7 +649,7 @@ async fn a_written_consent_is_recorded_by_the_coordination_and_seen_by_the_perso
         let mine = awa.get("/espace/ma-fiche").await;
         assert!(
             mine.body.contains(
-                "Vous avez donné cet accord par écrit le 1er juin 2025 (formulaire papier). Sophie Delmas l’a enregistré le"
+                "Vous avez donné cet accord par écrit le dimanche 1er juin 2025 (formulaire papier). Sophie Delmas l’a enregistré le"
             ),
             "{}",
             mine.body

@@ -210,7 +210,7 @@ async fn the_hosts_referent_is_named_and_fills_the_readiness_checklist() {
                 .map(|(e, _)| e.subject)
                 .collect();
         assert!(
-            subjects.iter().any(|s| s.contains("invité")),
+            subjects.iter().any(|s| s.contains("invitation")),
             "{subjects:?}"
         );
         assert!(

@@ -159,7 +159,7 @@ async fn what_the_peer_is_owed_expenses_with_receipts_and_the_yearly_summary() {
             awa.get(&link)
                 .await
                 .body
-                .contains("Vous avez dit que vous ne voulez pas être payé·e.")
+                .contains("Vous avez dit que vous ne voulez pas d’argent.")
         );
         assert!(
             coord

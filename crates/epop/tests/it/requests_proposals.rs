@@ -109,7 +109,7 @@ async fn a_coordinator_proposes_to_suggested_peers_and_the_first_acceptance_wins
         // The peer reads it in easy words, without the other peer's name.
         let mut awa_c = app.signed_in("pair@demo.epop.test").await;
         let offer = awa_c.get(&link).await;
-        assert!(offer.body.contains("Combien vous êtes payé·e ?"));
+        assert!(offer.body.contains("Combien d’argent recevez-vous ?"));
         assert!(offer.body.contains("300 €"));
         assert!(!offer.body.contains("Thomas Roux") && !offer.body.contains("demandeur@"));
         // Someone else cannot open it.

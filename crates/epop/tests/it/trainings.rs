@@ -96,7 +96,10 @@ async fn a_peer_applies_is_accepted_attends_and_completes() {
         // The public page says what, when, who trains; peers apply.
         let mut anon = app.client();
         let page = anon.get(&format!("/formations/{slug}")).await;
-        assert!(page.body.contains("Thomas Roux, intervenant·e-pair"));
+        assert!(
+            page.body
+                .contains("Thomas Roux, intervenant-pair ou intervenante-paire")
+        );
         assert!(page.body.contains("connectez-vous"));
         let list = anon.get("/formations").await;
         assert!(list.body.contains(&format!("/formations/{slug}")));

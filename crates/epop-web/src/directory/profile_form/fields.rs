@@ -9,7 +9,7 @@ use epop_store::territories;
 use super::steps::Step;
 use super::today;
 use super::visibility::VisibilityChoice;
-use crate::french::french_date;
+use crate::french::french_weekday_date;
 use crate::{AppError, AppState};
 
 /// A choice in a list of boxes.
@@ -327,8 +327,8 @@ async fn availability(
                 .map(|a| {
                     let label = format!(
                         "du {} au {}",
-                        french_date(&a.starts_on),
-                        french_date(&a.ends_on)
+                        french_weekday_date(&a.starts_on),
+                        french_weekday_date(&a.ends_on)
                     );
                     check(&a.id.to_string(), &label, false)
                 })
@@ -337,7 +337,7 @@ async fn availability(
     }
     list.push(text(
         "absent_du",
-        "Je serai absent·e à partir du (facultatif)",
+        "Mon absence commence le (facultatif)",
         "",
         "Jour/mois/année, par exemple 01/07/2027. Pendant une absence, on ne vous propose rien.",
     ));

@@ -16,7 +16,7 @@ use super::steps::{Step, steps};
 use super::{current, own_target};
 use crate::context::Layout;
 use crate::forms::Pairs;
-use crate::french::french_date;
+use crate::french::french_weekday_date;
 use crate::render::render;
 use crate::{AppError, AppState, Ctx};
 
@@ -53,7 +53,7 @@ fn consent_who(c: &directory::ConsentLine) -> String {
         ConsentSource::Person => format!("Vous avez donné cet accord le {on}."),
         ConsentSource::Written { given_on, how, .. } => format!(
             "Vous avez donné cet accord par écrit le {} ({how}). {} l’a enregistré le {on}.",
-            french_date(given_on),
+            french_weekday_date(given_on),
             c.recorded_by.as_deref().unwrap_or("La coordination"),
         ),
     }

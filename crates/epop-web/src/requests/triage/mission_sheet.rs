@@ -64,10 +64,7 @@ pub async fn mission_sheet(state: &AppState, ctx: &Ctx, r: &Request) -> Result<R
     ));
     blocks.push(Block::SignatureBoxes(vec![
         "Pour l’organisation qui accueille".into(),
-        format!(
-            "L’intervenant-pair ou l’intervenante-paire, {}",
-            i.peer
-        ),
+        format!("L’intervenant-pair ou l’intervenante-paire, {}", i.peer),
         "Pour la coordination".into(),
     ]));
     let doc = Document {
@@ -102,10 +99,7 @@ fn facts(r: &Request, f: &RequestForm, i: &Intervention, framework: legal::Frame
     Block::Facts(vec![
         fact("Organisation qui accueille", organisation),
         fact("Contact", f.contact_name.clone()),
-        fact(
-            "Intervenant-pair ou intervenante-paire",
-            i.peer.clone(),
-        ),
+        fact("Intervenant-pair ou intervenante-paire", i.peer.clone()),
         fact(
             "Coordination",
             format!(

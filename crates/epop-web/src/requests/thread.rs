@@ -161,6 +161,10 @@ struct Page {
     notice: &'static str,
     notice_in: &'static str,
     host: super::host_view::HostView,
+    /// When it was asked for, in words.
+    when: String,
+    /// The message typed when it could not be sent.
+    typed: String,
 }
 
 async fn show(
@@ -168,6 +172,7 @@ async fn show(
     ctx: &Ctx,
     r: Request,
     error: String,
+    typed: String,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.conn().await?;
     let thread = thread(&mut conn, ctx, &r).await?;
@@ -175,6 +180,7 @@ async fn show(
     let f = r.typed_form();
     let title = format!("Ma demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {
+        when: super::when_of(&f),
         l: ctx.layout_with_errors(title, !error.is_empty()),
         line: line(r),
         f,
@@ -183,6 +189,7 @@ async fn show(
         notice: "",
         notice_in: "",
         host,
+        typed,
     };
     if page.error.is_empty() {
         render(&page)
@@ -197,7 +204,7 @@ async fn page(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let r = own(&state, &ctx, &id).await?;
-    show(&state, &ctx, r, String::new()).await
+    show(&state, &ctx, r, String::new(), String::new()).await
 }
 
 async fn from_requester(
@@ -215,6 +222,6 @@ async fn from_requester(
                     .into_response(),
             )
         }
-        Err(why) => show(&state, &ctx, r, why).await,
+        Err(why) => show(&state, &ctx, r, why, p.get("message")).await,
     }
 }

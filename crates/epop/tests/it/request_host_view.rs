@@ -107,7 +107,7 @@ async fn the_requester_knows_what_happens_next_then_everything_about_the_interve
                 && accepted.contains("la coordination vous confirmera l’horaire"),
             "{accepted}"
         );
-        assert!(accepted.contains("pas encore nommé"), "{accepted}");
+        assert!(accepted.contains("Pas encore nommé"), "{accepted}");
         assert!(accepted.contains("À définir"), "{accepted}");
 
         coordination_settles(&app).await;
@@ -238,5 +238,53 @@ async fn a_peer_with_a_hidden_profile_is_named_by_their_first_name_only() {
         let page = requester.get(PAGE).await;
         assert!(page.body.contains("Awa, intervenant-pair"), "{}", page.body);
         assert!(!page.body.contains("Diallo"), "{}", page.body);
+    }
+}
+
+#[tokio::test]
+async fn the_organisation_reads_its_request_in_words_and_keeps_a_message_that_failed() {
+    for app in apps().await {
+        let mut requester = app.signed_in("demandeur@demo.epop.test").await;
+        let page = requester.get(PAGE).await;
+        let asked = page
+            .body
+            .split("Ce que vous avez demandé")
+            .nth(1)
+            .expect("the request has its own heading");
+        assert!(
+            asked.contains("vendredi 22 janvier 2027") && !asked.contains("22/01/2027"),
+            "the date in words: {asked}"
+        );
+        let long = "Bonjour, une question. ".repeat(300);
+        requester
+            .post(&format!("{PAGE}/messages"), &[("message", long.as_str())])
+            .await
+            .assert_field_error("message", "5000");
+        let again = requester
+            .post(&format!("{PAGE}/messages"), &[("message", long.as_str())])
+            .await;
+        assert!(
+            again.body.contains(long.trim_end()),
+            "what was typed is kept"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_accepted_proposal_is_shown_without_its_past_deadline() {
+    for app in apps().await {
+        awa_accepts(&app).await;
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let page = coord.get(ADMIN).await;
+        let line = page
+            .body
+            .split("Awa Diallo : Accepté")
+            .nth(1)
+            .expect("the accepted proposal is listed");
+        let line = &line[..line.find("</li>").unwrap_or(line.len())];
+        assert!(
+            !line.contains("réponse"),
+            "no deadline once accepted: {line}"
+        );
     }
 }

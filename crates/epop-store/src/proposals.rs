@@ -93,9 +93,10 @@ pub async fn candidates(
     Ok(out)
 }
 
-/// The peers' profiles covering the département, or working remotely (at
-/// most [`MAX_CANDIDATES`]): id, name, visibility, home département and
-/// region, on site, remote, most per month, when trained.
+/// The peers’ profiles covering the département, or working remotely (at
+/// most [`MAX_CANDIDATES`]), never one whose account is disabled: id,
+/// name, visibility, home département and region, on site, remote, most
+/// per month, when trained.
 async fn peers_for(
     conn: &mut AnyConnection,
     department: &str,
@@ -114,8 +115,9 @@ async fn peers_for(
 > {
     Ok(sqlx::query_as(
         "SELECT p.id, p.display_name, p.visibility, p.home_department, d.region_code, p.on_site, p.remote, \
-         p.max_per_month, p.trained_on FROM profiles p LEFT JOIN departments d ON d.code = p.home_department \
-         WHERE p.kind = 'peer' AND (p.remote = 1 OR p.home_department = $1 OR p.id IN \
+         p.max_per_month, p.trained_on FROM profiles p JOIN accounts a ON a.id = p.account_id \
+         LEFT JOIN departments d ON d.code = p.home_department \
+         WHERE p.kind = 'peer' AND a.status <> 'disabled' AND (p.remote = 1 OR p.home_department = $1 OR p.id IN \
          (SELECT profile_id FROM profile_departments WHERE department_code = $1)) ORDER BY p.id LIMIT $2",
     )
     .bind(department)

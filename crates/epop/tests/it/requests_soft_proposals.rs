@@ -2,7 +2,8 @@
 //! page says who was asked and until when; a peer left out for a soft
 //! reason (far away for an on-site request) may be asked with a
 //! confirmation; a peer left out for a hard reason (not trained) never,
-//! even by a forged form.
+//! even by a forged form; a peer whose account is disabled is not a
+//! candidate at all.
 
 use axum::http::StatusCode;
 
@@ -272,5 +273,43 @@ async fn a_peer_left_out_for_a_hard_reason_is_refused_even_by_a_forged_form() {
             app.mail_count("pair-ariege@demo.epop.test").await,
             mails_before
         );
+    }
+}
+
+#[tokio::test]
+async fn a_peer_whose_account_is_disabled_is_never_suggested_nor_asked() {
+    for app in apps().await {
+        let (mut coord, path, id) = studied(&app).await;
+        let awa = profile_id(&app, "awa-diallo").await.to_string();
+        assert!(
+            section(&coord.get(&path).await.body, "suggestions").contains("Awa Diallo"),
+            "suggested while her account is open"
+        );
+        let mut tx = app.db.write().await.unwrap();
+        sqlx::query("UPDATE accounts SET status = 'disabled' WHERE email = $1")
+            .bind("pair@demo.epop.test")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let page = coord.get(&path).await;
+        assert!(
+            !section(&page.body, "suggestions").contains("Awa Diallo"),
+            "a disabled account is not a candidate"
+        );
+        let mails_before = app.mail_count("pair@demo.epop.test").await;
+        let res = coord
+            .post(
+                &format!("{path}/proposer"),
+                &[
+                    ("peer", awa.as_str()),
+                    ("confirm_soft", "oui"),
+                    ("deadline", "15/03/2099"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+        assert!(asked(&app, &id).await.is_empty(), "no proposal written");
+        assert_eq!(app.mail_count("pair@demo.epop.test").await, mails_before);
     }
 }

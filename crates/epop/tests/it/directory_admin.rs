@@ -13,7 +13,7 @@ use epop_store::{audit, directory_admin};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use crate::harness::{App, Client, apps};
+use crate::harness::{App, Client, apps, temp_dir};
 
 /// Every sensitive text of the demo profiles.
 const SENSITIVE: [&str; 4] = [
@@ -56,16 +56,6 @@ async fn download(app: &App, c: &Client, path: &str) -> (StatusCode, header::Hea
     let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
     (status, headers, bytes)
-}
-
-/// A fresh folder under the system's temporary folder.
-fn temp_dir(tag: &str) -> PathBuf {
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("epop-{tag}-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn soffice() -> PathBuf {

@@ -30,6 +30,19 @@ pub async fn apps() -> Vec<App> {
 pub struct App {
     pub db: Db,
     pub router: Router,
+    /// This application's own files folder (photos, receipts), so that
+    /// tests running at the same time never share a file.
+    pub data_dir: std::path::PathBuf,
+}
+
+/// A fresh folder under the system's temporary folder.
+pub fn temp_dir(tag: &str) -> std::path::PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("epop-{tag}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 impl App {
@@ -55,14 +68,16 @@ impl App {
     pub fn with_config(db: Db, edit: impl FnOnce(&mut epop_web::Config)) -> App {
         let mut config = epop_web::Config {
             base_url: BASE.into(),
-            data_dir: std::env::temp_dir().join(format!("epop-files-{}", std::process::id())),
+            data_dir: temp_dir("files"),
             ..Default::default()
         };
         edit(&mut config);
+        let data_dir = config.data_dir.clone();
         let state = epop_web::AppState::new(db.clone(), config);
         App {
             router: epop_web::router(state),
             db,
+            data_dir,
         }
     }
 

@@ -148,9 +148,7 @@ async fn seed_everything(app: &App) -> Person {
         exec(app, &sql).await;
     }
     // The receipt file, to be deleted with the account.
-    let dir = std::env::temp_dir()
-        .join(format!("epop-files-{}", std::process::id()))
-        .join("justificatifs");
+    let dir = app.data_dir.join("justificatifs");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("frais-awa.pdf"), b"%PDF-1.7 test").unwrap();
     let photos = dir.parent().unwrap().join("photos");
@@ -392,7 +390,7 @@ async fn erasing_my_account_leaves_no_trace_and_keeps_the_counts() {
         // The counts stay.
         assert_eq!(figures(&app).await, before);
         // The receipt file is gone; the erasure is in the log.
-        let dir = std::env::temp_dir().join(format!("epop-files-{}", std::process::id()));
+        let dir = &app.data_dir;
         assert!(!dir.join("justificatifs/frais-awa.pdf").exists());
         assert!(!dir.join("photos/photo-awa.jpg").exists());
         assert_eq!(app.audit_count("account_erased").await, 1);

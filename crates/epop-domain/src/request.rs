@@ -113,6 +113,20 @@ pub fn format_euros(cents: i64) -> String {
 }
 
 impl RequestForm {
+    /// The place's accessibility as the organisation wrote it, then « Le
+    /// lieu est accessible sans marche. » when it ticked that box (shown to
+    /// the peer and to the organisation alike).
+    pub fn accessibility_words(&self) -> String {
+        let step_free = if self.step_free {
+            " Le lieu est accessible sans marche."
+        } else {
+            ""
+        };
+        format!("{}{step_free}", self.place_accessibility)
+            .trim()
+            .to_owned()
+    }
+
     /// The form from its fields by name (`value("subject")`…), as submitted
     /// or as stored; a box is ticked when its value is `oui`.
     pub fn from_fields(value: impl Fn(&str) -> String) -> RequestForm {
@@ -408,6 +422,25 @@ mod tests {
 
     fn today() -> chrono::NaiveDate {
         chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    #[test]
+    fn a_step_free_place_is_said_even_without_a_description() {
+        let mut f = RequestForm {
+            step_free: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            f.accessibility_words(),
+            "Le lieu est accessible sans marche."
+        );
+        f.place_accessibility = "Plain-pied.".into();
+        assert_eq!(
+            f.accessibility_words(),
+            "Plain-pied. Le lieu est accessible sans marche."
+        );
+        f.step_free = false;
+        assert_eq!(f.accessibility_words(), "Plain-pied.");
     }
 
     fn form() -> RequestForm {

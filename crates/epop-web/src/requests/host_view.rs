@@ -138,17 +138,7 @@ pub async fn of(conn: &mut Conn, ctx: &Ctx, r: &Request) -> Result<HostView, App
             } else {
                 f.address.clone()
             },
-            accessibility: format!(
-                "{}{}",
-                f.place_accessibility,
-                if f.step_free {
-                    " Le lieu est accessible sans marche."
-                } else {
-                    ""
-                }
-            )
-            .trim()
-            .to_owned(),
+            accessibility: f.accessibility_words(),
             referent: requests::referent(conn, r.id)
                 .await?
                 .map(|(_, name, email)| format!("{name} ({email})")),

@@ -91,17 +91,7 @@ fn offer(r: &Request) -> Offer {
                 r.department_name.clone().unwrap_or_default()
             )
         },
-        accessibility: format!(
-            "{}{}",
-            f.place_accessibility,
-            if f.step_free {
-                " Le lieu est accessible sans marche."
-            } else {
-                ""
-            }
-        )
-        .trim()
-        .to_owned(),
+        accessibility: f.accessibility_words(),
         accommodations: f.accommodations.clone(),
         // The organisation's proposal is not the peer's pay: that is
         // settled with a framework and a payment ([`settled_fee`]).

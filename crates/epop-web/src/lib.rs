@@ -25,6 +25,7 @@ mod pages;
 mod render;
 mod requests;
 pub mod security;
+mod share;
 mod space;
 mod trainings;
 

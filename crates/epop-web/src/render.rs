@@ -88,6 +88,17 @@ pub fn render_form(t: &impl Template, invalid: bool) -> Result<Response, AppErro
     }
 }
 
+/// Renders a PDF off the async threads (layout and font subsetting take a
+/// few ms).
+pub async fn pdf(
+    make: impl FnOnce() -> Result<Vec<u8>, epop_docs::pdf::PdfError> + Send + 'static,
+) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(make)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.0))
+}
+
 /// The media type of `.xlsx` files.
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

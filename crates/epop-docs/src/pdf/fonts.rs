@@ -148,6 +148,12 @@ pub(super) fn wrap(text: &str, bold: bool, size: f32, width: f32) -> Vec<String>
                     }
                     cut = end;
                 }
+                // A line ending with a hyphen reads as a word cut in two
+                // (« intervenants-/pairs »): in an address, the reader would
+                // drop it. Cut before the hyphen instead.
+                while cut > 1 && rest[..cut].ends_with('-') {
+                    cut -= 1;
+                }
                 if cut == 0 {
                     // Not even one character fits: put it alone on the line.
                     cut = rest.chars().next().map_or(rest.len(), char::len_utf8);

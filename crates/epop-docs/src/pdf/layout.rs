@@ -48,6 +48,8 @@ const SIGN_ROW: f32 = 25.5;
 /// A signature box: 3 cm.
 const SIGN_BOX: f32 = 85.0;
 const BULLET_INDENT: f32 = 18.0;
+/// A QR code with its quiet zone: 5 cm, read from arm's length.
+const QR_SIDE: f32 = 141.7;
 
 pub(super) fn heading_size(level: u8) -> f32 {
     match level {
@@ -256,7 +258,61 @@ impl Layout {
                 self.signature_boxes(labels, tree);
                 Ok(())
             }
+            Block::QrCode { url, alt } => self.qr_code(url, alt, tree),
         }
+    }
+
+    /// A QR code: its dark modules as black rectangles (one per run of a
+    /// row), inside a quiet zone of 4 modules, tagged as one figure.
+    fn qr_code(&mut self, url: &str, alt: &str, tree: &mut Vec<Elem>) -> Result<(), PdfError> {
+        if alt.trim().is_empty() {
+            return Err(PdfError("a QR code needs its text alternative".to_owned()));
+        }
+        let code = qrcode::QrCode::new(url.as_bytes())
+            .map_err(|e| PdfError(format!("QR code for {url}: {e}")))?;
+        let n = code.width();
+        let dark: Vec<bool> = code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect();
+        let module = QR_SIDE / (n + 8) as f32;
+        self.space(GAP);
+        self.ensure(QR_SIDE);
+        let (x0, y0) = (LEFT + 4.0 * module, self.y + 4.0 * module);
+        let mut draws = Vec::new();
+        for (row, modules) in dark.chunks(n).enumerate() {
+            let mut col = 0;
+            while col < n {
+                let start = col;
+                while col < n && modules[col] {
+                    col += 1;
+                }
+                if col > start {
+                    let rect = Rect::from_xywh(
+                        x0 + start as f32 * module,
+                        y0 + row as f32 * module,
+                        (col - start) as f32 * module,
+                        module,
+                    )
+                    .ok_or_else(|| PdfError("QR code module".to_owned()))?;
+                    draws.push(Draw::Rect {
+                        rect,
+                        fill: Some(rgb::Color::new(0, 0, 0)),
+                        stroke: false,
+                    });
+                } else {
+                    col += 1;
+                }
+            }
+        }
+        let figure = self.content(draws);
+        tree.push(Elem::with(
+            Tag::Figure(Some(alt.trim().to_owned())),
+            vec![figure],
+        ));
+        self.y += QR_SIDE + GAP;
+        Ok(())
     }
 
     fn heading(&mut self, level: u8, text: &str, tree: &mut Vec<Elem>) -> Result<(), PdfError> {

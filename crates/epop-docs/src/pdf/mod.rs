@@ -19,15 +19,17 @@
 //!
 //! The pieces: `fonts` measures and wraps text, `layout` places the blocks
 //! on pages and writes the file, `training` lays out the training papers
-//! (certificate, attendance sheet).
+//! (certificate, attendance sheet), `poster` an event's A4 poster.
 
 use std::fmt;
 
 mod fonts;
 mod layout;
+mod poster;
 mod training;
 
 pub use layout::render;
+pub use poster::{Poster, poster};
 pub use training::{AttendanceSheet, Certificate, attendance_sheet, certificate};
 
 /// A piece of a document, laid out one after the other.
@@ -54,6 +56,9 @@ pub enum Block {
     /// Empty boxes to sign, with their label (e.g. « Signature de la personne
     /// formée »), 3 cm tall, two side by side.
     SignatureBoxes(Vec<String>),
+    /// A QR code leading to `url`, 5 cm wide, tagged as a figure whose text
+    /// alternative is `alt` (say where it leads: the address is printed too).
+    QrCode { url: String, alt: String },
 }
 
 /// What [`render`] turns into a PDF. `title` is shown in the window title bar
@@ -282,6 +287,76 @@ mod tests {
     }
 
     #[test]
+    fn poster_is_one_tagged_page_whose_qr_code_opens_the_event() {
+        let url = "https://epop.example/evenements/reunion-information-toulouse-2027";
+        let accessibility = vec![
+            "Interprète en langue des signes française (LSF)".to_owned(),
+            "Accès sans marche (fauteuil roulant)".to_owned(),
+        ];
+        let pdf = poster(&Poster {
+            title: "Réunion d'information à Toulouse",
+            summary: "On vous explique le projet et la formation pour devenir intervenant-pair.",
+            when: "jeudi 14 janvier 2027, de 14 h à 16 h",
+            place: "Maison des associations, 3 place Guy-Hersant, 31400 Toulouse",
+            audience: "Les personnes en situation de handicap",
+            organiser: "Coordination EPoP Occitanie",
+            registration: "Gratuite, jusqu'au 12 janvier 2027",
+            accessibility: &accessibility,
+            url,
+        })
+        .unwrap();
+        let path = save("affiche", &pdf);
+        let p = path.to_str().unwrap();
+        let info = info(p);
+        assert_eq!(get(&info, "Tagged"), "yes");
+        assert_eq!(get(&info, "Pages"), "1");
+        assert_eq!(
+            get(&info, "Title"),
+            "Affiche – Réunion d'information à Toulouse"
+        );
+        let text = text_of("pdftotext", &[p, "-"]);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "jeudi 14 janvier 2027, de 14 h à 16 h",
+            "Maison des associations",
+            "Interprète en langue des signes française (LSF)",
+            "Pour s'inscrire",
+            &format!("Ou tapez cette adresse : {url}"),
+        ] {
+            assert!(
+                text.contains(expected),
+                "« {expected} » missing in:\n{text}"
+            );
+        }
+        // The QR code's text alternative is in the structure tree.
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(raw.contains("/Figure"), "no figure tag");
+        // A real reader decodes the printed code back to the page's address.
+        let prefix = path.with_extension("");
+        let prefix = prefix.to_str().unwrap();
+        poppler("pdftoppm", &["-png", "-r", "150", "-singlefile", p, prefix]);
+        let out = Command::new("zbarimg")
+            .args(["--quiet", "--raw", &format!("{prefix}.png")])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run zbarimg ({e}): apt-get install zbar-tools"));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), url);
+    }
+
+    #[test]
+    fn a_qr_code_without_its_text_alternative_is_refused() {
+        let doc = Document {
+            title: "Affiche".to_owned(),
+            subject: String::new(),
+            author: String::new(),
+            blocks: vec![Block::QrCode {
+                url: "https://epop.example/".to_owned(),
+                alt: " ".to_owned(),
+            }],
+        };
+        assert!(render(&doc).unwrap_err().0.contains("text alternative"));
+    }
+
+    #[test]
     fn french_punctuation_stays_with_its_word() {
         assert_eq!(
             words("la formation « Devenir pair-aidant » ; Nom : Awa ! ?"),
@@ -296,6 +371,19 @@ mod tests {
             .map(str::to_owned)
         );
         assert_eq!(words("9\u{a0}h  12\u{202f}h"), ["9\u{a0}h", "12\u{202f}h"]);
+    }
+
+    #[test]
+    fn a_long_address_is_never_cut_just_after_a_hyphen() {
+        let url = "https://epop.example/evenements/reunion-d-information-en-ligne-sur-les-\
+                   intervenants-pairs-2027-01-15-avec-un-titre-tres-long";
+        for width in (150..=450).step_by(7) {
+            let lines = wrap(url, false, BODY, width as f32);
+            assert_eq!(lines.concat(), url, "width {width}");
+            for line in &lines[..lines.len() - 1] {
+                assert!(!line.ends_with('-'), "width {width}: {lines:?}");
+            }
+        }
     }
 
     /// Every word's box from `pdftotext -bbox` lies within the margins.

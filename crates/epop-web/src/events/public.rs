@@ -1,7 +1,8 @@
 //! `/evenements`: upcoming events with filters in the URL (region, online
 //! or on site), each event's page (ordinary and easy-read description,
-//! schema.org `Event` microdata, share link) and calendar files: one event,
-//! or a feed per region that calendar applications subscribe to.
+//! schema.org `Event` microdata, « Partager »), its printable A4 poster with a
+//! QR code, and calendar files: one event, or a feed per region that calendar
+//! applications subscribe to.
 
 use askama::Template;
 use axum::Router;
@@ -16,8 +17,8 @@ use serde::Deserialize;
 
 use super::{Audience, EventView, calendar_file, visible_event};
 use crate::context::Layout;
-use crate::forms::url_encode;
-use crate::render::render;
+use crate::render::{pdf, render};
+use crate::share::Share;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/evenements", get(list))
         .route("/evenements/{slug}", get(page))
         .route("/evenements/{slug}/agenda.ics", get(event_calendar))
+        .route("/evenements/{slug}/affiche.pdf", get(poster))
         .route("/evenements/agenda/{file}", get(region_calendar))
 }
 
@@ -91,8 +93,7 @@ struct Page {
     l: Layout,
     v: EventView,
     easy: bool,
-    share_url: String,
-    share_mail: String,
+    share: Share,
 }
 
 async fn page(
@@ -102,20 +103,84 @@ async fn page(
 ) -> Result<Response, AppError> {
     let e = visible_event(&state, &ctx, &slug).await?;
     let easy = ctx.query_param("version").as_deref() == Some("facile");
-    let share_url = format!("{}/evenements/{}", state.config.base_url, e.slug);
-    let share_mail = format!(
-        "mailto:?subject={}&body={}",
-        url_encode(&e.title),
-        url_encode(&share_url)
-    );
-    let title = e.title.clone();
+    let v = EventView::new(e, now());
+    let share = share(&state, &v);
     render(&Page {
-        l: ctx.layout(title),
-        v: EventView::new(e, now()),
+        l: ctx.layout(v.e.title.clone()),
+        v,
         easy,
-        share_url,
-        share_mail,
+        share,
     })
+}
+
+/// The texts to pass the event on; a cancelled event has no poster.
+fn share(state: &AppState, v: &EventView) -> Share {
+    let path = format!("/evenements/{}", v.e.slug);
+    let share = Share::new(
+        &state.config.base_url,
+        &path,
+        "cet événement",
+        &v.e.title,
+        &format!(
+            "{} : {}, {}. Inscription gratuite sur la page :",
+            v.e.title, v.when, v.place
+        ),
+        &format!(
+            "Vous êtes invité à « {} ». C’est {}. C’est ici : {}. Pour vous inscrire, allez sur cette page :",
+            v.e.title, v.when, v.place
+        ),
+    );
+    if v.e.cancel_reason.is_some() {
+        share
+    } else {
+        share.with_poster(format!("{path}/affiche.pdf"))
+    }
+}
+
+/// The event's A4 poster (tagged PDF) with a QR code to its page.
+async fn poster(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let e = visible_event(&state, &ctx, &slug).await?;
+    if e.cancel_reason.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let v = EventView::new(e, now());
+    let url = share(&state, &v).url;
+    let summary = first_paragraph(&v.e.description_easy)
+        .or_else(|| first_paragraph(&v.e.description))
+        .unwrap_or_default();
+    let registration = if v.open {
+        format!("Gratuite, jusqu’au {}.", v.deadline)
+    } else {
+        "Les inscriptions sont closes.".to_owned()
+    };
+    let accessibility: Vec<String> = v.accessibility.iter().map(|a| (*a).to_owned()).collect();
+    let filename = format!("affiche-{}.pdf", v.e.slug);
+    let bytes = pdf(move || {
+        epop_docs::pdf::poster(&epop_docs::pdf::Poster {
+            title: &v.e.title,
+            summary: &summary,
+            when: &v.when,
+            place: &v.place,
+            audience: &v.e.audience,
+            organiser: &v.e.organiser,
+            registration: &registration,
+            accessibility: &accessibility,
+            url: &url,
+        })
+    })
+    .await?;
+    Ok(crate::render::download("application/pdf", &filename, bytes))
+}
+
+fn first_paragraph(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_owned)
 }
 
 fn calendar_response(filename: &str, body: String) -> Response {

@@ -288,10 +288,7 @@ async fn attestation(
             Block::SignatureBoxes(vec!["Pour la coordination du réseau EPoP".into()]),
         ],
     };
-    let bytes = tokio::task::spawn_blocking(move || epop_docs::pdf::render(&doc))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.0))?;
+    let bytes = crate::render::pdf(move || epop_docs::pdf::render(&doc)).await?;
     Ok(download(
         "application/pdf",
         &format!("attestation-{id}.pdf"),

@@ -553,10 +553,7 @@ async fn year_file(
                     Block::Paragraph(totals),
                 ],
             };
-            let bytes = tokio::task::spawn_blocking(move || epop_docs::pdf::render(&doc))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?
-                .map_err(|e| AppError::Internal(e.0))?;
+            let bytes = crate::render::pdf(move || epop_docs::pdf::render(&doc)).await?;
             Ok(download(
                 "application/pdf",
                 &format!("recapitulatif-{year}.pdf"),

@@ -12,23 +12,13 @@ use epop_store::trainings;
 
 use super::SessionView;
 use crate::french::{french_day, french_when};
-use crate::render::download;
+use crate::render::{download, pdf};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/espace/formations/{id}/certificat.pdf", get(certificate))
         .route("/admin/formations/{slug}/emargement/{file}", get(sheet))
-}
-
-/// Renders off the async threads (layout and font subsetting take a few ms).
-async fn pdf(
-    make: impl FnOnce() -> Result<Vec<u8>, epop_docs::pdf::PdfError> + Send + 'static,
-) -> Result<Vec<u8>, AppError> {
-    tokio::task::spawn_blocking(make)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.0))
 }
 
 async fn certificate(

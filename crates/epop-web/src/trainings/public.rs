@@ -16,6 +16,7 @@ use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
 use crate::render::{render, render_form};
 use crate::security::public_id;
+use crate::share::Share;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -83,6 +84,7 @@ struct Page {
     may_apply: bool,
     signed_in: bool,
     mine: Option<Application>,
+    share: Share,
 }
 
 async fn page(
@@ -106,7 +108,23 @@ async fn page(
         .as_ref()
         .is_some_and(|u| u.principal.has(v.s.programme.audience.role()));
     let title = format!("{} – {}", v.s.programme.title, v.s.title);
+    let place = format!("{} ({})", v.s.place, v.s.department_name);
+    let share = Share::new(
+        &state.config.base_url,
+        &format!("/formations/{}", v.s.slug),
+        "cette formation",
+        &title,
+        &format!(
+            "Formation « {title} » : {}, {place}. Pour la découvrir et candidater :",
+            v.dates
+        ),
+        &format!(
+            "Une formation : « {} ». C’est {}. C’est ici : {place}. Pour en savoir plus et pour candidater, allez sur cette page :",
+            v.s.programme.title, v.dates
+        ),
+    );
     render(&Page {
+        share,
         l: ctx.layout(title),
         easy: ctx.query_param("version").as_deref() == Some("facile"),
         may_apply,

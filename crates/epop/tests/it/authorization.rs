@@ -130,6 +130,10 @@ async fn every_route_checks_role_and_territory() {
                 format!("/evenements/{meeting}/agenda.ics"),
                 expect("oooooooo"),
             ),
+            (
+                format!("/evenements/{meeting}/affiche.pdf"),
+                expect("oooooooo"),
+            ),
             ("/evenements/agenda/76.ics".into(), expect("oooooooo")),
             ("/admin/evenements".into(), expect("rffffooo")),
             ("/admin/evenements/nouveau".into(), expect("rffffooo")),

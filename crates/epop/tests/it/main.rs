@@ -33,6 +33,7 @@ mod requests_payments;
 mod requests_proposals;
 mod requests_soft_proposals;
 mod seed_words;
+mod sharing;
 mod structure;
 mod trainings;
 mod words;

@@ -73,10 +73,7 @@ pub async fn mission_sheet(state: &AppState, ctx: &Ctx, r: &Request) -> Result<R
         author: "Réseau EPoP".into(),
         blocks,
     };
-    let bytes = tokio::task::spawn_blocking(move || epop_docs::pdf::render(&doc))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.0))?;
+    let bytes = crate::render::pdf(move || epop_docs::pdf::render(&doc)).await?;
     Ok(crate::render::download(
         "application/pdf",
         &format!("fiche-mission-{}.pdf", r.public_id),

@@ -58,6 +58,7 @@ export const PAGES = {
     '/espace',
     '/espace/mot-de-passe',
     '/espace/formations',
+    '/espace/mon-parcours',
     '/espace/demandes',
     '/espace/propositions',
     '/espace/paiements',
@@ -82,6 +83,7 @@ export const PAGES = {
     '/admin/formations',
     '/admin/formations/programmes/nouveau',
     '/admin/formations/sessions/nouvelle',
+    '/admin/parcours',
   ],
   coordinator: [
     '/admin/annuaire',
@@ -96,6 +98,7 @@ export const PAGES = {
     '/admin/evenements/nouveau',
     '/admin/formations',
     '/admin/formations/sessions/nouvelle',
+    '/admin/parcours',
     '/admin/demandes',
   ],
   referent: [

@@ -17,6 +17,7 @@ pub mod legal;
 pub mod lifecycle;
 pub mod matching;
 pub mod organisation;
+pub mod path;
 pub mod payment;
 pub mod request;
 pub mod schedule;

@@ -18,6 +18,7 @@ pub mod legal;
 mod migrate;
 pub mod organisations;
 pub mod outbox;
+pub mod path;
 pub mod payments;
 pub mod privacy;
 pub mod proposals;

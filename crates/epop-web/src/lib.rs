@@ -22,6 +22,7 @@ mod members;
 mod metrics;
 mod my_data;
 mod pages;
+mod path;
 mod render;
 mod requests;
 pub mod security;
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .merge(space::router())
         .merge(members::router())
         .merge(my_data::router())
+        .merge(path::router())
         .merge(directory::router())
         .merge(events::router())
         .merge(trainings::router())

@@ -81,6 +81,13 @@ fn peer_card(easy: bool) -> RoleCard {
                 label: w("Mes formations", "Ce que j’apprends"),
             },
             CardLink {
+                href: "/espace/mon-parcours",
+                label: w(
+                    "Mon parcours : formation, accompagnement, interventions",
+                    "Mon parcours : ce que j’ai fait, ce que je vais faire",
+                ),
+            },
+            CardLink {
                 href: "/espace/propositions",
                 label: w(
                     "Mes propositions d’intervention",
@@ -118,6 +125,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/journal", label: "Lire le journal de sécurité" },
                     CardLink { href: "/admin/evenements", label: "Gérer les événements" },
                     CardLink { href: "/admin/formations", label: "Organiser les formations" },
+                    CardLink { href: "/admin/parcours", label: "Suivre les accompagnements" },
                     CardLink { href: "/admin/annuaire", label: "Voir et exporter l’annuaire" },
                     CardLink { href: "/admin/demandes", label: "Suivre les demandes d’intervention" },
                     CardLink { href: "/admin/cadres", label: "Tenir à jour les règles des cadres juridiques" },
@@ -135,6 +143,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/annuaire", label: "Voir l’annuaire de mon territoire" },
                     CardLink { href: "/admin/evenements", label: "Créer et suivre les événements de mon territoire" },
                     CardLink { href: "/admin/formations", label: "Organiser les formations et suivre les personnes formées" },
+                    CardLink { href: "/admin/parcours", label: "Suivre les accompagnements et les étapes en retard" },
                     CardLink { href: "/admin/demandes", label: "Lire les demandes d’intervention de mon territoire, proposer des intervenants-pairs et choisir le cadre de leur intervention" },
                 ],
             },
@@ -153,6 +162,10 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink {
                         href: "/espace/formations",
                         label: "Mes formations de référent",
+                    },
+                    CardLink {
+                        href: "/espace/mon-parcours",
+                        label: "Mon parcours : formation et accompagnement",
                     },
                     CardLink {
                         href: "/espace/accueil",

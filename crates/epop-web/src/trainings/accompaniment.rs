@@ -1,6 +1,6 @@
 //! `/admin/accompagnement/{account}`: the accompaniment of a trained person
-//! over 2 to 3 years — their trainings, the milestones reached, and
-//! follow-up notes. Only the coordinators of the person's territory and
+//! over 2 to 3 years — their path (the one they see in « Mon parcours », with
+//! the milestones that are late), recording a milestone, and follow-up notes. Only the coordinators of the person's territory and
 //! admins see this page, and only for an account they may manage (not
 //! another coordinator's, nor an admin's): the same rule as the account's
 //! own page, for every route of this file. Every read of the notes is
@@ -13,12 +13,13 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use epop_domain::training::Milestone;
 use epop_store::accounts::{self, Account};
-use epop_store::trainings::{self, Application, Note};
+use epop_store::trainings::{self, Note};
 use epop_store::{audit, now};
 
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
-use crate::french::paris_time;
+use crate::french::{paris_time, paris_today};
+use crate::path::PathView;
 use crate::render::{audited, render_form};
 use crate::{AppError, AppState, Ctx};
 
@@ -57,8 +58,7 @@ pub struct NoteView {
 struct Page {
     l: Layout,
     a: Account,
-    applications: Vec<(Application, String)>,
-    reached: Vec<(&'static str, String)>,
+    path: PathView,
     milestones: Vec<(&'static str, &'static str)>,
     notes: Vec<NoteView>,
     errors: Errors,
@@ -73,24 +73,11 @@ async fn render_page(
     p: Pairs,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.write().await?;
-    let sessions = trainings::sessions(&mut tx).await?;
-    let applications = trainings::applications_of(&mut tx, a.id)
-        .await?
-        .into_iter()
-        .map(|ap| {
-            let title = sessions
-                .iter()
-                .find(|s| s.id == ap.session_id)
-                .map(|s| format!("{} – {}", s.programme.title, s.title))
-                .unwrap_or_default();
-            (ap, title)
-        })
-        .collect();
-    let reached = trainings::milestones(&mut tx, a.id)
-        .await?
-        .into_iter()
-        .map(|(m, d)| (m.label(), crate::french::french_date(&d)))
-        .collect();
+    let path = crate::path::view(
+        &epop_store::path::of(&mut tx, a.id, &a.email).await?,
+        now(),
+        paris_today(),
+    );
     let notes: Vec<NoteView> = trainings::notes(&mut tx, a.id)
         .await?
         .into_iter()
@@ -115,8 +102,7 @@ async fn render_page(
     let page = Page {
         l: ctx.layout_with_errors(format!("Accompagnement : {}", a.display_name), invalid),
         a,
-        applications,
-        reached,
+        path,
         milestones: Milestone::ALL
             .iter()
             .map(|m| (m.code(), m.label()))
@@ -151,7 +137,8 @@ async fn milestone(
     }
     let date = errors.check(
         "reached_on",
-        epop_domain::text::parse_date(&p.get("reached_on"), "la date"),
+        epop_domain::text::parse_date(&p.get("reached_on"), "la date")
+            .and_then(|d| epop_domain::path::reached_on(d, paris_today())),
     );
     let (Some(m), Some(date)) = (m, date) else {
         return render_page(&state, &ctx, a, errors, p).await;

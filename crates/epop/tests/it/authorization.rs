@@ -202,7 +202,9 @@ async fn every_route_checks_role_and_territory() {
                 expect("rfofffff"),
             ),
             ("/espace/formations".into(), expect("rooooooo")),
+            ("/espace/mon-parcours".into(), expect("rooooooo")),
             ("/admin/formations".into(), expect("rffffooo")),
+            ("/admin/parcours".into(), expect("rffffooo")),
             (
                 "/admin/formations/sessions/nouvelle".into(),
                 expect("rffffooo"),

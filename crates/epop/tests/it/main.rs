@@ -19,6 +19,7 @@ mod mail;
 mod my_data;
 mod organisations;
 mod pages;
+mod path;
 mod peer_pages;
 mod profile_form;
 mod proposal_race;

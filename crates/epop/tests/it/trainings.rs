@@ -325,12 +325,24 @@ async fn accompaniment_is_for_the_coordinators_of_the_territory() {
             "reached_on",
             "Le 31/02/2027 n’existe pas : février 2027 a 28 jours.",
         );
+        // A milestone is noted once it happened, not at a day to come.
+        let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(2);
+        let bad = coord
+            .post(
+                &format!("{path}/etape"),
+                &[
+                    ("milestone", "premiere-intervention"),
+                    ("reached_on", &tomorrow.format("%d/%m/%Y").to_string()),
+                ],
+            )
+            .await;
+        bad.assert_field_error("reached_on", "n’est pas encore passé");
         let ok = coord
             .post(
                 &format!("{path}/etape"),
                 &[
                     ("milestone", "premiere-intervention"),
-                    ("reached_on", "03/02/2027"),
+                    ("reached_on", "03/02/2026"),
                 ],
             )
             .await;
@@ -343,10 +355,12 @@ async fn accompaniment_is_for_the_coordinators_of_the_territory() {
             .await;
         let page = coord.get(&path).await;
         assert!(
-            page.body.contains("Première intervention : 3 février 2027"),
+            page.body
+                .contains("Étape de l’accompagnement</strong> : Première intervention"),
             "{}",
             page.body
         );
+        assert!(page.body.contains("mardi 3 février 2026"), "{}", page.body);
         assert!(page.body.contains("A animé seule sa première séance."));
         assert!(app.audit_count("follow_up_read").await >= 1);
         for who in [

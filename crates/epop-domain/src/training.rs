@@ -417,6 +417,17 @@ pub fn attendance_summary(present: usize, held: usize) -> String {
     }
 }
 
+/// A training is completed (the certificate delivered, the person trained)
+/// only once its last half-day has ended.
+pub fn may_complete(last_half_day_ends_at: i64, now: i64) -> bool {
+    last_half_day_ends_at <= now
+}
+
+/// Who was present is noted once the half-day has begun.
+pub fn may_record_attendance(half_day_starts_at: i64, now: i64) -> bool {
+    half_day_starts_at <= now
+}
+
 /// The steps of the 2 to 3 years of accompaniment after a training.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Milestone {
@@ -469,6 +480,14 @@ impl Milestone {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn nothing_is_done_before_it_happened() {
+        assert!(!may_complete(1_000, 999));
+        assert!(may_complete(1_000, 1_000));
+        assert!(!may_record_attendance(1_000, 999));
+        assert!(may_record_attendance(1_000, 1_001));
+    }
 
     #[test]
     fn half_days_as_typed_in_paris_time() {

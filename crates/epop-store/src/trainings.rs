@@ -656,7 +656,8 @@ pub async fn attendance(
 
 /// Marks an accepted application completed and the person's directory
 /// profile of the programme's kind as trained (programme and date), if they
-/// have one. Returns the application, or `None` if it was not accepted.
+/// have one. Returns the application, or `None` if it was not accepted or
+/// its session has a half-day still to come at `now`.
 pub async fn complete(
     conn: &mut AnyConnection,
     application_id: i64,
@@ -667,7 +668,10 @@ pub async fn complete(
         return Ok(None);
     };
     let changed = sqlx::query(
-        "UPDATE training_applications SET status = 'completed', completed_at = $1 WHERE id = $2 AND status = 'accepted'",
+        "UPDATE training_applications SET status = 'completed', completed_at = $1 \
+         WHERE id = $2 AND status = 'accepted' AND NOT EXISTS \
+         (SELECT 1 FROM training_half_days h WHERE h.session_id = training_applications.session_id \
+          AND h.ends_at > $1)",
     )
     .bind(now)
     .bind(a.id)

@@ -109,6 +109,12 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "formation-terminee" => {
             "La formation est terminée pour cette personne : son certificat est prêt et sa fiche indique qu’elle est formée."
         }
+        "formation-pas-finie" => {
+            "La formation n’est pas finie : le certificat se délivre après la dernière demi-journée. Rien n’a changé."
+        }
+        "presences-trop-tot" => {
+            "Cette demi-journée n’a pas commencé : les présences se notent le jour même ou après. Rien n’a changé."
+        }
         "etape" => "L’étape est enregistrée.",
         "demande" => "La demande est enregistrée.",
         "demande-etudiee" => {

@@ -8,7 +8,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use epop_domain::Principal;
-use epop_domain::training::{ApplicationStatus, Audience, Decision, ProgrammeForm, SessionForm};
+use epop_domain::training::{
+    self, ApplicationStatus, Audience, Decision, ProgrammeForm, SessionForm,
+};
 use epop_store::territories::{self, Department};
 use epop_store::trainings::{self, Application, Programme};
 use epop_store::{now, outbox};
@@ -611,6 +613,12 @@ async fn complete(
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let v = managed(&state, &ctx, &slug).await?;
+    if !training::may_complete(v.s.ends_at(), now()) {
+        return Ok(Redirect::to(&format!(
+            "/admin/formations/{slug}?message=formation-pas-finie"
+        ))
+        .into_response());
+    }
     let trained_on =
         v.s.half_days
             .last()
@@ -648,10 +656,16 @@ async fn attendance(
     axum::Form(p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
     let v = managed(&state, &ctx, &slug).await?;
-    let (half_day, _) = *n
+    let (half_day, ref h) = *n
         .checked_sub(1)
         .and_then(|i| v.s.half_days.get(i))
         .ok_or(AppError::NotFound)?;
+    if !training::may_record_attendance(h.starts_at, now()) {
+        return Ok(Redirect::to(&format!(
+            "/admin/formations/{slug}?message=presences-trop-tot"
+        ))
+        .into_response());
+    }
     let mut tx = state.db.write().await?;
     let apps = trainings::applications(&mut tx, v.s.id).await?;
     let chosen = p.all("present");

@@ -36,6 +36,8 @@ pub struct SessionView {
     pub half_days: Vec<String>,
     pub places_text: String,
     pub upcoming: bool,
+    /// The last half-day has ended: the training may be completed.
+    pub ended: bool,
     /// Whether attendance was recorded (then the half-days stay as they
     /// are); filled by the coordinators' pages.
     pub attendance_recorded: bool,
@@ -70,6 +72,7 @@ impl SessionView {
             half_days,
             places_text,
             upcoming: s.starts_at() > now,
+            ended: epop_domain::training::may_complete(s.ends_at(), now),
             attendance_recorded: false,
             s,
         }

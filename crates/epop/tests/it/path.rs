@@ -92,7 +92,18 @@ async fn a_peer_follows_her_path_and_her_coordination_sees_what_is_late() {
         let page = nadia.get("/espace/mon-parcours").await;
         assert!(page.body.contains("Place en formation"), "{}", page.body);
 
+        // The session took place (its last half-day was 200 days ago).
+        let last_day = {
+            let mut conn = app.db.conn().await.unwrap();
+            let s = trainings::session_by_slug(&mut conn, &session)
+                .await
+                .unwrap()
+                .unwrap();
+            s.ends_at()
+        };
         let ended = epop_store::now() - 200 * 24 * 3600;
+        crate::trainings::session_took_place(&app, &session, (last_day - ended) / (24 * 3600) + 1)
+            .await;
         let group_on = chrono::DateTime::from_timestamp(ended + 60 * 24 * 3600, 0)
             .unwrap()
             .date_naive();

@@ -69,6 +69,20 @@ fn pdf_info(pdf: &[u8]) -> String {
     poppler("pdfinfo", pdf, &[])
 }
 
+/// Moves a session's half-days `days` earlier, as if that time had passed.
+pub async fn session_took_place(app: &App, slug: &str, days: i64) {
+    let mut conn = app.db.conn().await.unwrap();
+    sqlx::query(
+        "UPDATE training_half_days SET starts_at = starts_at - $1, ends_at = ends_at - $1 \
+         WHERE session_id = (SELECT id FROM training_sessions WHERE slug = $2)",
+    )
+    .bind(days * 24 * 3600)
+    .bind(slug)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+}
+
 async fn application_id(app: &App, slug: &str, email: &str) -> String {
     let mut conn = app.db.conn().await.unwrap();
     let s = trainings::session_by_slug(&mut conn, slug)
@@ -194,6 +208,33 @@ async fn a_peer_applies_is_accepted_attends_and_completes() {
         assert!(subject.starts_with("Votre candidature n’est pas retenue"));
         assert!(body.contains("La session de l’Hérault vous conviendra mieux."));
 
+        // Nothing is noted before it happened: neither who was present at a
+        // half-day to come, nor the end of a training that has not ended.
+        let res = coord
+            .post(
+                &format!("/admin/formations/{slug}/presences/1"),
+                &[("present", &awa_id)],
+            )
+            .await;
+        assert!(res.location().ends_with("message=presences-trop-tot"));
+        let res = coord
+            .post(
+                &format!("/admin/formations/{slug}/candidatures/{awa_id}/terminer"),
+                &[],
+            )
+            .await;
+        assert!(res.location().ends_with("message=formation-pas-finie"));
+        let page = coord.get(&format!("/admin/formations/{slug}")).await;
+        assert!(
+            page.body
+                .contains("le certificat pourra être délivré après la dernière demi-journée")
+        );
+        assert!(!page.body.contains(&format!("{awa_id}/terminer")));
+        let mine = awa.get("/espace/formations").await;
+        assert!(!mine.body.contains("certificat.pdf"));
+
+        // A month later, the session took place.
+        session_took_place(&app, &slug, 40).await;
         // Attendance of half-day 1, then completion.
         let res = coord
             .post(

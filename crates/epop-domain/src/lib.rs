@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod matching;
 pub mod organisation;
 pub mod payment;
+pub mod programme;
 pub mod request;
 pub mod schedule;
 pub mod siret;

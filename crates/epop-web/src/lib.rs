@@ -22,6 +22,7 @@ mod members;
 mod metrics;
 mod my_data;
 mod pages;
+mod programmes;
 mod render;
 mod requests;
 pub mod security;
@@ -106,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::router())
         .merge(events::router())
         .merge(trainings::router())
+        .merge(programmes::router())
         .merge(requests::router())
         .merge(admin::router())
         .merge(metrics::router())

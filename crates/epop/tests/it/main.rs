@@ -21,6 +21,7 @@ mod organisations;
 mod pages;
 mod peer_pages;
 mod profile_form;
+mod programmes;
 mod proposal_race;
 mod request_dates;
 mod request_forms;

@@ -266,7 +266,7 @@ fn partners(input: &str) -> Result<Vec<String>, Invalid> {
 
 impl ProgrammeForm {
     /// Checks every field; `today` gives the range of years and the status
-    /// when none is chosen.
+    /// when none is chosen. The problems come in the order of the form.
     pub fn validate(&self, today: NaiveDate) -> Result<NewProgramme, Problems> {
         use chrono::Datelike;
         let this_year = today.year();
@@ -301,55 +301,9 @@ impl ProgrammeForm {
         );
         let partners = take(&mut p, "partners", partners(&self.partners));
         let departments = take(&mut p, "departments", parse_departments(&self.departments));
-        let start = take(
-            &mut p,
-            "start_year",
-            year(&self.start_year, "l’année de début", this_year),
-        );
-        let end = take(
-            &mut p,
-            "end_year",
-            year(&self.end_year, "l’année de fin", this_year),
-        );
-        if let (Some(s), Some(e)) = (start, end)
-            && e < s
-        {
-            p.push((
-                "end_year",
-                Invalid::new(format!(
-                    "L’année de fin ne peut pas venir avant l’année de début ({s})."
-                )),
-            ));
-        }
-        let aims = take(
-            &mut p,
-            "aims",
-            paragraph(&self.aims, "les objectifs du programme", 5000),
-        );
-        let aims_easy = take(
-            &mut p,
-            "aims_easy",
-            paragraph(
-                &self.aims_easy,
-                "les objectifs en facile à lire et à comprendre",
-                3000,
-            ),
-        );
-        let status = if self.status.trim().is_empty() {
-            start
-                .zip(end)
-                .map(|(s, e)| Status::from_years(s, e, this_year))
-        } else {
-            take(
-                &mut p,
-                "status",
-                choice(
-                    &self.status,
-                    Status::from_code,
-                    "Choisissez où en est le programme : prévu, en cours ou terminé.",
-                ),
-            )
-        };
+        let (start, end) = self.years(&mut p, this_year);
+        let (aims, aims_easy) = self.aims(&mut p);
+        let status = self.status(&mut p, start.zip(end), this_year);
         let review = take(
             &mut p,
             "review",
@@ -366,8 +320,7 @@ impl ProgrammeForm {
             carrier_kind,
             partners,
             departments,
-            start,
-            end,
+            start.zip(end),
             aims,
             aims_easy,
             status,
@@ -379,8 +332,7 @@ impl ProgrammeForm {
                 Some(carrier_kind),
                 Some(partners),
                 Some(departments),
-                Some(start_year),
-                Some(end_year),
+                Some((start_year, end_year)),
                 Some(aims),
                 Some(aims_easy),
                 Some(status),
@@ -402,6 +354,72 @@ impl ProgrammeForm {
                 "name",
                 Invalid::new("Le formulaire est incomplet : vérifiez chaque champ."),
             )]),
+        }
+    }
+
+    /// The first and the last year, the last not before the first.
+    fn years(&self, p: &mut Problems, this_year: i32) -> (Option<i32>, Option<i32>) {
+        let start = take(
+            p,
+            "start_year",
+            year(&self.start_year, "l’année de début", this_year),
+        );
+        let end = take(
+            p,
+            "end_year",
+            year(&self.end_year, "l’année de fin", this_year),
+        );
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            p.push((
+                "end_year",
+                Invalid::new(format!(
+                    "L’année de fin ne peut pas venir avant l’année de début ({s})."
+                )),
+            ));
+        }
+        (start, end)
+    }
+
+    /// The aims, in ordinary and in easy-read French.
+    fn aims(&self, p: &mut Problems) -> (Option<String>, Option<String>) {
+        let aims = take(
+            p,
+            "aims",
+            paragraph(&self.aims, "les objectifs du programme", 5000),
+        );
+        let aims_easy = take(
+            p,
+            "aims_easy",
+            paragraph(
+                &self.aims_easy,
+                "les objectifs en facile à lire et à comprendre",
+                3000,
+            ),
+        );
+        (aims, aims_easy)
+    }
+
+    /// The status chosen, or (none chosen) the one the years give.
+    fn status(
+        &self,
+        p: &mut Problems,
+        years: Option<(i32, i32)>,
+        this_year: i32,
+    ) -> Option<Status> {
+        if self.status.trim().is_empty() {
+            years.map(|(s, e)| Status::from_years(s, e, this_year))
+        } else {
+            take(
+                p,
+                "status",
+                choice(
+                    &self.status,
+                    Status::from_code,
+                    "Choisissez où en est le programme : prévu, en cours ou terminé.",
+                ),
+            )
         }
     }
 }

@@ -79,6 +79,15 @@ impl CarrierKind {
         }
     }
 
+    /// The same in a few words, after the carrier's name.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            CarrierKind::NationalProject => "projet national EPoP",
+            CarrierKind::RegionalPolicy => "politique publique régionale",
+            CarrierKind::Other => "autre porteur",
+        }
+    }
+
     /// The sentence a programme's page says about its carrier.
     pub fn sentence(self) -> &'static str {
         match self {

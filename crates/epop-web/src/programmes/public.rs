@@ -113,7 +113,7 @@ fn figures(f: &Figures, exact: bool, easy: bool) -> Vec<Figure> {
             label: pick("Interventions réalisées", "Interventions faites"),
             value: f.interventions_done.to_string(),
             counts: pick(
-                "Les demandes d’intervention de ces départements que la coordination a marquées « réalisée » pendant ces années.",
+                "Les demandes d’intervention de ces départements que la coordination a marquées «\u{a0}réalisée\u{a0}» pendant ces années.",
                 "Un intervenant-pair est venu dans une organisation de ces départements.",
             ),
         },

@@ -576,7 +576,8 @@ async fn the_pages_say_who_carries_each_programme_in_ordinary_and_easy_words() {
             "<h3>En cours</h3>",
             "<h3>Terminé</h3>",
             "href=\"/programmes/experimentation-locale-occitanie-2024-2025\"",
-            "Politique publique régionale",
+            "(politique publique régionale)",
+            "Porté par : Croix-Rouge française (projet national EPoP).",
         ] {
             assert!(list.body.contains(words), "{words}");
         }

@@ -119,7 +119,7 @@ impl CarrierKind {
     }
 }
 
-/// Where a programme stands.
+/// Where a programme stands: chosen, or else from its years.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     Running,
@@ -203,7 +203,8 @@ pub struct NewProgramme {
     pub end_year: i32,
     pub aims: String,
     pub aims_easy: String,
-    pub status: Status,
+    /// The status chosen; `None`: the years say it, each year anew.
+    pub status: Option<Status>,
     pub review: Option<String>,
 }
 
@@ -274,8 +275,8 @@ fn partners(input: &str) -> Result<Vec<String>, Invalid> {
 }
 
 impl ProgrammeForm {
-    /// Checks every field; `today` gives the range of years and the status
-    /// when none is chosen. The problems come in the order of the form.
+    /// Checks every field; `today` gives the range of years. The problems
+    /// come in the order of the form.
     pub fn validate(&self, today: NaiveDate) -> Result<NewProgramme, Problems> {
         use chrono::Datelike;
         let this_year = today.year();
@@ -312,7 +313,7 @@ impl ProgrammeForm {
         let departments = take(&mut p, "departments", parse_departments(&self.departments));
         let (start, end) = self.years(&mut p, this_year);
         let (aims, aims_easy) = self.aims(&mut p);
-        let status = self.status(&mut p, start.zip(end), this_year);
+        let status = self.status(&mut p);
         let review = take(
             &mut p,
             "review",
@@ -410,15 +411,10 @@ impl ProgrammeForm {
         (aims, aims_easy)
     }
 
-    /// The status chosen, or (none chosen) the one the years give.
-    fn status(
-        &self,
-        p: &mut Problems,
-        years: Option<(i32, i32)>,
-        this_year: i32,
-    ) -> Option<Status> {
+    /// The status chosen (`Some(None)`: none, the years will say it).
+    fn status(&self, p: &mut Problems) -> Option<Option<Status>> {
         if self.status.trim().is_empty() {
-            years.map(|(s, e)| Status::from_years(s, e, this_year))
+            Some(None)
         } else {
             take(
                 p,
@@ -429,6 +425,7 @@ impl ProgrammeForm {
                     "Choisissez où en est le programme : prévu, en cours ou terminé.",
                 ),
             )
+            .map(Some)
         }
     }
 }
@@ -540,7 +537,7 @@ mod tests {
         let codes: Vec<&str> = p.departments.iter().map(|d| d.as_str()).collect();
         assert_eq!(codes, vec!["11", "31", "65"]);
         assert_eq!((p.start_year, p.end_year), (2024, 2025));
-        assert_eq!(p.status, Status::Finished);
+        assert_eq!(p.status, None, "the years will say it");
         assert_eq!(p.review, None);
         let chosen = ProgrammeForm {
             status: "en-cours".into(),
@@ -549,7 +546,7 @@ mod tests {
         }
         .validate(today())
         .unwrap();
-        assert_eq!(chosen.status, Status::Running);
+        assert_eq!(chosen.status, Some(Status::Running));
         assert_eq!(chosen.review.as_deref(), Some("Un bilan."));
     }
 

@@ -33,7 +33,10 @@ pub struct Programme {
     pub end_year: i32,
     pub aims: String,
     pub aims_easy: String,
+    /// As of this year: the status chosen, or the one its years give.
     pub status: Status,
+    /// The status chosen (`None`: from the years).
+    pub status_chosen: Option<Status>,
     pub review: Option<String>,
     /// In code order.
     pub departments: Vec<Place>,
@@ -70,14 +73,27 @@ type Row = (
     i64,
     String,
     String,
-    String,
+    Option<String>,
     Option<String>,
 );
 
 const COLUMNS: &str = "id, slug, name, kind, carrier, carrier_kind, partners, start_year, end_year, \
      aims, aims_easy, status, review";
 
+/// This year in Paris.
+fn this_year() -> i32 {
+    epop_domain::event::paris_day(now())
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(1970)
+}
+
 fn from_row(r: Row) -> Programme {
+    let (start_year, end_year) = (
+        i32::try_from(r.7).unwrap_or_default(),
+        i32::try_from(r.8).unwrap_or_default(),
+    );
+    let status_chosen = r.11.as_deref().and_then(Status::from_code);
     Programme {
         id: r.0,
         slug: r.1,
@@ -91,11 +107,13 @@ fn from_row(r: Row) -> Programme {
             .filter(|l| !l.is_empty())
             .map(str::to_owned)
             .collect(),
-        start_year: i32::try_from(r.7).unwrap_or_default(),
-        end_year: i32::try_from(r.8).unwrap_or_default(),
+        start_year,
+        end_year,
         aims: r.9,
         aims_easy: r.10,
-        status: Status::from_code(&r.11).unwrap_or(Status::Planned),
+        status: status_chosen
+            .unwrap_or_else(|| Status::from_years(start_year, end_year, this_year())),
+        status_chosen,
         review: r.12,
         departments: Vec::new(),
         coordinator_ids: Vec::new(),
@@ -173,7 +191,7 @@ fn bound(
         .bind(i64::from(p.end_year))
         .bind(&p.aims)
         .bind(&p.aims_easy)
-        .bind(p.status.code())
+        .bind(p.status.map(|s| s.code().to_owned()))
         .bind(p.review.clone())
 }
 

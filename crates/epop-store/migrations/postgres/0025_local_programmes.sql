@@ -1,9 +1,9 @@
 -- Local programmes (« expérimentations locales », « déploiements »): who
 -- carries them (the national project EPoP, a regional public policy or
 -- another carrier), their départements and years, their aims in ordinary
--- and easy-read French, their status and review, and the coordinator
--- accounts who may edit them. What they produced is computed from the
--- platform's data, never stored.
+-- and easy-read French, their status (chosen, or NULL: the years say it),
+-- their review, and the coordinator accounts who may edit them. What they
+-- produced is computed from the platform's data, never stored.
 CREATE TABLE programmes (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     slug TEXT NOT NULL UNIQUE,
@@ -16,7 +16,7 @@ CREATE TABLE programmes (
     end_year BIGINT NOT NULL,
     aims TEXT NOT NULL,
     aims_easy TEXT NOT NULL,
-    status TEXT NOT NULL,
+    status TEXT,
     review TEXT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL

@@ -186,7 +186,10 @@ fn pairs_of(p: &Programme, coordinators: &[Account]) -> Pairs {
         ("end_year".into(), p.end_year.to_string()),
         ("aims".into(), p.aims.clone()),
         ("aims_easy".into(), p.aims_easy.clone()),
-        ("status".into(), p.status.code().into()),
+        (
+            "status".into(),
+            p.status_chosen.map(|s| s.code()).unwrap_or_default().into(),
+        ),
         ("review".into(), p.review.clone().unwrap_or_default()),
     ];
     for a in coordinators

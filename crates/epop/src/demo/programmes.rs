@@ -36,7 +36,8 @@ const EPOP_EASY: &str = "Le projet EPoP veut développer le travail des interven
     Le projet veut des règles claires pour protéger les intervenants-pairs.";
 
 /// (name, kind, carrier, carrier kind, partners, départements, years,
-/// aims, easy-read aims, status, review, coordinator's e-mail)
+/// aims, easy-read aims, review, coordinator's e-mail); the status comes
+/// from the years.
 type Row = (
     &'static str,
     &'static str,
@@ -45,7 +46,6 @@ type Row = (
     &'static str,
     &'static str,
     (&'static str, &'static str),
-    &'static str,
     &'static str,
     &'static str,
     &'static str,
@@ -63,7 +63,6 @@ const PROGRAMMES: &[Row] = &[
         ("2024", "2025"),
         OCCITANIE_AIMS,
         OCCITANIE_EASY,
-        "termine",
         "En 2024 et 2025, ce projet a bien marché dans l’Aude, la Haute-Garonne et les Hautes-Pyrénées. \
          Il continue en 2026 dans l’Ariège, l’Hérault et à nouveau en Haute-Garonne.",
         "coordination@demo.epop.test",
@@ -78,7 +77,6 @@ const PROGRAMMES: &[Row] = &[
         ("2026", "2026"),
         OCCITANIE_AIMS,
         OCCITANIE_EASY,
-        "en-cours",
         "",
         "coordination@demo.epop.test",
     ),
@@ -93,7 +91,6 @@ const PROGRAMMES: &[Row] = &[
         EPOP_AIMS,
         EPOP_EASY,
         "",
-        "",
         "coordination-hdf@demo.epop.test",
     ),
     (
@@ -106,7 +103,6 @@ const PROGRAMMES: &[Row] = &[
         ("2021", "2026"),
         EPOP_AIMS,
         EPOP_EASY,
-        "",
         "",
         "coordination-na@demo.epop.test",
     ),
@@ -130,7 +126,6 @@ pub async fn load(db: &Db) -> Result<usize, String> {
         years,
         aims,
         easy,
-        status,
         review,
         coordinator,
     ) in PROGRAMMES
@@ -146,7 +141,7 @@ pub async fn load(db: &Db) -> Result<usize, String> {
             end_year: years.1.into(),
             aims: (*aims).into(),
             aims_easy: (*easy).into(),
-            status: (*status).into(),
+            status: String::new(),
             review: (*review).into(),
         };
         let valid = form.validate(today).map_err(|p| format!("{name}: {p:?}"))?;

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use chrono::{NaiveDate, NaiveTime};
 use epop_domain::account::AccountStatus;
 use epop_domain::directory::{ProfileKind, Visibility};
+use epop_domain::programme::Status;
 use epop_store::accounts::{self, NewAccount};
 use epop_store::{Db, directory, programmes};
 
@@ -442,7 +443,7 @@ async fn edited(app: &App, changes: &[(&'static str, &str)]) -> Vec<(&'static st
         ("end_year", "2026".into()),
         ("aims", p.aims),
         ("aims_easy", p.aims_easy),
-        ("status", p.status.code().into()),
+        ("status", String::new()),
         ("review", String::new()),
     ];
     for (k, v) in changes {
@@ -481,6 +482,8 @@ async fn a_programme_coordinator_edits_it_within_their_territory() {
         assert_eq!(p.department_codes(), vec!["09", "11", "31", "34"]);
         assert_eq!(p.review.as_deref(), Some("Premier bilan."));
         assert_eq!(app.audit_count("programme_updated").await, 1);
+        assert_eq!(p.status, Status::Running, "from the years");
+        assert_eq!(p.status_chosen, None);
         let page = coord
             .get("/programmes/experimentation-locale-occitanie-2026")
             .await;
@@ -527,6 +530,24 @@ async fn a_programme_coordinator_edits_it_within_their_territory() {
         assert_eq!(p.department_codes(), vec!["09", "11", "31", "34"]);
         assert_eq!(p.coordinator_ids.len(), 1);
         assert_eq!(app.audit_count("programme_updated").await, 1);
+
+        // A status chosen stays, whatever the years say.
+        let f = edited(
+            &app,
+            &[
+                ("departments", "09, 11, 31, 34"),
+                ("status", "termine"),
+                ("review", "Premier bilan."),
+            ],
+        )
+        .await;
+        let res = coord.post(OCCITANIE_2026, &refs(&f)).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let p = occitanie_2026(&app).await;
+        assert_eq!(p.status_chosen, Some(Status::Finished));
+        assert_eq!(p.status, Status::Finished);
+        let form = coord.get(OCCITANIE_2026).await;
+        assert!(form.body.contains("value=\"termine\" selected"));
     }
 }
 

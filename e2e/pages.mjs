@@ -27,7 +27,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/'];
 
 export const PAGES = {
   public: [
@@ -50,6 +50,11 @@ export const PAGES = {
     '/evenements?region=32&lieu=sur-place',
     '/evenements?region=11',
     '/formations',
+    '/programmes',
+    '/programmes?version=facile',
+    '/programmes/experimentation-locale-occitanie-2024-2025',
+    '/programmes/experimentation-locale-occitanie-2024-2025?version=facile',
+    '/programmes/deploiement-epop-en-hauts-de-france',
     '/demander-une-intervention',
     '/rejoindre-une-organisation/lien-inconnu',
     '/compte-efface',
@@ -84,6 +89,9 @@ export const PAGES = {
     '/admin/formations/programmes/nouveau',
     '/admin/formations/sessions/nouvelle',
     '/admin/parcours',
+    '/admin/programmes',
+    '/admin/programmes/nouveau',
+    '/admin/programmes/deploiement-epop-en-hauts-de-france',
   ],
   coordinator: [
     '/admin/annuaire',
@@ -100,6 +108,8 @@ export const PAGES = {
     '/admin/formations/sessions/nouvelle',
     '/admin/parcours',
     '/admin/demandes',
+    '/admin/programmes',
+    '/admin/programmes/experimentation-locale-occitanie-2026',
   ],
   referent: [
     '/espace/ma-fiche',

@@ -19,6 +19,7 @@ pub mod matching;
 pub mod organisation;
 pub mod path;
 pub mod payment;
+pub mod programme;
 pub mod request;
 pub mod schedule;
 pub mod siret;

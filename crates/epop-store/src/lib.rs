@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod path;
 pub mod payments;
 pub mod privacy;
+pub mod programmes;
 pub mod proposals;
 pub mod rate_limit;
 pub mod requests;
@@ -254,6 +255,7 @@ pub(crate) enum SlugTable {
     Events,
     Programmes,
     Sessions,
+    LocalProgrammes,
 }
 
 /// A slug made from `name` that no row of `table` uses yet
@@ -269,6 +271,7 @@ pub(crate) async fn free_slug(
         SlugTable::Events => "SELECT COUNT(*) FROM events WHERE slug = $1",
         SlugTable::Programmes => "SELECT COUNT(*) FROM training_programmes WHERE slug = $1",
         SlugTable::Sessions => "SELECT COUNT(*) FROM training_sessions WHERE slug = $1",
+        SlugTable::LocalProgrammes => "SELECT COUNT(*) FROM programmes WHERE slug = $1",
     };
     let base = epop_domain::text::slugify(name);
     let mut slug = base.clone();

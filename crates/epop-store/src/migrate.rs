@@ -155,6 +155,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0024_proposal_shared_accommodations.sql"),
         include_str!("../migrations/postgres/0024_proposal_shared_accommodations.sql"),
     ),
+    (
+        25,
+        "local programmes",
+        include_str!("../migrations/sqlite/0025_local_programmes.sql"),
+        include_str!("../migrations/postgres/0025_local_programmes.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -98,6 +98,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "candidature" => "Votre candidature est envoyée. Nous vous avons écrit un e-mail.",
         "candidature-retiree" => "Votre candidature est retirée.",
         "formation" => "La formation est enregistrée.",
+        "programme" => "Le programme est enregistré.",
         "decision" => "La décision est enregistrée. La personne reçoit un e-mail.",
         "raison-manquante" => {
             "Pour ne pas retenir une candidature, écrivez la raison : elle est envoyée à la personne. Rien n’a changé."

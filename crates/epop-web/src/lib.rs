@@ -23,6 +23,7 @@ mod metrics;
 mod my_data;
 mod pages;
 mod path;
+mod programmes;
 mod render;
 mod requests;
 pub mod security;
@@ -109,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::router())
         .merge(events::router())
         .merge(trainings::router())
+        .merge(programmes::router())
         .merge(requests::router())
         .merge(admin::router())
         .merge(metrics::router())

@@ -231,6 +231,29 @@ async fn every_route_checks_role_and_territory() {
             // Another coordinator's or an admin's follow-up: admins only.
             (format!("/admin/accompagnement/{coord}"), expect("rffffffo")),
             (format!("/admin/accompagnement/{admin}"), expect("rffffffo")),
+            // Local programmes: public pages; the administration's list
+            // (each coordinator sees their own), creation by admins, and
+            // each programme's form for its coordinators and admins.
+            ("/programmes".into(), expect("oooooooo")),
+            (
+                "/programmes/experimentation-locale-occitanie-2026".into(),
+                expect("oooooooo"),
+            ),
+            (
+                "/programmes/experimentation-locale-occitanie-2026?version=facile".into(),
+                expect("oooooooo"),
+            ),
+            ("/programmes/inconnu".into(), expect("nnnnnnnn")),
+            ("/admin/programmes".into(), expect("rffffooo")),
+            ("/admin/programmes/nouveau".into(), expect("rffffffo")),
+            (
+                "/admin/programmes/experimentation-locale-occitanie-2026".into(),
+                expect("rffffofo"),
+            ),
+            (
+                "/admin/programmes/deploiement-epop-en-hauts-de-france".into(),
+                expect("rfffffoo"),
+            ),
         ];
         for (n, who) in AUDIENCES.iter().enumerate() {
             let mut c = client_for(&app, who).await;

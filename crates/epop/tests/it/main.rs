@@ -22,6 +22,7 @@ mod pages;
 mod path;
 mod peer_pages;
 mod profile_form;
+mod programmes;
 mod proposal_race;
 mod request_dates;
 mod request_forms;

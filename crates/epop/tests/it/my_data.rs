@@ -42,7 +42,7 @@ async fn person(app: &App, email: &str) -> Person {
 
 /// One of everything for Awa Diallo, the demo peer, on top of the demo data
 /// (her account, roles, profile, consents, training application and
-/// proposal): a phone, a scope, a rate-limit key, a sign-in link, an
+/// proposal): a phone, a scope, a programme she coordinates, a rate-limit key, a sign-in link, an
 /// e-mail, an absence, an event registration with its link, attendance,
 /// an accompaniment milestone, a follow-up note, an accepted proposal with
 /// its payment and an expense with a receipt file, a transition, feedback,
@@ -84,6 +84,9 @@ async fn seed_everything(app: &App) -> Person {
         ),
         format!(
             "INSERT INTO role_scopes (account_id, role, territory_kind, territory_code) VALUES ({a}, 'peer', 'department', '31')"
+        ),
+        format!(
+            "INSERT INTO programme_coordinators (programme_id, account_id) SELECT MIN(id), {a} FROM programmes"
         ),
         format!(
             "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('link:address:{e}', {t}, 1)"

@@ -17,6 +17,7 @@ use epop_store::programmes::{self, Figures, Programme};
 
 use crate::context::Layout;
 use crate::render::render;
+use crate::share::Share;
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -157,6 +158,7 @@ struct Page {
     carrier_sentence: &'static str,
     figures: Vec<Figure>,
     may_edit: bool,
+    share: Share,
 }
 
 async fn page(
@@ -176,9 +178,30 @@ async fn page(
     } else {
         p.name.clone()
     };
+    let years = super::years_of(&p);
+    let share = Share::new(
+        &state.config.base_url,
+        &format!("/programmes/{}", p.slug),
+        "ce programme",
+        &p.name,
+        &format!(
+            "{} ({years}), porté par {} : ses objectifs et ce qu’il a produit sur la page",
+            p.name, p.carrier
+        ),
+        &format!(
+            "« {} » est un programme pour les intervenants-pairs. Il a lieu {}. Pour en savoir plus, allez sur cette page :",
+            p.name,
+            if p.start_year == p.end_year {
+                format!("en {}", p.start_year)
+            } else {
+                format!("de {} à {}", p.start_year, p.end_year)
+            }
+        ),
+    );
     render(&Page {
         l: ctx.layout(title),
-        years: super::years_of(&p),
+        share,
+        years,
         period: format!(
             "du 1er janvier {} au 31 décembre {}",
             p.start_year, p.end_year

@@ -620,6 +620,15 @@ async fn the_pages_say_who_carries_each_programme_in_ordinary_and_easy_words() {
             assert!(occitanie.body.contains(words), "{words}");
         }
         assert!(!occitanie.body.contains("Sophie Delmas"));
+        // « Partager »: the address, and texts to paste in ordinary and
+        // easy-read words.
+        assert!(occitanie.body.contains("Partager ce programme"));
+        assert!(occitanie.body.contains(
+            "value=\"http://epop.test/programmes/experimentation-locale-occitanie-2024-2025\""
+        ));
+        assert!(occitanie.body.contains(
+            "Il a lieu de 2024 à 2025. Pour en savoir plus, allez sur cette page : http://epop.test/programmes/experimentation-locale-occitanie-2024-2025</textarea>"
+        ), "{}", occitanie.body);
         let hdf = c
             .get("/programmes/deploiement-epop-en-hauts-de-france")
             .await;

@@ -27,7 +27,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/territoires/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/'];
 
 export const PAGES = {
   public: [
@@ -50,6 +50,12 @@ export const PAGES = {
     '/evenements?region=32&lieu=sur-place',
     '/evenements?region=11',
     '/formations',
+    '/territoires',
+    '/territoires?version=facile',
+    '/territoires/occitanie',
+    '/territoires/occitanie?version=facile',
+    '/territoires/occitanie/haute-garonne',
+    '/territoires/la-reunion/la-reunion',
     '/demander-une-intervention',
     '/rejoindre-une-organisation/lien-inconnu',
     '/compte-efface',

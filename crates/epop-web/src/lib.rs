@@ -18,6 +18,7 @@ mod events;
 mod forms;
 mod french;
 pub mod jobs;
+pub mod map;
 mod members;
 mod metrics;
 mod my_data;
@@ -26,6 +27,7 @@ mod render;
 mod requests;
 pub mod security;
 mod space;
+mod territories;
 mod trainings;
 
 use std::sync::Arc;
@@ -106,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::router())
         .merge(events::router())
         .merge(trainings::router())
+        .merge(territories::router())
         .merge(requests::router())
         .merge(admin::router())
         .merge(metrics::router())

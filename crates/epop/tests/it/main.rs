@@ -34,5 +34,6 @@ mod requests_proposals;
 mod requests_soft_proposals;
 mod seed_words;
 mod structure;
+mod territories;
 mod trainings;
 mod words;

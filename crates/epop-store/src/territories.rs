@@ -152,31 +152,51 @@ pub struct Named {
     pub slug: String,
 }
 
-/// The counted profiles that are public, of these départements, by name
-/// (one query). Members-only and hidden profiles are never named.
-pub async fn named(conn: &mut AnyConnection, departments: &[String]) -> Result<Vec<Named>> {
+/// The first `limit` counted profiles that are public, of these
+/// départements, by name, and how many there are in all (one query).
+/// Members-only and hidden profiles are never named.
+pub async fn named(
+    conn: &mut AnyConnection,
+    departments: &[String],
+    limit: i64,
+) -> Result<(Vec<Named>, i64)> {
     if departments.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     }
+    let n = departments.len();
+    // One part per way of being placed, each read through its index
+    // (`|| ''`: the visibility test is not one, or SQLite would walk all
+    // public profiles instead).
+    let list = marks(1, n);
+    let public = "p.visibility || '' = 'public'";
     let sql = format!(
-        "SELECT {PERSON_PLACE}, p.kind, p.display_name, p.slug FROM {COUNTED} \
-         AND p.visibility = 'public' AND {PERSON_PLACE} IN ({}) ORDER BY p.sort_name, p.id",
-        marks(1, departments.len())
+        "SELECT place, kind, display_name, slug, COUNT(*) OVER () FROM (\
+         SELECT p.home_department AS place, p.kind, p.display_name, p.slug, p.sort_name, p.id \
+         FROM {COUNTED} AND {public} AND p.home_department IN ({list}) \
+         UNION ALL \
+         SELECT a.department_code, p.kind, p.display_name, p.slug, p.sort_name, p.id \
+         FROM {COUNTED} AND {public} AND p.home_department IS NULL AND a.department_code IN ({list})\
+         ) x ORDER BY sort_name, id LIMIT ${}",
+        n + 1
     );
-    let mut q = sqlx::query_as::<_, (String, String, String, String)>(sqlx::AssertSqlSafe(sql));
+    let mut q =
+        sqlx::query_as::<_, (String, String, String, String, i64)>(sqlx::AssertSqlSafe(sql));
     for d in departments {
         q = q.bind(d);
     }
-    Ok(q.fetch_all(conn)
-        .await?
-        .into_iter()
-        .map(|r| Named {
-            department: r.0,
-            kind: r.1,
-            display_name: r.2,
-            slug: r.3,
-        })
-        .collect())
+    let rows = q.bind(limit).fetch_all(conn).await?;
+    let total = rows.first().map_or(0, |r| r.4);
+    Ok((
+        rows.into_iter()
+            .map(|r| Named {
+                department: r.0,
+                kind: r.1,
+                display_name: r.2,
+                slug: r.3,
+            })
+            .collect(),
+        total,
+    ))
 }
 
 /// `n` parameters from `$first` on: « $2, $3, $4 ».

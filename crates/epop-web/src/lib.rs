@@ -27,7 +27,7 @@ mod render;
 mod requests;
 pub mod security;
 mod space;
-mod territories;
+pub(crate) mod territories;
 mod trainings;
 
 use std::sync::Arc;
@@ -75,6 +75,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The search form's lists (see `directory::search`).
     pub form_lists: Arc<epop_store::cache::Cache<Arc<directory::FormLists>>>,
+    /// The territories pages' places and figures (see `territories`).
+    pub territories: Arc<epop_store::cache::Cache<Arc<territories::Known>>>,
 }
 
 impl AppState {
@@ -84,6 +86,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             form_lists: Default::default(),
+            territories: Default::default(),
         }
     }
 }

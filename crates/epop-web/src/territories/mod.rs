@@ -19,7 +19,8 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
-use epop_store::territories::{self, Named, Place, Upcoming};
+use epop_store::territories::{self, Facts, Named, Place, Upcoming};
+use std::sync::Arc;
 
 use crate::context::Layout;
 use crate::map::{self, Level, Markup};
@@ -34,6 +35,28 @@ pub fn router() -> Router<AppState> {
         .route("/territoires/{region}/{departement}", get(department))
 }
 
+/// Every département with its région, and the figures of those that have
+/// any: read once, then through the process's read cache (any write drops
+/// it), as every territories page starts from them.
+pub struct Known {
+    places: Vec<Place>,
+    facts: BTreeMap<String, Facts>,
+}
+
+async fn known(state: &AppState) -> Result<Arc<Known>, AppError> {
+    if let Some(k) = state.territories.get("") {
+        return Ok(k);
+    }
+    let generation = epop_store::cache::generation();
+    let mut conn = state.db.conn().await?;
+    let k = Arc::new(Known {
+        places: territories::places(&mut conn).await?,
+        facts: territories::facts(&mut conn).await?,
+    });
+    state.territories.put(String::new(), generation, k.clone());
+    Ok(k)
+}
+
 #[derive(Template)]
 #[template(path = "territories/france.html")]
 struct France {
@@ -45,12 +68,12 @@ struct France {
 }
 
 async fn france(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let known = known(&state).await?;
+    let (places, facts) = (&known.places, &known.facts);
     let mut conn = state.db.conn().await?;
-    let places = territories::places(&mut conn).await?;
-    let facts = territories::facts(&mut conn).await?;
     let upcoming = territories::upcoming(&mut conn, epop_store::now(), None).await?;
     let mut by_region: BTreeMap<&str, Vec<&Place>> = BTreeMap::new();
-    for p in &places {
+    for p in places {
         by_region.entry(&p.region_code).or_default().push(p);
     }
     let mut regions: Vec<Row> = by_region
@@ -61,7 +84,7 @@ async fn france(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
                 &first.region_code,
                 &first.region_name,
                 format!("/territoires/{}", first.region_slug),
-                Figures::of(&ctx, depts, &facts, &upcoming),
+                Figures::of(&ctx, depts, facts, &upcoming),
             )
         })
         .collect();
@@ -96,7 +119,14 @@ struct PlacePage {
     rows: Vec<Row>,
     upcoming: Vec<UpcomingView>,
     people: Vec<PersonView>,
+    /// Public profiles not named here (past the first [`NAMED`]).
+    more_people: i64,
+    /// The directory's search for this territory.
+    directory_href: String,
 }
+
+/// How many public profiles a page names at most (the directory has them all).
+const NAMED: i64 = 40;
 
 async fn region(
     State(state): State<AppState>,
@@ -120,8 +150,8 @@ async fn place_page(
     region_slug: &str,
     department_slug: Option<&str>,
 ) -> Result<Response, AppError> {
-    let mut conn = state.db.conn().await?;
-    let places = territories::places(&mut conn).await?;
+    let known = known(state).await?;
+    let (places, facts) = (&known.places, &known.facts);
     let in_region: Vec<&Place> = places
         .iter()
         .filter(|p| p.region_slug == region_slug)
@@ -138,10 +168,10 @@ async fn place_page(
     };
     let shown: Vec<&Place> = current.map_or_else(|| in_region.clone(), |c| vec![c]);
     let codes: Vec<String> = shown.iter().map(|p| p.code.clone()).collect();
-    let facts = territories::facts(&mut conn).await?;
+    let mut conn = state.db.conn().await?;
     let region_codes: Vec<String> = in_region.iter().map(|p| p.code.clone()).collect();
     let upcoming = territories::upcoming(&mut conn, epop_store::now(), Some(&region_codes)).await?;
-    let named = territories::named(&mut conn, &codes).await?;
+    let (named, public) = territories::named(&mut conn, &codes, NAMED).await?;
     let names: BTreeMap<&str, &str> = places
         .iter()
         .map(|p| (p.code.as_str(), p.name.as_str()))
@@ -153,7 +183,7 @@ async fn place_page(
                 &p.code,
                 &format!("{} ({})", p.name, p.code),
                 format!("/territoires/{}/{}", p.region_slug, p.slug),
-                Figures::of(ctx, std::slice::from_ref(p), &facts, &upcoming),
+                Figures::of(ctx, std::slice::from_ref(p), facts, &upcoming),
             );
             row.current = current.is_some_and(|c| c.code == p.code);
             row
@@ -182,7 +212,7 @@ async fn place_page(
         ),
         l: ctx.layout(title),
         is_department: current.is_some(),
-        figures: Figures::of(ctx, &shown, &facts, &upcoming),
+        figures: Figures::of(ctx, &shown, facts, &upcoming),
         region_name: first.region_name.clone(),
         region_href: format!("/territoires/{}", first.region_slug),
         name,
@@ -197,6 +227,11 @@ async fn place_page(
             .iter()
             .map(|n: &Named| PersonView::new(n, &names))
             .collect(),
+        more_people: public - named.len() as i64,
+        directory_href: match current {
+            Some(c) => format!("/annuaire?departement={}", c.code),
+            None => format!("/annuaire?region={}", first.region_code),
+        },
     })
 }
 

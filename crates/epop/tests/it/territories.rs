@@ -97,7 +97,8 @@ async fn seed_lozere(app: &App) {
             kind: s.kind,
             display_name: s.name.into(),
             visibility: s.visibility,
-            home_department: Some("48".into()),
+            // The référents' profiles name no home: counted in their account's.
+            home_department: (s.kind == ProfileKind::Peer).then(|| "48".into()),
             departments: vec!["48".into()],
             ..base.clone()
         };

@@ -119,8 +119,9 @@ struct PlacePage {
     rows: Vec<Row>,
     upcoming: Vec<UpcomingView>,
     people: Vec<PersonView>,
-    /// Public profiles not named here (past the first [`NAMED`]).
-    more_people: i64,
+    /// Public profiles not named here (past the first [`NAMED`]), in
+    /// figures; « 0 » when all are.
+    more_people: String,
     /// The directory's search for this territory.
     directory_href: String,
 }
@@ -227,7 +228,7 @@ async fn place_page(
             .iter()
             .map(|n: &Named| PersonView::new(n, &names))
             .collect(),
-        more_people: public - named.len() as i64,
+        more_people: view::grouped(public - named.len() as i64),
         directory_href: match current {
             Some(c) => format!("/annuaire?departement={}", c.code),
             None => format!("/annuaire?region={}", first.region_code),

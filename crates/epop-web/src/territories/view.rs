@@ -64,7 +64,7 @@ impl Figures {
         match n {
             0 => format!("aucun {one}"),
             1..=4 if !self.exact => format!("moins de 5 {many}"),
-            n => plural(n, one, many),
+            n => plural(grouped(n), one, many),
         }
     }
 
@@ -131,6 +131,19 @@ impl Figures {
             self.trainings_text()
         )
     }
+}
+
+/// A number as French writes it, in groups of three digits: « 6 320 ».
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// A line of a list of places, and its area on the map.
@@ -243,5 +256,16 @@ impl PersonView {
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_in_groups_of_three() {
+        assert_eq!(super::grouped(7), "7");
+        assert_eq!(super::grouped(999), "999");
+        assert_eq!(super::grouped(6320), "6\u{202f}320");
+        assert_eq!(super::grouped(1_234_567), "1\u{202f}234\u{202f}567");
     }
 }

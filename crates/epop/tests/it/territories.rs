@@ -268,6 +268,14 @@ async fn counts_are_the_seeded_people_and_only_public_profiles_are_named() {
                 .body
                 .contains("<a href=\"/annuaire/lucie-aubrac-test\">Lucie Aubrac-Test</a>")
         );
+        // The coordination of the Occitanie reads exact figures there; the
+        // Hauts-de-France's does not.
+        let mut coordination = app.signed_in("coordination@demo.epop.test").await;
+        let seen = coordination.get("/territoires/occitanie/lozere").await;
+        assert!(seen.body.contains("<dd>2 référents</dd>"));
+        let mut elsewhere = app.signed_in("coordination-hdf@demo.epop.test").await;
+        let seen = elsewhere.get("/territoires/occitanie/lozere").await;
+        assert!(seen.body.contains("<dd>moins de 5 référents</dd>"));
         // A member of the network signed in: still only public profiles named.
         let mut peer = app.signed_in("pair@demo.epop.test").await;
         let seen = peer.get("/territoires/occitanie/lozere").await;

@@ -28,6 +28,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * the listed pages are always visited.
  */
 export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/territoires/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/'];
 
 export const PAGES = {
   public: [
@@ -55,6 +56,12 @@ export const PAGES = {
     '/programmes/experimentation-locale-occitanie-2024-2025',
     '/programmes/experimentation-locale-occitanie-2024-2025?version=facile',
     '/programmes/deploiement-epop-en-hauts-de-france',
+    '/territoires',
+    '/territoires?version=facile',
+    '/territoires/occitanie',
+    '/territoires/occitanie?version=facile',
+    '/territoires/occitanie/haute-garonne',
+    '/territoires/la-reunion/la-reunion',
     '/demander-une-intervention',
     '/rejoindre-une-organisation/lien-inconnu',
     '/compte-efface',

@@ -161,6 +161,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0025_local_programmes.sql"),
         include_str!("../migrations/postgres/0025_local_programmes.sql"),
     ),
+    (
+        28,
+        "profiles by home département",
+        include_str!("../migrations/sqlite/0028_profiles_by_place.sql"),
+        include_str!("../migrations/postgres/0028_profiles_by_place.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

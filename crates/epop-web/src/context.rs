@@ -249,6 +249,7 @@ impl Ctx {
             NavItem::new(e, "/annuaire", "Annuaire", "Chercher une personne"),
             NavItem::new(e, "/evenements", "Événements", "Les rencontres"),
             NavItem::new(e, "/formations", "Formations", "Apprendre"),
+            NavItem::new(e, "/territoires", "Territoires", "Près de chez moi"),
             NavItem::new(
                 e,
                 "/demander-une-intervention",

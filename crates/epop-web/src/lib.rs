@@ -18,6 +18,7 @@ mod events;
 mod forms;
 mod french;
 pub mod jobs;
+pub mod map;
 mod members;
 mod metrics;
 mod my_data;
@@ -29,6 +30,7 @@ mod requests;
 pub mod security;
 mod share;
 mod space;
+pub(crate) mod territories;
 mod trainings;
 
 use std::sync::Arc;
@@ -76,6 +78,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The search form's lists (see `directory::search`).
     pub form_lists: Arc<epop_store::cache::Cache<Arc<directory::FormLists>>>,
+    /// The territories pages' places and figures (see `territories`).
+    pub territories: Arc<epop_store::cache::Cache<Arc<territories::Known>>>,
 }
 
 impl AppState {
@@ -85,6 +89,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             form_lists: Default::default(),
+            territories: Default::default(),
         }
     }
 }
@@ -111,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .merge(events::router())
         .merge(trainings::router())
         .merge(programmes::router())
+        .merge(territories::router())
         .merge(requests::router())
         .merge(admin::router())
         .merge(metrics::router())

@@ -192,6 +192,14 @@ async fn every_route_checks_role_and_territory() {
             ),
             ("/admin/cadres/aah/volunteering".into(), expect("rffffffo")),
             ("/formations".into(), expect("oooooooo")),
+            ("/territoires".into(), expect("oooooooo")),
+            ("/territoires/occitanie".into(), expect("oooooooo")),
+            (
+                "/territoires/occitanie/haute-garonne".into(),
+                expect("oooooooo"),
+            ),
+            ("/territoires/occitanie/nord".into(), expect("nnnnnnnn")),
+            ("/territoires/atlantide".into(), expect("nnnnnnnn")),
             (format!("/formations/{toulouse}"), expect("oooooooo")),
             (
                 format!("/formations/{toulouse}/candidature"),

@@ -37,5 +37,6 @@ mod requests_soft_proposals;
 mod seed_words;
 mod sharing;
 mod structure;
+mod territories;
 mod trainings;
 mod words;

@@ -1,9 +1,10 @@
 //! `/territoires`: the 18 régions on a map of France and as a list, then
 //! each région (`/territoires/{region}`) and each département
 //! (`/territoires/{region}/{departement}`) with what happens there: its
-//! coordination, its trained peer workers and référents (counted from the
-//! data; public profiles named, the others only counted), its upcoming
-//! events and training sessions. Public pages, each from a few grouped
+//! coordination (and « Écrire à la coordination »), its local programmes,
+//! its trained peer workers and référents (counted from the data; public
+//! profiles named, the others only counted), its upcoming events and
+//! training sessions, and « Partager ». Public pages, each from a few grouped
 //! queries (never one per département).
 //!
 //! Counts of people below 5 read « moins de 5 » except for the
@@ -19,14 +20,16 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
+use epop_store::programmes::{self, Programme};
 use epop_store::territories::{self, Facts, Named, Place, Upcoming};
 use std::sync::Arc;
 
 use crate::context::Layout;
 use crate::map::{self, Level, Markup};
 use crate::render::render;
+use crate::share::Share;
 use crate::{AppError, AppState, Ctx};
-use view::{Figures, Legend, PersonView, Row, UpcomingView};
+use view::{Figures, Legend, PersonView, ProgrammeView, Row, UpcomingView};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -41,6 +44,7 @@ pub fn router() -> Router<AppState> {
 pub struct Known {
     places: Vec<Place>,
     facts: BTreeMap<String, Facts>,
+    programmes: Vec<Programme>,
 }
 
 async fn known(state: &AppState) -> Result<Arc<Known>, AppError> {
@@ -52,6 +56,7 @@ async fn known(state: &AppState) -> Result<Arc<Known>, AppError> {
     let k = Arc::new(Known {
         places: territories::places(&mut conn).await?,
         facts: territories::facts(&mut conn).await?,
+        programmes: programmes::list(&mut conn).await?,
     });
     state.territories.put(String::new(), generation, k.clone());
     Ok(k)
@@ -84,7 +89,7 @@ async fn france(State(state): State<AppState>, ctx: Ctx) -> Result<Response, App
                 &first.region_code,
                 &first.region_name,
                 format!("/territoires/{}", first.region_slug),
-                Figures::of(&ctx, depts, facts, &upcoming),
+                Figures::of(&ctx, depts, facts, &upcoming, &known.programmes),
             )
         })
         .collect();
@@ -124,6 +129,10 @@ struct PlacePage {
     more_people: String,
     /// The directory's search for this territory.
     directory_href: String,
+    programmes: Vec<ProgrammeView>,
+    /// « Écrire à la coordination » of this place.
+    contact_href: String,
+    share: Share,
 }
 
 /// How many public profiles a page names at most (the directory has them all).
@@ -184,7 +193,7 @@ async fn place_page(
                 &p.code,
                 &format!("{} ({})", p.name, p.code),
                 format!("/territoires/{}/{}", p.region_slug, p.slug),
-                Figures::of(ctx, std::slice::from_ref(p), facts, &upcoming),
+                Figures::of(ctx, std::slice::from_ref(p), facts, &upcoming, &known.programmes),
             );
             row.current = current.is_some_and(|c| c.code == p.code);
             row
@@ -205,6 +214,22 @@ async fn place_page(
     } else {
         name.clone()
     };
+    let path = match current {
+        Some(c) => format!("/territoires/{}/{}", first.region_slug, c.slug),
+        None => format!("/territoires/{}", first.region_slug),
+    };
+    let share = Share::new(
+        &state.config.base_url,
+        &path,
+        "cette page",
+        &format!("Le réseau des intervenants-pairs : {name}"),
+        &format!(
+            "Le réseau des intervenants-pairs, {name} : coordination, personnes formées, événements et formations à venir sur la page"
+        ),
+        &format!(
+            "Vous voulez savoir ce que fait le réseau des intervenants-pairs, {name} ? Allez sur cette page :"
+        ),
+    );
     render(&PlacePage {
         map: map::departments(
             &map_title,
@@ -213,7 +238,15 @@ async fn place_page(
         ),
         l: ctx.layout(title),
         is_department: current.is_some(),
-        figures: Figures::of(ctx, &shown, facts, &upcoming),
+        figures: Figures::of(ctx, &shown, facts, &upcoming, &known.programmes),
+        programmes: programmes_in(&known.programmes, &shown)
+            .map(ProgrammeView::new)
+            .collect(),
+        contact_href: match current {
+            Some(c) => format!("/ecrire-a-la-coordination?departement={}", c.code),
+            None => format!("/ecrire-a-la-coordination?region={}", first.region_code),
+        },
+        share,
         region_name: first.region_name.clone(),
         region_href: format!("/territoires/{}", first.region_slug),
         name,
@@ -246,11 +279,24 @@ fn upcoming_in<'a>(
         .filter(|u| places.iter().any(|p| p.code == u.department))
 }
 
+/// Programmes of these départements.
+fn programmes_in<'a>(
+    programmes: &'a [Programme],
+    places: &'a [&Place],
+) -> impl Iterator<Item = &'a Programme> {
+    programmes.iter().filter(|g| {
+        g.departments
+            .iter()
+            .any(|d| places.iter().any(|p| p.code == d.code))
+    })
+}
+
 /// The level of an area on the map.
 fn level(f: &Figures) -> Level {
     if f.coordinated > 0 && f.trained_peers > 0 {
         Level::High
     } else if f.coordinated > 0
+        || f.programmes > 0
         || f.trained_peers > 0
         || f.referents > 0
         || f.events > 0

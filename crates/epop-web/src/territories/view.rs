@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use epop_store::programmes::Programme;
 use epop_store::territories::{Facts, Named, Place, Upcoming};
 
-use super::{level, upcoming_in};
+use super::{level, programmes_in, upcoming_in};
 use crate::Ctx;
 use crate::french::{french_day, plural};
 use crate::map::{Area, Level, Markup};
@@ -21,6 +22,8 @@ pub struct Figures {
     pub departments: usize,
     pub events: usize,
     pub trainings: usize,
+    /// Local programmes running (or that ran) in at least one of them.
+    pub programmes: usize,
     /// Whether the viewer reads the exact counts of people (the
     /// coordination of every one of these départements, an admin).
     pub exact: bool,
@@ -32,6 +35,7 @@ impl Figures {
         places: &[&Place],
         facts: &BTreeMap<String, Facts>,
         upcoming: &[Upcoming],
+        programmes: &[Programme],
     ) -> Self {
         let mut f = Figures {
             departments: places.len(),
@@ -48,6 +52,7 @@ impl Figures {
                 f.coordinated += usize::from(x.coordinators > 0);
             }
         }
+        f.programmes = programmes_in(programmes, places).count();
         for u in upcoming_in(upcoming, places) {
             if u.kind == "event" {
                 f.events += 1;
@@ -87,6 +92,13 @@ impl Figures {
         }
     }
 
+    pub fn programmes_text(&self) -> String {
+        match self.programmes {
+            0 => "aucun programme local".to_owned(),
+            n => plural(n, "programme local", "programmes locaux"),
+        }
+    }
+
     pub fn trainings_text(&self) -> String {
         match self.trainings {
             0 => "aucune session de formation à venir".to_owned(),
@@ -123,7 +135,8 @@ impl Figures {
     /// Everything in one sentence: an area's accessible name on the map.
     pub fn sentence(&self, name: &str) -> String {
         format!(
-            "{name} : {}, {}, coordination : {}, {}, {}",
+            "{name} : {}, {}, {}, coordination : {}, {}, {}",
+            self.programmes_text(),
             self.peers_text(),
             self.referents_text(),
             self.coordination_text(),
@@ -229,6 +242,27 @@ impl UpcomingView {
                 .get(u.department.as_str())
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
+        }
+    }
+}
+
+/// A local programme of the place, as listed.
+pub struct ProgrammeView {
+    pub name: String,
+    pub href: String,
+    pub years: String,
+    pub status: &'static str,
+    pub carrier: &'static str,
+}
+
+impl ProgrammeView {
+    pub fn new(p: &Programme) -> Self {
+        ProgrammeView {
+            name: p.name.clone(),
+            href: format!("/programmes/{}", p.slug),
+            years: epop_domain::programme::years_words(p.start_year, p.end_year),
+            status: p.status.label(),
+            carrier: p.carrier_kind.short_label(),
         }
     }
 }

@@ -27,7 +27,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/espace/messages/', '/ecrire-a-la-coordination/suite/'];
 
 export const PAGES = {
   public: [
@@ -53,6 +53,12 @@ export const PAGES = {
     '/demander-une-intervention',
     '/rejoindre-une-organisation/lien-inconnu',
     '/compte-efface',
+    '/ecrire-a-la-coordination',
+    '/ecrire-a-la-coordination?departement=31',
+    '/ecrire-a-la-coordination?departement=31&version=facile',
+    '/ecrire-a-la-coordination?departement=75',
+    '/ecrire-a-la-coordination?region=32',
+    '/ecrire-a-la-coordination/envoye?departement=31',
   ],
   signedIn: [
     '/espace',
@@ -82,6 +88,7 @@ export const PAGES = {
     '/admin/formations',
     '/admin/formations/programmes/nouveau',
     '/admin/formations/sessions/nouvelle',
+    '/espace/messages',
   ],
   coordinator: [
     '/admin/annuaire',
@@ -97,6 +104,7 @@ export const PAGES = {
     '/admin/formations',
     '/admin/formations/sessions/nouvelle',
     '/admin/demandes',
+    '/espace/messages',
   ],
   referent: [
     '/espace/ma-fiche',

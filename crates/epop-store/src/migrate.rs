@@ -155,6 +155,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0024_proposal_shared_accommodations.sql"),
         include_str!("../migrations/postgres/0024_proposal_shared_accommodations.sql"),
     ),
+    (
+        26,
+        "contact the coordination",
+        include_str!("../migrations/sqlite/0026_contact.sql"),
+        include_str!("../migrations/postgres/0026_contact.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -9,6 +9,7 @@
 mod admin;
 mod api;
 mod auth;
+mod contact;
 mod context;
 pub(crate) mod directory;
 pub mod directory_import;
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .merge(members::router())
         .merge(my_data::router())
         .merge(directory::router())
+        .merge(contact::router())
         .merge(events::router())
         .merge(trainings::router())
         .merge(requests::router())

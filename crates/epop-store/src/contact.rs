@@ -288,16 +288,30 @@ pub async fn start(
     .bind(t)
     .fetch_one(&mut *conn)
     .await?;
-    for r in &to.recipients {
-        sqlx::query("INSERT INTO contact_recipients (conversation_id, account_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(r.account_id)
-            .execute(&mut *conn)
-            .await?;
-    }
+    address(conn, id, &to.recipients).await?;
     add_message(conn, id, None, body).await?;
     add_link(conn, id, token_hash).await?;
     Ok(id)
+}
+
+/// Addresses the conversation to these accounts too (they read it from
+/// now on).
+pub async fn address(
+    conn: &mut AnyConnection,
+    conversation_id: i64,
+    recipients: &[Recipient],
+) -> Result<()> {
+    for r in recipients {
+        sqlx::query(
+            "INSERT INTO contact_recipients (conversation_id, account_id) VALUES ($1, $2) \
+             ON CONFLICT (conversation_id, account_id) DO NOTHING",
+        )
+        .bind(conversation_id)
+        .bind(r.account_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Adds a message: the visitor's (`author` `None`) makes the conversation

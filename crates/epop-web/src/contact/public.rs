@@ -381,7 +381,18 @@ async fn follow_up(
         text: &text,
     };
     let inbox = format!("{base}/espace/messages/{}", c.public_id);
-    for r in contact::recipients(&mut tx, c.id).await? {
+    let mut recipients = contact::recipients(&mut tx, c.id).await?;
+    if recipients.is_empty() {
+        // Its coordinators left: whoever covers its target now receives it.
+        if let Some(now) = match &c.target {
+            Some(t) => contact::resolve(&mut tx, t).await?,
+            None => None,
+        } {
+            contact::address(&mut tx, c.id, &now.recipients).await?;
+            recipients = now.recipients;
+        }
+    }
+    for r in recipients {
         let m = mails::to_coordination(&r.email, &r.name, &about, &w, &inbox, false);
         outbox::enqueue_replying_to(&mut tx, &m, &c.sender_email).await?;
     }

@@ -138,6 +138,13 @@ async fn each_territory_reaches_its_coordinators_and_no_one_else() {
                 .contains("Votre message ira à la coordination de la Haute-Garonne.")
         );
         assert_no_coordinator(&page.body);
+        assert!(page.body.contains("?departement=31&amp;version=facile"));
+        let easy = app
+            .client()
+            .get("/ecrire-a-la-coordination?departement=31&version=facile")
+            .await;
+        assert!(easy.body.contains("Vous pouvez lui poser une question."));
+        assert!(easy.body.contains("Lire la version habituelle"));
         let page = app
             .client()
             .get(&format!("/ecrire-a-la-coordination?evenement={event}"))
@@ -434,6 +441,23 @@ async fn the_coordination_answers_from_its_space_and_the_visitor_writes_again() 
         let page = coord.get(&page_link).await;
         assert!(page.body.contains("Sophie Delmas (coordination)"));
         assert!(page.body.contains("Merci, je viendrai."));
+
+        // Its coordinator gone, the next message goes to whoever covers
+        // the Haute-Garonne now: the national coordination.
+        sqlx::query("UPDATE accounts SET status = 'disabled' WHERE email = $1")
+            .bind("coordination@demo.epop.test")
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        let before = app.mail_count("coordination@demo.epop.test").await;
+        visitor.post(&link, &[("message", "Vous êtes là ?")]).await;
+        assert_eq!(app.mail_count("coordination@demo.epop.test").await, before);
+        let (_, body) = app.last_mail("admin@demo.epop.test").await.unwrap();
+        assert!(body.contains("Vous êtes là ?"));
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        let page = admin.get(&page_link).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Vous êtes là ?"));
     }
 }
 

@@ -105,6 +105,7 @@ export const PAGES = {
     '/admin/formations/sessions/nouvelle',
     '/admin/demandes',
     '/espace/messages',
+    '/espace/messages/demo-message-31',
   ],
   referent: [
     '/espace/ma-fiche',

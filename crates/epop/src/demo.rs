@@ -10,6 +10,8 @@ use epop_store::directory::{self, ProfileInput, Sensitive};
 use epop_store::{Db, StoreError, organisations};
 use epop_web::security::{hash_password, public_id};
 
+mod contact;
+
 /// The password of every demo account (demo data only).
 pub const DEMO_PASSWORD: &str = "demo-epop-2026";
 
@@ -204,6 +206,7 @@ pub async fn load(db: &Db) -> Result<usize, String> {
     created += events(db).await?;
     created += trainings(db).await?;
     created += requests(db).await?;
+    created += contact::conversation(db).await?;
     Ok(created)
 }
 

@@ -72,7 +72,8 @@ async fn conversation_in_31(app: &App) -> String {
         )
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
-    sqlx::query_scalar("SELECT public_id FROM contact_conversations")
+    sqlx::query_scalar("SELECT public_id FROM contact_conversations WHERE sender_email = $1")
+        .bind("lea@exemple.fr")
         .fetch_one(app.db.pool())
         .await
         .unwrap()

@@ -149,7 +149,7 @@ impl Found {
 }
 
 async fn department_target(conn: &mut AnyConnection, code: &str) -> Result<Option<Found>> {
-    let Some(d) = territories::department(conn, code).await? else {
+    let Some(d) = territories::department(conn, &code.to_uppercase()).await? else {
         return Ok(None);
     };
     let recipients = coordinators(conn, &d.code, &d.region_code).await?;

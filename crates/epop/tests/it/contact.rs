@@ -133,6 +133,7 @@ async fn each_territory_reaches_its_coordinators_and_no_one_else() {
         let cases: Vec<(String, Vec<&str>)> = vec![
             ("departement=31".into(), vec![COORDINATION[0]]),
             ("departement=09".into(), vec![COORDINATION[0]]),
+            ("departement=2a".into(), vec![COORDINATION[3]]),
             ("departement=59".into(), vec![COORDINATION[1]]),
             ("departement=86".into(), vec![COORDINATION[2]]),
             ("region=76".into(), vec![COORDINATION[0]]),

@@ -29,6 +29,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  */
 export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/'];
 export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/territoires/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/espace/messages/', '/ecrire-a-la-coordination/suite/'];
 
 export const PAGES = {
   public: [
@@ -65,6 +66,12 @@ export const PAGES = {
     '/demander-une-intervention',
     '/rejoindre-une-organisation/lien-inconnu',
     '/compte-efface',
+    '/ecrire-a-la-coordination',
+    '/ecrire-a-la-coordination?departement=31',
+    '/ecrire-a-la-coordination?departement=31&version=facile',
+    '/ecrire-a-la-coordination?departement=75',
+    '/ecrire-a-la-coordination?region=32',
+    '/ecrire-a-la-coordination/envoye?departement=31',
   ],
   signedIn: [
     '/espace',
@@ -99,6 +106,7 @@ export const PAGES = {
     '/admin/programmes',
     '/admin/programmes/nouveau',
     '/admin/programmes/deploiement-epop-en-hauts-de-france',
+    '/espace/messages',
   ],
   coordinator: [
     '/admin/annuaire',
@@ -117,6 +125,8 @@ export const PAGES = {
     '/admin/demandes',
     '/admin/programmes',
     '/admin/programmes/experimentation-locale-occitanie-2026',
+    '/espace/messages',
+    '/espace/messages/demo-message-31',
   ],
   referent: [
     '/espace/ma-fiche',

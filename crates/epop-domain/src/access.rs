@@ -128,6 +128,12 @@ impl Principal {
         self.may_act_in(department)
     }
 
+    /// May open the messages written to the coordination (each
+    /// conversation is read only by the accounts it was addressed to).
+    pub fn may_read_contact_messages(&self) -> bool {
+        self.is_admin() || self.has(Role::Coordinator)
+    }
+
     /// Which roles this person may give to someone else.
     pub fn may_grant(&self, role: Role) -> bool {
         if self.is_admin() {

@@ -70,9 +70,52 @@ pub enum Territory {
     Department(DepartmentCode),
 }
 
+/// A département's name after « de », with its article as French says it:
+/// « de la Haute-Garonne », « du Nord », « de l’Aude », « des Landes »,
+/// « de Paris ».
+pub fn of_department(code: &str, name: &str) -> String {
+    const ELIDED: [&str; 19] = [
+        "01", "02", "03", "07", "09", "10", "11", "12", "27", "28", "34", "35", "36", "37", "38",
+        "60", "61", "89", "91",
+    ];
+    const MASCULINE: [&str; 27] = [
+        "14", "15", "18", "25", "29", "30", "32", "39", "41", "45", "46", "47", "49", "56", "59",
+        "62", "63", "67", "68", "69", "81", "82", "83", "84", "90", "94", "95",
+    ];
+    const PLURAL: [&str; 14] = [
+        "04", "05", "06", "08", "13", "22", "40", "64", "65", "66", "78", "79", "88", "92",
+    ];
+    const NO_ARTICLE: [&str; 3] = ["75", "974", "976"];
+    if ELIDED.contains(&code) {
+        format!("de l’{name}")
+    } else if MASCULINE.contains(&code) {
+        format!("du {name}")
+    } else if PLURAL.contains(&code) {
+        format!("des {name}")
+    } else if NO_ARTICLE.contains(&code) {
+        format!("de {name}")
+    } else {
+        format!("de la {name}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn department_names_take_their_article() {
+        assert_eq!(of_department("31", "Haute-Garonne"), "de la Haute-Garonne");
+        assert_eq!(of_department("59", "Nord"), "du Nord");
+        assert_eq!(of_department("11", "Aude"), "de l’Aude");
+        assert_eq!(of_department("34", "Hérault"), "de l’Hérault");
+        assert_eq!(
+            of_department("65", "Hautes-Pyrénées"),
+            "des Hautes-Pyrénées"
+        );
+        assert_eq!(of_department("75", "Paris"), "de Paris");
+        assert_eq!(of_department("974", "La Réunion"), "de La Réunion");
+    }
 
     #[test]
     fn department_codes() {

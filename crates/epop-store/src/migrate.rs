@@ -162,6 +162,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0025_local_programmes.sql"),
     ),
     (
+        26,
+        "contact the coordination",
+        include_str!("../migrations/sqlite/0026_contact.sql"),
+        include_str!("../migrations/postgres/0026_contact.sql"),
+    ),
+    (
         28,
         "profiles by home département",
         include_str!("../migrations/sqlite/0028_profiles_by_place.sql"),

@@ -5,9 +5,9 @@
 //! server accepts it.
 //!
 //! What is kept: once a message is sent, or given up after its last
-//! attempt, the same statement drops its body and attachment and replaces
-//! the recipient by [`recipient_hash`] — the row keeps subject, times and
-//! status only, and [`purge`] deletes it [`KEEP_DONE_SECS`] later. The
+//! attempt, the same statement drops its body, attachment and `Reply-To`
+//! address and replaces the recipient by [`recipient_hash`] — the row keeps
+//! subject, times and status only, and [`purge`] deletes it [`KEEP_DONE_SECS`] later. The
 //! links and personal data a message carried never outlive its delivery.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -60,6 +60,9 @@ pub struct Pending {
     pub message_id: String,
     pub attempts: i64,
     pub message: Message,
+    /// Where the recipient's answer goes (`Reply-To`), when not to the
+    /// platform: the visitor who wrote to the coordination.
+    pub reply_to: Option<String>,
 }
 
 /// A line of the outbox as an administrator sees it.
@@ -76,6 +79,20 @@ pub struct Entry {
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 pub async fn enqueue(conn: &mut AnyConnection, m: &Message) -> Result<()> {
+    insert(conn, m, None).await
+}
+
+/// Queues a message whose answer goes to `reply_to` (its `Reply-To`), not
+/// to the platform. The address is forgotten once the message is sent.
+pub async fn enqueue_replying_to(
+    conn: &mut AnyConnection,
+    m: &Message,
+    reply_to: &str,
+) -> Result<()> {
+    insert(conn, m, Some(reply_to)).await
+}
+
+async fn insert(conn: &mut AnyConnection, m: &Message, reply_to: Option<&str>) -> Result<()> {
     let t = now();
     let nanos = chrono::Utc::now().timestamp_subsec_nanos();
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -83,8 +100,8 @@ pub async fn enqueue(conn: &mut AnyConnection, m: &Message) -> Result<()> {
     let a = m.attachment.as_ref();
     sqlx::query(
         "INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, attempts, next_attempt_at, \
-         attachment_name, attachment_type, attachment_body) \
-         VALUES ($1, $2, $3, $4, $5, 0, $5, $6, $7, $8)",
+         attachment_name, attachment_type, attachment_body, reply_to) \
+         VALUES ($1, $2, $3, $4, $5, 0, $5, $6, $7, $8, $9)",
     )
     .bind(message_id)
     .bind(&m.recipient)
@@ -94,6 +111,7 @@ pub async fn enqueue(conn: &mut AnyConnection, m: &Message) -> Result<()> {
     .bind(a.map(|a| a.filename.as_str()))
     .bind(a.map(|a| a.content_type.as_str()))
     .bind(a.map(|a| a.body.as_str()))
+    .bind(reply_to)
     .execute(conn)
     .await?;
     Ok(())
@@ -108,14 +126,14 @@ pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> Result<Vec<Pending>>
              WHERE sent_at IS NULL AND attempts < $4 AND next_attempt_at <= $2 \
              AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
              RETURNING id, message_id, attempts, recipient, subject, body_text, \
-             attachment_name, attachment_type, attachment_body"
+             attachment_name, attachment_type, attachment_body, reply_to"
         }
         Engine::Sqlite => {
             "UPDATE outbox SET locked_until = $1 WHERE id IN (SELECT id FROM outbox \
              WHERE sent_at IS NULL AND attempts < $4 AND next_attempt_at <= $2 \
              AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3) \
              RETURNING id, message_id, attempts, recipient, subject, body_text, \
-             attachment_name, attachment_type, attachment_body"
+             attachment_name, attachment_type, attachment_body, reply_to"
         }
     };
     let mut tx = db.write().await?;
@@ -126,6 +144,7 @@ pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> Result<Vec<Pending>>
         String,
         String,
         String,
+        Option<String>,
         Option<String>,
         Option<String>,
         Option<String>,
@@ -156,6 +175,7 @@ pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> Result<Vec<Pending>>
                     _ => None,
                 },
             },
+            reply_to: r.9,
         })
         .collect();
     out.sort_by_key(|p| p.id);
@@ -224,7 +244,7 @@ async fn done(
     sqlx::query(
         "UPDATE outbox SET attempts = attempts + 1, locked_until = NULL, sent_at = $2, next_attempt_at = $3, \
          last_error = COALESCE($4, last_error), body_text = '', attachment_name = NULL, \
-         attachment_type = NULL, attachment_body = NULL, recipient = $5 WHERE id = $1",
+         attachment_type = NULL, attachment_body = NULL, reply_to = NULL, recipient = $5 WHERE id = $1",
     )
     .bind(p.id)
     .bind(sent.then_some(t))
@@ -250,7 +270,7 @@ pub async fn purge(conn: &mut AnyConnection, now: i64) -> Result<u64> {
     for (id, recipient) in kept {
         sqlx::query(
             "UPDATE outbox SET body_text = '', attachment_name = NULL, attachment_type = NULL, \
-             attachment_body = NULL, recipient = $1 WHERE id = $2",
+             attachment_body = NULL, reply_to = NULL, recipient = $1 WHERE id = $2",
         )
         .bind(recipient_hash(&recipient))
         .bind(id)

@@ -94,6 +94,10 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "evenement-annule" => {
             "L’événement est annulé. Toutes les personnes inscrites reçoivent un e-mail."
         }
+        "contact-envoye" => {
+            "Votre message est envoyé à la coordination. Une copie vous est envoyée par e-mail."
+        }
+        "reponse-envoyee" => "Votre réponse est envoyée par e-mail à la personne.",
         "message-envoye" => "Le message part par e-mail aux personnes inscrites.",
         "candidature" => "Votre candidature est envoyée. Nous vous avons écrit un e-mail.",
         "candidature-retiree" => "Votre candidature est retirée.",

@@ -9,6 +9,7 @@
 mod admin;
 mod api;
 mod auth;
+mod contact;
 mod context;
 pub(crate) mod directory;
 pub mod directory_import;
@@ -113,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .merge(my_data::router())
         .merge(path::router())
         .merge(directory::router())
+        .merge(contact::router())
         .merge(events::router())
         .merge(trainings::router())
         .merge(programmes::router())

@@ -129,6 +129,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/annuaire", label: "Voir et exporter l’annuaire" },
                     CardLink { href: "/admin/demandes", label: "Suivre les demandes d’intervention" },
                     CardLink { href: "/admin/cadres", label: "Tenir à jour les règles des cadres juridiques" },
+                    CardLink { href: "/espace/messages", label: "Lire les messages à la coordination nationale" },
                 ],
             },
             Role::Coordinator => RoleCard {
@@ -145,6 +146,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/formations", label: "Organiser les formations et suivre les personnes formées" },
                     CardLink { href: "/admin/parcours", label: "Suivre les accompagnements et les étapes en retard" },
                     CardLink { href: "/admin/demandes", label: "Lire les demandes d’intervention de mon territoire, proposer des intervenants-pairs et choisir le cadre de leur intervention" },
+                    CardLink { href: "/espace/messages", label: "Lire les messages écrits à la coordination de mon territoire et y répondre" },
                 ],
             },
             Role::Referent => RoleCard {

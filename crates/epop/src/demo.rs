@@ -11,6 +11,7 @@ use epop_store::{Db, StoreError, organisations};
 use epop_web::security::{hash_password, public_id};
 
 mod programmes;
+mod contact;
 
 /// The password of every demo account (demo data only).
 pub const DEMO_PASSWORD: &str = "demo-epop-2026";
@@ -207,6 +208,7 @@ pub async fn load(db: &Db) -> Result<usize, String> {
     created += trainings(db).await?;
     created += requests(db).await?;
     created += programmes::load(db).await?;
+    created += contact::conversation(db).await?;
     Ok(created)
 }
 

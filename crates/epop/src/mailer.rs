@@ -2,7 +2,9 @@
 //! set, otherwise as an `.eml` file that any mail program opens. A message is
 //! one `text/plain` part; one with an attachment (an event's `.ics`) is
 //! `multipart/mixed`: the text first, then the file, in base64 so that its
-//! bytes (CRLF line ends, folded lines) arrive unchanged.
+//! bytes (CRLF line ends, folded lines) arrive unchanged. A message written
+//! to the coordination by a visitor carries their address as `Reply-To`,
+//! in both (the `.eml` file is the same message).
 
 use std::path::PathBuf;
 
@@ -51,11 +53,17 @@ impl Mailer {
             .recipient
             .parse()
             .map_err(|e| format!("destinataire invalide : {e}"))?;
-        let builder = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(p.message.subject.clone())
             .message_id(Some(format!("<{}>", p.message_id)));
+        if let Some(reply_to) = &p.reply_to {
+            let reply_to: Mailbox = reply_to
+                .parse()
+                .map_err(|e| format!("adresse de réponse invalide : {e}"))?;
+            builder = builder.reply_to(reply_to);
+        }
         let text = p.message.body_text.clone();
         match &p.message.attachment {
             None => builder.header(ContentType::TEXT_PLAIN).body(text),

@@ -45,6 +45,13 @@ pub const PAYMENTS: Processing = Processing {
     data: "Montants, dates de paiement, frais et justificatifs.",
     who_sees: "L’intervenant-pair, l’organisation qui paie, les coordinateurs du territoire.",
 };
+pub const CONTACT: Processing = Processing {
+    name: "Messages à la coordination",
+    purpose: "Transmettre votre message à la coordination de votre territoire et vous répondre.",
+    legal_basis: "Nécessaire au service que vous demandez (article 6.1.b).",
+    data: "Nom, adresse e-mail, téléphone si vous le donnez, vos messages et les réponses.",
+    who_sees: "Les coordinateurs à qui le message est adressé (ou les administrateurs, pour la coordination nationale). Chaque lecture est notée.",
+};
 pub const MAIL: Processing = Processing {
     name: "E-mails envoyés",
     purpose: "Vous écrire : liens de connexion, inscriptions, propositions.",
@@ -61,8 +68,8 @@ pub const SECURITY: Processing = Processing {
 };
 
 /// Every processing, in the order of the privacy page.
-pub const PROCESSINGS: [&Processing; 8] = [
-    &ACCOUNTS, &DIRECTORY, &EVENTS, &TRAININGS, &REQUESTS, &PAYMENTS, &MAIL, &SECURITY,
+pub const PROCESSINGS: [&Processing; 9] = [
+    &ACCOUNTS, &DIRECTORY, &EVENTS, &TRAININGS, &REQUESTS, &CONTACT, &PAYMENTS, &MAIL, &SECURITY,
 ];
 
 /// How long the security log is kept.
@@ -71,6 +78,9 @@ pub const AUDIT_LOG_DAYS: i64 = 365;
 pub const RATE_LIMIT_DAYS: i64 = 1;
 /// How long a request draft never confirmed is kept.
 pub const DRAFT_DAYS: i64 = 30;
+/// How long a message to the coordination is kept after the last one of
+/// its conversation.
+pub const CONTACT_DAYS: i64 = 365;
 /// How long payments are kept (accounting).
 pub const PAYMENT_DAYS: i64 = 3650;
 
@@ -86,6 +96,12 @@ const PAID: &str = their_requests!();
 /// A request's thread is read by who made the request and by the peer who
 /// took it: theirs to see in their export, with their own messages.
 const MESSAGES: &str = concat!("author_id = {account} OR ", their_requests!());
+/// The conversations a person started by writing to the coordination.
+macro_rules! their_conversations {
+    () => {
+        "conversation_id IN (SELECT id FROM contact_conversations WHERE sender_email = {email})"
+    };
+}
 const KEPT_FOR_COUNTS: &str =
     "compté dans les indicateurs ; ne garde qu’un lien vers le compte effacé";
 const ACCOUNTING: &str = "obligation comptable";
@@ -286,7 +302,7 @@ pub const REGISTER: &[Table] = &[
         name: "outbox",
         processing: Some(&MAIL),
         holds: "Les e-mails qui vous sont écrits : le texte jusqu’à l’envoi, ensuite seulement l’objet, les dates et une empreinte de l’adresse.",
-        whose: Some("recipient = {email} OR recipient = {email_hash}"),
+        whose: Some("recipient = {email} OR recipient = {email_hash} OR reply_to = {email}"),
         erase: Erase::Delete,
         keep: Keep::Purged {
             days: crate::outbox::KEEP_DONE_SECS / DAY,
@@ -303,6 +319,7 @@ pub const REGISTER: &[Table] = &[
             ("attachment_name", Col::Mentions),
             ("attachment_type", Col::Plain),
             ("attachment_body", Col::Secret),
+            ("reply_to", Col::Personal("NULL")),
         ],
     },
     Table {
@@ -693,6 +710,68 @@ pub const REGISTER: &[Table] = &[
             ("date_to", Col::Plain),
             ("framework", Col::Plain),
             ("situations", Col::Plain),
+        ],
+    },
+    Table {
+        name: "contact_messages",
+        processing: Some(&CONTACT),
+        holds: "Vos messages à la coordination et ses réponses, et les réponses que vous avez écrites comme coordinateur.",
+        whose: Some(concat!("author_id = {account} OR ", their_conversations!())),
+        erase: Erase::AnonymiseOwn("author_id = {account}"),
+        keep: Keep::Purged {
+            days: CONTACT_DAYS,
+            column: "created_at",
+            only: "",
+            said: "",
+        },
+        columns: &[(
+            "body",
+            Col::Written("'Message effacé à la demande de la personne qui l’avait écrit.'"),
+        )],
+    },
+    Table {
+        name: "contact_links",
+        processing: Some(&CONTACT),
+        holds: "Les liens envoyés pour écrire à nouveau à la coordination (empreinte seulement).",
+        whose: Some(their_conversations!()),
+        erase: Erase::Delete,
+        keep: Keep::Purged {
+            days: CONTACT_DAYS,
+            column: "created_at",
+            only: "",
+            said: "",
+        },
+        columns: &[("token_hash", Col::Secret)],
+    },
+    Table {
+        name: "contact_recipients",
+        processing: Some(&CONTACT),
+        holds: "À quels coordinateurs un message à la coordination est adressé, et s’ils l’ont lu.",
+        whose: Some("account_id = {account}"),
+        erase: Erase::Delete,
+        keep: Keep::Expires("effacé avec la conversation, un an après son dernier message"),
+        columns: &[],
+    },
+    Table {
+        name: "contact_conversations",
+        processing: Some(&CONTACT),
+        holds: "Vos messages à la coordination : à qui, votre nom, votre adresse e-mail et votre téléphone.",
+        whose: Some("sender_email = {email}"),
+        erase: Erase::Delete,
+        keep: Keep::Purged {
+            days: CONTACT_DAYS,
+            column: "updated_at",
+            only: "",
+            said: "1 an après le dernier message, puis effacé",
+        },
+        columns: &[
+            ("public_id", Col::Plain),
+            ("target_kind", Col::Plain),
+            ("target_ref", Col::Plain),
+            ("target_name", Col::Plain),
+            ("sender_name", Col::Personal("''")),
+            ("sender_email", Col::Personal("''")),
+            ("sender_phone", Col::Personal("NULL")),
         ],
     },
     Table {

@@ -58,6 +58,27 @@ async fn demo_sessions(app: &App) -> (String, String) {
     (slug("31"), slug("59"))
 }
 
+/// The public id of a message written to the Haute-Garonne's coordination.
+async fn conversation_in_31(app: &App) -> String {
+    let sent = app
+        .client()
+        .post(
+            "/ecrire-a-la-coordination?departement=31",
+            &[
+                ("name", "Léa Morel"),
+                ("email", "lea@exemple.fr"),
+                ("message", "Bonjour"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    sqlx::query_scalar("SELECT public_id FROM contact_conversations WHERE sender_email = $1")
+        .bind("lea@exemple.fr")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
 /// Expected status per audience, in the order of `AUDIENCES`.
 fn expect(code: &str) -> [u16; 8] {
     let s = |c: char| match c {
@@ -79,6 +100,7 @@ async fn every_route_checks_role_and_territory() {
         let coord = app.public_id("coordination@demo.epop.test").await;
         let (meeting, workshop) = demo_events(&app).await;
         let (toulouse, lille) = demo_sessions(&app).await;
+        let conversation = conversation_in_31(&app).await;
         //            anon peer ref req obs coord hdf admin
         let routes: Vec<(String, [u16; 8])> = vec![
             ("/espace".into(), expect("rooooooo")),
@@ -261,6 +283,34 @@ async fn every_route_checks_role_and_territory() {
             (
                 "/admin/programmes/deploiement-epop-en-hauts-de-france".into(),
                 expect("rfffffoo"),
+            ),
+            ("/ecrire-a-la-coordination".into(), expect("oooooooo")),
+            (
+                "/ecrire-a-la-coordination?departement=31".into(),
+                expect("oooooooo"),
+            ),
+            (
+                format!("/ecrire-a-la-coordination?evenement={meeting}"),
+                expect("oooooooo"),
+            ),
+            (
+                format!("/ecrire-a-la-coordination?formation={lille}"),
+                expect("oooooooo"),
+            ),
+            (
+                "/ecrire-a-la-coordination/envoye?region=76".into(),
+                expect("oooooooo"),
+            ),
+            (
+                "/ecrire-a-la-coordination/suite/lien-inconnu".into(),
+                expect("nnnnnnnn"),
+            ),
+            ("/espace/messages".into(), expect("rffffooo")),
+            // A message to the Haute-Garonne: its coordinator only (the
+            // admin is not one of its recipients).
+            (
+                format!("/espace/messages/{conversation}"),
+                expect("rffffonn"),
             ),
         ];
         for (n, who) in AUDIENCES.iter().enumerate() {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Body;
@@ -11,6 +12,7 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use epop_domain::Email;
 use epop_store::{Db, accounts, outbox, testing};
 use http_body_util::BodyExt;
+use mailin_embedded::{Handler, Server, SslConfig, response};
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = epop::demo::DEMO_PASSWORD;
@@ -444,4 +446,46 @@ pub async fn awa_accepts(app: &App) -> (Client, String) {
     awa.post(&format!("{link}/repondre"), &[("reponse", "oui")])
         .await;
     (awa, link)
+}
+
+// A real SMTP server (mailin), for the tests that read e-mails as sent.
+
+/// What the server received: each message as raw text, in order.
+pub type Received = Arc<Mutex<Vec<String>>>;
+
+#[derive(Clone, Default)]
+struct Inbox {
+    received: Received,
+    current: Vec<u8>,
+}
+
+impl Handler for Inbox {
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        let text = String::from_utf8_lossy(&std::mem::take(&mut self.current)).into_owned();
+        self.received.lock().unwrap().push(text);
+        response::OK
+    }
+}
+
+/// Starts an SMTP server on a free port; returns its URL and its inbox.
+pub fn smtp_server() -> (String, Received) {
+    let inbox = Inbox::default();
+    let received = inbox.received.clone();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut server = Server::new(inbox);
+    server
+        .with_name("test.local")
+        .with_ssl(SslConfig::None)
+        .unwrap()
+        .with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    (format!("smtp://127.0.0.1:{port}"), received)
 }

@@ -9,44 +9,8 @@ use epop::worker::drain;
 use epop_docs::ics::{IcsEvent, calendar};
 use epop_store::outbox::{self, Attachment, Message};
 use epop_store::testing;
-use mailin_embedded::{Handler, Server, SslConfig, response};
 
-#[derive(Clone, Default)]
-struct Inbox {
-    received: Arc<Mutex<Vec<String>>>,
-    current: Vec<u8>,
-}
-
-impl Handler for Inbox {
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.extend_from_slice(buf);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> mailin_embedded::Response {
-        let text = String::from_utf8_lossy(&std::mem::take(&mut self.current)).into_owned();
-        self.received.lock().unwrap().push(text);
-        response::OK
-    }
-}
-
-/// Starts an SMTP server on a free port; returns its URL and its inbox.
-fn smtp_server() -> (String, Arc<Mutex<Vec<String>>>) {
-    let inbox = Inbox::default();
-    let received = inbox.received.clone();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut server = Server::new(inbox);
-    server
-        .with_name("test.local")
-        .with_ssl(SslConfig::None)
-        .unwrap()
-        .with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
-    (format!("smtp://127.0.0.1:{port}"), received)
-}
+use crate::harness::smtp_server;
 
 fn message(to: &str) -> Message {
     Message {
@@ -354,8 +318,11 @@ async fn demo_data_is_idempotent() {
         let first = epop::demo::load(&db).await.unwrap();
         // 10 organisations, the accounts, 5 named profiles, 30 made-up
         // colleagues, 3 events, 2 training programmes with a session each,
-        // 1 request.
-        assert_eq!(first, 10 + epop::demo::ACCOUNTS.len() + 5 + 30 + 3 + 2 + 1);
+        // 1 request, 1 message to the coordination.
+        assert_eq!(
+            first,
+            10 + epop::demo::ACCOUNTS.len() + 5 + 30 + 3 + 2 + 1 + 1
+        );
         assert_eq!(epop::demo::load(&db).await.unwrap(), 0);
         let mut conn = db.conn().await.unwrap();
         assert_eq!(

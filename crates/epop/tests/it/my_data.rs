@@ -46,7 +46,8 @@ async fn person(app: &App, email: &str) -> Person {
 /// e-mail, an absence, an event registration with its link, attendance,
 /// an accompaniment milestone, a follow-up note, an accepted proposal with
 /// its payment and an expense with a receipt file, a transition, feedback,
-/// readiness notes and a message; the demo request names her as référent.
+/// readiness notes and a message, a message to the coordination; the demo
+/// request names her as référent.
 /// Her coordinator reads her sensitive fields, and she signs in.
 async fn seed_everything(app: &App) -> Person {
     let p = person(app, AWA).await;
@@ -142,6 +143,18 @@ async fn seed_everything(app: &App) -> Person {
         ),
         format!(
             "INSERT INTO request_messages (request_id, author_id, from_coordination, body, created_at) VALUES ({request}, {coord}, 1, 'Merci Awa Diallo !', {t})"
+        ),
+        format!(
+            "INSERT INTO contact_conversations (public_id, target_kind, target_ref, target_name, sender_name, sender_email, sender_phone, created_at, updated_at) VALUES ('conversation-awa', 'departement', '31', 'Haute-Garonne', 'Awa Diallo', '{e}', '{PHONE}', {t}, {t})"
+        ),
+        format!(
+            "INSERT INTO contact_messages (conversation_id, author_id, from_coordination, body, created_at) SELECT id, NULL, 0, 'Bonjour, ici Awa Diallo', {t} FROM contact_conversations WHERE public_id = 'conversation-awa'"
+        ),
+        format!(
+            "INSERT INTO contact_links (token_hash, conversation_id, created_at) SELECT 'jeton-contact-awa', id, {t} FROM contact_conversations WHERE public_id = 'conversation-awa'"
+        ),
+        format!(
+            "INSERT INTO contact_recipients (conversation_id, account_id) SELECT id, {a} FROM contact_conversations WHERE public_id = 'conversation-awa'"
         ),
         // Another person's form that names her.
         format!(
@@ -569,7 +582,7 @@ async fn the_privacy_page_says_the_durations_the_purges_use() {
             purged += 1;
         }
     }
-    assert_eq!(purged, 4);
+    assert_eq!(purged, 7);
     assert!(
         page.body
             .contains("l’objet et les dates 30 jours après l’envoi, puis effacé")

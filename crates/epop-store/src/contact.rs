@@ -26,6 +26,8 @@ pub enum Target {
     Event(String),
     /// A training session, by its slug (`?formation=…`).
     Training(String),
+    /// A local programme, by its slug (`?programme=…`).
+    Programme(String),
 }
 
 impl Target {
@@ -36,13 +38,18 @@ impl Target {
             Target::Region(_) => "region",
             Target::Event(_) => "evenement",
             Target::Training(_) => "formation",
+            Target::Programme(_) => "programme",
         }
     }
 
     /// The code or slug.
     pub fn reference(&self) -> &str {
         match self {
-            Target::Department(r) | Target::Region(r) | Target::Event(r) | Target::Training(r) => r,
+            Target::Department(r)
+            | Target::Region(r)
+            | Target::Event(r)
+            | Target::Training(r)
+            | Target::Programme(r) => r,
         }
     }
 
@@ -54,6 +61,7 @@ impl Target {
             "region" => Target::Region(r),
             "evenement" => Target::Event(r),
             "formation" => Target::Training(r),
+            "programme" => Target::Programme(r),
             _ => return None,
         })
     }
@@ -105,6 +113,7 @@ pub async fn resolve(conn: &mut AnyConnection, target: &Target) -> Result<Option
                 slug,
             )
             .await?,
+            Target::Programme(slug) => programme_target(conn, slug).await?,
         };
     let Some(Found {
         name,
@@ -164,6 +173,23 @@ async fn region_target(conn: &mut AnyConnection, code: &str) -> Result<Option<Fo
     let Some(name) = name else { return Ok(None) };
     let recipients = coordinators(conn, "", code).await?;
     Ok(Some(Found::territory(name, None, recipients)))
+}
+
+/// A local programme: its coordinators (never named on its pages).
+async fn programme_target(conn: &mut AnyConnection, slug: &str) -> Result<Option<Found>> {
+    let Some(p) = crate::programmes::by_slug(conn, slug).await? else {
+        return Ok(None);
+    };
+    let mut recipients = Vec::new();
+    for id in crate::programmes::coordinator_ids(conn, slug).await? {
+        recipients.extend(with_role(conn, "coordinator", Some(id)).await?);
+    }
+    Ok(Some(Found {
+        by_creator: !recipients.is_empty(),
+        name: p.name,
+        department: None,
+        recipients,
+    }))
 }
 
 /// An event or a session (`sql` reads its title, département and creator

@@ -10,8 +10,8 @@ use epop_store::directory::{self, ProfileInput, Sensitive};
 use epop_store::{Db, StoreError, organisations};
 use epop_web::security::{hash_password, public_id};
 
-mod programmes;
 mod contact;
+mod programmes;
 
 /// The password of every demo account (demo data only).
 pub const DEMO_PASSWORD: &str = "demo-epop-2026";

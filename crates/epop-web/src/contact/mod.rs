@@ -22,8 +22,15 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The query parameters that name a target, in the order they are looked
-/// for (`?departement=31`, `?region=76`, `?evenement=…`, `?formation=…`).
-const KINDS: [&str; 4] = ["departement", "region", "evenement", "formation"];
+/// for (`?departement=31`, `?region=76`, `?evenement=…`, `?formation=…`,
+/// `?programme=…`).
+const KINDS: [&str; 5] = [
+    "departement",
+    "region",
+    "evenement",
+    "formation",
+    "programme",
+];
 
 /// The target the page's query names, if any.
 fn target_of(ctx: &Ctx) -> Option<Target> {
@@ -53,6 +60,7 @@ fn readers(a: &Addressee) -> String {
         (Target::Training(_), _) if a.by_creator => {
             format!("la coordination qui organise la formation « {} »", a.name)
         }
+        (Target::Programme(_), _) => format!("la coordination du programme « {} »", a.name),
         (_, Some(d)) => format!("la coordination {}", of_department(&d.code, &d.name)),
         _ => "la coordination nationale".into(),
     }
@@ -66,6 +74,7 @@ fn about(target: Option<&Target>, name: &str) -> String {
         Some(Target::Region(_)) => format!("région {name}"),
         Some(Target::Event(_)) => format!("événement « {name} »"),
         Some(Target::Training(_)) => format!("formation « {name} »"),
+        Some(Target::Programme(_)) => format!("programme « {name} »"),
         None => name.to_owned(),
     }
 }

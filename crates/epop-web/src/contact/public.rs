@@ -76,6 +76,9 @@ impl To {
                     format!("/formations/{slug}"),
                     "Revenir à la formation".into(),
                 )),
+                Target::Programme(slug) => {
+                    Some((format!("/programmes/{slug}"), "Revenir au programme".into()))
+                }
                 _ => None,
             },
         }

@@ -193,7 +193,13 @@ async fn place_page(
                 &p.code,
                 &format!("{} ({})", p.name, p.code),
                 format!("/territoires/{}/{}", p.region_slug, p.slug),
-                Figures::of(ctx, std::slice::from_ref(p), facts, &upcoming, &known.programmes),
+                Figures::of(
+                    ctx,
+                    std::slice::from_ref(p),
+                    facts,
+                    &upcoming,
+                    &known.programmes,
+                ),
             );
             row.current = current.is_some_and(|c| c.code == p.code);
             row

@@ -141,6 +141,15 @@ async fn each_territory_reaches_its_coordinators_and_no_one_else() {
             (format!("evenement={event}"), vec![COORDINATION[0]]),
             (format!("evenement={event_59}"), vec![COORDINATION[1]]),
             (format!("formation={session}"), vec![COORDINATION[0]]),
+            // A programme: its own coordinators.
+            (
+                "programme=experimentation-locale-occitanie-2026".into(),
+                vec![COORDINATION[0]],
+            ),
+            (
+                "programme=deploiement-epop-en-hauts-de-france".into(),
+                vec![COORDINATION[1]],
+            ),
         ];
         for (n, (query, expected)) in cases.iter().enumerate() {
             let email = format!("visiteur{n}@exemple.fr");
@@ -181,6 +190,7 @@ async fn each_territory_reaches_its_coordinators_and_no_one_else() {
             "region=99",
             "evenement=nulle-part",
             "formation=x",
+            "programme=inconnu",
         ] {
             let page = app
                 .client()
@@ -188,7 +198,31 @@ async fn each_territory_reaches_its_coordinators_and_no_one_else() {
                 .await;
             assert_eq!(page.status, StatusCode::NOT_FOUND, "{query}");
         }
-        // The event and training pages link to the form with their target.
+        let page = app
+            .client()
+            .get("/ecrire-a-la-coordination?programme=experimentation-locale-occitanie-2026")
+            .await;
+        assert!(
+            page.body
+                .contains("la coordination du programme « Expérimentation locale Occitanie 2026 »")
+        );
+        assert_no_coordinator(&page.body);
+        // The event, training, programme and territory pages link to the
+        // form with their target.
+        for (page, query) in [
+            (
+                "/programmes/experimentation-locale-occitanie-2026",
+                "programme=experimentation-locale-occitanie-2026",
+            ),
+            ("/territoires/occitanie", "region=76"),
+            ("/territoires/occitanie/haute-garonne", "departement=31"),
+        ] {
+            let body = app.client().get(page).await.body;
+            assert!(
+                body.contains(&format!("href=\"/ecrire-a-la-coordination?{query}\"")),
+                "{page}"
+            );
+        }
         let page = app.client().get(&format!("/evenements/{event}")).await;
         assert!(
             page.body

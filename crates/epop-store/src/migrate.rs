@@ -155,6 +155,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0024_proposal_shared_accommodations.sql"),
         include_str!("../migrations/postgres/0024_proposal_shared_accommodations.sql"),
     ),
+    (
+        27,
+        "candidates and information meetings",
+        include_str!("../migrations/sqlite/0027_candidates.sql"),
+        include_str!("../migrations/postgres/0027_candidates.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

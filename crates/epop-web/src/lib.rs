@@ -9,6 +9,7 @@
 mod admin;
 mod api;
 mod auth;
+mod candidates;
 mod context;
 pub(crate) mod directory;
 pub mod directory_import;
@@ -106,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory::router())
         .merge(events::router())
         .merge(trainings::router())
+        .merge(candidates::router())
         .merge(requests::router())
         .merge(admin::router())
         .merge(metrics::router())

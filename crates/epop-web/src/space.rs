@@ -98,6 +98,30 @@ fn peer_card(easy: bool) -> RoleCard {
     }
 }
 
+/// The candidate's card: a welcome in easy-read words, with the next step.
+fn candidate_card() -> RoleCard {
+    RoleCard {
+        title: "Bienvenue ! Vous avez posé votre candidature",
+        text: "La coordination de votre département lit votre candidature. Elle vous écrit ou vous appelle. \
+               Ensuite, vous venez à une réunion d’information. Puis vous pouvez suivre la formation."
+            .into(),
+        links: vec![
+            CardLink {
+                href: "/espace/candidature",
+                label: "Ma candidature et ses étapes",
+            },
+            CardLink {
+                href: "/evenements",
+                label: "Les rencontres",
+            },
+            CardLink {
+                href: "/espace/formations",
+                label: "Mes formations",
+            },
+        ],
+    }
+}
+
 /// The cards of the person's roles; the peer's in easy-read words when
 /// `easy`.
 fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
@@ -118,6 +142,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/journal", label: "Lire le journal de sécurité" },
                     CardLink { href: "/admin/evenements", label: "Gérer les événements" },
                     CardLink { href: "/admin/formations", label: "Organiser les formations" },
+                    CardLink { href: "/admin/candidats", label: "Lire les candidatures pour rejoindre le réseau" },
                     CardLink { href: "/admin/annuaire", label: "Voir et exporter l’annuaire" },
                     CardLink { href: "/admin/demandes", label: "Suivre les demandes d’intervention" },
                     CardLink { href: "/admin/cadres", label: "Tenir à jour les règles des cadres juridiques" },
@@ -135,6 +160,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/annuaire", label: "Voir l’annuaire de mon territoire" },
                     CardLink { href: "/admin/evenements", label: "Créer et suivre les événements de mon territoire" },
                     CardLink { href: "/admin/formations", label: "Organiser les formations et suivre les personnes formées" },
+                    CardLink { href: "/admin/candidats", label: "Lire les candidatures des personnes de mon territoire qui veulent devenir intervenant-pair ou référent" },
                     CardLink { href: "/admin/demandes", label: "Lire les demandes d’intervention de mon territoire, proposer des intervenants-pairs et choisir le cadre de leur intervention" },
                 ],
             },
@@ -181,6 +207,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                 }))
                 .collect(),
             },
+            Role::Candidate => candidate_card(),
             Role::Observer => RoleCard {
                 title: "Vous suivez les chiffres du réseau",
                 text: format!("Votre territoire : {}.", territories(Some(scopes))),

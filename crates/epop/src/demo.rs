@@ -507,6 +507,7 @@ async fn events(db: &Db) -> Result<usize, String> {
         capacity: "50".into(),
         accessibility: vec!["lsf".into(), "sous-titrage".into(), "falc".into()],
         questions: "Comment avez-vous connu le réseau ?".into(),
+        information_meeting: true,
         ..Default::default()
     };
     let workshop = EventForm {

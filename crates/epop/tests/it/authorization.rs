@@ -7,9 +7,10 @@ use epop_store::accounts;
 
 use crate::harness::{App, Client, apps};
 
-const AUDIENCES: [&str; 8] = [
+const AUDIENCES: [&str; 9] = [
     "anonyme",
     "pair@demo.epop.test",
+    "candidat@demo.epop.test",
     "referente@demo.epop.test",
     "demandeur@demo.epop.test",
     "financeur@demo.epop.test",
@@ -59,7 +60,7 @@ async fn demo_sessions(app: &App) -> (String, String) {
 }
 
 /// Expected status per audience, in the order of `AUDIENCES`.
-fn expect(code: &str) -> [u16; 8] {
+fn expect(code: &str) -> [u16; 9] {
     let s = |c: char| match c {
         'o' => 200,
         'r' => 303,
@@ -79,152 +80,169 @@ async fn every_route_checks_role_and_territory() {
         let coord = app.public_id("coordination@demo.epop.test").await;
         let (meeting, workshop) = demo_events(&app).await;
         let (toulouse, lille) = demo_sessions(&app).await;
-        //            anon peer ref req obs coord hdf admin
-        let routes: Vec<(String, [u16; 8])> = vec![
-            ("/espace".into(), expect("rooooooo")),
-            ("/espace/mot-de-passe".into(), expect("rooooooo")),
-            ("/admin".into(), expect("rffffooo")),
-            ("/admin/organisations".into(), expect("rffffffo")),
-            ("/admin/organisations/nouvelle".into(), expect("rffffffo")),
-            ("/admin/organisations/gapas".into(), expect("rffffffo")),
-            ("/admin/comptes".into(), expect("rffffooo")),
-            ("/admin/comptes/inviter".into(), expect("rffffooo")),
-            (format!("/admin/comptes/{awa}"), expect("rffffofo")),
-            (format!("/admin/comptes/{admin}"), expect("rffffffo")),
-            (format!("/admin/comptes/{coord}"), expect("rffffffo")),
-            ("/admin/journal".into(), expect("rffffffo")),
-            ("/admin/journal.csv".into(), expect("rffffffo")),
-            ("/annuaire".into(), expect("oooooooo")),
-            ("/annuaire/awa-diallo".into(), expect("oooooooo")),
-            ("/organisations/gapas".into(), expect("oooooooo")),
-            ("/espace/ma-fiche".into(), expect("roofffff")),
-            ("/espace/ma-fiche/nom".into(), expect("roofffff")),
-            ("/admin/annuaire".into(), expect("rffffooo")),
-            ("/admin/annuaire/export.csv".into(), expect("rffffooo")),
-            ("/admin/annuaire/export.xlsx".into(), expect("rffffooo")),
-            ("/admin/themes".into(), expect("rffffooo")),
+        //            anon peer cand ref req obs coord hdf admin
+        let routes: Vec<(String, [u16; 9])> = vec![
+            ("/espace".into(), expect("roooooooo")),
+            ("/espace/mot-de-passe".into(), expect("roooooooo")),
+            ("/admin".into(), expect("rfffffooo")),
+            ("/admin/organisations".into(), expect("rfffffffo")),
+            ("/admin/organisations/nouvelle".into(), expect("rfffffffo")),
+            ("/admin/organisations/gapas".into(), expect("rfffffffo")),
+            ("/admin/comptes".into(), expect("rfffffooo")),
+            ("/admin/comptes/inviter".into(), expect("rfffffooo")),
+            (format!("/admin/comptes/{awa}"), expect("rfffffofo")),
+            (format!("/admin/comptes/{admin}"), expect("rfffffffo")),
+            (format!("/admin/comptes/{coord}"), expect("rfffffffo")),
+            ("/admin/journal".into(), expect("rfffffffo")),
+            ("/admin/journal.csv".into(), expect("rfffffffo")),
+            ("/annuaire".into(), expect("ooooooooo")),
+            ("/annuaire/awa-diallo".into(), expect("ooooooooo")),
+            ("/organisations/gapas".into(), expect("ooooooooo")),
+            ("/espace/ma-fiche".into(), expect("rofofffff")),
+            ("/espace/ma-fiche/nom".into(), expect("rofofffff")),
+            ("/admin/annuaire".into(), expect("rfffffooo")),
+            ("/admin/annuaire/export.csv".into(), expect("rfffffooo")),
+            ("/admin/annuaire/export.xlsx".into(), expect("rfffffooo")),
+            ("/admin/themes".into(), expect("rfffffooo")),
             (
                 "/admin/annuaire/awa-diallo/formation".into(),
-                expect("rffffofo"),
+                expect("rfffffofo"),
             ),
             (
                 "/admin/annuaire/awa-diallo/modifier/presentation".into(),
-                expect("rffffofo"),
+                expect("rfffffofo"),
             ),
             (
                 "/admin/annuaire/awa-diallo/modifier/visibilite".into(),
-                expect("rffffofo"),
+                expect("rfffffofo"),
             ),
             (
                 "/admin/annuaire/awa-diallo/accord-ecrit".into(),
-                expect("rffffofo"),
+                expect("rfffffofo"),
             ),
-            ("/admin/annuaire/import".into(), expect("rffffffo")),
-            ("/evenements".into(), expect("oooooooo")),
-            (format!("/evenements/{meeting}"), expect("oooooooo")),
+            ("/admin/annuaire/import".into(), expect("rfffffffo")),
+            ("/evenements".into(), expect("ooooooooo")),
+            (format!("/evenements/{meeting}"), expect("ooooooooo")),
             (
                 format!("/evenements/{meeting}/inscription"),
-                expect("oooooooo"),
+                expect("ooooooooo"),
             ),
             (
                 format!("/evenements/{meeting}/agenda.ics"),
-                expect("oooooooo"),
+                expect("ooooooooo"),
             ),
-            ("/evenements/agenda/76.ics".into(), expect("oooooooo")),
-            ("/admin/evenements".into(), expect("rffffooo")),
-            ("/admin/evenements/nouveau".into(), expect("rffffooo")),
-            (format!("/admin/evenements/{meeting}"), expect("rffffofo")),
+            ("/evenements/agenda/76.ics".into(), expect("ooooooooo")),
+            ("/admin/evenements".into(), expect("rfffffooo")),
+            ("/admin/evenements/nouveau".into(), expect("rfffffooo")),
+            (format!("/admin/evenements/{meeting}"), expect("rfffffofo")),
             (
                 format!("/admin/evenements/{meeting}/modifier"),
-                expect("rffffofo"),
+                expect("rfffffofo"),
             ),
             (
                 format!("/admin/evenements/{meeting}/inscriptions.csv"),
-                expect("rffffofo"),
+                expect("rfffffofo"),
             ),
             (
                 format!("/admin/evenements/{meeting}/inscriptions.xlsx"),
-                expect("rffffofo"),
+                expect("rfffffofo"),
             ),
-            (format!("/admin/evenements/{workshop}"), expect("rfffffoo")),
-            ("/demander-une-intervention".into(), expect("oooooooo")),
-            ("/espace/demandes".into(), expect("rooooooo")),
+            (format!("/admin/evenements/{workshop}"), expect("rffffffoo")),
+            ("/demander-une-intervention".into(), expect("ooooooooo")),
+            ("/espace/demandes".into(), expect("roooooooo")),
             // A request's page: its maker and, as a member made it, the
             // members of its organisation (the ESAT); nobody else.
             (
                 "/espace/demandes/demo-demande-esat".into(),
-                expect("rnoonnnn"),
+                expect("rnnoonnnn"),
             ),
             // Its mission sheet: none before a peer accepted (see
             // `request_host_view.rs` for after), whoever asks.
             (
                 "/espace/demandes/demo-demande-esat/fiche-mission.pdf".into(),
-                expect("rnnnnnnn"),
+                expect("rnnnnnnnn"),
             ),
             // Inviting into one's organisation: members of one only.
-            ("/espace/organisation/inviter".into(), expect("rfoooooo")),
+            ("/espace/organisation/inviter".into(), expect("rffoooooo")),
             (
                 "/rejoindre-une-organisation/lien-inconnu".into(),
-                expect("oooooooo"),
+                expect("ooooooooo"),
             ),
-            ("/admin/demandes".into(), expect("rffffooo")),
-            ("/espace/propositions".into(), expect("rooooooo")),
-            ("/espace/paiements".into(), expect("rooooooo")),
-            ("/espace/accueil".into(), expect("rooooooo")),
-            ("/espace/mes-donnees".into(), expect("rooooooo")),
-            ("/espace/mes-donnees.json".into(), expect("rooooooo")),
-            ("/espace/mes-donnees.pdf".into(), expect("rooooooo")),
-            ("/espace/mes-donnees/effacer".into(), expect("rooooooo")),
-            ("/compte-efface".into(), expect("oooooooo")),
-            (format!("/admin/comptes/{awa}/effacer"), expect("rffffffo")),
+            ("/admin/demandes".into(), expect("rfffffooo")),
+            ("/espace/propositions".into(), expect("roooooooo")),
+            ("/espace/paiements".into(), expect("roooooooo")),
+            ("/espace/accueil".into(), expect("roooooooo")),
+            ("/espace/mes-donnees".into(), expect("roooooooo")),
+            ("/espace/mes-donnees.json".into(), expect("roooooooo")),
+            ("/espace/mes-donnees.pdf".into(), expect("roooooooo")),
+            ("/espace/mes-donnees/effacer".into(), expect("roooooooo")),
+            ("/compte-efface".into(), expect("ooooooooo")),
+            (format!("/admin/comptes/{awa}/effacer"), expect("rfffffffo")),
             (
                 format!("/admin/comptes/{coord}/effacer"),
-                expect("rffffffo"),
+                expect("rfffffffo"),
             ),
-            ("/admin/cadres".into(), expect("rffffffo")),
+            ("/admin/cadres".into(), expect("rfffffffo")),
             (
                 "/admin/demandes/demo-demande-esat".into(),
-                expect("rffffofo"),
+                expect("rfffffofo"),
             ),
-            ("/admin/cadres/aah/volunteering".into(), expect("rffffffo")),
-            ("/formations".into(), expect("oooooooo")),
-            (format!("/formations/{toulouse}"), expect("oooooooo")),
+            ("/admin/cadres/aah/volunteering".into(), expect("rfffffffo")),
+            ("/formations".into(), expect("ooooooooo")),
+            (format!("/formations/{toulouse}"), expect("ooooooooo")),
             (
                 format!("/formations/{toulouse}/candidature"),
-                expect("roffffff"),
+                expect("rooffffff"),
             ),
             (
                 format!("/formations/{lille}/candidature"),
-                expect("rfofffff"),
+                expect("rfoofffff"),
             ),
-            ("/espace/formations".into(), expect("rooooooo")),
-            ("/admin/formations".into(), expect("rffffooo")),
+            ("/espace/formations".into(), expect("roooooooo")),
+            ("/admin/formations".into(), expect("rfffffooo")),
             (
                 "/admin/formations/sessions/nouvelle".into(),
-                expect("rffffooo"),
+                expect("rfffffooo"),
             ),
             (
                 "/admin/formations/programmes/nouveau".into(),
-                expect("rffffffo"),
+                expect("rfffffffo"),
             ),
             (
                 "/admin/formations/programmes/formation-des-intervenants-pairs/modifier".into(),
-                expect("rffffffo"),
+                expect("rfffffffo"),
             ),
-            (format!("/admin/formations/{toulouse}"), expect("rffffofo")),
-            (format!("/admin/formations/{lille}"), expect("rfffffoo")),
+            (format!("/admin/formations/{toulouse}"), expect("rfffffofo")),
+            (format!("/admin/formations/{lille}"), expect("rffffffoo")),
             (
                 format!("/admin/formations/{toulouse}/modifier"),
-                expect("rffffofo"),
+                expect("rfffffofo"),
             ),
             (
                 format!("/admin/formations/{toulouse}/emargement/1.pdf"),
-                expect("rffffofo"),
+                expect("rfffffofo"),
             ),
-            (format!("/admin/accompagnement/{awa}"), expect("rffffofo")),
+            (format!("/admin/accompagnement/{awa}"), expect("rfffffofo")),
             // Another coordinator's or an admin's follow-up: admins only.
-            (format!("/admin/accompagnement/{coord}"), expect("rffffffo")),
-            (format!("/admin/accompagnement/{admin}"), expect("rffffffo")),
+            (
+                format!("/admin/accompagnement/{coord}"),
+                expect("rfffffffo"),
+            ),
+            (
+                format!("/admin/accompagnement/{admin}"),
+                expect("rfffffffo"),
+            ),
+            ("/devenir-intervenant-pair".into(), expect("ooooooooo")),
+            ("/devenir-referent".into(), expect("ooooooooo")),
+            ("/candidature/inconnu/nom".into(), expect("nnnnnnnnn")),
+            ("/candidature/confirmer/inconnu".into(), expect("nnnnnnnnn")),
+            ("/espace/candidature".into(), expect("roooooooo")),
+            ("/admin/candidats".into(), expect("rfffffooo")),
+            // The demo candidate's application (Haute-Garonne).
+            (
+                "/admin/candidats/demo-candidature".into(),
+                expect("rfffffofo"),
+            ),
         ];
         for (n, who) in AUDIENCES.iter().enumerate() {
             let mut c = client_for(&app, who).await;

@@ -559,6 +559,19 @@ async fn a_phone_only_application_goes_to_the_coordination_and_is_closed_kindly(
             .next()
             .unwrap()
             .to_owned();
+        // Another territory's coordinator and the candidates write nothing.
+        let mut candidate = app.signed_in("candidat@demo.epop.test").await;
+        for client in [&mut occitanie, &mut candidate] {
+            for (action, fields) in [
+                ("clore", vec![("reason", "Piraté")]),
+                ("contact", vec![("contacted_on", "01/01/2027")]),
+            ] {
+                let res = client
+                    .post(&format!("/admin/candidats/{id}/{action}"), &fields)
+                    .await;
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "{action}");
+            }
+        }
         // No address: no e-mail invitation, the page says to call.
         hdf.post(
             &format!("/admin/candidats/{id}/formation"),

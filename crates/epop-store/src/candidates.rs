@@ -7,7 +7,7 @@
 
 use epop_domain::Role;
 use epop_domain::candidate::{Status, Step};
-use epop_domain::directory::{InterventionKind, ProfileKind, Visibility};
+use epop_domain::directory::{InterventionKind, ProfileKind};
 use epop_domain::training::Audience;
 use sqlx::{AnyConnection, AssertSqlSafe};
 
@@ -203,10 +203,21 @@ pub async fn send(
     .execute(&mut *conn)
     .await?
     .rows_affected();
+    step_if(conn, changed, id, Step::Sent, now).await
+}
+
+/// Records `step` when the guarded update before it `changed` a row.
+async fn step_if(
+    conn: &mut AnyConnection,
+    changed: u64,
+    id: i64,
+    step: Step,
+    now: i64,
+) -> Result<bool> {
     if changed == 0 {
         return Ok(false);
     }
-    record(conn, id, Step::Sent, "", None, now).await?;
+    record(conn, id, step, "", None, now).await?;
     Ok(true)
 }
 
@@ -231,11 +242,7 @@ pub async fn confirm(conn: &mut AnyConnection, id: i64, account_id: i64, now: i6
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    if changed == 0 {
-        return Ok(false);
-    }
-    record(conn, id, Step::Confirmed, "", None, now).await?;
-    Ok(true)
+    step_if(conn, changed, id, Step::Confirmed, now).await
 }
 
 pub async fn by_public_id(
@@ -333,37 +340,36 @@ pub struct PathStep {
     pub at: i64,
 }
 
-/// The steps of one application, in order.
-pub async fn steps(conn: &mut AnyConnection, application_id: i64) -> Result<Vec<PathStep>> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT step, detail, at FROM candidate_steps WHERE application_id = $1 ORDER BY at, id",
-    )
-    .bind(application_id)
+/// The steps found by `filter` (on `c`, the application), in order.
+async fn steps_where(conn: &mut AnyConnection, filter: &str, id: i64) -> Result<Vec<PathStep>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT s.step, s.detail, s.at FROM candidate_steps s \
+         JOIN candidate_applications c ON c.id = s.application_id WHERE {filter} ORDER BY s.at, s.id"
+    )))
+    .bind(id)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().filter_map(path_step).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(step, detail, at)| {
+            Some(PathStep {
+                step: Step::from_code(&step)?,
+                detail,
+                at,
+            })
+        })
+        .collect())
 }
 
-fn path_step((step, detail, at): (String, String, i64)) -> Option<PathStep> {
-    Some(PathStep {
-        step: Step::from_code(&step)?,
-        detail,
-        at,
-    })
+/// The steps of one application, in order.
+pub async fn steps(conn: &mut AnyConnection, application_id: i64) -> Result<Vec<PathStep>> {
+    steps_where(conn, "c.id = $1", application_id).await
 }
 
 /// A person's path from their application on (every application of the
 /// account), in order, with dates: for `/espace/mon-parcours`.
 pub async fn path_of(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<PathStep>> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT s.step, s.detail, s.at FROM candidate_steps s \
-         JOIN candidate_applications c ON c.id = s.application_id \
-         WHERE c.account_id = $1 ORDER BY s.at, s.id",
-    )
-    .bind(account_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.into_iter().filter_map(path_step).collect())
+    steps_where(conn, "c.account_id = $1", account_id).await
 }
 
 /// Records a training step (applied, accepted) on the open applications of
@@ -413,24 +419,13 @@ pub async fn promote(
     {
         let chosen = applications.first();
         let input = ProfileInput {
-            kind,
-            display_name: account.display_name.clone(),
-            visibility: Visibility::Hidden,
-            home_department: account.department_code.clone(),
-            presentation: String::new(),
-            presentation_easy: String::new(),
-            own_words: String::new(),
-            on_site: true,
-            remote: false,
-            travel_km: None,
-            other_languages: String::new(),
-            max_per_month: None,
-            job_title: None,
-            organisation_id: account.organisation_id,
-            departments: account.department_code.clone().into_iter().collect(),
             interventions: chosen.map(Application::action_kinds).unwrap_or_default(),
-            theme_ids: Vec::new(),
-            languages: vec!["fr".into()],
+            ..ProfileInput::new_hidden(
+                kind,
+                account.display_name.clone(),
+                account.department_code.clone(),
+                account.organisation_id,
+            )
         };
         directory::upsert(conn, engine, account_id, &input).await?;
     }

@@ -325,7 +325,7 @@ async fn send(
             Some(email) => {
                 outbox::enqueue(
                     &mut tx,
-                    &mails::confirm_address(base, &confirm, &a).to(email.as_str()),
+                    &mails::confirm_address(email.as_str(), base, &confirm, &a),
                 )
                 .await?;
             }

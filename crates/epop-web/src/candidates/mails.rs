@@ -9,20 +9,12 @@ const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n\
 Vous recevez ce message parce que votre adresse a été donnée pour devenir intervenant-pair ou référent sur EPoP.\n\
 Si ce n’est pas vous, ne faites rien : rien ne sera envoyé à la coordination.\n";
 
-/// A message's subject and body, before it has a recipient.
-pub struct Mail {
-    subject: String,
-    body: String,
-}
-
-impl Mail {
-    pub fn to(self, recipient: impl Into<String>) -> Message {
-        Message {
-            recipient: recipient.into(),
-            subject: self.subject,
-            body_text: self.body,
-            attachment: None,
-        }
+fn mail(to: &str, subject: &str, body: String) -> Message {
+    Message {
+        recipient: to.to_owned(),
+        subject: subject.to_owned(),
+        body_text: body,
+        attachment: None,
     }
 }
 
@@ -34,10 +26,11 @@ fn becoming(audience: Audience) -> &'static str {
 }
 
 /// Confirm the address to send the application.
-pub fn confirm_address(base: &str, token: &str, a: &Application) -> Mail {
-    Mail {
-        subject: "Confirmez votre candidature".into(),
-        body: format!(
+pub fn confirm_address(to: &str, base: &str, token: &str, a: &Application) -> Message {
+    mail(
+        to,
+        "Confirmez votre candidature",
+        format!(
             "Bonjour {},\n\nVous voulez {}. Merci !\n\n\
              Pour envoyer votre candidature, ouvrez ce lien :\n{base}/candidature/confirmer/{token}\n\n\
              Puis appuyez sur le bouton « Je confirme ».\n\
@@ -45,33 +38,42 @@ pub fn confirm_address(base: &str, token: &str, a: &Application) -> Mail {
             a.name,
             becoming(a.audience)
         ),
-    }
+    )
 }
 
 /// To a coordinator: an application arrived in their territory. The
 /// e-mail carries no answer about health: the page does, audited.
-pub fn new_candidate(base: &str, coordinator: &str, a: &Application) -> Mail {
+pub fn new_candidate(to: &str, base: &str, coordinator: &str, a: &Application) -> Message {
     let place = a
         .department_name
         .clone()
         .unwrap_or_else(|| "département non indiqué".into());
-    Mail {
-        subject: format!("Nouvelle candidature : {}", a.name),
-        body: format!(
+    mail(
+        to,
+        &format!("Nouvelle candidature : {}", a.name),
+        format!(
             "Bonjour {coordinator},\n\n{} veut {} ({place}).\n\n\
              Lisez sa candidature et répondez-lui :\n{base}/admin/candidats/{}\n",
             a.name,
             becoming(a.audience),
             a.public_id
         ),
-    }
+    )
 }
 
 /// An invitation to an information meeting.
-pub fn meeting(base: &str, a: &Application, title: &str, when: &str, slug: &str) -> Mail {
-    Mail {
-        subject: "Invitation à une réunion d’information".into(),
-        body: format!(
+pub fn meeting(
+    to: &str,
+    base: &str,
+    a: &Application,
+    title: &str,
+    when: &str,
+    slug: &str,
+) -> Message {
+    mail(
+        to,
+        "Invitation à une réunion d’information",
+        format!(
             "Bonjour {},\n\nLa coordination vous invite à une réunion d’information.\n\
              Nous expliquons le projet et la formation.\n\
              Vous pouvez poser vos questions.\n\n\
@@ -79,28 +81,37 @@ pub fn meeting(base: &str, a: &Application, title: &str, when: &str, slug: &str)
              Pour vous inscrire, ouvrez ce lien :\n{base}/evenements/{slug}\n{SIGNATURE}",
             a.name
         ),
-    }
+    )
 }
 
 /// An invitation to apply to a training session.
-pub fn training(base: &str, a: &Application, title: &str, dates: &str, slug: &str) -> Mail {
-    Mail {
-        subject: "Invitation à candidater à une formation".into(),
-        body: format!(
+pub fn training(
+    to: &str,
+    base: &str,
+    a: &Application,
+    title: &str,
+    dates: &str,
+    slug: &str,
+) -> Message {
+    mail(
+        to,
+        "Invitation à candidater à une formation",
+        format!(
             "Bonjour {},\n\nLa coordination vous propose une formation.\n\n\
              La formation : {title}\nLes dates : {dates}\n\n\
              Pour dire pourquoi vous voulez la suivre, ouvrez ce lien :\n{base}/formations/{slug}/candidature\n\n\
              Vous devez être connecté à votre espace EPoP.\n{SIGNATURE}",
             a.name
         ),
-    }
+    )
 }
 
 /// The application is closed: why, kindly, in easy-read words.
-pub fn closed(a: &Application, reason: &str) -> Mail {
-    Mail {
-        subject: "Votre candidature".into(),
-        body: format!(
+pub fn closed(to: &str, a: &Application, reason: &str) -> Message {
+    mail(
+        to,
+        "Votre candidature",
+        format!(
             "Bonjour {},\n\nMerci pour votre candidature.\n\
              La coordination a lu votre candidature avec attention.\n\
              Pour le moment, nous arrêtons votre candidature.\n\n\
@@ -109,5 +120,5 @@ pub fn closed(a: &Application, reason: &str) -> Mail {
              Vous pouvez aussi venir aux rencontres du réseau.\n{SIGNATURE}",
             a.name
         ),
-    }
+    )
 }

@@ -29,8 +29,14 @@ pub fn router() -> Router<AppState> {
         .route("/admin/candidats", get(list))
         .route("/admin/candidats/{id}", get(page))
         .route("/admin/candidats/{id}/contact", post(contact))
-        .route("/admin/candidats/{id}/reunion", post(meeting))
-        .route("/admin/candidats/{id}/formation", post(training))
+        .route(
+            "/admin/candidats/{id}/reunion",
+            invite_route(Invite::Meeting),
+        )
+        .route(
+            "/admin/candidats/{id}/formation",
+            invite_route(Invite::Training),
+        )
         .route("/admin/candidats/{id}/clore", post(close))
         .route("/espace/candidature", get(mine))
 }
@@ -289,85 +295,101 @@ fn address(a: &Application, field: &str) -> Result<String, Errors> {
     })
 }
 
-async fn meeting(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    axum::Form(p): axum::Form<Pairs>,
-) -> Result<Response, AppError> {
-    let (user, a) = open_one(&state, &ctx, &id).await?;
-    let mut conn = state.db.conn().await?;
-    let (meetings, _) = offers(&mut conn, &a).await?;
-    drop(conn);
-    let Some(chosen) = meetings.iter().find(|m| m.slug == p.get("event")) else {
-        let mut errors = Errors::default();
-        errors.add("event", "Choisissez une réunion d’information de la liste.");
-        return show(&state, &ctx, a, errors, p).await;
-    };
-    let email = match address(&a, "event") {
-        Ok(e) => e,
-        Err(errors) => return show(&state, &ctx, a, errors, p).await,
-    };
-    let mut tx = state.db.write().await?;
-    let e = events::by_slug(&mut tx, &chosen.slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let when = french_when(e.starts_at, e.ends_at);
-    let mail = mails::meeting(&state.config.base_url, &a, &e.title, &when, &e.slug);
-    outbox::enqueue(&mut tx, &mail.to(email)).await?;
-    candidates::record(
-        &mut tx,
-        a.id,
-        Step::MeetingInvited,
-        &e.title,
-        Some(user.account.id),
-        now(),
-    )
-    .await?;
-    done(
-        tx,
-        &ctx,
-        &a,
-        "candidate_invited",
-        format!("Invitation : {}", e.title),
-    )
-    .await
+/// What a coordinator invites a candidate to.
+#[derive(Clone, Copy)]
+enum Invite {
+    Meeting,
+    Training,
 }
 
-async fn training(
-    State(state): State<AppState>,
+impl Invite {
+    fn field(self) -> &'static str {
+        match self {
+            Invite::Meeting => "event",
+            Invite::Training => "session",
+        }
+    }
+
+    fn missing(self) -> &'static str {
+        match self {
+            Invite::Meeting => "Choisissez une réunion d’information de la liste.",
+            Invite::Training => "Choisissez une session de formation de la liste.",
+        }
+    }
+
+    fn step(self) -> Step {
+        match self {
+            Invite::Meeting => Step::MeetingInvited,
+            Invite::Training => Step::TrainingInvited,
+        }
+    }
+}
+
+fn invite_route(kind: Invite) -> axum::routing::MethodRouter<AppState> {
+    post(
+        move |State(s): State<AppState>,
+              c: Ctx,
+              Path(id): Path<String>,
+              axum::Form(p): axum::Form<Pairs>| invite(s, c, id, p, kind),
+    )
+}
+
+/// Invites to an upcoming information meeting (its page, to register) or
+/// training session (its application form), by e-mail.
+async fn invite(
+    state: AppState,
     ctx: Ctx,
-    Path(id): Path<String>,
-    axum::Form(p): axum::Form<Pairs>,
+    id: String,
+    p: Pairs,
+    kind: Invite,
 ) -> Result<Response, AppError> {
     let (user, a) = open_one(&state, &ctx, &id).await?;
     let mut conn = state.db.conn().await?;
-    let (_, sessions) = offers(&mut conn, &a).await?;
+    let (meetings, sessions) = offers(&mut conn, &a).await?;
     drop(conn);
-    if !sessions.iter().any(|s| s.slug == p.get("session")) {
+    let field = kind.field();
+    let chosen = p.get(field);
+    let list = match kind {
+        Invite::Meeting => meetings,
+        Invite::Training => sessions,
+    };
+    let email = if list.iter().any(|o| o.slug == chosen) {
+        address(&a, field)
+    } else {
         let mut errors = Errors::default();
-        errors.add(
-            "session",
-            "Choisissez une session de formation de la liste.",
-        );
-        return show(&state, &ctx, a, errors, p).await;
-    }
-    let email = match address(&a, "session") {
+        errors.add(field, kind.missing());
+        Err(errors)
+    };
+    let email = match email {
         Ok(e) => e,
         Err(errors) => return show(&state, &ctx, a, errors, p).await,
     };
+    let base = &state.config.base_url;
     let mut tx = state.db.write().await?;
-    let s = trainings::session_by_slug(&mut tx, &p.get("session"))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let title = format!("{} – {}", s.programme.title, s.title);
-    let dates = french_when(s.starts_at(), s.ends_at());
-    let mail = mails::training(&state.config.base_url, &a, &title, &dates, &s.slug);
-    outbox::enqueue(&mut tx, &mail.to(email)).await?;
+    let (title, mail) = match kind {
+        Invite::Meeting => {
+            let e = events::by_slug(&mut tx, &chosen)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let when = french_when(e.starts_at, e.ends_at);
+            let mail = mails::meeting(&email, base, &a, &e.title, &when, &e.slug);
+            (e.title, mail)
+        }
+        Invite::Training => {
+            let s = trainings::session_by_slug(&mut tx, &chosen)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let title = format!("{} – {}", s.programme.title, s.title);
+            let dates = french_when(s.starts_at(), s.ends_at());
+            let mail = mails::training(&email, base, &a, &title, &dates, &s.slug);
+            (title, mail)
+        }
+    };
+    outbox::enqueue(&mut tx, &mail).await?;
     candidates::record(
         &mut tx,
         a.id,
-        Step::TrainingInvited,
+        kind.step(),
         &title,
         Some(user.account.id),
         now(),
@@ -403,7 +425,7 @@ async fn close(
     };
     let mut tx = state.db.write().await?;
     if let Some(email) = &a.email {
-        outbox::enqueue(&mut tx, &mails::closed(&a, &reason).to(email.clone())).await?;
+        outbox::enqueue(&mut tx, &mails::closed(email, &a, &reason)).await?;
     }
     candidates::close(&mut tx, a.id, &reason, user.account.id, now()).await?;
     done(tx, &ctx, &a, "candidate_closed", "Candidature close".into()).await

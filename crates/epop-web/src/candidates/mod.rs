@@ -40,7 +40,7 @@ async fn tell_coordination(
     a: &candidates::Application,
 ) -> StoreResult<()> {
     for (name, email) in candidates::coordination_of(conn, a.department_code.as_deref()).await? {
-        outbox::enqueue(conn, &mails::new_candidate(base, &name, a).to(email)).await?;
+        outbox::enqueue(conn, &mails::new_candidate(&email, base, &name, a)).await?;
     }
     Ok(())
 }

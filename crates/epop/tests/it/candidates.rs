@@ -75,40 +75,6 @@ async fn application_of(app: &App, email: &str) -> String {
         .clone()
 }
 
-async fn peer_session(app: &App, coord: &mut Client) -> String {
-    let mut conn = app.db.conn().await.unwrap();
-    let programme = trainings::programmes(&mut conn)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.audience.code() == "peer")
-        .unwrap();
-    drop(conn);
-    let d = (chrono::Utc::now().date_naive() + chrono::Duration::days(20)).format("%d/%m/%Y");
-    let half_days = format!("{d} 9:00-12:30\n{d} 13:30-17:00");
-    let page = coord
-        .post(
-            "/admin/formations/sessions/nouvelle",
-            &[
-                ("programme", &programme.slug),
-                ("title", "Session de printemps"),
-                ("place", "Toulouse"),
-                ("department", "31"),
-                ("capacity", "4"),
-                ("half_days", &half_days),
-                ("trainers", "Claire Vidal"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    page.location()
-        .trim_start_matches("/admin/formations/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn the_devenir_pages_say_how_it_goes_with_the_next_dates() {
     for app in apps().await {
@@ -285,7 +251,7 @@ async fn a_person_applies_and_becomes_a_trained_peer_worker() {
         assert_eq!(account_count(&app, "lea.fabre@exemple.fr").await, 1);
         let lea = app.account("lea.fabre@exemple.fr").await;
         assert_eq!(
-            lea.roles.iter().map(|(r, _)| *r).collect::<Vec<_>>(),
+            lea.roles.keys().copied().collect::<Vec<_>>(),
             [Role::Candidate]
         );
         let space = ines.get("/espace").await;
@@ -387,7 +353,7 @@ async fn a_person_applies_and_becomes_a_trained_peer_worker() {
         let (subject, body) = app.last_mail("lea.fabre@exemple.fr").await.unwrap();
         assert_eq!(subject, "Invitation à une réunion d’information");
         assert!(body.contains(&format!("/evenements/{meeting}")));
-        let session = peer_session(&app, &mut coord).await;
+        let session = crate::trainings::create_session(&app, &mut coord).await;
         coord
             .post(
                 &format!("/admin/candidats/{id}/formation"),
@@ -437,10 +403,7 @@ async fn a_person_applies_and_becomes_a_trained_peer_worker() {
         assert!(res.location().ends_with("message=formation-terminee"));
 
         let lea = app.account("lea.fabre@exemple.fr").await;
-        assert_eq!(
-            lea.roles.iter().map(|(r, _)| *r).collect::<Vec<_>>(),
-            [Role::Peer]
-        );
+        assert_eq!(lea.roles.keys().copied().collect::<Vec<_>>(), [Role::Peer]);
         let form = ines.get("/espace/ma-fiche").await;
         assert_eq!(form.status, StatusCode::OK, "the profile form opens");
         let mut conn = app.db.conn().await.unwrap();
@@ -503,7 +466,7 @@ async fn an_existing_address_is_not_revealed_and_gets_a_sign_in_link() {
         assert_eq!(subject, "Votre lien pour vous connecter à EPoP");
         assert_eq!(account_count(&app, "pair@demo.epop.test").await, 1);
         let awa = app.account("pair@demo.epop.test").await;
-        assert!(awa.roles.iter().any(|(r, _)| *r == Role::Candidate));
+        assert!(awa.roles.contains_key(&Role::Candidate));
         assert_eq!(awa.display_name, "Awa Diallo", "the account is unchanged");
     }
 }

@@ -18,6 +18,7 @@ export const ACCOUNTS = {
   peer: 'pair@demo.epop.test',
   requester: 'demandeur@demo.epop.test',
   observer: 'financeur@demo.epop.test',
+  candidate: 'candidat@demo.epop.test',
 };
 
 export const ROLES = Object.keys(ACCOUNTS);
@@ -27,7 +28,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/admin/candidats/'];
 
 export const PAGES = {
   public: [
@@ -50,6 +51,11 @@ export const PAGES = {
     '/evenements?region=32&lieu=sur-place',
     '/evenements?region=11',
     '/formations',
+    '/devenir-intervenant-pair',
+    '/devenir-intervenant-pair?version=facile',
+    '/devenir-intervenant-pair?departement=31',
+    '/devenir-referent',
+    '/devenir-referent?version=facile',
     '/demander-une-intervention',
     '/rejoindre-une-organisation/lien-inconnu',
     '/compte-efface',
@@ -64,6 +70,7 @@ export const PAGES = {
     '/espace/accueil',
     '/espace/mes-donnees',
     '/espace/mes-donnees/effacer',
+    '/espace/candidature',
   ],
   admin: [
     '/admin',
@@ -82,6 +89,8 @@ export const PAGES = {
     '/admin/formations',
     '/admin/formations/programmes/nouveau',
     '/admin/formations/sessions/nouvelle',
+    '/admin/candidats',
+    '/admin/candidats/demo-candidature',
   ],
   coordinator: [
     '/admin/annuaire',
@@ -97,6 +106,8 @@ export const PAGES = {
     '/admin/formations',
     '/admin/formations/sessions/nouvelle',
     '/admin/demandes',
+    '/admin/candidats',
+    '/admin/candidats/demo-candidature',
   ],
   referent: [
     '/espace/ma-fiche',
@@ -118,6 +129,7 @@ export const PAGES = {
     '/espace/demandes/demo-demande-esat',
   ],
   observer: [],
+  candidate: [],
 };
 
 /** Pages listed for an audience: 'anonymous' or one of ROLES. Deduplicated. */

@@ -110,9 +110,6 @@ pub fn notice(code: &str) -> Option<&'static str> {
             "La formation est terminée pour cette personne : son certificat est prêt et sa fiche indique qu’elle est formée."
         }
         "etape" => "L’étape est enregistrée.",
-        "candidature-confirmee" => {
-            "Merci ! Votre candidature est envoyée à la coordination de votre département."
-        }
         "demande" => "La demande est enregistrée.",
         "demande-etudiee" => {
             "Vous étudiez cette demande : le demandeur en est prévenu par e-mail. Choisissez maintenant à qui la proposer, dans « Intervenants-pairs suggérés »."

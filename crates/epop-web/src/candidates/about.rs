@@ -13,7 +13,7 @@ use epop_domain::candidate::path_of;
 use epop_domain::training::Audience;
 use epop_store::events::{self, Filter};
 use epop_store::territories::Department;
-use epop_store::{candidates, now, trainings};
+use epop_store::{candidates, now, rate_limit, trainings};
 
 use super::departments;
 use crate::context::Layout;
@@ -35,14 +35,14 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/devenir-intervenant-pair/candidature",
-            axum::routing::post(|s: State<AppState>, f: axum::Form<Pairs>| {
-                start(s, f, Audience::Peer)
+            axum::routing::post(|s: State<AppState>, c: Ctx, f: axum::Form<Pairs>| {
+                start(s, c, f, Audience::Peer)
             }),
         )
         .route(
             "/devenir-referent/candidature",
-            axum::routing::post(|s: State<AppState>, f: axum::Form<Pairs>| {
-                start(s, f, Audience::Referent)
+            axum::routing::post(|s: State<AppState>, c: Ctx, f: axum::Form<Pairs>| {
+                start(s, c, f, Audience::Referent)
             }),
         )
 }
@@ -136,14 +136,27 @@ async fn page(
     })
 }
 
+const DRAFT_WINDOW: i64 = 3600;
+const DRAFTS_PER_WINDOW: i64 = 30;
+
 /// « Je pose ma candidature »: a new draft, found by the random token of
 /// its URL (only its hash is kept); the département chosen on the page is
 /// its first answer.
 async fn start(
     State(state): State<AppState>,
+    ctx: Ctx,
     axum::Form(p): axum::Form<Pairs>,
     audience: Audience,
 ) -> Result<Response, AppError> {
+    // Each click keeps a row: a client address may start only so many.
+    let mut conn = state.db.conn().await?;
+    let ip = ctx.ip.clone().unwrap_or_else(|| "inconnue".into());
+    let started =
+        rate_limit::hit(&mut conn, &format!("candidate-draft:ip:{ip}"), DRAFT_WINDOW).await?;
+    drop(conn);
+    if started > DRAFTS_PER_WINDOW {
+        return Err(AppError::TooManyAttempts);
+    }
     let token = random_token();
     let mut tx = state.db.write().await?;
     let id = public_id();

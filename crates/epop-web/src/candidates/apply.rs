@@ -310,9 +310,7 @@ async fn send(
         .map(|e| e.as_str().to_owned())
         .or(checked.phone.clone())
         .unwrap_or_default();
-    if let Some(seconds) = auth::limit(state, ctx, "candidate", &address).await? {
-        let mut errors = Errors::default();
-        errors.add("consent", auth::wait_message(seconds));
+    if let Some(errors) = auth::limit_errors(state, ctx, "candidate", &address, "consent").await? {
         let page = show(state, ctx, token, "verifier", a, errors, p.clone()).await?;
         return Ok(slowed(page));
     }

@@ -104,6 +104,36 @@ async fn the_devenir_pages_say_how_it_goes_with_the_next_dates() {
         let herault = anon.get("/devenir-intervenant-pair?departement=34").await;
         assert!(herault.body.contains("Hérault"));
         assert!(herault.body.contains("Réunion d’information en ligne"));
+        // A coordinator announces an information meeting from the event form.
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(25))
+            .format("%d/%m/%Y")
+            .to_string();
+        let res = coord
+            .post(
+                "/admin/evenements/nouveau",
+                &[
+                    ("title", "Réunion d’information à Montpellier"),
+                    ("description", "Le projet et la formation."),
+                    ("description_easy", "Nous expliquons le projet."),
+                    ("audience", "Personnes en situation de handicap"),
+                    ("organiser", "CREAI-ORS Occitanie"),
+                    ("date", &date),
+                    ("start_time", "14:00"),
+                    ("end_time", "16:00"),
+                    ("mode", "sur-place"),
+                    ("address", "Montpellier"),
+                    ("department", "34"),
+                    ("capacity", "20"),
+                    ("information_meeting", "oui"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let herault = anon.get("/devenir-intervenant-pair?departement=34").await;
+        assert!(herault.body.contains("Réunion d’information à Montpellier"));
+        let aude = anon.get("/devenir-intervenant-pair?departement=11").await;
+        assert!(!aude.body.contains("Réunion d’information à Montpellier"));
         let referent = anon.get("/devenir-referent").await;
         assert_eq!(
             referent.h1(),

@@ -97,7 +97,7 @@ async fn page(
     .map(|e| Upcoming {
         when: french_when(e.starts_at, e.ends_at),
         place: if e.online {
-            "En ligne".into()
+            "en ligne".into()
         } else {
             e.department_name.clone().unwrap_or_default()
         },

@@ -3,12 +3,16 @@
 //! the e-mailed confirmation that makes a candidate account, the
 //! coordination of the département (and only it) following the
 //! application, a training that makes the candidate a peer worker, and
-//! each step in their path.
+//! each step in their path. The confirmation e-mail goes through a real
+//! SMTP server.
 
 use axum::http::StatusCode;
 use epop_domain::candidate::Step;
 use epop_domain::{Email, Role};
 use epop_store::{accounts, candidates, trainings};
+
+use epop::mailer::Mailer;
+use epop::worker::drain;
 
 use crate::harness::{App, Client, apps, link_in};
 
@@ -53,6 +57,28 @@ async fn apply(c: &mut Client, page: &str, name: &str, department: &str, email: 
         .post(&format!("{base}/verifier"), &[("consent", "oui")])
         .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+}
+
+/// Sends the outbox through a real SMTP server; the text of the last
+/// message to `to` as it arrived (quoted-printable undone).
+async fn through_smtp(app: &App, to: &str) -> String {
+    let (url, received) = crate::mail::smtp_server();
+    let mailer = Mailer::new(
+        "EPoP <ne-pas-repondre@epop.test>",
+        Some(&url),
+        "/nonexistent".into(),
+    )
+    .unwrap();
+    while drain(&app.db, &mailer).await.unwrap() > 0 {}
+    let raw = received
+        .lock()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|m| m.contains(&format!("To: {to}")))
+        .cloned()
+        .expect("the message went through SMTP");
+    raw.replace("=\r\n", "").replace("=3D", "=")
 }
 
 async fn account_count(app: &App, email: &str) -> i64 {
@@ -250,9 +276,9 @@ async fn a_person_applies_and_becomes_a_trained_peer_worker() {
             StatusCode::NOT_FOUND,
             "a sent draft is no longer open"
         );
-        let (subject, body) = app.last_mail("lea.fabre@exemple.fr").await.unwrap();
+        let (subject, _) = app.last_mail("lea.fabre@exemple.fr").await.unwrap();
         assert_eq!(subject, "Confirmez votre candidature");
-        let link = link_in(&body);
+        let link = link_in(&through_smtp(&app, "lea.fabre@exemple.fr").await);
 
         // Not confirmed: the coordination does not see it yet.
         let mut coord = app.signed_in("coordination@demo.epop.test").await;

@@ -31,7 +31,7 @@ impl Handler for Inbox {
 }
 
 /// Starts an SMTP server on a free port; returns its URL and its inbox.
-fn smtp_server() -> (String, Arc<Mutex<Vec<String>>>) {
+pub(crate) fn smtp_server() -> (String, Arc<Mutex<Vec<String>>>) {
     let inbox = Inbox::default();
     let received = inbox.received.clone();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -490,6 +490,18 @@ async fn a_person_applies_and_becomes_a_trained_peer_worker() {
             ]
         );
         drop(conn);
+        let log = app
+            .signed_in("admin@demo.epop.test")
+            .await
+            .get("/admin/journal")
+            .await;
+        for words in [
+            "Candidature pour rejoindre le réseau envoyée",
+            "Candidature pour rejoindre le réseau confirmée",
+            "Contact avec une personne candidate",
+        ] {
+            assert!(log.body.contains(words), "{words}");
+        }
         let mine = ines.get("/espace/candidature").await;
         assert!(mine.body.contains("Formée"));
         assert!(mine.body.contains("Appel de bienvenue"));

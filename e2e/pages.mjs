@@ -18,6 +18,7 @@ export const ACCOUNTS = {
   peer: 'pair@demo.epop.test',
   requester: 'demandeur@demo.epop.test',
   observer: 'financeur@demo.epop.test',
+  candidate: 'candidat@demo.epop.test',
 };
 
 export const ROLES = Object.keys(ACCOUNTS);
@@ -30,6 +31,7 @@ export const ROLES = Object.keys(ACCOUNTS);
 export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/'];
 export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/territoires/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/'];
 export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/espace/messages/', '/ecrire-a-la-coordination/suite/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/admin/candidats/'];
 
 export const PAGES = {
   public: [
@@ -63,6 +65,11 @@ export const PAGES = {
     '/territoires/occitanie?version=facile',
     '/territoires/occitanie/haute-garonne',
     '/territoires/la-reunion/la-reunion',
+    '/devenir-intervenant-pair',
+    '/devenir-intervenant-pair?version=facile',
+    '/devenir-intervenant-pair?departement=31',
+    '/devenir-referent',
+    '/devenir-referent?version=facile',
     '/demander-une-intervention',
     '/rejoindre-une-organisation/lien-inconnu',
     '/compte-efface',
@@ -84,6 +91,7 @@ export const PAGES = {
     '/espace/accueil',
     '/espace/mes-donnees',
     '/espace/mes-donnees/effacer',
+    '/espace/candidature',
   ],
   admin: [
     '/admin',
@@ -107,6 +115,8 @@ export const PAGES = {
     '/admin/programmes/nouveau',
     '/admin/programmes/deploiement-epop-en-hauts-de-france',
     '/espace/messages',
+    '/admin/candidats',
+    '/admin/candidats/demo-candidature',
   ],
   coordinator: [
     '/admin/annuaire',
@@ -127,6 +137,8 @@ export const PAGES = {
     '/admin/programmes/experimentation-locale-occitanie-2026',
     '/espace/messages',
     '/espace/messages/demo-message-31',
+    '/admin/candidats',
+    '/admin/candidats/demo-candidature',
   ],
   referent: [
     '/espace/ma-fiche',
@@ -148,6 +160,7 @@ export const PAGES = {
     '/espace/demandes/demo-demande-esat',
   ],
   observer: [],
+  candidate: [],
 };
 
 /** Pages listed for an audience: 'anonymous' or one of ROLES. Deduplicated. */

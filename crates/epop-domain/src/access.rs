@@ -12,16 +12,21 @@ pub enum Role {
     Peer,
     Requester,
     Observer,
+    /// On the way to becoming a peer worker or a référent: applied without
+    /// an account and confirmed their address; sees their own application
+    /// and path, nothing of the network's members.
+    Candidate,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Admin,
         Role::Coordinator,
         Role::Referent,
         Role::Peer,
         Role::Requester,
         Role::Observer,
+        Role::Candidate,
     ];
 
     /// The code stored in the database.
@@ -33,6 +38,7 @@ impl Role {
             Role::Peer => "peer",
             Role::Requester => "requester",
             Role::Observer => "observer",
+            Role::Candidate => "candidate",
         }
     }
 
@@ -49,6 +55,7 @@ impl Role {
             Role::Peer => "Intervenant-pair ou intervenante-paire",
             Role::Requester => "Membre d’une organisation demandeuse",
             Role::Observer => "Financeur ou observateur",
+            Role::Candidate => "Candidat ou candidate",
         }
     }
 
@@ -212,12 +219,18 @@ mod tests {
         };
         assert!(a.may_manage_account_in(None));
         assert!(a.may_manage_account_in(Some("976")));
-        assert_eq!(a.grantable_roles().len(), 6);
+        assert_eq!(a.grantable_roles().len(), 7);
     }
 
     #[test]
     fn peer_and_observer_administer_nothing() {
-        for role in [Role::Peer, Role::Observer, Role::Referent, Role::Requester] {
+        for role in [
+            Role::Peer,
+            Role::Observer,
+            Role::Referent,
+            Role::Requester,
+            Role::Candidate,
+        ] {
             let p = Principal {
                 roles: [role].into(),
                 ..Default::default()

@@ -299,6 +299,10 @@ pub struct EventForm {
     pub questions: String,
     /// A practice-analysis group, for trained peer workers only.
     pub trained_peers_only: bool,
+    /// An information meeting for people who want to become peer workers
+    /// or référents: shown on `/devenir-intervenant-pair` and
+    /// `/devenir-referent`.
+    pub information_meeting: bool,
 }
 
 /// A checked event.
@@ -323,6 +327,7 @@ pub struct NewEvent {
     pub accessibility: Vec<Accessibility>,
     pub questions: Vec<String>,
     pub trained_peers_only: bool,
+    pub information_meeting: bool,
 }
 
 pub const MAX_CAPACITY: i64 = 100_000;
@@ -426,6 +431,7 @@ impl EventForm {
                 accessibility,
                 questions,
                 trained_peers_only: self.trained_peers_only,
+                information_meeting: self.information_meeting,
             }),
             _ => Err(vec![(
                 "title",

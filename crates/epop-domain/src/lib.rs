@@ -1,6 +1,8 @@
 //! EPoP domain rules, with no I/O: validated values ("parse, don't validate"),
 //! roles and what each may do, territories, organisations, the directory,
-//! events and their registrations, messages to the coordination, trainings and accompaniment, the life
+//! events and their registrations, messages to the coordination,
+//! applications to join the network (candidates), trainings and
+//! accompaniment, the life
 //! cycle of intervention requests, the matching of peer workers, and the
 //! legal and payment frameworks.
 //!
@@ -10,6 +12,7 @@
 
 pub mod access;
 pub mod account;
+pub mod candidate;
 pub mod contact;
 pub mod directory;
 pub mod email;

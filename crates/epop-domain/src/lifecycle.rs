@@ -298,7 +298,7 @@ impl Actor {
             Role::Coordinator => Some(Actor::Coordinator),
             Role::Peer => Some(Actor::Peer),
             Role::Requester => Some(Actor::Requester),
-            Role::Referent | Role::Observer => None,
+            Role::Referent | Role::Observer | Role::Candidate => None,
         }
     }
 }

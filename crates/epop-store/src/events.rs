@@ -46,6 +46,8 @@ pub struct Event {
     /// A practice-analysis group: only trained peer workers may see it and
     /// register.
     pub trained_peers_only: bool,
+    /// An information meeting for people who want to join the network.
+    pub information_meeting: bool,
     /// Set when the organiser cancelled the event, with why.
     pub cancel_reason: Option<String>,
 }
@@ -55,7 +57,7 @@ const EVENT_SELECT: &str = "SELECT e.id, e.slug, e.title, e.description, e.descr
      e.department_code, d.name, r.code, r.name, e.organiser, e.capacity, e.seats_taken, e.deadline, \
      e.offer_hours, e.accessibility, e.questions, \
      (SELECT COUNT(*) FROM event_registrations w WHERE w.event_id = e.id AND w.status = 'waiting'), \
-     e.updated_at, e.trained_peers_only, e.cancel_reason \
+     e.updated_at, e.trained_peers_only, e.cancel_reason, e.information_meeting \
      FROM events e LEFT JOIN departments d ON d.code = e.department_code \
      LEFT JOIN regions r ON r.code = d.region_code";
 
@@ -110,6 +112,7 @@ fn event_from_row(r: &sqlx::any::AnyRow) -> Result<Event> {
         updated_at: r.try_get(25)?,
         trained_peers_only: r.try_get::<i64, _>(26)? != 0,
         cancel_reason: r.try_get(27)?,
+        information_meeting: r.try_get::<i64, _>(28)? != 0,
     })
 }
 
@@ -121,7 +124,7 @@ fn accessibility_codes(e: &NewEvent) -> String {
         .join(" ")
 }
 
-/// Binds what the organiser typed, as parameters `$1` to `$19` (the same
+/// Binds what the organiser typed, as parameters `$1` to `$20` (the same
 /// order for creating and for editing).
 fn bind_fields<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
@@ -146,6 +149,7 @@ fn bind_fields<'q>(
         .bind(accessibility_codes(e))
         .bind(e.questions.join("\n"))
         .bind(i64::from(e.trained_peers_only))
+        .bind(i64::from(e.information_meeting))
 }
 
 /// Creates an event; its slug is made from the title and the date.
@@ -161,10 +165,10 @@ pub async fn create(
         sqlx::query(
             "INSERT INTO events (title, description, description_easy, audience, starts_at, ends_at, \
              online, online_link, address, directions, step_free, department_code, organiser, capacity, \
-             deadline, offer_hours, accessibility, questions, trained_peers_only, \
+             deadline, offer_hours, accessibility, questions, trained_peers_only, information_meeting, \
              slug, seats_taken, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-             $20, 0, $21, $22, $22)",
+             $20, $21, 0, $22, $23, $23)",
         ),
         e,
     )
@@ -193,7 +197,7 @@ pub async fn update(
              starts_at = $5, ends_at = $6, online = $7, online_link = $8, address = $9, directions = $10, \
              step_free = $11, department_code = $12, organiser = $13, capacity = $14, deadline = $15, \
              offer_hours = $16, accessibility = $17, questions = $18, trained_peers_only = $19, \
-             updated_at = $20 WHERE id = $21",
+             information_meeting = $20, updated_at = $21 WHERE id = $22",
         ),
         e,
     )

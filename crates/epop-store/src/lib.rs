@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod cache;
+pub mod candidates;
 pub mod contact;
 pub mod directory;
 pub mod directory_admin;

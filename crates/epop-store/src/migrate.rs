@@ -168,6 +168,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0026_contact.sql"),
     ),
     (
+        27,
+        "candidates and information meetings",
+        include_str!("../migrations/sqlite/0027_candidates.sql"),
+        include_str!("../migrations/postgres/0027_candidates.sql"),
+    ),
+    (
         28,
         "profiles by home département",
         include_str!("../migrations/sqlite/0028_profiles_by_place.sql"),

@@ -9,6 +9,7 @@
 mod admin;
 mod api;
 mod auth;
+mod candidates;
 mod contact;
 mod context;
 pub(crate) mod directory;
@@ -119,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .merge(trainings::router())
         .merge(programmes::router())
         .merge(territories::router())
+        .merge(candidates::router())
         .merge(requests::router())
         .merge(admin::router())
         .merge(metrics::router())

@@ -105,6 +105,30 @@ fn peer_card(easy: bool) -> RoleCard {
     }
 }
 
+/// The candidate's card: a welcome in easy-read words, with the next step.
+fn candidate_card() -> RoleCard {
+    RoleCard {
+        title: "Bienvenue ! Vous avez posé votre candidature",
+        text: "La coordination de votre département lit votre candidature. Elle vous écrit ou vous appelle. \
+               Ensuite, vous venez à une réunion d’information. Puis vous pouvez suivre la formation."
+            .into(),
+        links: vec![
+            CardLink {
+                href: "/espace/candidature",
+                label: "Ma candidature et ses étapes",
+            },
+            CardLink {
+                href: "/evenements",
+                label: "Les rencontres",
+            },
+            CardLink {
+                href: "/espace/formations",
+                label: "Mes formations",
+            },
+        ],
+    }
+}
+
 /// The cards of the person's roles; the peer's in easy-read words when
 /// `easy`.
 fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
@@ -126,6 +150,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/evenements", label: "Gérer les événements" },
                     CardLink { href: "/admin/formations", label: "Organiser les formations" },
                     CardLink { href: "/admin/parcours", label: "Suivre les accompagnements" },
+                    CardLink { href: "/admin/candidats", label: "Lire les candidatures pour rejoindre le réseau" },
                     CardLink { href: "/admin/annuaire", label: "Voir et exporter l’annuaire" },
                     CardLink { href: "/admin/demandes", label: "Suivre les demandes d’intervention" },
                     CardLink { href: "/admin/cadres", label: "Tenir à jour les règles des cadres juridiques" },
@@ -145,6 +170,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/evenements", label: "Créer et suivre les événements de mon territoire" },
                     CardLink { href: "/admin/formations", label: "Organiser les formations et suivre les personnes formées" },
                     CardLink { href: "/admin/parcours", label: "Suivre les accompagnements et les étapes en retard" },
+                    CardLink { href: "/admin/candidats", label: "Lire les candidatures des personnes de mon territoire qui veulent devenir intervenant-pair ou référent" },
                     CardLink { href: "/admin/demandes", label: "Lire les demandes d’intervention de mon territoire, proposer des intervenants-pairs et choisir le cadre de leur intervention" },
                     CardLink { href: "/espace/messages", label: "Lire les messages écrits à la coordination de mon territoire et y répondre" },
                 ],
@@ -196,6 +222,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                 }))
                 .collect(),
             },
+            Role::Candidate => candidate_card(),
             Role::Observer => RoleCard {
                 title: "Vous suivez les chiffres du réseau",
                 text: format!("Votre territoire : {}.", territories(Some(scopes))),

@@ -130,6 +130,14 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         scopes: &[],
     },
     DemoAccount {
+        email: "candidat@demo.epop.test",
+        name: "Inès Morel",
+        role: Role::Candidate,
+        department: "31",
+        organisation: "",
+        scopes: &[],
+    },
+    DemoAccount {
         email: "financeur@demo.epop.test",
         name: "Hélène Garnier",
         role: Role::Observer,
@@ -209,6 +217,7 @@ pub async fn load(db: &Db) -> Result<usize, String> {
     created += requests(db).await?;
     created += programmes::load(db).await?;
     created += contact::conversation(db).await?;
+    created += crate::demo_candidate::load(db).await?;
     Ok(created)
 }
 
@@ -512,6 +521,7 @@ async fn events(db: &Db) -> Result<usize, String> {
         capacity: "50".into(),
         accessibility: vec!["lsf".into(), "sous-titrage".into(), "falc".into()],
         questions: "Comment avez-vous connu le réseau ?".into(),
+        information_meeting: true,
         ..Default::default()
     };
     let workshop = EventForm {

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod config;
 pub mod demo;
+mod demo_candidate;
 pub mod mailer;
 pub mod synthetic;
 pub mod worker;

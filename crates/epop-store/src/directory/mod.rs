@@ -49,6 +49,38 @@ pub struct ProfileInput {
     pub languages: Vec<String>,
 }
 
+impl ProfileInput {
+    /// A new profile before its owner answers anything: hidden, their name,
+    /// their home département (also the one covered), French.
+    pub fn new_hidden(
+        kind: ProfileKind,
+        display_name: String,
+        home_department: Option<String>,
+        organisation_id: Option<i64>,
+    ) -> Self {
+        ProfileInput {
+            kind,
+            display_name,
+            visibility: Visibility::Hidden,
+            departments: home_department.clone().into_iter().collect(),
+            home_department,
+            presentation: String::new(),
+            presentation_easy: String::new(),
+            own_words: String::new(),
+            on_site: true,
+            remote: false,
+            travel_km: None,
+            other_languages: String::new(),
+            max_per_month: None,
+            job_title: None,
+            organisation_id,
+            interventions: Vec::new(),
+            theme_ids: Vec::new(),
+            languages: vec!["fr".into()],
+        }
+    }
+}
+
 /// What a directory listing shows of a profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Card {

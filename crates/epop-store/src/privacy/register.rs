@@ -31,6 +31,13 @@ pub const TRAININGS: Processing = Processing {
     data: "Candidatures, motivation, besoins, présences, étapes du parcours, notes de suivi.",
     who_sees: "Vous, les coordinateurs de votre territoire et les administrateurs.",
 };
+pub const CANDIDATES: Processing = Processing {
+    name: "Candidatures pour devenir intervenant-pair ou référent",
+    purpose: "Recevoir votre candidature, vous contacter, vous inviter à une réunion d’information ou à une formation, garder les étapes de votre parcours.",
+    legal_basis: "Votre accord (article 6.1.a) ; votre accord explicite pour ce qui vous aiderait à participer, qui peut dire votre handicap (article 9.2.a).",
+    data: "Nom, département, e-mail, téléphone, actions qui vous intéressent, ce qui vous aiderait à participer, étapes du parcours.",
+    who_sees: "Vous, les coordinateurs de votre département et les administrateurs ; chaque lecture de votre candidature est notée.",
+};
 pub const REQUESTS: Processing = Processing {
     name: "Demandes d’intervention",
     purpose: "Recevoir les demandes, proposer un intervenant-pair, préparer et suivre l’intervention.",
@@ -68,8 +75,17 @@ pub const SECURITY: Processing = Processing {
 };
 
 /// Every processing, in the order of the privacy page.
-pub const PROCESSINGS: [&Processing; 9] = [
-    &ACCOUNTS, &DIRECTORY, &EVENTS, &TRAININGS, &REQUESTS, &CONTACT, &PAYMENTS, &MAIL, &SECURITY,
+pub const PROCESSINGS: [&Processing; 10] = [
+    &ACCOUNTS,
+    &DIRECTORY,
+    &EVENTS,
+    &CANDIDATES,
+    &TRAININGS,
+    &REQUESTS,
+    &CONTACT,
+    &PAYMENTS,
+    &MAIL,
+    &SECURITY,
 ];
 
 /// How long the security log is kept.
@@ -569,6 +585,44 @@ pub const REGISTER: &[Table] = &[
         erase: Erase::Keep(KEPT_FOR_COUNTS),
         keep: Keep::WhileAccount,
         columns: &[("milestone", Col::Plain), ("reached_on", Col::Plain)],
+    },
+    Table {
+        name: "candidate_applications",
+        processing: Some(&CANDIDATES),
+        holds: "Votre candidature pour devenir intervenant-pair ou référent.",
+        whose: Some("account_id = {account} OR email = {email}"),
+        erase: Erase::Delete,
+        keep: Keep::Purged {
+            days: 30,
+            column: "updated_at",
+            only: "status IN ('draft', 'unconfirmed')",
+            said: "Brouillon ou candidature pas confirmée : {durée}, puis effacée ; ensuite tant que le compte existe, effacée avec lui",
+        },
+        columns: &[
+            ("public_id", Col::Plain),
+            ("audience", Col::Plain),
+            ("status", Col::Plain),
+            ("draft_token_hash", Col::Secret),
+            ("confirm_token_hash", Col::Secret),
+            ("name", Col::Personal("''")),
+            ("department_code", Col::Plain),
+            ("email", Col::Personal("NULL")),
+            ("phone", Col::Personal("NULL")),
+            ("actions", Col::Plain),
+            ("needs", Col::Personal("''")),
+            ("close_reason", Col::Personal("NULL")),
+        ],
+    },
+    Table {
+        name: "candidate_steps",
+        processing: Some(&CANDIDATES),
+        holds: "Les étapes de votre parcours depuis votre candidature, avec leur date.",
+        whose: Some(
+            "application_id IN (SELECT id FROM candidate_applications WHERE account_id = {account} OR email = {email})",
+        ),
+        erase: Erase::Delete,
+        keep: Keep::WhileAccount,
+        columns: &[("step", Col::Plain), ("detail", Col::Mentions)],
     },
     Table {
         name: "follow_up_notes",

@@ -11,6 +11,23 @@ const ACTIONS: &[(&str, &str)] = &[
     ("account_invited", "Personne invitée"),
     ("account_status_changed", "État d’un compte changé"),
     ("account_updated", "Compte modifié"),
+    (
+        "candidate_closed",
+        "Candidature pour rejoindre le réseau close",
+    ),
+    (
+        "candidate_confirmed",
+        "Candidature pour rejoindre le réseau confirmée",
+    ),
+    ("candidate_contacted", "Contact avec une personne candidate"),
+    (
+        "candidate_invited",
+        "Personne candidate invitée à une réunion ou une formation",
+    ),
+    (
+        "candidate_sent",
+        "Candidature pour rejoindre le réseau envoyée",
+    ),
     ("consent_recorded", "Accord écrit enregistré"),
     ("consent_withdrawn", "Accord retiré"),
     ("directory_exported", "Export de l’annuaire"),

@@ -121,6 +121,7 @@ fn fields(p: &Pairs) -> EventForm {
         accessibility: p.all("accessibility"),
         questions: p.get("questions"),
         trained_peers_only: p.get("trained_peers_only") == "oui",
+        information_meeting: p.get("information_meeting") == "oui",
     }
 }
 
@@ -155,6 +156,7 @@ fn form_of(e: &Event) -> EventForm {
             .collect(),
         questions: e.questions.join("\n"),
         trained_peers_only: e.trained_peers_only,
+        information_meeting: e.information_meeting,
     }
 }
 

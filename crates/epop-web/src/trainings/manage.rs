@@ -8,12 +8,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use epop_domain::Principal;
+use epop_domain::candidate::Step;
 use epop_domain::training::{
     self, ApplicationStatus, Audience, Decision, ProgrammeForm, SessionForm,
 };
 use epop_store::territories::{self, Department};
 use epop_store::trainings::{self, Application, Programme};
-use epop_store::{now, outbox};
+use epop_store::{candidates, now, outbox};
 
 use super::{SessionView, mails};
 use crate::context::{CurrentUser, Layout};
@@ -595,6 +596,17 @@ async fn decide(
         &mails::status_changed(&state.config.base_url, &after, &v),
     )
     .await?;
+    if after.status == ApplicationStatus::Accepted {
+        candidates::training_step(
+            &mut tx,
+            after.account_id,
+            Step::TrainingAccepted,
+            &format!("{} – {}", v.s.programme.title, v.s.title),
+            Some(user.account.id),
+            now(),
+        )
+        .await?;
+    }
     audited(
         tx,
         ctx.audit(
@@ -619,6 +631,7 @@ async fn complete(
         ))
         .into_response());
     }
+    let user = manager(&ctx)?;
     let trained_on =
         v.s.half_days
             .last()
@@ -629,6 +642,18 @@ async fn complete(
         .await?
         .filter(|a| a.session_id == v.s.id && a.status == ApplicationStatus::Accepted)
         .ok_or(AppError::NotFound)?;
+    // A candidate becomes what the programme trains (their profile is
+    // made first, so that completing marks it as trained).
+    candidates::promote(
+        &mut tx,
+        state.db.engine(),
+        a.account_id,
+        v.s.programme.audience,
+        &format!("{} – {}", v.s.programme.title, v.s.title),
+        user.account.id,
+        now(),
+    )
+    .await?;
     let done = trainings::complete(&mut tx, a.id, &trained_on, now())
         .await?
         .ok_or(AppError::NotFound)?;

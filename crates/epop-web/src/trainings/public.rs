@@ -1,6 +1,6 @@
 //! `/formations`: the programmes and their sessions, a session's page,
 //! applying (signed in, as a peer worker or a référent as the programme
-//! says), and `/espace/formations`: a person's applications, withdrawing,
+//! says, or as a candidate: the step joins their path), and `/espace/formations`: a person's applications, withdrawing,
 //! the certificate once the training is completed.
 
 use askama::Template;
@@ -8,8 +8,9 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use epop_domain::candidate::Step;
 use epop_store::trainings::{self, Application, Applied, Programme};
-use epop_store::{audit, now, outbox};
+use epop_store::{audit, candidates, now, outbox};
 
 use super::{SessionView, mails};
 use crate::context::Layout;
@@ -106,7 +107,7 @@ async fn page(
     let may_apply = ctx
         .user
         .as_ref()
-        .is_some_and(|u| u.principal.has(v.s.programme.audience.role()));
+        .is_some_and(|u| u.principal.may_apply_to_training(v.s.programme.audience));
     let title = format!("{} – {}", v.s.programme.title, v.s.title);
     let place = format!("{} ({})", v.s.place, v.s.department_name);
     let share = Share::new(
@@ -162,8 +163,8 @@ async fn apply_form(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let v = session(&state, &slug).await?;
-    let role = v.s.programme.audience.role();
-    ctx.require(|p| p.has(role))?;
+    let audience = v.s.programme.audience;
+    ctx.require(|p| p.may_apply_to_training(audience))?;
     apply_page(&ctx, v, Errors::default(), &Pairs::default())
 }
 
@@ -174,8 +175,8 @@ async fn apply(
     axum::Form(p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
     let v = session(&state, &slug).await?;
-    let role = v.s.programme.audience.role();
-    let user = ctx.require(|p| p.has(role))?;
+    let audience = v.s.programme.audience;
+    let user = ctx.require(|p| p.may_apply_to_training(audience))?;
     let mut errors = Errors::default();
     let motivation = errors.check(
         "motivation",
@@ -208,6 +209,15 @@ async fn apply(
     .await?;
     if let Applied::New(a) = applied {
         outbox::enqueue(&mut tx, &mails::received(&state.config.base_url, &a, &v)).await?;
+        candidates::training_step(
+            &mut tx,
+            user.account.id,
+            Step::TrainingApplied,
+            &format!("{} – {}", v.s.programme.title, v.s.title),
+            None,
+            now(),
+        )
+        .await?;
         audit::record(
             &mut tx,
             ctx.audit(

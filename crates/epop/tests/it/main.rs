@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod auth_hardening;
 mod authorization;
+mod candidates;
 mod contact;
 mod directory;
 mod directory_admin;

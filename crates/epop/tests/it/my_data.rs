@@ -156,6 +156,12 @@ async fn seed_everything(app: &App) -> Person {
         format!(
             "INSERT INTO contact_recipients (conversation_id, account_id) SELECT id, {a} FROM contact_conversations WHERE public_id = 'conversation-awa'"
         ),
+        format!(
+            "INSERT INTO candidate_applications (public_id, audience, status, name, department_code, email, phone, actions, needs, account_id, created_at, updated_at, sent_at) VALUES ('candidature-awa', 'referent', 'new', 'Awa Diallo', '31', '{e}', '{PHONE}', 'former', 'Des pauses', {a}, {t}, {t}, {t})"
+        ),
+        format!(
+            "INSERT INTO candidate_steps (application_id, step, detail, actor_id, at) SELECT id, 'contacted', 'Appel à Awa Diallo', {coord}, {t} FROM candidate_applications WHERE public_id = 'candidature-awa'"
+        ),
         // Another person's form that names her.
         format!(
             "INSERT INTO intervention_requests (public_id, status, form, contact_email, created_at, updated_at) VALUES ('autre-demande', 'draft', 'subject=Avec+Awa+Diallo&contact_email=autre%40exemple.fr', 'autre@exemple.fr', {t}, {t})"
@@ -582,7 +588,11 @@ async fn the_privacy_page_says_the_durations_the_purges_use() {
             purged += 1;
         }
     }
-    assert_eq!(purged, 7);
+    assert_eq!(purged, 8);
+    assert!(
+        page.body
+            .contains("Brouillon ou candidature pas confirmée : 30 jours, puis effacée")
+    );
     assert!(
         page.body
             .contains("l’objet et les dates 30 jours après l’envoi, puis effacé")

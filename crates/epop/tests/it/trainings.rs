@@ -19,7 +19,8 @@ async fn peer_programme(app: &App) -> trainings::Programme {
         .unwrap()
 }
 
-async fn create_session(app: &App, coord: &mut Client) -> String {
+/// A session of the peer programme in Toulouse in 30 days, one place.
+pub(crate) async fn create_session(app: &App, coord: &mut Client) -> String {
     let programme = peer_programme(app).await;
     let d = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).format("%d/%m/%Y");
     let half_days = format!("{d} 9:00-12:30\n{d} 13:30-17:00");

@@ -26,7 +26,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use epop_domain::Role;
-use epop_domain::directory::{ProfileKind, Visibility};
+use epop_domain::directory::ProfileKind;
 use epop_store::directory::{self, ProfileInput, Sensitive, purpose};
 use epop_store::{accounts, audit};
 
@@ -150,26 +150,12 @@ async fn current(
         }
         None => Ok((
             None,
-            ProfileInput {
-                kind: t.kind,
-                display_name: t.name.clone(),
-                visibility: Visibility::Hidden,
-                home_department: t.home_department.clone(),
-                presentation: String::new(),
-                presentation_easy: String::new(),
-                own_words: String::new(),
-                on_site: true,
-                remote: false,
-                travel_km: None,
-                other_languages: String::new(),
-                max_per_month: None,
-                job_title: None,
-                organisation_id: t.organisation_id,
-                departments: t.home_department.clone().into_iter().collect(),
-                interventions: Vec::new(),
-                theme_ids: Vec::new(),
-                languages: vec!["fr".into()],
-            },
+            ProfileInput::new_hidden(
+                t.kind,
+                t.name.clone(),
+                t.home_department.clone(),
+                t.organisation_id,
+            ),
             Sensitive::default(),
         )),
     }

@@ -260,8 +260,14 @@ async fn every_route_checks_role_and_territory() {
             ),
             (format!("/admin/accompagnement/{awa}"), expect("rfffffofo")),
             // Another coordinator's or an admin's follow-up: admins only.
-            (format!("/admin/accompagnement/{coord}"), expect("rfffffffo")),
-            (format!("/admin/accompagnement/{admin}"), expect("rfffffffo")),
+            (
+                format!("/admin/accompagnement/{coord}"),
+                expect("rfffffffo"),
+            ),
+            (
+                format!("/admin/accompagnement/{admin}"),
+                expect("rfffffffo"),
+            ),
             // Local programmes: public pages; the administration's list
             // (each coordinator sees their own), creation by admins, and
             // each programme's form for its coordinators and admins.

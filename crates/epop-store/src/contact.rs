@@ -91,6 +91,21 @@ pub struct Addressee {
     pub national: bool,
 }
 
+/// How many messages this address wrote to the coordination since `since`
+/// (new conversations and follow-ups): the limit per address counts them
+/// over a rolling hour, whatever the clock says.
+pub async fn written_since(conn: &mut AnyConnection, email: &str, since: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contact_messages m \
+         JOIN contact_conversations c ON c.id = m.conversation_id \
+         WHERE c.sender_email = $1 AND m.from_coordination = 0 AND m.created_at > $2",
+    )
+    .bind(email)
+    .bind(since)
+    .fetch_one(conn)
+    .await?)
+}
+
 /// Where a message to `target` goes; `None` when the target does not
 /// exist (or is not public: a practice-analysis group).
 pub async fn resolve(conn: &mut AnyConnection, target: &Target) -> Result<Option<Addressee>> {

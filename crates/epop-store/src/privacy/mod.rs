@@ -143,8 +143,10 @@ pub struct Table {
     pub columns: &'static [(&'static str, Col)],
 }
 
+mod processings;
 mod register;
 
+pub use processings::*;
 pub use register::*;
 
 /// The register entry of a table.

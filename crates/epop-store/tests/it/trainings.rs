@@ -155,7 +155,14 @@ async fn apply_decide_attend_complete_and_the_profile_is_trained() {
                 .unwrap()
                 .is_none()
         );
-        let done = trainings::complete(&mut tx, a1.id, "2027-01-15", NOW)
+        // Not before the last half-day has ended (checked in the update).
+        assert!(
+            trainings::complete(&mut tx, a1.id, "2027-01-15", s.ends_at() - 1)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let done = trainings::complete(&mut tx, a1.id, "2027-01-15", s.ends_at())
             .await
             .unwrap()
             .unwrap();

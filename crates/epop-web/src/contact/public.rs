@@ -149,12 +149,14 @@ const TOO_MANY: &str = "Vous avez déjà envoyé plusieurs messages dans l’heu
      attendez une heure avant d’écrire à nouveau. Votre message est gardé ci-dessous : \
      vous pourrez l’envoyer plus tard.";
 
-/// Counts a message against its address and the visitor; whether it is
-/// one too many (audited).
+/// Whether a message is one too many (audited): the address's messages of
+/// the last hour (a rolling hour, counted from the stored messages), and the
+/// visitor's by client address and browser (fixed windows).
 async fn over_limit(state: &AppState, ctx: &Ctx, email: &str) -> Result<bool, AppError> {
     let mut conn = state.db.conn().await?;
     let ip = ctx.ip.clone().unwrap_or_else(|| "inconnue".into());
-    let by_address = rate_limit::hit(&mut conn, &format!("contact:address:{email}"), HOUR).await?;
+    let by_address =
+        epop_store::contact::written_since(&mut conn, email, epop_store::now() - HOUR).await? + 1;
     let by_ip = rate_limit::hit(&mut conn, &format!("contact:ip:{ip}"), HOUR).await?;
     let by_browser = rate_limit::hit(
         &mut conn,

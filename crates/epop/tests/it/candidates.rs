@@ -444,6 +444,8 @@ async fn a_person_applies_and_becomes_a_trained_peer_worker() {
                 &[("decision", "accepter")],
             )
             .await;
+        // The session takes place (a month later).
+        crate::trainings::session_took_place(&app, &session, 40).await;
         coord
             .post(
                 &format!("{admin}/presences/1"),

@@ -1,5 +1,5 @@
 //! A person's path through the network, read from what the other aggregates
-//! recorded: their event registrations (information meetings, practice-
+//! recorded: their applications to join (`candidates`), event registrations (information meetings, practice-
 //! analysis groups), training applications with attendance and completion,
 //! accompaniment milestones, and the interventions they did. What comes next
 //! is the domain's rule (`epop_domain::path`).
@@ -18,6 +18,8 @@ pub struct EventStep {
     pub starts_at: i64,
     /// A practice-analysis group (for trained peer workers only).
     pub practice_group: bool,
+    /// An information meeting (about the training, for people who may apply).
+    pub information_meeting: bool,
     /// `confirmed`, `offered` or `waiting`.
     pub status: String,
     pub attended: Option<bool>,
@@ -53,6 +55,8 @@ pub struct Path {
     pub trainings: Vec<TrainingStep>,
     pub milestones: Vec<(Milestone, NaiveDate)>,
     pub interventions: Vec<InterventionStep>,
+    /// The steps of their applications to join the network.
+    pub applications: Vec<crate::candidates::PathStep>,
 }
 
 impl Path {
@@ -80,8 +84,9 @@ type TrainingRow = (
 /// The path of one account; `email` finds the registrations made without
 /// signing in.
 pub async fn of(conn: &mut AnyConnection, account_id: i64, email: &str) -> Result<Path> {
-    let events: Vec<(String, String, i64, i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT e.title, e.slug, e.starts_at, e.trained_peers_only, g.status, g.attended \
+    let events: Vec<(String, String, i64, i64, i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT e.title, e.slug, e.starts_at, e.trained_peers_only, e.information_meeting, \
+         g.status, g.attended \
          FROM event_registrations g JOIN events e ON e.id = g.event_id \
          WHERE (g.account_id = $1 OR LOWER(g.email) = LOWER($2)) AND g.status <> 'cancelled' \
          AND e.cancel_reason IS NULL ORDER BY e.starts_at, g.id",
@@ -124,11 +129,12 @@ pub async fn of(conn: &mut AnyConnection, account_id: i64, email: &str) -> Resul
         events: events
             .into_iter()
             .map(
-                |(title, slug, starts_at, group, status, attended)| EventStep {
+                |(title, slug, starts_at, group, meeting, status, attended)| EventStep {
                     title,
                     slug,
                     starts_at,
                     practice_group: group != 0,
+                    information_meeting: meeting != 0,
                     status,
                     attended: attended.map(|a| a != 0),
                 },
@@ -168,6 +174,7 @@ pub async fn of(conn: &mut AnyConnection, account_id: i64, email: &str) -> Resul
                 done_at,
             })
             .collect(),
+        applications: crate::candidates::path_of(conn, account_id).await?,
     })
 }
 

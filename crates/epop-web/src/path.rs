@@ -1,5 +1,5 @@
-//! « Mon parcours »: a person's path in the network, in order — information
-//! meetings, training applications, half-days attended, certificate,
+//! « Mon parcours »: a person's path in the network, in order — their
+//! application to join, information meetings, training applications, half-days attended, certificate,
 //! accompaniment milestones, practice-analysis groups, interventions done —
 //! and what comes next, with the milestones that are late. The person sees
 //! it at `/espace/mon-parcours`; the coordination of their territory sees
@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
+use epop_domain::candidate::Step;
 use epop_domain::directory::InterventionKind;
 use epop_domain::path::{Due, to_come};
 use epop_domain::schedule::day_in_words;
@@ -33,6 +34,9 @@ pub fn router() -> Router<AppState> {
 /// One step done (or booked), in the order of its date.
 pub struct StepView {
     at: i64,
+    /// Orders steps of the same instant: the application, events, the
+    /// training's steps, milestones, interventions.
+    rank: u8,
     pub when: String,
     pub title: String,
     pub detail: String,
@@ -69,9 +73,10 @@ impl PathView {
     }
 }
 
-fn step(at: i64, title: String, detail: String) -> StepView {
+fn step(at: i64, rank: u8, title: String, detail: String) -> StepView {
     StepView {
         at,
+        rank,
         when: french_day(at),
         title,
         detail,
@@ -83,8 +88,10 @@ fn event_steps(p: &Path, now: i64) -> impl Iterator<Item = StepView> + '_ {
     p.events.iter().map(move |e| {
         let title = if e.practice_group {
             "Groupe d’analyse des pratiques"
+        } else if e.information_meeting {
+            "Réunion d’information"
         } else {
-            "Réunion ou événement"
+            "Événement"
         };
         let state = match (e.attended, e.status.as_str()) {
             (Some(true), _) => "présence notée",
@@ -93,7 +100,12 @@ fn event_steps(p: &Path, now: i64) -> impl Iterator<Item = StepView> + '_ {
             (None, _) if e.starts_at > now => "à venir",
             (None, _) => "inscription",
         };
-        let mut s = step(e.starts_at, title.into(), format!("{} ({state})", e.title));
+        let mut s = step(
+            e.starts_at,
+            1,
+            title.into(),
+            format!("{} ({state})", e.title),
+        );
         s.link = Some((format!("/evenements/{}", e.slug), "Voir l’événement".into()));
         s
     })
@@ -104,17 +116,19 @@ fn training_steps(p: &Path) -> Vec<StepView> {
     for t in &p.trainings {
         steps.push(step(
             t.applied_at,
+            2,
             "Candidature à une formation".into(),
             format!("{} : {}", t.title, t.status.label()),
         ));
         if let (Some(at), ApplicationStatus::Accepted | ApplicationStatus::Completed) =
             (t.decided_at, t.status)
         {
-            steps.push(step(at, "Place en formation".into(), t.title.clone()));
+            steps.push(step(at, 3, "Place en formation".into(), t.title.clone()));
         }
         if t.half_days_present > 0 {
             steps.push(step(
                 t.session_ends_at.unwrap_or(t.applied_at),
+                4,
                 "Demi-journées de formation suivies".into(),
                 format!("{} sur {}", t.half_days_present, t.half_days),
             ));
@@ -122,6 +136,7 @@ fn training_steps(p: &Path) -> Vec<StepView> {
         if let Some(at) = t.completed_at {
             let mut s = step(
                 at,
+                5,
                 "Formation terminée".into(),
                 format!("{} : certificat de réalisation", t.title),
             );
@@ -147,9 +162,22 @@ fn noon(d: NaiveDate) -> i64 {
 /// The path in order and what comes next (`today` in Paris).
 pub fn view(p: &Path, now: i64, today: NaiveDate) -> PathView {
     let mut steps: Vec<StepView> = event_steps(p, now).chain(training_steps(p)).collect();
+    // The application's own steps; its training steps are the trainings'.
+    steps.extend(
+        p.applications
+            .iter()
+            .filter(|a| {
+                !matches!(
+                    a.step,
+                    Step::TrainingApplied | Step::TrainingAccepted | Step::Trained
+                )
+            })
+            .map(|a| step(a.at, 0, a.step.label().into(), a.detail.clone())),
+    );
     steps.extend(p.milestones.iter().map(|(m, d)| {
         step(
             noon(*d),
+            6,
             "Étape de l’accompagnement".into(),
             m.label().into(),
         )
@@ -167,11 +195,12 @@ pub fn view(p: &Path, now: i64, today: NaiveDate) -> PathView {
             .unwrap_or_default();
         step(
             i.done_at,
+            7,
             "Intervention réalisée".into(),
             format!("{kind}{place}"),
         )
     }));
-    steps.sort_by_key(|s| s.at);
+    steps.sort_by_key(|s| (s.at, s.rank));
     let trained_at = p.trained_at();
     let reached: Vec<_> = p.milestones.iter().map(|(m, _)| *m).collect();
     let to_come = trained_at

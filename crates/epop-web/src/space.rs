@@ -118,6 +118,10 @@ fn candidate_card() -> RoleCard {
                 label: "Ma candidature et ses étapes",
             },
             CardLink {
+                href: "/espace/mon-parcours",
+                label: "Mon parcours : ce que j’ai fait, ce que je vais faire",
+            },
+            CardLink {
                 href: "/evenements",
                 label: "Les rencontres",
             },

@@ -507,6 +507,35 @@ async fn a_person_applies_and_becomes_a_trained_peer_worker() {
         let mine = ines.get("/espace/candidature").await;
         assert!(mine.body.contains("Formée"));
         assert!(mine.body.contains("Appel de bienvenue"));
+
+        // Her path shows every step, in order, and what comes next.
+        let path = ines.get("/espace/mon-parcours").await;
+        let mut at = 0;
+        for step in [
+            "<strong>Candidature envoyée</strong>",
+            "<strong>Adresse e-mail confirmée</strong>",
+            "<strong>Contact avec la coordination</strong> : contacté le ",
+            "<strong>Invitation à une réunion d’information</strong>",
+            "<strong>Invitation à candidater à une formation</strong>",
+            "<strong>Candidature à une formation</strong>",
+            "<strong>Place en formation</strong>",
+            "<strong>Formation terminée</strong>",
+        ] {
+            let found = path.body[at..]
+                .find(step)
+                .unwrap_or_else(|| panic!("« {step} » missing or out of order:\n{}", path.body));
+            at += found + step.len();
+        }
+        // The half-days are dated by the session (moved 40 days back here).
+        assert!(
+            path.body
+                .contains("<strong>Demi-journées de formation suivies</strong> : 1 sur 2")
+        );
+        assert!(
+            path.body
+                .contains("Les prochaines étapes de l’accompagnement")
+        );
+        assert!(path.body.contains("Première intervention : avant le "));
     }
 }
 

@@ -17,6 +17,7 @@ import { chromium } from 'playwright-core';
 import { ACCOUNTS, COLLECTIONS, PASSWORD, ROLES, SCREENSHOT_PUBLIC, pagesFor } from './pages.mjs';
 import { keyboardJourneys } from './journeys/keyboard.mjs';
 import { privacyJourneys } from './journeys/privacy.mjs';
+import { candidateJourney } from './journeys/candidate.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -526,6 +527,7 @@ async function main() {
     // Keyboard journeys.
     await keyboardJourneys({ test, newContext, signIn, keyOf, base });
     await privacyJourneys({ test, newContext, signIn, base, outbox: path.join(tmpDir, 'outbox') });
+    await candidateJourney({ test, newContext, base, outbox: path.join(tmpDir, 'outbox') });
 
     // Each role, signed in through the real form.
     for (const role of ROLES) {

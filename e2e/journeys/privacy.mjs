@@ -9,13 +9,13 @@ import path from 'node:path';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const mails = (outbox) => (fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')) : []);
+export const mails = (outbox) => (fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')) : []);
 
 /**
  * The first link matching `re` in the newest e-mail to `to` that is not in
  * `seen` (the e-mails there before the action that sends it; waits for the worker).
  */
-async function linkInMail(outbox, to, re, seen = []) {
+export async function linkInMail(outbox, to, re, seen = []) {
   for (let i = 0; i < 60; i++) {
     const files = mails(outbox).filter((f) => !seen.includes(f)).sort().reverse();
     for (const f of files) {

@@ -12,14 +12,33 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const mails = (outbox) => (fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')) : []);
 
 /**
+ * An e-mail's text as a person reads it: quoted-printable soft breaks and
+ * `=3D` undone, and every base64 body (lettre picks it for texts with many
+ * accents) decoded and added.
+ */
+function readable(raw) {
+  let text = raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  const header = /Content-Transfer-Encoding: base64/gi;
+  let m;
+  while ((m = header.exec(raw)) !== null) {
+    const start = raw.slice(m.index).search(/\r?\n\r?\n/);
+    if (start < 0) break;
+    const body = raw.slice(m.index + start).trimStart().split(/\r?\n--|\r?\n\r?\n/)[0];
+    text += `\n${Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')}`;
+  }
+  return text;
+}
+
+/**
  * The first link matching `re` in the newest e-mail to `to` that is not in
  * `seen` (the e-mails there before the action that sends it; waits for the worker).
  */
 export async function linkInMail(outbox, to, re, seen = []) {
-  for (let i = 0; i < 60; i++) {
+  // Up to a minute: the worker sends every few seconds, slower on a busy machine.
+  for (let i = 0; i < 240; i++) {
     const files = mails(outbox).filter((f) => !seen.includes(f)).sort().reverse();
     for (const f of files) {
-      const text = fs.readFileSync(path.join(outbox, f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      const text = readable(fs.readFileSync(path.join(outbox, f), 'utf8'));
       if (!text.includes(to)) continue;
       const m = text.match(re);
       if (m) return m[0];

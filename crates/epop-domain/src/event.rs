@@ -186,6 +186,11 @@ pub fn registration_open(deadline: i64, starts_at: i64, now: i64) -> bool {
     now <= deadline && now < starts_at
 }
 
+/// How long after an information meeting that presents a training the
+/// offer to apply may still be sent: a worker stopped for longer does not
+/// write about a meeting long past.
+pub const FOLLOWUP_WITHIN: i64 = 7 * 24 * 3600;
+
 /// Seconds before the start when the reminder goes.
 pub const REMINDER_BEFORE: i64 = 24 * 3600;
 
@@ -303,6 +308,9 @@ pub struct EventForm {
     /// or référents: shown on `/devenir-intervenant-pair` and
     /// `/devenir-referent`.
     pub information_meeting: bool,
+    /// The slug of the training programme an information meeting presents
+    /// (empty: none); the caller checks that it exists.
+    pub programme: String,
 }
 
 /// A checked event.
@@ -382,6 +390,13 @@ impl EventForm {
         let offer_hours = self.offer_hours(&mut problems);
         let accessibility = self.accessibility(&mut problems);
         let questions = self.questions(&mut problems);
+        if !self.information_meeting && !self.programme.trim().is_empty() {
+            refuse(
+                &mut problems,
+                "programme",
+                "Seule une réunion d’information présente une formation : cochez « Réunion d’information » ou choisissez « Aucune formation ».",
+            );
+        }
         let step_free = self.step_free || accessibility.contains(&Accessibility::StepFree);
         if !problems.is_empty() {
             return Err(problems);
@@ -860,6 +875,22 @@ mod tests {
             vec![Accessibility::Lsf, Accessibility::Captions]
         );
         assert_eq!(e.offer_hours, None);
+    }
+
+    #[test]
+    fn only_an_information_meeting_presents_a_training() {
+        let f = EventForm {
+            programme: "formation-des-intervenants-pairs".into(),
+            ..form()
+        };
+        let problems = f.validate(NOW, true).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "programme");
+        let meeting = EventForm {
+            information_meeting: true,
+            ..f
+        };
+        assert!(meeting.validate(NOW, true).is_ok());
     }
 
     #[test]

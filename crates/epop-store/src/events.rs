@@ -50,6 +50,9 @@ pub struct Event {
     pub information_meeting: bool,
     /// Set when the organiser cancelled the event, with why.
     pub cancel_reason: Option<String>,
+    /// The training programme an information meeting presents: its people
+    /// are offered the application once it has ended.
+    pub training_programme_id: Option<i64>,
 }
 
 const EVENT_SELECT: &str = "SELECT e.id, e.slug, e.title, e.description, e.description_easy, e.audience, \
@@ -57,8 +60,8 @@ const EVENT_SELECT: &str = "SELECT e.id, e.slug, e.title, e.description, e.descr
      e.department_code, d.name, r.code, r.name, e.organiser, e.capacity, e.seats_taken, e.deadline, \
      e.offer_hours, e.accessibility, e.questions, \
      (SELECT COUNT(*) FROM event_registrations w WHERE w.event_id = e.id AND w.status = 'waiting'), \
-     e.updated_at, e.trained_peers_only, e.cancel_reason, e.information_meeting \
-     FROM events e LEFT JOIN departments d ON d.code = e.department_code \
+     e.updated_at, e.trained_peers_only, e.cancel_reason, e.information_meeting, \
+     e.training_programme_id FROM events e LEFT JOIN departments d ON d.code = e.department_code \
      LEFT JOIN regions r ON r.code = d.region_code";
 
 async fn fetch_events(
@@ -113,6 +116,7 @@ fn event_from_row(r: &sqlx::any::AnyRow) -> Result<Event> {
         trained_peers_only: r.try_get::<i64, _>(26)? != 0,
         cancel_reason: r.try_get(27)?,
         information_meeting: r.try_get::<i64, _>(28)? != 0,
+        training_programme_id: r.try_get(29)?,
     })
 }
 
@@ -206,6 +210,21 @@ pub async fn update(
     .execute(&mut *conn)
     .await?;
     fill_seats(conn, id, now).await
+}
+
+/// Sets (or, with `None`, removes) the training programme an information
+/// meeting presents.
+pub async fn set_programme(
+    conn: &mut AnyConnection,
+    event_id: i64,
+    programme_id: Option<i64>,
+) -> Result<()> {
+    sqlx::query("UPDATE events SET training_programme_id = $1 WHERE id = $2")
+        .bind(programme_id)
+        .bind(event_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<Event>> {
@@ -608,6 +627,37 @@ pub async fn expire_offers(conn: &mut AnyConnection, now: i64) -> Result<Vec<Can
     Ok(out)
 }
 
+/// A message sent once per registration, marked by its column.
+#[derive(Debug, Clone, Copy)]
+enum Sent {
+    Reminder,
+    Followup,
+}
+
+/// Marks the message as sent to this registration and gives the
+/// registration, unless it was already marked (by another process, whose
+/// transaction this one waits for): then `None`.
+async fn claim(
+    conn: &mut AnyConnection,
+    sent: Sent,
+    id: i64,
+    now: i64,
+) -> Result<Option<Registration>> {
+    let column = match sent {
+        Sent::Reminder => "reminder_sent_at",
+        Sent::Followup => "followup_sent_at",
+    };
+    let row: Option<RegRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "UPDATE event_registrations SET {column} = $1 \
+         WHERE id = $2 AND {column} IS NULL RETURNING {REG_COLUMNS}"
+    )))
+    .bind(now)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(reg_from_row))
+}
+
 /// The reminders due now (people with a seat, the day before), marked as
 /// sent in the same transaction as the caller writes the e-mails.
 pub async fn take_due_reminders(
@@ -627,18 +677,40 @@ pub async fn take_due_reminders(
     let mut out = Vec::new();
     for (id, event_id) in ids {
         let event = by_id(conn, event_id).await?;
-        let row: Option<RegRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "UPDATE event_registrations SET reminder_sent_at = $1 \
-             WHERE id = $2 AND reminder_sent_at IS NULL RETURNING {REG_COLUMNS}"
-        )))
-        .bind(now)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(r) = row.map(reg_from_row)
+        if let Some(r) = claim(conn, Sent::Reminder, id, now).await?
             && epop_domain::event::reminder_due(event.starts_at, r.created_at, now)
         {
             out.push((r, event));
+        }
+    }
+    Ok(out)
+}
+
+/// The follow-ups due now: for each information meeting that presents a
+/// training programme and ended (less than
+/// [`epop_domain::event::FOLLOWUP_WITHIN`] ago, and was not cancelled),
+/// each person who had a seat and was not marked absent. Each is marked as
+/// sent as it is taken (a row another process took first is skipped), in
+/// the transaction where the caller writes the e-mails.
+pub async fn take_due_followups(
+    conn: &mut AnyConnection,
+    now: i64,
+) -> Result<Vec<(Registration, Event)>> {
+    let ids: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT r.id, r.event_id FROM event_registrations r JOIN events e ON e.id = r.event_id \
+         WHERE e.training_programme_id IS NOT NULL AND e.information_meeting = 1 \
+         AND e.cancelled_at IS NULL AND e.ends_at <= $1 AND e.ends_at > $2 \
+         AND r.status = 'confirmed' AND (r.attended IS NULL OR r.attended = 1) \
+         AND r.followup_sent_at IS NULL ORDER BY r.id",
+    )
+    .bind(now)
+    .bind(now - epop_domain::event::FOLLOWUP_WITHIN)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for (id, event_id) in ids {
+        if let Some(r) = claim(conn, Sent::Followup, id, now).await? {
+            out.push((r, by_id(conn, event_id).await?));
         }
     }
     Ok(out)

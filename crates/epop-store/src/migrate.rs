@@ -179,6 +179,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0028_profiles_by_place.sql"),
         include_str!("../migrations/postgres/0028_profiles_by_place.sql"),
     ),
+    (
+        29,
+        "information meetings present a training programme",
+        include_str!("../migrations/sqlite/0029_meeting_followup.sql"),
+        include_str!("../migrations/postgres/0029_meeting_followup.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -11,6 +11,7 @@ use epop_store::{Db, StoreError, organisations};
 use epop_web::security::{hash_password, public_id};
 
 mod contact;
+mod meeting;
 mod programmes;
 
 /// The password of every demo account (demo data only).
@@ -214,6 +215,7 @@ pub async fn load(db: &Db) -> Result<usize, String> {
     created += profiles(db).await?;
     created += events(db).await?;
     created += trainings(db).await?;
+    created += meeting::present_training(db).await?;
     created += requests(db).await?;
     created += programmes::load(db).await?;
     created += contact::conversation(db).await?;
@@ -498,7 +500,7 @@ async fn events(db: &Db) -> Result<usize, String> {
     use epop_store::events::{self, Filter, Registrant};
     let err = |e: StoreError| e.to_string();
     let meeting = EventForm {
-        title: "Réunion d’information en ligne sur les intervenants-pairs".into(),
+        title: meeting::MEETING.into(),
         description: "Vous êtes une personne en situation de handicap et vous voulez aider les autres avec votre expérience ? \
             Vous êtes un professionnel et vous voulez accueillir un intervenant-pair ?\n\
             Cette réunion présente le métier d’intervenant-pair, la formation de 5 jours et l’accompagnement après la formation, \

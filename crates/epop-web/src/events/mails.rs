@@ -13,7 +13,7 @@ use super::EventView;
 use crate::french::french_day_at;
 use crate::security::{hash_token, random_token};
 
-const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n\
+pub(super) const SIGNATURE: &str = "\n--\nEPoP – réseau des intervenants-pairs\n\
 Vous recevez ce message parce que votre adresse a été donnée pour vous inscrire à un événement sur EPoP.\n";
 
 /// Why a registration e-mail is sent.

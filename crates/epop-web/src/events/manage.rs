@@ -10,9 +10,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use epop_domain::Principal;
-use epop_domain::event::{Accessibility, EventForm, Need, Status, needs_summary};
+use epop_domain::event::{Accessibility, EventForm, Need, NewEvent, Status, needs_summary};
 use epop_store::events::{self, Event, Filter, Registration};
 use epop_store::territories::{self, Department};
+use epop_store::trainings::{self, Programme};
 use epop_store::{audit, now, outbox};
 
 use super::EventView;
@@ -122,11 +123,13 @@ fn fields(p: &Pairs) -> EventForm {
         questions: p.get("questions"),
         trained_peers_only: p.get("trained_peers_only") == "oui",
         information_meeting: p.get("information_meeting") == "oui",
+        programme: p.get("programme"),
     }
 }
 
-/// An event as its form shows it again.
-fn form_of(e: &Event) -> EventForm {
+/// An event as its form shows it again (`programmes` to name the one it
+/// presents).
+fn form_of(e: &Event, programmes: &[Programme]) -> EventForm {
     let paris = |ts: i64| paris_time(ts);
     let day = |ts: i64| paris(ts).split(" à ").next().unwrap_or_default().to_owned();
     let time = |ts: i64| paris(ts).split(" à ").nth(1).unwrap_or_default().to_owned();
@@ -157,6 +160,11 @@ fn form_of(e: &Event) -> EventForm {
         questions: e.questions.join("\n"),
         trained_peers_only: e.trained_peers_only,
         information_meeting: e.information_meeting,
+        programme: programmes
+            .iter()
+            .find(|p| Some(p.id) == e.training_programme_id)
+            .map(|p| p.slug.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -169,6 +177,7 @@ struct FormPage {
     action: String,
     departments: Vec<Department>,
     accessibility: Vec<(&'static str, &'static str)>,
+    programmes: Vec<Programme>,
     is_admin: bool,
 }
 
@@ -193,6 +202,7 @@ async fn form_response(
         .into_iter()
         .filter(|d| user.principal.may_manage_event(Some(&d.code)))
         .collect();
+    let programmes = trainings::programmes(&mut conn).await?;
     let invalid = !errors.is_empty();
     let page = FormPage {
         l: ctx.layout_with_errors(title, invalid),
@@ -204,6 +214,7 @@ async fn form_response(
             .iter()
             .map(|a| (a.code(), a.label()))
             .collect(),
+        programmes,
         is_admin: user.principal.is_admin(),
     };
     render_form(&page, invalid)
@@ -225,17 +236,32 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     .await
 }
 
-/// Checks the form: every field, then the territory (a coordinator places
-/// events only in the départements they coordinate), then the capacity
-/// against the seats already given (`seats_taken`, 0 for a new event).
+/// Checks the form: every field, the training presented (one of
+/// `programmes`: a forged slug is refused), then the territory (a
+/// coordinator places events only in the départements they coordinate),
+/// then the capacity against the seats already given (`seats_taken`, 0 for
+/// a new event). Gives the event and the id of the programme it presents.
 fn check(
     ctx: &Ctx,
     f: &EventForm,
+    programmes: &[Programme],
     is_new: bool,
     seats_taken: i64,
-) -> Result<epop_domain::event::NewEvent, Errors> {
-    let valid = f.validate(now(), is_new).map_err(Errors::from_problems)?;
+) -> Result<(NewEvent, Option<i64>), Errors> {
+    let chosen = f.programme.trim();
+    let programme = programmes.iter().find(|p| p.slug == chosen).map(|p| p.id);
+    let unknown = !chosen.is_empty() && programme.is_none();
+    let valid = f.validate(now(), is_new).map_err(|problems| {
+        let mut errors = Errors::from_problems(problems);
+        if unknown && errors.get("programme").is_empty() {
+            errors.add("programme", UNKNOWN_PROGRAMME);
+        }
+        errors
+    })?;
     let mut errors = Errors::default();
+    if unknown {
+        errors.add("programme", UNKNOWN_PROGRAMME);
+    }
     let dept = valid.department.as_ref().map(|d| d.as_str());
     if !ctx
         .user
@@ -256,10 +282,18 @@ fn check(
         );
     }
     if errors.is_empty() {
-        Ok(valid)
+        Ok((valid, programme))
     } else {
         Err(errors)
     }
+}
+
+const UNKNOWN_PROGRAMME: &str = "Cette formation n’existe pas : choisissez-en une dans la liste.";
+
+/// The training programmes an event may present.
+async fn programmes(state: &AppState) -> Result<Vec<Programme>, AppError> {
+    let mut conn = state.db.conn().await?;
+    Ok(trainings::programmes(&mut conn).await?)
 }
 
 async fn create(
@@ -271,12 +305,13 @@ async fn create(
     let f = fields(&p);
     let action = "/admin/evenements/nouveau".to_owned();
     let title = "Créer un événement".to_owned();
-    let valid = match check(&ctx, &f, true, 0) {
+    let (valid, programme) = match check(&ctx, &f, &programmes(&state).await?, true, 0) {
         Ok(v) => v,
         Err(errors) => return form_response(&state, &ctx, title, f, action, errors).await,
     };
     let mut tx = state.db.write().await?;
     let e = events::create(&mut tx, &valid, Some(user.account.id), now()).await?;
+    events::set_programme(&mut tx, e.id, programme).await?;
     audited(
         tx,
         ctx.audit(
@@ -299,7 +334,7 @@ async fn edit_form(
         &state,
         &ctx,
         format!("Modifier : {}", e.title),
-        form_of(&e),
+        form_of(&e, &programmes(&state).await?),
         format!("/admin/evenements/{slug}/modifier"),
         Errors::default(),
     )
@@ -316,12 +351,14 @@ async fn update(
     let f = fields(&p);
     let action = format!("/admin/evenements/{slug}/modifier");
     let title = format!("Modifier : {}", e.title);
-    let valid = match check(&ctx, &f, false, e.seats_taken) {
+    let checked = check(&ctx, &f, &programmes(&state).await?, false, e.seats_taken);
+    let (valid, programme) = match checked {
         Ok(v) => v,
         Err(errors) => return form_response(&state, &ctx, title, f, action, errors).await,
     };
     let mut tx = state.db.write().await?;
     let promoted = events::update(&mut tx, e.id, &valid, now()).await?;
+    events::set_programme(&mut tx, e.id, programme).await?;
     let e = events::by_slug(&mut tx, &slug)
         .await?
         .ok_or(AppError::NotFound)?;

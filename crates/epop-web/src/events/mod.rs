@@ -3,8 +3,10 @@
 //! an account (waiting list, seat offers, cancellation by the link in the
 //! e-mail), the organiser's pages (create, edit, registrations, needs,
 //! exports, attendance, writing to everyone) and the scheduled work the
-//! worker runs (reminders, expired offers).
+//! worker runs (reminders, expired offers, the offer to apply to the
+//! training an information meeting presented).
 
+mod followup;
 mod mails;
 mod manage;
 mod public;

@@ -15,6 +15,7 @@ use epop_store::now;
 use epop_store::territories::{self, Region};
 use serde::Deserialize;
 
+use super::followup::Offer;
 use super::{Audience, EventView, calendar_file, visible_event};
 use crate::context::Layout;
 use crate::render::{pdf, render};
@@ -94,6 +95,7 @@ struct Page {
     v: EventView,
     easy: bool,
     share: Share,
+    offer: Option<Offer>,
 }
 
 async fn page(
@@ -103,13 +105,18 @@ async fn page(
 ) -> Result<Response, AppError> {
     let e = visible_event(&state, &ctx, &slug).await?;
     let easy = ctx.query_param("version").as_deref() == Some("facile");
-    let v = EventView::new(e, now());
+    let t = now();
+    let mut conn = state.db.conn().await?;
+    let offer = Offer::of(&mut conn, &e, t).await?;
+    drop(conn);
+    let v = EventView::new(e, t);
     let share = share(&state, &v);
     render(&Page {
         l: ctx.layout(v.e.title.clone()),
         v,
         easy,
         share,
+        offer,
     })
 }
 

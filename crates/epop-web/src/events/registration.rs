@@ -15,6 +15,7 @@ use epop_store::events::{self, Event, Registered, Registrant, Registration};
 use epop_store::{audit, now, outbox};
 
 use super::EventView;
+use super::followup::Offer;
 use super::mails::{self, Why};
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
@@ -266,6 +267,8 @@ struct StatusPage {
     position: i64,
     offer_until: String,
     for_other: bool,
+    /// The training the meeting presents (see `followup`).
+    offer: Option<Offer>,
 }
 
 async fn status_page(
@@ -285,6 +288,7 @@ async fn status_page(
     };
     let offer_until = r.offer_expires_at.map(french_day_at).unwrap_or_default();
     let for_other = r.registered_by.is_some();
+    let offer = Offer::of(&mut conn, &e, now()).await?;
     let page = StatusPage {
         l: ctx.layout(format!("Mon inscription : {}", e.title)),
         v: EventView::new(e, now()),
@@ -293,6 +297,7 @@ async fn status_page(
         position,
         offer_until,
         for_other,
+        offer,
     };
     // Private (no-store): see `security::headers`.
     render(&page)

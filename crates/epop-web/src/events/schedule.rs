@@ -1,6 +1,7 @@
 //! The events' work that happens at a time rather than on a request (run by
 //! `crate::jobs`): reminders the day before, seat offers that expired (the
-//! seat goes to the next person waiting), and the personal data of
+//! seat goes to the next person waiting), the offer to apply to the training
+//! an information meeting presented, and the personal data of
 //! registrations to events that ended more than a year ago is erased. Each
 //! e-mail is written in the same transaction as the change it tells about.
 
@@ -31,7 +32,8 @@ pub async fn tell_promoted(
 
 /// This feature's share of the scheduled work, in the caller's transaction:
 /// sends the reminders that are due, ends the expired seat offers (telling
-/// who gets the seat) and erases the personal data of registrations to
+/// who gets the seat), offers the application to the people of information
+/// meetings that ended (`followup`) and erases the personal data of registrations to
 /// events that ended more than a year ago; returns how many e-mails were
 /// written.
 pub async fn due(conn: &mut AnyConnection, base_url: &str, now: i64) -> Result<usize> {
@@ -53,6 +55,7 @@ pub async fn due(conn: &mut AnyConnection, base_url: &str, now: i64) -> Result<u
         mails::send(&mut *conn, base_url, &e, &r, Why::Reminder).await?;
         written += 1;
     }
+    written += super::followup::send_due(&mut *conn, base_url, now).await?;
     events::anonymise_old(&mut *conn, now).await?;
     Ok(written)
 }

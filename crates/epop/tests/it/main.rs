@@ -18,6 +18,7 @@ mod harness;
 mod import;
 mod import_page;
 mod mail;
+mod meeting_followup;
 mod my_data;
 mod organisations;
 mod pages;

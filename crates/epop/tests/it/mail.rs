@@ -319,10 +319,11 @@ async fn demo_data_is_idempotent() {
         // 10 organisations, the accounts, 5 named profiles, 30 made-up
         // colleagues, 3 events, 2 training programmes with a session each,
         // 1 request, 1 message to the coordination, 1 application to
-        // become a peer worker, 4 local programmes.
+        // become a peer worker, 4 local programmes, the information meeting
+        // tied to the peer workers' training.
         assert_eq!(
             first,
-            10 + epop::demo::ACCOUNTS.len() + 5 + 30 + 3 + 2 + 1 + 1 + 1 + 4
+            10 + epop::demo::ACCOUNTS.len() + 5 + 30 + 3 + 2 + 1 + 1 + 1 + 4 + 1
         );
         assert_eq!(epop::demo::load(&db).await.unwrap(), 0);
         let mut conn = db.conn().await.unwrap();

@@ -89,16 +89,41 @@ impl Mailer {
                 tokio::fs::create_dir_all(dir)
                     .await
                     .map_err(|e| e.to_string())?;
-                let path = dir.join(format!("{:06}.eml", p.id));
-                tokio::fs::write(&path, message.formatted())
-                    .await
-                    .map_err(|e| e.to_string())
+                write_new(dir, p.id, &message.formatted()).await
             }
         }
     }
 }
 
 /// The attached file as a MIME part, with its name and its type.
+/// Writes an `.eml` file named by the message's id, never over another
+/// one: an id can come back once the rows above it are erased (SQLite reuses
+/// the highest free row id), then the file is `000005-2.eml`, and so on.
+async fn write_new(dir: &std::path::Path, id: i64, bytes: &[u8]) -> Result<(), String> {
+    use tokio::io::AsyncWriteExt;
+    for n in 1..1000 {
+        let name = if n == 1 {
+            format!("{id:06}.eml")
+        } else {
+            format!("{id:06}-{n}.eml")
+        };
+        match tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(dir.join(name))
+            .await
+        {
+            Ok(mut file) => {
+                file.write_all(bytes).await.map_err(|e| e.to_string())?;
+                return file.flush().await.map_err(|e| e.to_string());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Err(format!("no free file name for message {id}"))
+}
+
 fn attachment(a: &epop_store::outbox::Attachment) -> Result<SinglePart, String> {
     let content_type = ContentType::parse(&a.content_type)
         .map_err(|e| format!("type de pièce jointe invalide ({}) : {e}", a.content_type))?;

@@ -233,6 +233,35 @@ async fn sent_as_files(db: &epop_store::Db, folder: &str, messages: &[Message]) 
         .collect()
 }
 
+/// An id can come back once the rows above it are erased: its `.eml` file
+/// never replaces the earlier message's.
+#[tokio::test]
+async fn an_eml_file_is_never_written_over() {
+    for db in testing::all().await {
+        let dir = crate::harness::temp_dir("eml-reuse");
+        let mut conn = db.conn().await.unwrap();
+        outbox::enqueue(&mut conn, &message("awa@exemple.fr"))
+            .await
+            .unwrap();
+        let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM outbox")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+        let earlier = dir.join(format!("{id:06}.eml"));
+        std::fs::write(&earlier, "le message d’avant").unwrap();
+        let mailer = Mailer::new("EPoP <ne-pas-repondre@epop.test>", None, dir.clone()).unwrap();
+        assert_eq!(drain(&db, &mailer).await.unwrap(), 1);
+        assert_eq!(
+            std::fs::read_to_string(&earlier).unwrap(),
+            "le message d’avant"
+        );
+        let new = std::fs::read_to_string(dir.join(format!("{id:06}-2.eml"))).unwrap();
+        assert!(new.contains("awa@exemple.fr"), "{new}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
 #[tokio::test]
 async fn without_smtp_each_message_is_an_eml_file_with_a_plain_text_part() {
     for db in testing::all().await {

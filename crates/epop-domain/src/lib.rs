@@ -3,7 +3,8 @@
 //! events and their registrations, messages to the coordination,
 //! applications to join the network (candidates), trainings and
 //! accompaniment, the life
-//! cycle of intervention requests, the matching of peer workers, and the
+//! cycle of intervention requests, the matching of peer workers, the
+//! questionnaires and the small-number rule of the indicators, and the
 //! legal and payment frameworks.
 //!
 //! Nothing here touches a database, the network, the clock or randomness:
@@ -24,6 +25,7 @@ pub mod organisation;
 pub mod path;
 pub mod payment;
 pub mod programme;
+pub mod questionnaire;
 pub mod request;
 pub mod schedule;
 pub mod siret;

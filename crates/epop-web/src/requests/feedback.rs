@@ -30,14 +30,8 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// The five steps of the scale, best first.
-pub const SCALE: [(i64, &str); 5] = [
-    (5, "Très bien"),
-    (4, "Bien"),
-    (3, "Moyen"),
-    (2, "Pas bien"),
-    (1, "Pas bien du tout"),
-];
+/// The five steps of the scale, best first: the questionnaires' own.
+pub use epop_domain::questionnaire::SCALE;
 
 fn done(r: &Request) -> bool {
     matches!(

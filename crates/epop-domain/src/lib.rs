@@ -18,6 +18,7 @@ pub mod contact;
 pub mod directory;
 pub mod email;
 pub mod event;
+pub mod figures;
 pub mod legal;
 pub mod lifecycle;
 pub mod matching;

@@ -185,6 +185,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0029_meeting_followup.sql"),
         include_str!("../migrations/postgres/0029_meeting_followup.sql"),
     ),
+    (
+        30,
+        "questionnaires, invitations and anonymous responses",
+        include_str!("../migrations/sqlite/0030_questionnaires.sql"),
+        include_str!("../migrations/postgres/0030_questionnaires.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

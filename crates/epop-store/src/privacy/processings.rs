@@ -59,6 +59,13 @@ pub const CONTACT: Processing = Processing {
     data: "Nom, adresse e-mail, téléphone si vous le donnez, vos messages et les réponses.",
     who_sees: "Les coordinateurs à qui le message est adressé (ou les administrateurs, pour la coordination nationale). Chaque lecture est notée.",
 };
+pub const EVALUATION: Processing = Processing {
+    name: "Évaluation et questionnaires",
+    purpose: "Vous demander votre avis après une intervention, une formation ou un événement, et en tirer des chiffres pour améliorer le réseau et rendre compte à ses financeurs.",
+    legal_basis: "Intérêt légitime du réseau à évaluer ses actions (article 6.1.f) ; répondre est libre et chaque question accepte « je préfère ne pas répondre ».",
+    data: "Votre adresse e-mail pour l’envoi et un rappel ; vos réponses, gardées sans votre nom ni votre adresse.",
+    who_sees: "Personne ne voit qui a répondu quoi ; les coordinateurs, les administrateurs et les financeurs voient des chiffres, jamais moins de 5 personnes à la fois.",
+};
 pub const MAIL: Processing = Processing {
     name: "E-mails envoyés",
     purpose: "Vous écrire : liens de connexion, inscriptions, propositions.",
@@ -75,7 +82,7 @@ pub const SECURITY: Processing = Processing {
 };
 
 /// Every processing, in the order of the privacy page.
-pub const PROCESSINGS: [&Processing; 10] = [
+pub const PROCESSINGS: [&Processing; 11] = [
     &ACCOUNTS,
     &DIRECTORY,
     &EVENTS,
@@ -84,6 +91,7 @@ pub const PROCESSINGS: [&Processing; 10] = [
     &REQUESTS,
     &CONTACT,
     &PAYMENTS,
+    &EVALUATION,
     &MAIL,
     &SECURITY,
 ];
@@ -97,5 +105,8 @@ pub const DRAFT_DAYS: i64 = 30;
 /// How long a message to the coordination is kept after the last one of
 /// its conversation.
 pub const CONTACT_DAYS: i64 = 365;
+/// How long an invitation to answer a questionnaire (with the address it
+/// went to) is kept after it was made: two years of response rates.
+pub const INVITATION_DAYS: i64 = 730;
 /// How long payments are kept (accounting).
 pub const PAYMENT_DAYS: i64 = 3650;

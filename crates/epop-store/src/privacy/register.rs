@@ -2,8 +2,9 @@
 //! are about, how it is erased and how long it is kept.
 
 use super::processings::{
-    ACCOUNTS, AUDIT_LOG_DAYS, CANDIDATES, CONTACT, CONTACT_DAYS, DIRECTORY, DRAFT_DAYS, EVENTS,
-    MAIL, PAYMENT_DAYS, PAYMENTS, RATE_LIMIT_DAYS, REQUESTS, SECURITY, TRAININGS,
+    ACCOUNTS, AUDIT_LOG_DAYS, CANDIDATES, CONTACT, CONTACT_DAYS, DIRECTORY, DRAFT_DAYS, EVALUATION,
+    EVENTS, INVITATION_DAYS, MAIL, PAYMENT_DAYS, PAYMENTS, RATE_LIMIT_DAYS, REQUESTS, SECURITY,
+    TRAININGS,
 };
 use super::{Col, DAY, Erase, Keep, Table};
 
@@ -754,5 +755,62 @@ pub const REGISTER: &[Table] = &[
             ("department_code", Col::Plain),
             ("phone", Col::Personal("NULL")),
         ],
+    },
+    Table {
+        name: "questionnaires",
+        processing: None,
+        holds: "Les questionnaires et leurs versions.",
+        whose: None,
+        erase: Erase::Keep("référentiel"),
+        keep: Keep::NotPersonal,
+        columns: &[
+            ("purpose", Col::Plain),
+            ("title", Col::Plain),
+            ("questions", Col::Plain),
+        ],
+    },
+    Table {
+        name: "questionnaire_invitations",
+        processing: Some(&EVALUATION),
+        holds: "Les questionnaires qui vous ont été envoyés (pas vos réponses).",
+        whose: Some("account_id = {account} OR email = {email}"),
+        erase: Erase::Delete,
+        keep: Keep::Purged {
+            days: INVITATION_DAYS,
+            column: "created_at",
+            only: "",
+            said: "",
+        },
+        columns: &[
+            ("token_hash", Col::Secret),
+            ("subject_kind", Col::Plain),
+            ("respondent", Col::Plain),
+            ("email", Col::Personal("NULL")),
+            ("department_code", Col::Plain),
+            ("intervention_kind", Col::Plain),
+        ],
+    },
+    Table {
+        name: "questionnaire_responses",
+        processing: Some(&EVALUATION),
+        holds: "Les réponses aux questionnaires, sans nom ni adresse.",
+        whose: None,
+        erase: Erase::Keep("anonyme : une réponse ne dit pas qui l’a donnée"),
+        keep: Keep::NotPersonal,
+        columns: &[
+            ("subject_kind", Col::Plain),
+            ("respondent", Col::Plain),
+            ("department_code", Col::Plain),
+            ("intervention_kind", Col::Plain),
+        ],
+    },
+    Table {
+        name: "questionnaire_answers",
+        processing: Some(&EVALUATION),
+        holds: "Le détail des réponses, question par question, sans nom ni adresse.",
+        whose: None,
+        erase: Erase::Keep("anonyme : une réponse ne dit pas qui l’a donnée"),
+        keep: Keep::NotPersonal,
+        columns: &[("question_code", Col::Plain), ("text", Col::Mentions)],
     },
 ];

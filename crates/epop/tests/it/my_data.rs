@@ -162,6 +162,12 @@ async fn seed_everything(app: &App) -> Person {
         format!(
             "INSERT INTO candidate_steps (application_id, step, detail, actor_id, at) SELECT id, 'contacted', 'Appel à Awa Diallo', {coord}, {t} FROM candidate_applications WHERE public_id = 'candidature-awa'"
         ),
+        format!(
+            "INSERT INTO questionnaires (purpose, version, title, questions, created_at) VALUES ('essai-donnees', 1, 'Avis', '[]', {t})"
+        ),
+        format!(
+            "INSERT INTO questionnaire_invitations (questionnaire_id, token_hash, subject_kind, subject_id, respondent, account_id, email, created_at) SELECT id, 'jeton-avis-awa', 'event', 1, 'participant', {a}, '{e}', {t} FROM questionnaires WHERE purpose = 'essai-donnees'"
+        ),
         // Another person's form that names her.
         format!(
             "INSERT INTO intervention_requests (public_id, status, form, contact_email, created_at, updated_at) VALUES ('autre-demande', 'draft', 'subject=Avec+Awa+Diallo&contact_email=autre%40exemple.fr', 'autre@exemple.fr', {t}, {t})"
@@ -588,7 +594,7 @@ async fn the_privacy_page_says_the_durations_the_purges_use() {
             purged += 1;
         }
     }
-    assert_eq!(purged, 8);
+    assert_eq!(purged, 9);
     assert!(
         page.body
             .contains("Brouillon ou candidature pas confirmée : 30 jours, puis effacée")

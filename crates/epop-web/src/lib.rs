@@ -27,6 +27,7 @@ mod my_data;
 mod pages;
 mod path;
 mod programmes;
+mod questionnaires;
 mod render;
 mod requests;
 pub mod security;
@@ -122,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .merge(territories::router())
         .merge(candidates::router())
         .merge(requests::router())
+        .merge(questionnaires::router())
         .merge(admin::router())
         .merge(metrics::router())
         .merge(api::router(api::document([

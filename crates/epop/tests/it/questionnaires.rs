@@ -428,7 +428,19 @@ async fn admins_define_a_questionnaire_then_a_version_and_responses_keep_theirs(
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         // The next version starts from version 2, pre-filled.
-        let path = format!("/admin/questionnaires/{}/nouvelle-version", v2.id);
+        let path = "/admin/questionnaires/evenement-v2/nouvelle-version".to_owned();
+        assert!(
+            admin
+                .get("/admin/questionnaires")
+                .await
+                .body
+                .contains(&format!("href=\"{path}\"")),
+            "linked from the list"
+        );
+        let unknown = admin
+            .get("/admin/questionnaires/evenement-v9/nouvelle-version")
+            .await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
         let prefilled = admin.get(&path).await.body;
         assert!(
             prefilled.contains("À pied\nEn bus\nEn voiture</textarea>"),

@@ -85,9 +85,12 @@ async fn a_personal_link_is_answered_one_question_per_page_and_only_once() {
                 f
             };
         // A required question left empty is named.
-        c.post(&link, &step("1", "suivant", vec![]))
-            .await
-            .assert_field_error("question-ressenti", "Répondez à cette question");
+        let empty = c.post(&link, &step("1", "suivant", vec![])).await;
+        empty.assert_field_error("question-ressenti", "Répondez à cette question");
+        assert_eq!(
+            empty.title(),
+            "Erreur : Question 1 sur 4 – Votre avis sur l’intervention – EPoP"
+        );
         let res = c
             .post(&link, &step("1", "suivant", vec![("ressenti", "4")]))
             .await;
@@ -625,5 +628,57 @@ async fn the_host_answers_signed_in_the_peer_by_link_and_the_request_is_evaluate
             "{page}"
         );
         assert!(page.contains("<dd>Moyen</dd>") && page.contains("<dd>Très bien</dd>"));
+    }
+}
+
+#[tokio::test]
+async fn a_link_flooded_with_posts_is_slowed_down() {
+    for app in apps().await {
+        let link = invite(&app, "jeton-flot", "audience", None, false).await;
+        let t = epop_store::now();
+        sqlx::query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 300)")
+            .bind(format!("questionnaire:{}", hash_token("jeton-flot")))
+            .bind(t - t.rem_euclid(3600))
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        let mut c = app.client();
+        let res = c
+            .post(
+                &link,
+                &[
+                    ("etape", "tout"),
+                    ("ressenti", "5"),
+                    ("utile", "5"),
+                    ("encore", "oui"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(
+            stored(&app, "audience").await.is_empty(),
+            "nothing recorded"
+        );
+        // Another link is not slowed down.
+        let other = invite(
+            &app,
+            "jeton-calme",
+            "audience",
+            Some("salle@exemple.fr"),
+            false,
+        )
+        .await;
+        let res = c
+            .post(
+                &other,
+                &[
+                    ("etape", "tout"),
+                    ("ressenti", "5"),
+                    ("utile", "5"),
+                    ("encore", "oui"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
     }
 }

@@ -575,6 +575,15 @@ async fn the_host_answers_signed_in_the_peer_by_link_and_the_request_is_evaluate
             false,
         )
         .await;
+        // The demo's personal link for the host (crates/epop/src/demo/questionnaires.rs).
+        let host_link = "/questionnaire/demo-questionnaire-accueil";
+        assert!(
+            app.client()
+                .get(host_link)
+                .await
+                .body
+                .contains("Question 1 sur 4")
+        );
         let mut host = app.signed_in("demandeur@demo.epop.test").await;
         let form = host
             .get("/espace/demandes/demo-demande-esat/avis")
@@ -603,6 +612,12 @@ async fn the_host_answers_signed_in_the_peer_by_link_and_the_request_is_evaluate
         )
         .await;
         assert_eq!(stored(&app, "host").await.len(), 4);
+        // Their personal link is used up too.
+        let by_link = app.client().get(host_link).await.body;
+        assert!(
+            by_link.contains("Vous avez déjà répondu, merci"),
+            "{by_link}"
+        );
         assert!(
             !coord.get(path).await.body.contains("Évaluée"),
             "the peer has not answered"

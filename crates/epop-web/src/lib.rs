@@ -10,6 +10,7 @@ mod admin;
 mod api;
 mod auth;
 mod candidates;
+pub mod charts;
 mod contact;
 mod context;
 pub(crate) mod directory;

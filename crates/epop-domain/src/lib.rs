@@ -19,6 +19,7 @@ pub mod directory;
 pub mod email;
 pub mod event;
 pub mod figures;
+pub mod indicators;
 pub mod legal;
 pub mod lifecycle;
 pub mod matching;

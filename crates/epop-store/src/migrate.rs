@@ -191,6 +191,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0030_questionnaires.sql"),
         include_str!("../migrations/postgres/0030_questionnaires.sql"),
     ),
+    (
+        32,
+        "indexes of the indicators, the audience size as a column",
+        include_str!("../migrations/sqlite/0032_indicator_indexes.sql"),
+        include_str!("../migrations/postgres/0032_indicator_indexes.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

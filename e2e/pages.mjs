@@ -79,6 +79,10 @@ export const PAGES = {
     '/ecrire-a-la-coordination?departement=75',
     '/ecrire-a-la-coordination?region=32',
     '/ecrire-a-la-coordination/envoye?departement=31',
+    '/statistiques',
+    '/statistiques?version=facile',
+    '/statistiques?region=76',
+    '/statistiques?annee=1999',
   ],
   signedIn: [
     '/espace',

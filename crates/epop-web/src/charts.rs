@@ -18,7 +18,7 @@
 use std::fmt::Write;
 
 use crate::map::Markup;
-use epop_domain::figures::{Cell, Chart, Row, Section};
+use epop_domain::figures::{Cell, Chart, Row, Section, short_label};
 
 /// The drawing's width, in its own units (it is scaled to its container).
 const WIDTH: f64 = 640.0;
@@ -27,7 +27,7 @@ const PAD: f64 = 8.0;
 const TEXT: f64 = 14.0;
 const SMALL: f64 = 12.0;
 /// How many parts have their own colour and hatching before they repeat.
-pub const PART_STYLES: usize = 5;
+pub const PART_STYLES: usize = 6;
 
 /// The chart of `section`, or nothing when it has none (or no rows).
 pub fn chart(section: &Section) -> Markup {
@@ -183,10 +183,8 @@ fn months(rows: &[Row]) -> (f64, String) {
             size,
             value_lines.iter().copied(),
         );
-        let (a, b) = row
-            .label
-            .split_once(' ')
-            .unwrap_or((row.label.as_str(), ""));
+        let label = short_label(&row.label);
+        let (a, b) = label.split_once(' ').unwrap_or((label.as_str(), ""));
         lines(
             &mut out,
             &format!("chart-label {small}"),
@@ -272,14 +270,15 @@ fn parts(code: &str, rows: &[Row]) -> (f64, String) {
 }
 
 /// The hatching of part style `i` (over its colour): diagonal lines, dots,
-/// horizontal lines, a cross-hatch, vertical lines.
+/// horizontal lines, a cross-hatch, vertical lines, a grid.
 fn hatch(i: usize) -> &'static str {
     match i % PART_STYLES {
         0 => "<path class=\"chart-hatch-on-light\" d=\"M0 8L8 0M-2 2L2 -2M6 10L10 6\"/>",
         1 => "<circle class=\"chart-dot-on-dark\" cx=\"4\" cy=\"4\" r=\"1.6\"/>",
         2 => "<path class=\"chart-hatch-on-light\" d=\"M0 4H8\"/>",
         3 => "<path class=\"chart-hatch-on-dark\" d=\"M0 0L8 8M8 0L0 8\"/>",
-        _ => "<path class=\"chart-hatch-on-light\" d=\"M4 0V8\"/>",
+        4 => "<path class=\"chart-hatch-on-light\" d=\"M4 0V8\"/>",
+        _ => "<path class=\"chart-hatch-on-dark\" d=\"M0 4H8M4 0V8\"/>",
     }
 }
 
@@ -446,6 +445,13 @@ mod tests {
             .filter(|t| t.ends_with('.') || ["mars", "mai", "juin", "août"].contains(&t.as_str()))
             .collect();
         assert_eq!(months.first().map(|s| s.as_str()), Some("janv."));
+        // Full names are shortened to fit (the table says them whole).
+        let long = chart(&section(
+            Chart::Months,
+            vec![("septembre 2024", Cell::things(3))],
+        ))
+        .to_string();
+        assert!(super::tests::texts(&parse(&long)).contains(&"sept.".to_owned()));
         assert_eq!(months.last().map(|s| s.as_str()), Some("déc."));
         // Bars left to right, growing as the values do.
         let xs: Vec<f64> = doc

@@ -11,13 +11,13 @@
 //! figures in words, so that a screen reader user loses nothing (the table
 //! that follows holds them too).
 
-use epop_domain::figures::{Cell, Chart, Row, Section};
+use epop_domain::figures::{Cell, Chart, Row, Section, short_label};
 use krilla::color::rgb;
 use krilla::geom::Rect;
 
-use super::PdfError;
-use super::fonts::face;
-use super::layout::{Draw, Elem, LEFT, Layout, TEXT_WIDTH};
+use super::fonts::{face, wrap};
+use super::layout::{BODY, Draw, Elem, GAP, LEFT, LINE, Layout, TEXT_WIDTH, heading_size};
+use super::{Block, PdfError};
 
 /// Text size on charts.
 const LABEL: f32 = 9.0;
@@ -26,12 +26,13 @@ const INK: Rgb = (0x22, 0x1c, 0x18);
 const WHITE: Rgb = (255, 255, 255);
 const BAR: Rgb = (0x0a, 0x55, 0x61);
 /// The parts' colours, light and dark alternating (the same as the web's).
-const PARTS: [Rgb; 5] = [
+const PARTS: [Rgb; 6] = [
     (0xe0, 0x60, 0x2a),
     (0x4a, 0x1d, 0x5c),
     (0x7d, 0x8f, 0x1f),
     (0x0a, 0x3d, 0x45),
     (0x6d, 0x8f, 0xd0),
+    (0x5c, 0x1a, 0x1a),
 ];
 
 fn colour((r, g, b): Rgb) -> rgb::Color {
@@ -66,6 +67,42 @@ pub fn in_words(section: &Section) -> String {
     )
 }
 
+/// The height of the chart drawn for `section` (0 when none).
+fn height(section: &Section) -> f32 {
+    let rows = section.rows.len() as f32;
+    match section.chart {
+        _ if section.rows.is_empty() => 0.0,
+        Chart::None => 0.0,
+        Chart::Bars => rows * BAR_ROW,
+        Chart::Months => MONTHS_PLOT + 4.0 * LABEL + 12.0,
+        Chart::Parts => PART_BAR + 8.0 + rows * LEGEND_ROW,
+    }
+}
+
+/// When `blocks` start with a heading, its sentence and a chart: the
+/// height the three take together, to keep them on one page.
+pub(super) fn kept_with_heading(blocks: &[Block]) -> Option<f32> {
+    let [
+        Block::Heading { level, text },
+        Block::Paragraph(summary),
+        Block::Chart(section),
+        ..,
+    ] = blocks
+    else {
+        return None;
+    };
+    let size = heading_size(*level);
+    let lines =
+        |text: &str, bold, size| wrap(text, bold, size, TEXT_WIDTH).len() as f32 * size * LINE;
+    Some(
+        lines(text, true, size)
+            + size * 0.9
+            + lines(summary, false, BODY)
+            + 2.0 * GAP
+            + height(section),
+    )
+}
+
 /// Draws `section`'s chart (nothing when it has none) as one tagged figure.
 pub(super) fn chart(
     layout: &mut Layout,
@@ -76,11 +113,7 @@ pub(super) fn chart(
     if rows.is_empty() || section.chart == Chart::None {
         return Ok(());
     }
-    let height = match section.chart {
-        Chart::Bars => rows.len() as f32 * BAR_ROW,
-        Chart::Months => MONTHS_PLOT + 4.0 * LABEL + 12.0,
-        _ => PART_BAR + 8.0 + rows.len() as f32 * LEGEND_ROW,
-    };
+    let height = height(section);
     let top = layout.reserve(height);
     let draws = match section.chart {
         Chart::Bars => bars(rows, top),
@@ -200,10 +233,8 @@ fn months(rows: &[Row], top: f32) -> Vec<Draw> {
         for (j, w) in words.iter().enumerate() {
             centred(&mut draws, centre, first + j as f32 * size * 1.2, w);
         }
-        let (a, b) = row
-            .label
-            .split_once(' ')
-            .unwrap_or((row.label.as_str(), ""));
+        let label = short_label(&row.label);
+        let (a, b) = label.split_once(' ').unwrap_or((label.as_str(), ""));
         for (j, w) in [a, b].iter().filter(|w| !w.is_empty()).enumerate() {
             centred(
                 &mut draws,
@@ -257,13 +288,13 @@ fn part(draws: &mut Vec<Draw>, i: usize, x: f32, y: f32, w: f32, h: f32) {
             }
         }
     }
-    if style == 2 {
+    if style == 2 || style == 5 {
         for r in 0..lines {
             let ly = y0 + (r as f32 + 0.5) * TILE;
             draws.push(line((x, ly), (x + w, ly)));
         }
     }
-    if style == 4 {
+    if style == 4 || style == 5 {
         for c in 0..cols {
             let lx = x0 + (c as f32 + 0.5) * TILE;
             draws.push(line((lx, y), (lx, y + h)));

@@ -773,7 +773,11 @@ pub(super) fn outline(headings: &[Heading], title: &str) -> Outline {
 pub(super) fn lay_out(doc: &Document) -> Result<(Layout, Vec<Elem>), PdfError> {
     let mut layout = Layout::new();
     let mut tree = Vec::new();
-    for block in &doc.blocks {
+    for (i, block) in doc.blocks.iter().enumerate() {
+        // A heading starts a new page rather than leave its chart alone.
+        if let Some(height) = super::chart::kept_with_heading(&doc.blocks[i..]) {
+            layout.ensure(height);
+        }
         layout.block(block, &mut tree)?;
     }
     Ok((layout, tree))

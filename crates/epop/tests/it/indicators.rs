@@ -552,7 +552,7 @@ async fn seed_answers(db: &Db) {
     }
 }
 
-async fn seed(app: &App) {
+pub async fn seed(app: &App) {
     let mut peers = Vec::new();
     for n in 0..7 {
         peers.push(peer(&app.db, n, OCCITANIE[n % 3]).await);

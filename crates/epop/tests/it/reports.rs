@@ -1,5 +1,6 @@
 //! The indicators as files and as public statistics (issue 14), through the
-//! real router on both engines with the demo's history: the CSV, XLSX (read
+//! real router on both engines, with the history `indicators.rs` seeds
+//! (2023 and 2024, two régions) on top of the demo's: the CSV, XLSX (read
 //! back by LibreOffice) and yearly PDF (`pdfinfo`, `pdftotext`) carry the
 //! very figures of `/indicateurs` for the same filters, « moins de 5 »
 //! wherever the page says it; a funder's export of a territory not given
@@ -18,6 +19,8 @@ const FUNDER: &str = "financeur@demo.epop.test";
 const COORDINATION: &str = "coordination@demo.epop.test";
 const ADMIN: &str = "admin@demo.epop.test";
 const HIDDEN: &str = "moins de 5";
+/// The year of most of the seeded history.
+const SEEDED: i32 = 2024;
 
 fn this_year() -> i32 {
     use chrono::Datelike;
@@ -177,9 +180,10 @@ async fn download(app: &App, who: &str, path: &str) -> (StatusCode, String, Vec<
 
 #[tokio::test]
 async fn a_funder_s_files_carry_the_page_s_figures_with_the_same_hidden_ones() {
-    let year = this_year();
+    let year = SEEDED;
     let query = format!("annee={year}&region=76");
     for app in apps().await {
+        crate::indicators::seed(&app).await;
         let mut funder = app.signed_in(FUNDER).await;
         let page = funder.get(&format!("/indicateurs?{query}")).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -203,6 +207,26 @@ async fn a_funder_s_files_carry_the_page_s_figures_with_the_same_hidden_ones() {
                 "no link to {link} in {links:?}"
             );
         }
+        // Each drawn section has its chart, an image named by its title
+        // and described by its summary, beside its table.
+        for code in ["demandes", "mois", "interventions-type", "pairs"] {
+            assert!(
+                page.body.contains(&format!(
+                    "role=\"img\" aria-labelledby=\"chart-{code}-titre chart-{code}-desc\""
+                )),
+                "no chart for {code}"
+            );
+        }
+        assert!(
+            on_page.keys().any(|k| k.starts_with("satisfaction-")),
+            "a scale question's distribution: {:?}",
+            on_page.keys()
+        );
+        assert!(
+            page.body.contains("class=\"chart-part\""),
+            "its parts drawn"
+        );
+        assert!(!page.body.contains(" style=\""), "no style attribute (CSP)");
         let hidden = hidden_count(&on_page);
         assert!(
             hidden > 0,
@@ -273,6 +297,10 @@ async fn a_funder_s_files_carry_the_page_s_figures_with_the_same_hidden_ones() {
         let (status, kind, pdf) =
             download(&app, FUNDER, &format!("/indicateurs/rapport.pdf?{query}")).await;
         assert_eq!((status, kind.as_str()), (StatusCode::OK, "application/pdf"));
+        // To look at it: EPOP_KEEP_REPORT=/tmp cargo test … a_funder_s_files
+        if let Ok(dir) = std::env::var("EPOP_KEEP_REPORT") {
+            std::fs::write(format!("{dir}/rapport-annuel.pdf"), &pdf).unwrap();
+        }
         let info = pdf_info(&pdf);
         assert!(
             info.lines()
@@ -308,8 +336,9 @@ async fn a_funder_s_files_carry_the_page_s_figures_with_the_same_hidden_ones() {
 
 #[tokio::test]
 async fn the_coordination_s_files_are_exact_and_others_territories_are_refused() {
-    let year = this_year();
+    let year = SEEDED;
     for app in apps().await {
+        crate::indicators::seed(&app).await;
         // The coordination of Occitanie sees its figures exactly, in files too.
         let query = format!("annee={year}&region=76");
         let mut coord = app.signed_in(COORDINATION).await;

@@ -82,7 +82,6 @@ export const PAGES = {
     '/statistiques',
     '/statistiques?version=facile',
     '/statistiques?region=76',
-    '/statistiques?annee=1999',
   ],
   signedIn: [
     '/espace',

@@ -132,44 +132,44 @@ fn u(n: i64) -> u64 {
     n.max(0) as u64
 }
 
+/// How far a request in `state` stands: 0 sent, 1 examined, 2 proposed,
+/// 3 accepted (or scheduled), 4 done (or after).
+fn stage(state: &str) -> u8 {
+    match state {
+        "qualified" => 1,
+        "proposed" => 2,
+        "accepted" | "scheduled" => 3,
+        "done" | "evaluated" | "closed" => 4,
+        _ => 0,
+    }
+}
+
 /// The requests sent in the period: how far each went, those cancelled
 /// by the state they left, and how many were sent each month.
+///
+/// How far a request went is read from its state now (the life cycle only
+/// moves forward), or for a cancelled one from the state it was cancelled
+/// from; a request sent back to `qualified` after a declined proposal
+/// still counts as proposed. So the rows of the transitions are read only
+/// for cancelled requests and for those back at `qualified`, never for
+/// every request.
 async fn requests(conn: &mut AnyConnection, s: &Scope, ind: &mut Indicators) -> Result<()> {
     let cohort = format!(
         "r.submitted_at >= $1 AND r.submitted_at < $2{}{}",
         s.within("r.department_code"),
         s.of_kind("r.kind")
     );
-    let sent = numbers(
-        conn,
-        format!(
-            "SELECT {m} AS m, COUNT(*) FROM intervention_requests r WHERE {cohort} GROUP BY {m}",
-            m = s.month_of("r.submitted_at")
-        ),
-        s,
-    )
+    let sent: Vec<(i64, String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {m} AS m, r.status, COUNT(*) FROM intervention_requests r WHERE {cohort} \
+         GROUP BY {m}, r.status",
+        m = s.month_of("r.submitted_at")
+    )))
+    .bind(s.from)
+    .bind(s.to)
+    .fetch_all(&mut *conn)
     .await?;
-    ind.received_by_month = by_month(&sent, s.months.len());
-    let stages = numbers(
-        conn,
-        format!(
-            "SELECT x.stage, COUNT(*) FROM (SELECT t.request_id, MAX(CASE t.to_status \
-             WHEN 'qualified' THEN 1 WHEN 'proposed' THEN 2 WHEN 'accepted' THEN 3 \
-             WHEN 'scheduled' THEN 3 WHEN 'done' THEN 4 WHEN 'evaluated' THEN 4 WHEN 'closed' THEN 4 \
-             ELSE 0 END) AS stage FROM request_transitions t \
-             JOIN intervention_requests r ON r.id = t.request_id WHERE {cohort} GROUP BY t.request_id) x \
-             GROUP BY x.stage"
-        ),
-        s,
-    )
-    .await?;
-    let reached = |stage: i64| -> u64 {
-        stages
-            .iter()
-            .filter(|(st, _)| *st >= stage)
-            .map(|(_, n)| u(*n))
-            .sum()
-    };
+    let per_month: Vec<(i64, i64)> = sent.iter().map(|(m, _, n)| (*m, *n)).collect();
+    ind.received_by_month = by_month(&per_month, s.months.len());
     let cancelled = rows(
         conn,
         format!(
@@ -181,20 +181,37 @@ async fn requests(conn: &mut AnyConnection, s: &Scope, ind: &mut Indicators) -> 
         s,
     )
     .await?;
+    let (back, _): (i64, i64) = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT COUNT(DISTINCT t.request_id), 0 FROM intervention_requests r \
+         JOIN request_transitions t ON t.request_id = r.id \
+         WHERE {cohort} AND r.status = 'qualified' AND t.to_status = 'proposed'"
+    )))
+    .bind(s.from)
+    .bind(s.to)
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut at_stage = [0u64; 5];
+    for (_, status, n) in &sent {
+        if status != "cancelled" {
+            at_stage[stage(status) as usize] += u(*n);
+        }
+    }
+    for (from, n) in &cancelled {
+        at_stage[stage(from) as usize] += u(*n);
+    }
+    let reached = |min: usize| -> u64 { at_stage[min..].iter().sum() };
     let mut cancelled_from: Vec<(String, u64)> =
         cancelled.into_iter().map(|(st, n)| (st, u(n))).collect();
     cancelled_from.sort_by_key(|(st, _)| {
-        epop_domain::lifecycle::State::from_code(st).map_or(99, |s| {
-            epop_domain::lifecycle::State::ALL
-                .iter()
-                .position(|x| *x == s)
-                .unwrap_or(99)
-        })
+        epop_domain::lifecycle::State::ALL
+            .iter()
+            .position(|x| x.code() == st)
+            .unwrap_or(99)
     });
     ind.requests = Funnel {
         received: ind.received_by_month.iter().sum(),
         studied: reached(1),
-        proposed: reached(2),
+        proposed: reached(2) + u(back),
         accepted: reached(3),
         done: reached(4),
         cancelled: cancelled_from.iter().map(|(_, n)| n).sum(),

@@ -113,8 +113,9 @@ struct Req {
 const KINDS: [&str; 3] = ["former", "sensibiliser", "accompagner"];
 const HOSTS: [&str; 2] = ["association", "public_service"];
 
-/// The requests: 40 in 2024 and 8 in 2023, over five départements, every
-/// path through the life cycle.
+/// The requests: 41 in 2024 and 8 in 2023, over five départements, every
+/// path through the life cycle (one back to be examined after a declined
+/// proposal).
 fn requests() -> Vec<Req> {
     let paths: [&[&str]; 8] = [
         &[],
@@ -158,6 +159,20 @@ fn requests() -> Vec<Req> {
                 expense: if i % 3 == 0 { 1_550 } else { 0 },
             }
         })
+        .chain(std::iter::once(Req {
+            // Proposed, declined, back to be examined: it was proposed.
+            dept: "34",
+            kind: "former",
+            host: "association",
+            sent: ts(2024, 2, 3),
+            steps: vec!["qualified", "proposed", "qualified"],
+            done_at: None,
+            audience: 10,
+            minutes: 60,
+            peer: 0,
+            paid: 0,
+            expense: 0,
+        }))
         .collect()
 }
 

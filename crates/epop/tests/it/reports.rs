@@ -207,6 +207,9 @@ async fn a_funder_s_files_carry_the_page_s_figures_with_the_same_hidden_ones() {
                 "no link to {link} in {links:?}"
             );
         }
+        if let Ok(dir) = std::env::var("EPOP_KEEP_REPORT") {
+            std::fs::write(format!("{dir}/indicateurs.html"), &page.body).unwrap();
+        }
         // Each drawn section has its chart, an image named by its title
         // and described by its summary, beside its table.
         for code in ["demandes", "mois", "interventions-type", "pairs"] {

@@ -121,6 +121,11 @@ pub enum Chart {
     Parts,
 }
 
+/// Said under a chart of parts when some are hidden: the bar shares out
+/// only the parts that are said.
+pub const PARTS_HIDDEN: &str =
+    "Seules les parts connues sont dessinées : celles de moins de 5 personnes n’y sont pas.";
+
 /// A label made short for a chart's narrow column: French month names
 /// abbreviated as the usual way (« septembre 2024 » → « sept. 2024 »);
 /// anything else as it is. The table beside says it whole.

@@ -18,7 +18,7 @@
 use std::fmt::Write;
 
 use crate::map::Markup;
-use epop_domain::figures::{Cell, Chart, Row, Section, short_label};
+use epop_domain::figures::{Cell, Chart, PARTS_HIDDEN, Row, Section, short_label};
 
 /// The drawing's width, in its own units (it is scaled to its container).
 const WIDTH: f64 = 640.0;
@@ -266,7 +266,16 @@ fn parts(code: &str, rows: &[Row]) -> (f64, String) {
             escape(&value(row).1)
         );
     }
-    (3.0 * PAD + BAR + 8.0 + rows.len() as f64 * LEGEND_ROW, out)
+    let mut lines = rows.len();
+    if rows.iter().any(is_hidden) {
+        let _ = write!(
+            out,
+            "<text class=\"chart-label chart-small\" x=\"{PAD}\" y=\"{:.1}\">{PARTS_HIDDEN}</text>",
+            2.0 * PAD + BAR + 8.0 + lines as f64 * LEGEND_ROW + 16.0
+        );
+        lines += 1;
+    }
+    (3.0 * PAD + BAR + 8.0 + lines as f64 * LEGEND_ROW, out)
 }
 
 /// The hatching of part style `i` (over its colour): diagonal lines, dots,
@@ -537,6 +546,8 @@ mod tests {
             assert!(texts.iter().any(|t| t == line), "{line} in {texts:?}");
         }
         assert_eq!(count(&doc, "chart-swatch"), 5);
+        // The bar shares out only the parts said, and says so.
+        assert!(texts.iter().any(|t| t == PARTS_HIDDEN));
     }
 
     #[test]

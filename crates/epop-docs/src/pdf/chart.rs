@@ -11,7 +11,7 @@
 //! figures in words, so that a screen reader user loses nothing (the table
 //! that follows holds them too).
 
-use epop_domain::figures::{Cell, Chart, Row, Section, short_label};
+use epop_domain::figures::{Cell, Chart, PARTS_HIDDEN, Row, Section, short_label};
 use krilla::color::rgb;
 use krilla::geom::Rect;
 
@@ -75,7 +75,14 @@ fn height(section: &Section) -> f32 {
         Chart::None => 0.0,
         Chart::Bars => rows * BAR_ROW,
         Chart::Months => MONTHS_PLOT + 4.0 * LABEL + 12.0,
-        Chart::Parts => PART_BAR + 8.0 + rows * LEGEND_ROW,
+        Chart::Parts => {
+            let note = if section.rows.iter().any(is_hidden) {
+                1.0
+            } else {
+                0.0
+            };
+            PART_BAR + 8.0 + (rows + note) * LEGEND_ROW
+        }
     }
 }
 
@@ -324,6 +331,15 @@ fn parts(rows: &[Row], top: f32) -> Vec<Draw> {
             y + 9.0,
             LABEL,
             &fit(&words, LABEL, TEXT_WIDTH - 18.0),
+        ));
+    }
+    if rows.iter().any(is_hidden) {
+        let y = top + PART_BAR + 8.0 + rows.len() as f32 * LEGEND_ROW;
+        draws.push(text(
+            LEFT,
+            y + 9.0,
+            LABEL,
+            &fit(PARTS_HIDDEN, LABEL, TEXT_WIDTH),
         ));
     }
     draws

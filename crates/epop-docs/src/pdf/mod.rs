@@ -638,6 +638,7 @@ mod tests {
             "non communiqué",
             "Une demande compte au mois où elle est reçue.",
             "Pas du tout : moins de 5",
+            "Seules les parts connues sont dessinées",
             "Tout à fait : 52",
         ] {
             assert!(

@@ -86,6 +86,9 @@ export const PAGES = {
     '/questionnaire/demo-questionnaire-accueil?version=facile',
     '/questionnaire/demo-questionnaire-public',
     '/questionnaire/demo-questionnaire-public?merci=1',
+    '/statistiques',
+    '/statistiques?version=facile',
+    '/statistiques?region=76',
   ],
   signedIn: [
     '/espace',
@@ -126,6 +129,8 @@ export const PAGES = {
     '/admin/candidats/demo-candidature',
     '/admin/questionnaires',
     '/admin/questionnaires/nouveau',
+    '/indicateurs',
+    '/indicateurs?annee=2026&region=84',
   ],
   coordinator: [
     '/admin/questionnaires',
@@ -149,6 +154,9 @@ export const PAGES = {
     '/espace/messages/demo-message-31',
     '/admin/candidats',
     '/admin/candidats/demo-candidature',
+    '/indicateurs',
+    '/indicateurs?annee=2026&departement=31&type=former',
+    '/indicateurs?annee=deux',
   ],
   referent: [
     '/espace/ma-fiche',
@@ -169,7 +177,10 @@ export const PAGES = {
     '/espace/organisation/inviter',
     '/espace/demandes/demo-demande-esat',
   ],
-  observer: [],
+  observer: [
+    '/indicateurs',
+    '/indicateurs?du=2026-01&au=2026-06&region=76',
+  ],
   candidate: [],
 };
 

@@ -90,7 +90,7 @@ fn col(c: usize) -> u16 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn sample() -> Vec<Vec<String>> {
@@ -114,7 +114,8 @@ mod tests {
         assert!(text.contains("'=HYPERLINK"), "formulas neutralised");
     }
 
-    fn part(bytes: &[u8], name: &str) -> String {
+    /// The text of one file of a zip (an XLSX).
+    pub(crate) fn part(bytes: &[u8], name: &str) -> String {
         use std::io::Read;
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut text = String::new();

@@ -6,5 +6,6 @@
 pub mod csv_export;
 pub mod directory_export;
 pub mod directory_import;
+pub mod figures_export;
 pub mod ics;
 pub mod pdf;

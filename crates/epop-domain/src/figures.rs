@@ -121,6 +121,37 @@ pub enum Chart {
     Parts,
 }
 
+/// Said under a chart of parts when some are hidden: the bar shares out
+/// only the parts that are said.
+pub const PARTS_HIDDEN: &str =
+    "Seules les parts connues sont dessinées : celles de moins de 5 personnes n’y sont pas.";
+
+/// A label made short for a chart's narrow column: French month names
+/// abbreviated as the usual way (« septembre 2024 » → « sept. 2024 »);
+/// anything else as it is. The table beside says it whole.
+pub fn short_label(label: &str) -> String {
+    const MONTHS: [(&str, &str); 7] = [
+        ("janvier", "janv."),
+        ("février", "févr."),
+        ("juillet", "juil."),
+        ("septembre", "sept."),
+        ("octobre", "oct."),
+        ("novembre", "nov."),
+        ("décembre", "déc."),
+    ];
+    let (first, rest) = label.split_once(' ').unwrap_or((label, ""));
+    let short = MONTHS
+        .iter()
+        .find(|(long, _)| first.eq_ignore_ascii_case(long))
+        .map_or(first, |(_, short)| short);
+    let short = if short == "avril" { "avr." } else { short };
+    if rest.is_empty() {
+        short.to_owned()
+    } else {
+        format!("{short} {rest}")
+    }
+}
+
 /// A whole number with its digit groups apart by no-break spaces.
 pub fn grouped(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -156,6 +187,15 @@ mod tests {
         assert_eq!(Cell::Percent(None).shown(), "non communiqué");
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(-1000), "-1\u{a0}000");
+    }
+
+    #[test]
+    fn month_names_are_shortened_for_charts() {
+        assert_eq!(short_label("septembre 2024"), "sept. 2024");
+        assert_eq!(short_label("avril 2024"), "avr. 2024");
+        assert_eq!(short_label("mai 2024"), "mai 2024");
+        assert_eq!(short_label("décembre"), "déc.");
+        assert_eq!(short_label("Association"), "Association");
     }
 
     #[test]

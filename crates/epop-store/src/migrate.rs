@@ -197,6 +197,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0031_questionnaire_defaults.sql"),
         include_str!("../migrations/postgres/0031_questionnaire_defaults.sql"),
     ),
+    (
+        32,
+        "indexes of the indicators, the audience size as a column",
+        include_str!("../migrations/sqlite/0032_indicator_indexes.sql"),
+        include_str!("../migrations/postgres/0032_indicator_indexes.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -213,7 +213,7 @@ pub async fn submit(
     sqlx::query(
         "UPDATE intervention_requests SET status = 'submitted', form = $1, contact_email = $2, \
          kind = $3, subject = $4, department_code = $5, remote = $6, date_from = $7, date_to = $8, fee_cents = $9, \
-         organisation_id = $10, requester_id = $11, updated_at = $12, submitted_at = $12 WHERE public_id = $13",
+         organisation_id = $10, requester_id = $11, updated_at = $12, submitted_at = $12, audience_size = $14 WHERE public_id = $13",
     )
     .bind(form)
     .bind(r.contact_email.as_str())
@@ -228,6 +228,7 @@ pub async fn submit(
     .bind(requester_id)
     .bind(now)
     .bind(public_id)
+    .bind(r.audience_size)
     .execute(&mut *conn)
     .await?;
     let req = by_public_id(conn, public_id)
@@ -629,7 +630,7 @@ pub async fn update_content(
 ) -> Result<()> {
     sqlx::query(
         "UPDATE intervention_requests SET form = $1, kind = $2, subject = $3, department_code = $4, remote = $5, \
-         date_from = $6, date_to = $7, fee_cents = $8, updated_at = $9 WHERE id = $10",
+         date_from = $6, date_to = $7, fee_cents = $8, updated_at = $9, audience_size = $11 WHERE id = $10",
     )
     .bind(form)
     .bind(r.kind.code())
@@ -641,6 +642,7 @@ pub async fn update_content(
     .bind(r.fee_cents)
     .bind(now)
     .bind(id)
+    .bind(r.audience_size)
     .execute(conn)
     .await?;
     Ok(())

@@ -10,6 +10,7 @@ mod admin;
 mod api;
 mod auth;
 mod candidates;
+pub mod charts;
 mod contact;
 mod context;
 pub(crate) mod directory;
@@ -19,6 +20,7 @@ mod error;
 mod events;
 mod forms;
 mod french;
+mod indicators;
 pub mod jobs;
 pub mod map;
 mod members;
@@ -124,11 +126,13 @@ pub fn router(state: AppState) -> Router {
         .merge(candidates::router())
         .merge(requests::router())
         .merge(questionnaires::router())
+        .merge(indicators::router())
         .merge(admin::router())
         .merge(metrics::router())
         .merge(api::router(api::document([
             directory::api_doc(),
             requests::api_doc(),
+            indicators::api_doc(),
         ])))
         .merge(static_files)
         .fallback(error::not_found)

@@ -96,7 +96,7 @@ pub struct Area {
 
 /// SVG markup that templates write as it is (`{{ map }}`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Markup(String);
+pub struct Markup(pub(crate) String);
 
 impl fmt::Display for Markup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

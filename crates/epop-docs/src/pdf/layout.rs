@@ -30,7 +30,7 @@ use super::{Block, Document, PdfError};
 pub(super) const PAGE_W: f32 = 595.28;
 const PAGE_H: f32 = 841.89;
 pub(super) const MARGIN: f32 = 56.69; // 2 cm
-const LEFT: f32 = MARGIN;
+pub(super) const LEFT: f32 = MARGIN;
 pub(super) const TOP: f32 = MARGIN;
 pub(super) const BOTTOM: f32 = PAGE_H - MARGIN;
 /// The width lines are wrapped to.
@@ -39,7 +39,7 @@ pub(super) const BODY: f32 = 11.0;
 pub(super) const LINE: f32 = 1.5;
 const SMALL: f32 = 10.0;
 /// Space after a paragraph, a list, a table.
-const GAP: f32 = 9.0;
+pub(super) const GAP: f32 = 9.0;
 const CELL_PAD_X: f32 = 5.0;
 const CELL_PAD_Y: f32 = 3.0;
 /// A table row with an empty cell (a line to sign): 9 mm, so that a
@@ -76,6 +76,13 @@ pub(super) enum Draw {
         rect: Rect,
         fill: Option<rgb::Color>,
         stroke: bool,
+    },
+    /// A straight line (a chart's axis or hatching).
+    Line {
+        from: (f32, f32),
+        to: (f32, f32),
+        color: rgb::Color,
+        width: f32,
     },
 }
 
@@ -259,7 +266,37 @@ impl Layout {
                 Ok(())
             }
             Block::QrCode { url, alt } => self.qr_code(url, alt, tree),
+            Block::Chart(section) => super::chart::chart(self, section, tree),
         }
+    }
+
+    /// Makes room for a drawing `height` tall (on a new page if need be)
+    /// and returns where its top is.
+    pub(super) fn reserve(&mut self, height: f32) -> f32 {
+        self.space(GAP);
+        self.ensure(height);
+        self.y
+    }
+
+    /// Tags `draws` as one figure whose text alternative is `alt`, and
+    /// moves below it, `height` under the top [`Layout::reserve`] gave.
+    pub(super) fn figure(
+        &mut self,
+        draws: Vec<Draw>,
+        alt: &str,
+        height: f32,
+        tree: &mut Vec<Elem>,
+    ) -> Result<(), PdfError> {
+        if alt.trim().is_empty() {
+            return Err(PdfError("a figure needs its text alternative".to_owned()));
+        }
+        let figure = self.content(draws);
+        tree.push(Elem::with(
+            Tag::Figure(Some(alt.trim().to_owned())),
+            vec![figure],
+        ));
+        self.y += height + GAP;
+        Ok(())
     }
 
     /// A QR code: its dark modules as black rectangles (one per run of a
@@ -277,9 +314,8 @@ impl Layout {
             .map(|c| c == qrcode::Color::Dark)
             .collect();
         let module = QR_SIDE / (n + 8) as f32;
-        self.space(GAP);
-        self.ensure(QR_SIDE);
-        let (x0, y0) = (LEFT + 4.0 * module, self.y + 4.0 * module);
+        let top = self.reserve(QR_SIDE);
+        let (x0, y0) = (LEFT + 4.0 * module, top + 4.0 * module);
         let mut draws = Vec::new();
         for (row, modules) in dark.chunks(n).enumerate() {
             let mut col = 0;
@@ -306,13 +342,7 @@ impl Layout {
                 }
             }
         }
-        let figure = self.content(draws);
-        tree.push(Elem::with(
-            Tag::Figure(Some(alt.trim().to_owned())),
-            vec![figure],
-        ));
-        self.y += QR_SIDE + GAP;
-        Ok(())
+        self.figure(draws, alt, QR_SIDE, tree)
     }
 
     fn heading(&mut self, level: u8, text: &str, tree: &mut Vec<Elem>) -> Result<(), PdfError> {
@@ -660,6 +690,24 @@ pub(super) fn draw(surface: &mut Surface<'_>, draws: &[Draw]) {
                 }));
                 surface.draw_path(&path);
             }
+            Draw::Line {
+                from,
+                to,
+                color,
+                width,
+            } => {
+                let mut path = PathBuilder::new();
+                path.move_to(from.0, from.1);
+                path.line_to(to.0, to.1);
+                let Some(path) = path.finish() else { continue };
+                surface.set_fill(None);
+                surface.set_stroke(Some(Stroke {
+                    paint: (*color).into(),
+                    width: *width,
+                    ..Default::default()
+                }));
+                surface.draw_path(&path);
+            }
         }
     }
 }
@@ -725,7 +773,11 @@ pub(super) fn outline(headings: &[Heading], title: &str) -> Outline {
 pub(super) fn lay_out(doc: &Document) -> Result<(Layout, Vec<Elem>), PdfError> {
     let mut layout = Layout::new();
     let mut tree = Vec::new();
-    for block in &doc.blocks {
+    for (i, block) in doc.blocks.iter().enumerate() {
+        // A heading starts a new page rather than leave its chart alone.
+        if let Some(height) = super::chart::kept_with_heading(&doc.blocks[i..]) {
+            layout.ensure(height);
+        }
         layout.block(block, &mut tree)?;
     }
     Ok((layout, tree))

@@ -18,18 +18,24 @@
 //! Sans) is compiled into the binary: nothing is read from the system.
 //!
 //! The pieces: `fonts` measures and wraps text, `layout` places the blocks
-//! on pages and writes the file, `training` lays out the training papers
-//! (certificate, attendance sheet), `poster` an event's A4 poster.
+//! on pages and writes the file, `chart` draws an indicator chart as a
+//! tagged figure, `training` lays out the training papers (certificate,
+//! attendance sheet), `poster` an event's A4 poster, `report` the yearly
+//! report of the indicators.
 
 use std::fmt;
 
+mod chart;
 mod fonts;
 mod layout;
 mod poster;
+mod report;
 mod training;
 
+pub use chart::in_words;
 pub use layout::render;
 pub use poster::{Poster, poster};
+pub use report::yearly_report_pdf;
 pub use training::{AttendanceSheet, Certificate, attendance_sheet, certificate};
 
 /// A piece of a document, laid out one after the other.
@@ -59,6 +65,11 @@ pub enum Block {
     /// A QR code leading to `url`, 5 cm wide, tagged as a figure whose text
     /// alternative is `alt` (say where it leads: the address is printed too).
     QrCode { url: String, alt: String },
+    /// An indicator section's chart, drawn as vector shapes and tagged as a
+    /// figure whose text alternative is its summary and its figures in
+    /// words ([`in_words`]); nothing when the section has no chart. Its
+    /// table is a [`Block::Table`] of its own, after it.
+    Chart(epop_domain::figures::Section),
 }
 
 /// What [`render`] turns into a PDF. `title` is shown in the window title bar
@@ -261,6 +272,7 @@ mod tests {
             let (top, bottom) = match draw {
                 Draw::Rect { rect, .. } => (rect.top(), rect.bottom()),
                 Draw::Text { baseline, .. } => (*baseline - BODY, *baseline),
+                Draw::Line { from, to, .. } => (from.1.min(to.1), from.1.max(to.1)),
             };
             assert!(top >= TOP - 0.01 && bottom <= BOTTOM + 0.01, "{draw:?}");
         }
@@ -592,5 +604,72 @@ mod tests {
         assert!(render(&untitled).is_err());
         // A document without headings still gets its outline (PDF/UA).
         assert!(render(&doc(vec![Block::Paragraph("Court.".to_owned())])).is_ok());
+    }
+
+    #[test]
+    fn yearly_report_is_tagged_with_its_charts_as_figures_and_its_figures_in_text() {
+        let report = crate::figures_export::tests::sample();
+        let about = crate::figures_export::tests::about();
+        let pdf = yearly_report_pdf(&report, &about).unwrap();
+        let path = save("rapport-annuel", &pdf);
+        let p = path.to_str().unwrap();
+        let info = info(p);
+        assert_eq!(get(&info, "Tagged"), "yes");
+        assert_eq!(
+            get(&info, "Title"),
+            "Rapport annuel 2026 – Occitanie, année 2026"
+        );
+        let text = text_of("pdftotext", &[p, "-"]);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "Rapport annuel 2026",
+            "Occitanie, année 2026",
+            "Produit le :",
+            "3 décembre 2026",
+            "« moins de 5 » : pour protéger les personnes",
+            "Les demandes et interventions enregistrées sur EPoP.",
+            "Les demandes reçues montent de janvier à mars.",
+            "Ce qui a été payé aux pairs.",
+            "1 234",
+            "12,5 heures",
+            "moins de 5",
+            "1 250,05 €",
+            "42 %",
+            "non communiqué",
+            "Une demande compte au mois où elle est reçue.",
+            "Pas du tout : moins de 5",
+            "Seules les parts connues sont dessinées",
+            "Tout à fait : 52",
+        ] {
+            assert!(
+                text.contains(expected),
+                "« {expected} » missing in:\n{text}"
+            );
+        }
+        // Two charts, each a figure whose alternative gives every figure.
+        // (Lossy: poppler writes some heading titles in UTF-16.)
+        let tree = String::from_utf8_lossy(&poppler("pdfinfo", &["-struct-text", p])).into_owned();
+        let figures = tree
+            .lines()
+            .filter(|l| l.trim_start().starts_with("Figure"))
+            .count();
+        assert_eq!(figures, 3, "{tree}");
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(raw.contains("/Figure"), "no figure tag");
+        let alt = in_words(&report.sections[0]);
+        assert_eq!(
+            alt,
+            "Demandes par mois. Les demandes reçues montent de janvier à mars. Les chiffres : \
+             janv. 2026 : Demandes 1\u{a0}234, Heures 12,5\u{a0}heures ; févr. 2026 : Demandes \
+             moins de 5, Heures 3,0\u{a0}heures ; mars 2026 : Demandes 0, Heures 0,0\u{a0}heures."
+        );
+        // Everything drawn lies between the margins.
+        let (layout, _) = lay_out(&report::yearly_report_document(&report, &about)).unwrap();
+        for draw in layout.marks.iter().flat_map(|m| &m.draws) {
+            if let Draw::Rect { rect, .. } = draw {
+                assert!(rect.left() >= MARGIN - 0.01 && rect.right() <= PAGE_W - MARGIN + 0.01);
+            }
+        }
+        assert!(pngs(&path).len() >= 2);
     }
 }

@@ -95,6 +95,12 @@ fn expect(code: &str) -> [u16; 9] {
 
 #[tokio::test]
 async fn every_route_checks_role_and_territory() {
+    let year = {
+        use chrono::Datelike;
+        chrono::Utc::now()
+            .with_timezone(&chrono_tz::Europe::Paris)
+            .year()
+    };
     for app in apps().await {
         let awa = app.public_id("pair@demo.epop.test").await;
         let admin = app.public_id("admin@demo.epop.test").await;
@@ -306,6 +312,25 @@ async fn every_route_checks_role_and_territory() {
                 "/admin/programmes/deploiement-epop-en-hauts-de-france".into(),
                 expect("rffffffoo"),
             ),
+            // Indicators: coordinators, funders and admins, each for the
+            // territories they are given (a forged territory is refused).
+            ("/indicateurs".into(), expect("rffffoooo")),
+            (
+                "/indicateurs?annee=2026&region=76".into(),
+                expect("rffffoofo"),
+            ),
+            (
+                "/indicateurs?annee=2026&departement=59".into(),
+                expect("rffffffoo"),
+            ),
+            (
+                "/indicateurs?territoire=national".into(),
+                expect("rfffffffo"),
+            ),
+            (
+                "/indicateurs?programme=experimentation-locale-occitanie-2026".into(),
+                expect("rffffoofo"),
+            ),
             ("/ecrire-a-la-coordination".into(), expect("ooooooooo")),
             (
                 "/ecrire-a-la-coordination?departement=31".into(),
@@ -345,6 +370,31 @@ async fn every_route_checks_role_and_territory() {
                 "/admin/candidats/demo-candidature".into(),
                 expect("rfffffofo"),
             ),
+            // The indicators as files (same access as /indicateurs): the
+            // first territory offered, Occitanie (the funder's and its
+            // coordination's), the Nord (Hauts-de-France's coordination);
+            // the public statistics and their open data for everyone.
+            ("/indicateurs.csv".into(), expect("rffffoooo")),
+            ("/indicateurs.xlsx?region=76".into(), expect("rffffoofo")),
+            (
+                "/indicateurs.csv?departement=59".into(),
+                expect("rffffffoo"),
+            ),
+            (
+                format!("/indicateurs/rapport.pdf?annee={year}&region=76"),
+                expect("rffffoofo"),
+            ),
+            (
+                format!("/indicateurs/rapport.xlsx?annee={year}&departement=59"),
+                expect("rffffffoo"),
+            ),
+            ("/statistiques".into(), expect("ooooooooo")),
+            (
+                "/statistiques?region=32&version=facile".into(),
+                expect("ooooooooo"),
+            ),
+            ("/statistiques.csv".into(), expect("ooooooooo")),
+            ("/statistiques.csv?region=76".into(), expect("ooooooooo")),
         ];
         for (n, who) in AUDIENCES.iter().enumerate() {
             let mut c = client_for(&app, who).await;

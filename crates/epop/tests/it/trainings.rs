@@ -66,7 +66,7 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     poppler("pdftotext", pdf, &["-"])
 }
 
-fn pdf_info(pdf: &[u8]) -> String {
+pub fn pdf_info(pdf: &[u8]) -> String {
     poppler("pdfinfo", pdf, &[])
 }
 

@@ -1,0 +1,13 @@
+-- The indicators count on indexes: requests by when they were sent (in a
+-- territory or the whole country), the steps of requests by state and time
+-- (interventions marked done in a period), answers by time. The audience
+-- size an organisation gave is copied from the form into a column, so the
+-- people reached are a sum, not a read of every form.
+ALTER TABLE intervention_requests ADD COLUMN audience_size BIGINT;
+UPDATE intervention_requests SET audience_size = CAST(substring(form from '(?:^|&)audience_size=([0-9]{1,12})') AS BIGINT)
+WHERE status <> 'draft' AND form ~ '(^|&)audience_size=[0-9]';
+CREATE INDEX intervention_requests_sent ON intervention_requests(submitted_at);
+CREATE INDEX intervention_requests_place_sent ON intervention_requests(department_code, submitted_at);
+CREATE INDEX request_transitions_step_time ON request_transitions(to_status, created_at, request_id);
+CREATE INDEX questionnaire_responses_time ON questionnaire_responses(created_at);
+CREATE INDEX questionnaire_invitations_time ON questionnaire_invitations(created_at);

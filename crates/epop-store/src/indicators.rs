@@ -5,8 +5,9 @@
 //!
 //! A dozen grouped queries per call, whatever the size of the territory:
 //! each starts from an index on time (`intervention_requests(submitted_at)`
-//! or `(department_code, submitted_at)`, `request_transitions(to_status,
-//! created_at)`, the questionnaires' `created_at`), and months come from one
+//! or `(department_code, submitted_at)`, the same on `done_at` — when the
+//! request was marked done, kept on it by `requests::record` — the
+//! questionnaires' `created_at`), and months come from one
 //! `CASE` over the month's bounds, grouped, not one query per month. The
 //! département codes and the kind are checked values written into the SQL
 //! (codes of two or three letters and digits, a kind's fixed code); times
@@ -217,26 +218,23 @@ async fn requests(conn: &mut AnyConnection, s: &Scope, ind: &mut Indicators) -> 
 /// the median delay from the request.
 async fn interventions(conn: &mut AnyConnection, s: &Scope, ind: &mut Indicators) -> Result<()> {
     let cond = format!(
-        "WHERE d.to_status = 'done' AND (d.from_status IS NULL OR d.from_status <> 'done') \
-         AND d.created_at >= $1 AND d.created_at < $2{}{}",
+        "WHERE r.done_at >= $1 AND r.done_at < $2{}{}",
         s.within("r.department_code"),
         s.of_kind("r.kind")
     );
-    let done = format!(
-        "FROM request_transitions d JOIN intervention_requests r ON r.id = d.request_id {cond}"
-    );
+    let done = format!("FROM intervention_requests r {cond}");
     // One pass for the months, kinds, hosts, delays, hours and audiences.
     type Group = (i64, Option<String>, Option<String>, i64, i64, i64, i64, i64);
     let groups: Vec<Group> = sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {m} AS m, r.kind, o.kind, \
          CASE WHEN r.submitted_at IS NULL THEN 0 ELSE 1 END AS sent, \
-         (d.created_at - COALESCE(r.submitted_at, d.created_at)) / 86400 AS days, COUNT(*), \
+         (r.done_at - COALESCE(r.submitted_at, r.done_at)) / 86400 AS days, COUNT(*), \
          CAST(COALESCE(SUM(CASE WHEN r.scheduled_end > r.scheduled_start \
             THEN (r.scheduled_end - r.scheduled_start) / 60 ELSE 0 END), 0) AS BIGINT), \
          CAST(COALESCE(SUM(CASE WHEN r.audience_size > 0 THEN r.audience_size ELSE 0 END), 0) AS BIGINT) \
-         FROM request_transitions d JOIN intervention_requests r ON r.id = d.request_id \
+         FROM intervention_requests r \
          LEFT JOIN organisations o ON o.id = r.organisation_id {cond} GROUP BY 1, 2, 3, 4, 5",
-        m = s.month_of("d.created_at")
+        m = s.month_of("r.done_at")
     )))
     .bind(s.from)
     .bind(s.to)

@@ -25,6 +25,7 @@ pub mod payments;
 pub mod privacy;
 pub mod programmes;
 pub mod proposals;
+pub mod questionnaires;
 pub mod rate_limit;
 pub mod requests;
 pub mod sessions;

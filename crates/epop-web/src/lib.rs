@@ -27,6 +27,7 @@ mod my_data;
 mod pages;
 mod path;
 mod programmes;
+pub mod questionnaire_sending;
 mod render;
 mod requests;
 pub mod security;

@@ -201,7 +201,10 @@ pub fn ends_to_look_at(purpose: Purpose, now: i64) -> (i64, i64) {
     (now - shift - SEND_WITHIN - 2 * DAY, now - shift)
 }
 
-/// Whether an invitation sent at `sent_at` gets its one reminder at `now`.
+/// Whether an invitation sent at `sent_at` gets its one reminder at `now`:
+/// [`REMINDER_AFTER`] later, unanswered, not reminded yet, and not more than
+/// [`SEND_WITHIN`] late (a worker stopped for weeks does not remind people of
+/// something long past).
 pub fn reminder_due(
     sent_at: Option<i64>,
     reminded_at: Option<i64>,
@@ -209,9 +212,17 @@ pub fn reminder_due(
     now: i64,
 ) -> bool {
     match (sent_at, reminded_at, answered_at) {
-        (Some(sent), None, None) => now >= sent + REMINDER_AFTER,
+        (Some(sent), None, None) => {
+            now >= sent + REMINDER_AFTER && now < sent + REMINDER_AFTER + SEND_WITHIN
+        }
         _ => false,
     }
+}
+
+/// The invitations sent in this range (both included) may get their
+/// reminder at `now`, each then checked with [`reminder_due`].
+pub fn sent_to_remind(now: i64) -> (i64, i64) {
+    (now - REMINDER_AFTER - SEND_WITHIN + 1, now - REMINDER_AFTER)
 }
 
 /// About how many minutes answering `questions` questions takes (one
@@ -330,6 +341,18 @@ mod tests {
             !reminder_due(Some(sent), None, Some(sent + 60), sent + REMINDER_AFTER),
             "answered"
         );
+        assert!(
+            !reminder_due(Some(sent), None, None, sent + REMINDER_AFTER + SEND_WITHIN),
+            "too late"
+        );
+        let now = sent + 10 * 86_400;
+        let (from, to) = sent_to_remind(now);
+        for s in [from, to] {
+            assert!(reminder_due(Some(s), None, None, now));
+        }
+        for s in [from - 1, to + 1] {
+            assert!(!reminder_due(Some(s), None, None, now));
+        }
     }
 
     #[test]

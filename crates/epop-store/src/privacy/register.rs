@@ -783,6 +783,7 @@ pub const REGISTER: &[Table] = &[
         },
         columns: &[
             ("token_hash", Col::Secret),
+            ("reminder_token_hash", Col::Secret),
             ("subject_kind", Col::Plain),
             ("respondent", Col::Plain),
             ("email", Col::Personal("NULL")),

@@ -1,0 +1,4 @@
+//! Questionnaires: their versions, the invitations to answer them and the
+//! anonymous responses.
+
+pub mod invitations;

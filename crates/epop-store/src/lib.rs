@@ -202,6 +202,13 @@ impl Db {
         migrate::run(self).await
     }
 
+    /// Applies the migrations up to `last` included, for tests that seed
+    /// tables a later data migration reads.
+    #[cfg(feature = "testing")]
+    pub async fn migrate_until(&self, last: i64) -> Result<()> {
+        migrate::run_until(self, last).await
+    }
+
     /// A connection for reads (and single-statement writes).
     pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
         Ok(self.pool.acquire().await?)

@@ -19,30 +19,6 @@ use sqlx::{AnyConnection, AssertSqlSafe};
 
 use crate::Result;
 
-/// The current (newest) version of the questionnaire of a purpose: its id
-/// and its questions as stored (JSON), or `None` when there is none.
-pub async fn current(conn: &mut AnyConnection, purpose: Purpose) -> Result<Option<(i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT id, questions FROM questionnaires WHERE purpose = $1 ORDER BY version DESC LIMIT 1",
-    )
-    .bind(purpose.code())
-    .fetch_optional(conn)
-    .await?)
-}
-
-/// The questions of a version as stored (JSON).
-pub async fn questions_of(
-    conn: &mut AnyConnection,
-    questionnaire_id: i64,
-) -> Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT questions FROM questionnaires WHERE id = $1")
-            .bind(questionnaire_id)
-            .fetch_optional(conn)
-            .await?,
-    )
-}
-
 /// One person due an invitation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {
@@ -268,7 +244,7 @@ pub async fn create(
 
 /// An invitation as the sending and answering pages need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invitation {
+pub struct Sent {
     pub id: i64,
     pub questionnaire_id: i64,
     pub purpose: Option<Purpose>,
@@ -286,7 +262,7 @@ pub struct Invitation {
     pub answered_at: Option<i64>,
 }
 
-type InvitationRow = (
+type SentRow = (
     i64,
     i64,
     String,
@@ -303,7 +279,7 @@ type InvitationRow = (
     Option<i64>,
 );
 
-const INVITATION: &str = "SELECT i.id, i.questionnaire_id, q.purpose, i.subject_kind, i.subject_id, \
+const SENT: &str = "SELECT i.id, i.questionnaire_id, q.purpose, i.subject_kind, i.subject_id, \
      i.respondent, i.email, COALESCE(a.display_name, er.name), i.easy_read, i.department_code, \
      i.intervention_kind, i.sent_at, i.reminded_at, i.answered_at \
      FROM questionnaire_invitations i JOIN questionnaires q ON q.id = i.questionnaire_id \
@@ -311,8 +287,8 @@ const INVITATION: &str = "SELECT i.id, i.questionnaire_id, q.purpose, i.subject_
      LEFT JOIN event_registrations er ON i.subject_kind = 'event' AND er.event_id = i.subject_id \
      AND er.email = i.email AND er.status <> 'cancelled'";
 
-fn invitation(r: InvitationRow) -> Invitation {
-    Invitation {
+fn sent(r: SentRow) -> Sent {
+    Sent {
         id: r.0,
         questionnaire_id: r.1,
         purpose: Purpose::from_code(&r.2),
@@ -330,17 +306,6 @@ fn invitation(r: InvitationRow) -> Invitation {
     }
 }
 
-/// The invitation whose first or reminder link has this token hash.
-pub async fn by_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Invitation>> {
-    let row: Option<InvitationRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "{INVITATION} WHERE i.token_hash = $1 OR i.reminder_token_hash = $1"
-    )))
-    .bind(token_hash)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(invitation))
-}
-
 /// The invitations that may get their reminder at `now` (sent by e-mail,
 /// unanswered, not reminded), at most `limit`; each is then taken with
 /// [`take_reminder`].
@@ -348,10 +313,10 @@ pub async fn reminders_due(
     conn: &mut AnyConnection,
     now: i64,
     limit: i64,
-) -> Result<Vec<Invitation>> {
+) -> Result<Vec<Sent>> {
     let (from, to) = sent_to_remind(now);
-    let rows: Vec<InvitationRow> = sqlx::query_as(AssertSqlSafe(format!(
-        "{INVITATION} WHERE i.sent_at >= $1 AND i.sent_at <= $2 AND i.answered_at IS NULL \
+    let rows: Vec<SentRow> = sqlx::query_as(AssertSqlSafe(format!(
+        "{SENT} WHERE i.sent_at >= $1 AND i.sent_at <= $2 AND i.answered_at IS NULL \
          AND i.reminded_at IS NULL AND i.email IS NOT NULL ORDER BY i.id LIMIT $3"
     )))
     .bind(from)
@@ -361,7 +326,7 @@ pub async fn reminders_due(
     .await?;
     Ok(rows
         .into_iter()
-        .map(invitation)
+        .map(sent)
         .filter(|i| reminder_due(i.sent_at, i.reminded_at, i.answered_at, now))
         .collect())
 }

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use epop_domain::questionnaire::Purpose;
 use epop_domain::questionnaire::sending::{SubjectKind, minutes_to_answer};
 use epop_store::Conn as AnyConnection;
+use epop_store::questionnaires;
 use epop_store::questionnaires::invitations::{self, About};
 use epop_store::{Db, Result, outbox};
 
@@ -28,13 +29,6 @@ pub async fn run_due(db: &Db, base_url: &str, now: i64) -> Result<usize> {
     written += remind_due(&mut tx, base_url, now).await?;
     tx.commit().await?;
     Ok(written)
-}
-
-/// The number of questions of a version stored as JSON (an array).
-fn question_count(questions: &str) -> usize {
-    serde_json::from_str::<Vec<serde_json::Value>>(questions)
-        .map(|q| q.len())
-        .unwrap_or(0)
 }
 
 /// What each subject is, read once per run.
@@ -61,10 +55,10 @@ async fn invite_due(conn: &mut AnyConnection, base_url: &str, now: i64) -> Resul
     let mut written = 0;
     let mut subjects = Subjects::default();
     for purpose in Purpose::ALL {
-        let Some((questionnaire_id, questions)) = invitations::current(conn, purpose).await? else {
+        let Some(current) = questionnaires::current(conn, purpose).await? else {
             continue;
         };
-        let questions = question_count(&questions);
+        let (questionnaire_id, questions) = (current.id, current.questionnaire.questions.len());
         for d in invitations::due(conn, purpose, questionnaire_id, now, BATCH).await? {
             let Some(about) = subjects.get(conn, d.subject_kind, d.subject_id).await? else {
                 continue;
@@ -116,10 +110,9 @@ async fn remind_due(conn: &mut AnyConnection, base_url: &str, now: i64) -> Resul
         let questions = match counts.get(&i.questionnaire_id) {
             Some(n) => *n,
             None => {
-                let n = invitations::questions_of(conn, i.questionnaire_id)
+                let n = questionnaires::by_id(conn, i.questionnaire_id)
                     .await?
-                    .map(|q| question_count(&q))
-                    .unwrap_or(0);
+                    .map_or(0, |q| q.questionnaire.questions.len());
                 counts.insert(i.questionnaire_id, n);
                 n
             }

@@ -309,11 +309,7 @@ fn sent(r: SentRow) -> Sent {
 /// The invitations that may get their reminder at `now` (sent by e-mail,
 /// unanswered, not reminded), at most `limit`; each is then taken with
 /// [`take_reminder`].
-pub async fn reminders_due(
-    conn: &mut AnyConnection,
-    now: i64,
-    limit: i64,
-) -> Result<Vec<Sent>> {
+pub async fn reminders_due(conn: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<Sent>> {
     let (from, to) = sent_to_remind(now);
     let rows: Vec<SentRow> = sqlx::query_as(AssertSqlSafe(format!(
         "{SENT} WHERE i.sent_at >= $1 AND i.sent_at <= $2 AND i.answered_at IS NULL \

@@ -27,6 +27,7 @@ mod peer_pages;
 mod profile_form;
 mod programmes;
 mod proposal_race;
+mod questionnaire_sending;
 mod request_dates;
 mod request_forms;
 mod request_host_view;

@@ -115,7 +115,7 @@ async fn opened(app: &App, token: &str) -> Option<(String, String, Option<String
 
 /// The demo request, done: accepted by Awa, scheduled, taken place and
 /// marked done by the coordinator.
-async fn intervention_done(app: &App) {
+pub async fn intervention_done(app: &App) {
     let coord = scheduled_in_the_past(app).await;
     let mut coord = coord;
     let res = coord

@@ -31,7 +31,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/', '/territoires/', '/espace/messages/', '/ecrire-a-la-coordination/suite/', '/admin/candidats/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/', '/territoires/', '/espace/messages/', '/ecrire-a-la-coordination/suite/', '/admin/candidats/', '/admin/questionnaires/'];
 
 export const PAGES = {
   public: [
@@ -79,6 +79,13 @@ export const PAGES = {
     '/ecrire-a-la-coordination?departement=75',
     '/ecrire-a-la-coordination?region=32',
     '/ecrire-a-la-coordination/envoye?departement=31',
+    '/questionnaire/demo-questionnaire-accueil',
+    '/questionnaire/demo-questionnaire-accueil?q=2',
+    '/questionnaire/demo-questionnaire-accueil?q=5',
+    '/questionnaire/demo-questionnaire-accueil?tout=1',
+    '/questionnaire/demo-questionnaire-accueil?version=facile',
+    '/questionnaire/demo-questionnaire-public',
+    '/questionnaire/demo-questionnaire-public?merci=1',
   ],
   signedIn: [
     '/espace',
@@ -117,8 +124,11 @@ export const PAGES = {
     '/espace/messages',
     '/admin/candidats',
     '/admin/candidats/demo-candidature',
+    '/admin/questionnaires',
+    '/admin/questionnaires/nouveau',
   ],
   coordinator: [
+    '/admin/questionnaires',
     '/admin/annuaire',
     '/admin/annuaire/awa-diallo/formation',
     '/admin/themes',

@@ -451,64 +451,9 @@ pub async fn schedule(conn: &mut AnyConnection, id: i64) -> Result<Option<(i64, 
     Ok(row.and_then(|(a, b)| a.zip(b)))
 }
 
-/// One side's feedback on a done intervention.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Feedback {
-    /// `peer` or `host`.
-    pub side: String,
-    /// 1 (not at all) to 5 (very): how it went.
-    pub feeling: i64,
-    /// 1 to 5: how useful it was.
-    pub useful: i64,
-    /// `oui`, `non` or `peut-etre`: would do it again.
-    pub again: String,
-    pub comment: Option<String>,
-}
-
-/// Records one side's feedback (once; `false` if already given).
-pub async fn add_feedback(
-    conn: &mut AnyConnection,
-    request_id: i64,
-    account_id: i64,
-    f: &Feedback,
-    now: i64,
-) -> Result<bool> {
-    let done = sqlx::query(
-        "INSERT INTO request_feedback (request_id, side, account_id, feeling, useful, again, comment, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (request_id, side) DO NOTHING",
-    )
-    .bind(request_id)
-    .bind(&f.side)
-    .bind(account_id)
-    .bind(f.feeling)
-    .bind(f.useful)
-    .bind(&f.again)
-    .bind(&f.comment)
-    .bind(now)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(done == 1)
-}
-
-pub async fn feedback(conn: &mut AnyConnection, request_id: i64) -> Result<Vec<Feedback>> {
-    let rows: Vec<(String, i64, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT side, feeling, useful, again, comment FROM request_feedback WHERE request_id = $1 ORDER BY side",
-    )
-    .bind(request_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(side, feeling, useful, again, comment)| Feedback {
-            side,
-            feeling,
-            useful,
-            again,
-            comment,
-        })
-        .collect())
-}
+// The feedback of both sides after an intervention is a questionnaire
+// response (see `questionnaires::responses`); `request_feedback` keeps the
+// feedback given before, copied into responses by migration 0031.
 
 /// Names the host's référent for a request.
 pub async fn set_referent(

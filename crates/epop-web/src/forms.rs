@@ -103,6 +103,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "candidature-retiree" => "Votre candidature est retirée.",
         "formation" => "La formation est enregistrée.",
         "programme" => "Le programme est enregistré.",
+        "questionnaire" => "Le questionnaire est enregistré : cette version est désormais envoyée.",
         "decision" => "La décision est enregistrée. La personne reçoit un e-mail.",
         "raison-manquante" => {
             "Pour ne pas retenir une candidature, écrivez la raison : elle est envoyée à la personne. Rien n’a changé."

@@ -28,6 +28,7 @@ mod pages;
 mod path;
 mod programmes;
 pub mod questionnaire_sending;
+mod questionnaires;
 mod render;
 mod requests;
 pub mod security;
@@ -123,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .merge(territories::router())
         .merge(candidates::router())
         .merge(requests::router())
+        .merge(questionnaires::router())
         .merge(admin::router())
         .merge(metrics::router())
         .merge(api::router(api::document([

@@ -13,6 +13,7 @@ use epop_web::security::{hash_password, public_id};
 mod contact;
 mod meeting;
 mod programmes;
+mod questionnaires;
 
 /// The password of every demo account (demo data only).
 pub const DEMO_PASSWORD: &str = "demo-epop-2026";
@@ -218,7 +219,7 @@ pub async fn load(db: &Db) -> Result<usize, String> {
     created += meeting::present_training(db).await?;
     created += requests(db).await?;
     created += programmes::load(db).await?;
-    created += contact::conversation(db).await?;
+    created += contact::conversation(db).await? + questionnaires::invitations(db).await?;
     created += crate::demo_candidate::load(db).await?;
     Ok(created)
 }

@@ -76,6 +76,10 @@ const ACTIONS: &[(&str, &str)] = &[
     ("proposal_accepted", "Proposition acceptée"),
     ("proposal_declined", "Proposition refusée"),
     ("proposal_question", "Question sur une proposition"),
+    (
+        "questionnaire_saved",
+        "Questionnaire enregistré (nouvelle version)",
+    ),
     ("rate_limited", "Trop d’essais : attente imposée"),
     ("request_cancelled", "Demande annulée"),
     ("request_closed", "Demande close"),

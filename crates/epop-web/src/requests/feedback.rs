@@ -1,19 +1,24 @@
-//! After the intervention: a short feedback from each side (three
-//! questions in easy-read French, a five-step scale of words), kept for the
-//! evaluation — when both have answered, the request is « évaluée » — and
-//! the peer worker's attestation of intervention as tagged PDF.
+//! After the intervention: each side's feedback is the current intervention
+//! questionnaire (version 1: how it went, how useful, again?, a comment),
+//! recorded as an anonymous response like the answers given by link — when
+//! both have answered, the request is « évaluée » — and the peer worker's
+//! attestation of intervention as tagged PDF.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use epop_domain::lifecycle::{Action, State as Stage};
-use epop_store::requests::{self, Feedback, Request};
-use epop_store::{audit, now, proposals};
+use epop_domain::lifecycle::State as Stage;
+use epop_domain::questionnaire::Purpose;
+use epop_store::questionnaires::responses::{self, Subject};
+use epop_store::questionnaires::{self, Stored};
+use epop_store::requests::{self, Request};
+use epop_store::{audit, now};
 
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
+use crate::questionnaires::{QuestionView, answer_errors, evaluate_when_both_answered, views};
 use crate::render::{download, render_form};
 use crate::{AppError, AppState, Ctx};
 
@@ -29,9 +34,6 @@ pub fn router() -> Router<AppState> {
             get(attestation),
         )
 }
-
-/// The five steps of the scale, best first: the questionnaires' own.
-pub use epop_domain::questionnaire::SCALE;
 
 fn done(r: &Request) -> bool {
     matches!(
@@ -72,28 +74,37 @@ struct FormPage {
     subject: String,
     action: String,
     errors: Errors,
-    p: Pairs,
-    scale: [(i64, &'static str); 5],
-    peer: bool,
+    views: Vec<QuestionView>,
+    numbered: bool,
+    n: usize,
+}
+
+/// The current intervention questionnaire (migration 0031 made version 1).
+async fn questionnaire(state: &AppState) -> Result<Stored, AppError> {
+    let mut conn = state.db.conn().await?;
+    questionnaires::current(&mut conn, Purpose::Intervention)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 fn form(
     ctx: &Ctx,
     r: &Request,
+    q: &Stored,
     action: String,
-    peer: bool,
     errors: Errors,
     p: Pairs,
 ) -> Result<Response, AppError> {
     let invalid = !errors.is_empty();
+    let views = views(&q.questionnaire, ctx.easy, &p, &errors);
     let page = FormPage {
         l: ctx.layout_with_errors("Votre avis sur l’intervention", invalid),
         subject: r.subject.clone().unwrap_or_default(),
         action,
+        n: views.len(),
         errors,
-        p,
-        scale: SCALE,
-        peer,
+        views,
+        numbered: true,
     };
     render_form(&page, invalid)
 }
@@ -104,11 +115,12 @@ async fn peer_form(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let (r, _) = peer_request(&state, &ctx, &id).await?;
+    let q = questionnaire(&state).await?;
     form(
         &ctx,
         &r,
+        &q,
         format!("/espace/propositions/{id}/avis"),
-        true,
         Errors::default(),
         Pairs::default(),
     )
@@ -120,76 +132,56 @@ async fn host_form(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let r = host_request(&state, &ctx, &id).await?;
+    let q = questionnaire(&state).await?;
     form(
         &ctx,
         &r,
+        &q,
         format!("/espace/demandes/{id}/avis"),
-        false,
         Errors::default(),
         Pairs::default(),
     )
 }
 
-/// Checks the answers; the same three questions for both sides.
-fn check(p: &Pairs, side: &str) -> Result<Feedback, Errors> {
-    let mut errors = Errors::default();
-    let scale = |field: &str, what: &str, errors: &mut Errors| {
-        let v = p
-            .get(field)
-            .parse::<i64>()
-            .ok()
-            .filter(|v| (1..=5).contains(v));
-        if v.is_none() {
-            errors.add(field, format!("Choisissez une réponse pour : {what}."));
-        }
-        v.unwrap_or(0)
-    };
-    let feeling = scale("feeling", "comment ça s’est passé", &mut errors);
-    let useful = scale("useful", "à quoi ça a servi", &mut errors);
-    let again = p.get("again");
-    if !matches!(again.as_str(), "oui" | "non" | "peut-etre") {
-        errors.add("again", "Choisissez une réponse pour : le refaire.");
-    }
-    let comment = p.get("comment").trim().to_owned();
-    if comment.chars().count() > 2000 {
-        errors.add(
-            "comment",
-            "Raccourcissez votre message : 2 000 caractères au plus.",
-        );
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Feedback {
-        side: side.to_owned(),
-        feeling,
-        useful,
-        again,
-        comment: Some(comment).filter(|c| !c.is_empty()),
-    })
-}
-
+/// Checks the answers and records one side's response (once: a second
+/// answer of the same side changes nothing).
 async fn save(
     state: &AppState,
     ctx: &Ctx,
     r: &Request,
-    f: Feedback,
+    side: &str,
+    p: Pairs,
+    action: String,
     back: &str,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?;
+    let q = questionnaire(state).await?;
+    let answers = match q.questionnaire.check_answers(|code| p.all(code)) {
+        Ok(a) => a,
+        Err(problems) => {
+            let errors = answer_errors(&q.questionnaire, ctx.easy, problems);
+            return form(ctx, r, &q, action, errors, p);
+        }
+    };
+    let subject = Subject {
+        kind: "intervention".into(),
+        id: r.id,
+        respondent: side.to_owned(),
+        department_code: r.department_code.clone(),
+        intervention_kind: r.kind.clone(),
+    };
     let t = now();
     let mut tx = state.db.write().await?;
-    if requests::add_feedback(&mut tx, r.id, user.account.id, &f, t).await? {
-        let sides = requests::feedback(&mut tx, r.id).await?.len();
-        if sides == 2 && r.status == Stage::Done.code() {
-            proposals::transition(&mut tx, r, &Action::Evaluate, proposals::Who::SYSTEM, t).await?;
-        }
+    if !responses::responded(&mut tx, "intervention", r.id, side).await? {
+        responses::record(&mut tx, q.id, &subject, &answers, t).await?;
+        responses::mark_answered(&mut tx, &subject, user.account.id, t).await?;
+        evaluate_when_both_answered(&mut tx, r.id, t).await?;
         audit::record(
             &mut tx,
             ctx.audit(
                 "request_feedback",
                 Some(format!("request:{}", r.public_id)),
-                format!("Avis ({})", f.side),
+                format!("Avis ({side})"),
             ),
         )
         .await?;
@@ -205,17 +197,8 @@ async fn peer_save(
     axum::Form(p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
     let (r, _) = peer_request(&state, &ctx, &id).await?;
-    match check(&p, "peer") {
-        Ok(f) => save(&state, &ctx, &r, f, "/espace/propositions").await,
-        Err(errors) => form(
-            &ctx,
-            &r,
-            format!("/espace/propositions/{id}/avis"),
-            true,
-            errors,
-            p,
-        ),
-    }
+    let action = format!("/espace/propositions/{id}/avis");
+    save(&state, &ctx, &r, "peer", p, action, "/espace/propositions").await
 }
 
 async fn host_save(
@@ -225,17 +208,8 @@ async fn host_save(
     axum::Form(p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
     let r = host_request(&state, &ctx, &id).await?;
-    match check(&p, "host") {
-        Ok(f) => save(&state, &ctx, &r, f, "/espace/demandes").await,
-        Err(errors) => form(
-            &ctx,
-            &r,
-            format!("/espace/demandes/{id}/avis"),
-            false,
-            errors,
-            p,
-        ),
-    }
+    let action = format!("/espace/demandes/{id}/avis");
+    save(&state, &ctx, &r, "host", p, action, "/espace/demandes").await
 }
 
 /// The attestation of intervention, for the peer worker's records.

@@ -102,6 +102,11 @@ async fn every_route_checks_role_and_territory() {
         let (meeting, workshop) = demo_events(&app).await;
         let (toulouse, lille) = demo_sessions(&app).await;
         let conversation = conversation_in_31(&app).await;
+        let questionnaire: i64 =
+            sqlx::query_scalar("SELECT MAX(id) FROM questionnaires WHERE purpose = 'intervention'")
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
         //            anon peer cand ref req obs coord hdf admin
         let routes: Vec<(String, [u16; 9])> = vec![
             ("/espace".into(), expect("roooooooo")),
@@ -110,6 +115,21 @@ async fn every_route_checks_role_and_territory() {
             ("/admin/organisations".into(), expect("rfffffffo")),
             ("/admin/organisations/nouvelle".into(), expect("rfffffffo")),
             ("/admin/organisations/gapas".into(), expect("rfffffffo")),
+            ("/admin/questionnaires".into(), expect("rfffffooo")),
+            ("/admin/questionnaires/nouveau".into(), expect("rfffffffo")),
+            (
+                format!("/admin/questionnaires/{questionnaire}/nouvelle-version"),
+                expect("rfffffffo"),
+            ),
+            (
+                "/questionnaire/demo-questionnaire-public".into(),
+                expect("ooooooooo"),
+            ),
+            (
+                "/questionnaire/demo-questionnaire-accueil".into(),
+                expect("ooooooooo"),
+            ),
+            ("/questionnaire/inconnu".into(), expect("nnnnnnnnn")),
             ("/admin/comptes".into(), expect("rfffffooo")),
             ("/admin/comptes/inviter".into(), expect("rfffffooo")),
             (format!("/admin/comptes/{awa}"), expect("rfffffofo")),

@@ -28,6 +28,7 @@ mod profile_form;
 mod programmes;
 mod proposal_race;
 mod questionnaire_sending;
+mod questionnaires;
 mod request_dates;
 mod request_forms;
 mod request_host_view;

@@ -54,6 +54,16 @@ impl Mail {
     }
 }
 
+/// Removes the demo's fixed links to the questionnaire about the demo
+/// request (`epop::demo::questionnaires`): these tests start from no
+/// invitation, as a real platform does.
+async fn without_demo_links(app: &App) {
+    sqlx::query("DELETE FROM questionnaire_invitations")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+}
+
 /// The questionnaire e-mails not sent yet, oldest first.
 async fn pending(app: &App) -> Vec<Mail> {
     let mut conn = app.db.conn().await.unwrap();
@@ -291,6 +301,7 @@ fn of<'a>(mails: &'a [Mail], to: &str) -> Vec<&'a Mail> {
 #[tokio::test]
 async fn who_took_part_gets_one_questionnaire_then_one_reminder_and_six_months_later_another() {
     for app in apps().await {
+        without_demo_links(&app).await;
         intervention_done(&app).await;
         let (referent_session, referent_end) = session_ended(&app, Audience::Referent).await;
         attended(&app, referent_session, &["referente@demo.epop.test"], &[]).await;
@@ -340,6 +351,12 @@ async fn who_took_part_gets_one_questionnaire_then_one_reminder_and_six_months_l
             assert_eq!(email.as_deref(), Some(m.to.as_str()));
             respondents.push((m.to.clone(), respondent, kind));
             assert!(m.body.contains("Je préfère ne pas répondre"), "{}", m.body);
+            let page = app
+                .client()
+                .get(&format!("/questionnaire/{}", m.token()))
+                .await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            assert!(page.body.contains("Question 1 sur "), "{}", page.body);
             assert!(m.body.contains("minutes"), "{}", m.body);
         }
         respondents.sort();
@@ -400,19 +417,20 @@ async fn who_took_part_gets_one_questionnaire_then_one_reminder_and_six_months_l
         assert!(again.is_empty(), "{again:#?}");
         assert!(received.is_empty());
 
-        // Zoé answers (through her link, as the answering page does).
-        let zoe_token = zoe.token();
-        {
-            let mut tx = app.db.write().await.unwrap();
-            let inv = responses::invitation(&mut tx, &hash_token(&zoe_token))
-                .await
-                .unwrap()
-                .unwrap();
-            responses::answer(&mut tx, &inv, &[], t1 + 3600)
-                .await
-                .unwrap();
-            tx.commit().await.unwrap();
-        }
+        // Zoé answers through her link, all questions on one page.
+        let zoe_link = format!("/questionnaire/{}", zoe.token());
+        let res = app
+            .client()
+            .post(
+                &zoe_link,
+                &[
+                    ("etape", "tout"),
+                    ("ressenti", "4"),
+                    ("appris", "ne-pas-repondre"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 
         // Not before seven days; then one reminder each, but Zoé.
         let (early, _) = run_at(&app, t1 + REMINDER_AFTER - 3600).await;
@@ -440,6 +458,10 @@ async fn who_took_part_gets_one_questionnaire_then_one_reminder_and_six_months_l
             let a = opened(&app, &first.token()).await.unwrap();
             let b = opened(&app, &r.token()).await.unwrap();
             assert_eq!(a.3, b.3, "both links open the same invitation");
+            for token in [first.token(), r.token()] {
+                let page = app.client().get(&format!("/questionnaire/{token}")).await;
+                assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            }
         }
         // Never a second reminder.
         for later in [t2 + 60, t2 + 3 * DAY, t2 + 40 * DAY] {
@@ -519,6 +541,7 @@ fn shown_link(body: &str) -> String {
 #[tokio::test]
 async fn the_host_passes_on_one_audience_link_that_no_one_else_reaches() {
     for app in apps().await {
+        without_demo_links(&app).await;
         let page = format!("/espace/demandes/{REQUEST}");
         let make = format!("{page}/lien-public");
         let mut host = app.signed_in("demandeur@demo.epop.test").await;
@@ -602,6 +625,16 @@ async fn the_host_passes_on_one_audience_link_that_no_one_else_reaches() {
         );
         assert!(opened(&app, &second).await.is_some());
         assert_eq!(audience_rows(&app).await.len(), 1);
+        let mut audience = app.client();
+        let old = audience.get(&format!("/questionnaire/{first}")).await;
+        assert_eq!(old.status, StatusCode::NOT_FOUND);
+        let form = audience.get(&format!("/questionnaire/{second}")).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(
+            form.body.contains("Comment s’est passée l’intervention ?"),
+            "{}",
+            form.body
+        );
 
         // The worker writes to no audience, now or a week later.
         for at in [
@@ -623,6 +656,7 @@ async fn the_host_passes_on_one_audience_link_that_no_one_else_reaches() {
 #[tokio::test]
 async fn a_cancelled_intervention_gets_no_questionnaire() {
     for app in apps().await {
+        without_demo_links(&app).await;
         let mut coord = scheduled_in_the_past(&app).await;
         let res = coord
             .post(

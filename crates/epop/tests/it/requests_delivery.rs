@@ -77,17 +77,17 @@ async fn scheduled_done_with_an_attestation_then_both_sides_give_feedback() {
             "{text}"
         );
         // Feedback: a missing answer is named; then both sides answer.
-        awa.post(&format!("{link}/avis"), &[("feeling", "5")])
+        awa.post(&format!("{link}/avis"), &[("ressenti", "5")])
             .await
-            .assert_field_error("useful", "Choisissez une réponse");
+            .assert_field_error("question-utile", "Répondez à cette question");
         let res = awa
             .post(
                 &format!("{link}/avis"),
                 &[
-                    ("feeling", "5"),
-                    ("useful", "4"),
-                    ("again", "oui"),
-                    ("comment", "Une équipe très à l’écoute."),
+                    ("ressenti", "5"),
+                    ("utile", "4"),
+                    ("encore", "oui"),
+                    ("commentaire", "Une équipe très à l’écoute."),
                 ],
             )
             .await;
@@ -109,7 +109,7 @@ async fn scheduled_done_with_an_attestation_then_both_sides_give_feedback() {
         );
         host.post(
             "/espace/demandes/demo-demande-esat/avis",
-            &[("feeling", "4"), ("useful", "5"), ("again", "peut-etre")],
+            &[("ressenti", "4"), ("utile", "5"), ("encore", "ne-sais-pas")],
         )
         .await;
         let page = coord.get(path).await;

@@ -162,7 +162,7 @@ struct Page {
     may_mark_done: bool,
     may_close: bool,
     scheduled: String,
-    feedback: Vec<epop_store::requests::Feedback>,
+    feedback: Vec<crate::questionnaires::Said>,
     payment: super::payments::PaymentView,
     expenses: Vec<super::payments::ExpenseView>,
     payers: Vec<(&'static str, &'static str)>,
@@ -294,7 +294,7 @@ async fn proposal_lines(
 /// payment and the expenses.
 struct Delivery {
     scheduled: String,
-    feedback: Vec<epop_store::requests::Feedback>,
+    feedback: Vec<crate::questionnaires::Said>,
     payment: super::payments::PaymentView,
     expenses: Vec<super::payments::ExpenseView>,
 }
@@ -308,7 +308,10 @@ async fn delivery(
         .await?
         .map(|(a, b)| crate::french::french_when(a, b))
         .unwrap_or_default();
-    let feedback = requests::feedback(conn, r.id).await?;
+    // The host's and the peer's own answers; the audience's stay in the
+    // indicators only (few people in a room could be recognised).
+    let mut feedback = crate::questionnaires::said_about(conn, "intervention", r.id).await?;
+    feedback.retain(|s| matches!(s.respondent.as_str(), "host" | "peer"));
     let proposed_fee = epop_domain::request::parse_euros(&f.fee).ok().flatten();
     let (payment, expenses) = super::payments::view(conn, r.id, proposed_fee).await?;
     Ok(Delivery {

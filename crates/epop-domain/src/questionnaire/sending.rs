@@ -198,7 +198,9 @@ pub fn ends_to_look_at(purpose: Purpose, now: i64) -> (i64, i64) {
         }
         _ => 0,
     };
-    (now - shift - SEND_WITHIN - 2 * DAY, now - shift)
+    // The morning after is at least 8 hours after the end (23:59 and a
+    // change of hour that night).
+    (now - shift - SEND_WITHIN - 2 * DAY, now - shift - 8 * 3600)
 }
 
 /// Whether an invitation sent at `sent_at` gets its one reminder at `now`:

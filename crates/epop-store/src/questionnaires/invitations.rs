@@ -62,6 +62,17 @@ fn not_invited(kind: SubjectKind, subject: &str, respondent: Respondent, email: 
     )
 }
 
+/// "… and this side (host or peer: one person each) has not already
+/// answered about it" — on the intervention's own page, signed in, after
+/// the e-mail telling that it was done.
+fn not_answered(respondent: Respondent) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM questionnaire_responses x WHERE x.subject_kind = 'intervention' \
+         AND x.subject_id = r.id AND x.respondent = '{}')",
+        respondent.code()
+    )
+}
+
 /// Done interventions (done, evaluated or closed: they took place).
 const DONE: &str = "r.status IN ('done', 'evaluated', 'closed') \
      AND r.scheduled_end >= $2 AND r.scheduled_end <= $3";
@@ -90,8 +101,9 @@ fn queries(kind: SubjectKind) -> Vec<(Respondent, String)> {
                      r.department_code, r.kind, r.scheduled_end, CAST(NULL AS BIGINT) \
                      FROM intervention_requests r \
                      LEFT JOIN accounts a ON a.id = r.requester_id AND a.email = r.contact_email \
-                     WHERE {DONE} AND {} ORDER BY r.id LIMIT $4",
-                    not_invited(i, "r.id", Host, "r.contact_email")
+                     WHERE {DONE} AND {} AND {} ORDER BY r.id LIMIT $4",
+                    not_invited(i, "r.id", Host, "r.contact_email"),
+                    not_answered(Host)
                 ),
             ),
             (
@@ -102,8 +114,9 @@ fn queries(kind: SubjectKind) -> Vec<(Respondent, String)> {
                      FROM intervention_requests r \
                      JOIN request_proposals p ON p.request_id = r.id AND p.status = 'accepted' \
                      JOIN accounts a ON a.id = p.account_id AND a.status <> 'disabled' \
-                     WHERE {DONE} AND {} ORDER BY r.id LIMIT $4",
-                    not_invited(i, "r.id", Peer, "a.email")
+                     WHERE {DONE} AND {} AND {} ORDER BY r.id LIMIT $4",
+                    not_invited(i, "r.id", Peer, "a.email"),
+                    not_answered(Peer)
                 ),
             ),
         ],
@@ -307,13 +320,18 @@ fn sent(r: SentRow) -> Sent {
 }
 
 /// The invitations that may get their reminder at `now` (sent by e-mail,
-/// unanswered, not reminded), at most `limit`; each is then taken with
+/// unanswered, not reminded; for the host and the peer of an intervention,
+/// that side has not answered on its page either), at most `limit`; each is
+/// then taken with
 /// [`take_reminder`].
 pub async fn reminders_due(conn: &mut AnyConnection, now: i64, limit: i64) -> Result<Vec<Sent>> {
     let (from, to) = sent_to_remind(now);
     let rows: Vec<SentRow> = sqlx::query_as(AssertSqlSafe(format!(
         "{SENT} WHERE i.sent_at >= $1 AND i.sent_at <= $2 AND i.answered_at IS NULL \
-         AND i.reminded_at IS NULL AND i.email IS NOT NULL ORDER BY i.id LIMIT $3"
+         AND i.reminded_at IS NULL AND i.email IS NOT NULL \
+         AND NOT (i.respondent IN ('host', 'peer') AND EXISTS (SELECT 1 FROM questionnaire_responses x \
+         WHERE x.subject_kind = i.subject_kind AND x.subject_id = i.subject_id \
+         AND x.respondent = i.respondent)) ORDER BY i.id LIMIT $3"
     )))
     .bind(from)
     .bind(to)

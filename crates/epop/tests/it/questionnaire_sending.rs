@@ -680,3 +680,34 @@ async fn a_cancelled_intervention_gets_no_questionnaire() {
         assert!(!page.body.contains("Faire répondre le public"));
     }
 }
+
+#[tokio::test]
+async fn a_side_that_answered_on_its_page_is_not_asked_again() {
+    for app in apps().await {
+        without_demo_links(&app).await;
+        intervention_done(&app).await;
+        // The peer answers on her proposal's page, signed in, before the
+        // morning after.
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        let list = awa.get("/espace/propositions").await;
+        let link = crate::harness::first_proposal(&list.body);
+        let answers = [("ressenti", "5"), ("utile", "4"), ("encore", "oui")];
+        let res = awa.post(&format!("{link}/avis"), &answers).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+        let t1 = epop_store::now() + 2 * DAY;
+        let (mails, _) = run_at(&app, t1).await;
+        let to: Vec<&str> = mails.iter().map(|m| m.to.as_str()).collect();
+        assert_eq!(to, ["demandeur@demo.epop.test"], "not the peer: {mails:#?}");
+
+        // The host answers on the request's page, signed in: no reminder.
+        let mut host = app.signed_in("demandeur@demo.epop.test").await;
+        let res = host
+            .post(&format!("/espace/demandes/{REQUEST}/avis"), &answers)
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let (reminders, received) = run_at(&app, t1 + REMINDER_AFTER + 60).await;
+        assert!(reminders.is_empty(), "{reminders:#?}");
+        assert!(received.is_empty());
+    }
+}

@@ -162,10 +162,12 @@ fn queries(kind: SubjectKind) -> Vec<(Respondent, String)> {
     }
 }
 
-/// The facts the domain decides on, for a row of `respondent`'s query.
-fn concerned(respondent: Respondent, facts: Option<i64>) -> Concerned {
-    match respondent {
-        Respondent::Host | Respondent::Audience => Concerned::HostContact,
+/// The facts the domain decides on, for a row of `respondent`'s query
+/// (`None` for the audience, which no query finds).
+fn concerned(respondent: Respondent, facts: Option<i64>) -> Option<Concerned> {
+    Some(match respondent {
+        Respondent::Audience => return None,
+        Respondent::Host => Concerned::HostContact,
         Respondent::Peer => Concerned::AcceptedPeer,
         Respondent::Trainee => Concerned::Trainee {
             present_half_days: u32::try_from(facts.unwrap_or(0)).unwrap_or(0),
@@ -174,7 +176,7 @@ fn concerned(respondent: Respondent, facts: Option<i64>) -> Concerned {
         Respondent::Participant => Concerned::Registered {
             attended: facts.map(|a| a == 1),
         },
-    }
+    })
 }
 
 /// Who is due an invitation to the questionnaire `questionnaire_id` of
@@ -199,7 +201,7 @@ pub async fn due(
             .fetch_all(&mut *conn)
             .await?;
         for (id, account_id, email, name, needs, dept, ikind, ends_at, facts) in rows {
-            if asked_as(concerned(respondent, facts)) != Some(respondent)
+            if concerned(respondent, facts).and_then(asked_as) != Some(respondent)
                 || !is_due(purpose, ends_at, now)
             {
                 continue;

@@ -1,5 +1,5 @@
 //! Questionnaires: their versioned definitions ([`save`], [`current`],
-//! [`by_id`], [`versions`]) and, in [`responses`], the personal links
+//! [`by_id`], [`by_version`], [`versions`]) and, in [`responses`], the personal links
 //! answered without an account and the anonymous responses they give;
 //! in [`invitations`], who is invited when, the reminder and the audience
 //! link.
@@ -173,6 +173,23 @@ pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Stored>> 
             .bind(id)
             .fetch_optional(conn)
             .await?;
+    row.map(stored).transpose()
+}
+
+/// One version by its purpose and number (what URLs name).
+pub async fn by_version(
+    conn: &mut AnyConnection,
+    purpose: Purpose,
+    version: i64,
+) -> Result<Option<Stored>> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, purpose, version, title, questions, created_at FROM questionnaires \
+         WHERE purpose = $1 AND version = $2",
+    )
+    .bind(purpose.code())
+    .bind(version)
+    .fetch_optional(conn)
+    .await?;
     row.map(stored).transpose()
 }
 

@@ -170,24 +170,27 @@ pub async fn answer(
     Ok(Recorded::Saved(id))
 }
 
-/// Marks answered the invitations of this account about this subject (the
-/// person answered signed in, their personal link is used up too).
+/// Marks answered the invitations of this person (their account or their
+/// e-mail) about this subject: they answered signed in, so their personal
+/// link is used up too and no reminder goes out.
 pub async fn mark_answered(
     conn: &mut AnyConnection,
     subject: &Subject,
     account_id: i64,
+    email: &str,
     now: i64,
 ) -> Result<()> {
     sqlx::query(
         "UPDATE questionnaire_invitations SET answered_at = $1, draft = NULL \
-         WHERE subject_kind = $2 AND subject_id = $3 AND respondent = $4 AND account_id = $5 \
-         AND answered_at IS NULL",
+         WHERE subject_kind = $2 AND subject_id = $3 AND respondent = $4 \
+         AND (account_id = $5 OR email = $6) AND answered_at IS NULL",
     )
     .bind(now)
     .bind(&subject.kind)
     .bind(subject.id)
     .bind(&subject.respondent)
     .bind(account_id)
+    .bind(email)
     .execute(conn)
     .await?;
     Ok(())

@@ -1,7 +1,7 @@
 //! The questionnaires' definitions: `/admin/questionnaires` lists them by
 //! purpose with their versions and response counts (admins, and
 //! coordinators read-only), `/admin/questionnaires/nouveau` and
-//! `/admin/questionnaires/{id}/nouvelle-version` (admins only) define a
+//! `/admin/questionnaires/{purpose}-v{version}/nouvelle-version` (admins only) define a
 //! questionnaire or its next version, pre-filled from the version it
 //! starts from. Without JavaScript: a fixed number of question blocks, and
 //! « Ajouter des questions » shows the form again with more. Saved versions
@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/questionnaires", get(list))
         .route("/admin/questionnaires/nouveau", get(new_form).post(save))
         .route(
-            "/admin/questionnaires/{id}/nouvelle-version",
+            "/admin/questionnaires/{key}/nouvelle-version",
             get(version_form).post(save_version),
         )
 }
@@ -197,11 +197,16 @@ async fn new_form(ctx: Ctx) -> Result<Response, AppError> {
     )
 }
 
-/// The version a new one starts from (admins only).
-async fn started_from(state: &AppState, ctx: &Ctx, id: i64) -> Result<Questionnaire, AppError> {
+/// The version a new one starts from (admins only), named in the URL by
+/// its purpose and number (`evenement-v2`): internal ids stay out of URLs.
+async fn started_from(state: &AppState, ctx: &Ctx, key: &str) -> Result<Questionnaire, AppError> {
     ctx.require(|p| p.is_admin())?;
+    let (purpose, version) = key
+        .rsplit_once("-v")
+        .and_then(|(p, v)| Some((Purpose::from_code(p)?, v.parse::<i64>().ok()?)))
+        .ok_or(AppError::NotFound)?;
     let mut conn = state.db.conn().await?;
-    Ok(questionnaires::by_id(&mut conn, id)
+    Ok(questionnaires::by_version(&mut conn, purpose, version)
         .await?
         .ok_or(AppError::NotFound)?
         .questionnaire)
@@ -210,9 +215,9 @@ async fn started_from(state: &AppState, ctx: &Ctx, id: i64) -> Result<Questionna
 async fn version_form(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(key): Path<String>,
 ) -> Result<Response, AppError> {
-    let from = started_from(&state, &ctx, id).await?;
+    let from = started_from(&state, &ctx, &key).await?;
     let form = QuestionnaireForm {
         title: from.title.clone(),
         purpose: from.purpose.code().to_owned(),
@@ -242,7 +247,7 @@ async fn version_form(
     page(
         &ctx,
         &format!("Nouvelle version : {}", from.title),
-        format!("/admin/questionnaires/{id}/nouvelle-version"),
+        format!("/admin/questionnaires/{key}/nouvelle-version"),
         &form,
         Some(from.purpose),
         form.questions.len() + 2,
@@ -321,14 +326,14 @@ async fn save(
 async fn save_version(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(key): Path<String>,
     axum::Form(p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
-    let from = started_from(&state, &ctx, id).await?;
+    let from = started_from(&state, &ctx, &key).await?;
     let (mut form, count) = typed(&p);
     form.purpose = from.purpose.code().to_owned();
     let title = format!("Nouvelle version : {}", from.title);
-    let action = format!("/admin/questionnaires/{id}/nouvelle-version");
+    let action = format!("/admin/questionnaires/{key}/nouvelle-version");
     store(
         &state,
         &ctx,

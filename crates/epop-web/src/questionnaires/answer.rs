@@ -134,12 +134,7 @@ impl Opened {
         )];
         page.numbered = false;
         page.k = k;
-        page.l.title = format!(
-            "{}Question {k} sur {} – {}",
-            if invalid { "Erreur : " } else { "" },
-            page.n,
-            self.q.title
-        );
+        page.l.title = format!("Question {k} sur {} – {}", page.n, self.q.title);
         render_form(&page, invalid)
     }
 

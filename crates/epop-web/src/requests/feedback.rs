@@ -174,7 +174,8 @@ async fn save(
     let mut tx = state.db.write().await?;
     if !responses::responded(&mut tx, "intervention", r.id, side).await? {
         responses::record(&mut tx, q.id, &subject, &answers, t).await?;
-        responses::mark_answered(&mut tx, &subject, user.account.id, t).await?;
+        responses::mark_answered(&mut tx, &subject, user.account.id, &user.account.email, t)
+            .await?;
         evaluate_when_both_answered(&mut tx, r.id, t).await?;
         audit::record(
             &mut tx,

@@ -102,11 +102,6 @@ async fn every_route_checks_role_and_territory() {
         let (meeting, workshop) = demo_events(&app).await;
         let (toulouse, lille) = demo_sessions(&app).await;
         let conversation = conversation_in_31(&app).await;
-        let questionnaire: i64 =
-            sqlx::query_scalar("SELECT MAX(id) FROM questionnaires WHERE purpose = 'intervention'")
-                .fetch_one(app.db.pool())
-                .await
-                .unwrap();
         //            anon peer cand ref req obs coord hdf admin
         let routes: Vec<(String, [u16; 9])> = vec![
             ("/espace".into(), expect("roooooooo")),
@@ -118,7 +113,7 @@ async fn every_route_checks_role_and_territory() {
             ("/admin/questionnaires".into(), expect("rfffffooo")),
             ("/admin/questionnaires/nouveau".into(), expect("rfffffffo")),
             (
-                format!("/admin/questionnaires/{questionnaire}/nouvelle-version"),
+                "/admin/questionnaires/intervention-v1/nouvelle-version".into(),
                 expect("rfffffffo"),
             ),
             (

@@ -23,6 +23,14 @@ async fn invite(
     easy: bool,
 ) -> String {
     let mut conn = app.db.conn().await.unwrap();
+    if respondent == "audience" {
+        // One audience link per intervention (migration 0033): this one
+        // replaces the demo's.
+        sqlx::query("DELETE FROM questionnaire_invitations WHERE respondent = 'audience'")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
     let q = questionnaires::current(&mut conn, Purpose::Intervention)
         .await
         .unwrap()
@@ -85,9 +93,12 @@ async fn a_personal_link_is_answered_one_question_per_page_and_only_once() {
                 f
             };
         // A required question left empty is named.
-        c.post(&link, &step("1", "suivant", vec![]))
-            .await
-            .assert_field_error("question-ressenti", "Répondez à cette question");
+        let empty = c.post(&link, &step("1", "suivant", vec![])).await;
+        empty.assert_field_error("question-ressenti", "Répondez à cette question");
+        assert_eq!(
+            empty.title(),
+            "Erreur : Question 1 sur 4 – Votre avis sur l’intervention – EPoP"
+        );
         let res = c
             .post(&link, &step("1", "suivant", vec![("ressenti", "4")]))
             .await;
@@ -429,7 +440,19 @@ async fn admins_define_a_questionnaire_then_a_version_and_responses_keep_theirs(
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         // The next version starts from version 2, pre-filled.
-        let path = format!("/admin/questionnaires/{}/nouvelle-version", v2.id);
+        let path = "/admin/questionnaires/evenement-v2/nouvelle-version".to_owned();
+        assert!(
+            admin
+                .get("/admin/questionnaires")
+                .await
+                .body
+                .contains(&format!("href=\"{path}\"")),
+            "linked from the list"
+        );
+        let unknown = admin
+            .get("/admin/questionnaires/evenement-v9/nouvelle-version")
+            .await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
         let prefilled = admin.get(&path).await.body;
         assert!(
             prefilled.contains("À pied\nEn bus\nEn voiture</textarea>"),
@@ -561,6 +584,15 @@ async fn the_host_answers_signed_in_the_peer_by_link_and_the_request_is_evaluate
             false,
         )
         .await;
+        // The demo's personal link for the host (crates/epop/src/demo/questionnaires.rs).
+        let host_link = "/questionnaire/demo-questionnaire-accueil";
+        assert!(
+            app.client()
+                .get(host_link)
+                .await
+                .body
+                .contains("Question 1 sur 4")
+        );
         let mut host = app.signed_in("demandeur@demo.epop.test").await;
         let form = host
             .get("/espace/demandes/demo-demande-esat/avis")
@@ -589,6 +621,12 @@ async fn the_host_answers_signed_in_the_peer_by_link_and_the_request_is_evaluate
         )
         .await;
         assert_eq!(stored(&app, "host").await.len(), 4);
+        // Their personal link is used up too.
+        let by_link = app.client().get(host_link).await.body;
+        assert!(
+            by_link.contains("Vous avez déjà répondu, merci"),
+            "{by_link}"
+        );
         assert!(
             !coord.get(path).await.body.contains("Évaluée"),
             "the peer has not answered"
@@ -614,5 +652,57 @@ async fn the_host_answers_signed_in_the_peer_by_link_and_the_request_is_evaluate
             "{page}"
         );
         assert!(page.contains("<dd>Moyen</dd>") && page.contains("<dd>Très bien</dd>"));
+    }
+}
+
+#[tokio::test]
+async fn a_link_flooded_with_posts_is_slowed_down() {
+    for app in apps().await {
+        let link = invite(&app, "jeton-flot", "audience", None, false).await;
+        let t = epop_store::now();
+        sqlx::query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 300)")
+            .bind(format!("questionnaire:{}", hash_token("jeton-flot")))
+            .bind(t - t.rem_euclid(3600))
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        let mut c = app.client();
+        let res = c
+            .post(
+                &link,
+                &[
+                    ("etape", "tout"),
+                    ("ressenti", "5"),
+                    ("utile", "5"),
+                    ("encore", "oui"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(
+            stored(&app, "audience").await.is_empty(),
+            "nothing recorded"
+        );
+        // Another link is not slowed down.
+        let other = invite(
+            &app,
+            "jeton-calme",
+            "audience",
+            Some("salle@exemple.fr"),
+            false,
+        )
+        .await;
+        let res = c
+            .post(
+                &other,
+                &[
+                    ("etape", "tout"),
+                    ("ressenti", "5"),
+                    ("utile", "5"),
+                    ("encore", "oui"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
     }
 }

@@ -101,7 +101,7 @@ fn queries(kind: SubjectKind) -> Vec<(Respondent, String)> {
                      r.department_code, r.kind, r.scheduled_end, CAST(NULL AS BIGINT) \
                      FROM intervention_requests r \
                      LEFT JOIN accounts a ON a.id = r.requester_id AND a.email = r.contact_email \
-                     WHERE {DONE} AND {} AND {} ORDER BY r.id LIMIT $4",
+                     WHERE {DONE} AND {} AND {} ORDER BY r.scheduled_end, r.id LIMIT $4",
                     not_invited(i, "r.id", Host, "r.contact_email"),
                     not_answered(Host)
                 ),
@@ -114,7 +114,7 @@ fn queries(kind: SubjectKind) -> Vec<(Respondent, String)> {
                      FROM intervention_requests r \
                      JOIN request_proposals p ON p.request_id = r.id AND p.status = 'accepted' \
                      JOIN accounts a ON a.id = p.account_id AND a.status <> 'disabled' \
-                     WHERE {DONE} AND {} AND {} ORDER BY r.id LIMIT $4",
+                     WHERE {DONE} AND {} AND {} ORDER BY r.scheduled_end, r.id LIMIT $4",
                     not_invited(i, "r.id", Peer, "a.email"),
                     not_answered(Peer)
                 ),

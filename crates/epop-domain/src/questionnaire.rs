@@ -11,6 +11,7 @@
 
 pub mod answer;
 pub mod form;
+pub mod sending;
 pub mod small;
 
 /// The five steps of the scale in words, best first, with the value kept.

@@ -203,6 +203,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0032_indicator_indexes.sql"),
         include_str!("../migrations/postgres/0032_indicator_indexes.sql"),
     ),
+    (
+        33,
+        "questionnaire sending: reminder links, the audience link",
+        include_str!("../migrations/sqlite/0033_questionnaire_sending.sql"),
+        include_str!("../migrations/postgres/0033_questionnaire_sending.sql"),
+    ),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

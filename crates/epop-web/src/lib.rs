@@ -29,6 +29,7 @@ mod my_data;
 mod pages;
 mod path;
 mod programmes;
+pub mod questionnaire_sending;
 mod questionnaires;
 mod render;
 mod requests;

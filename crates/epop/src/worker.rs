@@ -1,6 +1,7 @@
 //! The background worker inside `serve`: drains the outbox (retries with
 //! backoff are recorded in the table), runs the events' scheduled work
-//! every minute (reminders, expired seat offers) and, every hour, purges
+//! every minute (reminders, expired seat offers), sends the questionnaires
+//! due and their one reminder (`epop_web::questionnaire_sending`) and, every hour, purges
 //! expired sessions, the outbox lines done more than 30 days ago and what the
 //! register of personal data keeps no longer (`epop_store::privacy::purge`:
 //! security log, rate-limit counters, request drafts never confirmed).
@@ -79,6 +80,12 @@ pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Rece
                 ),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "scheduled work failed"),
+            }
+            match epop_web::questionnaire_sending::run_due(&db, &base_url, epop_store::now()).await
+            {
+                Ok(n) if n > 0 => tracing::info!(emails = n, "questionnaires and reminders"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "questionnaire sending failed"),
             }
         }
         if let Err(e) = drain(&db, &mailer).await {

@@ -143,6 +143,7 @@ pub struct Table {
     pub columns: &'static [(&'static str, Col)],
 }
 
+mod clauses;
 mod processings;
 mod register;
 

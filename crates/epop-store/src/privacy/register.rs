@@ -1,6 +1,7 @@
 //! The register's content: every table with its text columns, who its rows
 //! are about, how it is erased and how long it is kept.
 
+use super::clauses::{ACCOUNTING, KEPT_FOR_COUNTS, MESSAGES, PAID, PROFILE_ROWS};
 use super::processings::{
     ACCOUNTS, AUDIT_LOG_DAYS, CANDIDATES, CONTACT, CONTACT_DAYS, DIRECTORY, DRAFT_DAYS, EVALUATION,
     EVENTS, INVITATION_DAYS, MAIL, PAYMENT_DAYS, PAYMENTS, RATE_LIMIT_DAYS, REQUESTS, SECURITY,
@@ -8,27 +9,12 @@ use super::processings::{
 };
 use super::{Col, DAY, Erase, Keep, Table};
 
-const PROFILE_ROWS: &str = "profile_id IN (SELECT id FROM profiles WHERE account_id = {account})";
-/// The rows of the requests a person made, or took as the accepted peer.
-macro_rules! their_requests {
-    () => {
-        "request_id IN (SELECT request_id FROM request_proposals WHERE account_id = {account} AND status = 'accepted') \
-         OR request_id IN (SELECT id FROM intervention_requests WHERE requester_id = {account})"
-    };
-}
-const PAID: &str = their_requests!();
-/// A request's thread is read by who made the request and by the peer who
-/// took it: theirs to see in their export, with their own messages.
-const MESSAGES: &str = concat!("author_id = {account} OR ", their_requests!());
 /// The conversations a person started by writing to the coordination.
 macro_rules! their_conversations {
     () => {
         "conversation_id IN (SELECT id FROM contact_conversations WHERE sender_email = {email})"
     };
 }
-const KEPT_FOR_COUNTS: &str =
-    "compté dans les indicateurs ; ne garde qu’un lien vers le compte effacé";
-const ACCOUNTING: &str = "obligation comptable";
 
 /// Every table of the schema. Erasure walks it in this order: a table whose
 /// `whose` reads another table's personal columns comes before it.
@@ -783,6 +769,7 @@ pub const REGISTER: &[Table] = &[
         },
         columns: &[
             ("token_hash", Col::Secret),
+            ("reminder_token_hash", Col::Secret),
             ("subject_kind", Col::Plain),
             ("respondent", Col::Plain),
             ("email", Col::Personal("NULL")),

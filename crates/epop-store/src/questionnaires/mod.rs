@@ -1,6 +1,8 @@
 //! Questionnaires: their versioned definitions ([`save`], [`current`],
 //! [`by_id`], [`by_version`], [`versions`]) and, in [`responses`], the personal links
-//! answered without an account and the anonymous responses they give.
+//! answered without an account and the anonymous responses they give;
+//! in [`invitations`], who is invited when, the reminder and the audience
+//! link.
 //!
 //! A questionnaire is a (purpose, version); saving a changed questionnaire
 //! always makes the next version of its purpose, never an edit, so every
@@ -10,6 +12,7 @@
 //! kind needs them. Migration 0031 made version 1 of each of the four
 //! purposes, so [`current`] always finds one.
 
+pub mod invitations;
 pub mod responses;
 
 use epop_domain::questionnaire::{Kind, Purpose, Question, Questionnaire};

@@ -75,12 +75,13 @@ type InvitationRow = (
     Option<String>,
 );
 
-/// The invitation whose token hashes to `token_hash`.
+/// The invitation whose token hashes to `token_hash`: the link of its
+/// first e-mail or of its reminder (both stay valid).
 pub async fn invitation(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Invitation>> {
     let row: Option<InvitationRow> = sqlx::query_as(
         "SELECT id, questionnaire_id, subject_kind, subject_id, respondent, department_code, \
          intervention_kind, account_id, email, easy_read, answered_at, draft \
-         FROM questionnaire_invitations WHERE token_hash = $1",
+         FROM questionnaire_invitations WHERE token_hash = $1 OR reminder_token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(conn)

@@ -8,6 +8,7 @@
 //! and payment frameworks (`/admin/cadres`) the coordinator weighs.
 
 pub(crate) mod api;
+mod audience;
 mod feedback;
 mod host_view;
 mod hosting;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(hosting::router())
         .merge(host_view::router())
         .merge(thread::router())
+        .merge(audience::router())
         .merge(legal_rules::router())
 }
 

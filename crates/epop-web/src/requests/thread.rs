@@ -161,6 +161,8 @@ struct Page {
     notice: &'static str,
     notice_in: &'static str,
     host: super::host_view::HostView,
+    /// « Faire répondre le public », once the intervention took place.
+    audience: Option<super::audience::Offer>,
     /// When it was asked for, in words.
     when: String,
     /// The message typed when it could not be sent.
@@ -177,6 +179,7 @@ async fn show(
     let mut conn = state.db.conn().await?;
     let thread = thread(&mut conn, ctx, &r).await?;
     let host = super::host_view::of(&mut conn, ctx, &r).await?;
+    let audience = super::audience::offer(&mut conn, &r).await?;
     let f = r.typed_form();
     let title = format!("Ma demande : {}", r.subject.clone().unwrap_or_default());
     let page = Page {
@@ -189,6 +192,7 @@ async fn show(
         notice: "",
         notice_in: "",
         host,
+        audience,
         typed,
     };
     if page.error.is_empty() {

@@ -727,3 +727,28 @@ async fn only_who_may_add_members_to_an_organisation_does() {
         assert_eq!(a.organisation_id, None);
     }
 }
+
+#[tokio::test]
+async fn only_the_host_organisation_makes_the_audience_link() {
+    for app in apps().await {
+        let make = "/espace/demandes/demo-demande-esat/lien-public";
+        crate::questionnaire_sending::intervention_done(&app).await;
+        //                anon peer cand ref req obs coord hdf admin
+        let expected = [303, 404, 404, 200, 200, 404, 404, 404, 404];
+        for (who, status) in AUDIENCES.into_iter().zip(expected) {
+            let mut c = client_for(&app, who).await;
+            let res = c.post(make, &[]).await;
+            assert_eq!(res.status.as_u16(), status, "{who}");
+            if status == 200 {
+                assert!(res.body.contains("http://epop.test/questionnaire/"));
+            }
+        }
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM questionnaire_invitations WHERE respondent = 'audience'",
+        )
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(n, 1, "one link, made again by the second member");
+    }
+}

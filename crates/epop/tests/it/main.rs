@@ -28,6 +28,7 @@ mod peer_pages;
 mod profile_form;
 mod programmes;
 mod proposal_race;
+mod questionnaire_sending;
 mod questionnaires;
 mod reports;
 mod request_dates;

@@ -19,10 +19,6 @@ const MAX_FN_LINES: usize = 120;
 /// joined with ` <-> ` in name order.
 const ALLOWED: &[(&str, &str)] = &[
     (
-        "crates/epop-store/src/privacy/register.rs",
-        "one table of every table of the schema, read as one list (a test compares it with both schemas)",
-    ),
-    (
         "crates/epop/src/demo.rs::events",
         "demo data: a table of events, read as one list",
     ),

@@ -26,6 +26,7 @@ pub mod payments;
 pub mod privacy;
 pub mod programmes;
 pub mod proposals;
+pub mod questionnaires;
 pub mod rate_limit;
 pub mod requests;
 pub mod sessions;
@@ -200,6 +201,13 @@ impl Db {
     /// versions; a test checks their schemas match).
     pub async fn migrate(&self) -> Result<()> {
         migrate::run(self).await
+    }
+
+    /// Applies the migrations up to `last` included, for tests that seed
+    /// tables a later data migration reads.
+    #[cfg(feature = "testing")]
+    pub async fn migrate_until(&self, last: i64) -> Result<()> {
+        migrate::run_until(self, last).await
     }
 
     /// A connection for reads (and single-statement writes).

@@ -192,6 +192,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0030_questionnaires.sql"),
     ),
     (
+        31,
+        "questionnaire drafts, the four first questionnaires, past feedback as responses",
+        include_str!("../migrations/sqlite/0031_questionnaire_defaults.sql"),
+        include_str!("../migrations/postgres/0031_questionnaire_defaults.sql"),
+    ),
+    (
         32,
         "indexes of the indicators, the audience size as a column",
         include_str!("../migrations/sqlite/0032_indicator_indexes.sql"),
@@ -200,8 +206,15 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
+    run_until(db, i64::MAX).await
+}
+
+/// Applies the migrations up to `last` included (tests seed old tables
+/// before a data migration runs).
+pub(crate) async fn run_until(db: &Db, last: i64) -> Result<()> {
     let migrations = MIGRATIONS
         .iter()
+        .filter(|(version, ..)| *version <= last)
         .map(|(version, description, sqlite, postgres)| {
             let sql = match db.engine {
                 Engine::Sqlite => *sqlite,

@@ -101,3 +101,22 @@ pub async fn text_columns(
     }
     out
 }
+
+/// Fresh databases (SQLite, and PostgreSQL when configured) migrated only up
+/// to `last` included: a test seeds what a later data migration reads, then
+/// calls [`Db::migrate`].
+pub async fn migrated_until(last: i64) -> Vec<Db> {
+    let path = std::env::temp_dir().join(format!("{}.db", unique("epop_test")));
+    let db = Db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("sqlite");
+    db.migrate_until(last).await.expect("migrate sqlite");
+    let mut dbs = vec![db];
+    if let Some(base) = postgres_url() {
+        let url = postgres_schema_url(&base).await;
+        let db = Db::connect(&url).await.expect("postgres schema");
+        db.migrate_until(last).await.expect("migrate postgres");
+        dbs.push(db);
+    }
+    dbs
+}

@@ -786,6 +786,7 @@ pub const REGISTER: &[Table] = &[
             ("subject_kind", Col::Plain),
             ("respondent", Col::Plain),
             ("email", Col::Personal("NULL")),
+            ("draft", Col::Personal("NULL")),
             ("department_code", Col::Plain),
             ("intervention_kind", Col::Plain),
         ],

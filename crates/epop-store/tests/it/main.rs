@@ -9,6 +9,7 @@ mod directory_tokens;
 mod events;
 mod outbox;
 mod privacy;
+mod questionnaires;
 mod requests;
 mod schema;
 mod territories;

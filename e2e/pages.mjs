@@ -117,6 +117,8 @@ export const PAGES = {
     '/espace/messages',
     '/admin/candidats',
     '/admin/candidats/demo-candidature',
+    '/indicateurs',
+    '/indicateurs?annee=2026&region=84',
   ],
   coordinator: [
     '/admin/annuaire',
@@ -139,6 +141,9 @@ export const PAGES = {
     '/espace/messages/demo-message-31',
     '/admin/candidats',
     '/admin/candidats/demo-candidature',
+    '/indicateurs',
+    '/indicateurs?annee=2026&departement=31&type=former',
+    '/indicateurs?annee=deux',
   ],
   referent: [
     '/espace/ma-fiche',
@@ -159,7 +164,10 @@ export const PAGES = {
     '/espace/organisation/inviter',
     '/espace/demandes/demo-demande-esat',
   ],
-  observer: [],
+  observer: [
+    '/indicateurs',
+    '/indicateurs?du=2026-01&au=2026-06&region=76',
+  ],
   candidate: [],
 };
 

@@ -19,6 +19,7 @@ mod error;
 mod events;
 mod forms;
 mod french;
+mod indicators;
 pub mod jobs;
 pub mod map;
 mod members;
@@ -122,11 +123,13 @@ pub fn router(state: AppState) -> Router {
         .merge(territories::router())
         .merge(candidates::router())
         .merge(requests::router())
+        .merge(indicators::router())
         .merge(admin::router())
         .merge(metrics::router())
         .merge(api::router(api::document([
             directory::api_doc(),
             requests::api_doc(),
+            indicators::api_doc(),
         ])))
         .merge(static_files)
         .fallback(error::not_found)

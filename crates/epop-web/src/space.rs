@@ -157,6 +157,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/candidats", label: "Lire les candidatures pour rejoindre le réseau" },
                     CardLink { href: "/admin/annuaire", label: "Voir et exporter l’annuaire" },
                     CardLink { href: "/admin/demandes", label: "Suivre les demandes d’intervention" },
+                    CardLink { href: "/indicateurs", label: "Voir les indicateurs du réseau, de chaque région, département et programme local" },
                     CardLink { href: "/admin/cadres", label: "Tenir à jour les règles des cadres juridiques" },
                     CardLink { href: "/espace/messages", label: "Lire les messages à la coordination nationale" },
                 ],
@@ -177,6 +178,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/candidats", label: "Lire les candidatures des personnes de mon territoire qui veulent devenir intervenant-pair ou référent" },
                     CardLink { href: "/admin/demandes", label: "Lire les demandes d’intervention de mon territoire, proposer des intervenants-pairs et choisir le cadre de leur intervention" },
                     CardLink { href: "/espace/messages", label: "Lire les messages écrits à la coordination de mon territoire et y répondre" },
+                    CardLink { href: "/indicateurs", label: "Voir les indicateurs de mon territoire" },
                 ],
             },
             Role::Referent => RoleCard {
@@ -231,6 +233,9 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                 title: "Vous suivez les chiffres du réseau",
                 text: format!("Votre territoire : {}.", territories(Some(scopes))),
                 links: vec![CardLink {
+                    href: "/indicateurs",
+                    label: "Voir les indicateurs de votre territoire : demandes, interventions, formations, événements, avis, sans données personnelles",
+                }, CardLink {
                     href: "/api/v1/requests/counts",
                     label: "Le nombre de demandes d’intervention de votre territoire à chaque étape, sans données personnelles (fichier JSON pour vos outils)",
                 }],

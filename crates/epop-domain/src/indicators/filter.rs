@@ -311,57 +311,8 @@ impl Filter {
                 }
             }
         };
-        let named: Vec<(&'static str, &str)> = [
-            ("territoire", get("territoire")),
-            ("region", get("region")),
-            ("departement", get("departement")),
-            ("programme", get("programme")),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect();
-        let area = match named.as_slice() {
-            [] => Some(Area::National),
-            [("territoire", v)] => keep(p, "territoire", Area::from_choice(v)),
-            [("region", v)] => keep(
-                p,
-                "region",
-                RegionCode::parse(v).map(Area::Region).map_err(|e| {
-                    Invalid::new(format!(
-                        "Région : {} Choisissez une région de la liste.",
-                        e.0
-                    ))
-                }),
-            ),
-            [("departement", v)] => keep(
-                p,
-                "departement",
-                DepartmentCode::parse(v)
-                    .map(Area::Department)
-                    .map_err(|e| Invalid::new(format!("Département : {}", e.0))),
-            ),
-            [("programme", v)] => keep(p, "programme", programme(v)),
-            _ => keep(
-                p,
-                "territoire",
-                Err(Invalid::new(
-                    "Territoire : choisissez un seul territoire (la France entière, une région, un département ou un programme local).",
-                )),
-            ),
-        };
-        let kind = match get("type") {
-            None => Some(None),
-            Some(t) => keep(
-                p,
-                "type",
-                InterventionKind::parse(t).map(Some).ok_or_else(|| {
-                    Invalid::new(format!(
-                        "Type d’intervention : « {} » n’est pas un type d’intervention. Choisissez-en un dans la liste.",
-                        t.trim()
-                    ))
-                }),
-            ),
-        };
+        let area = area(&get, p);
+        let kind = kind(&get, p);
         match (period, area, kind) {
             (Some(period), Some(area), Some(kind)) if p.is_empty() => {
                 Ok(Filter { period, area, kind })
@@ -390,6 +341,68 @@ impl Filter {
             parts.push(format!("type={}", k.code()));
         }
         parts.join("&")
+    }
+}
+
+/// The territory named by the query (none: the whole country).
+fn area<'a>(get: &dyn Fn(&str) -> Option<&'a str>, p: &mut Problems) -> Option<Area> {
+    let named: Vec<(&'static str, &str)> = [
+        ("territoire", get("territoire")),
+        ("region", get("region")),
+        ("departement", get("departement")),
+        ("programme", get("programme")),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .collect();
+    match named.as_slice() {
+        [] => Some(Area::National),
+        [("territoire", v)] => keep(p, "territoire", Area::from_choice(v)),
+        [("region", v)] => keep(
+            p,
+            "region",
+            RegionCode::parse(v).map(Area::Region).map_err(|e| {
+                Invalid::new(format!(
+                    "Région : {} Choisissez une région de la liste.",
+                    e.0
+                ))
+            }),
+        ),
+        [("departement", v)] => keep(
+            p,
+            "departement",
+            DepartmentCode::parse(v)
+                .map(Area::Department)
+                .map_err(|e| Invalid::new(format!("Département : {}", e.0))),
+        ),
+        [("programme", v)] => keep(p, "programme", programme(v)),
+        _ => keep(
+            p,
+            "territoire",
+            Err(Invalid::new(
+                "Territoire : choisissez un seul territoire (la France entière, une région, un département ou un programme local).",
+            )),
+        ),
+    }
+}
+
+/// The kind of intervention named by the query, if any.
+fn kind<'a>(
+    get: &dyn Fn(&str) -> Option<&'a str>,
+    p: &mut Problems,
+) -> Option<Option<InterventionKind>> {
+    match get("type") {
+        None => Some(None),
+        Some(t) => keep(
+            p,
+            "type",
+            InterventionKind::parse(t).map(Some).ok_or_else(|| {
+                Invalid::new(format!(
+                    "Type d’intervention : « {} » n’est pas un type d’intervention. Choisissez-en un dans la liste.",
+                    t.trim()
+                ))
+            }),
+        ),
     }
 }
 

@@ -291,6 +291,25 @@ async fn every_route_checks_role_and_territory() {
                 "/admin/programmes/deploiement-epop-en-hauts-de-france".into(),
                 expect("rffffffoo"),
             ),
+            // Indicators: coordinators, funders and admins, each for the
+            // territories they are given (a forged territory is refused).
+            ("/indicateurs".into(), expect("rffffoooo")),
+            (
+                "/indicateurs?annee=2026&region=76".into(),
+                expect("rffffoofo"),
+            ),
+            (
+                "/indicateurs?annee=2026&departement=59".into(),
+                expect("rffffffoo"),
+            ),
+            (
+                "/indicateurs?territoire=national".into(),
+                expect("rfffffffo"),
+            ),
+            (
+                "/indicateurs?programme=experimentation-locale-occitanie-2026".into(),
+                expect("rffffoofo"),
+            ),
             ("/ecrire-a-la-coordination".into(), expect("ooooooooo")),
             (
                 "/ecrire-a-la-coordination?departement=31".into(),

@@ -17,6 +17,7 @@ mod events;
 mod harness;
 mod import;
 mod import_page;
+mod indicators;
 mod mail;
 mod meeting_followup;
 mod my_data;

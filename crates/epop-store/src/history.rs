@@ -103,7 +103,13 @@ async fn lookups(conn: &mut AnyConnection, engine: Engine) -> Result<(i64, i64, 
         ),
     )
     .await?;
-    let kinds = ["association", "esat", "company", "training_school", "public_service"];
+    let kinds = [
+        "association",
+        "esat",
+        "company",
+        "training_school",
+        "public_service",
+    ];
     let have = count(
         conn,
         "SELECT COUNT(*) FROM organisations WHERE slug LIKE 'bench-organisation-%'",
@@ -361,8 +367,16 @@ async fn trainings(
     }
     let mut tx = conn.begin().await.map_err(err)?;
     for (slug, audience, title) in [
-        ("bench-formation-pairs", "peer", "Devenir intervenant-pair (essai)"),
-        ("bench-formation-referents", "referent", "Devenir référent (essai)"),
+        (
+            "bench-formation-pairs",
+            "peer",
+            "Devenir intervenant-pair (essai)",
+        ),
+        (
+            "bench-formation-referents",
+            "referent",
+            "Devenir référent (essai)",
+        ),
     ] {
         exec(
             &mut tx,
@@ -538,4 +552,11 @@ pub async fn seed(db: &Db, total: i64, mut progress: impl FnMut(i64)) -> Result<
     made.events = events(&mut conn, engine, (total / 500).max(12), depts).await?;
     made.candidates = candidates(&mut conn, engine, (total / 50).max(30), depts).await?;
     Ok(made)
+}
+
+/// How many intervention requests the database holds (all, not only the
+/// made-up ones), for the benchmark's header.
+pub async fn request_count(db: &Db) -> Result<i64, String> {
+    let mut conn = db.conn().await.map_err(err)?;
+    count(&mut conn, "SELECT COUNT(*) FROM intervention_requests").await
 }

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use epop::config::Config;
 use epop::mailer::Mailer;
-use epop::{bench, demo, synthetic, worker};
-use epop_store::history;
+use epop::{bench, bench_indicators, demo, synthetic, worker};
 use epop_domain::account::{self, AccountStatus};
 use epop_domain::{Email, Role};
 use epop_store::accounts::{self, NewAccount};
+use epop_store::history;
 use epop_store::sessions::{self, Purpose};
 use epop_store::{Db, outbox};
 use epop_web::security::{hash_token, public_id, random_token};
@@ -71,6 +71,13 @@ enum Command {
         /// `bench-indicators`.
         #[arg(long, default_value_t = 0)]
         interventions: i64,
+    },
+    /// Time the indicators of a région and of the country for a year (p50,
+    /// p99, max in ms).
+    BenchIndicators {
+        /// How many times each case is run.
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
     },
     /// Time a fixed mix of directory searches (p50, p99, max in ms).
     BenchSearch {
@@ -145,6 +152,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             profiles,
             interventions,
         } => seed_bench(&config, profiles, interventions).await,
+        Command::BenchIndicators { iterations } => {
+            let db = open(&config).await?;
+            bench_indicators::run(&db, iterations, &mut std::io::stdout()).await?;
+            db.close().await;
+            Ok(())
+        }
         Command::BenchSearch { iterations } => {
             let db = open(&config).await?;
             bench::run(&db, iterations, &mut std::io::stdout()).await?;

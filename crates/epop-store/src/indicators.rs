@@ -5,8 +5,9 @@
 //!
 //! A dozen grouped queries per call, whatever the size of the territory:
 //! each starts from an index on time (`intervention_requests(submitted_at)`
-//! or `(department_code, submitted_at)`, `request_transitions(to_status,
-//! created_at)`, the questionnaires' `created_at`), and months come from one
+//! or `(department_code, submitted_at)`, the same on `done_at` — when the
+//! request was marked done, kept on it by `requests::record` — the
+//! questionnaires' `created_at`), and months come from one
 //! `CASE` over the month's bounds, grouped, not one query per month. The
 //! département codes and the kind are checked values written into the SQL
 //! (codes of two or three letters and digits, a kind's fixed code); times
@@ -110,14 +111,6 @@ async fn rows(conn: &mut AnyConnection, sql: String, s: &Scope) -> Result<Vec<(S
         .await?)
 }
 
-async fn numbers(conn: &mut AnyConnection, sql: String, s: &Scope) -> Result<Vec<(i64, i64)>> {
-    Ok(sqlx::query_as(AssertSqlSafe(sql))
-        .bind(s.from)
-        .bind(s.to)
-        .fetch_all(&mut *conn)
-        .await?)
-}
-
 fn by_month(rows: &[(i64, i64)], months: usize) -> Vec<u64> {
     let mut out = vec![0; months];
     for (m, n) in rows {
@@ -132,44 +125,44 @@ fn u(n: i64) -> u64 {
     n.max(0) as u64
 }
 
+/// How far a request in `state` stands: 0 sent, 1 examined, 2 proposed,
+/// 3 accepted (or scheduled), 4 done (or after).
+fn stage(state: &str) -> u8 {
+    match state {
+        "qualified" => 1,
+        "proposed" => 2,
+        "accepted" | "scheduled" => 3,
+        "done" | "evaluated" | "closed" => 4,
+        _ => 0,
+    }
+}
+
 /// The requests sent in the period: how far each went, those cancelled
 /// by the state they left, and how many were sent each month.
+///
+/// How far a request went is read from its state now (the life cycle only
+/// moves forward), or for a cancelled one from the state it was cancelled
+/// from; a request sent back to `qualified` after a declined proposal
+/// still counts as proposed. So the rows of the transitions are read only
+/// for cancelled requests and for those back at `qualified`, never for
+/// every request.
 async fn requests(conn: &mut AnyConnection, s: &Scope, ind: &mut Indicators) -> Result<()> {
     let cohort = format!(
         "r.submitted_at >= $1 AND r.submitted_at < $2{}{}",
         s.within("r.department_code"),
         s.of_kind("r.kind")
     );
-    let sent = numbers(
-        conn,
-        format!(
-            "SELECT {m} AS m, COUNT(*) FROM intervention_requests r WHERE {cohort} GROUP BY {m}",
-            m = s.month_of("r.submitted_at")
-        ),
-        s,
-    )
+    let sent: Vec<(i64, String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {m} AS m, r.status, COUNT(*) FROM intervention_requests r WHERE {cohort} \
+         GROUP BY {m}, r.status",
+        m = s.month_of("r.submitted_at")
+    )))
+    .bind(s.from)
+    .bind(s.to)
+    .fetch_all(&mut *conn)
     .await?;
-    ind.received_by_month = by_month(&sent, s.months.len());
-    let stages = numbers(
-        conn,
-        format!(
-            "SELECT x.stage, COUNT(*) FROM (SELECT t.request_id, MAX(CASE t.to_status \
-             WHEN 'qualified' THEN 1 WHEN 'proposed' THEN 2 WHEN 'accepted' THEN 3 \
-             WHEN 'scheduled' THEN 3 WHEN 'done' THEN 4 WHEN 'evaluated' THEN 4 WHEN 'closed' THEN 4 \
-             ELSE 0 END) AS stage FROM request_transitions t \
-             JOIN intervention_requests r ON r.id = t.request_id WHERE {cohort} GROUP BY t.request_id) x \
-             GROUP BY x.stage"
-        ),
-        s,
-    )
-    .await?;
-    let reached = |stage: i64| -> u64 {
-        stages
-            .iter()
-            .filter(|(st, _)| *st >= stage)
-            .map(|(_, n)| u(*n))
-            .sum()
-    };
+    let per_month: Vec<(i64, i64)> = sent.iter().map(|(m, _, n)| (*m, *n)).collect();
+    ind.received_by_month = by_month(&per_month, s.months.len());
     let cancelled = rows(
         conn,
         format!(
@@ -181,20 +174,37 @@ async fn requests(conn: &mut AnyConnection, s: &Scope, ind: &mut Indicators) -> 
         s,
     )
     .await?;
+    let (back, _): (i64, i64) = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT COUNT(DISTINCT t.request_id), 0 FROM intervention_requests r \
+         JOIN request_transitions t ON t.request_id = r.id \
+         WHERE {cohort} AND r.status = 'qualified' AND t.to_status = 'proposed'"
+    )))
+    .bind(s.from)
+    .bind(s.to)
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut at_stage = [0u64; 5];
+    for (_, status, n) in &sent {
+        if status != "cancelled" {
+            at_stage[stage(status) as usize] += u(*n);
+        }
+    }
+    for (from, n) in &cancelled {
+        at_stage[stage(from) as usize] += u(*n);
+    }
+    let reached = |min: usize| -> u64 { at_stage[min..].iter().sum() };
     let mut cancelled_from: Vec<(String, u64)> =
         cancelled.into_iter().map(|(st, n)| (st, u(n))).collect();
     cancelled_from.sort_by_key(|(st, _)| {
-        epop_domain::lifecycle::State::from_code(st).map_or(99, |s| {
-            epop_domain::lifecycle::State::ALL
-                .iter()
-                .position(|x| *x == s)
-                .unwrap_or(99)
-        })
+        epop_domain::lifecycle::State::ALL
+            .iter()
+            .position(|x| x.code() == st)
+            .unwrap_or(99)
     });
     ind.requests = Funnel {
         received: ind.received_by_month.iter().sum(),
         studied: reached(1),
-        proposed: reached(2),
+        proposed: reached(2) + u(back),
         accepted: reached(3),
         done: reached(4),
         cancelled: cancelled_from.iter().map(|(_, n)| n).sum(),
@@ -208,74 +218,61 @@ async fn requests(conn: &mut AnyConnection, s: &Scope, ind: &mut Indicators) -> 
 /// the median delay from the request.
 async fn interventions(conn: &mut AnyConnection, s: &Scope, ind: &mut Indicators) -> Result<()> {
     let cond = format!(
-        "WHERE d.to_status = 'done' AND (d.from_status IS NULL OR d.from_status <> 'done') \
-         AND d.created_at >= $1 AND d.created_at < $2{}{}",
+        "WHERE r.done_at >= $1 AND r.done_at < $2{}{}",
         s.within("r.department_code"),
         s.of_kind("r.kind")
     );
-    let done = format!(
-        "FROM request_transitions d JOIN intervention_requests r ON r.id = d.request_id {cond}"
-    );
-    let per_month = numbers(
-        conn,
-        format!(
-            "SELECT {m} AS m, COUNT(*) {done} GROUP BY {m}",
-            m = s.month_of("d.created_at")
-        ),
-        s,
-    )
+    let done = format!("FROM intervention_requests r {cond}");
+    // One pass for the months, kinds, hosts, delays, hours and audiences.
+    type Group = (i64, Option<String>, Option<String>, i64, i64, i64, i64, i64);
+    let groups: Vec<Group> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT {m} AS m, r.kind, o.kind, \
+         CASE WHEN r.submitted_at IS NULL THEN 0 ELSE 1 END AS sent, \
+         (r.done_at - COALESCE(r.submitted_at, r.done_at)) / 86400 AS days, COUNT(*), \
+         CAST(COALESCE(SUM(CASE WHEN r.scheduled_end > r.scheduled_start \
+            THEN (r.scheduled_end - r.scheduled_start) / 60 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN r.audience_size > 0 THEN r.audience_size ELSE 0 END), 0) AS BIGINT) \
+         FROM intervention_requests r \
+         LEFT JOIN organisations o ON o.id = r.organisation_id {cond} GROUP BY 1, 2, 3, 4, 5",
+        m = s.month_of("r.done_at")
+    )))
+    .bind(s.from)
+    .bind(s.to)
+    .fetch_all(&mut *conn)
     .await?;
-    ind.done_by_month = by_month(&per_month, s.months.len());
-    let groups: Vec<(Option<String>, Option<String>, i64)> =
-        sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT r.kind, o.kind, COUNT(*) FROM request_transitions d \
-         JOIN intervention_requests r ON r.id = d.request_id \
-         LEFT JOIN organisations o ON o.id = r.organisation_id {cond} GROUP BY r.kind, o.kind"
-        )))
-        .bind(s.from)
-        .bind(s.to)
-        .fetch_all(&mut *conn)
-        .await?;
     let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
     let mut hosts: BTreeMap<String, u64> = BTreeMap::new();
-    for (kind, host, n) in groups {
+    let (mut per_month, mut days) = (Vec::new(), Vec::new());
+    for (m, kind, host, sent, d, n, minutes, audience) in groups {
         *kinds.entry(kind.unwrap_or_default()).or_default() += u(n);
         *hosts.entry(host.unwrap_or_default()).or_default() += u(n);
+        per_month.push((m, n));
+        if sent != 0 {
+            days.push((d, n));
+        }
+        ind.minutes += u(minutes);
+        ind.people_reached += u(audience);
     }
+    ind.done_by_month = by_month(&per_month, s.months.len());
     ind.done_by_kind = sorted(kinds);
     ind.done_by_host = sorted(hosts);
-    let (minutes, audience, peers, paid, expenses): (i64, i64, i64, i64, i64) =
-        sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT \
-             (SELECT CAST(COALESCE(SUM(CASE WHEN r.scheduled_end > r.scheduled_start \
-                THEN (r.scheduled_end - r.scheduled_start) / 60 ELSE 0 END), 0) AS BIGINT) {done}), \
-             (SELECT CAST(COALESCE(SUM(CASE WHEN r.audience_size > 0 THEN r.audience_size ELSE 0 END), 0) AS BIGINT) {done}), \
-             (SELECT COUNT(DISTINCT p.account_id) FROM request_proposals p WHERE p.status = 'accepted' \
-                AND p.request_id IN (SELECT r.id {done})), \
-             (SELECT CAST(COALESCE(SUM(pay.fee_cents), 0) AS BIGINT) FROM request_payments pay \
-                WHERE pay.status = 'paid' AND pay.request_id IN (SELECT r.id {done})), \
-             (SELECT CAST(COALESCE(SUM(e.amount_cents), 0) AS BIGINT) FROM request_expenses e \
-                WHERE e.request_id IN (SELECT r.id {done}))"
-        )))
-        .bind(s.from)
-        .bind(s.to)
-        .fetch_one(&mut *conn)
-        .await?;
-    ind.minutes = u(minutes);
-    ind.people_reached = u(audience);
+    ind.median_days_to_done = median(days);
+    let (peers, paid, expenses): (i64, i64, i64) = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT \
+         (SELECT COUNT(DISTINCT p.account_id) FROM request_proposals p WHERE p.status = 'accepted' \
+            AND p.request_id IN (SELECT r.id {done})), \
+         (SELECT CAST(COALESCE(SUM(pay.fee_cents), 0) AS BIGINT) FROM request_payments pay \
+            WHERE pay.status = 'paid' AND pay.request_id IN (SELECT r.id {done})), \
+         (SELECT CAST(COALESCE(SUM(e.amount_cents), 0) AS BIGINT) FROM request_expenses e \
+            WHERE e.request_id IN (SELECT r.id {done}))"
+    )))
+    .bind(s.from)
+    .bind(s.to)
+    .fetch_one(&mut *conn)
+    .await?;
     ind.peers_active = u(peers);
     ind.paid_cents = paid;
     ind.expenses_cents = expenses;
-    let days = numbers(
-        conn,
-        format!(
-            "SELECT (d.created_at - r.submitted_at) / 86400 AS days, COUNT(*) {done} \
-             AND r.submitted_at IS NOT NULL GROUP BY (d.created_at - r.submitted_at) / 86400"
-        ),
-        s,
-    )
-    .await?;
-    ind.median_days_to_done = median(days);
     Ok(())
 }
 

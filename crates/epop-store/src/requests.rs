@@ -267,8 +267,18 @@ pub async fn record(
     .bind(actor_id)
     .bind(reason)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    if to == "done" && from != Some("done") {
+        // Kept on the request for the indicators (one index range).
+        sqlx::query(
+            "UPDATE intervention_requests SET done_at = $1 WHERE id = $2 AND done_at IS NULL",
+        )
+        .bind(now)
+        .bind(request_id)
+        .execute(conn)
+        .await?;
+    }
     Ok(())
 }
 

@@ -113,8 +113,9 @@ struct Req {
 const KINDS: [&str; 3] = ["former", "sensibiliser", "accompagner"];
 const HOSTS: [&str; 2] = ["association", "public_service"];
 
-/// The requests: 40 in 2024 and 8 in 2023, over five départements, every
-/// path through the life cycle.
+/// The requests: 41 in 2024 and 8 in 2023, over five départements, every
+/// path through the life cycle (one back to be examined after a declined
+/// proposal).
 fn requests() -> Vec<Req> {
     let paths: [&[&str]; 8] = [
         &[],
@@ -158,6 +159,20 @@ fn requests() -> Vec<Req> {
                 expense: if i % 3 == 0 { 1_550 } else { 0 },
             }
         })
+        .chain(std::iter::once(Req {
+            // Proposed, declined, back to be examined: it was proposed.
+            dept: "34",
+            kind: "former",
+            host: "association",
+            sent: ts(2024, 2, 3),
+            steps: vec!["qualified", "proposed", "qualified"],
+            done_at: None,
+            audience: 10,
+            minutes: 60,
+            peer: 0,
+            paid: 0,
+            expense: 0,
+        }))
         .collect()
 }
 
@@ -179,8 +194,8 @@ async fn seed_requests(db: &Db, peers: &[(i64, i64)]) {
         let id = exec(
             db,
             "INSERT INTO intervention_requests (public_id, status, form, contact_email, kind, subject, department_code, \
-             organisation_id, audience_size, scheduled_start, scheduled_end, created_at, updated_at, submitted_at) \
-             VALUES ($1, $2, '', 'secret.contact@exemple.fr', $3, 'Sujet', $4, $5, $6, $7, $8, $9, $9, $9) RETURNING id",
+             organisation_id, audience_size, scheduled_start, scheduled_end, created_at, updated_at, submitted_at, done_at) \
+             VALUES ($1, $2, '', 'secret.contact@exemple.fr', $3, 'Sujet', $4, $5, $6, $7, $8, $9, $9, $9, $8) RETURNING id",
             &[
                 B::T(&format!("ind-demande-{i}")),
                 B::T(status),
@@ -987,7 +1002,7 @@ async fn bad_filters_say_what_is_wrong_in_french() {
 }
 
 #[tokio::test]
-async fn the_audience_size_typed_in_a_request_is_kept_for_the_figures() {
+async fn the_audience_size_and_the_day_done_are_kept_for_the_figures() {
     for app in apps().await {
         let mut requester = app.signed_in("demandeur@demo.epop.test").await;
         let f = request_fields("demandeur@demo.epop.test");
@@ -1010,5 +1025,26 @@ async fn the_audience_size_typed_in_a_request_is_kept_for_the_figures() {
         .await
         .unwrap();
         assert_eq!(sizes, vec![Some(12)], "{}", page.body);
+        // Marking it done keeps when, once, on the request.
+        let id: i64 = sqlx::query_scalar("SELECT id FROM intervention_requests WHERE subject = $1")
+            .bind("Sensibiliser l’équipe d’accueil")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        let mut conn = app.db.conn().await.unwrap();
+        let at = ts(2024, 5, 6);
+        epop_store::requests::record(&mut conn, id, Some("scheduled"), "done", None, None, at)
+            .await
+            .unwrap();
+        epop_store::requests::record(&mut conn, id, Some("done"), "done", None, None, at + DAY)
+            .await
+            .unwrap();
+        let done_at: Option<i64> =
+            sqlx::query_scalar("SELECT done_at FROM intervention_requests WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+        assert_eq!(done_at, Some(at));
     }
 }

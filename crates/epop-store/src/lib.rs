@@ -16,6 +16,7 @@ pub mod directory;
 pub mod directory_admin;
 pub mod directory_import;
 pub mod events;
+pub mod history;
 pub mod indicators;
 pub mod legal;
 mod migrate;

@@ -2,6 +2,7 @@
 //! sends the outbox, and the demo data. `main.rs` only parses the command.
 
 pub mod bench;
+pub mod bench_indicators;
 pub mod config;
 pub mod demo;
 mod demo_candidate;

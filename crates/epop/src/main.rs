@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use epop::config::Config;
 use epop::mailer::Mailer;
-use epop::{bench, demo, synthetic, worker};
+use epop::{bench, bench_indicators, demo, synthetic, worker};
 use epop_domain::account::{self, AccountStatus};
 use epop_domain::{Email, Role};
 use epop_store::accounts::{self, NewAccount};
+use epop_store::history;
 use epop_store::sessions::{self, Purpose};
 use epop_store::{Db, outbox};
 use epop_web::security::{hash_token, public_id, random_token};
@@ -65,6 +66,18 @@ enum Command {
     SeedBench {
         #[arg(long, default_value_t = 100_000)]
         profiles: usize,
+        /// Also a history of this many intervention requests over six years
+        /// (with trainings, events and candidates in proportion), for
+        /// `bench-indicators`.
+        #[arg(long, default_value_t = 0)]
+        interventions: i64,
+    },
+    /// Time the indicators of a région and of the country for a year (p50,
+    /// p99, max in ms).
+    BenchIndicators {
+        /// How many times each case is run.
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
     },
     /// Time a fixed mix of directory searches (p50, p99, max in ms).
     BenchSearch {
@@ -135,7 +148,16 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::CreateAdmin { email, name } => create_admin(&config, &email, &name).await,
-        Command::SeedBench { profiles } => seed_bench(&config, profiles).await,
+        Command::SeedBench {
+            profiles,
+            interventions,
+        } => seed_bench(&config, profiles, interventions).await,
+        Command::BenchIndicators { iterations } => {
+            let db = open(&config).await?;
+            bench_indicators::run(&db, iterations, &mut std::io::stdout()).await?;
+            db.close().await;
+            Ok(())
+        }
         Command::BenchSearch { iterations } => {
             let db = open(&config).await?;
             bench::run(&db, iterations, &mut std::io::stdout()).await?;
@@ -346,7 +368,7 @@ async fn create_admin(config: &Config, email: &str, name: &str) -> Result<(), St
 
 /// `seed-bench`: synthetic profiles in batches (one transaction each),
 /// progress after every batch, and the time taken.
-async fn seed_bench(config: &Config, profiles: usize) -> Result<(), String> {
+async fn seed_bench(config: &Config, profiles: usize, interventions: i64) -> Result<(), String> {
     let db = open(config).await?;
     let start = std::time::Instant::now();
     let created = synthetic::seed(&db, profiles, None, "bench.epop.test", |done| {
@@ -362,6 +384,24 @@ async fn seed_bench(config: &Config, profiles: usize) -> Result<(), String> {
         profiles - created,
         start.elapsed().as_secs_f64()
     );
+    if interventions > 0 {
+        let start = std::time::Instant::now();
+        let made = history::seed(&db, interventions, |done| {
+            println!(
+                "  {done} / {interventions} demandes ({:.1} s)",
+                start.elapsed().as_secs_f64()
+            );
+        })
+        .await?;
+        println!(
+            "Historique : {} demandes, {} sessions de formation, {} événements, {} candidatures créés en {:.1} s.",
+            made.requests,
+            made.sessions,
+            made.events,
+            made.candidates,
+            start.elapsed().as_secs_f64()
+        );
+    }
     db.close().await;
     Ok(())
 }

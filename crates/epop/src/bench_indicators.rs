@@ -1,0 +1,149 @@
+//! `epop bench-indicators`: times the indicators of a territory for a year
+//! through the store's own `indicators::compute` and the domain's report
+//! (the code `/indicateurs`, its exports and the API call), against the
+//! configured database, and prints p50, p99 and max per case with the
+//! machine and the engine. Seed the database first with `epop seed-bench
+//! --profiles 100000 --interventions 1000000`.
+
+use std::io::Write;
+use std::time::Instant;
+
+use epop_domain::directory::InterventionKind;
+use epop_domain::indicators::{Area, Filter, report::report};
+use epop_domain::questionnaire::small::Sight;
+use epop_domain::{DepartmentCode, RegionCode};
+use epop_store::{Db, Engine, history, territories};
+
+use crate::bench::{Stats, machine, stats};
+
+/// The goal of issue 14 (« Measured »).
+pub const GOAL_P99_MS: f64 = 100.0;
+
+/// The year measured: the last whole year of the history `seed-bench` makes.
+pub const YEAR: i32 = 2025;
+
+/// One measured case: its label and the filter.
+fn cases() -> Vec<(&'static str, Filter)> {
+    let year = Filter::year(YEAR);
+    let region = |code: &str| Filter {
+        area: Area::Region(RegionCode::parse(code).expect("a région code")),
+        ..year.clone()
+    };
+    vec![
+        ("France entière, année", year.clone()),
+        ("Occitanie (76), année", region("76")),
+        ("Île-de-France (11), année", region("11")),
+        (
+            "Haute-Garonne (31), année",
+            Filter {
+                area: Area::Department(DepartmentCode::parse("31").expect("a département code")),
+                ..year.clone()
+            },
+        ),
+        (
+            "France entière, année, « former »",
+            Filter {
+                kind: Some(InterventionKind::TrainingProfessionals),
+                ..year
+            },
+        ),
+    ]
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Runs every case `iterations` times (after one untimed pass) and writes
+/// the table to `out`; returns each case's figures.
+pub async fn run(
+    db: &Db,
+    iterations: usize,
+    out: &mut impl Write,
+) -> Result<Vec<(String, Stats)>, String> {
+    let iterations = iterations.max(1);
+    let engine = match db.engine() {
+        Engine::Sqlite => "SQLite",
+        Engine::Postgres => "PostgreSQL",
+    };
+    let mut conn = db.conn().await.map_err(err)?;
+    let departments = territories::departments(&mut conn).await.map_err(err)?;
+    drop(conn);
+    let requests = history::request_count(db).await?;
+    let w = |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(err);
+    w(out, format!("Machine : {}", machine()))?;
+    w(
+        out,
+        format!(
+            "Base : {engine}, {requests} demandes d’intervention ; {iterations} répétitions par cas (connexion prise au pool, calcul des indicateurs, rapport masqué)"
+        ),
+    )?;
+    w(
+        out,
+        format!(
+            "{:<36} {:>9} {:>9} {:>9}",
+            "indicateurs", "p50 ms", "p99 ms", "max ms"
+        ),
+    )?;
+    let mut results = Vec::new();
+    for (label, filter) in cases() {
+        let scope: Option<Vec<String>> = match &filter.area {
+            Area::National => None,
+            Area::Region(r) => Some(
+                departments
+                    .iter()
+                    .filter(|d| d.region_code == r.as_str())
+                    .map(|d| d.code.clone())
+                    .collect(),
+            ),
+            Area::Department(d) => Some(vec![d.as_str().to_owned()]),
+            Area::Programme(_) => return Err("pas de programme dans le banc d’essai".into()),
+        };
+        let once = || async {
+            let start = Instant::now();
+            let mut conn = db.conn().await.map_err(err)?;
+            let ind = epop_store::indicators::compute(
+                &mut conn,
+                &filter,
+                scope.as_deref(),
+                epop_store::now(),
+            )
+            .await
+            .map_err(err)?;
+            drop(conn);
+            let shown = report(&ind, &filter, label, Sight::Masked);
+            if shown.sections.is_empty() {
+                return Err(format!("rapport vide pour « {label} »"));
+            }
+            Ok::<_, String>(start.elapsed())
+        };
+        once().await?;
+        let mut samples = Vec::with_capacity(iterations);
+        for _ in 0..iterations {
+            samples.push(once().await?);
+        }
+        let s = stats(&mut samples);
+        w(
+            out,
+            format!("{label:<36} {:>9.2} {:>9.2} {:>9.2}", s.p50, s.p99, s.max),
+        )?;
+        results.push((label.to_owned(), s));
+    }
+    let slow: Vec<&str> = results
+        .iter()
+        .filter(|(_, s)| s.p99 > GOAL_P99_MS)
+        .map(|(l, _)| l.as_str())
+        .collect();
+    w(
+        out,
+        if slow.is_empty() {
+            format!("Objectif p99 ≤ {GOAL_P99_MS} ms : atteint pour chaque cas.")
+        } else {
+            format!(
+                "Objectif p99 ≤ {GOAL_P99_MS} ms : manqué pour {}.",
+                slow.join(", ")
+            )
+        },
+    )?;
+    Ok(results)
+}

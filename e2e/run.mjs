@@ -18,6 +18,7 @@ import { ACCOUNTS, COLLECTIONS, PASSWORD, ROLES, SCREENSHOT_PUBLIC, pagesFor } f
 import { keyboardJourneys } from './journeys/keyboard.mjs';
 import { privacyJourneys } from './journeys/privacy.mjs';
 import { candidateJourney } from './journeys/candidate.mjs';
+import { questionnaireJourney } from './journeys/questionnaire.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -528,6 +529,7 @@ async function main() {
     await keyboardJourneys({ test, newContext, signIn, keyOf, base });
     await privacyJourneys({ test, newContext, signIn, base, outbox: path.join(tmpDir, 'outbox') });
     await candidateJourney({ test, newContext, base, outbox: path.join(tmpDir, 'outbox') });
+    await questionnaireJourney({ test, newContext, base });
 
     // Each role, signed in through the real form.
     for (const role of ROLES) {

@@ -86,6 +86,10 @@ pub struct AppState {
     pub form_lists: Arc<epop_store::cache::Cache<Arc<directory::FormLists>>>,
     /// The territories pages' places and figures (see `territories`).
     pub territories: Arc<epop_store::cache::Cache<Arc<territories::Known>>>,
+    /// The public statistics' figures by year and région (see
+    /// `indicators::statistics`): the heaviest public page, read once per
+    /// write generation however many visitors ask.
+    pub statistics: Arc<epop_store::cache::Cache<Arc<epop_domain::figures::Report>>>,
 }
 
 impl AppState {
@@ -96,6 +100,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             form_lists: Default::default(),
             territories: Default::default(),
+            statistics: Default::default(),
         }
     }
 }

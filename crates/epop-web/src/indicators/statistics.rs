@@ -170,7 +170,15 @@ async fn figures(state: &AppState, asked: &Asked) -> Result<(Filter, Report, Str
         }
     };
     filter.area = choice.area.clone();
+    let key = filter.to_query();
+    if let Some(report) = state.statistics.get(&key) {
+        return Ok((filter, (*report).clone(), territory));
+    }
+    let generation = epop_store::cache::generation();
     let (_, report) = report_of(state, &filter, &choice).await?;
+    state
+        .statistics
+        .put(key, generation, std::sync::Arc::new(report.clone()));
     Ok((filter, report, territory))
 }
 

@@ -5,6 +5,9 @@
 //!   (one question per page, then « Vérifiez vos réponses »);
 //! - `/questionnaire/demo-questionnaire-public`: the audience link the host
 //!   passes on (all the questions on one page, many responses).
+//!
+//! Neither was e-mailed (`sent_at` stays empty), so the worker never sends
+//! a reminder about them.
 
 use epop_domain::questionnaire::Purpose;
 use epop_store::{Db, StoreError, questionnaires, requests};
@@ -37,7 +40,7 @@ pub async fn invitations(db: &Db) -> Result<usize, String> {
         created += sqlx::query(
             "INSERT INTO questionnaire_invitations (questionnaire_id, token_hash, subject_kind, subject_id, \
              respondent, email, department_code, intervention_kind, created_at, sent_at) \
-             VALUES ($1, $2, 'intervention', $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (token_hash) DO NOTHING",
+             VALUES ($1, $2, 'intervention', $3, $4, $5, $6, $7, $8, NULL) ON CONFLICT (token_hash) DO NOTHING",
         )
         .bind(q.id)
         .bind(hash_token(token))

@@ -510,7 +510,7 @@ const ASKED_OCCITANIE: usize = 20;
 async fn seed_answers(db: &Db) {
     let q = exec(
         db,
-        "INSERT INTO questionnaires (purpose, version, title, questions, created_at) VALUES ('intervention', 1, 'Avis', $1, 0) RETURNING id",
+        "INSERT INTO questionnaires (purpose, version, title, questions, created_at) VALUES ('intervention', 50, 'Avis', $1, 0) RETURNING id",
         &[B::T(
             r#"[{"code":"utile","wording":"L’intervention a-t-elle été utile ?","easy_wording":"Utile ?","required":true,"kind":"echelle"},{"code":"combien","wording":"Combien de personnes ?","easy_wording":"Combien ?","required":false,"kind":{"code":"nombre","min":0,"max":999}}]"#,
         )],

@@ -41,7 +41,10 @@ fn err(e: impl std::fmt::Display) -> String {
 /// The numbers `from..to` as a table `s(n)` (a CTE).
 fn series(engine: Engine, from: i64, to: i64) -> String {
     match engine {
-        Engine::Postgres => format!("s(n) AS (SELECT generate_series({from}, {}))", to - 1),
+        Engine::Postgres => format!(
+            "s(n) AS (SELECT generate_series(CAST({from} AS BIGINT), CAST({} AS BIGINT)))",
+            to - 1
+        ),
         Engine::Sqlite => format!(
             "RECURSIVE s(n) AS (SELECT {from} UNION ALL SELECT n + 1 FROM s WHERE n < {})",
             to - 1

@@ -780,7 +780,7 @@ pub const REGISTER: &[Table] = &[
     },
     Table {
         name: "questionnaire_responses",
-        processing: Some(&EVALUATION),
+        processing: None,
         holds: "Les réponses aux questionnaires, sans nom ni adresse.",
         whose: None,
         erase: Erase::Keep("anonyme : une réponse ne dit pas qui l’a donnée"),
@@ -794,7 +794,7 @@ pub const REGISTER: &[Table] = &[
     },
     Table {
         name: "questionnaire_answers",
-        processing: Some(&EVALUATION),
+        processing: None,
         holds: "Le détail des réponses, question par question, sans nom ni adresse.",
         whose: None,
         erase: Erase::Keep("anonyme : une réponse ne dit pas qui l’a donnée"),

@@ -15,6 +15,7 @@ mod event_capacity;
 mod event_registration_words;
 mod events;
 mod harness;
+mod history_seed;
 mod import;
 mod import_page;
 mod indicators;

@@ -40,8 +40,7 @@ export async function questionnaireJourney({ test, newContext, base }) {
       if (!intro.includes('Question 1 sur')) problems.push('first page does not say « Question 1 sur … »');
       const next = async (what) => {
         if (await tabTo(page, (f) => f.tag === 'button' && f.text === 'Continuer', `« Continuer » (${what})`, problems)) {
-          await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
-          await page.waitForLoadState('load');
+          await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
         }
       };
       // 1. A step of the scale: the first radio button, chosen with Space.
@@ -50,9 +49,12 @@ export async function questionnaireJourney({ test, newContext, base }) {
       }
       await next('question 1');
       if (!(await page.textContent('main')).includes('Question 2 sur')) problems.push(`after question 1: « ${await heading(page)} », not question 2`);
-      // 2. « Je préfère ne pas répondre ».
-      if (await tabTo(page, (f) => f.tag === 'input' && f.type === 'checkbox' && f.id.endsWith('-refus'), '« Je préfère ne pas répondre »', problems)) {
-        await page.keyboard.press('Space');
+      // 2. « Je préfère ne pas répondre »: the last choice of the scale,
+      // reached from the first with the Up arrow (which also chooses it).
+      if (await tabTo(page, (f) => f.tag === 'input' && f.type === 'radio', 'the scale of question 2', problems)) {
+        await page.keyboard.press('ArrowUp');
+        const chosen = await page.evaluate(() => document.querySelector('input[type=radio]:checked')?.value || '');
+        if (chosen !== 'ne-pas-repondre') problems.push(`Up arrow chose « ${chosen} », not « Je préfère ne pas répondre »`);
       }
       await next('question 2');
       // 3. Yes / no / je ne sais pas: the first choice.
@@ -74,8 +76,7 @@ export async function questionnaireJourney({ test, newContext, base }) {
         if (!review.includes(words)) problems.push(`the review does not show « ${words} »`);
       }
       if (await tabTo(page, (f) => f.tag === 'button' && f.text === 'Envoyer mes réponses', '« Envoyer mes réponses »', problems)) {
-        await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
-        await page.waitForLoadState('load');
+        await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
       }
       if ((await heading(page)) !== 'Merci !') problems.push(`after sending: « ${await heading(page)} », expected « Merci ! »`);
       // The link opened twice: no second response.

@@ -249,12 +249,13 @@ async fn requests(
         &format!(
             "WITH {series} INSERT INTO intervention_requests (public_id, status, form, contact_email, kind, subject, \
              department_code, remote, fee_cents, organisation_id, created_at, updated_at, submitted_at, \
-             scheduled_start, scheduled_end, audience_size) \
+             scheduled_start, scheduled_end, audience_size, done_at) \
              SELECT 'bench-demande-' || s.n, {STATUS}, 'essai=1', 'demandes@bench.epop.test', k.code, \
              'Intervention d’essai ' || s.n, d.code, CASE WHEN s.n % 4 = 0 THEN 1 ELSE 0 END, \
              15000 + (s.n % 10) * 5000, o.id, {at}, {at}, {at}, \
              {at} + (10 + s.n % 50) * 86400, {at} + (10 + s.n % 50) * 86400 + (2 + s.n % 4) * 3600, \
-             5 + (s.n * 13) % 60 \
+             5 + (s.n * 13) % 60, \
+             CASE WHEN s.n % 20 >= 7 THEN {at} + (10 + s.n % 50) * 86400 + (2 + s.n % 4) * 3600 END \
              FROM s JOIN h_depts d ON d.i = (s.n * 31) % {depts} JOIN h_orgs o ON o.i = s.n % {orgs} \
              JOIN h_kinds k ON k.i = (s.n / 20) % 6",
             series = series(engine, from, to),

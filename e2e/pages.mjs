@@ -156,7 +156,6 @@ export const PAGES = {
     '/admin/candidats/demo-candidature',
     '/indicateurs',
     '/indicateurs?annee=2026&departement=31&type=former',
-    '/indicateurs?annee=deux',
   ],
   referent: [
     '/espace/ma-fiche',

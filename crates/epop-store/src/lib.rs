@@ -204,6 +204,17 @@ impl Db {
         migrate::run(self).await
     }
 
+    /// The last migration applied to this database (for backups).
+    pub async fn migration_version(&self) -> Result<i64> {
+        migrate::applied(self).await
+    }
+
+    /// The last migration this program knows: a backup made by a newer
+    /// program cannot be restored by this one.
+    pub fn latest_migration() -> i64 {
+        migrate::latest()
+    }
+
     /// Applies the migrations up to `last` included, for tests that seed
     /// tables a later data migration reads.
     #[cfg(feature = "testing")]

@@ -211,6 +211,20 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     ),
 ];
 
+/// The last migration this program knows.
+pub(crate) fn latest() -> i64 {
+    MIGRATIONS.last().map(|m| m.0).unwrap_or_default()
+}
+
+/// The last migration applied to this database (0 when none is).
+pub(crate) async fn applied(db: &Db) -> Result<i64> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(found.unwrap_or_default())
+}
+
 pub(crate) async fn run(db: &Db) -> Result<()> {
     run_until(db, i64::MAX).await
 }

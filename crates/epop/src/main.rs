@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 use epop::config::Config;
 use epop::mailer::Mailer;
-use epop::{bench, bench_indicators, demo, synthetic, worker};
+use epop::{backup, bench, bench_indicators, demo, synthetic, worker};
 use epop_domain::account::{self, AccountStatus};
 use epop_domain::{Email, Role};
 use epop_store::accounts::{self, NewAccount};
@@ -40,6 +40,12 @@ enum Command {
     Migrate,
     /// Load the demo data (idempotent) and print the demo accounts.
     Demo,
+    /// Back up the database and the data directory's files into DIR (a
+    /// folder that holds no backup yet), while the platform serves.
+    Backup { dir: PathBuf },
+    /// Restore a backup made by `epop backup` into an empty database (and
+    /// its files into the data directory), then migrate.
+    Restore { dir: PathBuf },
     /// Create (or promote) an administrator and e-mail them a sign-in link.
     CreateAdmin {
         #[arg(long)]
@@ -145,6 +151,32 @@ async fn run(cli: Cli) -> Result<(), String> {
             for a in demo::ACCOUNTS {
                 println!("  {:<34} {}", a.email, a.role.label());
             }
+            Ok(())
+        }
+        Command::Backup { dir } => {
+            let db = open(&config).await?;
+            let start = std::time::Instant::now();
+            let m = backup::backup(&db, &config.database_url(), &config.data_dir, &dir).await?;
+            db.close().await;
+            println!(
+                "Sauvegarde faite dans {} en {:.1} s : base {} (migration {}), {} fichiers.",
+                dir.display(),
+                start.elapsed().as_secs_f64(),
+                m.moteur,
+                m.version_migrations,
+                m.fichiers
+            );
+            Ok(())
+        }
+        Command::Restore { dir } => {
+            let start = std::time::Instant::now();
+            let db = backup::restore(&config.database_url(), &config.data_dir, &dir).await?;
+            db.close().await;
+            println!(
+                "Sauvegarde de {} restaurée en {:.1} s.",
+                dir.display(),
+                start.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::CreateAdmin { email, name } => create_admin(&config, &email, &name).await,

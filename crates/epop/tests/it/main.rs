@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod auth_hardening;
 mod authorization;
+mod backup;
 mod candidates;
 mod contact;
 mod directory;

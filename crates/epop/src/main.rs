@@ -259,17 +259,67 @@ async fn serve(config: Config) -> Result<(), String> {
     );
     let app = epop_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = tokio::spawn(worker::run(db.clone(), mailer, base_url, stop_rx));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-    let _ = stop_tx.send(true);
-    let _ = worker.await;
-    db.close().await;
+    let worker = tokio::spawn(worker::run(db.clone(), mailer, base_url, stop_rx.clone()));
+    // On SIGTERM or Ctrl-C: stop accepting, tell the worker at once, let
+    // the requests in flight finish; whatever is left after the grace
+    // period is cut, so that the process is gone within SHUTDOWN_BOUND.
+    let asked = std::sync::Arc::new(std::sync::OnceLock::new());
+    let asked_at = asked.clone();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        stop_signal().await;
+        let _ = asked_at.set(std::time::Instant::now());
+        tracing::info!("arrêt demandé : plus de nouvelles connexions, fin des requêtes en cours");
+        let _ = stop_tx.send(true);
+    });
+    let mut stopped = stop_rx;
+    let grace_over = async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = std::future::IntoFuture::into_future(server) => served.map_err(|e| e.to_string())?,
+        () = grace_over => {
+            tracing::warn!("des requêtes duraient encore après {SHUTDOWN_GRACE:?} : arrêt sans elles");
+        }
+    }
+    let since = asked.get().map(|t| t.elapsed()).unwrap_or_default();
+    let ended = tokio::time::timeout(SHUTDOWN_BOUND.saturating_sub(since), async {
+        let _ = worker.await;
+        db.close().await;
+    })
+    .await;
+    if ended.is_err() {
+        tracing::warn!("le travail de fond ne s’est pas arrêté à temps");
+    }
     Ok(())
+}
+
+/// How long requests in flight may run on after the stop signal.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
+/// The process is gone this long after the stop signal, at most.
+const SHUTDOWN_BOUND: std::time::Duration = std::time::Duration::from_millis(9_500);
+
+/// SIGTERM (systemd, containers) or Ctrl-C.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 async fn import_directory(

@@ -15,8 +15,21 @@ use crate::mailer::Mailer;
 
 /// Sends every message that is due; returns how many were sent.
 pub async fn drain(db: &Db, mailer: &Mailer) -> Result<usize, epop_store::StoreError> {
+    drain_until(db, mailer, &|| false).await
+}
+
+/// Sends the messages due until `stopping()`: then it claims no new batch
+/// (the one claimed is sent, so that none waits for its claim to expire).
+async fn drain_until(
+    db: &Db,
+    mailer: &Mailer,
+    stopping: &(dyn Fn() -> bool + Sync),
+) -> Result<usize, epop_store::StoreError> {
     let mut sent = 0;
     loop {
+        if stopping() {
+            return Ok(sent);
+        }
         let batch = outbox::claim(db, 20, 120).await?;
         if batch.is_empty() {
             return Ok(sent);
@@ -68,10 +81,15 @@ pub async fn purge_retention(db: &Db) {
     }
 }
 
-/// Runs until `stop` turns true.
+/// Runs until `stop` turns true; from then on it claims no more work.
 pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Receiver<bool>) {
     let mut ticks: u64 = 0;
+    let stopping = stop.clone();
+    let stopping = move || *stopping.borrow();
     loop {
+        if stopping() {
+            return;
+        }
         if ticks.is_multiple_of(30) {
             match epop_web::jobs::run_due(&db, &base_url, epop_store::now()).await {
                 Ok(n) if n > 0 => tracing::info!(
@@ -88,7 +106,7 @@ pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Rece
                 Err(e) => tracing::error!(error = %e, "questionnaire sending failed"),
             }
         }
-        if let Err(e) = drain(&db, &mailer).await {
+        if let Err(e) = drain_until(&db, &mailer, &stopping).await {
             tracing::error!(error = %e, "outbox drain failed");
         }
         if ticks.is_multiple_of(1800) {

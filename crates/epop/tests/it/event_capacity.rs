@@ -18,6 +18,29 @@ pub struct Server {
     pub port: u16,
 }
 
+impl Server {
+    /// Sends SIGTERM, as systemd or a container runtime does to stop it.
+    pub fn terminate(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+    }
+
+    /// Its exit status, once it has exited, waiting at most `limit`.
+    pub fn exit_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -96,7 +119,7 @@ pub fn http(
     Ok((status, text))
 }
 
-async fn event_of_30(db: &Db) -> events::Event {
+pub async fn event_of_30(db: &Db) -> events::Event {
     let date = (chrono::Utc::now().date_naive() + chrono::Duration::days(30))
         .format("%d/%m/%Y")
         .to_string();

@@ -45,6 +45,7 @@ mod requests_proposals;
 mod requests_soft_proposals;
 mod seed_words;
 mod sharing;
+mod shutdown;
 mod structure;
 mod territories;
 mod trainings;

@@ -271,7 +271,7 @@ async fn current_schema(db: &Db) -> Result<Option<String>, String> {
 /// if any, in `PGPASSWORD`, not on the command line).
 async fn run_client(program: &str, args: &mut Vec<String>, url: &str) -> Result<(), String> {
     let mut parsed = url::Url::parse(url).map_err(|e| format!("URL PostgreSQL illisible : {e}"))?;
-    let password = parsed.password().map(|p| percent_decode(p));
+    let password = parsed.password().map(percent_decode);
     let _ = parsed.set_password(None);
     args.push(format!("--dbname={parsed}"));
     let mut command = Command::new(program);

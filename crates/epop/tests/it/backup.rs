@@ -133,8 +133,7 @@ async fn round_trip(url: &str, fresh_url: &str, tag: &str) -> std::path::PathBuf
     // Again into the same database: refused, and nothing changed.
     let err = backup::restore(fresh_url, &restored_dir, &dir)
         .await
-        .err()
-        .expect("a database that is not empty is refused");
+        .expect_err("a database that is not empty is refused");
     assert!(err.contains("la base cible n’est pas vide"), "{err}");
     assert_eq!(subjects(&restored).await, found);
     // A second backup into the same folder is refused.

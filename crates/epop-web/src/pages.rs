@@ -134,7 +134,7 @@ async fn privacy(ctx: Ctx) -> Result<Response, AppError> {
             p,
             kept: REGISTER
                 .iter()
-                .filter(|t| t.processing.is_some_and(|tp| std::ptr::eq(tp, *p)))
+                .filter(|t| t.processing.is_some_and(|tp| tp.name == p.name))
                 .map(|t| (t.holds, t.keep.in_words()))
                 .collect(),
         })

@@ -152,7 +152,7 @@ pub use register::*;
 
 /// The register entry of a table.
 pub fn table(name: &str) -> Option<&'static Table> {
-    REGISTER.iter().find(|t| t.name == name)
+    REGISTER.iter().find(|t| t.name == name).copied()
 }
 
 /// Who an export or an erasure is about.
@@ -247,7 +247,7 @@ fn cell(row: &sqlx::any::AnyRow, i: usize) -> Value {
 /// the secrets (hashes of tokens and passwords).
 pub async fn export(conn: &mut AnyConnection, person: &Person) -> Result<Vec<Rows>> {
     let mut out = Vec::new();
-    for t in REGISTER {
+    for t in REGISTER.iter() {
         let (Some(whose), true) = (t.whose, t.erase != Erase::Index) else {
             continue;
         };
@@ -287,7 +287,7 @@ pub async fn export(conn: &mut AnyConnection, person: &Person) -> Result<Vec<Row
 /// hold; for tests and the page's summary).
 pub async fn counts(conn: &mut AnyConnection, person: &Person) -> Result<Vec<(&'static str, i64)>> {
     let mut out = Vec::new();
-    for t in REGISTER {
+    for t in REGISTER.iter() {
         let (Some(whose), true) = (t.whose, t.erase != Erase::Index) else {
             continue;
         };
@@ -471,7 +471,7 @@ pub async fn erase(conn: &mut AnyConnection, person: &Person) -> Result<Erased> 
     .bind(person.account_id)
     .execute(&mut *conn)
     .await?;
-    for t in REGISTER {
+    for t in REGISTER.iter() {
         let Some(whose) = t.whose else { continue };
         let (cond, binds) = numbered(whose, person, 1);
         match t.erase {
@@ -497,7 +497,7 @@ pub async fn erase(conn: &mut AnyConnection, person: &Person) -> Result<Erased> 
     if words.is_empty() {
         return Ok(erased);
     }
-    for t in REGISTER {
+    for t in REGISTER.iter() {
         for (column, col) in t.columns {
             // Forms: others' forms may name the person too (form-encoded).
             if !matches!(col, Col::Mentions | Col::Written(_) | Col::Form(_)) {
@@ -594,7 +594,7 @@ async fn anonymise(
 /// table), as of `now`; returns how many rows went, per table.
 pub async fn purge(conn: &mut AnyConnection, now: i64) -> Result<Vec<(&'static str, u64)>> {
     let mut out = Vec::new();
-    for t in REGISTER {
+    for t in REGISTER.iter() {
         let Keep::Purged {
             days, column, only, ..
         } = t.keep
@@ -670,7 +670,7 @@ mod tests {
     fn every_table_is_registered_once() {
         let names: BTreeSet<_> = REGISTER.iter().map(|t| t.name).collect();
         assert_eq!(names.len(), REGISTER.len());
-        for t in REGISTER {
+        for t in REGISTER.iter() {
             assert_eq!(
                 t.processing.is_some(),
                 t.whose.is_some(),

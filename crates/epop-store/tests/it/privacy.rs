@@ -30,7 +30,7 @@ async fn every_table_and_text_column_is_in_the_register() {
             db.engine()
         );
         // And the register names no table that does not exist.
-        for t in REGISTER {
+        for t in REGISTER.iter() {
             assert!(
                 schema.contains_key(t.name),
                 "{:?}: the register names a table that does not exist: {}",
@@ -50,7 +50,7 @@ async fn the_register_columns_exist_in_one_engine_at_least() {
             all.entry(t).or_default().extend(c);
         }
     }
-    for t in REGISTER {
+    for t in REGISTER.iter() {
         for (c, _) in t.columns {
             // The search index differs between engines (FTS5 columns or
             // copies of the profile's columns).

@@ -209,6 +209,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0033_questionnaire_sending.sql"),
         include_str!("../migrations/postgres/0033_questionnaire_sending.sql"),
     ),
+    (
+        34,
+        "the indicators' summary by département, kind and month, kept by triggers",
+        include_str!("../migrations/sqlite/0034_indicator_summary.sql"),
+        include_str!("../migrations/postgres/0034_indicator_summary.sql"),
+    ),
 ];
 
 /// The last migration this program knows.

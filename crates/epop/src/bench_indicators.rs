@@ -72,6 +72,17 @@ pub async fn run(
     let requests = history::request_count(db).await?;
     let w = |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(err);
     w(out, format!("Machine : {}", machine()))?;
+    let start = Instant::now();
+    epop_store::indicators::summary::refresh(db)
+        .await
+        .map_err(err)?;
+    w(
+        out,
+        format!(
+            "Résumé des indicateurs mis à jour (non chronométré dans les cas) : {} ms",
+            start.elapsed().as_millis()
+        ),
+    )?;
     w(
         out,
         format!(
@@ -101,16 +112,10 @@ pub async fn run(
         };
         let once = || async {
             let start = Instant::now();
-            let mut conn = db.conn().await.map_err(err)?;
-            let ind = epop_store::indicators::compute(
-                &mut conn,
-                &filter,
-                scope.as_deref(),
-                epop_store::now(),
-            )
-            .await
-            .map_err(err)?;
-            drop(conn);
+            let ind =
+                epop_store::indicators::compute(db, &filter, scope.as_deref(), epop_store::now())
+                    .await
+                    .map_err(err)?;
             let shown = report(&ind, &filter, label, Sight::Masked);
             if shown.sections.is_empty() {
                 return Err(format!("rapport vide pour « {label} »"));

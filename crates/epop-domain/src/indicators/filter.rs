@@ -44,6 +44,17 @@ impl Month {
             .unwrap_or_default()
     }
 
+    /// The month, in Paris, a stored time (Unix seconds) falls in.
+    pub fn containing(ts: i64) -> Month {
+        let day = chrono::DateTime::from_timestamp(ts, 0)
+            .map(|t| t.with_timezone(&chrono_tz::Europe::Paris).date_naive())
+            .unwrap_or_default();
+        Month {
+            year: day.year(),
+            month: day.month(),
+        }
+    }
+
     /// `AAAA-MM`, as in the URL.
     pub fn code(self) -> String {
         format!("{:04}-{:02}", self.year, self.month)
@@ -449,6 +460,31 @@ mod tests {
             .into_iter()
             .map(|(f, e)| (f, e.0))
             .collect()
+    }
+
+    #[test]
+    fn a_time_falls_in_its_paris_month() {
+        let march = Month {
+            year: 2026,
+            month: 3,
+        };
+        assert_eq!(Month::containing(march.start()), march);
+        assert_eq!(
+            Month::containing(march.start() - 1),
+            Month {
+                year: 2026,
+                month: 2
+            }
+        );
+        // 2025-12-31 23:30 UTC is already January in Paris.
+        assert_eq!(
+            Month::containing(1_767_223_800),
+            Month {
+                year: 2026,
+                month: 1
+            }
+        );
+        assert_eq!(Month::containing(march.next().start() - 1), march);
     }
 
     #[test]

@@ -163,9 +163,8 @@ pub async fn report_of(
     filter: &Filter,
     choice: &Choice,
 ) -> Result<(indicators::Indicators, epop_domain::figures::Report), AppError> {
-    let mut conn = state.db.conn().await?;
     let ind = epop_store::indicators::compute(
-        &mut conn,
+        &state.db,
         filter,
         choice.departments.as_deref(),
         epop_store::now(),

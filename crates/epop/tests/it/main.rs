@@ -19,6 +19,7 @@ mod harness;
 mod history_seed;
 mod import;
 mod import_page;
+mod indicator_summary;
 mod indicators;
 mod mail;
 mod meeting_followup;

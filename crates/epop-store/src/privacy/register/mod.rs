@@ -9,6 +9,7 @@ use super::Table;
 mod access;
 mod activities;
 mod directory;
+mod figures;
 mod people;
 mod reference;
 
@@ -19,6 +20,7 @@ const PARTS: &[&[Table]] = &[
     directory::TABLES,
     activities::TABLES,
     people::TABLES,
+    figures::TABLES,
 ];
 
 /// Every table of the schema. Erasure walks it in this order: a table whose

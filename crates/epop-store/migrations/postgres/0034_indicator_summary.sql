@@ -6,7 +6,8 @@
 -- (département, time) changed into `indicator_changes`; before a reading
 -- (and after the worker's due work) `epop_store::indicators::summary`
 -- recounts those cells from the tables and empties the log. The log starts
--- with one row at -1: recount everything.
+-- with one row at -1: recount everything. Keys starting with `*` are the
+-- country's and the régions' own rows.
 CREATE TABLE indicator_changes (
     department_code TEXT,
     at BIGINT
@@ -28,7 +29,7 @@ CREATE TABLE indicator_peers (
     account_id BIGINT NOT NULL,
     PRIMARY KEY (department_code, kind, year, account_id)
 );
-CREATE INDEX indicator_peers_year ON indicator_peers(kind, year, account_id);
+CREATE INDEX indicator_peers_account ON indicator_peers(year, account_id);
 INSERT INTO indicator_changes (department_code, at) VALUES (NULL, -1);
 
 -- A request's two times: when it was sent, when it was marked done.

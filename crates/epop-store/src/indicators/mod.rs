@@ -19,7 +19,7 @@ pub mod summary;
 use std::collections::BTreeMap;
 
 use epop_domain::DepartmentCode;
-use epop_domain::indicators::{Asked, Filter, Funnel, Indicators, Scale};
+use epop_domain::indicators::{Area, Asked, Filter, Funnel, Indicators, Scale};
 use sqlx::{AnyConnection, AssertSqlSafe};
 
 use crate::{Db, Result};
@@ -31,9 +31,20 @@ struct Scope {
     /// `None`: the whole country; `-` stands for « no département ».
     departments: Option<Vec<String>>,
     kind: Option<&'static str>,
+    /// The summary's own key of the whole area, when it keeps one: `*`
+    /// for the country, `*76` for a région.
+    rollup: Option<String>,
 }
 
 impl Scope {
+    /// The summary's rows of the area: its own key, or its départements'.
+    fn summarised(&self) -> String {
+        match &self.rollup {
+            Some(key) => format!("department_code = '{key}'"),
+            None => format!("1 = 1{}", self.within("department_code")),
+        }
+    }
+
     /// ` AND {column} IN ('31','09')`, or nothing for the whole country
     /// (an empty list matches nothing).
     fn within(&self, column: &str) -> String {
@@ -91,6 +102,11 @@ pub async fn compute(
                 .collect()
         }),
         kind: filter.kind.map(|k| k.code()),
+        rollup: match &filter.area {
+            Area::National => Some(summary::ALL.to_owned()),
+            Area::Region(r) => Some(format!("{}{}", summary::ALL, r.as_str())),
+            _ => None,
+        },
     };
     let months: Vec<i64> = filter
         .period
@@ -142,10 +158,7 @@ async fn from_summary(
     months: &[i64],
     ind: &mut Indicators,
 ) -> Result<()> {
-    let places = match &s.departments {
-        None => format!("department_code = '{}'", summary::ALL),
-        Some(_) => format!("1 = 1{}", s.within("department_code")),
-    };
+    let places = s.summarised();
     let kinds = match s.kind {
         None => format!("kind = '{}'", summary::ALL),
         Some(k) => format!("kind IN ('{k}', '')"),
@@ -296,13 +309,14 @@ async fn satisfaction(
 async fn peers_active(conn: &mut AnyConnection, s: &Scope, year: Option<i32>) -> Result<u64> {
     let (n,): (i64,) = match year {
         Some(year) => {
-            let places = match &s.departments {
-                None => String::new(),
-                Some(_) => s.within("department_code"),
+            // An area's own rows name each peer once.
+            let count = match s.rollup {
+                Some(_) => "COUNT(*)",
+                None => "COUNT(DISTINCT account_id)",
             };
             sqlx::query_as(AssertSqlSafe(format!(
-                "SELECT COUNT(DISTINCT account_id) FROM indicator_peers \
-                 WHERE kind = '{}' AND year = $1{places}",
+                "SELECT {count} FROM indicator_peers WHERE {} AND kind = '{}' AND year = $1",
+                s.summarised(),
                 s.kind.unwrap_or(summary::ALL)
             )))
             .bind(i64::from(year))

@@ -18,7 +18,8 @@
 //! recounts everything.
 //!
 //! Keys: a département's code (`-` for a request without one, `*` for the
-//! whole country); a kind's code (`-` for none, `*` for all kinds, and the
+//! whole country, `*76` for the région 76: sums of their départements'
+//! rows, so that the areas people read most add up the fewest rows); a kind's code (`-` for none, `*` for all kinds, and the
 //! empty string for answers and invitations about something other than an
 //! intervention, which every kind's figures include).
 
@@ -144,6 +145,7 @@ fn scope(month_start: i64, month_end: i64, places: Option<&[String]>) -> Scope {
         to: month_end,
         departments: places.map(<[String]>::to_vec),
         kind: None,
+        rollup: None,
     }
 }
 
@@ -224,23 +226,36 @@ async fn recount_month(
         }
         q.execute(&mut *conn).await?;
     }
-    sqlx::query("DELETE FROM indicator_sums WHERE month = $1 AND department_code = '*'")
+    // The country's and the régions' rows: sums of their départements'.
+    sqlx::query("DELETE FROM indicator_sums WHERE month = $1 AND department_code LIKE '*%'")
         .bind(start)
         .execute(&mut *conn)
         .await?;
-    sqlx::query(
-        "INSERT INTO indicator_sums (department_code, kind, month, metric, detail, value) \
-         SELECT '*', kind, month, metric, detail, SUM(value) FROM indicator_sums \
-         WHERE month = $1 AND department_code <> '*' GROUP BY kind, month, metric, detail",
-    )
-    .bind(start)
-    .execute(&mut *conn)
-    .await?;
+    for (key, join, by) in [
+        ("'*'", "", ""),
+        (
+            "'*' || d.region_code",
+            " JOIN departments d ON d.code = s.department_code",
+            "d.region_code, ",
+        ),
+    ] {
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO indicator_sums (department_code, kind, month, metric, detail, value) \
+             SELECT {key}, s.kind, s.month, s.metric, s.detail, SUM(s.value) \
+             FROM indicator_sums s{join} \
+             WHERE s.month = $1 AND s.department_code NOT LIKE '*%' \
+             GROUP BY {by}s.kind, s.month, s.metric, s.detail"
+        )))
+        .bind(start)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 
 /// The peers who did an intervention in `year`, for `places` (`None`:
-/// every département), by kind and for every kind.
+/// every département), by kind and for every kind; then the country's and
+/// the régions' rows of the peers concerned (all of them for `None`).
 async fn recount_peers(
     conn: &mut AnyConnection,
     year: i32,
@@ -254,11 +269,25 @@ async fn recount_peers(
         }
         .start(),
     );
+    let year = i64::from(year);
+    let of_places = format!(
+        "SELECT DISTINCT account_id FROM indicator_peers WHERE year = $1{}",
+        keyed(places)
+    );
+    let mut concerned: BTreeSet<i64> = BTreeSet::new();
+    if places.is_some() {
+        concerned.extend(
+            sqlx::query_scalar::<_, i64>(AssertSqlSafe(of_places.clone()))
+                .bind(year)
+                .fetch_all(&mut *conn)
+                .await?,
+        );
+    }
     sqlx::query(AssertSqlSafe(format!(
         "DELETE FROM indicator_peers WHERE year = $1{}",
         keyed(places)
     )))
-    .bind(i64::from(year))
+    .bind(year)
     .execute(&mut *conn)
     .await?;
     let within = scope(from, to, places).within("r.department_code");
@@ -271,7 +300,55 @@ async fn recount_peers(
         )))
         .bind(from)
         .bind(to)
-        .bind(i64::from(year))
+        .bind(year)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if places.is_none() {
+        return roll_up_peers(conn, year, "").await;
+    }
+    concerned.extend(
+        sqlx::query_scalar::<_, i64>(AssertSqlSafe(of_places))
+            .bind(year)
+            .fetch_all(&mut *conn)
+            .await?,
+    );
+    let concerned: Vec<i64> = concerned.into_iter().collect();
+    for chunk in concerned.chunks(500) {
+        let ids = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        roll_up_peers(conn, year, &format!(" AND account_id IN ({ids})")).await?;
+    }
+    Ok(())
+}
+
+/// The country's and the régions' peers of `year`, for the accounts
+/// `accounts` names (an SQL condition, empty for all), from the
+/// départements' rows.
+async fn roll_up_peers(conn: &mut AnyConnection, year: i64, accounts: &str) -> Result<()> {
+    sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM indicator_peers WHERE year = $1 AND department_code LIKE '*%'{accounts}"
+    )))
+    .bind(year)
+    .execute(&mut *conn)
+    .await?;
+    for (key, join) in [
+        ("'*'", ""),
+        (
+            "'*' || d.region_code",
+            " JOIN departments d ON d.code = p.department_code",
+        ),
+    ] {
+        sqlx::query(AssertSqlSafe(format!(
+            "INSERT INTO indicator_peers (department_code, kind, year, account_id) \
+             SELECT DISTINCT {key}, p.kind, p.year, p.account_id FROM indicator_peers p{join} \
+             WHERE p.year = $1 AND p.department_code NOT LIKE '*%'{}",
+            accounts.replace("account_id", "p.account_id")
+        )))
+        .bind(year)
         .execute(&mut *conn)
         .await?;
     }

@@ -106,9 +106,9 @@ fn requests(ind: &Indicators, when: &str) -> Section {
         "demandes",
         "Les demandes d’intervention",
         format!(
-            "{when}, {} reçues, dont {} réalisées.",
-            count_of(f.received, "demande", "demandes"),
-            grouped(f.done as i64)
+            "{when}, {}, dont {}.",
+            count_of(f.received, "demande reçue", "demandes reçues"),
+            count_of(f.done, "réalisée", "réalisées")
         ),
         Chart::Bars,
         &["Étape", "Demandes"],
@@ -652,6 +652,14 @@ mod tests {
         );
         assert_eq!(r.scope, "la France entière, en 2026");
         assert_eq!(r.sections[2].rows.len(), 12);
+        let mut one = sample();
+        one.requests.received = 1;
+        one.requests.done = 0;
+        let r = report(&one, &Filter::year(2026), "x", Sight::Masked);
+        assert_eq!(
+            r.sections[0].summary,
+            "En 2026, 1 demande reçue, dont 0 réalisée."
+        );
     }
 
     #[test]

@@ -8,6 +8,8 @@ use std::collections::BTreeSet;
 
 use crate::access::Principal;
 use crate::text::fold;
+use crate::text::url_value;
+pub use crate::text::{index_text, search_terms};
 use crate::{DepartmentCode, Invalid, RegionCode};
 
 /// The six kinds of intervention (from the Occitanie text).
@@ -495,7 +497,7 @@ impl SearchQuery {
         }
         parts
             .iter()
-            .map(|(k, v)| format!("{k}={}", percent(v)))
+            .map(|(k, v)| format!("{k}={}", url_value(v)))
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -516,48 +518,6 @@ impl SearchQuery {
         .filter(|x| *x)
         .count()
     }
-}
-
-/// Folded search words of a text (shared by indexing and querying, so both
-/// engines see the same words).
-pub fn search_terms(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() > 1)
-        .take(8)
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The text indexed for a profile: every searchable field, folded.
-pub fn index_text(fields: &[&str]) -> String {
-    fields
-        .iter()
-        .flat_map(|f| search_terms_all(f))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn search_terms_all(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn percent(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ pub mod schedule;
 pub mod siret;
 pub mod territory;
 pub mod text;
+pub mod toolbox;
 pub mod training;
 
 pub use access::{Principal, Role};

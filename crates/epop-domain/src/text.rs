@@ -123,6 +123,52 @@ pub fn slugify(input: &str) -> String {
     }
 }
 
+/// Folded search words of a text, at most 8 (shared by indexing and
+/// querying, by the directory and the toolbox, so both engines and both
+/// searches see the same words): no accents, lower case, split on anything
+/// not a letter or digit, one-letter elisions dropped.
+pub fn search_terms(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 1)
+        .take(8)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The text indexed for a searchable thing (a profile, a resource): every
+/// searchable field, folded into its words.
+pub fn index_text(fields: &[&str]) -> String {
+    fields
+        .iter()
+        .flat_map(|f| search_terms_all(f))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn search_terms_all(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A value percent-encoded for a URL's query string (a space is `+`).
+pub fn url_value(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

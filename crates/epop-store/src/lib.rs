@@ -31,7 +31,9 @@ pub mod questionnaires;
 pub mod rate_limit;
 pub mod requests;
 pub mod sessions;
+mod sql;
 pub mod territories;
+pub mod toolbox;
 pub mod trainings;
 
 use std::time::Duration;

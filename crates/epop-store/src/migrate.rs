@@ -215,6 +215,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0034_indicator_summary.sql"),
         include_str!("../migrations/postgres/0034_indicator_summary.sql"),
     ),
+    (
+        35,
+        "toolbox: resources, their files and versions, downloads per month",
+        include_str!("../migrations/sqlite/0035_toolbox.sql"),
+        include_str!("../migrations/postgres/0035_toolbox.sql"),
+    ),
 ];
 
 /// The last migration this program knows.

@@ -1,85 +1,15 @@
 //! The directory search, on both engines (SQLite FTS5, PostgreSQL GIN),
-//! with its SQL builder and the visitors' read cache.
+//! with the visitors' read cache.
 
 use epop_domain::directory::{Format, PAGE_SIZE, SearchQuery, Sort};
-use sqlx::any::AnyArguments;
-use sqlx::{Any, AnyConnection, Arguments, AssertSqlSafe, Row};
+use sqlx::{AnyConnection, Row};
 
+use crate::sql::Sql;
 use crate::{Engine, Result};
 
 use super::index::{BUCKET, bucket_token, place_tokens, query_tokens};
 use super::profiles::{CARD_COLUMNS, CardRow, cards};
 use super::{Card, Viewer};
-
-#[derive(Debug, Clone)]
-enum Arg {
-    Text(String),
-    Int(i64),
-}
-
-/// SQL with numbered parameters (`$1`, `$2`…), valid on both engines.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    args: Vec<Arg>,
-}
-
-impl Sql {
-    fn push(&mut self, s: &str) -> &mut Self {
-        self.text.push_str(s);
-        self
-    }
-
-    fn text(&mut self, v: impl Into<String>) -> String {
-        self.args.push(Arg::Text(v.into()));
-        format!("${}", self.args.len())
-    }
-
-    fn int(&mut self, v: i64) -> String {
-        self.args.push(Arg::Int(v));
-        format!("${}", self.args.len())
-    }
-
-    /// The arguments, in their order.
-    fn arguments(&self) -> Result<AnyArguments> {
-        let mut out = AnyArguments::default();
-        for a in &self.args {
-            match a {
-                Arg::Text(s) => out.add(s.clone()),
-                Arg::Int(i) => out.add(*i),
-            }
-            .map_err(sqlx::Error::Encode)?;
-        }
-        Ok(out)
-    }
-
-    /// The statement with its arguments, reading rows.
-    fn query(&self) -> Result<sqlx::query::Query<'_, Any, AnyArguments>> {
-        Ok(sqlx::query_with(
-            AssertSqlSafe(self.text.clone()),
-            self.arguments()?,
-        ))
-    }
-
-    /// The statement with its arguments, reading rows as `T`.
-    fn query_as<T>(&self) -> Result<sqlx::query::QueryAs<'_, Any, T, AnyArguments>>
-    where
-        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
-    {
-        Ok(sqlx::query_as_with(
-            AssertSqlSafe(self.text.clone()),
-            self.arguments()?,
-        ))
-    }
-
-    /// The statement with its arguments, reading one integer per row.
-    fn scalar(&self) -> Result<sqlx::query::QueryScalar<'_, Any, i64, AnyArguments>> {
-        Ok(sqlx::query_scalar_with(
-            AssertSqlSafe(self.text.clone()),
-            self.arguments()?,
-        ))
-    }
-}
 
 /// A search counts at most this many matches, and more than this many is
 /// « plus de 1 000 résultats »: [`search`] then returns `COUNT_CAP + 1`.

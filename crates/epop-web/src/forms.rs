@@ -103,6 +103,15 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "candidature-retiree" => "Votre candidature est retirée.",
         "formation" => "La formation est enregistrée.",
         "programme" => "Le programme est enregistré.",
+        "ressource" => "La ressource est enregistrée.",
+        "ressource-publiee" => "La ressource est publiée.",
+        "ressource-depubliee" => "La ressource est dépubliée : seule la coordination la voit.",
+        "ressource-proposee" => {
+            "Merci ! Votre proposition est envoyée : la coordination la relit avant de la publier."
+        }
+        "publication-impossible" => {
+            "La ressource n’est pas publiée : il lui faut un fichier ou un lien, et pour une vidéo ou un son ses sous-titres ou sa transcription."
+        }
         "questionnaire" => "Le questionnaire est enregistré : cette version est désormais envoyée.",
         "decision" => "La décision est enregistrée. La personne reçoit un e-mail.",
         "raison-manquante" => {
@@ -181,6 +190,14 @@ pub fn notice(code: &str) -> Option<&'static str> {
 
 /// Room for a file form's other fields and its multipart framing.
 const UPLOAD_MARGIN: usize = 64 * 1024;
+
+/// The largest file any form accepts (the spreadsheet import's, the
+/// toolbox's): the whole application's body limit.
+pub const LARGEST_FILE: usize = if crate::admin::import::MAX_FILE > epop_domain::toolbox::MAX_FILE {
+    crate::admin::import::MAX_FILE
+} else {
+    epop_domain::toolbox::MAX_FILE
+};
 
 /// The body limit of a route whose form sends a file of at most `max_file`
 /// bytes (the size its page promises).

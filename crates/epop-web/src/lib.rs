@@ -36,7 +36,9 @@ mod requests;
 pub mod security;
 mod share;
 mod space;
+pub mod storage;
 pub(crate) mod territories;
+mod toolbox;
 mod trainings;
 
 use std::sync::Arc;
@@ -90,12 +92,17 @@ pub struct AppState {
     /// `indicators::statistics`): the heaviest public page, read once per
     /// write generation however many visitors ask.
     pub statistics: Arc<epop_store::cache::Cache<Arc<epop_domain::figures::Report>>>,
+    /// Where uploaded files are kept (see `storage`): a folder under the
+    /// data directory unless another storage is given.
+    pub files: Arc<dyn storage::Storage>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
+        let files = Arc::new(storage::Folder::new(config.data_dir.join("fichiers")));
         Self {
             db,
+            files,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             form_lists: Default::default(),
@@ -128,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .merge(events::router())
         .merge(trainings::router())
         .merge(programmes::router())
+        .merge(toolbox::router())
         .merge(territories::router())
         .merge(candidates::router())
         .merge(requests::router())
@@ -156,7 +164,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(forms::upload_limit(
-            admin::import::MAX_FILE,
+            forms::LARGEST_FILE,
         )))
         .layer(axum::middleware::from_fn(error::too_large))
         .layer(TimeoutLayer::with_status_code(

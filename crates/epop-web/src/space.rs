@@ -101,6 +101,13 @@ fn peer_card(easy: bool) -> RoleCard {
                     "Mes missions et l’argent reçu",
                 ),
             },
+            CardLink {
+                href: "/boite-a-outils",
+                label: w(
+                    "La boîte à outils : guides, modèles et vidéos",
+                    "Des documents pour m’aider",
+                ),
+            },
         ],
     }
 }
@@ -160,6 +167,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/indicateurs", label: "Voir les indicateurs du réseau, de chaque région, département et programme local" },
                     CardLink { href: "/admin/cadres", label: "Tenir à jour les règles des cadres juridiques" },
                     CardLink { href: "/espace/messages", label: "Lire les messages à la coordination nationale" },
+                    CardLink { href: "/admin/boite-a-outils", label: "Gérer la boîte à outils et relire les ressources proposées" },
                 ],
             },
             Role::Coordinator => RoleCard {
@@ -179,6 +187,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/demandes", label: "Lire les demandes d’intervention de mon territoire, proposer des intervenants-pairs et choisir le cadre de leur intervention" },
                     CardLink { href: "/espace/messages", label: "Lire les messages écrits à la coordination de mon territoire et y répondre" },
                     CardLink { href: "/indicateurs", label: "Voir les indicateurs de mon territoire" },
+                    CardLink { href: "/admin/boite-a-outils", label: "Ajouter des ressources à la boîte à outils et relire celles proposées pour mon territoire" },
                 ],
             },
             Role::Referent => RoleCard {
@@ -205,6 +214,10 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                         href: "/espace/accueil",
                         label: "Préparer l’accueil d’un intervenant-pair",
                     },
+                    CardLink {
+                        href: "/boite-a-outils",
+                        label: "La boîte à outils : guides et modèles pour accueillir",
+                    },
                 ],
             },
             Role::Peer => peer_card(easy),
@@ -219,6 +232,10 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink {
                         href: "/espace/demandes",
                         label: "Suivre les demandes de mon organisation",
+                    },
+                    CardLink {
+                        href: "/boite-a-outils",
+                        label: "La boîte à outils : guides et modèles",
                     },
                 ]
                 .into_iter()

@@ -81,8 +81,16 @@ pub const SECURITY: Processing = Processing {
     who_sees: "Les administrateurs. Vous voyez les lignes qui vous concernent dans « Mes données ».",
 };
 
+pub const TOOLBOX: Processing = Processing {
+    name: "Boîte à outils",
+    purpose: "Recevoir les ressources que vous proposez, pour que la coordination les relise.",
+    legal_basis: "Nécessaire au service que vous demandez (article 6.1.b).",
+    data: "Les ressources que vous proposez et votre compte. Les téléchargements sont comptés par mois, sans savoir qui télécharge.",
+    who_sees: "La coordination du territoire de la ressource et les administrateurs.",
+};
+
 /// Every processing, in the order of the privacy page.
-pub const PROCESSINGS: [&Processing; 11] = [
+pub const PROCESSINGS: [&Processing; 12] = [
     &ACCOUNTS,
     &DIRECTORY,
     &EVENTS,
@@ -91,6 +99,7 @@ pub const PROCESSINGS: [&Processing; 11] = [
     &REQUESTS,
     &CONTACT,
     &PAYMENTS,
+    &TOOLBOX,
     &EVALUATION,
     &MAIL,
     &SECURITY,

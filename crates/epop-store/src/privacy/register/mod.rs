@@ -12,6 +12,7 @@ mod directory;
 mod figures;
 mod people;
 mod reference;
+mod toolbox;
 
 /// The parts in erasure order.
 const PARTS: &[&[Table]] = &[
@@ -19,6 +20,7 @@ const PARTS: &[&[Table]] = &[
     access::TABLES,
     directory::TABLES,
     activities::TABLES,
+    toolbox::TABLES,
     people::TABLES,
     figures::TABLES,
 ];

@@ -1,0 +1,163 @@
+//! The toolbox (`/boite-a-outils`): resources to search and browse (filters
+//! in the URL, visibility in the store's SQL), each resource's page and its
+//! files (downloaded with their real name and type, counted per month), the
+//! coordination's pages to add, edit, publish and unpublish resources by
+//! role and territory (`/admin/boite-a-outils`), and members' suggestions.
+//! Files go through the one file storage (`crate::storage`).
+
+mod browse;
+mod manage;
+mod suggest;
+mod upload;
+
+use axum::Router;
+use epop_domain::Principal;
+use epop_domain::directory::is_member;
+use epop_domain::toolbox::{LANGUAGES, LICENCES, Territory, may_manage};
+use epop_store::toolbox::{self, Resource, Viewer};
+
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(browse::router())
+        .merge(suggest::router())
+        .merge(manage::router())
+}
+
+/// The person looking, as the store's rule of visibility reads them.
+async fn viewer(state: &AppState, ctx: &Ctx) -> Result<Viewer, AppError> {
+    let Some(u) = &ctx.user else {
+        return Ok(Viewer::default());
+    };
+    let p = &u.principal;
+    let trained = if p.has(epop_domain::Role::Peer) {
+        let mut conn = state.db.conn().await?;
+        epop_store::events::is_trained_peer(&mut conn, u.account.id).await?
+    } else {
+        false
+    };
+    Ok(Viewer {
+        member: is_member(p) && !p.has(epop_domain::Role::Candidate),
+        trained,
+        admin: p.is_admin(),
+        coordinated: p.coordinated_departments.iter().cloned().collect(),
+        observed: p.observed_departments.iter().cloned().collect(),
+    })
+}
+
+/// Whether this person manages this resource (its territory's
+/// coordination, or an admin).
+async fn manages(state: &AppState, p: &Principal, r: &Resource) -> Result<bool, AppError> {
+    if !p.may_administer() {
+        return Ok(false);
+    }
+    let mut conn = state.db.conn().await?;
+    let departments = toolbox::territory_departments(&mut conn, r).await?;
+    Ok(may_manage(p, &departments))
+}
+
+/// The lists the forms and the filters offer.
+struct Lists {
+    themes: Vec<epop_store::directory::Theme>,
+    /// (form value, label) of every territory.
+    territories: Vec<(String, String)>,
+    /// The same with the départements each covers, for the rule.
+    covers: Vec<(String, Vec<String>)>,
+}
+
+impl Lists {
+    async fn load(state: &AppState) -> Result<Lists, AppError> {
+        let mut conn = state.db.conn().await?;
+        let themes = epop_store::directory::themes(&mut conn).await?;
+        let regions = epop_store::territories::regions(&mut conn).await?;
+        let departments = epop_store::territories::departments(&mut conn).await?;
+        let mut territories = vec![("national".to_owned(), "France entière".to_owned())];
+        let mut covers = vec![("national".to_owned(), Vec::new())];
+        for r in &regions {
+            let code = format!("region-{}", r.code);
+            territories.push((code.clone(), format!("Région {}", r.name)));
+            covers.push((
+                code,
+                departments
+                    .iter()
+                    .filter(|d| d.region_code == r.code)
+                    .map(|d| d.code.clone())
+                    .collect(),
+            ));
+        }
+        for d in &departments {
+            let code = format!("departement-{}", d.code);
+            territories.push((code.clone(), format!("{} – {}", d.code, d.name)));
+            covers.push((code, vec![d.code.clone()]));
+        }
+        Ok(Lists {
+            themes,
+            territories,
+            covers,
+        })
+    }
+
+    /// The départements a territory of the form covers.
+    fn departments_of(&self, t: &Territory) -> Vec<String> {
+        let code = t.code();
+        self.covers
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, d)| d.clone())
+            .unwrap_or_default()
+    }
+
+    /// The territories this person may manage resources of.
+    fn manageable(&self, p: &Principal) -> Vec<(String, String)> {
+        self.territories
+            .iter()
+            .zip(&self.covers)
+            .filter(|(_, (_, deps))| may_manage(p, deps))
+            .map(|(t, _)| t.clone())
+            .collect()
+    }
+
+    /// The theme ids of the slugs ticked; a forged one is a problem.
+    fn theme_ids(&self, slugs: &[String]) -> Result<Vec<i64>, &'static str> {
+        slugs
+            .iter()
+            .map(|s| {
+                self.themes
+                    .iter()
+                    .find(|t| t.slug == *s)
+                    .map(|t| t.id)
+                    .ok_or("Cochez les thèmes dans la liste.")
+            })
+            .collect()
+    }
+}
+
+/// The choices of the form's fixed lists.
+fn languages() -> Vec<(&'static str, &'static str)> {
+    LANGUAGES.to_vec()
+}
+
+fn licences() -> Vec<&'static str> {
+    LICENCES.to_vec()
+}
+
+/// The language's label.
+pub fn language_label(code: &str) -> &'static str {
+    LANGUAGES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or("Français")
+}
+
+/// A date `AAAA-MM-JJ` as « 3 mars 2027 ».
+pub fn date_in_words(dated: &str) -> String {
+    chrono::NaiveDate::parse_from_str(dated, "%Y-%m-%d")
+        .map(|d| {
+            epop_domain::toolbox::version_label(d)
+                .trim_start_matches("version du ")
+                .to_owned()
+        })
+        .unwrap_or_else(|_| dated.to_owned())
+}

@@ -1,0 +1,104 @@
+//! `/boite-a-outils/proposer`: a member of the network suggests a resource
+//! (often a link to one that exists elsewhere); it is kept for the review
+//! of the coordination of its territory, audited, and shown nowhere else.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use epop_domain::toolbox::{Audience, Status, may_suggest};
+
+use super::{Lists, languages, licences};
+use crate::context::Layout;
+use crate::forms::{Errors, Pairs};
+use crate::render::{audited, render_form};
+use crate::{AppError, AppState, Ctx};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/boite-a-outils/proposer", get(form).post(send))
+}
+
+#[derive(Template)]
+#[template(path = "toolbox/suggest.html")]
+struct Page {
+    l: Layout,
+    errors: Errors,
+    p: Pairs,
+    territories: Vec<(String, String)>,
+}
+
+impl Page {
+    fn audiences(&self) -> Vec<(&'static str, &'static str)> {
+        Audience::ALL.iter().map(|a| (a.code(), a.label())).collect()
+    }
+
+    fn languages(&self) -> Vec<(&'static str, &'static str)> {
+        languages()
+    }
+
+    fn licences(&self) -> Vec<&'static str> {
+        licences()
+    }
+
+    fn checked(&self, name: &str, value: &str) -> bool {
+        self.p.all(name).iter().any(|v| v == value)
+    }
+}
+
+async fn page(state: &AppState, ctx: &Ctx, errors: Errors, p: Pairs) -> Result<Response, AppError> {
+    let lists = Lists::load(state).await?;
+    let invalid = !errors.is_empty();
+    render_form(
+        &Page {
+            l: ctx.layout_with_errors("Proposer une ressource", invalid),
+            errors,
+            p,
+            territories: lists.territories,
+        },
+        invalid,
+    )
+}
+
+async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require(may_suggest)?;
+    let p = Pairs(vec![
+        ("language".into(), "fr".into()),
+        ("territory".into(), "national".into()),
+        (
+            "date".into(),
+            crate::french::paris_today().format("%d/%m/%Y").to_string(),
+        ),
+    ]);
+    page(&state, &ctx, Errors::default(), p).await
+}
+
+async fn send(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(p): axum::Form<Pairs>,
+) -> Result<Response, AppError> {
+    let user = ctx.require(may_suggest)?;
+    let mut form = super::manage::form_of(&p);
+    // What the coordination decides when it reviews the suggestion.
+    form.visibility = "members".into();
+    form.transcript.clear();
+    form.summary_easy.clear();
+    form.kinds.clear();
+    let r = match form.validate() {
+        Ok(r) => r,
+        Err(problems) => return page(&state, &ctx, Errors::from_problems(problems), p).await,
+    };
+    let mut tx = state.db.write().await?;
+    let (_, slug) = epop_store::toolbox::create(&mut tx, &r, &[], Status::Suggested, user.account.id).await?;
+    audited(
+        tx,
+        ctx.audit(
+            "resource_suggested",
+            Some(format!("resource:{slug}")),
+            r.title.clone(),
+        ),
+        "/boite-a-outils?message=ressource-proposee",
+    )
+    .await
+}

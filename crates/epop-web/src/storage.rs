@@ -40,13 +40,16 @@ impl Folder {
         let fine = !key.is_empty()
             && !key.starts_with(['/', '.'])
             && !key.contains("..")
-            && key.chars().all(|c| {
-                c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')
-            });
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
         if fine {
             Ok(self.root.join(key))
         } else {
-            Err(io::Error::new(io::ErrorKind::InvalidInput, "bad storage key"))
+            Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "bad storage key",
+            ))
         }
     }
 }

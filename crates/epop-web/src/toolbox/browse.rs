@@ -56,7 +56,10 @@ impl ListPage {
     }
 
     fn audiences(&self) -> Vec<(&'static str, &'static str)> {
-        Audience::ALL.iter().map(|a| (a.code(), a.label())).collect()
+        Audience::ALL
+            .iter()
+            .map(|a| (a.code(), a.label()))
+            .collect()
     }
 
     fn kinds(&self) -> Vec<(&'static str, &'static str)> {
@@ -78,7 +81,8 @@ async fn list(
 ) -> Result<Response, AppError> {
     let raw = raw.unwrap_or_default();
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&raw).unwrap_or_default();
-    let (q, problems) = BrowseQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (q, problems) =
+        BrowseQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let v = viewer(&state, &ctx).await?;
     let mut conn = state.db.conn().await?;
     let (resources, total) = toolbox::search(&mut conn, &q, &v).await?;
@@ -236,7 +240,13 @@ async fn download(
 fn served(f: &StoredFile, bytes: Vec<u8>) -> Response {
     let ascii: String = epop_domain::text::fold(&f.file_name)
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let how = if f.kind.is_inline_safe() {
         "inline"

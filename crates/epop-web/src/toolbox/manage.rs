@@ -10,7 +10,9 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use epop_domain::directory::InterventionKind;
-use epop_domain::toolbox::{Audience, MAX_FILE, ResourceForm, Status, Visibility, may_add, may_publish};
+use epop_domain::toolbox::{
+    Audience, MAX_FILE, ResourceForm, Status, Visibility, may_add, may_publish,
+};
 use epop_store::toolbox::{self, FileRole, Resource};
 
 use super::upload::{self, Received, Stored};
@@ -23,12 +25,12 @@ use crate::{AppError, AppState, Ctx};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/boite-a-outils", get(list))
-        .route(
-            "/admin/boite-a-outils/nouvelle",
-            get(new_form).post(create),
-        )
+        .route("/admin/boite-a-outils/nouvelle", get(new_form).post(create))
         .route("/admin/boite-a-outils/{slug}", get(edit_form).post(update))
-        .route("/admin/boite-a-outils/{slug}/publication", post(publication))
+        .route(
+            "/admin/boite-a-outils/{slug}/publication",
+            post(publication),
+        )
         .layer(DefaultBodyLimit::max(crate::forms::upload_limit(MAX_FILE)))
 }
 
@@ -54,7 +56,10 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         }
     }
     let of = |s: &[Status]| -> Vec<Resource> {
-        mine.iter().filter(|r| s.contains(&r.status)).cloned().collect()
+        mine.iter()
+            .filter(|r| s.contains(&r.status))
+            .cloned()
+            .collect()
     };
     render(&ListPage {
         l: ctx.layout("Gérer la boîte à outils"),
@@ -80,7 +85,10 @@ struct FormPage {
 
 impl FormPage {
     fn audiences(&self) -> Vec<(&'static str, &'static str)> {
-        Audience::ALL.iter().map(|a| (a.code(), a.label())).collect()
+        Audience::ALL
+            .iter()
+            .map(|a| (a.code(), a.label()))
+            .collect()
     }
 
     fn kinds(&self) -> Vec<(&'static str, &'static str)> {
@@ -91,7 +99,10 @@ impl FormPage {
     }
 
     fn visibilities(&self) -> Vec<(&'static str, &'static str)> {
-        Visibility::ALL.iter().map(|v| (v.code(), v.label())).collect()
+        Visibility::ALL
+            .iter()
+            .map(|v| (v.code(), v.label()))
+            .collect()
     }
 
     fn languages(&self) -> Vec<(&'static str, &'static str)> {
@@ -179,7 +190,11 @@ fn pairs_of(r: &Resource) -> Pairs {
         ("transcript".into(), r.transcript.clone()),
         ("visibility".into(), r.visibility.code().into()),
     ];
-    pairs.extend(r.audiences.iter().map(|a| ("audiences".into(), a.code().into())));
+    pairs.extend(
+        r.audiences
+            .iter()
+            .map(|a| ("audiences".into(), a.code().into())),
+    );
     pairs.extend(r.kinds.iter().map(|k| ("kinds".into(), k.code().into())));
     pairs.extend(r.themes.iter().map(|(s, _)| ("themes".into(), s.clone())));
     Pairs(pairs)
@@ -302,7 +317,11 @@ async fn create(
     let publish = form.pairs.get("publier") == "oui";
     let written = async {
         let mut tx = state.db.write().await?;
-        let status = if publish { Status::Published } else { Status::Draft };
+        let status = if publish {
+            Status::Published
+        } else {
+            Status::Draft
+        };
         let (id, slug) =
             toolbox::create(&mut tx, &c.resource, &c.theme_ids, status, user.account.id).await?;
         for s in &stored {
@@ -408,7 +427,11 @@ async fn update(
     );
     audited(
         tx,
-        ctx.audit("resource_updated", Some(format!("resource:{}", r.slug)), detail),
+        ctx.audit(
+            "resource_updated",
+            Some(format!("resource:{}", r.slug)),
+            detail,
+        ),
         &format!("/boite-a-outils/{}?message=ressource", r.slug),
     )
     .await
@@ -424,7 +447,11 @@ async fn publication(
     let (_, r) = editable(&state, &ctx, &slug).await?;
     let (status, action, message) = match p.get("etat").as_str() {
         "publier" => (Status::Published, "resource_published", "ressource-publiee"),
-        "depublier" => (Status::Unpublished, "resource_unpublished", "ressource-depubliee"),
+        "depublier" => (
+            Status::Unpublished,
+            "resource_unpublished",
+            "ressource-depubliee",
+        ),
         _ => return Ok(Redirect::to(&format!("/admin/boite-a-outils/{slug}")).into_response()),
     };
     if status == Status::Published {

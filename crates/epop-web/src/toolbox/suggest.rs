@@ -30,7 +30,10 @@ struct Page {
 
 impl Page {
     fn audiences(&self) -> Vec<(&'static str, &'static str)> {
-        Audience::ALL.iter().map(|a| (a.code(), a.label())).collect()
+        Audience::ALL
+            .iter()
+            .map(|a| (a.code(), a.label()))
+            .collect()
     }
 
     fn languages(&self) -> Vec<(&'static str, &'static str)> {
@@ -90,7 +93,8 @@ async fn send(
         Err(problems) => return page(&state, &ctx, Errors::from_problems(problems), p).await,
     };
     let mut tx = state.db.write().await?;
-    let (_, slug) = epop_store::toolbox::create(&mut tx, &r, &[], Status::Suggested, user.account.id).await?;
+    let (_, slug) =
+        epop_store::toolbox::create(&mut tx, &r, &[], Status::Suggested, user.account.id).await?;
     audited(
         tx,
         ctx.audit(

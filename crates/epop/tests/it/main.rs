@@ -49,5 +49,6 @@ mod sharing;
 mod shutdown;
 mod structure;
 mod territories;
+mod toolbox;
 mod trainings;
 mod words;

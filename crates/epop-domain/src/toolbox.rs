@@ -229,25 +229,87 @@ pub struct NewResource {
     pub visibility: Visibility,
 }
 
+/// The texts of a checked form.
+struct Texts {
+    title: String,
+    summary: String,
+    summary_easy: String,
+    author: String,
+    link: Option<String>,
+    transcript: String,
+}
+
+/// The choices of a checked form.
+struct Choices {
+    audiences: Vec<Audience>,
+    kinds: Vec<InterventionKind>,
+    territory: Territory,
+    language: String,
+    date: NaiveDate,
+    licence: String,
+    visibility: Visibility,
+}
+
 impl ResourceForm {
     /// Checks every field; the problems name their field.
     pub fn validate(&self) -> Result<NewResource, Problems> {
         let mut p = Problems::new();
-        let title = take(
-            &mut p,
-            "title",
-            text::required(&self.title, "le titre", 200),
-        );
+        let texts = self.texts(&mut p);
+        let choices = self.choices(&mut p);
+        match (texts, choices) {
+            (Some(t), Some(c)) if p.is_empty() => Ok(NewResource {
+                title: t.title,
+                summary: t.summary,
+                summary_easy: t.summary_easy,
+                audiences: c.audiences,
+                kinds: c.kinds,
+                territory: c.territory,
+                language: c.language,
+                date: c.date,
+                author: t.author,
+                licence: c.licence,
+                link: t.link,
+                transcript: t.transcript,
+                visibility: c.visibility,
+            }),
+            _ => Err(p),
+        }
+    }
+
+    fn texts(&self, p: &mut Problems) -> Option<Texts> {
+        let title = take(p, "title", text::required(&self.title, "le titre", 200));
         let summary = take(
-            &mut p,
+            p,
             "summary",
             text::paragraph(&self.summary, "le résumé", 3000),
         );
         let summary_easy = take(
-            &mut p,
+            p,
             "summary_easy",
             text::optional_paragraph(&self.summary_easy, "le résumé facile à lire", 3000),
         );
+        let author = take(
+            p,
+            "author",
+            text::required(&self.author, "l’auteur ou la source", 200),
+        );
+        let link = take(p, "link", web_link(&self.link));
+        let transcript = take(
+            p,
+            "transcript",
+            text::optional_paragraph(&self.transcript, "la transcription", 50_000),
+        );
+        Some(Texts {
+            title: title?,
+            summary: summary?,
+            summary_easy: summary_easy?.unwrap_or_default(),
+            author: author?,
+            link: link?,
+            transcript: transcript?.unwrap_or_default(),
+        })
+    }
+
+    fn choices(&self, p: &mut Problems) -> Option<Choices> {
         let audiences: Vec<Audience> = self
             .audiences
             .iter()
@@ -270,7 +332,7 @@ impl ResourceForm {
                 Invalid::new("Cochez les types d’intervention dans la liste."),
             ));
         }
-        let territory = take(&mut p, "territory", Territory::parse(&self.territory));
+        let territory = take(p, "territory", Territory::parse(&self.territory));
         let language = LANGUAGES
             .iter()
             .find(|(c, _)| *c == self.language.trim())
@@ -282,14 +344,9 @@ impl ResourceForm {
             ));
         }
         let date = take(
-            &mut p,
+            p,
             "date",
             text::parse_date(&self.date, "la date de la ressource"),
-        );
-        let author = take(
-            &mut p,
-            "author",
-            text::required(&self.author, "l’auteur ou la source", 200),
         );
         let licence = LICENCES
             .iter()
@@ -301,12 +358,6 @@ impl ResourceForm {
                 Invalid::new("Choisissez la licence dans la liste."),
             ));
         }
-        let link = take(&mut p, "link", web_link(&self.link));
-        let transcript = take(
-            &mut p,
-            "transcript",
-            text::optional_paragraph(&self.transcript, "la transcription", 50_000),
-        );
         let visibility = Visibility::from_code(self.visibility.trim());
         if visibility.is_none() {
             p.push((
@@ -314,48 +365,15 @@ impl ResourceForm {
                 Invalid::new("Choisissez qui peut voir la ressource."),
             ));
         }
-        match (
-            title,
-            summary,
-            summary_easy,
-            territory,
-            language,
-            date,
-            author,
-            licence,
-            link,
-            transcript,
-            visibility,
-        ) {
-            (
-                Some(title),
-                Some(summary),
-                Some(summary_easy),
-                Some(territory),
-                Some(language),
-                Some(date),
-                Some(author),
-                Some(licence),
-                Some(link),
-                Some(transcript),
-                Some(visibility),
-            ) if p.is_empty() => Ok(NewResource {
-                title,
-                summary,
-                summary_easy: summary_easy.unwrap_or_default(),
-                audiences,
-                kinds,
-                territory,
-                language,
-                date,
-                author,
-                licence,
-                link,
-                transcript: transcript.unwrap_or_default(),
-                visibility,
-            }),
-            _ => Err(p),
-        }
+        Some(Choices {
+            audiences,
+            kinds,
+            territory: territory?,
+            language: language?,
+            date: date?,
+            licence: licence?,
+            visibility: visibility?,
+        })
     }
 }
 

@@ -130,7 +130,7 @@ pub async fn too_large(req: Request, next: Next) -> Response {
     if res.status() != StatusCode::PAYLOAD_TOO_LARGE || is_page {
         return res;
     }
-    let max = crate::forms::LARGEST_FILE / (1024 * 1024);
+    let max = crate::LARGEST_FILE / (1024 * 1024);
     error_page(
         StatusCode::PAYLOAD_TOO_LARGE,
         "Envoi trop volumineux",

@@ -191,14 +191,6 @@ pub fn notice(code: &str) -> Option<&'static str> {
 /// Room for a file form's other fields and its multipart framing.
 const UPLOAD_MARGIN: usize = 64 * 1024;
 
-/// The largest file any form accepts (the spreadsheet import's, the
-/// toolbox's): the whole application's body limit.
-pub const LARGEST_FILE: usize = if crate::admin::import::MAX_FILE > epop_domain::toolbox::MAX_FILE {
-    crate::admin::import::MAX_FILE
-} else {
-    epop_domain::toolbox::MAX_FILE
-};
-
 /// The body limit of a route whose form sends a file of at most `max_file`
 /// bytes (the size its page promises).
 pub fn upload_limit(max_file: usize) -> usize {

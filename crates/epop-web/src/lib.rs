@@ -59,6 +59,14 @@ pub use context::Ctx;
 pub use error::AppError;
 pub use metrics::Metrics;
 
+/// The largest file any form accepts (the spreadsheet import's, the
+/// toolbox's): the whole application's body limit.
+pub const LARGEST_FILE: usize = if admin::import::MAX_FILE > epop_domain::toolbox::MAX_FILE {
+    admin::import::MAX_FILE
+} else {
+    epop_domain::toolbox::MAX_FILE
+};
+
 /// Settings the web layer needs.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -99,7 +107,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
-        let files = Arc::new(storage::Folder::new(config.data_dir.join("fichiers")));
+        let files = Arc::new(storage::Folder::new(config.data_dir.join(storage::FOLDER)));
         Self {
             db,
             files,
@@ -164,7 +172,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(forms::upload_limit(
-            forms::LARGEST_FILE,
+            LARGEST_FILE,
         )))
         .layer(axum::middleware::from_fn(error::too_large))
         .layer(TimeoutLayer::with_status_code(

@@ -23,6 +23,9 @@ pub trait Storage: Send + Sync {
     fn delete<'a>(&'a self, key: &'a str) -> Pending<'a, ()>;
 }
 
+/// The folder of the data directory where the default storage keeps files.
+pub const FOLDER: &str = "fichiers";
+
 /// Files in a folder (by default `<data dir>/fichiers`), one per key.
 #[derive(Debug, Clone)]
 pub struct Folder {

@@ -14,6 +14,9 @@ mod contact;
 mod meeting;
 mod programmes;
 mod questionnaires;
+mod toolbox;
+
+pub use toolbox::{welcome_pdf, write_files};
 
 /// The password of every demo account (demo data only).
 pub const DEMO_PASSWORD: &str = "demo-epop-2026";
@@ -221,6 +224,7 @@ pub async fn load(db: &Db) -> Result<usize, String> {
     created += programmes::load(db).await?;
     created += contact::conversation(db).await? + questionnaires::invitations(db).await?;
     created += crate::demo_candidate::load(db).await?;
+    created += toolbox::load(db).await?;
     Ok(created)
 }
 

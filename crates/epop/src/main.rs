@@ -143,6 +143,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Demo => {
             let db = open(&config).await?;
             let created = demo::load(&db).await?;
+            demo::write_files(&config.data_dir).await?;
             println!("Données de démonstration chargées ({created} éléments créés).");
             println!(
                 "Comptes de démonstration (mot de passe : {}) :",

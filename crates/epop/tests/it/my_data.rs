@@ -168,6 +168,9 @@ async fn seed_everything(app: &App) -> Person {
         format!(
             "INSERT INTO questionnaire_invitations (questionnaire_id, token_hash, subject_kind, subject_id, respondent, account_id, email, created_at) SELECT id, 'jeton-avis-awa', 'event', 1, 'participant', {a}, '{e}', {t} FROM questionnaires WHERE purpose = 'essai-donnees'"
         ),
+        format!(
+            "INSERT INTO resources (slug, title, summary, language, dated, author, licence, visibility, status, search_text, created_by, suggested_by, created_at, updated_at) VALUES ('guide-propose-par-awa', 'Un guide', 'Un guide utile', 'fr', '2027-03-03', 'Une association', 'CC BY 4.0', 'members', 'suggested', 'un guide', {a}, {a}, {t}, {t})"
+        ),
         // Another person's form that names her.
         format!(
             "INSERT INTO intervention_requests (public_id, status, form, contact_email, created_at, updated_at) VALUES ('autre-demande', 'draft', 'subject=Avec+Awa+Diallo&contact_email=autre%40exemple.fr', 'autre@exemple.fr', {t}, {t})"

@@ -243,6 +243,7 @@ async fn wrong_and_oversized_files_are_refused_and_nothing_is_stored() {
     for app in apps().await {
         let mut coord = app.signed_in("coordination@demo.epop.test").await;
         let before = count(&app, "SELECT COUNT(*) FROM resources").await;
+        let files_before = count(&app, "SELECT COUNT(*) FROM resource_files").await;
         let html = b"<!DOCTYPE html><html><script>alert(1)</script></html>";
         let page = publish(
             &mut coord,
@@ -283,7 +284,10 @@ async fn wrong_and_oversized_files_are_refused_and_nothing_is_stored() {
         page.assert_field_error("territory", "territoire que vous coordonnez");
 
         assert_eq!(count(&app, "SELECT COUNT(*) FROM resources").await, before);
-        assert_eq!(count(&app, "SELECT COUNT(*) FROM resource_files").await, 0);
+        assert_eq!(
+            count(&app, "SELECT COUNT(*) FROM resource_files").await,
+            files_before
+        );
         let folder = app.data_dir.join("fichiers").join("boite-a-outils");
         let files = std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0);
         assert_eq!(files, 0, "files left in {folder:?}");
@@ -334,6 +338,35 @@ async fn a_member_suggests_a_resource_for_review() {
         assert_eq!(
             funder.post("/boite-a-outils/proposer", &f).await.status,
             StatusCode::FORBIDDEN
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_demo_shows_resources_and_serves_its_pdf() {
+    for app in apps().await {
+        epop::demo::write_files(&app.data_dir).await.unwrap();
+        let mut visitor = app.client();
+        let list = visitor.get("/boite-a-outils").await;
+        assert!(list.body.contains("Fiche d’accueil d’un intervenant-pair"));
+        assert!(list.body.contains("Les savoirs expérientiels"));
+        // For trained peers only, and a suggestion: not for a visitor.
+        assert!(!list.body.contains("Analyse de pratiques"));
+        assert!(!list.body.contains("Témoignage vidéo"));
+        let page = visitor
+            .get("/boite-a-outils/fiche-d-accueil-d-un-intervenant-pair")
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let link = download_link(&page.body, "fiche-d-accueil-d-un-intervenant-pair");
+        let bytes = visitor.get_bytes(&link).await;
+        assert!(bytes.starts_with(b"%PDF-"));
+        assert_eq!(bytes, epop::demo::welcome_pdf().unwrap());
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        assert!(
+            hdf.get("/boite-a-outils")
+                .await
+                .body
+                .contains("Analyse de pratiques")
         );
     }
 }

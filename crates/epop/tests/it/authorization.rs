@@ -108,6 +108,8 @@ async fn every_route_checks_role_and_territory() {
         let (meeting, workshop) = demo_events(&app).await;
         let (toulouse, lille) = demo_sessions(&app).await;
         let conversation = conversation_in_31(&app).await;
+        epop::demo::write_files(&app.data_dir).await.unwrap();
+        let (tb, welcome) = ("/boite-a-outils", "fiche-d-accueil-d-un-intervenant-pair");
         //            anon peer cand ref req obs coord hdf admin
         let routes: Vec<(String, [u16; 9])> = vec![
             ("/espace".into(), expect("roooooooo")),
@@ -395,6 +397,29 @@ async fn every_route_checks_role_and_territory() {
             ),
             ("/statistiques.csv".into(), expect("ooooooooo")),
             ("/statistiques.csv?region=76".into(), expect("ooooooooo")),
+            // The toolbox: public resources for all; one for trained peers
+            // (Hauts-de-France), a suggestion (Haute-Garonne) for its
+            // coordination; the management by role and territory.
+            ("/boite-a-outils".into(), expect("ooooooooo")),
+            (format!("{tb}/{welcome}"), expect("ooooooooo")),
+            (
+                format!("{tb}/{welcome}/fichiers/demo-fiche-accueil"),
+                expect("ooooooooo"),
+            ),
+            (
+                format!("{tb}/analyse-de-pratiques-reperes-pour-animer-un-groupe"),
+                expect("nonnnnnoo"),
+            ),
+            (
+                format!("{tb}/temoignage-video-d-une-intervenante-paire"),
+                expect("nnnnnnono"),
+            ),
+            (format!("{tb}/inconnue"), expect("nnnnnnnnn")),
+            (format!("{tb}/proposer"), expect("rofoofooo")),
+            ("/admin/boite-a-outils".into(), expect("rfffffooo")),
+            ("/admin/boite-a-outils/nouvelle".into(), expect("rfffffooo")),
+            (format!("/admin{tb}/{welcome}"), expect("rfffffofo")),
+            (format!("/admin{tb}/inconnue"), expect("rfffffnnn")),
         ];
         for (n, who) in AUDIENCES.iter().enumerate() {
             let mut c = client_for(&app, who).await;

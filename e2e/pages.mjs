@@ -31,7 +31,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/', '/territoires/', '/espace/messages/', '/ecrire-a-la-coordination/suite/', '/admin/candidats/', '/admin/questionnaires/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/', '/territoires/', '/espace/messages/', '/ecrire-a-la-coordination/suite/', '/admin/candidats/', '/admin/questionnaires/', '/boite-a-outils/', '/admin/boite-a-outils/'];
 
 export const PAGES = {
   public: [
@@ -89,6 +89,13 @@ export const PAGES = {
     '/statistiques',
     '/statistiques?version=facile',
     '/statistiques?region=76',
+    '/boite-a-outils',
+    '/boite-a-outils?q=fiche+accueil',
+    '/boite-a-outils?public=structures-d-accueil&facile=oui&territoire=region-76',
+    '/boite-a-outils?q=xylophone',
+    '/boite-a-outils/fiche-d-accueil-d-un-intervenant-pair',
+    '/boite-a-outils/fiche-d-accueil-d-un-intervenant-pair?version=facile',
+    '/boite-a-outils/les-savoirs-experientiels-des-personnes-en-situation-de-handicap',
   ],
   signedIn: [
     '/espace',
@@ -131,6 +138,10 @@ export const PAGES = {
     '/admin/questionnaires/nouveau',
     '/indicateurs',
     '/indicateurs?annee=2026&region=84',
+    '/admin/boite-a-outils',
+    '/admin/boite-a-outils/nouvelle',
+    '/admin/boite-a-outils/fiche-d-accueil-d-un-intervenant-pair',
+    '/boite-a-outils/proposer',
   ],
   coordinator: [
     '/admin/questionnaires',
@@ -156,12 +167,20 @@ export const PAGES = {
     '/admin/candidats/demo-candidature',
     '/indicateurs',
     '/indicateurs?annee=2026&departement=31&type=former',
+    '/admin/boite-a-outils',
+    '/admin/boite-a-outils/nouvelle',
+    '/admin/boite-a-outils/fiche-d-accueil-d-un-intervenant-pair',
+    '/admin/boite-a-outils/temoignage-video-d-une-intervenante-paire',
+    '/boite-a-outils/temoignage-video-d-une-intervenante-paire',
   ],
   referent: [
+    '/boite-a-outils/proposer',
     '/espace/ma-fiche',
     '/espace/ma-fiche/metier',
   ],
   peer: [
+    '/boite-a-outils/proposer',
+    '/boite-a-outils/analyse-de-pratiques-reperes-pour-animer-un-groupe',
     '/espace/ma-fiche',
     '/espace/ma-fiche/nom',
     '/espace/ma-fiche/photo',
@@ -173,6 +192,7 @@ export const PAGES = {
     '/espace/ma-fiche/amenagements',
   ],
   requester: [
+    '/boite-a-outils/proposer',
     '/espace/organisation/inviter',
     '/espace/demandes/demo-demande-esat',
   ],

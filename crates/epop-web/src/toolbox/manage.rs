@@ -45,7 +45,7 @@ struct ListPage {
 
 /// The resources this person manages, by status.
 async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.require(|p| may_add(p))?;
+    let user = ctx.require(may_add)?;
     let mut conn = state.db.conn().await?;
     let all = toolbox::list(&mut conn, &Status::ALL).await?;
     drop(conn);
@@ -201,7 +201,7 @@ fn pairs_of(r: &Resource) -> Pairs {
 }
 
 async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.require(|p| may_add(p))?;
+    let user = ctx.require(may_add)?;
     let mut p = Pairs::default();
     p.0.push(("language".into(), "fr".into()));
     p.0.push(("visibility".into(), "public".into()));
@@ -307,7 +307,7 @@ async fn create(
     ctx: Ctx,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(|p| may_add(p))?;
+    let user = ctx.require(may_add)?;
     let form = upload::read(multipart).await;
     let c = match check(&state, user, &form, None).await? {
         Ok(c) => c,
@@ -358,7 +358,7 @@ async fn editable<'a>(
     ctx: &'a Ctx,
     slug: &str,
 ) -> Result<(&'a CurrentUser, Resource), AppError> {
-    let user = ctx.require(|p| may_add(p))?;
+    let user = ctx.require(may_add)?;
     let mut conn = state.db.conn().await?;
     let r = toolbox::by_slug(&mut conn, slug)
         .await?

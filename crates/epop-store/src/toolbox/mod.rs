@@ -251,7 +251,7 @@ async fn free_slug(conn: &mut AnyConnection, title: &str) -> Result<String> {
 }
 
 /// Writes a new resource (a draft, or a member's suggestion) and its
-/// lists; returns its slug.
+/// lists; returns its id and slug.
 pub async fn create(
     conn: &mut AnyConnection,
     r: &NewResource,
@@ -259,46 +259,27 @@ pub async fn create(
     status: Status,
     by: i64,
 ) -> Result<(i64, String)> {
-    let (region, dep) = place_columns(conn, &r.territory).await?;
-    let place = place_name(conn, &region, &dep).await?;
-    let text = search_text(conn, r, theme_ids, &place).await?;
     let slug = free_slug(conn, &r.title).await?;
     let suggested_by = (status == Status::Suggested).then_some(by);
-    let t = now();
+    // The description is written by [`update`], the one writer of it.
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO resources (slug, title, summary, summary_easy, region_code, department_code, \
-         language, dated, author, licence, link, transcript, visibility, status, format, easy, \
-         search_text, created_by, suggested_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
-         RETURNING id",
+        "INSERT INTO resources (slug, title, summary, language, dated, author, licence, \
+         visibility, status, search_text, created_by, suggested_by, created_at, updated_at) \
+         VALUES ($1, '', '', '', '', '', '', '', $2, '', $3, $4, $5, $5) RETURNING id",
     )
     .bind(&slug)
-    .bind(&r.title)
-    .bind(&r.summary)
-    .bind(&r.summary_easy)
-    .bind(region)
-    .bind(dep)
-    .bind(&r.language)
-    .bind(r.date.format("%Y-%m-%d").to_string())
-    .bind(&r.author)
-    .bind(&r.licence)
-    .bind(r.link.clone())
-    .bind(&r.transcript)
-    .bind(r.visibility.code())
     .bind(status.code())
-    .bind(r.link.as_ref().map(|_| Format::Link.code()))
-    .bind(i64::from(!r.summary_easy.trim().is_empty()))
-    .bind(text)
     .bind(by)
     .bind(suggested_by)
-    .bind(t)
+    .bind(now())
     .fetch_one(&mut *conn)
     .await?;
-    write_lists(conn, id, r, theme_ids).await?;
+    update(conn, id, r, theme_ids).await?;
     Ok((id, slug))
 }
 
-/// Rewrites a resource's description and lists (its status and files stay).
+/// Writes a resource's description, its lists and its words (its status
+/// and files stay).
 pub async fn update(
     conn: &mut AnyConnection,
     id: i64,

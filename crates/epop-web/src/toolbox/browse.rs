@@ -9,9 +9,8 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use epop_domain::directory::InterventionKind;
 use epop_domain::toolbox::files::size_in_words;
-use epop_domain::toolbox::{Audience, BrowseQuery, Format, PAGE_SIZE, Status, may_suggest};
+use epop_domain::toolbox::{BrowseQuery, PAGE_SIZE, Status, may_suggest};
 use epop_store::toolbox::{self, Resource, StoredFile};
 
 use super::{Lists, date_in_words, language_label, manages, viewer};
@@ -53,24 +52,6 @@ impl ListPage {
             "format" => self.q.format.is_some_and(|f| f.code() == value),
             _ => false,
         }
-    }
-
-    fn audiences(&self) -> Vec<(&'static str, &'static str)> {
-        Audience::ALL
-            .iter()
-            .map(|a| (a.code(), a.label()))
-            .collect()
-    }
-
-    fn kinds(&self) -> Vec<(&'static str, &'static str)> {
-        InterventionKind::ALL
-            .iter()
-            .map(|k| (k.code(), k.label()))
-            .collect()
-    }
-
-    fn formats(&self) -> Vec<(&'static str, &'static str)> {
-        Format::ALL.iter().map(|f| (f.code(), f.label())).collect()
     }
 }
 

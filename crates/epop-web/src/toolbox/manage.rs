@@ -9,14 +9,11 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use epop_domain::directory::InterventionKind;
-use epop_domain::toolbox::{
-    Audience, MAX_FILE, ResourceForm, Status, Visibility, may_add, may_publish,
-};
+use epop_domain::toolbox::{MAX_FILE, ResourceForm, Status, may_add, may_publish};
 use epop_store::toolbox::{self, FileRole, Resource};
 
 use super::upload::{self, Received, Stored};
-use super::{Lists, languages, licences, manages};
+use super::{Lists, manages};
 use crate::context::{CurrentUser, Layout};
 use crate::forms::{Errors, Pairs};
 use crate::render::{audited, render, render_form};
@@ -81,41 +78,6 @@ struct FormPage {
     /// When editing: the resource, to publish or unpublish it.
     editing: Option<Resource>,
     max_mb: usize,
-}
-
-impl FormPage {
-    fn audiences(&self) -> Vec<(&'static str, &'static str)> {
-        Audience::ALL
-            .iter()
-            .map(|a| (a.code(), a.label()))
-            .collect()
-    }
-
-    fn kinds(&self) -> Vec<(&'static str, &'static str)> {
-        InterventionKind::ALL
-            .iter()
-            .map(|k| (k.code(), k.label()))
-            .collect()
-    }
-
-    fn visibilities(&self) -> Vec<(&'static str, &'static str)> {
-        Visibility::ALL
-            .iter()
-            .map(|v| (v.code(), v.label()))
-            .collect()
-    }
-
-    fn languages(&self) -> Vec<(&'static str, &'static str)> {
-        languages()
-    }
-
-    fn licences(&self) -> Vec<&'static str> {
-        licences()
-    }
-
-    fn checked(&self, name: &str, value: &str) -> bool {
-        self.p.all(name).iter().any(|v| v == value)
-    }
 }
 
 async fn form_page(
@@ -330,13 +292,7 @@ async fn create(
         Ok::<_, AppError>((tx, slug))
     }
     .await;
-    let (tx, slug) = match written {
-        Ok(w) => w,
-        Err(e) => {
-            upload::forget(&state, &stored).await;
-            return Err(e);
-        }
-    };
+    let (tx, slug) = upload::or_forget(&state, &stored, written).await?;
     let detail = format!(
         "{} : {}, {}",
         c.resource.title,
@@ -412,13 +368,7 @@ async fn update(
         Ok::<_, AppError>(tx)
     }
     .await;
-    let tx = match written {
-        Ok(tx) => tx,
-        Err(e) => {
-            upload::forget(&state, &stored).await;
-            return Err(e);
-        }
-    };
+    let tx = upload::or_forget(&state, &stored, written).await?;
     let detail = format!(
         "{} : modifiée{}, {}",
         c.resource.title,

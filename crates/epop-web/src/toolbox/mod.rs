@@ -12,8 +12,11 @@ mod upload;
 
 use axum::Router;
 use epop_domain::Principal;
+use epop_domain::directory::InterventionKind;
 use epop_domain::directory::is_member;
-use epop_domain::toolbox::{LANGUAGES, LICENCES, Territory, may_manage};
+use epop_domain::toolbox::{
+    Audience, Format, LANGUAGES, LICENCES, Territory, Visibility, may_manage,
+};
 use epop_store::toolbox::{self, Resource, Viewer};
 
 use crate::{AppError, AppState, Ctx};
@@ -133,13 +136,44 @@ impl Lists {
     }
 }
 
-/// The choices of the form's fixed lists.
-fn languages() -> Vec<(&'static str, &'static str)> {
+/// The choices of the forms' and filters' fixed lists, as (code, label);
+/// templates call them as `crate::toolbox::audiences()`.
+pub fn audiences() -> Vec<(&'static str, &'static str)> {
+    Audience::ALL
+        .iter()
+        .map(|a| (a.code(), a.label()))
+        .collect()
+}
+
+pub fn kinds() -> Vec<(&'static str, &'static str)> {
+    InterventionKind::ALL
+        .iter()
+        .map(|k| (k.code(), k.label()))
+        .collect()
+}
+
+pub fn formats() -> Vec<(&'static str, &'static str)> {
+    Format::ALL.iter().map(|f| (f.code(), f.label())).collect()
+}
+
+pub fn visibilities() -> Vec<(&'static str, &'static str)> {
+    Visibility::ALL
+        .iter()
+        .map(|v| (v.code(), v.label()))
+        .collect()
+}
+
+pub fn languages() -> Vec<(&'static str, &'static str)> {
     LANGUAGES.to_vec()
 }
 
-fn licences() -> Vec<&'static str> {
+pub fn licences() -> Vec<&'static str> {
     LICENCES.to_vec()
+}
+
+/// Whether a form's box `name` is ticked with `value`.
+pub fn ticked(p: &crate::forms::Pairs, name: &str, value: &str) -> bool {
+    p.all(name).iter().any(|v| v == value)
 }
 
 /// The language's label.

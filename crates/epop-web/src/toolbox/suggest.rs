@@ -7,9 +7,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use epop_domain::toolbox::{Audience, Status, may_suggest};
+use epop_domain::toolbox::{Status, may_suggest};
 
-use super::{Lists, languages, licences};
+use super::Lists;
 use crate::context::Layout;
 use crate::forms::{Errors, Pairs};
 use crate::render::{audited, render_form};
@@ -26,27 +26,6 @@ struct Page {
     errors: Errors,
     p: Pairs,
     territories: Vec<(String, String)>,
-}
-
-impl Page {
-    fn audiences(&self) -> Vec<(&'static str, &'static str)> {
-        Audience::ALL
-            .iter()
-            .map(|a| (a.code(), a.label()))
-            .collect()
-    }
-
-    fn languages(&self) -> Vec<(&'static str, &'static str)> {
-        languages()
-    }
-
-    fn licences(&self) -> Vec<&'static str> {
-        licences()
-    }
-
-    fn checked(&self, name: &str, value: &str) -> bool {
-        self.p.all(name).iter().any(|v| v == value)
-    }
 }
 
 async fn page(state: &AppState, ctx: &Ctx, errors: Errors, p: Pairs) -> Result<Response, AppError> {

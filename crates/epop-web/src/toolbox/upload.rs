@@ -161,3 +161,16 @@ pub async fn forget(state: &AppState, stored: &[Stored]) {
         let _ = state.files.delete(&s.key).await;
     }
 }
+
+/// A write whose files are already stored: when it failed, the files go
+/// too, so that nothing is kept of a form that was not recorded.
+pub async fn or_forget<T>(
+    state: &AppState,
+    stored: &[Stored],
+    written: Result<T, AppError>,
+) -> Result<T, AppError> {
+    if written.is_err() {
+        forget(state, stored).await;
+    }
+    written
+}

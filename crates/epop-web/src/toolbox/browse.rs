@@ -161,7 +161,11 @@ async fn show(
     let mut conn = state.db.conn().await?;
     let files = toolbox::files(&mut conn, r.id).await?;
     let downloads = if manager {
-        toolbox::downloads(&mut conn, r.id).await?
+        toolbox::downloads(&mut conn, r.id)
+            .await?
+            .into_iter()
+            .map(|(month, n)| (month_in_words(&month), n))
+            .collect()
     } else {
         Vec::new()
     };
@@ -248,6 +252,19 @@ fn served(f: &StoredFile, bytes: Vec<u8>) -> Response {
         bytes,
     )
         .into_response()
+}
+
+/// `AAAA-MM` as « mars 2027 ».
+fn month_in_words(month: &str) -> String {
+    let parsed = month
+        .split_once('-')
+        .and_then(|(y, m)| Some((y, m.parse::<usize>().ok()?)));
+    match parsed {
+        Some((year, m)) if (1..=12).contains(&m) => {
+            format!("{} {year}", epop_domain::schedule::MONTHS[m - 1])
+        }
+        _ => month.to_owned(),
+    }
 }
 
 /// Labels the templates use.

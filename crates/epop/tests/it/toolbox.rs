@@ -226,7 +226,7 @@ async fn a_members_only_resource_is_not_found_outside_the_network() {
                 .contains(&slug)
         );
         assert_eq!(peer.get_bytes(&link).await, PDF);
-        // Another territory's coordination cannot edit it.
+        // Another territory's coordination can neither edit nor unpublish it.
         let mut occitanie = app.signed_in("coordination@demo.epop.test").await;
         assert_eq!(
             occitanie
@@ -234,6 +234,33 @@ async fn a_members_only_resource_is_not_found_outside_the_network() {
                 .await
                 .status,
             StatusCode::FORBIDDEN
+        );
+        let off = occitanie
+            .post(
+                &format!("/admin/boite-a-outils/{slug}/publication"),
+                &[("etat", "depublier")],
+            )
+            .await;
+        assert_eq!(off.status, StatusCode::FORBIDDEN);
+        let token = occitanie.csrf().await;
+        let edit = occitanie
+            .post_multipart(
+                &format!("/admin/boite-a-outils/{slug}"),
+                &token,
+                &fields("Titre changé", "departement-80", "public"),
+                None,
+            )
+            .await;
+        assert_eq!(edit.status, StatusCode::FORBIDDEN);
+        let (title, status): (String, String) =
+            sqlx::query_as("SELECT title, status FROM resources WHERE slug = $1")
+                .bind(&slug)
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            (title.as_str(), status.as_str()),
+            ("Compte rendu du groupe de la Somme", "published")
         );
     }
 }
@@ -291,6 +318,66 @@ async fn wrong_and_oversized_files_are_refused_and_nothing_is_stored() {
         let folder = app.data_dir.join("fichiers").join("boite-a-outils");
         let files = std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0);
         assert_eq!(files, 0, "files left in {folder:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_video_is_published_with_its_captions_served_inline() {
+    for app in apps().await {
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let token = coord.csrf().await;
+        let video: &[u8] = b"\0\0\0\x18ftypmp42\0\0\0\0isommp42";
+        let captions: &[u8] = b"WEBVTT\n\n00:00.000 --> 00:02.000\nBonjour, je m'appelle Awa.\n";
+        // The harness sends one file: the video first, then the captions
+        // as a new version's companion.
+        let page = coord
+            .post_multipart(
+                "/admin/boite-a-outils/nouvelle",
+                &token,
+                &{
+                    let mut f = fields(
+                        "Vidéo : ma première intervention",
+                        "departement-31",
+                        "public",
+                    );
+                    f.retain(|(k, _)| *k != "publier");
+                    f
+                },
+                Some(("file", "video.mp4", video)),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let slug = slug_of(page.location());
+        let token = coord.csrf().await;
+        let page = coord
+            .post_multipart(
+                &format!("/admin/boite-a-outils/{slug}"),
+                &token,
+                &fields(
+                    "Vidéo : ma première intervention",
+                    "departement-31",
+                    "public",
+                ),
+                Some(("captions", "sous-titres.vtt", captions)),
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let mut visitor = app.client();
+        let shown = visitor.get(&format!("/boite-a-outils/{slug}")).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(shown.body.contains("Sous-titres"));
+        let found = visitor.get("/boite-a-outils?format=video").await;
+        assert!(found.body.contains(&slug));
+        // The video is shown inline (a browser only plays it).
+        let link = download_link(&shown.body, &slug);
+        let file = visitor.get(&link).await;
+        assert_eq!(file.headers[header::CONTENT_TYPE], "video/mp4");
+        assert!(
+            file.headers[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .starts_with("inline;")
+        );
     }
 }
 

@@ -19,6 +19,7 @@ import { keyboardJourneys } from './journeys/keyboard.mjs';
 import { privacyJourneys } from './journeys/privacy.mjs';
 import { candidateJourney } from './journeys/candidate.mjs';
 import { questionnaireJourney } from './journeys/questionnaire.mjs';
+import { toolboxJourney } from './journeys/toolbox.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -530,6 +531,7 @@ async function main() {
     await privacyJourneys({ test, newContext, signIn, base, outbox: path.join(tmpDir, 'outbox') });
     await candidateJourney({ test, newContext, base, outbox: path.join(tmpDir, 'outbox') });
     await questionnaireJourney({ test, newContext, base });
+    await toolboxJourney({ test, newContext, base });
 
     // Each role, signed in through the real form.
     for (const role of ROLES) {

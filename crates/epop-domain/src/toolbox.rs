@@ -430,12 +430,18 @@ pub fn may_add(p: &Principal) -> bool {
     p.is_admin() || p.has(Role::Coordinator)
 }
 
-/// Members of the network (not funders alone, not candidates) may suggest
-/// a resource.
-pub fn may_suggest(p: &Principal) -> bool {
+/// A member of the network, for the toolbox: any role but funder and
+/// candidate (who see what is public, and a funder also the members-only
+/// resources of their territory).
+pub fn is_member(p: &Principal) -> bool {
     p.roles
         .iter()
         .any(|r| !matches!(r, Role::Observer | Role::Candidate))
+}
+
+/// Members of the network may suggest a resource.
+pub fn may_suggest(p: &Principal) -> bool {
+    is_member(p)
 }
 
 /// « version du 3 mars 2027 ».

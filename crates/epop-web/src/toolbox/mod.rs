@@ -13,7 +13,6 @@ mod upload;
 use axum::Router;
 use epop_domain::Principal;
 use epop_domain::directory::InterventionKind;
-use epop_domain::directory::is_member;
 use epop_domain::toolbox::{
     Audience, Format, LANGUAGES, LICENCES, Territory, Visibility, may_manage,
 };
@@ -41,7 +40,7 @@ async fn viewer(state: &AppState, ctx: &Ctx) -> Result<Viewer, AppError> {
         false
     };
     Ok(Viewer {
-        member: is_member(p) && !p.has(epop_domain::Role::Candidate),
+        member: epop_domain::toolbox::is_member(p),
         trained,
         admin: p.is_admin(),
         coordinated: p.coordinated_departments.iter().cloned().collect(),

@@ -192,8 +192,7 @@ async fn check(
 ) -> Result<Result<Checked, Errors>, AppError> {
     let lists = Lists::load(state).await?;
     let mut errors = Errors::default();
-    let file = upload::check(&form.file, "file", false, &mut errors);
-    let captions = upload::check(&form.captions, "captions", true, &mut errors);
+    // The problems in the order of the page's fields.
     let checked = form_of(&form.pairs).validate();
     if let Err(problems) = &checked {
         for (field, why) in problems {
@@ -207,6 +206,8 @@ async fn check(
             Vec::new()
         }
     };
+    let file = upload::check(&form.file, "file", false, &mut errors);
+    let captions = upload::check(&form.captions, "captions", true, &mut errors);
     if let Ok(r) = &checked
         && !epop_domain::toolbox::may_manage(&user.principal, &lists.departments_of(&r.territory))
     {

@@ -612,3 +612,17 @@ pub async fn request_count(db: &Db) -> Result<i64, String> {
     let mut conn = db.conn().await.map_err(err)?;
     count(&mut conn, "SELECT COUNT(*) FROM intervention_requests").await
 }
+
+/// How many requests were sent from `from` to `to` (the benchmark's
+/// reference: one range of the index on the sending time).
+pub async fn sent_between(db: &Db, from: i64, to: i64) -> Result<i64, String> {
+    let mut conn = db.conn().await.map_err(err)?;
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM intervention_requests WHERE submitted_at >= $1 AND submitted_at < $2",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(err)
+}

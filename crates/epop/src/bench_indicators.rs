@@ -50,6 +50,21 @@ fn cases() -> Vec<(&'static str, Filter)> {
     ]
 }
 
+/// The reference timed in the same run: counting the requests sent in the
+/// year measured, an index range of the requests, so that figures taken
+/// on machines of other speeds or loads compare as ratios.
+async fn reference(db: &Db, iterations: usize) -> Result<Stats, String> {
+    let period = Filter::year(YEAR).period.bounds();
+    let mut samples = Vec::with_capacity(iterations);
+    for _ in 0..=iterations {
+        let start = Instant::now();
+        std::hint::black_box(history::sent_between(db, period.0, period.1).await?);
+        samples.push(start.elapsed());
+    }
+    samples.remove(0);
+    Ok(stats(&mut samples))
+}
+
 fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
@@ -89,11 +104,19 @@ pub async fn run(
             "Base : {engine}, {requests} demandes d’intervention ; {iterations} répétitions par cas (connexion prise au pool, calcul des indicateurs, rapport masqué)"
         ),
     )?;
+    let reference = reference(db, iterations).await?;
     w(
         out,
         format!(
-            "{:<36} {:>9} {:>9} {:>9}",
-            "indicateurs", "p50 ms", "p99 ms", "max ms"
+            "Référence, au même moment : compter les demandes envoyées en {YEAR} (un parcours d’index) : p50 {:.2} ms",
+            reference.p50
+        ),
+    )?;
+    w(
+        out,
+        format!(
+            "{:<36} {:>9} {:>9} {:>9} {:>12}",
+            "indicateurs", "p50 ms", "p99 ms", "max ms", "p99 / réf."
         ),
     )?;
     let mut results = Vec::new();
@@ -130,7 +153,13 @@ pub async fn run(
         let s = stats(&mut samples);
         w(
             out,
-            format!("{label:<36} {:>9.2} {:>9.2} {:>9.2}", s.p50, s.p99, s.max),
+            format!(
+                "{label:<36} {:>9.2} {:>9.2} {:>9.2} {:>12.2}",
+                s.p50,
+                s.p99,
+                s.max,
+                s.p99 / reference.p50.max(0.001)
+            ),
         )?;
         results.push((label.to_owned(), s));
     }

@@ -175,5 +175,12 @@ async fn the_summary_recounted_cell_by_cell_equals_a_summary_rebuilt() {
         for (i, (a, r)) in after.iter().zip(&rebuilt).enumerate() {
             assert_eq!(a, r, "case {i}: recounted by cells vs rebuilt");
         }
+        // The benchmark reads the same figures, with its reference.
+        let mut out = Vec::new();
+        let results = epop::bench_indicators::run(&db, 2, &mut out).await.unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(results.len(), 5, "{out}");
+        assert!(out.contains("Référence, au même moment"), "{out}");
+        assert!(out.contains("p99 / réf."), "{out}");
     }
 }

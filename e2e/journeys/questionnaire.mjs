@@ -4,27 +4,7 @@
 // them; the link opened again says they already answered. It gets what
 // run.mjs lends it: its `test`, `newContext` and the server's `base`.
 
-const focused = (page) => page.evaluate(() => {
-  const el = document.activeElement;
-  if (!el) return null;
-  return {
-    tag: el.tagName.toLowerCase(),
-    id: el.id,
-    type: el.getAttribute('type'),
-    text: (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 80),
-  };
-});
-
-/// Presses Tab until `wanted(focus)` holds (at most 60 times).
-async function tabTo(page, wanted, what, problems) {
-  for (let i = 0; i < 60; i += 1) {
-    await page.keyboard.press('Tab');
-    const f = await focused(page);
-    if (f && wanted(f)) return true;
-  }
-  problems.push(`${page.url()}: Tab never reached ${what}`);
-  return false;
-}
+import { tabTo } from './focus.mjs';
 
 const heading = (page) => page.evaluate(() => (document.querySelector('h1')?.textContent || '').trim());
 

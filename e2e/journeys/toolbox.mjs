@@ -4,26 +4,7 @@
 // an attachment with its real type. It gets what run.mjs lends it: its
 // `test`, `newContext` and the server's `base`.
 
-const focused = (page) => page.evaluate(() => {
-  const el = document.activeElement;
-  if (!el) return null;
-  return {
-    tag: el.tagName.toLowerCase(),
-    name: el.getAttribute('name'),
-    text: (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 120),
-  };
-});
-
-/// Presses Tab until `wanted(focus)` holds (at most 80 times).
-async function tabTo(page, wanted, what, problems) {
-  for (let i = 0; i < 80; i += 1) {
-    await page.keyboard.press('Tab');
-    const f = await focused(page);
-    if (f && wanted(f)) return true;
-  }
-  problems.push(`${page.url()}: Tab never reached ${what}`);
-  return false;
-}
+import { tabTo } from './focus.mjs';
 
 const follow = (page) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
 

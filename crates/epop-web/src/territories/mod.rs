@@ -129,6 +129,8 @@ struct PlacePage {
     more_people: String,
     /// The directory's search for this territory.
     directory_href: String,
+    /// The toolbox's resources for this territory (and the national ones).
+    toolbox_href: String,
     programmes: Vec<ProgrammeView>,
     /// « Écrire à la coordination » of this place.
     contact_href: String,
@@ -271,6 +273,10 @@ async fn place_page(
         directory_href: match current {
             Some(c) => format!("/annuaire?departement={}", c.code),
             None => format!("/annuaire?region={}", first.region_code),
+        },
+        toolbox_href: match current {
+            Some(c) => format!("/boite-a-outils?territoire=departement-{}", c.code),
+            None => format!("/boite-a-outils?territoire=region-{}", first.region_code),
         },
     })
 }

@@ -238,6 +238,8 @@ async fn place_page(
             "Vous voulez savoir ce que fait le réseau des intervenants-pairs, {name} ? Allez sur cette page :"
         ),
     );
+    let (directory_href, toolbox_href) =
+        searches_of(current.map(|c| c.code.as_str()), &first.region_code);
     render(&PlacePage {
         map: map::departments(
             &map_title,
@@ -270,15 +272,24 @@ async fn place_page(
             .map(|n: &Named| PersonView::new(n, &names))
             .collect(),
         more_people: view::grouped(public - named.len() as i64),
-        directory_href: match current {
-            Some(c) => format!("/annuaire?departement={}", c.code),
-            None => format!("/annuaire?region={}", first.region_code),
-        },
-        toolbox_href: match current {
-            Some(c) => format!("/boite-a-outils?territoire=departement-{}", c.code),
-            None => format!("/boite-a-outils?territoire=region-{}", first.region_code),
-        },
+        directory_href,
+        toolbox_href,
     })
+}
+
+/// The directory's and the toolbox's searches for a département, or for
+/// its region when `department` is `None`.
+fn searches_of(department: Option<&str>, region: &str) -> (String, String) {
+    match department {
+        Some(d) => (
+            format!("/annuaire?departement={d}"),
+            format!("/boite-a-outils?territoire=departement-{d}"),
+        ),
+        None => (
+            format!("/annuaire?region={region}"),
+            format!("/boite-a-outils?territoire=region-{region}"),
+        ),
+    }
 }
 
 /// Upcoming items of these départements.

@@ -631,7 +631,12 @@ async fn a_body_above_a_size_limit_gets_a_page_saying_what_to_do() {
             let page = app.client().send(req).await;
             assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
             assert_eq!(page.h1(), "Envoi trop volumineux", "{path}");
-            assert!(page.body.contains("Aucun envoi ne peut dépasser 8 Mo"));
+            // The largest file any form takes (the toolbox's).
+            let most = format!(
+                "Aucun envoi ne peut dépasser {} Mo",
+                epop_web::LARGEST_FILE / (1024 * 1024)
+            );
+            assert!(page.body.contains(&most), "{path}");
             assert!(page.body.contains("choisissez un fichier plus petit"));
         }
         // A form far above any form's size, sent without its length.

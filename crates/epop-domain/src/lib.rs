@@ -24,6 +24,7 @@ pub mod indicators;
 pub mod legal;
 pub mod lifecycle;
 pub mod matching;
+pub mod news;
 pub mod organisation;
 pub mod path;
 pub mod payment;

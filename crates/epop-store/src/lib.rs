@@ -19,6 +19,8 @@ pub mod events;
 pub mod history;
 pub mod indicators;
 pub mod legal;
+pub mod news;
+pub mod newsletter;
 mod migrate;
 pub mod organisations;
 pub mod outbox;

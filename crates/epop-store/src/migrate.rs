@@ -221,6 +221,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0035_toolbox.sql"),
         include_str!("../migrations/postgres/0035_toolbox.sql"),
     ),
+    (
+        36,
+        "news and newsletter",
+        include_str!("../migrations/sqlite/0036_news.sql"),
+        include_str!("../migrations/postgres/0036_news.sql"),
+    ),
 ];
 
 /// The last migration this program knows.

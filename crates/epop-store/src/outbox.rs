@@ -63,6 +63,9 @@ pub struct Pending {
     /// Where the recipient's answer goes (`Reply-To`), when not to the
     /// platform: the visitor who wrote to the coordination.
     pub reply_to: Option<String>,
+    /// A list message's unsubscribe address (the newsletter): the mailer
+    /// adds the RFC 8058 one-click headers. Forgotten once sent.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// A line of the outbox as an administrator sees it.
@@ -79,7 +82,7 @@ pub struct Entry {
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 pub async fn enqueue(conn: &mut AnyConnection, m: &Message) -> Result<()> {
-    insert(conn, m, None).await
+    insert(conn, m, None, None).await
 }
 
 /// Queues a message whose answer goes to `reply_to` (its `Reply-To`), not
@@ -89,10 +92,22 @@ pub async fn enqueue_replying_to(
     m: &Message,
     reply_to: &str,
 ) -> Result<()> {
-    insert(conn, m, Some(reply_to)).await
+    insert(conn, m, Some(reply_to), None).await
 }
 
-async fn insert(conn: &mut AnyConnection, m: &Message, reply_to: Option<&str>) -> Result<()> {
+/// Queues a message of a list (the newsletter) whose recipient leaves the
+/// list at `unsubscribe` (an https address; one click, RFC 8058). The
+/// address is forgotten once the message is sent.
+pub async fn enqueue_list(conn: &mut AnyConnection, m: &Message, unsubscribe: &str) -> Result<()> {
+    insert(conn, m, None, Some(unsubscribe)).await
+}
+
+async fn insert(
+    conn: &mut AnyConnection,
+    m: &Message,
+    reply_to: Option<&str>,
+    list_unsubscribe: Option<&str>,
+) -> Result<()> {
     let t = now();
     let nanos = chrono::Utc::now().timestamp_subsec_nanos();
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -100,8 +115,8 @@ async fn insert(conn: &mut AnyConnection, m: &Message, reply_to: Option<&str>) -
     let a = m.attachment.as_ref();
     sqlx::query(
         "INSERT INTO outbox (message_id, recipient, subject, body_text, created_at, attempts, next_attempt_at, \
-         attachment_name, attachment_type, attachment_body, reply_to) \
-         VALUES ($1, $2, $3, $4, $5, 0, $5, $6, $7, $8, $9)",
+         attachment_name, attachment_type, attachment_body, reply_to, list_unsubscribe) \
+         VALUES ($1, $2, $3, $4, $5, 0, $5, $6, $7, $8, $9, $10)",
     )
     .bind(message_id)
     .bind(&m.recipient)
@@ -112,6 +127,7 @@ async fn insert(conn: &mut AnyConnection, m: &Message, reply_to: Option<&str>) -
     .bind(a.map(|a| a.content_type.as_str()))
     .bind(a.map(|a| a.body.as_str()))
     .bind(reply_to)
+    .bind(list_unsubscribe)
     .execute(conn)
     .await?;
     Ok(())
@@ -126,14 +142,14 @@ pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> Result<Vec<Pending>>
              WHERE sent_at IS NULL AND attempts < $4 AND next_attempt_at <= $2 \
              AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
              RETURNING id, message_id, attempts, recipient, subject, body_text, \
-             attachment_name, attachment_type, attachment_body, reply_to"
+             attachment_name, attachment_type, attachment_body, reply_to, list_unsubscribe"
         }
         Engine::Sqlite => {
             "UPDATE outbox SET locked_until = $1 WHERE id IN (SELECT id FROM outbox \
              WHERE sent_at IS NULL AND attempts < $4 AND next_attempt_at <= $2 \
              AND (locked_until IS NULL OR locked_until < $2) ORDER BY id LIMIT $3) \
              RETURNING id, message_id, attempts, recipient, subject, body_text, \
-             attachment_name, attachment_type, attachment_body, reply_to"
+             attachment_name, attachment_type, attachment_body, reply_to, list_unsubscribe"
         }
     };
     let mut tx = db.write().await?;
@@ -144,6 +160,7 @@ pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> Result<Vec<Pending>>
         String,
         String,
         String,
+        Option<String>,
         Option<String>,
         Option<String>,
         Option<String>,
@@ -176,6 +193,7 @@ pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> Result<Vec<Pending>>
                 },
             },
             reply_to: r.9,
+            list_unsubscribe: r.10,
         })
         .collect();
     out.sort_by_key(|p| p.id);
@@ -244,7 +262,7 @@ async fn done(
     sqlx::query(
         "UPDATE outbox SET attempts = attempts + 1, locked_until = NULL, sent_at = $2, next_attempt_at = $3, \
          last_error = COALESCE($4, last_error), body_text = '', attachment_name = NULL, \
-         attachment_type = NULL, attachment_body = NULL, reply_to = NULL, recipient = $5 WHERE id = $1",
+         attachment_type = NULL, attachment_body = NULL, reply_to = NULL, list_unsubscribe = NULL, recipient = $5 WHERE id = $1",
     )
     .bind(p.id)
     .bind(sent.then_some(t))
@@ -270,7 +288,7 @@ pub async fn purge(conn: &mut AnyConnection, now: i64) -> Result<u64> {
     for (id, recipient) in kept {
         sqlx::query(
             "UPDATE outbox SET body_text = '', attachment_name = NULL, attachment_type = NULL, \
-             attachment_body = NULL, reply_to = NULL, recipient = $1 WHERE id = $2",
+             attachment_body = NULL, reply_to = NULL, list_unsubscribe = NULL, recipient = $1 WHERE id = $2",
         )
         .bind(recipient_hash(&recipient))
         .bind(id)

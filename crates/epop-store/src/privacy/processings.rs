@@ -66,6 +66,13 @@ pub const EVALUATION: Processing = Processing {
     data: "Votre adresse e-mail pour l’envoi et un rappel ; vos réponses, gardées sans votre nom ni votre adresse.",
     who_sees: "Personne ne voit qui a répondu quoi ; les coordinateurs, les administrateurs et les financeurs voient des chiffres, jamais moins de 5 personnes à la fois.",
 };
+pub const NEWSLETTER: Processing = Processing {
+    name: "Lettre d’information",
+    purpose: "Vous envoyer chaque mois les actualités, les événements et les formations de votre région.",
+    legal_basis: "Votre accord (article 6.1.a), confirmé par le lien envoyé à votre adresse ; vous vous désabonnez d’un clic.",
+    data: "Adresse e-mail, région choisie, version habituelle ou facile à lire, date de confirmation.",
+    who_sees: "Personne ne lit la liste ; elle sert seulement à l’envoi de la lettre.",
+};
 pub const MAIL: Processing = Processing {
     name: "E-mails envoyés",
     purpose: "Vous écrire : liens de connexion, inscriptions, propositions.",
@@ -101,6 +108,7 @@ pub const PROCESSINGS: [&Processing; 12] = [
     &PAYMENTS,
     &TOOLBOX,
     &EVALUATION,
+    &NEWSLETTER,
     &MAIL,
     &SECURITY,
 ];
@@ -119,3 +127,7 @@ pub const CONTACT_DAYS: i64 = 365;
 pub const INVITATION_DAYS: i64 = 730;
 /// How long payments are kept (accounting).
 pub const PAYMENT_DAYS: i64 = 3650;
+/// How long a newsletter subscription never confirmed is kept.
+pub const UNCONFIRMED_SUBSCRIPTION_DAYS: i64 = 7;
+/// How long a newsletter link (confirmation, unsubscription) is kept.
+pub const NEWSLETTER_LINK_DAYS: i64 = 365;

@@ -84,6 +84,7 @@ pub(super) const TABLES: &[Table] = &[
             ("attachment_type", Col::Plain),
             ("attachment_body", Col::Secret),
             ("reply_to", Col::Personal("NULL")),
+            ("list_unsubscribe", Col::Secret),
         ],
     },
     Table {

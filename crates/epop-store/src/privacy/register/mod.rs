@@ -10,6 +10,7 @@ mod access;
 mod activities;
 mod directory;
 mod figures;
+mod news;
 mod people;
 mod reference;
 mod toolbox;
@@ -21,6 +22,7 @@ const PARTS: &[&[Table]] = &[
     directory::TABLES,
     activities::TABLES,
     toolbox::TABLES,
+    news::TABLES,
     people::TABLES,
     figures::TABLES,
 ];

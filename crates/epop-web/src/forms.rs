@@ -184,6 +184,21 @@ pub fn notice(code: &str) -> Option<&'static str> {
             "Votre demande est envoyée à la coordination de votre territoire. Nous vous avons écrit un e-mail."
         }
         "note" => "La note est enregistrée.",
+        _ => return notice_news(code),
+    })
+}
+
+/// The messages of the news and the newsletter.
+fn notice_news(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "actualite" => "L’actualité est enregistrée.",
+        "actualite-supprimee" => "L’actualité est supprimée.",
+        "lettre" => "C’est enregistré : vous recevrez la lettre d’information chaque mois.",
+        "lettre-arretee" => "C’est fait : vous ne recevrez plus la lettre d’information.",
+        "lettre-envoyee" => {
+            "La lettre part : la plateforme l’envoie à chaque personne abonnée, par lots, dans les minutes qui viennent."
+        }
+        "lettre-deja-envoyee" => "Cette lettre est déjà envoyée. Rien n’a changé.",
         _ => return None,
     })
 }
@@ -310,6 +325,30 @@ mod tests {
         assert_eq!(e.get("name"), "b");
         assert_eq!(e.get("other"), "");
         assert_eq!(e.items()[0].field, "email");
+    }
+}
+
+/// The image formats accepted (profile photos, news images), recognised
+/// by their first bytes (what the browser says the file is cannot be
+/// trusted): the extension to store them under.
+pub fn image_extension(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a]) {
+        Some("png")
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some("jpg")
+    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("webp")
+    } else {
+        None
+    }
+}
+
+/// The media type of an image stored with this extension.
+pub fn image_type(file: &str) -> &'static str {
+    match file.rsplit('.').next() {
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        _ => "image/jpeg",
     }
 }
 

@@ -26,6 +26,7 @@ pub mod map;
 mod members;
 mod metrics;
 mod my_data;
+mod news;
 mod pages;
 mod path;
 mod programmes;
@@ -144,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         .merge(trainings::router())
         .merge(programmes::router())
         .merge(toolbox::router())
+        .merge(news::router())
         .merge(territories::router())
         .merge(candidates::router())
         .merge(requests::router())

@@ -38,6 +38,8 @@ struct Home {
     referents: String,
     /// The six kinds of intervention in the texts' words, with their example.
     kinds: Vec<(&'static str, Option<&'static str>)>,
+    /// The latest news published, national and of every territory.
+    news_items: Vec<epop_store::news::News>,
 }
 
 /// How many profiles of this kind anyone (not signed in) finds in the
@@ -69,7 +71,19 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
     } else {
         "Accueil"
     };
+    let mut conn = state.db.conn().await?;
+    let news_items = epop_store::news::list(
+        &mut conn,
+        &epop_store::news::Filter {
+            published_by: Some(epop_store::now()),
+            limit: Some(3),
+            ..Default::default()
+        },
+    )
+    .await?;
+    drop(conn);
     render(&Home {
+        news_items,
         l: ctx.layout(title),
         easy,
         peers: public_count(

@@ -276,7 +276,8 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
     let existing = read_cookie(&state.config, req.headers(), "epop_csrf").filter(|t| t.len() >= 32);
     let token = existing.clone().unwrap_or_else(random_token);
     let (mut parts, body) = req.into_parts();
-    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS)
+        && !one_click_unsubscribe(&parts.method, parts.uri.path());
     let body = if unsafe_method {
         if !same_site(&parts.headers, &state.config) {
             return AppError::BadCsrf.into_response();
@@ -313,6 +314,21 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         );
     }
     res
+}
+
+/// The one request exempt from the CSRF check: the newsletter's one-click
+/// unsubscription, `POST /lettre/desabonnement/{token}`. RFC 8058 has the
+/// mail program (Gmail, Outlook…) POST to the `List-Unsubscribe` address
+/// from its own servers, with no cookie, no token and no same-site origin,
+/// so no CSRF check can pass; what protects it is the unguessable token in
+/// the path, which only the recipient's e-mail holds, and what it does
+/// (stop one subscription) is all a forged request could do. Nothing else
+/// may be added here.
+fn one_click_unsubscribe(method: &Method, path: &str) -> bool {
+    method == Method::POST
+        && path
+            .strip_prefix("/lettre/desabonnement/")
+            .is_some_and(|token| !token.is_empty() && !token.contains('/'))
 }
 
 /// Origin and Fetch Metadata: a browser says where a request comes from.

@@ -4,12 +4,15 @@
 //! `multipart/mixed`: the text first, then the file, in base64 so that its
 //! bytes (CRLF line ends, folded lines) arrive unchanged. A message written
 //! to the coordination by a visitor carries their address as `Reply-To`,
-//! in both (the `.eml` file is the same message).
+//! in both (the `.eml` file is the same message). A newsletter message
+//! carries `List-Unsubscribe` (its https link, and a `mailto:` to the
+//! sender's address) and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`
+//! (RFC 8058: the mail program unsubscribes with one POST).
 
 use std::path::PathBuf;
 
 use epop_store::outbox::Pending;
-use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Body, Mailbox, Message, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
@@ -63,6 +66,26 @@ impl Mailer {
                 .parse()
                 .map_err(|e| format!("adresse de réponse invalide : {e}"))?;
             builder = builder.reply_to(reply_to);
+        }
+        if let Some(url) = &p.list_unsubscribe {
+            // Our own address with a token: printable ASCII, no space, so
+            // that nothing can be slipped into the headers.
+            if !url.starts_with("http") || !url.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err("adresse de désabonnement invalide".to_owned());
+            }
+            let mailto = format!(
+                "mailto:{}?subject=unsubscribe",
+                self.from.email.to_string()
+            );
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>, <{mailto}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
         }
         let text = p.message.body_text.clone();
         match &p.message.attachment {

@@ -178,11 +178,7 @@ async fn photo(
     let (file, _) = directory::photo(&mut conn, profile.card.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let content_type = match file.rsplit('.').next() {
-        Some("png") => "image/png",
-        Some("webp") => "image/webp",
-        _ => "image/jpeg",
-    };
+    let content_type = crate::forms::image_type(&file);
     let bytes = tokio::fs::read(super::profile_form::photos_dir(&state).join(&file))
         .await
         .map_err(|_| AppError::NotFound)?;

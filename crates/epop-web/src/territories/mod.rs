@@ -132,6 +132,8 @@ struct PlacePage {
     /// The toolbox's resources for this territory (and the national ones).
     toolbox_href: String,
     programmes: Vec<ProgrammeView>,
+    /// The latest news of this place, its région and the whole country.
+    news_items: Vec<epop_store::news::News>,
     /// « Écrire à la coordination » of this place.
     contact_href: String,
     share: Share,
@@ -184,6 +186,16 @@ async fn place_page(
     let region_codes: Vec<String> = in_region.iter().map(|p| p.code.clone()).collect();
     let upcoming = territories::upcoming(&mut conn, epop_store::now(), Some(&region_codes)).await?;
     let (named, public) = territories::named(&mut conn, &codes, NAMED).await?;
+    let news_items = epop_store::news::list(
+        &mut conn,
+        &epop_store::news::Filter {
+            published_by: Some(epop_store::now()),
+            departments: Some(&codes),
+            limit: Some(5),
+            ..Default::default()
+        },
+    )
+    .await?;
     let names: BTreeMap<&str, &str> = places
         .iter()
         .map(|p| (p.code.as_str(), p.name.as_str()))
@@ -257,6 +269,7 @@ async fn place_page(
             None => format!("/ecrire-a-la-coordination?region={}", first.region_code),
         },
         share,
+        news_items,
         region_name: first.region_name.clone(),
         region_href: format!("/territoires/{}", first.region_slug),
         name,

@@ -9,25 +9,11 @@ use epop_store::directory;
 use super::steps::{Step, steps};
 use super::visibility::keep_to_consent;
 use super::{Target, current, other_target, own_target, show, show_blank};
-use crate::forms::{Errors, Pairs};
+use crate::forms::{Errors, Pairs, image_extension};
 use crate::{AppError, AppState, Ctx};
 
 /// Largest photo accepted.
 pub(super) const MAX_PHOTO: usize = 2 * 1024 * 1024;
-
-/// The image formats accepted, recognised by their first bytes (what the
-/// browser says the file is cannot be trusted).
-fn image_extension(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a]) {
-        Some("png")
-    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        Some("jpg")
-    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("webp")
-    } else {
-        None
-    }
-}
 
 /// The folder where photos are kept.
 pub fn photos_dir(state: &AppState) -> std::path::PathBuf {

@@ -1,0 +1,53 @@
+//! News (`/actualites`) and the newsletter (`/lettre`): the public list and
+//! each item's page, ordinary or easy-read (`?version=facile`), its image,
+//! the Atom feeds (national and one per région); the administration's pages
+//! where coordinators and admins write news for their territory; the
+//! subscription with its confirmation, the one-click unsubscription, the
+//! member's choice in their space; and the monthly digest the worker builds
+//! and, once a coordinator or an admin sends it, writes to the outbox in
+//! batches.
+
+mod digest;
+mod feed;
+mod mails;
+mod manage;
+mod newsletter;
+mod public;
+
+use axum::Router;
+use epop_domain::news::Scope;
+use epop_store::news::News;
+
+use crate::AppState;
+
+pub use digest::due;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(public::router())
+        .merge(feed::router())
+        .merge(manage::router())
+        .merge(newsletter::router())
+        .merge(digest::router())
+}
+
+/// The folder of the data directory where news images are kept.
+fn images_dir(state: &AppState) -> std::path::PathBuf {
+    state.config.data_dir.join("news")
+}
+
+/// « Occitanie », « Haute-Garonne (31) », or « France entière ».
+fn place_words(n: &News) -> String {
+    match &n.scope {
+        Scope::Department(code) => format!("{} ({code})", n.place),
+        _ => n.place.clone(),
+    }
+}
+
+/// The address of a région's feed: `/actualites/regions/occitanie.atom`.
+fn region_feed(region_name: &str) -> String {
+    format!(
+        "/actualites/regions/{}.atom",
+        epop_domain::text::slugify(region_name)
+    )
+}

@@ -24,6 +24,7 @@ mod indicators;
 mod mail;
 mod meeting_followup;
 mod my_data;
+mod news;
 mod organisations;
 mod pages;
 mod path;

@@ -12,6 +12,7 @@ use epop_web::security::{hash_password, public_id};
 
 mod contact;
 mod meeting;
+mod news;
 mod programmes;
 mod questionnaires;
 mod toolbox;
@@ -225,6 +226,7 @@ pub async fn load(db: &Db) -> Result<usize, String> {
     created += contact::conversation(db).await? + questionnaires::invitations(db).await?;
     created += crate::demo_candidate::load(db).await?;
     created += toolbox::load(db).await?;
+    created += news::load(db).await?;
     Ok(created)
 }
 

@@ -139,6 +139,32 @@ struct PlacePage {
     share: Share,
 }
 
+/// The news published for these départements, their région or the whole
+/// country, the latest first.
+async fn latest_news(
+    conn: &mut epop_store::Conn,
+    codes: &[String],
+) -> Result<Vec<epop_store::news::News>, AppError> {
+    Ok(epop_store::news::list(
+        conn,
+        &epop_store::news::Filter {
+            published_by: Some(epop_store::now()),
+            departments: Some(codes),
+            limit: Some(5),
+            ..Default::default()
+        },
+    )
+    .await?)
+}
+
+/// `departement=31` or `region=76`: the place of a page, in a link.
+fn place_query(current: Option<&Place>, first: &Place) -> String {
+    match current {
+        Some(c) => format!("departement={}", c.code),
+        None => format!("region={}", first.region_code),
+    }
+}
+
 /// How many public profiles a page names at most (the directory has them all).
 const NAMED: i64 = 40;
 
@@ -186,16 +212,7 @@ async fn place_page(
     let region_codes: Vec<String> = in_region.iter().map(|p| p.code.clone()).collect();
     let upcoming = territories::upcoming(&mut conn, epop_store::now(), Some(&region_codes)).await?;
     let (named, public) = territories::named(&mut conn, &codes, NAMED).await?;
-    let news_items = epop_store::news::list(
-        &mut conn,
-        &epop_store::news::Filter {
-            published_by: Some(epop_store::now()),
-            departments: Some(&codes),
-            limit: Some(5),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let news_items = latest_news(&mut conn, &codes).await?;
     let names: BTreeMap<&str, &str> = places
         .iter()
         .map(|p| (p.code.as_str(), p.name.as_str()))
@@ -264,10 +281,7 @@ async fn place_page(
         programmes: programmes_in(&known.programmes, &shown)
             .map(ProgrammeView::new)
             .collect(),
-        contact_href: match current {
-            Some(c) => format!("/ecrire-a-la-coordination?departement={}", c.code),
-            None => format!("/ecrire-a-la-coordination?region={}", first.region_code),
-        },
+        contact_href: format!("/ecrire-a-la-coordination?{}", place_query(current, first)),
         share,
         news_items,
         region_name: first.region_name.clone(),

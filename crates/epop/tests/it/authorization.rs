@@ -80,6 +80,21 @@ async fn conversation_in_31(app: &App) -> String {
         .unwrap()
 }
 
+/// The demo's news item for Occitanie.
+const OCCITANIE_NEWS: &str = "occitanie-le-programme-2026-commence";
+
+/// The ids of this month's digests of Occitanie, Hauts-de-France and the
+/// whole country, built by the worker.
+async fn demo_digests(app: &App) -> (i64, i64, i64) {
+    epop_web::jobs::run_due(&app.db, crate::harness::BASE, epop_store::now())
+        .await
+        .unwrap();
+    let mut conn = app.db.conn().await.unwrap();
+    let all = epop_store::newsletter::digests(&mut conn).await.unwrap();
+    let id = |t: &str| all.iter().find(|d| d.territory == t).unwrap().id;
+    (id("76"), id("32"), id("national"))
+}
+
 /// Expected status per audience, in the order of `AUDIENCES`.
 fn expect(code: &str) -> [u16; 9] {
     let s = |c: char| match c {
@@ -110,6 +125,7 @@ async fn every_route_checks_role_and_territory() {
         let conversation = conversation_in_31(&app).await;
         epop::demo::write_files(&app.data_dir).await.unwrap();
         let (tb, welcome) = ("/boite-a-outils", "fiche-d-accueil-d-un-intervenant-pair");
+        let (digest_76, digest_32, digest_fr) = demo_digests(&app).await;
         //            anon peer cand ref req obs coord hdf admin
         let routes: Vec<(String, [u16; 9])> = vec![
             ("/espace".into(), expect("roooooooo")),
@@ -420,6 +436,45 @@ async fn every_route_checks_role_and_territory() {
             ("/admin/boite-a-outils/nouvelle".into(), expect("rfffffooo")),
             (format!("/admin{tb}/{welcome}"), expect("rfffffofo")),
             (format!("/admin{tb}/inconnue"), expect("rfffffnnn")),
+            // News: public pages and feeds; writing by territory (the
+            // Occitanie item: its coordination; the Somme's: Hauts-de-France's;
+            // the national one: admins).
+            ("/actualites".into(), expect("ooooooooo")),
+            ("/actualites?region=32&version=facile".into(), expect("ooooooooo")),
+            (format!("/actualites/{OCCITANIE_NEWS}"), expect("ooooooooo")),
+            (
+                format!("/actualites/{OCCITANIE_NEWS}?version=facile"),
+                expect("ooooooooo"),
+            ),
+            ("/actualites/inconnue".into(), expect("nnnnnnnnn")),
+            ("/actualites/inconnue/image".into(), expect("nnnnnnnnn")),
+            ("/actualites.atom".into(), expect("ooooooooo")),
+            ("/actualites/regions/occitanie.atom".into(), expect("ooooooooo")),
+            ("/actualites/regions/nulle-part.atom".into(), expect("nnnnnnnnn")),
+            ("/admin/actualites".into(), expect("rfffffooo")),
+            ("/admin/actualites/nouvelle".into(), expect("rfffffooo")),
+            (format!("/admin/actualites/{OCCITANIE_NEWS}"), expect("rfffffofo")),
+            (
+                "/admin/actualites/somme-des-referents-formes-a-amiens".into(),
+                expect("rffffffoo"),
+            ),
+            (
+                "/admin/actualites/la-plateforme-du-reseau-des-intervenants-pairs-est-ouverte".into(),
+                expect("rfffffffo"),
+            ),
+            // The newsletter: anyone subscribes; members from their space;
+            // a région's digest by its coordination, the national one by
+            // admins.
+            ("/lettre".into(), expect("ooooooooo")),
+            ("/lettre/envoye".into(), expect("ooooooooo")),
+            ("/lettre/confirmer/inconnu".into(), expect("nnnnnnnnn")),
+            ("/lettre/desabonnement/inconnu".into(), expect("ooooooooo")),
+            ("/espace/lettre".into(), expect("roooooooo")),
+            ("/admin/lettre".into(), expect("rfffffooo")),
+            (format!("/admin/lettre/{digest_76}"), expect("rfffffofo")),
+            (format!("/admin/lettre/{digest_32}"), expect("rffffffoo")),
+            (format!("/admin/lettre/{digest_fr}"), expect("rfffffffo")),
+            ("/admin/lettre/inconnue".into(), expect("rfffffnnn")),
         ];
         for (n, who) in AUDIENCES.iter().enumerate() {
             let mut c = client_for(&app, who).await;

@@ -171,6 +171,13 @@ async fn seed_everything(app: &App) -> Person {
         format!(
             "INSERT INTO resources (slug, title, summary, language, dated, author, licence, visibility, status, search_text, created_by, suggested_by, created_at, updated_at) VALUES ('guide-propose-par-awa', 'Un guide', 'Un guide utile', 'fr', '2027-03-03', 'Une association', 'CC BY 4.0', 'members', 'suggested', 'un guide', {a}, {a}, {t}, {t})"
         ),
+        // Her newsletter subscription and its unsubscribe link.
+        format!(
+            "INSERT INTO newsletter_subscribers (email, region_code, easy, account_id, created_at, confirmed_at) VALUES ('{e}', '76', 1, {a}, {t}, {t})"
+        ),
+        format!(
+            "INSERT INTO newsletter_links (token_hash, subscriber_id, purpose, created_at) SELECT 'jeton-lettre-awa', id, 'unsubscribe', {t} FROM newsletter_subscribers WHERE account_id = {a}"
+        ),
         // Another person's form that names her.
         format!(
             "INSERT INTO intervention_requests (public_id, status, form, contact_email, created_at, updated_at) VALUES ('autre-demande', 'draft', 'subject=Avec+Awa+Diallo&contact_email=autre%40exemple.fr', 'autre@exemple.fr', {t}, {t})"
@@ -597,7 +604,7 @@ async fn the_privacy_page_says_the_durations_the_purges_use() {
             purged += 1;
         }
     }
-    assert_eq!(purged, 9);
+    assert_eq!(purged, 11);
     assert!(
         page.body
             .contains("Brouillon ou candidature pas confirmée : 30 jours, puis effacée")

@@ -31,7 +31,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/', '/territoires/', '/espace/messages/', '/ecrire-a-la-coordination/suite/', '/admin/candidats/', '/admin/questionnaires/', '/boite-a-outils/', '/admin/boite-a-outils/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/', '/territoires/', '/espace/messages/', '/ecrire-a-la-coordination/suite/', '/admin/candidats/', '/admin/questionnaires/', '/boite-a-outils/', '/admin/boite-a-outils/', '/actualites/', '/admin/actualites/', '/admin/lettre/'];
 
 export const PAGES = {
   public: [
@@ -96,6 +96,16 @@ export const PAGES = {
     '/boite-a-outils/fiche-d-accueil-d-un-intervenant-pair',
     '/boite-a-outils/fiche-d-accueil-d-un-intervenant-pair?version=facile',
     '/boite-a-outils/les-savoirs-experientiels-des-personnes-en-situation-de-handicap',
+    '/actualites',
+    '/actualites?version=facile',
+    '/actualites?region=76',
+    '/actualites/occitanie-le-programme-2026-commence',
+    '/actualites/occitanie-le-programme-2026-commence?version=facile',
+    '/actualites/somme-des-referents-formes-a-amiens?version=facile',
+    '/lettre',
+    '/lettre?version=facile',
+    '/lettre/envoye',
+    '/lettre/desabonnement/lien-inconnu',
   ],
   signedIn: [
     '/espace',
@@ -109,6 +119,7 @@ export const PAGES = {
     '/espace/mes-donnees',
     '/espace/mes-donnees/effacer',
     '/espace/candidature',
+    '/espace/lettre',
   ],
   admin: [
     '/admin',
@@ -142,6 +153,10 @@ export const PAGES = {
     '/admin/boite-a-outils/nouvelle',
     '/admin/boite-a-outils/fiche-d-accueil-d-un-intervenant-pair',
     '/boite-a-outils/proposer',
+    '/admin/actualites',
+    '/admin/actualites/nouvelle',
+    '/admin/actualites/la-plateforme-du-reseau-des-intervenants-pairs-est-ouverte',
+    '/admin/lettre',
   ],
   coordinator: [
     '/admin/questionnaires',
@@ -172,6 +187,10 @@ export const PAGES = {
     '/admin/boite-a-outils/fiche-d-accueil-d-un-intervenant-pair',
     '/admin/boite-a-outils/temoignage-video-d-une-intervenante-paire',
     '/boite-a-outils/temoignage-video-d-une-intervenante-paire',
+    '/admin/actualites',
+    '/admin/actualites/nouvelle',
+    '/admin/actualites/occitanie-le-programme-2026-commence',
+    '/admin/lettre',
   ],
   referent: [
     '/boite-a-outils/proposer',

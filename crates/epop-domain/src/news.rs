@@ -33,13 +33,18 @@ impl Scope {
     pub fn parse(input: &str) -> Result<Scope, Invalid> {
         let input = input.trim();
         let refused = || {
-            Invalid::new("Choisissez où publier l’actualité : partout en France, une région ou un département.")
+            Invalid::new(
+                "Choisissez où publier l’actualité : partout en France, une région ou un département.",
+            )
         };
         if input == "national" {
             Ok(Scope::National)
         } else if let Some(r) = input.strip_prefix("region-") {
             Ok(Scope::Region(
-                RegionCode::parse(r).map_err(|_| refused())?.as_str().to_owned(),
+                RegionCode::parse(r)
+                    .map_err(|_| refused())?
+                    .as_str()
+                    .to_owned(),
             ))
         } else if let Some(d) = input.strip_prefix("departement-") {
             Ok(Scope::Department(
@@ -353,9 +358,7 @@ impl SubscriptionForm {
             } else {
                 RegionCode::parse(&self.territory)
                     .map(|r| Some(r.as_str().to_owned()))
-                    .map_err(|_| {
-                        Invalid::new("Choisissez votre région, ou « Toute la France ».")
-                    })
+                    .map_err(|_| Invalid::new("Choisissez votre région, ou « Toute la France »."))
             },
         );
         let easy = take(
@@ -438,7 +441,10 @@ pub fn digest_text(
             .iter()
             .map(|i| {
                 if easy {
-                    format!("- {}\n  Quand : {}\n  Pour lire la suite : {}\n", i.title, i.when, i.url)
+                    format!(
+                        "- {}\n  Quand : {}\n  Pour lire la suite : {}\n",
+                        i.title, i.when, i.url
+                    )
                 } else {
                     format!("- {} ({})\n  {}\n", i.title, i.when, i.url)
                 }
@@ -633,7 +639,10 @@ mod tests {
         assert_eq!(d.subject, "La lettre d’EPoP en Occitanie – décembre 2026");
         assert!(d.body.contains("Une réunion (jeudi 3 décembre 2026)"));
         assert!(d.body.contains("Rien n’est prévu"));
-        assert!(d.body_easy.contains("Pour lire la suite : https://epop.example/actualites/une-reunion"));
+        assert!(
+            d.body_easy
+                .contains("Pour lire la suite : https://epop.example/actualites/une-reunion")
+        );
         assert_eq!(month_of(today()), "2026-12");
     }
 }

@@ -54,20 +54,23 @@ pub async fn subscribe(
     s: &Subscription,
     token_hash: &str,
 ) -> Result<Subscribed> {
-    let existing: Option<SubscriberRow> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SUBSCRIBER} WHERE email = $1")))
-            .bind(s.email.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
+    let existing: Option<SubscriberRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SUBSCRIBER} WHERE email = $1"
+    )))
+    .bind(s.email.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
     let id = match existing.map(subscriber) {
         Some(found) if found.confirmed => return Ok(Subscribed::AlreadyConfirmed),
         Some(found) => {
-            sqlx::query("UPDATE newsletter_subscribers SET region_code = $1, easy = $2 WHERE id = $3")
-                .bind(s.region.clone())
-                .bind(i64::from(s.easy))
-                .bind(found.id)
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(
+                "UPDATE newsletter_subscribers SET region_code = $1, easy = $2 WHERE id = $3",
+            )
+            .bind(s.region.clone())
+            .bind(i64::from(s.easy))
+            .bind(found.id)
+            .execute(&mut *conn)
+            .await?;
             found.id
         }
         None => {
@@ -87,7 +90,12 @@ pub async fn subscribe(
     Ok(Subscribed::ToConfirm(id))
 }
 
-async fn add_link(conn: &mut AnyConnection, id: i64, purpose: &str, token_hash: &str) -> Result<()> {
+async fn add_link(
+    conn: &mut AnyConnection,
+    id: i64,
+    purpose: &str,
+    token_hash: &str,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO newsletter_links (token_hash, subscriber_id, purpose, created_at) VALUES ($1, $2, $3, $4)",
     )

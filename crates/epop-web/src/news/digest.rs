@@ -43,7 +43,6 @@ fn month_start(now: i64) -> (String, i64) {
     )
 }
 
-
 /// The worker's part: this month's digests (re)built until sent, then the
 /// next batch of each digest being sent; returns the e-mails written.
 pub async fn due(conn: &mut Conn, base_url: &str, now: i64) -> Result<usize> {
@@ -70,16 +69,15 @@ pub async fn due(conn: &mut Conn, base_url: &str, now: i64) -> Result<usize> {
 async fn build(conn: &mut Conn, base_url: &str, now: i64) -> Result<()> {
     let (month, since) = month_start(now);
     let regions = territories::regions(conn).await?;
-    let mut places: Vec<(String, String, Option<String>)> = vec![(
-        NATIONAL.to_owned(),
-        "pour toute la France".to_owned(),
-        None,
-    )];
-    places.extend(
-        regions
-            .into_iter()
-            .map(|r| (r.code.clone(), format!("pour la région {}", r.name), Some(r.code))),
-    );
+    let mut places: Vec<(String, String, Option<String>)> =
+        vec![(NATIONAL.to_owned(), "pour toute la France".to_owned(), None)];
+    places.extend(regions.into_iter().map(|r| {
+        (
+            r.code.clone(),
+            format!("pour la région {}", r.name),
+            Some(r.code),
+        )
+    }));
     for (territory, words, region) in places {
         let items = news::list(
             conn,
@@ -132,7 +130,10 @@ async fn build(conn: &mut Conn, base_url: &str, now: i64) -> Result<()> {
 async fn territory(state: &AppState, p: &Principal, code: &str) -> Result<(String, bool)> {
     let mut conn = state.db.conn().await?;
     if code == NATIONAL {
-        return Ok(("Toute la France".to_owned(), p.may_send_digest(NATIONAL, &[])));
+        return Ok((
+            "Toute la France".to_owned(),
+            p.may_send_digest(NATIONAL, &[]),
+        ));
     }
     let name = territories::regions(&mut conn)
         .await?

@@ -231,11 +231,10 @@ async fn unsubscribe_page(ctx: Ctx, Path(token): Path<String>) -> Result<Respons
     notice(
         &ctx,
         "Se désabonner de la lettre d’information",
-        vec!["Vous ne recevrez plus la lettre d’information d’EPoP. Vous pourrez vous réabonner quand vous voulez."],
-        Some((
-            format!("/lettre/desabonnement/{token}"),
-            "Me désabonner",
-        )),
+        vec![
+            "Vous ne recevrez plus la lettre d’information d’EPoP. Vous pourrez vous réabonner quand vous voulez.",
+        ],
+        Some((format!("/lettre/desabonnement/{token}"), "Me désabonner")),
     )
 }
 

@@ -136,7 +136,9 @@ async fn visible(state: &AppState, ctx: &Ctx, slug: &str) -> Result<(News, bool)
     let may_edit = match &ctx.user {
         Some(u) if u.principal.may_write_news() => {
             let region = match &n.scope {
-                epop_domain::news::Scope::Region(r) => news::region_departments(&mut conn, r).await?,
+                epop_domain::news::Scope::Region(r) => {
+                    news::region_departments(&mut conn, r).await?
+                }
                 _ => Vec::new(),
             };
             u.principal.may_publish_news(&n.scope, &region)

@@ -440,7 +440,10 @@ async fn every_route_checks_role_and_territory() {
             // Occitanie item: its coordination; the Somme's: Hauts-de-France's;
             // the national one: admins).
             ("/actualites".into(), expect("ooooooooo")),
-            ("/actualites?region=32&version=facile".into(), expect("ooooooooo")),
+            (
+                "/actualites?region=32&version=facile".into(),
+                expect("ooooooooo"),
+            ),
             (format!("/actualites/{OCCITANIE_NEWS}"), expect("ooooooooo")),
             (
                 format!("/actualites/{OCCITANIE_NEWS}?version=facile"),
@@ -449,17 +452,27 @@ async fn every_route_checks_role_and_territory() {
             ("/actualites/inconnue".into(), expect("nnnnnnnnn")),
             ("/actualites/inconnue/image".into(), expect("nnnnnnnnn")),
             ("/actualites.atom".into(), expect("ooooooooo")),
-            ("/actualites/regions/occitanie.atom".into(), expect("ooooooooo")),
-            ("/actualites/regions/nulle-part.atom".into(), expect("nnnnnnnnn")),
+            (
+                "/actualites/regions/occitanie.atom".into(),
+                expect("ooooooooo"),
+            ),
+            (
+                "/actualites/regions/nulle-part.atom".into(),
+                expect("nnnnnnnnn"),
+            ),
             ("/admin/actualites".into(), expect("rfffffooo")),
             ("/admin/actualites/nouvelle".into(), expect("rfffffooo")),
-            (format!("/admin/actualites/{OCCITANIE_NEWS}"), expect("rfffffofo")),
+            (
+                format!("/admin/actualites/{OCCITANIE_NEWS}"),
+                expect("rfffffofo"),
+            ),
             (
                 "/admin/actualites/somme-des-referents-formes-a-amiens".into(),
                 expect("rffffffoo"),
             ),
             (
-                "/admin/actualites/la-plateforme-du-reseau-des-intervenants-pairs-est-ouverte".into(),
+                "/admin/actualites/la-plateforme-du-reseau-des-intervenants-pairs-est-ouverte"
+                    .into(),
                 expect("rfffffffo"),
             ),
             // The newsletter: anyone subscribes; members from their space;

@@ -61,8 +61,13 @@ async fn publish(
 ) -> crate::harness::Page {
     let token = c.csrf().await;
     let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    c.post_multipart(path, &token, &refs, image.map(|b| ("image", "photo.png", b)))
-        .await
+    c.post_multipart(
+        path,
+        &token,
+        &refs,
+        image.map(|b| ("image", "photo.png", b)),
+    )
+    .await
 }
 
 /// The entries' titles of a feed, parsed with feed-rs.
@@ -106,7 +111,11 @@ async fn a_coordinator_publishes_news_with_its_easy_read_version_and_feeds_parse
         let done = publish(
             &mut coord,
             "/admin/actualites/nouvelle",
-            &fields(title, "departement-31", "Des personnes assises autour d’une table"),
+            &fields(
+                title,
+                "departement-31",
+                "Des personnes assises autour d’une table",
+            ),
             Some(PNG),
         )
         .await;
@@ -119,7 +128,10 @@ async fn a_coordinator_publishes_news_with_its_easy_read_version_and_feeds_parse
         let page = visitor.get(&page_path).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("La coordination organise une réunion"));
-        assert!(page.body.contains("alt=\"Des personnes assises autour d’une table\""));
+        assert!(
+            page.body
+                .contains("alt=\"Des personnes assises autour d’une table\"")
+        );
         assert!(page.body.contains("href=\"/evenements/une-reunion\""));
         let easy = visitor.get(&format!("{page_path}?version=facile")).await;
         assert!(easy.body.contains("Vous pouvez venir à une réunion."));
@@ -168,7 +180,10 @@ async fn a_coordinator_publishes_news_with_its_easy_read_version_and_feeds_parse
         assert!(!hdf.contains(&title.to_owned()));
         assert!(hdf.contains(&"Nouvelle année du réseau".to_owned()));
         assert_eq!(
-            visitor.get("/actualites/regions/nulle-part.atom").await.status,
+            visitor
+                .get("/actualites/regions/nulle-part.atom")
+                .await
+                .status,
             StatusCode::NOT_FOUND
         );
 
@@ -193,7 +208,11 @@ async fn a_coordinator_publishes_news_with_its_easy_read_version_and_feeds_parse
         let changed = publish(
             &mut coord,
             edit,
-            &fields("Réunion d’information à Toulouse, nouvelle date", "departement-31", "Une salle"),
+            &fields(
+                "Réunion d’information à Toulouse, nouvelle date",
+                "departement-31",
+                "Une salle",
+            ),
             None,
         )
         .await;
@@ -210,7 +229,11 @@ async fn subscribe_and_confirm(app: &App, email: &str, region: &str, version: &s
     let sent = visitor
         .post(
             "/lettre",
-            &[("email", email), ("territory", region), ("version", version)],
+            &[
+                ("email", email),
+                ("territory", region),
+                ("version", version),
+            ],
         )
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
@@ -266,8 +289,12 @@ async fn send_digest(
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     worker(app, now).await;
     received.lock().unwrap().clear();
-    let mailer = Mailer::new("EPoP <ne-pas-repondre@epop.test>", Some(url), "/nonexistent".into())
-        .unwrap();
+    let mailer = Mailer::new(
+        "EPoP <ne-pas-repondre@epop.test>",
+        Some(url),
+        "/nonexistent".into(),
+    )
+    .unwrap();
     epop::worker::drain(&app.db, &mailer).await.unwrap();
     received.lock().unwrap().clone()
 }
@@ -275,7 +302,11 @@ async fn send_digest(
 /// The header's value, unfolded.
 fn header(raw: &str, name: &str) -> Option<String> {
     let unfolded = raw.replace("\r\n ", " ").replace("\r\n\t", " ");
-    let head = unfolded.split("\r\n\r\n").next().unwrap_or_default().to_owned();
+    let head = unfolded
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     head.lines()
         .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_owned))
 }
@@ -299,10 +330,18 @@ async fn newsletter_double_opt_in_digest_one_click_unsubscribe() {
         // A member subscribes from their space, in easy-read French.
         let mut awa = app.signed_in("pair@demo.epop.test").await;
         let saved = awa
-            .post("/espace/lettre", &[("territory", "76"), ("version", "facile")])
+            .post(
+                "/espace/lettre",
+                &[("territory", "76"), ("version", "facile")],
+            )
             .await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER);
-        assert!(awa.get("/espace/lettre").await.body.contains("en facile à lire"));
+        assert!(
+            awa.get("/espace/lettre")
+                .await
+                .body
+                .contains("en facile à lire")
+        );
 
         let mut admin = app.signed_in("admin@demo.epop.test").await;
         let news = publish(
@@ -316,12 +355,20 @@ async fn newsletter_double_opt_in_digest_one_click_unsubscribe() {
 
         let now = epop_store::now();
         let d = occitanie_digest(&app, now).await;
-        assert!(d.body.contains("Le réseau grandit en Occitanie"), "{}", d.body);
+        assert!(
+            d.body.contains("Le réseau grandit en Occitanie"),
+            "{}",
+            d.body
+        );
         let mut coord = app.signed_in("coordination@demo.epop.test").await;
         let preview = coord.get(&format!("/admin/lettre/{}", d.id)).await;
         assert_eq!(preview.status, StatusCode::OK);
         assert!(preview.body.contains("Le réseau grandit en Occitanie"));
-        assert!(preview.body.contains("2 personnes abonnées"), "{}", preview.body);
+        assert!(
+            preview.body.contains("2 personnes abonnées"),
+            "{}",
+            preview.body
+        );
         let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
         assert_eq!(
             hdf.get(&format!("/admin/lettre/{}", d.id)).await.status,
@@ -339,7 +386,8 @@ async fn newsletter_double_opt_in_digest_one_click_unsubscribe() {
             mails
                 .iter()
                 .filter(|m| {
-                    header(m, "To").as_deref() == Some(who) && header(m, "List-Unsubscribe").is_some()
+                    header(m, "To").as_deref() == Some(who)
+                        && header(m, "List-Unsubscribe").is_some()
                 })
                 .cloned()
                 .collect::<Vec<_>>()
@@ -354,13 +402,19 @@ async fn newsletter_double_opt_in_digest_one_click_unsubscribe() {
             Some("List-Unsubscribe=One-Click")
         );
         let list = header(raw, "List-Unsubscribe").expect("List-Unsubscribe");
-        assert!(list.contains("<mailto:ne-pas-repondre@epop.test?subject=unsubscribe>"), "{list}");
+        assert!(
+            list.contains("<mailto:ne-pas-repondre@epop.test?subject=unsubscribe>"),
+            "{list}"
+        );
         let url = list
             .strip_prefix('<')
             .and_then(|l| l.split('>').next())
             .unwrap()
             .to_owned();
-        assert!(url.starts_with(&format!("{BASE}/lettre/desabonnement/")), "{url}");
+        assert!(
+            url.starts_with(&format!("{BASE}/lettre/desabonnement/")),
+            "{url}"
+        );
         let path = url.strip_prefix(BASE).unwrap().to_owned();
 
         // The page behind the visible link shows a button first.
@@ -372,7 +426,11 @@ async fn newsletter_double_opt_in_digest_one_click_unsubscribe() {
         // this one route.
         let forged = app
             .client()
-            .post_raw("/lettre", "email=x%40exemple.fr&territory=76&version=courant", &[])
+            .post_raw(
+                "/lettre",
+                "email=x%40exemple.fr&territory=76&version=courant",
+                &[],
+            )
             .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
         // One click, as a mail program does it: no cookie, no token, from
@@ -382,12 +440,18 @@ async fn newsletter_double_opt_in_digest_one_click_unsubscribe() {
             .post_raw(
                 &path,
                 "List-Unsubscribe=One-Click",
-                &[("origin", "https://mail.example"), ("sec-fetch-site", "cross-site")],
+                &[
+                    ("origin", "https://mail.example"),
+                    ("sec-fetch-site", "cross-site"),
+                ],
             )
             .await;
         assert_eq!(one_click.status, StatusCode::OK, "{}", one_click.body);
         assert!(one_click.body.contains("Vous êtes désabonné"));
-        let again = app.client().post_raw(&path, "List-Unsubscribe=One-Click", &[]).await;
+        let again = app
+            .client()
+            .post_raw(&path, "List-Unsubscribe=One-Click", &[])
+            .await;
         assert_eq!(again.status, StatusCode::OK, "a second click is harmless");
 
         // Next month's digest does not reach her; it reaches the member.
@@ -399,7 +463,10 @@ async fn newsletter_double_opt_in_digest_one_click_unsubscribe() {
             !mails.iter().any(|m| m.contains("lea.lettre@exemple.fr")),
             "unsubscribed"
         );
-        assert!(mails.iter().any(|m| m.contains("Voici les nouvelles")), "the easy-read digest");
+        assert!(
+            mails.iter().any(|m| m.contains("Voici les nouvelles")),
+            "the easy-read digest"
+        );
 
         // The subscription never confirmed goes after a few days.
         let mut tx = app.db.write().await.unwrap();

@@ -73,7 +73,7 @@ impl Mailer {
             if !url.starts_with("http") || !url.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err("adresse de désabonnement invalide".to_owned());
             }
-            let mailto = format!("mailto:{}?subject=unsubscribe", self.from.email.to_string());
+            let mailto = format!("mailto:{}?subject=unsubscribe", self.from.email);
             builder = builder
                 .raw_header(HeaderValue::new(
                     HeaderName::new_from_ascii_str("List-Unsubscribe"),

@@ -385,23 +385,9 @@ impl SubscriptionForm {
 
 /// « décembre 2026 » for `2026-12`.
 pub fn month_words(month: &str) -> String {
-    const NAMES: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
     let (y, m) = month.split_once('-').unwrap_or((month, "1"));
     let m: usize = m.parse().unwrap_or(1);
-    format!("{} {y}", NAMES[m.clamp(1, 12) - 1])
+    format!("{} {y}", crate::schedule::MONTHS[m.clamp(1, 12) - 1])
 }
 
 /// `2026-12` for a day.

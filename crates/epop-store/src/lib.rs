@@ -283,6 +283,7 @@ pub(crate) enum SlugTable {
     Programmes,
     Sessions,
     LocalProgrammes,
+    News,
 }
 
 /// A slug made from `name` that no row of `table` uses yet
@@ -299,6 +300,7 @@ pub(crate) async fn free_slug(
         SlugTable::Programmes => "SELECT COUNT(*) FROM training_programmes WHERE slug = $1",
         SlugTable::Sessions => "SELECT COUNT(*) FROM training_sessions WHERE slug = $1",
         SlugTable::LocalProgrammes => "SELECT COUNT(*) FROM programmes WHERE slug = $1",
+        SlugTable::News => "SELECT COUNT(*) FROM news WHERE slug = $1",
     };
     let base = epop_domain::text::slugify(name);
     let mut slug = base.clone();

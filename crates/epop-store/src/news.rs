@@ -5,7 +5,7 @@
 use epop_domain::news::{Link, NewNews, Scope, links_text, parse_links};
 use sqlx::{AnyConnection, AssertSqlSafe};
 
-use crate::{Result, StoreError, now};
+use crate::{Result, SlugTable, StoreError, free_slug, now};
 
 /// A news item as pages show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,21 +153,26 @@ pub async fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Option<News
     Ok(row.map(from_row))
 }
 
-/// A slug made from the title that no news item uses yet.
-async fn free_slug(conn: &mut AnyConnection, title: &str) -> Result<String> {
-    let base = epop_domain::text::slugify(title);
-    let mut slug = base.clone();
-    let mut n = 1;
-    while sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM news WHERE slug = $1")
-        .bind(&slug)
-        .fetch_one(&mut *conn)
-        .await?
-        > 0
-    {
-        n += 1;
-        slug = format!("{base}-{n}");
-    }
-    Ok(slug)
+/// A statement whose `$1` to `$12` are the item's fields, bound.
+fn bound<'q>(
+    sql: &'static str,
+    n: &'q NewNews,
+    published_at: i64,
+    image: Option<&str>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query(sql)
+        .bind(&n.title)
+        .bind(&n.summary)
+        .bind(&n.body)
+        .bind(n.easy.as_ref().map(|e| e.0.clone()))
+        .bind(n.easy.as_ref().map(|e| e.1.clone()))
+        .bind(n.scope.region().map(str::to_owned))
+        .bind(n.scope.department().map(str::to_owned))
+        .bind(image.map(str::to_owned))
+        .bind(image.and(n.image_alt.clone()))
+        .bind(links_text(&n.links))
+        .bind(published_at)
+        .bind(now())
 }
 
 /// Writes a new item; `published_at` is its publication time, `image` its
@@ -178,26 +183,16 @@ pub async fn create(
     published_at: i64,
     image: Option<&str>,
 ) -> Result<News> {
-    let slug = free_slug(conn, &n.title).await?;
-    let t = now();
-    sqlx::query(
-        "INSERT INTO news (slug, title, summary, body, title_easy, body_easy, region_code, department_code, \
-         image_file, image_alt, links, published_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+    let slug = free_slug(conn, SlugTable::News, &n.title).await?;
+    bound(
+        "INSERT INTO news (title, summary, body, title_easy, body_easy, region_code, department_code, \
+         image_file, image_alt, links, published_at, created_at, updated_at, slug) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)",
+        n,
+        published_at,
+        image,
     )
     .bind(&slug)
-    .bind(&n.title)
-    .bind(&n.summary)
-    .bind(&n.body)
-    .bind(n.easy.as_ref().map(|e| e.0.clone()))
-    .bind(n.easy.as_ref().map(|e| e.1.clone()))
-    .bind(n.scope.region().map(str::to_owned))
-    .bind(n.scope.department().map(str::to_owned))
-    .bind(image.map(str::to_owned))
-    .bind(image.and(n.image_alt.clone()))
-    .bind(links_text(&n.links))
-    .bind(published_at)
-    .bind(t)
     .execute(&mut *conn)
     .await?;
     by_slug(conn, &slug).await?.ok_or(StoreError::NotFound)
@@ -212,27 +207,24 @@ pub async fn update(
     published_at: i64,
     image: Option<&str>,
 ) -> Result<News> {
-    let slug: String = sqlx::query_scalar(
+    let changed = bound(
         "UPDATE news SET title = $1, summary = $2, body = $3, title_easy = $4, body_easy = $5, \
          region_code = $6, department_code = $7, image_file = $8, image_alt = $9, links = $10, \
-         published_at = $11, updated_at = $12 WHERE id = $13 RETURNING slug",
+         published_at = $11, updated_at = $12 WHERE id = $13",
+        n,
+        published_at,
+        image,
     )
-    .bind(&n.title)
-    .bind(&n.summary)
-    .bind(&n.body)
-    .bind(n.easy.as_ref().map(|e| e.0.clone()))
-    .bind(n.easy.as_ref().map(|e| e.1.clone()))
-    .bind(n.scope.region().map(str::to_owned))
-    .bind(n.scope.department().map(str::to_owned))
-    .bind(image.map(str::to_owned))
-    .bind(image.and(n.image_alt.clone()))
-    .bind(links_text(&n.links))
-    .bind(published_at)
-    .bind(now())
     .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(StoreError::NotFound)?;
+    .execute(&mut *conn)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let slug: String = sqlx::query_scalar("SELECT slug FROM news WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
     by_slug(conn, &slug).await?.ok_or(StoreError::NotFound)
 }
 

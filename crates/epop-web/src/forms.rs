@@ -343,6 +343,42 @@ pub fn image_extension(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Reads a multipart form: its text fields, and the bytes of its file
+/// field `file_field` (empty when no file was chosen). A body too large to
+/// read adds `too_big` under `file_field`.
+pub async fn read_multipart(
+    mut multipart: axum::extract::Multipart,
+    file_field: &str,
+    too_big: &str,
+    errors: &mut Errors,
+) -> (Pairs, Vec<u8>) {
+    let mut form = Pairs::default();
+    let mut file = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(bytes) if name == file_field => file = bytes.to_vec(),
+                    Ok(bytes) => form
+                        .0
+                        .push((name, String::from_utf8_lossy(&bytes).into_owned())),
+                    Err(_) => {
+                        errors.add(file_field, too_big);
+                        break;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                errors.add(file_field, too_big);
+                break;
+            }
+        }
+    }
+    (form, file)
+}
+
 /// The media type of an image stored with this extension.
 pub fn image_type(file: &str) -> &'static str {
     match file.rsplit('.').next() {

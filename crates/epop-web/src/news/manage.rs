@@ -17,7 +17,7 @@ use epop_store::news::{self, Filter, News};
 use epop_store::territories;
 
 use crate::context::{CurrentUser, Layout};
-use crate::forms::{Errors, Pairs, image_extension};
+use crate::forms::{Errors, Pairs, image_extension, read_multipart};
 use crate::french::paris_today;
 use crate::render::{audited, render, render_form};
 use crate::{AppError, AppState, Ctx};
@@ -219,36 +219,6 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     form_page(&state, &ctx, user, Errors::default(), p, None).await
 }
 
-/// The form's fields and its image (empty when none was chosen); a file
-/// too large to read is a problem of the `image` field.
-async fn read_form(mut multipart: Multipart, errors: &mut Errors) -> (Pairs, Vec<u8>) {
-    let mut form = Pairs::default();
-    let mut file = Vec::new();
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_owned();
-                match field.bytes().await {
-                    Ok(bytes) if name == "image" => file = bytes.to_vec(),
-                    Ok(bytes) => form
-                        .0
-                        .push((name, String::from_utf8_lossy(&bytes).into_owned())),
-                    Err(_) => {
-                        errors.add("image", TOO_BIG);
-                        break;
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(_) => {
-                errors.add("image", TOO_BIG);
-                break;
-            }
-        }
-    }
-    (form, file)
-}
-
 const TOO_BIG: &str = "L’image est trop lourde : 2 Mo au plus. Choisissez une image plus petite.";
 
 /// What the form asks, checked: the item, its image's extension (a new
@@ -313,7 +283,7 @@ async fn create(
 ) -> Result<Response, AppError> {
     let user = ctx.require(Principal::may_write_news)?;
     let mut errors = Errors::default();
-    let (p, file) = read_form(multipart, &mut errors).await;
+    let (p, file) = read_multipart(multipart, "image", TOO_BIG, &mut errors).await;
     let (valid, extension) = match check(&p, &file, false, errors) {
         Ok(v) => v,
         Err(errors) => return form_page(&state, &ctx, user, errors, p, None).await,
@@ -373,7 +343,7 @@ async fn update(
 ) -> Result<Response, AppError> {
     let (user, n) = editable(&state, &ctx, &slug).await?;
     let mut errors = Errors::default();
-    let (p, file) = read_form(multipart, &mut errors).await;
+    let (p, file) = read_multipart(multipart, "image", TOO_BIG, &mut errors).await;
     let remove = p.get("remove_image") == "oui";
     let keeps = !remove && n.image_file.is_some();
     let (valid, extension) = match check(&p, &file, keeps, errors) {

@@ -9,7 +9,7 @@ use epop_store::directory;
 use super::steps::{Step, steps};
 use super::visibility::keep_to_consent;
 use super::{Target, current, other_target, own_target, show, show_blank};
-use crate::forms::{Errors, Pairs, image_extension};
+use crate::forms::{Errors, image_extension, read_multipart};
 use crate::{AppError, AppState, Ctx};
 
 /// Largest photo accepted.
@@ -65,7 +65,7 @@ async fn save_photo(
     multipart: Multipart,
 ) -> Result<Response, AppError> {
     let mut errors = Errors::default();
-    let (form, file) = read_photo_form(multipart, &mut errors).await;
+    let (form, file) = read_multipart(multipart, "photo", TOO_BIG, &mut errors).await;
     let remove = form.get("retirer") == "oui";
     let description = form.get("description");
     let extension = check_file(&file, &mut errors);
@@ -124,36 +124,6 @@ async fn save_photo(
     let n = list.iter().position(|x| *x == Step::Photo).unwrap_or(0);
     let next = list.get(n + 1).map(|x| x.slug()).unwrap_or("nom");
     Ok(Redirect::to(&format!("{}/{next}", t.base)).into_response())
-}
-
-/// The page's text fields and its file (empty when none was chosen); a
-/// file too large to read is a problem of the `photo` field.
-async fn read_photo_form(mut multipart: Multipart, errors: &mut Errors) -> (Pairs, Vec<u8>) {
-    let mut form = Pairs::default();
-    let mut file: Vec<u8> = Vec::new();
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_owned();
-                match field.bytes().await {
-                    Ok(bytes) if name == "photo" => file = bytes.to_vec(),
-                    Ok(bytes) => form
-                        .0
-                        .push((name, String::from_utf8_lossy(&bytes).into_owned())),
-                    Err(_) => {
-                        errors.add("photo", TOO_BIG);
-                        break;
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(_) => {
-                errors.add("photo", TOO_BIG);
-                break;
-            }
-        }
-    }
-    (form, file)
 }
 
 const TOO_BIG: &str = "La photo est trop lourde : 2 Mo au plus. Choisissez une photo plus petite.";

@@ -97,7 +97,7 @@ pub const TOOLBOX: Processing = Processing {
 };
 
 /// Every processing, in the order of the privacy page.
-pub const PROCESSINGS: [&Processing; 12] = [
+pub const PROCESSINGS: [&Processing; 13] = [
     &ACCOUNTS,
     &DIRECTORY,
     &EVENTS,

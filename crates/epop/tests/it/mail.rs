@@ -350,11 +350,11 @@ async fn demo_data_is_idempotent() {
         // 1 request, 1 message to the coordination, 1 application to
         // become a peer worker, 4 local programmes, the information meeting
         // tied to the peer workers' training, 2 links to the intervention
-        // questionnaire (the host's and the audience's), 4 resources of the
-        // toolbox.
+        // questionnaire (the host's and the audience's), 4 toolbox
+        // resources, 3 news items.
         assert_eq!(
             first,
-            10 + epop::demo::ACCOUNTS.len() + 5 + 30 + 3 + 2 + 1 + 1 + 1 + 4 + 1 + 2 + 4
+            10 + epop::demo::ACCOUNTS.len() + 5 + 30 + 3 + 2 + 1 + 1 + 1 + 4 + 1 + 2 + 4 + 3
         );
         assert_eq!(epop::demo::load(&db).await.unwrap(), 0);
         let mut conn = db.conn().await.unwrap();

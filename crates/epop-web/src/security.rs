@@ -441,6 +441,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_the_one_click_unsubscription_skips_the_csrf_check() {
+        assert!(one_click_unsubscribe(
+            &Method::POST,
+            "/lettre/desabonnement/jeton"
+        ));
+        for path in [
+            "/lettre/desabonnement/",
+            "/lettre/desabonnement/jeton/autre",
+            "/lettre",
+            "/lettre/confirmer/jeton",
+            "/espace/lettre",
+        ] {
+            assert!(!one_click_unsubscribe(&Method::POST, path), "{path}");
+        }
+        assert!(!one_click_unsubscribe(
+            &Method::PUT,
+            "/lettre/desabonnement/jeton"
+        ));
+    }
+
+    #[test]
     fn passwords_hash_with_argon2id_and_verify() {
         let h = hash_password("mon chat aime le soleil").unwrap();
         assert!(h.starts_with("$argon2id$"));

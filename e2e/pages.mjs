@@ -31,7 +31,7 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/', '/territoires/', '/espace/messages/', '/ecrire-a-la-coordination/suite/', '/admin/candidats/', '/admin/questionnaires/', '/boite-a-outils/', '/admin/boite-a-outils/', '/actualites/', '/admin/actualites/', '/admin/lettre/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/', '/territoires/', '/espace/messages/', '/ecrire-a-la-coordination/suite/', '/admin/candidats/', '/admin/questionnaires/', '/boite-a-outils/', '/admin/boite-a-outils/', '/actualites/', '/admin/actualites/', '/admin/lettre/', '/admin/relectures/', '/espace/relectures/'];
 
 export const PAGES = {
   public: [
@@ -120,6 +120,8 @@ export const PAGES = {
     '/espace/mes-donnees/effacer',
     '/espace/candidature',
     '/espace/lettre',
+    '/espace/relectures',
+    '/admin/relectures',
   ],
   admin: [
     '/admin',
@@ -191,6 +193,9 @@ export const PAGES = {
     '/admin/actualites/nouvelle',
     '/admin/actualites/occitanie-le-programme-2026-commence',
     '/admin/lettre',
+    '/admin/relectures/demo-relecture-fiche',
+    '/admin/relectures/texte/ressource/fiche-d-accueil-d-un-intervenant-pair',
+    '/admin/relectures/texte/actualite/occitanie-le-programme-2026-commence',
   ],
   referent: [
     '/boite-a-outils/proposer',
@@ -198,6 +203,10 @@ export const PAGES = {
     '/espace/ma-fiche/metier',
   ],
   peer: [
+    '/espace/relectures/demo-relecture-fiche',
+    '/espace/relectures/demo-relecture-fiche/phrase/1',
+    '/espace/relectures/demo-relecture-fiche/phrase/2',
+    '/espace/relectures/demo-relecture-fiche/fin',
     '/boite-a-outils/proposer',
     '/boite-a-outils/analyse-de-pratiques-reperes-pour-animer-un-groupe',
     '/espace/ma-fiche',

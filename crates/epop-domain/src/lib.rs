@@ -17,6 +17,7 @@ pub mod candidate;
 pub mod contact;
 pub mod directory;
 pub mod easy_figures;
+pub mod easy_review;
 pub mod email;
 pub mod event;
 pub mod figures;

@@ -15,6 +15,7 @@ pub mod contact;
 pub mod directory;
 pub mod directory_admin;
 pub mod directory_import;
+pub mod easy_reviews;
 pub mod events;
 pub mod history;
 pub mod indicators;

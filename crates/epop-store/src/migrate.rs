@@ -227,6 +227,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0036_news.sql"),
         include_str!("../migrations/postgres/0036_news.sql"),
     ),
+    (
+        37,
+        "easy-read review rounds, their requests, answers and reviewers",
+        include_str!("../migrations/sqlite/0037_easy_reviews.sql"),
+        include_str!("../migrations/postgres/0037_easy_reviews.sql"),
+    ),
 ];
 
 /// The last migration this program knows.

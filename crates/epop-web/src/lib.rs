@@ -15,6 +15,7 @@ mod contact;
 mod context;
 pub(crate) mod directory;
 pub mod directory_import;
+mod easy_review;
 mod emails;
 mod error;
 mod events;
@@ -34,6 +35,7 @@ pub mod questionnaire_sending;
 mod questionnaires;
 mod render;
 mod requests;
+mod review_mark;
 pub mod security;
 mod share;
 mod space;
@@ -146,6 +148,7 @@ pub fn router(state: AppState) -> Router {
         .merge(programmes::router())
         .merge(toolbox::router())
         .merge(news::router())
+        .merge(easy_review::router())
         .merge(territories::router())
         .merge(candidates::router())
         .merge(requests::router())

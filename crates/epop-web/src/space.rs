@@ -95,6 +95,13 @@ fn peer_card(easy: bool) -> RoleCard {
                 ),
             },
             CardLink {
+                href: "/espace/relectures",
+                label: w(
+                    "Les textes faciles à lire que je relis",
+                    "Les textes que je relis",
+                ),
+            },
+            CardLink {
                 href: "/espace/paiements",
                 label: w(
                     "Mes interventions et paiements",
@@ -168,6 +175,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/admin/cadres", label: "Tenir à jour les règles des cadres juridiques" },
                     CardLink { href: "/espace/messages", label: "Lire les messages à la coordination nationale" },
                     CardLink { href: "/admin/boite-a-outils", label: "Gérer la boîte à outils et relire les ressources proposées" },
+                    CardLink { href: "/admin/relectures", label: "Suivre les relectures des textes faciles à lire" },
                 ],
             },
             Role::Coordinator => RoleCard {
@@ -188,6 +196,7 @@ fn cards(account: &accounts::Account, easy: bool) -> Vec<RoleCard> {
                     CardLink { href: "/espace/messages", label: "Lire les messages écrits à la coordination de mon territoire et y répondre" },
                     CardLink { href: "/indicateurs", label: "Voir les indicateurs de mon territoire" },
                     CardLink { href: "/admin/boite-a-outils", label: "Ajouter des ressources à la boîte à outils et relire celles proposées pour mon territoire" },
+                    CardLink { href: "/admin/relectures", label: "Faire relire les textes faciles à lire par des personnes concernées" },
                 ],
             },
             Role::Referent => RoleCard {

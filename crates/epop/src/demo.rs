@@ -15,6 +15,7 @@ mod meeting;
 mod news;
 mod programmes;
 mod questionnaires;
+mod reviews;
 mod toolbox;
 
 pub use toolbox::{welcome_pdf, write_files};
@@ -234,7 +235,6 @@ pub async fn load(db: &Db) -> Result<usize, String> {
 /// proposed to Awa Diallo, who has not answered yet.
 async fn requests(db: &Db) -> Result<usize, String> {
     use epop_domain::lifecycle::Action;
-    use epop_domain::request::RequestForm;
     use epop_store::{proposals, requests};
     let err = |e: StoreError| e.to_string();
     let mut tx = db.write().await.map_err(err)?;
@@ -278,40 +278,6 @@ async fn requests(db: &Db) -> Result<usize, String> {
         ("contact_name", "Marc Olivier"),
         ("contact_email", "demandeur@demo.epop.test"),
     ];
-    let form: Vec<(String, String)> = fields
-        .iter()
-        .map(|(k, v)| ((*k).into(), (*v).into()))
-        .collect();
-    let get = |k: &str| {
-        form.iter()
-            .find(|(a, _)| a == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let valid = RequestForm {
-        kind: get("kind"),
-        subject: get("subject"),
-        description: get("description"),
-        themes: get("themes"),
-        audience: get("audience"),
-        audience_size: get("audience_size"),
-        date_from: get("date_from"),
-        duration: get("duration"),
-        mode: get("mode"),
-        address: get("address"),
-        department: get("department"),
-        place_accessibility: get("place_accessibility"),
-        step_free: true,
-        accommodations: get("accommodations"),
-        fee: get("fee"),
-        org_name: get("org_name"),
-        org_kind: get("org_kind"),
-        contact_name: get("contact_name"),
-        contact_email: get("contact_email"),
-        ..Default::default()
-    }
-    .validate(chrono::Utc::now().date_naive())
-    .map_err(|p| format!("demande de démo : {p:?}"))?;
     let id_of = |email: &'static str| Email::parse(email).map_err(|e| e.0);
     let requester = accounts::id_by_email(&mut tx, &id_of("demandeur@demo.epop.test")?)
         .await
@@ -319,27 +285,14 @@ async fn requests(db: &Db) -> Result<usize, String> {
     let coordinator = accounts::id_by_email(&mut tx, &id_of("coordination@demo.epop.test")?)
         .await
         .map_err(err)?;
-    let org = organisations::by_name(&mut tx, &valid.organisation.name)
-        .await
-        .map_err(err)?
-        .ok_or("organisation de démo absente")?;
     let by = proposals::Who {
         actor: epop_domain::lifecycle::Actor::Coordinator,
         account_id: Some(coordinator),
     };
-    let stored = serde_urlencoded::to_string(&form).map_err(|e| e.to_string())?;
     let now = epop_store::now();
-    let r = requests::submit(
-        &mut tx,
-        "demo-demande-esat",
-        &stored,
-        &valid,
-        org.id,
-        requester,
-        now,
-    )
-    .await
-    .map_err(err)?;
+    // The review round first: Awa's list shows the ESAT's proposal on top.
+    reviews::round(&mut tx, coordinator, by, now).await?;
+    let r = submit_request(&mut tx, "demo-demande-esat", &fields, requester, now).await?;
     proposals::transition(&mut tx, &r, &Action::Qualify, by, now)
         .await
         .map_err(err)?;
@@ -363,6 +316,40 @@ async fn requests(db: &Db) -> Result<usize, String> {
     .map_err(err)?;
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(1)
+}
+
+/// Submits a demo request from its form's fields, in the name of the
+/// organisation the fields name, by `requester`.
+async fn submit_request(
+    tx: &mut epop_store::Conn,
+    public_id: &str,
+    fields: &[(&str, &str)],
+    requester: i64,
+    now: i64,
+) -> Result<epop_store::requests::Request, String> {
+    use epop_domain::request::RequestForm;
+    let err = |e: StoreError| e.to_string();
+    let form: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
+    let get = |k: &str| {
+        form.iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let valid = RequestForm::from_fields(get)
+        .validate(chrono::Utc::now().date_naive())
+        .map_err(|p| format!("demande de démo {public_id} : {p:?}"))?;
+    let org = organisations::by_name(tx, &valid.organisation.name)
+        .await
+        .map_err(err)?
+        .ok_or("organisation de démo absente")?;
+    let stored = serde_urlencoded::to_string(&form).map_err(|e| e.to_string())?;
+    epop_store::requests::submit(tx, public_id, &stored, &valid, org.id, requester, now)
+        .await
+        .map_err(err)
 }
 
 /// The two programmes the texts describe (peer workers: 5 days; référents:

@@ -96,8 +96,16 @@ pub const TOOLBOX: Processing = Processing {
     who_sees: "La coordination du territoire de la ressource et les administrateurs.",
 };
 
+pub const EASY_REVIEWS: Processing = Processing {
+    name: "Relecture des textes faciles à lire",
+    purpose: "Recevoir votre avis sur un texte facile à lire que vous relisez, payé comme une intervention, et afficher votre prénom avec le texte relu si vous êtes d’accord.",
+    legal_basis: "Nécessaire à l’exécution de la mission que vous acceptez (article 6.1.b).",
+    data: "Vos réponses phrase par phrase (comprise ou pas, mots difficiles), et votre accord pour afficher votre prénom.",
+    who_sees: "La personne qui a écrit le texte, la coordination de son territoire et les administrateurs.",
+};
+
 /// Every processing, in the order of the privacy page.
-pub const PROCESSINGS: [&Processing; 13] = [
+pub const PROCESSINGS: [&Processing; 14] = [
     &ACCOUNTS,
     &DIRECTORY,
     &EVENTS,
@@ -107,6 +115,7 @@ pub const PROCESSINGS: [&Processing; 13] = [
     &CONTACT,
     &PAYMENTS,
     &TOOLBOX,
+    &EASY_REVIEWS,
     &EVALUATION,
     &NEWSLETTER,
     &MAIL,

@@ -307,7 +307,7 @@ async fn create(
 
 /// The item of the address, if this person may edit it: « not found » for
 /// an unknown one, 403 for another territory's.
-async fn editable<'a>(
+pub(super) async fn editable<'a>(
     state: &AppState,
     ctx: &'a Ctx,
     slug: &str,

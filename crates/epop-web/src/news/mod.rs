@@ -18,9 +18,38 @@ use axum::Router;
 use epop_domain::news::Scope;
 use epop_store::news::News;
 
-use crate::AppState;
+use crate::{AppError, AppState, Ctx};
 
 pub use digest::due;
+
+/// A news item's easy-read title and text (one line each way), for its
+/// review (`crate::easy_review`), if this person may edit the item.
+pub(crate) async fn easy_text(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+) -> Result<crate::review_mark::EasyText, AppError> {
+    let (_, n) = manage::editable(state, ctx, slug).await?;
+    Ok(crate::review_mark::EasyText {
+        page: format!("/actualites/{}?version=facile", n.slug),
+        edit: format!("/admin/actualites/{}", n.slug),
+        text: easy_words(&n),
+        department: match &n.scope {
+            Scope::Department(code) => Some(code.clone()),
+            Scope::National | Scope::Region(_) => None,
+        },
+        title: n.title,
+    })
+}
+
+/// A news item's easy-read version as one text: its title, then its text
+/// (empty when it has none). What a review reads and marks.
+pub(crate) fn easy_words(n: &News) -> String {
+    n.easy
+        .as_ref()
+        .map(|(title, body)| format!("{}\n{}", title.trim(), body.trim()))
+        .unwrap_or_default()
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()

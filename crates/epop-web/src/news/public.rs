@@ -125,6 +125,8 @@ struct Page {
     /// Easy-read asked but not written yet.
     no_easy: bool,
     may_edit: bool,
+    /// Under the easy-read text: its review's mark, or « à faire ».
+    review: Option<String>,
 }
 
 /// An item published (or, for whoever may edit it, one to come).
@@ -167,8 +169,17 @@ async fn page(
     } else {
         title.clone()
     };
+    let review = crate::review_mark::footer_of_page(
+        &state,
+        ctx.easy && !no_easy,
+        epop_domain::easy_review::Subject::News,
+        &n.slug,
+        &super::easy_words(&n),
+    )
+    .await?;
     render(&Page {
         l: ctx.layout(page_title),
+        review,
         title,
         date: crate::french::french_day(n.published_at),
         place: super::place_words(&n),

@@ -267,7 +267,7 @@ async fn create(
 
 /// The programme of the address, if this person may edit it: « not found »
 /// for an unknown one, 403 for someone else's.
-async fn editable<'a>(
+pub(super) async fn editable<'a>(
     state: &AppState,
     ctx: &'a Ctx,
     slug: &str,

@@ -11,7 +11,24 @@ mod public;
 
 use axum::Router;
 
-use crate::AppState;
+use crate::{AppError, AppState, Ctx};
+
+/// A programme's easy-read aims, for their review,
+/// if this person may edit the programme.
+pub(crate) async fn easy_text(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+) -> Result<crate::review_mark::EasyText, AppError> {
+    let (_, p) = manage::editable(state, ctx, slug).await?;
+    Ok(crate::review_mark::EasyText {
+        page: format!("/programmes/{}?version=facile", p.slug),
+        edit: format!("/admin/programmes/{}", p.slug),
+        department: p.departments.first().map(|d| d.code.clone()),
+        title: p.name,
+        text: p.aims_easy,
+    })
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()

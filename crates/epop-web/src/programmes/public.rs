@@ -159,6 +159,8 @@ struct Page {
     figures: Vec<Figure>,
     may_edit: bool,
     share: Share,
+    /// Under the easy-read aims: their review's mark, or « à faire ».
+    review: Option<String>,
 }
 
 async fn page(
@@ -198,8 +200,17 @@ async fn page(
             }
         ),
     );
+    let review = crate::review_mark::footer_of_page(
+        &state,
+        ctx.easy,
+        epop_domain::easy_review::Subject::Programme,
+        &p.slug,
+        &p.aims_easy,
+    )
+    .await?;
     render(&Page {
         l: ctx.layout(title),
+        review,
         share,
         years,
         period: format!(

@@ -194,6 +194,12 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     if let Some(slug) = ctx.query_param("intervenant") {
         p.0.push(("souhait".into(), slug));
     }
+    if let Some(round) = ctx.query_param("relecture") {
+        let fields = crate::easy_review::request_fields(&state, &ctx, &round).await?;
+        let names: Vec<String> = fields.iter().map(|(k, _)| k.clone()).collect();
+        p.0.retain(|(k, _)| !names.contains(k));
+        p.0.extend(fields);
+    }
     form_page(&state, &ctx, p, Errors::default(), String::new()).await
 }
 
@@ -267,6 +273,10 @@ async fn submit(
             requester: u.account.id,
         };
         send(&mut tx, &ctx, base, &sent, &valid, "Demande envoyée").await?;
+        let round = p.get("relecture");
+        if !round.is_empty() {
+            crate::easy_review::attach_request(&mut tx, u.account.id, &round, &id).await?;
+        }
         tx.commit().await?;
         return Ok(Redirect::to("/espace/demandes?message=demande-envoyee").into_response());
     }

@@ -25,6 +25,8 @@ mod triage;
 use axum::Router;
 use epop_domain::request::RequestForm;
 
+pub(crate) use lists::status_label;
+
 use crate::AppState;
 use crate::forms::Pairs;
 

@@ -123,6 +123,8 @@ struct ShowPage {
     previous: Vec<FileLine>,
     may_edit: bool,
     downloads: Vec<(String, i64)>,
+    /// Under the easy-read summary: its review's mark, or « à faire ».
+    review: Option<String>,
 }
 
 /// The resource of an address if this person may see it: published and
@@ -178,8 +180,17 @@ async fn show(
         Vec::new()
     };
     let captions = files.iter().find(|f| f.captions).map(|f| line(&r.slug, f));
+    let review = crate::review_mark::footer_of_page(
+        &state,
+        ctx.easy,
+        epop_domain::easy_review::Subject::Resource,
+        &r.slug,
+        &r.summary_easy,
+    )
+    .await?;
     render(&ShowPage {
         l: ctx.layout(r.title.clone()),
+        review,
         current,
         captions,
         previous,

@@ -310,7 +310,7 @@ async fn create(
 
 /// The resource of an address if this person manages it: « not found »
 /// for an unknown one, 403 for another territory's.
-async fn editable<'a>(
+pub(super) async fn editable<'a>(
     state: &AppState,
     ctx: &'a Ctx,
     slug: &str,

@@ -20,6 +20,23 @@ use epop_store::toolbox::{self, Resource, Viewer};
 
 use crate::{AppError, AppState, Ctx};
 
+/// A resource's easy-read summary, for its review,
+/// if this person manages the resource.
+pub(crate) async fn easy_text(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+) -> Result<crate::review_mark::EasyText, AppError> {
+    let (_, r) = manage::editable(state, ctx, slug).await?;
+    Ok(crate::review_mark::EasyText {
+        page: format!("/boite-a-outils/{}?version=facile", r.slug),
+        edit: format!("/admin/boite-a-outils/{}", r.slug),
+        title: r.title,
+        text: r.summary_easy,
+        department: r.department_code,
+    })
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(browse::router())

@@ -171,6 +171,16 @@ async fn seed_everything(app: &App) -> Person {
         format!(
             "INSERT INTO resources (slug, title, summary, language, dated, author, licence, visibility, status, search_text, created_by, suggested_by, created_at, updated_at) VALUES ('guide-propose-par-awa', 'Un guide', 'Un guide utile', 'fr', '2027-03-03', 'Une association', 'CC BY 4.0', 'members', 'suggested', 'un guide', {a}, {a}, {t}, {t})"
         ),
+        // A review she asked for, and one she read and answered.
+        format!(
+            "INSERT INTO easy_reviews (public_id, subject_kind, subject_slug, title, text, requested_by, created_at) VALUES ('relecture-awa', 'ressource', 'guide-propose-par-awa', 'Un guide', 'Vous lisez le guide.', {a}, {t})"
+        ),
+        format!(
+            "INSERT INTO easy_review_answers (review_id, account_id, sentence, understood, words, answered_at) SELECT id, {a}, 1, 0, 'guide', {t} FROM easy_reviews WHERE public_id = 'relecture-awa'"
+        ),
+        format!(
+            "INSERT INTO easy_reviewers (review_id, account_id, show_name, finished_at) SELECT id, {a}, 1, {t} FROM easy_reviews WHERE public_id = 'relecture-awa'"
+        ),
         // Her newsletter subscription and its unsubscribe link.
         format!(
             "INSERT INTO newsletter_subscribers (email, region_code, easy, account_id, created_at, confirmed_at) VALUES ('{e}', '76', 1, {a}, {t}, {t})"
@@ -345,10 +355,16 @@ async fn traces(app: &App, needles: &[String]) -> Vec<String> {
         for column in columns {
             for needle in needles {
                 let sql = format!(
-                    "SELECT COUNT(*) FROM {table} WHERE LOWER(CAST({column} AS TEXT)) LIKE $1"
+                    "SELECT COUNT(*) FROM {table} WHERE LOWER(CAST({column} AS TEXT)) LIKE $1 ESCAPE '!'"
                 );
+                // The needle literally: « % » and « _ » are LIKE's wildcards.
+                let literal = needle
+                    .to_lowercase()
+                    .replace('!', "!!")
+                    .replace('%', "!%")
+                    .replace('_', "!_");
                 let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-                    .bind(format!("%{}%", needle.to_lowercase()))
+                    .bind(format!("%{literal}%"))
                     .fetch_one(app.db.pool())
                     .await
                     .unwrap();

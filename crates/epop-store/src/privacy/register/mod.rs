@@ -13,6 +13,7 @@ mod figures;
 mod news;
 mod people;
 mod reference;
+mod reviews;
 mod toolbox;
 
 /// The parts in erasure order.
@@ -22,6 +23,7 @@ const PARTS: &[&[Table]] = &[
     directory::TABLES,
     activities::TABLES,
     toolbox::TABLES,
+    reviews::TABLES,
     news::TABLES,
     people::TABLES,
     figures::TABLES,

@@ -272,6 +272,23 @@ pub async fn finish(
     Ok(())
 }
 
+/// Whether this reviewer has finished, and then whether they agreed to be
+/// named.
+pub async fn finished_by(
+    conn: &mut AnyConnection,
+    review_id: i64,
+    account_id: i64,
+) -> Result<Option<bool>> {
+    let show: Option<i64> = sqlx::query_scalar(
+        "SELECT show_name FROM easy_reviewers WHERE review_id = $1 AND account_id = $2",
+    )
+    .bind(review_id)
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(show.map(|s| s != 0))
+}
+
 /// The reviewers who have finished: display name and whether they agreed
 /// to be named, in the order they finished.
 pub async fn finished(conn: &mut AnyConnection, review_id: i64) -> Result<Vec<(String, bool)>> {

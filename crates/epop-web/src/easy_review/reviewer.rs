@@ -198,6 +198,9 @@ struct EndPage {
     round: Review,
     /// Sentences without an answer yet (1-based).
     missing: Vec<usize>,
+    /// Finished already: whether they agreed to be named (the form shows
+    /// their choice, which they may change).
+    finished: Option<bool>,
 }
 
 /// The sentences this reviewer has not answered yet.
@@ -216,10 +219,13 @@ async fn end(
 ) -> Result<Response, AppError> {
     let (account, round) = reviewed_by_me(&state, &ctx, &id).await?;
     let missing = missing(&state, &round, account).await?;
+    let mut conn = state.db.conn().await?;
+    let finished = easy_reviews::finished_by(&mut conn, round.id, account).await?;
     render(&EndPage {
         l: ctx.layout("Vous avez fini de relire"),
         round,
         missing,
+        finished,
     })
 }
 

@@ -426,6 +426,34 @@ async fn only_whoever_may_edit_a_text_asks_for_its_review() {
             .get(&format!("/demander-une-intervention?relecture={round}"))
             .await;
         assert!(!form.body.contains("name=\"relecture\""));
+        // Nor does a request that names it by a forged field.
+        let fields = crate::harness::request_fields("admin@demo.epop.test");
+        let mut forged = crate::harness::refs(&fields, &[("relecture", &round)]);
+        forged.retain(|(k, _)| !k.starts_with("org_"));
+        let sent = admin.post("/demander-une-intervention", &forged).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let mut conn = app.db.conn().await.unwrap();
+        let linked: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM easy_review_requests l JOIN easy_reviews r ON r.id = l.review_id WHERE r.public_id = $1",
+        )
+        .bind(&round)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(linked, 0, "another person's request is not linked");
+        drop(conn);
+        // Another territory's coordination cannot read or mark it.
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        assert_eq!(
+            hdf.get(&format!("/admin/relectures/{round}")).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            hdf.post(&format!("/admin/relectures/{round}/relu"), &[])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
         // Marking before any reviewer finished is refused.
         let early = coord
             .post(&format!("/admin/relectures/{round}/relu"), &[])

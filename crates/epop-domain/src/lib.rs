@@ -4,8 +4,8 @@
 //! applications to join the network (candidates), trainings and
 //! accompaniment, the life
 //! cycle of intervention requests, the matching of peer workers, the
-//! questionnaires and the small-number rule of the indicators, and the
-//! legal and payment frameworks.
+//! questionnaires and the small-number rule of the indicators, the legal
+//! and payment frameworks, and the easy-read writing aid.
 //!
 //! Nothing here touches a database, the network, the clock or randomness:
 //! callers pass the current time and random values in. Error messages are in
@@ -17,6 +17,7 @@ pub mod candidate;
 pub mod contact;
 pub mod directory;
 pub mod easy_figures;
+pub mod easy_read;
 pub mod easy_review;
 pub mod email;
 pub mod event;

@@ -15,6 +15,7 @@ mod contact;
 mod context;
 pub(crate) mod directory;
 pub mod directory_import;
+pub(crate) mod easy_aid;
 mod easy_review;
 mod emails;
 mod error;

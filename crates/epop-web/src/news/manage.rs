@@ -17,6 +17,7 @@ use epop_store::news::{self, Filter, News};
 use epop_store::territories;
 
 use crate::context::{CurrentUser, Layout};
+use crate::easy_aid::{self, Aids};
 use crate::forms::{Errors, Pairs, image_extension, read_multipart};
 use crate::french::paris_today;
 use crate::render::{audited, render, render_form};
@@ -142,6 +143,8 @@ struct FormPage {
     action: String,
     /// When editing: the item, its current image.
     editing: Option<News>,
+    /// What the easy-read rules flag in the easy-read title and text.
+    aids: Aids,
 }
 
 async fn form_page(
@@ -163,6 +166,7 @@ async fn form_page(
             "/admin/actualites/nouvelle".to_owned(),
         ),
     };
+    let aids = Aids::of(&p, &["title_easy", "body_easy"]);
     render_form(
         &FormPage {
             l: ctx.layout_with_errors(&title, invalid),
@@ -171,6 +175,7 @@ async fn form_page(
             scopes: scopes(state, &user.principal).await?,
             action,
             editing,
+            aids,
         },
         invalid,
     )
@@ -284,6 +289,9 @@ async fn create(
     let user = ctx.require(Principal::may_write_news)?;
     let mut errors = Errors::default();
     let (p, file) = read_multipart(multipart, "image", TOO_BIG, &mut errors).await;
+    if easy_aid::checking(&p) {
+        return form_page(&state, &ctx, user, Errors::default(), p, None).await;
+    }
     let (valid, extension) = match check(&p, &file, false, errors) {
         Ok(v) => v,
         Err(errors) => return form_page(&state, &ctx, user, errors, p, None).await,
@@ -344,6 +352,9 @@ async fn update(
     let (user, n) = editable(&state, &ctx, &slug).await?;
     let mut errors = Errors::default();
     let (p, file) = read_multipart(multipart, "image", TOO_BIG, &mut errors).await;
+    if easy_aid::checking(&p) {
+        return form_page(&state, &ctx, user, Errors::default(), p, Some(n)).await;
+    }
     let remove = p.get("remove_image") == "oui";
     let keeps = !remove && n.image_file.is_some();
     let (valid, extension) = match check(&p, &file, keeps, errors) {

@@ -15,6 +15,7 @@ use epop_store::accounts::{self, Account};
 use epop_store::programmes::{self, Programme};
 
 use crate::context::{CurrentUser, Layout};
+use crate::easy_aid::{self, Aids};
 use crate::forms::{Errors, Pairs};
 use crate::french::paris_today;
 use crate::render::{audited, render, render_form};
@@ -75,6 +76,8 @@ struct FormPage {
     action: String,
     /// The programme's public page, when editing.
     public_page: Option<String>,
+    /// What the easy-read rules flag in the easy-read aims.
+    aids: Aids,
 }
 
 /// The coordinator accounts, by name.
@@ -137,6 +140,7 @@ async fn form_page(
             own.join(", ")
         )
     };
+    let aids = Aids::of(&p, &["aims_easy"]);
     let page = FormPage {
         l: ctx.layout_with_errors(&title, invalid),
         errors,
@@ -152,6 +156,7 @@ async fn form_page(
         departments_hint,
         action,
         public_page: editing.map(|e| format!("/programmes/{}", e.slug)),
+        aids,
     };
     render_form(&page, invalid)
 }
@@ -240,6 +245,9 @@ async fn create(
     axum::Form(p): axum::Form<Pairs>,
 ) -> Result<Response, AppError> {
     let user = ctx.require(Principal::may_create_programmes)?;
+    if easy_aid::checking(&p) {
+        return form_page(&state, &ctx, user, Errors::default(), p, None).await;
+    }
     let coordinators = coordinator_accounts(&state).await?;
     let checked = form_of(&p).validate(paris_today());
     let mut errors = match &checked {
@@ -310,6 +318,9 @@ async fn update(
     // refused as a whole.
     if !may_set && p.0.iter().any(|(k, _)| k == "coordinators") {
         return Err(AppError::Forbidden);
+    }
+    if easy_aid::checking(&p) {
+        return form_page(&state, &ctx, user, Errors::default(), p, Some(&programme)).await;
     }
     let coordinators = coordinator_accounts(&state).await?;
     let checked = form_of(&p).validate(paris_today());

@@ -15,6 +15,7 @@ use epop_store::toolbox::{self, FileRole, Resource};
 use super::upload::{self, Received, Stored};
 use super::{Lists, manages};
 use crate::context::{CurrentUser, Layout};
+use crate::easy_aid::{self, Aids};
 use crate::forms::{Errors, Pairs};
 use crate::render::{audited, render, render_form};
 use crate::{AppError, AppState, Ctx};
@@ -78,6 +79,8 @@ struct FormPage {
     /// When editing: the resource, to publish or unpublish it.
     editing: Option<Resource>,
     max_mb: usize,
+    /// What the easy-read rules flag in the easy-read summary.
+    aids: Aids,
 }
 
 async fn form_page(
@@ -100,6 +103,7 @@ async fn form_page(
             "/admin/boite-a-outils/nouvelle".to_owned(),
         ),
     };
+    let aids = Aids::of(&p, &["summary_easy"]);
     render_form(
         &FormPage {
             l: ctx.layout_with_errors(title, invalid),
@@ -114,6 +118,7 @@ async fn form_page(
             action,
             editing,
             max_mb: MAX_FILE / (1024 * 1024),
+            aids,
         },
         invalid,
     )
@@ -272,6 +277,9 @@ async fn create(
 ) -> Result<Response, AppError> {
     let user = ctx.require(may_add)?;
     let form = upload::read(multipart).await;
+    if easy_aid::checking(&form.pairs) {
+        return form_page(&state, &ctx, user, Errors::default(), form.pairs, None).await;
+    }
     let c = match check(&state, user, &form, None).await? {
         Ok(c) => c,
         Err(errors) => return form_page(&state, &ctx, user, errors, form.pairs, None).await,
@@ -346,6 +354,9 @@ async fn update(
 ) -> Result<Response, AppError> {
     let (user, r) = editable(&state, &ctx, &slug).await?;
     let form = upload::read(multipart).await;
+    if easy_aid::checking(&form.pairs) {
+        return form_page(&state, &ctx, user, Errors::default(), form.pairs, Some(r)).await;
+    }
     let mut conn = state.db.conn().await?;
     let files = toolbox::files(&mut conn, r.id).await?;
     drop(conn);

@@ -12,6 +12,7 @@ mod contact;
 mod directory;
 mod directory_admin;
 mod easy_read;
+mod easy_read_aid;
 mod easy_reviews;
 mod event_capacity;
 mod event_registration_words;

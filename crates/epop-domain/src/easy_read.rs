@@ -868,6 +868,43 @@ mod tests {
     }
 
     #[test]
+    fn odd_texts_are_read_without_panic() {
+        for text in [
+            "(((",
+            ")",
+            "...",
+            "’",
+            "n’",
+            "a\u{b7}",
+            "\u{b7}b",
+            "%",
+            "etc.",
+            "n°",
+            "M.",
+            "1.",
+            "ne",
+            "est",
+            "a été",
+            "pour",
+            "vingt et",
+            "é\u{301}t\u{e9} 🙂 ?!",
+            "\r\n\r\n",
+            "www.",
+            "@",
+            "https://",
+            "« Bonjour. »",
+            "Il dit : « Non ! » Puis il part.",
+        ] {
+            for f in flags(text) {
+                assert_eq!(&text[f.range.clone()], f.words, "{text}");
+                assert!(f.sentence >= 1);
+            }
+        }
+        let quoted = "Il dit : « Non ! » Puis il part.";
+        assert_eq!(sentences(quoted).len(), 2);
+    }
+
+    #[test]
     fn flags_come_in_the_order_of_the_text_with_their_sentence() {
         let text = "Je viens.\nLa réunion est organisée par l’ARS (le 3 mars).";
         let f = flags(text);

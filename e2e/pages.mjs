@@ -121,7 +121,6 @@ export const PAGES = {
     '/espace/candidature',
     '/espace/lettre',
     '/espace/relectures',
-    '/admin/relectures',
   ],
   admin: [
     '/admin',
@@ -159,6 +158,7 @@ export const PAGES = {
     '/admin/actualites/nouvelle',
     '/admin/actualites/la-plateforme-du-reseau-des-intervenants-pairs-est-ouverte',
     '/admin/lettre',
+    '/admin/relectures',
   ],
   coordinator: [
     '/admin/questionnaires',
@@ -193,6 +193,7 @@ export const PAGES = {
     '/admin/actualites/nouvelle',
     '/admin/actualites/occitanie-le-programme-2026-commence',
     '/admin/lettre',
+    '/admin/relectures',
     '/admin/relectures/demo-relecture-fiche',
     '/admin/relectures/texte/ressource/fiche-d-accueil-d-un-intervenant-pair',
     '/admin/relectures/texte/actualite/occitanie-le-programme-2026-commence',

@@ -43,27 +43,17 @@ impl Subject {
     }
 }
 
-/// The sentences of a text, as a reviewer reads them one by one: each line
-/// cut after « . », « ! », « ? » or « … » followed by a space.
+/// The sentences of a text, as a reviewer reads them one by one: the
+/// easy-read rules' own cutting ([`crate::easy_read::sentences`]), so that
+/// « phrase 3 » is the same sentence for the writing aid and the review.
 pub fn sentences(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let mut current = String::new();
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
-            current.push(c);
-            let ends = matches!(c, '.' | '!' | '?' | '…')
-                && chars.peek().is_none_or(|n| n.is_whitespace());
-            if ends && !current.trim().is_empty() {
-                out.push(current.trim().to_owned());
-                current.clear();
-            }
-        }
-        if !current.trim().is_empty() {
-            out.push(current.trim().to_owned());
-        }
-    }
-    out
+    crate::easy_read::sentences(text)
+        .into_iter()
+        .filter_map(|r| text.get(r))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// One reviewer's answer about one sentence.

@@ -9,6 +9,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use epop_domain::Principal;
 use epop_domain::easy_review::{Subject, Tally, first_name, sentences, still_reviewed, tally};
 use epop_store::easy_reviews::{self, NewReview, Review};
 use epop_store::now;
@@ -83,7 +84,8 @@ struct ListPage {
 
 /// The rounds of the texts this person may edit, the newest first.
 async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    ctx.user()?;
+    // Those who write the network's texts: admins and coordinators.
+    ctx.require(Principal::may_write_news)?;
     let mut conn = state.db.conn().await?;
     let rounds = easy_reviews::all(&mut conn).await?;
     let mut lines = Vec::new();

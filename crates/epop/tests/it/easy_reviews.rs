@@ -416,6 +416,12 @@ async fn only_whoever_may_edit_a_text_asks_for_its_review() {
             );
         }
         assert_eq!(app.client().get(&path).await.status, StatusCode::SEE_OTHER);
+        // The list of rounds is the coordination's.
+        let mut peer = app.signed_in("pair@demo.epop.test").await;
+        assert_eq!(
+            peer.get("/admin/relectures").await.status,
+            StatusCode::FORBIDDEN
+        );
         assert_eq!(count().await, before, "nothing was written");
         // Someone else's round does not fill a request form, nor link one.
         let mut coord = app.signed_in("coordination@demo.epop.test").await;

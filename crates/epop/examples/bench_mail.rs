@@ -3,7 +3,7 @@
 //! worker writes the digest's e-mails to the outbox in batches, then drains
 //! the outbox through lettre), against a reference run at the same time
 //! (the same number of messages sent straight with lettre to the same
-//! server, one after the other as the worker does, with no database).
+//! server, as many at once as the worker sends, with no database).
 //!
 //! `cargo run --release -p epop --example bench_mail -- [SUBSCRIBERS] [sqlite|postgres://…]`
 //! (default 5,000 subscribers on a fresh SQLite file). The SMTP server is
@@ -12,6 +12,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+use futures_util::StreamExt;
 
 use epop::mailer::Mailer;
 use epop_store::Db;
@@ -139,15 +141,21 @@ async fn main() {
         .build();
     let before = received.load(Ordering::Relaxed);
     let reference = Instant::now();
-    for i in 0..sent {
-        let m = Message::builder()
-            .from("EPoP <lettre@epop.example>".parse().expect("from"))
-            .to(format!("abonne-{i}@bench.epop.test").parse().expect("to"))
-            .subject("La lettre du réseau EPoP")
-            .body(national.body.clone())
-            .expect("a message");
-        transport.send(m).await.expect("sent");
-    }
+    futures_util::stream::iter(0..sent)
+        .for_each_concurrent(epop::worker::AT_ONCE, |i| {
+            let transport = &transport;
+            let body = national.body.clone();
+            async move {
+                let m = Message::builder()
+                    .from("EPoP <lettre@epop.example>".parse().expect("from"))
+                    .to(format!("abonne-{i}@bench.epop.test").parse().expect("to"))
+                    .subject("La lettre du réseau EPoP")
+                    .body(body)
+                    .expect("a message");
+                transport.send(m).await.expect("sent");
+            }
+        })
+        .await;
     wait_for(&received, before + sent);
     let reference = reference.elapsed();
 

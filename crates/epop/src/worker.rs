@@ -9,9 +9,13 @@
 use std::time::Duration;
 
 use epop_store::{Db, outbox, privacy, sessions};
+use futures_util::StreamExt;
 use tokio::sync::watch;
 
 use crate::mailer::Mailer;
+
+/// How many messages are being sent at once (SMTP round trips overlap).
+pub const AT_ONCE: usize = 8;
 
 /// Sends every message that is due; returns how many were sent.
 pub async fn drain(db: &Db, mailer: &Mailer) -> Result<usize, epop_store::StoreError> {
@@ -34,8 +38,16 @@ async fn drain_until(
         if batch.is_empty() {
             return Ok(sent);
         }
-        for p in &batch {
-            let result = mailer.send(p).await;
+        // Sent a few at a time (the transport pools its connections, up to
+        // ten), each result recorded as it comes.
+        // (By index: a closure over `&Pending` would not be `Send` for
+        // every lifetime, which `tokio::spawn` asks of the worker.)
+        let batch = &batch;
+        let mut results = futures_util::stream::iter(0..batch.len())
+            .map(|i| async move { (i, mailer.send(&batch[i]).await) })
+            .buffer_unordered(AT_ONCE);
+        while let Some((i, result)) = results.next().await {
+            let p = &batch[i];
             let mut conn = db.conn().await?;
             match result {
                 Ok(()) => {

@@ -391,10 +391,32 @@ async fn a_member_suggests_a_resource_for_review() {
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
         assert_eq!(app.audit_count("resource_suggested").await, 1);
         let slug: String =
-            sqlx::query_scalar("SELECT slug FROM resources WHERE status = 'suggested'")
+            sqlx::query_scalar("SELECT slug FROM resources WHERE status = 'suggested' AND title = 'Un guide que j’ai trouvé'")
                 .fetch_one(app.db.pool())
                 .await
                 .unwrap();
+        // The admins review a national suggestion: each gets an e-mail with its link.
+        let (subject, body) = app.last_mail("admin@demo.epop.test").await.expect("a mail");
+        assert_eq!(
+            subject,
+            "Une ressource est proposée pour la boîte à outils : Un guide que j’ai trouvé"
+        );
+        assert!(
+            body.contains(&format!("/admin/boite-a-outils/{slug}")),
+            "{body}"
+        );
+        assert!(body.contains("Awa Diallo propose une ressource"));
+        assert_eq!(app.mail_count("coordination@demo.epop.test").await, 0);
+        // One for Occitanie goes to its coordination.
+        let mut g = fields("Un guide de la région", "region-76", "public");
+        g.push(("link", "https://exemple.fr/guide-76"));
+        peer.post("/boite-a-outils/proposer", &g).await;
+        let (subject, _) = app
+            .last_mail("coordination@demo.epop.test")
+            .await
+            .expect("a mail");
+        assert!(subject.ends_with("Un guide de la région"), "{subject}");
+        assert_eq!(app.mail_count("coordination-hdf@demo.epop.test").await, 0);
         // Not published: nobody finds it, the national coordination reviews it.
         let mut visitor = app.client();
         assert_eq!(

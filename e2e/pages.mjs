@@ -194,7 +194,6 @@ export const PAGES = {
     '/admin/actualites/occitanie-le-programme-2026-commence',
     '/admin/lettre',
     '/admin/relectures',
-    '/admin/relectures/demo-relecture-fiche',
     '/admin/relectures/texte/ressource/fiche-d-accueil-d-un-intervenant-pair',
     '/admin/relectures/texte/actualite/occitanie-le-programme-2026-commence',
   ],
@@ -204,10 +203,6 @@ export const PAGES = {
     '/espace/ma-fiche/metier',
   ],
   peer: [
-    '/espace/relectures/demo-relecture-fiche',
-    '/espace/relectures/demo-relecture-fiche/phrase/1',
-    '/espace/relectures/demo-relecture-fiche/phrase/2',
-    '/espace/relectures/demo-relecture-fiche/fin',
     '/boite-a-outils/proposer',
     '/boite-a-outils/analyse-de-pratiques-reperes-pour-animer-un-groupe',
     '/espace/ma-fiche',

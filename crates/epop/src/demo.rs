@@ -15,7 +15,6 @@ mod meeting;
 mod news;
 mod programmes;
 mod questionnaires;
-mod reviews;
 mod toolbox;
 
 pub use toolbox::{welcome_pdf, write_files};
@@ -290,8 +289,6 @@ async fn requests(db: &Db) -> Result<usize, String> {
         account_id: Some(coordinator),
     };
     let now = epop_store::now();
-    // The review round first: Awa's list shows the ESAT's proposal on top.
-    reviews::round(&mut tx, coordinator, by, now).await?;
     let r = submit_request(&mut tx, "demo-demande-esat", &fields, requester, now).await?;
     proposals::transition(&mut tx, &r, &Action::Qualify, by, now)
         .await

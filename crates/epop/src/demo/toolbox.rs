@@ -14,7 +14,7 @@ use epop_store::{Db, StoreError, accounts};
 /// Where the demo PDF is kept in the file storage.
 pub const WELCOME_KEY: &str = "boite-a-outils/demo-fiche-accueil.pdf";
 
-pub(super) const WELCOME_EASY: &str = "Vous accueillez un intervenant-pair.\n\
+const WELCOME_EASY: &str = "Vous accueillez un intervenant-pair.\n\
     Avant qu’il vienne, vous lui dites où aller.\n\
     Vous lui dites à quelle heure venir.\n\
     Vous lui dites qui l’accueille.\n\

@@ -33,12 +33,13 @@ impl Subject {
         Subject::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// « la ressource », for sentences about it.
+    /// « la ressource », for sentences about it (« Revenir à … », « de … »:
+    /// always a feminine noun, so that « à » and « de » never contract).
     pub fn label(self) -> &'static str {
         match self {
             Subject::Resource => "la ressource",
             Subject::News => "l’actualité",
-            Subject::Programme => "le programme local",
+            Subject::Programme => "la page du programme local",
         }
     }
 }
@@ -107,7 +108,12 @@ pub fn tally(sentences: &[String], answers: &[Answer]) -> Vec<Tally> {
             t.not_understood += 1;
         }
         let words = a.words.trim();
-        if !words.is_empty() && !t.words.iter().any(|w| w.eq_ignore_ascii_case(words)) {
+        if !words.is_empty()
+            && !t
+                .words
+                .iter()
+                .any(|w| w.to_lowercase() == words.to_lowercase())
+        {
             t.words.push(words.to_owned());
         }
     }
@@ -195,7 +201,7 @@ mod tests {
             &[
                 answer(1, true, ""),
                 answer(2, false, "visioconférence"),
-                answer(2, true, "Visioconférence"),
+                answer(2, true, "VisioconfÉrence"),
                 answer(3, false, "ignored"),
                 answer(0, false, "ignored too"),
             ],

@@ -199,9 +199,6 @@ fn notice_news(code: &str) -> Option<&'static str> {
             "La lettre part : la plateforme l’envoie à chaque personne abonnée, par lots, dans les minutes qui viennent."
         }
         "lettre-deja-envoyee" => "Cette lettre est déjà envoyée. Rien n’a changé.",
-        "relecture" => {
-            "La relecture est demandée : la coordination propose le texte à des intervenants-pairs, payés pour le relire."
-        }
         "relu" => "C’est fait : le texte porte la mention « Relu par des personnes concernées ».",
         "relecture-sans-texte" => {
             "Ce texte n’a pas encore de version facile à lire : écrivez-la avant de demander une relecture."

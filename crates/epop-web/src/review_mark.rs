@@ -32,10 +32,7 @@ pub async fn footer(
 ) -> epop_store::Result<String> {
     let marked = easy_reviews::last_marked(conn, subject.code(), slug).await?;
     Ok(match marked {
-        Some(r)
-            if r.reviewed_at.is_some()
-                && still_reviewed(current, r.reviewed_text.as_deref().unwrap_or_default()) =>
-        {
+        Some(r) if still_reviewed(current, r.reviewed_text.as_deref().unwrap_or_default()) => {
             let day = crate::french::paris(r.reviewed_at.unwrap_or_default()).date_naive();
             mark_words(day, &r.reviewer_names)
         }

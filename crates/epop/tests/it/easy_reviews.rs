@@ -299,6 +299,13 @@ async fn a_review_round_from_the_request_to_the_mark_with_the_reviewer_paid() {
             after.body
         );
         assert!(after.body.contains("(Awa)."));
+        // The one who may edit it finds its reviews from the page.
+        let own = coord
+            .get(&format!("/boite-a-outils/{slug}?version=facile"))
+            .await;
+        assert!(own.body.contains(&format!(
+            "href=\"/admin/relectures/texte/ressource/{slug}\">Faire relire ce texte"
+        )));
         assert!(
             !after
                 .body

@@ -31,15 +31,18 @@ export const ROLES = Object.keys(ACCOUNTS);
  * account…). The crawler visits a few links of each shape, not all of them;
  * the listed pages are always visited.
  */
-export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/', '/territoires/', '/espace/messages/', '/ecrire-a-la-coordination/suite/', '/admin/candidats/', '/admin/questionnaires/', '/boite-a-outils/', '/admin/boite-a-outils/', '/actualites/', '/admin/actualites/', '/admin/lettre/', '/admin/relectures/', '/espace/relectures/'];
+export const COLLECTIONS = ['/annuaire/', '/admin/comptes/', '/admin/organisations/', '/admin/annuaire/', '/evenements/', '/admin/evenements/', '/inscriptions/', '/formations/', '/admin/formations/', '/admin/accompagnement/', '/admin/demandes/', '/espace/propositions/', '/admin/cadres/', '/programmes/', '/admin/programmes/', '/territoires/', '/espace/messages/', '/ecrire-a-la-coordination/suite/', '/admin/candidats/', '/admin/questionnaires/', '/boite-a-outils/', '/admin/boite-a-outils/', '/actualites/', '/admin/actualites/', '/admin/lettre/', '/admin/relectures/', '/espace/relectures/', '/admin/pages/'];
 
 export const PAGES = {
   public: [
     '/',
     '/?version=facile',
     '/accessibilite',
+    '/accessibilite?version=facile',
     '/mentions-legales',
     '/donnees-personnelles',
+    '/donnees-personnelles?version=facile',
+    '/devenir-referent?version=facile',
     '/parametres-affichage',
     '/connexion',
     '/connexion/lien',
@@ -159,6 +162,10 @@ export const PAGES = {
     '/admin/actualites/la-plateforme-du-reseau-des-intervenants-pairs-est-ouverte',
     '/admin/lettre',
     '/admin/relectures',
+    '/admin/pages',
+    '/admin/pages/accueil',
+    '/admin/pages/donnees-personnelles',
+    '/admin/relectures/texte/page/accueil',
   ],
   coordinator: [
     '/admin/questionnaires',

@@ -15,10 +15,17 @@ pub enum Subject {
     Resource,
     News,
     Programme,
+    /// A fixed page of the site (home, becoming a peer…).
+    Page,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 3] = [Subject::Resource, Subject::News, Subject::Programme];
+    pub const ALL: [Subject; 4] = [
+        Subject::Resource,
+        Subject::News,
+        Subject::Programme,
+        Subject::Page,
+    ];
 
     /// The code in addresses, forms and the database.
     pub fn code(self) -> &'static str {
@@ -26,6 +33,7 @@ impl Subject {
             Subject::Resource => "ressource",
             Subject::News => "actualite",
             Subject::Programme => "programme",
+            Subject::Page => "page",
         }
     }
 
@@ -40,6 +48,7 @@ impl Subject {
             Subject::Resource => "la ressource",
             Subject::News => "l’actualité",
             Subject::Programme => "la page du programme local",
+            Subject::Page => "la page du site",
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod news;
 pub mod newsletter;
 pub mod organisations;
 pub mod outbox;
+pub mod page_texts;
 pub mod path;
 pub mod payments;
 pub mod privacy;

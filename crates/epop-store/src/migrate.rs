@@ -233,6 +233,18 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0037_easy_reviews.sql"),
         include_str!("../migrations/postgres/0037_easy_reviews.sql"),
     ),
+    (
+        38,
+        "the country's and the régions' count of active peers per year",
+        include_str!("../migrations/sqlite/0038_indicator_peer_counts.sql"),
+        include_str!("../migrations/postgres/0038_indicator_peer_counts.sql"),
+    ),
+    (
+        39,
+        "the easy-read texts of the fixed pages as admins write them",
+        include_str!("../migrations/sqlite/0039_page_texts.sql"),
+        include_str!("../migrations/postgres/0039_page_texts.sql"),
+    ),
 ];
 
 /// The last migration this program knows.

@@ -75,11 +75,17 @@ static NONE: Aid = Aid {
 impl Aids {
     /// The flags of these fields of the form as sent or as stored.
     pub fn of(p: &Pairs, fields: &[&'static str]) -> Aids {
+        Aids::read(p, fields, str::to_owned)
+    }
+
+    /// The flags of these fields as `words` reads them (a text written in
+    /// Markdown is checked on its words only).
+    pub fn read(p: &Pairs, fields: &[&'static str], words: fn(&str) -> String) -> Aids {
         let checking = checking(p);
         let fields = fields
             .iter()
             .map(|&field| {
-                let text = p.get(field);
+                let text = words(&p.get(field));
                 let empty = text.trim().is_empty();
                 Aid {
                     field,

@@ -304,26 +304,33 @@ async fn satisfaction(
 }
 
 /// Distinct peer workers who did at least one of the interventions done in
-/// the period: from the summary's peers of the year for a whole year,
-/// counted from the proposals otherwise.
+/// the period: for a whole year, the count the summary keeps for the
+/// country and the régions, or the summary's peers of the year of the
+/// départements; counted from the proposals otherwise.
 async fn peers_active(conn: &mut AnyConnection, s: &Scope, year: Option<i32>) -> Result<u64> {
-    let (n,): (i64,) = match year {
-        Some(year) => {
-            // An area's own rows name each peer once.
-            let count = match s.rollup {
-                Some(_) => "COUNT(*)",
-                None => "COUNT(DISTINCT account_id)",
-            };
+    let kind = s.kind.unwrap_or(summary::ALL);
+    let (n,): (i64,) = match (year, &s.rollup) {
+        (Some(year), Some(area)) => sqlx::query_as(
+            "SELECT peers FROM indicator_peer_counts \
+             WHERE department_code = $1 AND kind = $2 AND year = $3",
+        )
+        .bind(area.clone())
+        .bind(kind)
+        .bind(i64::from(year))
+        .fetch_optional(&mut *conn)
+        .await?
+        .unwrap_or((0,)),
+        (Some(year), None) => {
             sqlx::query_as(AssertSqlSafe(format!(
-                "SELECT {count} FROM indicator_peers WHERE {} AND kind = '{}' AND year = $1",
+                "SELECT COUNT(DISTINCT account_id) FROM indicator_peers \
+                 WHERE {} AND kind = '{kind}' AND year = $1",
                 s.summarised(),
-                s.kind.unwrap_or(summary::ALL)
             )))
             .bind(i64::from(year))
             .fetch_one(&mut *conn)
             .await?
         }
-        None => {
+        (None, _) => {
             sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT COUNT(DISTINCT p.account_id) FROM request_proposals p \
                  JOIN intervention_requests r ON r.id = p.request_id \

@@ -5,7 +5,8 @@
 //! audiences, fees and expenses, answers and invitations), with `*` rows
 //! for the whole country and for every kind; `indicator_peers` holds which
 //! peers did an intervention, per département, kind and year (a distinct
-//! count cannot be added up month by month).
+//! count cannot be added up month by month), and `indicator_peer_counts`
+//! how many they are for the country and each région.
 //!
 //! The triggers (migration 0034) log which (département, time) a change
 //! touched in `indicator_changes`. [`refresh`] takes the log, recounts the
@@ -104,9 +105,11 @@ async fn recount_everything(conn: &mut AnyConnection) -> Result<()> {
     sqlx::query("DELETE FROM indicator_sums")
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM indicator_peers")
-        .execute(&mut *conn)
-        .await?;
+    for table in ["indicator_peers", "indicator_peer_counts"] {
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&mut *conn)
+            .await?;
+    }
     let mut span: Option<(i64, i64)> = None;
     for (table, column) in [
         ("intervention_requests", "submitted_at"),
@@ -304,9 +307,10 @@ async fn recount_peers(
         .execute(&mut *conn)
         .await?;
     }
-    if places.is_none() {
-        return roll_up_peers(conn, year, "").await;
-    }
+    let Some(places) = places else {
+        roll_up_peers(conn, year, "").await?;
+        return count_peers(conn, year, None).await;
+    };
     concerned.extend(
         sqlx::query_scalar::<_, i64>(AssertSqlSafe(of_places))
             .bind(year)
@@ -322,6 +326,39 @@ async fn recount_peers(
             .join(",");
         roll_up_peers(conn, year, &format!(" AND account_id IN ({ids})")).await?;
     }
+    let regions: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT DISTINCT '*' || region_code FROM departments WHERE 1 = 1{}",
+        keyed(Some(places)).replace("department_code", "code")
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut areas = vec![ALL.to_owned()];
+    areas.extend(regions);
+    count_peers(conn, year, Some(&areas)).await
+}
+
+/// Writes how many peers the country's and the régions' rows of `year`
+/// hold, for the areas `areas` names (`None`: all of them), from the
+/// rows [`roll_up_peers`] wrote.
+async fn count_peers(conn: &mut AnyConnection, year: i64, areas: Option<&[String]>) -> Result<()> {
+    let which = match areas {
+        Some(_) => keyed(areas),
+        None => " AND department_code LIKE '*%'".to_owned(),
+    };
+    sqlx::query(AssertSqlSafe(format!(
+        "DELETE FROM indicator_peer_counts WHERE year = $1{which}"
+    )))
+    .bind(year)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO indicator_peer_counts (department_code, kind, year, peers) \
+         SELECT department_code, kind, year, COUNT(*) FROM indicator_peers \
+         WHERE year = $1{which} GROUP BY department_code, kind, year"
+    )))
+    .bind(year)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

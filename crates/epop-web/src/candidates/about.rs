@@ -59,6 +59,8 @@ pub struct Upcoming {
 #[template(path = "candidates/about.html")]
 struct Page {
     l: Layout,
+    /// The easy-read text (`crate::pages::easy`), when easy-read is asked.
+    easy: Option<crate::pages::easy::EasyBlock>,
     peer: bool,
     path: &'static str,
     departments: Vec<Department>,
@@ -124,7 +126,14 @@ async fn page(
         (false, false) => "Devenir référent en intervention par les pairs",
         (false, true) => "Devenir référent : accueillir un intervenant-pair",
     };
+    drop(conn);
+    let slug = if peer {
+        "devenir-intervenant-pair"
+    } else {
+        "devenir-referent"
+    };
     render(&Page {
+        easy: crate::pages::easy::shown(&state, &ctx, slug).await?,
         l: ctx.layout(title),
         peer,
         path: path_of(audience),

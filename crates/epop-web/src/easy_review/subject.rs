@@ -19,5 +19,6 @@ pub async fn editable(
         Subject::Resource => crate::toolbox::easy_text(state, ctx, slug).await,
         Subject::News => crate::news::easy_text(state, ctx, slug).await,
         Subject::Programme => crate::programmes::easy_text(state, ctx, slug).await,
+        Subject::Page => crate::pages::easy::easy_text(state, ctx, slug).await,
     }
 }

@@ -321,6 +321,23 @@ async fn every_route_checks_role_and_territory() {
             ),
             ("/programmes/inconnu".into(), expect("nnnnnnnnn")),
             ("/admin/programmes".into(), expect("rfffffooo")),
+            // The fixed pages' easy-read texts: public; written by admins.
+            ("/accessibilite?version=facile".into(), expect("ooooooooo")),
+            (
+                "/donnees-personnelles?version=facile".into(),
+                expect("ooooooooo"),
+            ),
+            (
+                "/devenir-referent?version=facile".into(),
+                expect("ooooooooo"),
+            ),
+            ("/admin/pages".into(), expect("rfffffffo")),
+            ("/admin/pages/accueil".into(), expect("rfffffffo")),
+            ("/admin/pages/inconnue".into(), expect("nnnnnnnnn")),
+            (
+                "/admin/relectures/texte/page/accueil".into(),
+                expect("rfffffffo"),
+            ),
             ("/admin/programmes/nouveau".into(), expect("rfffffffo")),
             (
                 "/admin/programmes/experimentation-locale-occitanie-2026".into(),

@@ -23,7 +23,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs" || x == "html") {
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "rs" || x == "html" || x == "md")
+        {
             out.push(p);
         }
     }
@@ -56,6 +59,7 @@ fn no_inclusive_middle_dot_in_templates_or_strings() {
     for dir in fs::read_dir(root.join("crates")).unwrap().flatten() {
         files(&dir.path().join("src"), &mut all);
         files(&dir.path().join("templates"), &mut all);
+        files(&dir.path().join("content"), &mut all);
     }
     assert!(all.len() > 100, "the sources are found");
     let mut bad = Vec::new();

@@ -17,6 +17,7 @@ mod easy_reviews;
 mod event_capacity;
 mod event_registration_words;
 mod events;
+mod fixed_pages;
 mod harness;
 mod history_seed;
 mod import;

@@ -38,4 +38,13 @@ pub(super) const TABLES: &[Table] = &[
         keep: Keep::NotPersonal,
         columns: &[("department_code", Col::Plain), ("kind", Col::Plain)],
     },
+    Table {
+        name: "indicator_peer_counts",
+        processing: None,
+        holds: "Le nombre d’intervenants-pairs actifs par année, pour la France et chaque région.",
+        whose: None,
+        erase: Erase::Keep("des totaux, sans personne"),
+        keep: Keep::NotPersonal,
+        columns: &[("department_code", Col::Plain), ("kind", Col::Plain)],
+    },
 ];

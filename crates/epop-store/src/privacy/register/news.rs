@@ -1,6 +1,7 @@
-//! The register's tables: news and the newsletter (its subscribers'
-//! addresses are personal data: a subscription never confirmed is purged
-//! after a few days, unsubscribing deletes it, and so does erasure).
+//! The register's tables: news, the fixed pages' easy-read texts and the
+//! newsletter (its subscribers' addresses are personal data: a
+//! subscription never confirmed is purged after a few days, unsubscribing
+//! deletes it, and so does erasure).
 
 use super::super::processings::{NEWSLETTER, NEWSLETTER_LINK_DAYS, UNCONFIRMED_SUBSCRIPTION_DAYS};
 use super::super::{Col, Erase, Keep, Table};
@@ -26,6 +27,15 @@ pub(super) const TABLES: &[Table] = &[
             ("image_alt", Col::Plain),
             ("links", Col::Plain),
         ],
+    },
+    Table {
+        name: "page_texts",
+        processing: None,
+        holds: "Les textes en facile à lire des pages fixes du site (accueil, devenir intervenant-pair…).",
+        whose: None,
+        erase: Erase::Keep("un texte du site n’est pas une donnée personnelle"),
+        keep: Keep::NotPersonal,
+        columns: &[("slug", Col::Plain), ("easy_text", Col::Plain)],
     },
     Table {
         name: "newsletter_links",

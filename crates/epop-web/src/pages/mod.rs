@@ -1,6 +1,10 @@
-//! Public pages: home (ordinary and easy-read), accessibility statement,
-//! legal notice, privacy, display settings; and `/healthz`. How every page
-//! is rendered lives in `crate::render`.
+//! Public pages: home, accessibility statement, privacy (each ordinary and
+//! easy-read: [`easy`] owns the easy-read texts, [`manage`] their editor),
+//! legal notice, display settings; and `/healthz`. How every page is
+//! rendered lives in `crate::render`.
+
+pub(crate) mod easy;
+mod manage;
 
 use askama::Template;
 use axum::extract::State;
@@ -26,13 +30,15 @@ pub fn router() -> Router<AppState> {
             get(display_form).post(display_save),
         )
         .route("/healthz", get(healthz))
+        .merge(manage::router())
 }
 
 #[derive(Template)]
 #[template(path = "pages/home.html")]
 struct Home {
     l: Layout,
-    easy: bool,
+    /// The easy-read text and its review, when easy-read is asked.
+    easy: Option<easy::EasyBlock>,
     /// Counted in the public directory: « 17 intervenants-pairs ».
     peers: String,
     referents: String,
@@ -65,8 +71,8 @@ async fn public_count(
 
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     use epop_domain::directory::{InterventionKind, ProfileKind};
-    let easy = ctx.easy;
-    let title = if easy {
+    let easy = easy::shown(&state, &ctx, "accueil").await?;
+    let title = if ctx.easy {
         "Accueil – version facile à lire"
     } else {
         "Accueil"
@@ -105,10 +111,12 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
 #[template(path = "pages/accessibilite.html")]
 struct Accessibility {
     l: Layout,
+    easy: Option<easy::EasyBlock>,
 }
 
-async fn accessibility(ctx: Ctx) -> Result<Response, AppError> {
+async fn accessibility(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     render(&Accessibility {
+        easy: easy::shown(&state, &ctx, "accessibilite").await?,
         l: ctx.layout("Déclaration d’accessibilité"),
     })
 }
@@ -135,12 +143,13 @@ struct ProcessingView {
 #[template(path = "pages/donnees-personnelles.html")]
 struct Privacy {
     l: Layout,
+    easy: Option<easy::EasyBlock>,
     processings: Vec<ProcessingView>,
 }
 
 /// The privacy page: the register of processings (GDPR art. 30) rendered
 /// from `epop_store::privacy`, the data that drives the purges and erasure.
-async fn privacy(ctx: Ctx) -> Result<Response, AppError> {
+async fn privacy(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     use epop_store::privacy::{PROCESSINGS, REGISTER};
     let processings = PROCESSINGS
         .iter()
@@ -154,6 +163,7 @@ async fn privacy(ctx: Ctx) -> Result<Response, AppError> {
         })
         .collect();
     render(&Privacy {
+        easy: easy::shown(&state, &ctx, "donnees-personnelles").await?,
         l: ctx.layout("Données personnelles"),
         processings,
     })

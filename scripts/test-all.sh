@@ -7,22 +7,26 @@
 # PostgreSQL: EPOP_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test
 # when a server answers there). Set EPOP_SKIP_E2E=1 to skip the browser tests.
 # What the tests open the platform's files with (Chromium, LibreOffice Calc,
-# poppler, zbar to read QR codes back, Node.js for the browser tests) is installed from Debian's packages when missing (as root, or with
+# poppler, zbar to read QR codes back, nginx in front of the processes
+# killed under load, Node.js for the browser tests) is installed from Debian's packages when missing (as root, or with
 # sudo without a password).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
-  || ! command -v pdftotext >/dev/null 2>&1 || ! command -v zbarimg >/dev/null 2>&1 \
-  || ! command -v npm >/dev/null 2>&1; then
-  echo "== Installing Chromium, LibreOffice Calc, poppler-utils, zbar-tools and Node.js (Debian)"
+need_install=""
+for tool in chromium soffice pdftotext zbarimg npm; do
+  command -v "$tool" >/dev/null 2>&1 || need_install=1
+done
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_install=1
+if [ -n "$need_install" ]; then
+  echo "== Installing Chromium, LibreOffice Calc, poppler-utils, zbar-tools, nginx and Node.js (Debian)"
   sudo=""
   if [ "$(id -u)" != 0 ]; then sudo="sudo -n"; fi
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core \
-    libreoffice-calc-nogui poppler-utils zbar-tools $(command -v npm >/dev/null || echo nodejs npm) >/dev/null
+    libreoffice-calc-nogui poppler-utils zbar-tools nginx-light $(command -v npm >/dev/null || echo nodejs npm) >/dev/null
 fi
 
 default_pg="postgres://postgres@127.0.0.1:5432/test"

@@ -114,6 +114,39 @@ pub enum StoreError {
     UnsupportedUrl(String),
 }
 
+impl StoreError {
+    /// The database could not be reached or could not write for a reason
+    /// outside the platform (a restart, a cut connection, a full disk, a
+    /// SQLite file held too long): worth « try again in a moment », not a
+    /// bug report.
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Db(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(d) => match d.code() {
+                // PostgreSQL's five-character codes: connection exceptions
+                // (08…), shutting down or starting up (57P…), disk full
+                // (53100).
+                Some(c) if c.len() == 5 => {
+                    c.starts_with("08") || c.starts_with("57P") || c == "53100"
+                }
+                // SQLite's numbers: busy, locked, I/O error, full.
+                Some(c) => c
+                    .parse::<i32>()
+                    .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 13)),
+                None => false,
+            },
+            _ => false,
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {

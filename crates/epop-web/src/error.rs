@@ -3,7 +3,7 @@
 //! never to the page.
 
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use epop_store::StoreError;
@@ -99,6 +99,20 @@ impl IntoResponse for AppError {
                  ou demandez un lien de connexion par e-mail.</p>",
             ),
             AppError::Store(StoreError::NotFound) => AppError::NotFound.into_response(),
+            AppError::Store(e) if e.is_unavailable() => {
+                tracing::error!(error = %e, "database unavailable");
+                let mut page = error_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Service momentanément indisponible",
+                    "<p>La plateforme ne peut pas joindre sa base de données pour le moment. \
+                     Rien n’a été enregistré à moitié : réessayez dans quelques secondes. \
+                     Si vous remplissiez un formulaire, revenez à la page précédente : ce que \
+                     vous avez tapé y est souvent encore : envoyez-le de nouveau.</p>",
+                );
+                page.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+                page
+            }
             other => {
                 tracing::error!(error = ?other, "internal error");
                 error_page(

@@ -42,6 +42,12 @@ pub struct Config {
     /// header is then ignored, and the TCP peer is the client.
     #[arg(long, env = "EPOP_TRUSTED_PROXY", global = true)]
     pub trusted_proxy: Option<String>,
+    /// Seconds a process has to send the e-mails it took from the outbox
+    /// before another process may take them: after a crash, the e-mails the
+    /// dead process held wait this long. Longer than a slow SMTP server's
+    /// answer, or a message may go twice.
+    #[arg(long, env = "EPOP_OUTBOX_LEASE", default_value_t = crate::worker::LEASE_SECS, global = true)]
+    pub outbox_lease: i64,
 }
 
 impl Config {

@@ -260,7 +260,13 @@ async fn serve(config: Config) -> Result<(), String> {
     );
     let app = epop_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = tokio::spawn(worker::run(db.clone(), mailer, base_url, stop_rx.clone()));
+    let worker = tokio::spawn(worker::run(
+        db.clone(),
+        mailer,
+        base_url,
+        config.outbox_lease.max(1),
+        stop_rx.clone(),
+    ));
     // On SIGTERM or Ctrl-C: stop accepting, tell the worker at once, let
     // the requests in flight finish; whatever is left after the grace
     // period is cut, so that the process is gone within SHUTDOWN_BOUND.

@@ -17,16 +17,21 @@ use crate::mailer::Mailer;
 /// How many messages are being sent at once (SMTP round trips overlap).
 pub const AT_ONCE: usize = 8;
 
+/// How long a process holds the messages it claimed, by default (seconds).
+pub const LEASE_SECS: i64 = 120;
+
 /// Sends every message that is due; returns how many were sent.
 pub async fn drain(db: &Db, mailer: &Mailer) -> Result<usize, epop_store::StoreError> {
-    drain_until(db, mailer, &|| false).await
+    drain_until(db, mailer, LEASE_SECS, &|| false).await
 }
 
 /// Sends the messages due until `stopping()`: then it claims no new batch
 /// (the one claimed is sent, so that none waits for its claim to expire).
+/// Each batch is held `lease` seconds.
 async fn drain_until(
     db: &Db,
     mailer: &Mailer,
+    lease: i64,
     stopping: &(dyn Fn() -> bool + Sync),
 ) -> Result<usize, epop_store::StoreError> {
     let mut sent = 0;
@@ -34,7 +39,7 @@ async fn drain_until(
         if stopping() {
             return Ok(sent);
         }
-        let batch = outbox::claim(db, 20, 120).await?;
+        let batch = outbox::claim(db, 20, lease).await?;
         if batch.is_empty() {
             return Ok(sent);
         }
@@ -94,7 +99,14 @@ pub async fn purge_retention(db: &Db) {
 }
 
 /// Runs until `stop` turns true; from then on it claims no more work.
-pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Receiver<bool>) {
+/// E-mails taken from the outbox are held `lease` seconds.
+pub async fn run(
+    db: Db,
+    mailer: Mailer,
+    base_url: String,
+    lease: i64,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut ticks: u64 = 0;
     let stopping = stop.clone();
     let stopping = move || *stopping.borrow();
@@ -118,7 +130,7 @@ pub async fn run(db: Db, mailer: Mailer, base_url: String, mut stop: watch::Rece
                 Err(e) => tracing::error!(error = %e, "questionnaire sending failed"),
             }
         }
-        if let Err(e) = drain_until(&db, &mailer, &stopping).await {
+        if let Err(e) = drain_until(&db, &mailer, lease, &stopping).await {
             tracing::error!(error = %e, "outbox drain failed");
         }
         if ticks.is_multiple_of(1800) {

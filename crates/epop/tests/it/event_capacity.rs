@@ -28,6 +28,12 @@ impl Server {
         assert!(sent.success());
     }
 
+    /// Kills it at once (SIGKILL, `kill -9`) and reaps it.
+    pub fn kill_now(&mut self) {
+        self.child.kill().expect("kill -9");
+        let _ = self.child.wait();
+    }
+
     /// Its exit status, once it has exited, waiting at most `limit`.
     pub fn exit_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
         let started = Instant::now();
@@ -48,7 +54,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -56,14 +62,26 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Starts `epop serve` on a free port and waits until it answers.
 pub async fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
-    let port = free_port();
+    start_on(database_url, data_dir, free_port(), &[]).await
+}
+
+/// Starts `epop serve` on `port`, with more environment (an SMTP server,
+/// settings), and waits until it answers.
+pub async fn start_on(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    port: u16,
+    env: &[(&str, &str)],
+) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_epop"))
         .arg("serve")
         .env("EPOP_DATABASE_URL", database_url)
         .env("EPOP_LISTEN", format!("127.0.0.1:{port}"))
         .env("EPOP_DATA_DIR", data_dir)
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

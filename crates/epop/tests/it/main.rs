@@ -9,6 +9,8 @@ mod authorization;
 mod backup;
 mod candidates;
 mod contact;
+mod crash;
+mod db_outage;
 mod directory;
 mod directory_admin;
 mod easy_read;

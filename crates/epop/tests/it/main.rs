@@ -57,4 +57,5 @@ mod structure;
 mod territories;
 mod toolbox;
 mod trainings;
+mod two_processes;
 mod words;

@@ -1,0 +1,116 @@
+//! Two `epop serve` processes on one PostgreSQL database behave as one: a
+//! session opened through one is good on the other (and closed through it),
+//! the sign-in rate limit counts the attempts made on both, and a change
+//! made through one is shown by the other within the read cache's bound
+//! (`epop_store::cache::TTL`).
+
+use std::time::{Duration, Instant};
+
+use epop_store::{Db, testing};
+
+use crate::event_capacity::{data_dir, event_of_30, free_port, http, start_on};
+use crate::harness::PASSWORD;
+
+const PERSON: &str = "pair@demo.epop.test";
+
+fn sign_in(port: u16, password: &str) -> (u16, String) {
+    http(
+        port,
+        "POST /connexion HTTP/1.1",
+        &format!("email={}&password={password}", PERSON.replace('@', "%40")),
+        "",
+    )
+    .unwrap()
+}
+
+/// The session cookie a response sets, as `; name=value` for [`http`].
+fn session_cookie(response: &str) -> String {
+    let line = response
+        .lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("set-cookie: epop_session=")
+        })
+        .unwrap_or_else(|| panic!("no session cookie: {response}"));
+    let pair = line["set-cookie: ".len()..].split(';').next().unwrap();
+    format!("; {pair}")
+}
+
+/// The event page's « Places » line.
+fn seats(port: u16, slug: &str) -> String {
+    let (status, page) = http(port, &format!("GET /evenements/{slug} HTTP/1.1"), "", "").unwrap();
+    assert_eq!(status, 200, "{page}");
+    let start = page.find("<dt>Places</dt><dd>").expect("the seats") + "<dt>Places</dt><dd>".len();
+    page[start..].split("</dd>").next().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_sessions_limits_and_changes() {
+    let Some(base) = testing::postgres_url() else {
+        return;
+    };
+    let url = testing::postgres_schema_url(&base).await;
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    epop::demo::load(&db).await.unwrap();
+    let event = event_of_30(&db).await;
+    let dir = data_dir("two");
+    let a = start_on(&url, &dir, free_port(), &[]).await;
+    let b = start_on(&url, &dir, free_port(), &[]).await;
+
+    // A session opened on A is good on B, and closed through B.
+    let (status, answer) = sign_in(a.port, PASSWORD);
+    assert_eq!(status, 303, "{answer}");
+    let session = session_cookie(&answer);
+    let (status, space) = http(b.port, "GET /espace HTTP/1.1", "", &session).unwrap();
+    assert_eq!(status, 200, "{space}");
+    assert!(space.contains("Awa"), "{space}");
+    let (status, _) = http(b.port, "POST /deconnexion HTTP/1.1", "x=1", &session).unwrap();
+    assert_eq!(status, 303);
+    let (status, answer) = http(a.port, "GET /espace HTTP/1.1", "", &session).unwrap();
+    assert_eq!(status, 303, "closed on B, still open on A: {answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("location: /connexion"),
+        "{answer}"
+    );
+
+    // Wrong passwords through both count as one streak: after eight, even
+    // the right one waits, on either process.
+    for n in 0..8 {
+        let port = if n % 2 == 0 { a.port } else { b.port };
+        let (status, page) = sign_in(port, "pas-le-bon-mot-de-passe");
+        assert_ne!(status, 303, "{page}");
+    }
+    for port in [a.port, b.port] {
+        let (status, page) = sign_in(port, PASSWORD);
+        assert_ne!(status, 303, "{page}");
+        assert!(
+            page.contains("Il y a eu plusieurs essais à la suite"),
+            "{page}"
+        );
+    }
+
+    // A registration through A shows on B's event page within the bound.
+    let before = seats(b.port, &event.slug);
+    let (status, answer) = http(
+        a.port,
+        &format!("POST /evenements/{}/inscription HTTP/1.1", event.slug),
+        "name=Camille+Deux&email=camille.deux%40exemple.fr&consent=oui",
+        "",
+    )
+    .unwrap();
+    assert_eq!(status, 303, "{answer}");
+    let registered = Instant::now();
+    loop {
+        let now = seats(b.port, &event.slug);
+        if now != before {
+            assert!(now.contains("29"), "{before} → {now}");
+            break;
+        }
+        assert!(
+            registered.elapsed() <= epop_store::cache::TTL + Duration::from_secs(1),
+            "B still shows « {now} » past the read cache's bound"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

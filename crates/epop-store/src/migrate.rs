@@ -245,6 +245,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0039_page_texts.sql"),
         include_str!("../migrations/postgres/0039_page_texts.sql"),
     ),
+    (
+        40,
+        "the people who asked for their e-mails in easy-read French",
+        include_str!("../migrations/sqlite/0040_account_easy_read.sql"),
+        include_str!("../migrations/postgres/0040_account_easy_read.sql"),
+    ),
 ];
 
 /// The last migration this program knows.

@@ -428,11 +428,12 @@ async fn send_token(
         let token = random_token();
         sessions::create_token(&mut tx, &hash_token(&token), c.id, flow.purpose, flow.ttl).await?;
         let link = format!("{}{}{}", state.config.base_url, flow.path, token);
+        let words = emails::Words::of(&mut tx, &account.email).await?;
         let message = match flow.purpose {
             Purpose::PasswordReset => {
-                emails::password_reset(email.as_str(), &account.display_name, &link)
+                emails::password_reset(email.as_str(), &account.display_name, &link, words)
             }
-            _ => emails::sign_in_link(email.as_str(), &account.display_name, &link),
+            _ => emails::sign_in_link(email.as_str(), &account.display_name, &link, words),
         };
         outbox::enqueue(&mut tx, &message).await?;
     }

@@ -145,7 +145,7 @@ async fn confirm(
         let url = format!("{}/connexion/lien/{link}", state.config.base_url);
         outbox::enqueue(
             &mut tx,
-            &emails::sign_in_link(&acc.email, &acc.display_name, &url),
+            &emails::sign_in_link(&acc.email, &acc.display_name, &url, emails::Words::Usual),
         )
         .await?;
     }

@@ -179,11 +179,20 @@ struct DisplaySettings {
     spacing: String,
     font: String,
     easy: String,
+    /// Signed in: the choice of easy-read e-mails, kept on the account.
+    easy_emails: Option<bool>,
     saved: bool,
 }
 
-async fn display_form(ctx: Ctx) -> Result<Response, AppError> {
+async fn display_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let d = ctx.display.clone();
+    let easy_emails = match &ctx.user {
+        Some(u) => {
+            let mut conn = state.db.conn().await?;
+            Some(epop_store::accounts::wants_easy_read_emails(&mut conn, &u.account.email).await?)
+        }
+        None => None,
+    };
     render(&DisplaySettings {
         l: ctx.layout("Paramètres d’affichage"),
         csrf: ctx.csrf.clone(),
@@ -192,6 +201,7 @@ async fn display_form(ctx: Ctx) -> Result<Response, AppError> {
         spacing: d.spacing,
         font: d.font,
         easy: d.easy,
+        easy_emails,
         saved: ctx.query_param("enregistre").is_some(),
     })
 }
@@ -204,9 +214,36 @@ struct DisplayForm {
     espacement: String,
     police: String,
     facile: String,
+    /// `facile` or `habituels`: the e-mails' words (signed in only).
+    courriels: String,
 }
 
-async fn display_save(State(state): State<AppState>, Form(f): Form<DisplayForm>) -> Response {
+async fn display_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<DisplayForm>,
+) -> Result<Response, AppError> {
+    if let Some(u) = &ctx.user
+        && matches!(f.courriels.as_str(), "facile" | "habituels")
+    {
+        let easy = f.courriels == "facile";
+        let mut tx = state.db.write().await?;
+        if epop_store::accounts::set_easy_read_emails(&mut tx, u.account.id, easy).await? {
+            epop_store::audit::record(
+                &mut tx,
+                ctx.audit(
+                    "easy_read_emails_changed",
+                    Some(format!("account:{}", u.account.public_id)),
+                    format!(
+                        "E-mails en facile à lire : {}",
+                        if easy { "oui" } else { "non" }
+                    ),
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
     let d = Display::new(
         &f.taille,
         &f.contraste,
@@ -223,7 +260,7 @@ async fn display_save(State(state): State<AppState>, Form(f): Form<DisplayForm>)
     );
     let mut res = Redirect::to("/parametres-affichage?enregistre=1").into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie);
-    res
+    Ok(res)
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -7,7 +7,7 @@ use epop_domain::request::{NewRequest, format_euros};
 use epop_store::outbox::{Attachment, Message};
 use epop_store::proposals::Proposal;
 
-use crate::emails::FOOTER;
+use crate::emails::{EASY_FOOTER, FOOTER, Words};
 use crate::french::french_day_at;
 
 use super::proposals::Offer;
@@ -146,7 +146,34 @@ pub fn proposal_expired(
 
 /// To a peer: the coordination proposes an intervention (what the peer
 /// may read of it: `o`).
-pub fn proposed(base: &str, p: &Proposal, o: &Offer) -> Mail {
+pub fn proposed(base: &str, p: &Proposal, o: &Offer, words: Words) -> Mail {
+    let link = format!("{base}/espace/propositions/{}", p.public_id);
+    if words == Words::Easy {
+        return Mail {
+            subject: format!("Une intervention pour vous : {}", o.subject),
+            body: format!(
+                "Bonjour {},\n\nLa coordination vous propose une intervention.\n\n\
+                 Ce que vous allez faire : {}\nLe sujet : {}\nPour qui : {}, {} personnes\n\
+                 Quand : {}\nCombien de temps : {}\nOù : {}\nL’argent pour vous : {}\n\n\
+                 Vous pouvez dire oui ou non.\nRépondez avant le {}.\n\
+                 Pour répondre, ouvrez ce lien :\n{link}\n\
+                 Sur cette page, vous pouvez aussi poser une question.\n{EASY_FOOTER}",
+                p.peer_name,
+                o.kind,
+                o.subject,
+                o.audience,
+                o.size,
+                o.when,
+                o.duration,
+                // « Toulouse, Haute-Garonne »: no brackets in easy-read.
+                o.place.replace(" (", ", ").replace(')', ""),
+                // Without the organisation's offer in brackets: the
+                // coordination settles the amount.
+                o.fee.split(" (").next().unwrap_or_default(),
+                french_day_at(p.deadline),
+            ),
+        };
+    }
     Mail {
         subject: format!("Une proposition d’intervention pour vous : {}", o.subject),
         body: format!(
@@ -154,7 +181,7 @@ pub fn proposed(base: &str, p: &Proposal, o: &Offer) -> Mail {
              Quoi : {}\nCe que l’organisation a écrit : « {} »\nPour qui : {} ({} personnes)\n\
              Quand : {}, {}\nOù : {}\nL’argent pour vous : {}\n\n\
              Vous pouvez dire oui ou non avant le {}.\n\
-             Pour lire la proposition et répondre, ouvrez ce lien :\n{base}/espace/propositions/{}\n{FOOTER}",
+             Pour lire la proposition et répondre, ouvrez ce lien :\n{link}\n{FOOTER}",
             p.peer_name,
             o.kind,
             o.subject,
@@ -165,13 +192,21 @@ pub fn proposed(base: &str, p: &Proposal, o: &Offer) -> Mail {
             o.place,
             o.fee,
             french_day_at(p.deadline),
-            p.public_id
         ),
     }
 }
 
 /// To the other peers asked, once one has accepted.
-pub fn no_longer_available(peer_name: &str, subject: &str) -> Mail {
+pub fn no_longer_available(peer_name: &str, subject: &str, words: Words) -> Mail {
+    if words == Words::Easy {
+        return Mail {
+            subject: format!("Une autre personne fait cette intervention : {subject}"),
+            body: format!(
+                "Bonjour {peer_name},\n\nUne autre personne a dit oui pour cette intervention.\n\
+                 Vous pouvez oublier cette proposition.\nMerci d’avoir regardé !\n{EASY_FOOTER}"
+            ),
+        };
+    }
     Mail {
         subject: format!("La proposition n’est plus disponible : {subject}"),
         body: format!(
@@ -237,7 +272,25 @@ pub fn question(
 }
 
 /// A message written on the request's thread, with the link to answer.
-pub fn thread_message(name: &str, writer: &str, subject: &str, text: &str, link: &str) -> Mail {
+pub fn thread_message(
+    name: &str,
+    writer: &str,
+    subject: &str,
+    text: &str,
+    link: &str,
+    words: Words,
+) -> Mail {
+    if words == Words::Easy {
+        return Mail {
+            subject: format!("Un message pour vous : {subject}"),
+            body: format!(
+                "Bonjour {name},\n\n{writer} vous écrit un message.\n\
+                 Le message parle de l’intervention « {subject} ».\n\n\
+                 Voici le message :\n\n{text}\n\n\
+                 Pour répondre, ouvrez ce lien :\n{link}\n{EASY_FOOTER}"
+            ),
+        };
+    }
     Mail {
         subject: format!("Nouveau message sur la demande : {subject}"),
         body: format!(
@@ -296,7 +349,19 @@ pub fn scheduled(
     when: &str,
     place: &str,
     link: &str,
+    words: Words,
 ) -> Mail {
+    if words == Words::Easy {
+        return Mail {
+            subject: format!("La date de l’intervention : {subject}"),
+            body: format!(
+                "Bonjour {name},\n\nL’intervention « {subject} » a une date.\n\n\
+                 Quand : {when}, à l’heure de Paris\nOù : {place}\n\n\
+                 Avec le fichier joint, l’intervention va dans votre agenda.\n\
+                 Pour voir l’intervention, ouvrez ce lien :\n{base}{link}\n{EASY_FOOTER}"
+            ),
+        };
+    }
     Mail {
         subject: format!("Intervention programmée : {subject}"),
         body: format!(
@@ -308,7 +373,27 @@ pub fn scheduled(
 
 /// The intervention is done: the feedback to give, and for the peer
 /// (`peer`) the attestation.
-pub fn done(base: &str, name: &str, subject: &str, link: &str, peer: bool) -> Mail {
+pub fn done(base: &str, name: &str, subject: &str, link: &str, peer: bool, words: Words) -> Mail {
+    if words == Words::Easy {
+        return Mail {
+            subject: format!("Merci pour l’intervention : {subject}"),
+            body: format!(
+                "Bonjour {name},\n\nL’intervention « {subject} » a eu lieu.\nMerci !\n\n\
+                 Dites-nous comment l’intervention s’est passée.\n\
+                 Il y a 3 questions.\nCela prend 1 minute.\n\
+                 Pour répondre, ouvrez ce lien :\n{base}{link}/avis\n{}{EASY_FOOTER}",
+                if peer {
+                    format!(
+                        "\nVotre attestation est prête.\n\
+                         L’attestation dit que vous avez fait l’intervention.\n\
+                         Pour voir l’attestation, ouvrez ce lien :\n{base}{link}/attestation.pdf\n"
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+        };
+    }
     Mail {
         subject: format!("Merci ! Votre avis sur l’intervention : {subject}"),
         body: format!(
@@ -323,5 +408,85 @@ pub fn done(base: &str, name: &str, subject: &str, link: &str, peer: bool) -> Ma
                 String::new()
             }
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use epop_domain::easy_read::{Kind, flags};
+
+    /// The writing aid's flags on a message's own sentences (not its links;
+    /// the platform's name is a name).
+    fn flagged(m: &Mail) -> Vec<String> {
+        let text: Vec<&str> = m.body.lines().filter(|l| !l.contains("://")).collect();
+        flags(&format!("{}\n{}", m.subject, text.join("\n")))
+            .into_iter()
+            .filter(|f| !(f.kind == Kind::Acronym && f.words == "EPoP"))
+            .map(|f| f.message)
+            .collect()
+    }
+
+    #[test]
+    fn the_easy_read_messages_to_a_peer_pass_the_writing_aid_and_differ_from_the_usual() {
+        let base = "https://epop.exemple.fr";
+        let link = "/espace/propositions/abc";
+        let pairs = [
+            (
+                no_longer_available("Awa", "Former une équipe", Words::Easy),
+                no_longer_available("Awa", "Former une équipe", Words::Usual),
+            ),
+            (
+                thread_message(
+                    "Awa",
+                    "Léa",
+                    "Former une équipe",
+                    "Bonjour, à jeudi.",
+                    link,
+                    Words::Easy,
+                ),
+                thread_message(
+                    "Awa",
+                    "Léa",
+                    "Former une équipe",
+                    "Bonjour, à jeudi.",
+                    link,
+                    Words::Usual,
+                ),
+            ),
+            (
+                scheduled(
+                    base,
+                    "Awa",
+                    "Former une équipe",
+                    "jeudi 4 mars, 14 h",
+                    "Toulouse",
+                    link,
+                    Words::Easy,
+                ),
+                scheduled(
+                    base,
+                    "Awa",
+                    "Former une équipe",
+                    "jeudi 4 mars, 14 h",
+                    "Toulouse",
+                    link,
+                    Words::Usual,
+                ),
+            ),
+            (
+                done(base, "Awa", "Former une équipe", link, true, Words::Easy),
+                done(base, "Awa", "Former une équipe", link, true, Words::Usual),
+            ),
+        ];
+        for (easy, usual) in pairs {
+            assert_eq!(flagged(&easy), Vec::<String>::new(), "{}", easy.body);
+            assert_ne!(easy.subject, usual.subject);
+            assert!(easy.body.contains(EASY_FOOTER), "{}", easy.body);
+            assert!(!usual.body.contains(EASY_FOOTER));
+        }
+        // The peer's attestation is in the easy-read message as in the other.
+        let d = done(base, "Awa", "Former une équipe", link, true, Words::Easy);
+        assert!(d.body.contains(&format!("{base}{link}/attestation.pdf")));
     }
 }

@@ -5,6 +5,7 @@
 //! proposals made to them, never who else was asked, nor the requester's
 //! contact details.
 
+use crate::emails::Words;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -104,8 +105,8 @@ fn offer(r: &Request) -> Offer {
 }
 
 /// The e-mail that tells a peer about a proposal.
-pub fn mail_proposed(base: &str, p: &Proposal, r: &Request) -> Message {
-    mails::proposed(base, p, &offer(r)).to(p.peer_email.clone())
+pub fn mail_proposed(base: &str, p: &Proposal, r: &Request, words: Words) -> Message {
+    mails::proposed(base, p, &offer(r), words).to(p.peer_email.clone())
 }
 
 pub struct Row {
@@ -258,7 +259,8 @@ async fn answer(
         }
         Answered::Accepted { withdrawn } => {
             for other in withdrawn {
-                let mail = mails::no_longer_available(&other.peer_name, &subject);
+                let words = Words::of(&mut tx, &other.peer_email).await?;
+                let mail = mails::no_longer_available(&other.peer_name, &subject, words);
                 outbox::enqueue(&mut tx, &mail.to(other.peer_email.clone())).await?;
             }
             if let Some(requester) = r.requester_id

@@ -100,7 +100,8 @@ async fn write(
     };
     for (name, email, link) in recipients {
         let writer = &user.account.display_name;
-        let mail = mails::thread_message(&name, writer, &subject, text, &link);
+        let words = crate::emails::Words::of(&mut tx, &email).await?;
+        let mail = mails::thread_message(&name, writer, &subject, text, &link, words);
         outbox::enqueue(&mut tx, &mail.to(email)).await?;
     }
     audit::record(

@@ -13,6 +13,7 @@ mod crash;
 mod db_outage;
 mod directory;
 mod directory_admin;
+mod easy_emails;
 mod easy_read;
 mod easy_read_aid;
 mod easy_reviews;

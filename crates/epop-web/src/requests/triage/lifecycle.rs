@@ -198,7 +198,8 @@ pub(super) async fn mark_done(
     let subject = r.subject.clone().unwrap_or_default();
     for (name, email, link) in people(&mut tx, &r).await? {
         let peer = link.starts_with("/espace/propositions/");
-        let mail = mails::done(base, &name, &subject, &link, peer);
+        let words = crate::emails::Words::of(&mut tx, &email).await?;
+        let mail = mails::done(base, &name, &subject, &link, peer, words);
         outbox::enqueue(&mut tx, &mail.to(email)).await?;
     }
     finish(

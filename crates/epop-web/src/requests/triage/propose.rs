@@ -250,9 +250,10 @@ pub(super) async fn propose(
         };
     let base = &state.config.base_url;
     for prop in &made {
+        let words = crate::emails::Words::of(&mut tx, &prop.peer_email).await?;
         outbox::enqueue(
             &mut tx,
-            &super::super::proposals::mail_proposed(base, prop, &r),
+            &super::super::proposals::mail_proposed(base, prop, &r, words),
         )
         .await?;
     }

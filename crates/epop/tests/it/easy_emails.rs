@@ -1,0 +1,125 @@
+//! E-mails in easy-read French for the people who ask for them: a peer
+//! chooses it in « Réglages d’affichage » (kept on the account, audited
+//! once per change), and the proposal of an intervention, the sign-in link
+//! and a message on the request come in easy-read words that the writing
+//! aid passes; back to the usual words, the usual e-mails. A visitor's
+//! choice changes no account.
+
+use axum::http::StatusCode;
+use epop_domain::easy_read::{Kind, flags};
+
+use crate::harness::{Client, apps, link_in};
+use crate::requests_proposals::submitted;
+
+const AWA: &str = "pair@demo.epop.test";
+
+async fn choose(c: &mut Client, courriels: &str) {
+    let res = c
+        .post(
+            "/parametres-affichage",
+            &[("facile", "non"), ("courriels", courriels)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+/// What the writing aid flags in the e-mail's own sentences (not in the
+/// links, nor in what the organisation typed, given in `typed`).
+fn flagged(body: &str, typed: &[&str]) -> Vec<String> {
+    let mut text = body
+        .lines()
+        .filter(|l| !l.contains("://"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for t in typed {
+        text = text.replace(t, "");
+    }
+    flags(&text)
+        .into_iter()
+        // The platform's name is a name, not an acronym to explain.
+        .filter(|f| !(f.kind == Kind::Acronym && f.words == "EPoP"))
+        .map(|f| f.message)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_peer_who_asks_for_easy_read_gets_easy_read_e_mails() {
+    for app in apps().await {
+        let mut awa = app.signed_in(AWA).await;
+        let form = awa.get("/parametres-affichage").await.body;
+        assert!(form.contains("Les e-mails que vous recevez"), "{form}");
+        assert!(form.contains("value=\"habituels\" checked"), "{form}");
+        choose(&mut awa, "facile").await;
+        choose(&mut awa, "facile").await;
+        let form = awa.get("/parametres-affichage").await.body;
+        assert!(form.contains("value=\"facile\" checked"), "{form}");
+        assert_eq!(app.audit_count("easy_read_emails_changed").await, 1);
+
+        // A proposal of an intervention.
+        let id = submitted(&app, false).await;
+        let path = format!("/admin/demandes/{id}");
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        coord.post(&format!("{path}/etudier"), &[]).await;
+        let mut conn = app.db.conn().await.unwrap();
+        let profile = epop_store::directory::by_slug(&mut conn, "awa-diallo")
+            .await
+            .unwrap()
+            .unwrap();
+        drop(conn);
+        let peer = profile.card.id.to_string();
+        coord
+            .post(
+                &format!("{path}/proposer"),
+                &[("peer", &peer), ("deadline", "01/01/2099")],
+            )
+            .await;
+        let (subject, body) = app.last_mail(AWA).await.unwrap();
+        assert!(
+            subject.starts_with("Une intervention pour vous"),
+            "{subject}"
+        );
+        assert!(
+            body.contains("Vous pouvez dire oui ou non.\nRépondez avant le"),
+            "{body}"
+        );
+        assert!(body.contains("L’argent pour vous : À définir\n"), "{body}");
+        let typed = [
+            "Sensibiliser l’équipe d’accueil",
+            "Agents d’accueil",
+            "1 place du Capitole, 31000 Toulouse",
+        ];
+        assert_eq!(flagged(&body, &typed), Vec::<String>::new(), "{body}");
+        // The link works as the usual one does.
+        let link = link_in(&body);
+        assert_eq!(awa.get(&link).await.status, StatusCode::OK);
+
+        // The sign-in link.
+        let mut visitor = app.client();
+        visitor.post("/connexion/lien", &[("email", AWA)]).await;
+        let (subject, body) = app.last_mail(AWA).await.unwrap();
+        assert_eq!(subject, "Votre lien pour aller sur EPoP");
+        assert!(body.contains("Le lien marche 1 seule fois."), "{body}");
+        assert_eq!(flagged(&body, &[]), Vec::<String>::new(), "{body}");
+
+        visitor
+            .post("/mot-de-passe-oublie", &[("email", AWA)])
+            .await;
+        let (subject, body) = app.last_mail(AWA).await.unwrap();
+        assert_eq!(subject, "Choisir un nouveau mot de passe pour EPoP");
+        assert_eq!(flagged(&body, &[]), Vec::<String>::new(), "{body}");
+
+        // Back to the usual words.
+        choose(&mut awa, "habituels").await;
+        assert_eq!(app.audit_count("easy_read_emails_changed").await, 2);
+        visitor.post("/connexion/lien", &[("email", AWA)]).await;
+        let (subject, _) = app.last_mail(AWA).await.unwrap();
+        assert_eq!(subject, "Votre lien pour vous connecter à EPoP");
+
+        // A visitor's choice has no account to change, and no field for it.
+        let mut visitor = app.client();
+        let form = visitor.get("/parametres-affichage").await.body;
+        assert!(!form.contains("Les e-mails que vous recevez"));
+        choose(&mut visitor, "facile").await;
+        assert_eq!(app.audit_count("easy_read_emails_changed").await, 2);
+    }
+}

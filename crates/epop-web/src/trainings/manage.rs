@@ -18,6 +18,7 @@ use epop_store::{candidates, now, outbox};
 
 use super::{SessionView, mails};
 use crate::context::{CurrentUser, Layout};
+use crate::emails::Words;
 use crate::forms::{Errors, Pairs};
 use crate::french::paris_time;
 use crate::render::{audit_needs_read, audited, render, render_form};
@@ -591,9 +592,10 @@ async fn decide(
         ))
         .into_response());
     };
+    let words = Words::of(&mut tx, &after.email).await?;
     outbox::enqueue(
         &mut tx,
-        &mails::status_changed(&state.config.base_url, &after, &v),
+        &mails::status_changed(&state.config.base_url, &after, &v, words),
     )
     .await?;
     if after.status == ApplicationStatus::Accepted {
@@ -657,9 +659,10 @@ async fn complete(
     let done = trainings::complete(&mut tx, a.id, &trained_on, now())
         .await?
         .ok_or(AppError::NotFound)?;
+    let words = Words::of(&mut tx, &done.email).await?;
     outbox::enqueue(
         &mut tx,
-        &mails::status_changed(&state.config.base_url, &done, &v),
+        &mails::status_changed(&state.config.base_url, &done, &v, words),
     )
     .await?;
     audited(

@@ -208,7 +208,12 @@ async fn apply(
     )
     .await?;
     if let Applied::New(a) = applied {
-        outbox::enqueue(&mut tx, &mails::received(&state.config.base_url, &a, &v)).await?;
+        let words = crate::emails::Words::of(&mut tx, &a.email).await?;
+        outbox::enqueue(
+            &mut tx,
+            &mails::received(&state.config.base_url, &a, &v, words),
+        )
+        .await?;
         candidates::training_step(
             &mut tx,
             user.account.id,

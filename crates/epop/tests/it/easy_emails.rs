@@ -1,8 +1,8 @@
 //! E-mails in easy-read French for the people who ask for them: a peer
 //! chooses it in « Réglages d’affichage » (kept on the account, audited
-//! once per change), and the proposal of an intervention, the sign-in link
-//! and a message on the request come in easy-read words that the writing
-//! aid passes; back to the usual words, the usual e-mails. A visitor's
+//! once per change), and the proposal of an intervention, a training
+//! application's answers and the sign-in link come in easy-read words that
+//! the writing aid passes; back to the usual words, the usual e-mails. A visitor's
 //! choice changes no account.
 
 use axum::http::StatusCode;
@@ -10,6 +10,7 @@ use epop_domain::easy_read::{Kind, flags};
 
 use crate::harness::{Client, apps, link_in};
 use crate::requests_proposals::submitted;
+use crate::trainings::{application_id, create_session};
 
 const AWA: &str = "pair@demo.epop.test";
 
@@ -92,6 +93,36 @@ async fn a_peer_who_asks_for_easy_read_gets_easy_read_e_mails() {
         // The link works as the usual one does.
         let link = link_in(&body);
         assert_eq!(awa.get(&link).await.status, StatusCode::OK);
+
+        // A training application and its answer.
+        let slug = create_session(&app, &mut coord).await;
+        let res = awa
+            .post(
+                &format!("/formations/{slug}/candidature"),
+                &[("motivation", "Former les équipes d’ESAT.")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let (subject, body) = app.last_mail(AWA).await.unwrap();
+        assert!(subject.starts_with("Nous avons votre demande"), "{subject}");
+        assert!(
+            body.contains("La coordination va lire votre demande."),
+            "{body}"
+        );
+        assert_eq!(flagged(&body, &[]), Vec::<String>::new(), "{body}");
+        let awa_id = application_id(&app, &slug, AWA).await;
+        coord
+            .post(
+                &format!("/admin/formations/{slug}/candidatures/{awa_id}"),
+                &[("decision", "accepter")],
+            )
+            .await;
+        let (subject, body) = app.last_mail(AWA).await.unwrap();
+        assert!(
+            subject.starts_with("Vous avez une place pour la formation"),
+            "{subject}"
+        );
+        assert_eq!(flagged(&body, &[]), Vec::<String>::new(), "{body}");
 
         // The sign-in link.
         let mut visitor = app.client();

@@ -84,7 +84,7 @@ pub async fn session_took_place(app: &App, slug: &str, days: i64) {
     .unwrap();
 }
 
-async fn application_id(app: &App, slug: &str, email: &str) -> String {
+pub(crate) async fn application_id(app: &App, slug: &str, email: &str) -> String {
     let mut conn = app.db.conn().await.unwrap();
     let s = trainings::session_by_slug(&mut conn, slug)
         .await

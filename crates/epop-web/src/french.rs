@@ -105,6 +105,29 @@ pub fn french_when(starts_at: i64, ends_at: i64) -> String {
     }
 }
 
+/// [`french_when`] in easy-read lines, one short sentence each:
+/// « Le jour : vendredi 8 janvier 2027. » then « L’heure : de 11 h 30 à
+/// 12 h 30, à l’heure de Paris. »
+pub fn easy_when(starts_at: i64, ends_at: i64) -> String {
+    let (s, e) = (paris(starts_at), paris(ends_at));
+    if s.date_naive() == e.date_naive() {
+        format!(
+            "Le jour : {}.\nL’heure : de {} à {}, à l’heure de Paris.\n",
+            french_day(starts_at),
+            hour(&s),
+            hour(&e)
+        )
+    } else {
+        format!(
+            "Le début : {}, à {}.\nLa fin : {}, à {}.\nCe sont les heures de Paris.\n",
+            french_day(starts_at),
+            hour(&s),
+            french_day(ends_at),
+            hour(&e)
+        )
+    }
+}
+
 /// « 12 février 2026 » from `2026-02-12`.
 pub fn french_date(iso: &str) -> String {
     let parts: Vec<&str> = iso.split('-').collect();

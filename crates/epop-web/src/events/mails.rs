@@ -2,7 +2,9 @@
 //! event (what, when, where), the needs the person asked for, the personal
 //! link to see (or, while it stands, cancel) the registration, and the
 //! calendar file when the person has a seat. Each message carries a new
-//! personal link (see `epop_store::events::add_link`).
+//! personal link (see `epop_store::events::add_link`). In easy-read French
+//! when the registration asked for easy-read documents or the person's
+//! account asked for easy-read e-mails.
 
 use epop_store::Conn as AnyConnection;
 use epop_store::events::{Event, Registration};
@@ -10,6 +12,7 @@ use epop_store::outbox::{Attachment, Message};
 use epop_store::{Result, events, now};
 
 use super::EventView;
+use crate::emails::{EASY_FOOTER, Words};
 use crate::french::french_day_at;
 use crate::security::{hash_token, random_token};
 
@@ -70,6 +73,95 @@ fn event_lines(v: &EventView, with_link: bool) -> String {
     s
 }
 
+/// The words of the registration's e-mails: easy-read when the person
+/// asked for easy-read documents, or asked for easy-read e-mails.
+async fn words_for(conn: &mut AnyConnection, r: &Registration) -> Result<Words> {
+    if r.needs.contains(&epop_domain::event::Need::EasyRead)
+        || epop_store::accounts::wants_easy_read_emails(conn, &r.email).await?
+    {
+        Ok(Words::Easy)
+    } else {
+        Ok(Words::Usual)
+    }
+}
+
+/// The event in easy-read words: what, when, where, who organises it.
+fn easy_event_lines(v: &EventView, with_link: bool) -> String {
+    let mut s = format!(
+        "L’événement : {}.\n{}",
+        v.e.title,
+        crate::french::easy_when(v.e.starts_at, v.e.ends_at)
+    );
+    if v.e.online {
+        match (&v.e.online_link, with_link) {
+            (Some(link), true) => s.push_str(&format!(
+                "Où : sur internet.\nLe jour de l’événement, ouvrez ce lien :\n{link}\n"
+            )),
+            _ => s.push_str("Où : sur internet.\nVous recevez le lien avec votre place.\n"),
+        }
+    } else {
+        s.push_str(&format!("Où : {}.\n", v.place));
+        if let Some(d) = &v.e.directions {
+            s.push_str(&format!("Pour venir : {d}\n"));
+        }
+    }
+    s.push_str(&format!("Qui organise : {}.\n", v.e.organiser));
+    s
+}
+
+/// The subject and the first lines of an easy-read message.
+fn easy_intro(why: Why, event: &Event, r: &Registration) -> (String, String) {
+    let title = &event.title;
+    match why {
+        Why::Confirmed => (
+            format!("Vous avez une place : {title}"),
+            "Merci pour votre inscription.\nVous avez une place.".to_owned(),
+        ),
+        Why::Waiting { position } => (
+            format!("Vous êtes sur la liste d’attente : {title}"),
+            format!(
+                "Toutes les places sont prises.\nVous êtes sur la liste d’attente.\n\
+                 Votre numéro sur la liste : {position}.\nUne place se libère ? Alors nous vous écrivons."
+            ),
+        ),
+        Why::SeatGiven => (
+            format!("Une place pour vous : {title}"),
+            "Bonne nouvelle !\nUne place est libre.\nCette place est pour vous.".to_owned(),
+        ),
+        Why::SeatOffered => (
+            format!("Une place vous attend : {title}"),
+            format!(
+                "Bonne nouvelle !\nUne place est libre.\nNous gardons cette place pour vous jusqu’au {}.\n\
+                 Pour prendre la place, ouvrez le lien plus bas.\nAppuyez sur « Je prends la place ».",
+                r.offer_expires_at.map(french_day_at).unwrap_or_default()
+            ),
+        ),
+        Why::Reminder => (
+            format!("C’est demain : {title}"),
+            "L’événement est demain.\nVous avez une place.".to_owned(),
+        ),
+        Why::Cancelled { seat_passed_on } => (
+            format!("Votre inscription est annulée : {title}"),
+            format!(
+                "Vous avez annulé votre inscription.{}\n\
+                 Vous pouvez vous inscrire encore, si les inscriptions sont ouvertes.",
+                if seat_passed_on {
+                    "\nUne autre personne peut prendre votre place."
+                } else {
+                    ""
+                }
+            ),
+        ),
+        Why::OfferExpired => (
+            format!("La place est partie : {title}"),
+            "Nous avons gardé une place pour vous.\nLe temps pour prendre la place est fini.\n\
+             Une autre personne peut prendre cette place.\n\
+             Vous pouvez vous inscrire encore, si les inscriptions sont ouvertes."
+                .to_owned(),
+        ),
+    }
+}
+
 /// Writes the e-mail for `why` to the outbox, with a new personal link.
 pub async fn send(
     conn: &mut AnyConnection,
@@ -83,11 +175,68 @@ pub async fn send(
     let link = format!("{base_url}/inscriptions/{token}");
     let v = EventView::new(event.clone(), now());
     let name = &r.name;
-    let (subject, intro, with_link) = match why {
+    // The calendar file and the online link go with every message that
+    // confirms a seat.
+    let with_link = matches!(why, Why::Confirmed | Why::SeatGiven | Why::Reminder);
+    let (subject, body_text) = if words_for(conn, r).await? == Words::Easy {
+        let (subject, intro) = easy_intro(why, event, r);
+        let link_lines = match why {
+            Why::Cancelled { .. } | Why::OfferExpired => {
+                format!("Pour voir votre inscription, ouvrez ce lien :\n{link}\n")
+            }
+            _ => format!(
+                "{}Pour voir votre inscription, ouvrez ce lien :\n{link}\n\
+                 Vous avez un empêchement ? Sur cette page, vous pouvez annuler.\n\
+                 C’est une erreur ? Alors ouvrez ce lien et annulez.\n",
+                if needs_lines(r).is_empty() {
+                    ""
+                } else {
+                    "Vous avez écrit vos besoins pour participer.\n\
+                     L’organisateur connaît vos besoins.\n\n"
+                }
+            ),
+        };
+        (
+            subject,
+            format!(
+                "Bonjour {name},\n\n{intro}\n\n{}\n{link_lines}{EASY_FOOTER}",
+                easy_event_lines(&v, with_link)
+            ),
+        )
+    } else {
+        usual(why, event, r, &v, &link, with_link)
+    };
+    let attachment = with_link.then(|| Attachment {
+        filename: format!("{}.ics", event.slug),
+        content_type: epop_docs::ics::MEDIA_TYPE.into(),
+        body: super::calendar_file(&event.title, std::slice::from_ref(event), base_url),
+    });
+    epop_store::outbox::enqueue(
+        conn,
+        &Message {
+            recipient: r.email.clone(),
+            subject,
+            body_text,
+            attachment,
+        },
+    )
+    .await
+}
+
+/// The subject and body of a registration's message in the usual words.
+fn usual(
+    why: Why,
+    event: &Event,
+    r: &Registration,
+    v: &EventView,
+    link: &str,
+    with_link: bool,
+) -> (String, String) {
+    let name = &r.name;
+    let (subject, intro) = match why {
         Why::Confirmed => (
             format!("Inscription confirmée : {}", event.title),
             "Votre inscription est confirmée. Une place est réservée pour vous.".to_owned(),
-            true,
         ),
         Why::Waiting { position } => (
             format!("Liste d’attente : {}", event.title),
@@ -95,12 +244,10 @@ pub async fn send(
                 "L’événement est complet. Vous êtes sur la liste d’attente, en position {position}.\n\
                  Si une place se libère, nous vous écrivons tout de suite."
             ),
-            false,
         ),
         Why::SeatGiven => (
             format!("Une place pour vous : {}", event.title),
             "Bonne nouvelle : une place s’est libérée et elle est pour vous. Votre inscription est confirmée.".to_owned(),
-            true,
         ),
         Why::SeatOffered => (
             format!("Une place vous attend : {}", event.title),
@@ -110,12 +257,10 @@ pub async fn send(
                  Après cette date, elle sera proposée à la personne suivante.",
                 r.offer_expires_at.map(french_day_at).unwrap_or_default()
             ),
-            false,
         ),
         Why::Reminder => (
             format!("Rappel : {} demain", event.title),
             "Nous vous rappelons l’événement où vous avez une place.".to_owned(),
-            true,
         ),
         Why::Cancelled { seat_passed_on } => (
             format!("Inscription annulée : {}", event.title),
@@ -128,14 +273,12 @@ pub async fn send(
                     ""
                 }
             ),
-            false,
         ),
         Why::OfferExpired => (
             format!("Place non confirmée : {}", event.title),
             "La place qui vous était proposée n’a pas été confirmée à temps : elle est proposée à la personne suivante.\n\
              Vous pouvez vous inscrire à nouveau tant que les inscriptions sont ouvertes."
                 .to_owned(),
-            false,
         ),
     };
     let (needs, what_the_link_does) = match why {
@@ -154,24 +297,9 @@ pub async fn send(
     };
     let body_text = format!(
         "Bonjour {name},\n\n{intro}\n\n{}\n{needs}{what_the_link_does}{SIGNATURE}",
-        event_lines(&v, with_link)
+        event_lines(v, with_link)
     );
-    // The calendar file goes with every message that confirms a seat.
-    let attachment = with_link.then(|| Attachment {
-        filename: format!("{}.ics", event.slug),
-        content_type: epop_docs::ics::MEDIA_TYPE.into(),
-        body: super::calendar_file(&event.title, std::slice::from_ref(event), base_url),
-    });
-    epop_store::outbox::enqueue(
-        conn,
-        &Message {
-            recipient: r.email.clone(),
-            subject,
-            body_text,
-            attachment,
-        },
-    )
-    .await
+    (subject, body_text)
 }
 
 /// A copy to the référent or coordinator who registered someone else.

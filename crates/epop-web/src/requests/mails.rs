@@ -346,7 +346,7 @@ pub fn scheduled(
     base: &str,
     name: &str,
     subject: &str,
-    when: &str,
+    (starts, ends): (i64, i64),
     place: &str,
     link: &str,
     words: Words,
@@ -355,13 +355,14 @@ pub fn scheduled(
         return Mail {
             subject: format!("La date de l’intervention : {subject}"),
             body: format!(
-                "Bonjour {name},\n\nL’intervention « {subject} » a une date.\n\n\
-                 Quand : {when}, à l’heure de Paris\nOù : {place}\n\n\
+                "Bonjour {name},\n\nL’intervention « {subject} » a une date.\n\n{}Où : {place}.\n\n\
                  Avec le fichier joint, l’intervention va dans votre agenda.\n\
-                 Pour voir l’intervention, ouvrez ce lien :\n{base}{link}\n{EASY_FOOTER}"
+                 Pour voir l’intervention, ouvrez ce lien :\n{base}{link}\n{EASY_FOOTER}",
+                crate::french::easy_when(starts, ends)
             ),
         };
     }
+    let when = crate::french::french_when(starts, ends);
     Mail {
         subject: format!("Intervention programmée : {subject}"),
         body: format!(
@@ -459,7 +460,7 @@ mod tests {
                     base,
                     "Awa",
                     "Former une équipe",
-                    "jeudi 4 mars, 14 h",
+                    (1_804_330_800, 1_804_341_600),
                     "Toulouse",
                     link,
                     Words::Easy,
@@ -468,7 +469,7 @@ mod tests {
                     base,
                     "Awa",
                     "Former une équipe",
-                    "jeudi 4 mars, 14 h",
+                    (1_804_330_800, 1_804_341_600),
                     "Toulouse",
                     link,
                     Words::Usual,

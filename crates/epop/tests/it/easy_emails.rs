@@ -2,12 +2,15 @@
 //! chooses it in « Réglages d’affichage » (kept on the account, audited
 //! once per change), and the proposal of an intervention, a training
 //! application's answers and the sign-in link come in easy-read words that
-//! the writing aid passes; back to the usual words, the usual e-mails. A visitor's
+//! the writing aid passes; so does an event registration that asked for
+//! easy-read documents, with its calendar file; back to the usual words, the usual e-mails. A visitor's
 //! choice changes no account.
 
 use axum::http::StatusCode;
 use epop_domain::easy_read::{Kind, flags};
 
+use crate::event_capacity::event_of_30;
+use crate::events::last_attachment;
 use crate::harness::{Client, apps, link_in};
 use crate::requests_proposals::submitted;
 use crate::trainings::{application_id, create_session};
@@ -27,9 +30,10 @@ async fn choose(c: &mut Client, courriels: &str) {
 /// What the writing aid flags in the e-mail's own sentences (not in the
 /// links, nor in what the organisation typed, given in `typed`).
 fn flagged(body: &str, typed: &[&str]) -> Vec<String> {
+    // A link ends what comes before it, as its own line does for a reader.
     let mut text = body
         .lines()
-        .filter(|l| !l.contains("://"))
+        .map(|l| if l.contains("://") { "Lien." } else { l })
         .collect::<Vec<_>>()
         .join("\n");
     for t in typed {
@@ -152,5 +156,47 @@ async fn a_peer_who_asks_for_easy_read_gets_easy_read_e_mails() {
         assert!(!form.contains("Les e-mails que vous recevez"));
         choose(&mut visitor, "facile").await;
         assert_eq!(app.audit_count("easy_read_emails_changed").await, 2);
+    }
+}
+
+#[tokio::test]
+async fn an_event_registration_that_asks_for_easy_read_is_answered_in_easy_read() {
+    for app in apps().await {
+        let event = event_of_30(&app.db).await;
+        let mut visitor = app.client();
+        for (email, needs) in [("lina@exemple.fr", "falc"), ("noe@exemple.fr", "lsf")] {
+            let res = visitor
+                .post(
+                    &format!("/evenements/{}/inscription", event.slug),
+                    &[
+                        ("name", "Lina Noé"),
+                        ("email", email),
+                        ("needs", needs),
+                        ("consent", "oui"),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        }
+        let (subject, body) = app.last_mail("lina@exemple.fr").await.unwrap();
+        assert_eq!(subject, format!("Vous avez une place : {}", event.title));
+        assert!(
+            body.contains("L’organisateur connaît vos besoins."),
+            "{body}"
+        );
+        assert!(
+            body.contains("Le jour de l’événement, ouvrez ce lien :"),
+            "{body}"
+        );
+        assert_eq!(
+            flagged(&body, &[&event.title]),
+            Vec::<String>::new(),
+            "{body}"
+        );
+        let (file, ics) = last_attachment(&app, "lina@exemple.fr").await.unwrap();
+        assert!(file.ends_with(".ics") && ics.contains("BEGIN:VEVENT"));
+        // The usual words for whoever did not ask.
+        let (subject, _) = app.last_mail("noe@exemple.fr").await.unwrap();
+        assert!(subject.starts_with("Inscription confirmée"), "{subject}");
     }
 }

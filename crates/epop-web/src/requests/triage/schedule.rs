@@ -78,7 +78,7 @@ pub(super) async fn schedule(
     let when = crate::french::french_when(start, end);
     for (name, email, link) in people(&mut tx, &r).await? {
         let words = crate::emails::Words::of(&mut tx, &email).await?;
-        let mail = mails::scheduled(base, &name, &f.subject, &when, &place, &link, words);
+        let mail = mails::scheduled(base, &name, &f.subject, (start, end), &place, &link, words);
         let ics = epop_store::outbox::Attachment {
             filename: "intervention.ics".into(),
             content_type: epop_docs::ics::MEDIA_TYPE.into(),

@@ -33,7 +33,8 @@ impl Words {
 /// The end of the easy-read messages.
 pub const EASY_FOOTER: &str = "\n--\nEPoP : le réseau des intervenants-pairs.\n\
 Vous recevez ce message en facile à lire et à comprendre.\n\
-Vous pouvez changer ce choix sur EPoP, dans « Régler l’affichage ».\n";
+Vous pouvez changer ce choix sur EPoP.\n\
+Dans le menu, choisissez « Affichage ».\n";
 
 /// The end of the easy-read messages sent to an address typed on a form.
 const EASY_SIGNATURE: &str = "\n--\nEPoP : le réseau des intervenants-pairs.\n\

@@ -177,7 +177,7 @@ mod tests {
         for s in Subject::ALL {
             assert_eq!(Subject::from_code(s.code()), Some(s));
         }
-        assert_eq!(Subject::from_code("page"), None);
+        assert_eq!(Subject::from_code("inconnu"), None);
     }
 
     #[test]

@@ -405,26 +405,26 @@ pub async fn coordinators_of(
 /// Whether the person with this address asked for their e-mails in
 /// easy-read French (false for an address without an account).
 pub async fn wants_easy_read_emails(conn: &mut AnyConnection, email: &str) -> Result<bool> {
-    let flag: Option<i64> =
-        sqlx::query_scalar("SELECT easy_read_emails FROM accounts WHERE email = $1")
+    let words: Option<String> =
+        sqlx::query_scalar("SELECT email_words FROM accounts WHERE email = $1")
             .bind(email)
             .fetch_optional(conn)
             .await?;
-    Ok(flag == Some(1))
+    Ok(words.as_deref() == Some("facile"))
 }
 
 /// Keeps the person's choice of easy-read e-mails; returns whether it
 /// changed.
 pub async fn set_easy_read_emails(conn: &mut AnyConnection, id: i64, easy: bool) -> Result<bool> {
-    Ok(sqlx::query(
-        "UPDATE accounts SET easy_read_emails = $1 WHERE id = $2 AND easy_read_emails <> $1",
+    Ok(
+        sqlx::query("UPDATE accounts SET email_words = $1 WHERE id = $2 AND email_words <> $1")
+            .bind(if easy { "facile" } else { "habituels" })
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            == 1,
     )
-    .bind(i64::from(easy))
-    .bind(id)
-    .execute(conn)
-    .await?
-    .rows_affected()
-        == 1)
 }
 
 /// The phone number kept for an account, if any.

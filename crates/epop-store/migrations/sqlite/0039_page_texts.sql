@@ -3,7 +3,7 @@
 -- a page without a row shows the text the program ships
 -- (`crates/epop-web/content/pages/`). `slug`: the page's code.
 CREATE TABLE page_texts (
-    slug TEXT PRIMARY KEY,
+    slug TEXT PRIMARY KEY NOT NULL,
     easy_text TEXT NOT NULL,
     updated_at BIGINT NOT NULL
 );

@@ -1,4 +1,4 @@
--- The person asked for the e-mails the platform sends them in easy-read
--- French (1) or in its usual words (0). Set by the person only, in
--- « Réglages d'affichage ».
-ALTER TABLE accounts ADD COLUMN easy_read_emails INTEGER NOT NULL DEFAULT 0;
+-- The words of the e-mails the person gets: `facile` (easy-read French)
+-- or `habituels` (the usual words). Set by the person only, in
+-- « Affichage ».
+ALTER TABLE accounts ADD COLUMN email_words TEXT NOT NULL DEFAULT 'habituels';

@@ -91,7 +91,7 @@ pub(super) const TABLES: &[Table] = &[
             ("status", Col::Personal("'disabled'")),
             ("department_code", Col::Plain),
             ("phone", Col::Personal("NULL")),
-            ("easy_read_emails", Col::Personal("0")),
+            ("email_words", Col::Personal("'habituels'")),
         ],
     },
     Table {

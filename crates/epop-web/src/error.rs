@@ -31,6 +31,10 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("gabarit : {0}")]
     Template(#[from] askama::Error),
+    /// The file storage failed (an object store out of reach, a full
+    /// disk): the page says to come back later; what failed is logged.
+    #[error("stockage des fichiers : {0}")]
+    FilesUnavailable(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -112,6 +116,20 @@ impl IntoResponse for AppError {
                 page.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
                 page
+            }
+            AppError::FilesUnavailable(what) => {
+                tracing::error!(error = %what, "file storage unavailable");
+                let mut res = error_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Fichiers momentanément indisponibles",
+                    "<p>Les fichiers sont momentanément indisponibles. Si vous envoyiez un \
+                     formulaire, rien n’a été enregistré : vous pourrez l’envoyer à nouveau.</p>\
+                     <p>Que faire : réessayez dans quelques minutes. Si cela continue, \
+                     écrivez à l’équipe EPoP.</p>",
+                );
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+                res
             }
             other => {
                 tracing::error!(error = ?other, "internal error");

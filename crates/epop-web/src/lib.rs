@@ -77,7 +77,8 @@ pub struct Config {
     /// The address people reach the platform at, used in e-mailed links
     /// (no trailing slash), e.g. `https://epop.example`.
     pub base_url: String,
-    /// Where uploaded files (profile photos) are kept.
+    /// The data directory: its folder `fichiers` is the default file
+    /// storage (see `storage`).
     pub data_dir: std::path::PathBuf,
     /// Reverse proxies whose `X-Forwarded-For` gives the client's address.
     pub trusted_proxies: security::TrustedProxies,
@@ -104,14 +105,20 @@ pub struct AppState {
     /// `indicators::statistics`): the heaviest public page, read once per
     /// write generation however many visitors ask.
     pub statistics: Arc<epop_store::cache::Cache<Arc<epop_domain::figures::Report>>>,
-    /// Where uploaded files are kept (see `storage`): a folder under the
+    /// Where every kept file lives (see `storage`): a folder under the
     /// data directory unless another storage is given.
     pub files: Arc<dyn storage::Storage>,
 }
 
 impl AppState {
+    /// The state with the default storage, the folder of the data directory.
     pub fn new(db: Db, config: Config) -> Self {
         let files = Arc::new(storage::Folder::new(config.data_dir.join(storage::FOLDER)));
+        Self::with_storage(db, config, files)
+    }
+
+    /// The state with its files in `files` (e.g. an object store).
+    pub fn with_storage(db: Db, config: Config, files: Arc<dyn storage::Storage>) -> Self {
         Self {
             db,
             files,

@@ -323,13 +323,9 @@ async fn erase_account(
     epop_store::audit::record(&mut tx, event).await?;
     let erased = privacy::erase(&mut tx, &person(account)).await?;
     tx.commit().await?;
-    for f in erased.files {
-        let path = state.config.data_dir.join(&f);
-        if let Err(e) = tokio::fs::remove_file(&path).await
-            && e.kind() != std::io::ErrorKind::NotFound
-        {
-            tracing::warn!(file = %f, error = %e, "erased account: file not deleted");
-        }
+    // `photos/<name>`: the register's folders are the storage's keys.
+    for key in erased.files {
+        crate::storage::discard(state.files.as_ref(), &key).await;
     }
     Ok(())
 }

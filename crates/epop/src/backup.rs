@@ -8,24 +8,32 @@
 //!   (one snapshot) into `DIR/base.dump`; restored with `pg_restore
 //!   --no-owner --exit-on-error`. Both must be installed (`postgresql-client`);
 //!   the password is given to them in `PGPASSWORD`, never on their command line.
-//! - The data directory's files (profile photos, receipts, `.eml` files…),
-//!   the SQLite database aside, go to `DIR/fichiers/`, after the database:
-//!   a file may be newer than the rows, never missing for a row.
+//! - The stored files (profile photos, receipts, news images, toolbox
+//!   files: the folder `<data dir>/fichiers` or the object store of
+//!   `EPOP_STORAGE_URL`) go to `DIR/stockage/`, one file per key; the rest
+//!   of the data directory (`.eml` files…), the SQLite database and the
+//!   storage's folder aside, to `DIR/fichiers/`. Both after the database: a
+//!   file may be newer than the rows, never missing for a row.
 //! - `DIR/sauvegarde.json` says which engine, when, and the last migration.
 //!
 //! A restore refuses another engine's backup, a backup made by a newer
-//! program, and a database that is not empty; it runs the migrations after.
+//! program, and a database that is not empty; it puts `DIR/stockage/` into
+//! the configured storage (an object store too), and runs the migrations
+//! after.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use epop_store::{Db, Engine};
+use epop_web::storage::{self, Folder, Storage};
 use serde::{Deserialize, Serialize};
 
 /// The manifest's file name in a backup folder.
 pub const MANIFEST: &str = "sauvegarde.json";
 /// The folder of the data directory's files in a backup folder.
 pub const FILES: &str = "fichiers";
+/// The folder of the stored files in a backup folder.
+pub const STORED: &str = "stockage";
 const SQLITE_COPY: &str = "base.sqlite";
 const POSTGRES_DUMP: &str = "base.dump";
 
@@ -43,6 +51,10 @@ pub struct Manifest {
     pub schema: Option<String>,
     /// How many files of the data directory were copied.
     pub fichiers: usize,
+    /// How many stored files were copied (backups made before the storage
+    /// layer kept them among `fichiers`).
+    #[serde(default)]
+    pub stockage: usize,
 }
 
 fn engine_name(engine: Engine) -> &'static str {
@@ -60,12 +72,13 @@ fn engine_label(name: &str) -> &str {
     }
 }
 
-/// Backs up `db` (reached at `database_url`) and `data_dir` into `dir`,
-/// which must not hold a backup already.
+/// Backs up `db` (reached at `database_url`), the stored `files` and
+/// `data_dir` into `dir`, which must not hold a backup already.
 pub async fn backup(
     db: &Db,
     database_url: &str,
     data_dir: &Path,
+    files: &dyn Storage,
     dir: &Path,
 ) -> Result<Manifest, String> {
     if dir.join(MANIFEST).exists() {
@@ -103,7 +116,9 @@ pub async fn backup(
             Some(schema)
         }
     };
-    let skip = database_files(database_url);
+    let stored = storage::copy_all(files, &Folder::new(dir.join(STORED)), |_, _| {}).await?;
+    let mut skip = database_files(database_url);
+    skip.extend(data_dir.join(storage::FOLDER).canonicalize());
     let fichiers = copy_tree(data_dir, &dir.join(FILES), &skip, Some(dir))?;
     let manifest = Manifest {
         moteur: engine_name(db.engine()).to_owned(),
@@ -111,6 +126,7 @@ pub async fn backup(
         version_migrations,
         schema,
         fichiers,
+        stockage: stored.copied,
     };
     let json = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
     std::fs::write(dir.join(MANIFEST), json + "\n")
@@ -118,9 +134,15 @@ pub async fn backup(
     Ok(manifest)
 }
 
-/// Restores the backup in `dir` into the empty database at `database_url`
-/// and its files into `data_dir`, then migrates; gives the migrated [`Db`].
-pub async fn restore(database_url: &str, data_dir: &Path, dir: &Path) -> Result<Db, String> {
+/// Restores the backup in `dir` into the empty database at `database_url`,
+/// its stored files into `files` and the others into `data_dir`, then
+/// migrates; gives the migrated [`Db`].
+pub async fn restore(
+    database_url: &str,
+    data_dir: &Path,
+    files: &dyn Storage,
+    dir: &Path,
+) -> Result<Db, String> {
     let manifest = read_manifest(dir)?;
     let target = Db::connect(database_url)
         .await
@@ -207,7 +229,11 @@ pub async fn restore(database_url: &str, data_dir: &Path, dir: &Path) -> Result<
             run_client("pg_restore", &mut args, database_url).await?;
         }
     }
+    storage::copy_all(&Folder::new(dir.join(STORED)), files, |_, _| {}).await?;
     copy_tree(&dir.join(FILES), data_dir, &[], None)?;
+    // A backup made before the storage layer has photos and receipts in
+    // its `fichiers`: they move into the storage like an old installation's.
+    storage::adopt_legacy(files, data_dir).await?;
     let db = Db::connect(database_url)
         .await
         .map_err(|e| format!("connexion à la base restaurée impossible : {e}"))?;

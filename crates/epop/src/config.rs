@@ -1,8 +1,10 @@
 //! Configuration from flags and `EPOP_*` environment variables.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
+use epop_web::storage::{self, Storage};
 
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -36,6 +38,12 @@ pub struct Config {
         global = true
     )]
     pub mail_from: String,
+    /// Where files are kept (photos, receipts, images, toolbox files): an
+    /// S3-compatible object store, `s3://bucket?endpoint=https://…&region=…`
+    /// (credentials from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`).
+    /// Default: the folder `<data dir>/fichiers`.
+    #[arg(long, env = "EPOP_STORAGE_URL", global = true)]
+    pub storage_url: Option<String>,
     /// Reverse proxies in front of EPoP, whose `X-Forwarded-For` header gives
     /// the client's address (for rate limits and the audit log): addresses or
     /// CIDR blocks, e.g. `127.0.0.1` or `10.0.0.0/8,::1`. Off by default: the
@@ -65,6 +73,17 @@ impl Config {
             .unwrap_or_else(|| format!("http://{}", self.listen))
             .trim_end_matches('/')
             .to_owned()
+    }
+
+    /// The file storage, with the files of older versions' folders moved
+    /// into it (once: a file moved leaves its old folder).
+    pub async fn files(&self) -> Result<Arc<dyn Storage>, String> {
+        let files = storage::open(self.storage_url.as_deref(), &self.data_dir)?;
+        let moved = storage::adopt_legacy(files.as_ref(), &self.data_dir).await?;
+        if moved > 0 {
+            tracing::info!(moved, storage = %files.describe(), "old folders' files moved into the storage");
+        }
+        Ok(files)
     }
 
     pub fn outbox_dir(&self) -> PathBuf {

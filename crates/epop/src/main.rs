@@ -40,12 +40,19 @@ enum Command {
     Migrate,
     /// Load the demo data (idempotent) and print the demo accounts.
     Demo,
-    /// Back up the database and the data directory's files into DIR (a
-    /// folder that holds no backup yet), while the platform serves.
+    /// Back up the database, the stored files and the data directory's
+    /// files into DIR (a folder that holds no backup yet), while the
+    /// platform serves.
     Backup { dir: PathBuf },
-    /// Restore a backup made by `epop backup` into an empty database (and
-    /// its files into the data directory), then migrate.
+    /// Restore a backup made by `epop backup` into an empty database (its
+    /// stored files into the configured storage, the others into the data
+    /// directory), then migrate.
     Restore { dir: PathBuf },
+    /// The file storage.
+    Storage {
+        #[command(subcommand)]
+        command: StorageCommand,
+    },
     /// Create (or promote) an administrator and e-mail them a sign-in link.
     CreateAdmin {
         #[arg(long)]
@@ -93,6 +100,13 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum StorageCommand {
+    /// Copy the files of the folder `<data dir>/fichiers` into the object
+    /// store of EPOP_STORAGE_URL (again: only what is missing or differs).
+    Migrate,
+}
+
 fn init_logs() {
     let filter = EnvFilter::try_from_env("EPOP_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
@@ -137,13 +151,17 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Serve => serve(config).await,
         Command::Migrate => {
             open(&config).await?;
+            config.files().await?;
             println!("Base de données à jour.");
             Ok(())
         }
+        Command::Storage {
+            command: StorageCommand::Migrate,
+        } => migrate_storage(&config).await,
         Command::Demo => {
             let db = open(&config).await?;
             let created = demo::load(&db).await?;
-            demo::write_files(&config.data_dir).await?;
+            demo::write_files(config.files().await?.as_ref()).await?;
             println!("Données de démonstration chargées ({created} éléments créés).");
             println!(
                 "Comptes de démonstration (mot de passe : {}) :",
@@ -156,22 +174,39 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Backup { dir } => {
             let db = open(&config).await?;
+            let files = config.files().await?;
             let start = std::time::Instant::now();
-            let m = backup::backup(&db, &config.database_url(), &config.data_dir, &dir).await?;
+            let m = backup::backup(
+                &db,
+                &config.database_url(),
+                &config.data_dir,
+                files.as_ref(),
+                &dir,
+            )
+            .await?;
             db.close().await;
             println!(
-                "Sauvegarde faite dans {} en {:.1} s : base {} (migration {}), {} fichiers.",
+                "Sauvegarde faite dans {} en {:.1} s : base {} (migration {}), {} fichiers \
+                 stockés, {} autres fichiers.",
                 dir.display(),
                 start.elapsed().as_secs_f64(),
                 m.moteur,
                 m.version_migrations,
+                m.stockage,
                 m.fichiers
             );
             Ok(())
         }
         Command::Restore { dir } => {
             let start = std::time::Instant::now();
-            let db = backup::restore(&config.database_url(), &config.data_dir, &dir).await?;
+            let files = config.files().await?;
+            let db = backup::restore(
+                &config.database_url(),
+                &config.data_dir,
+                files.as_ref(),
+                &dir,
+            )
+            .await?;
             db.close().await;
             println!(
                 "Sauvegarde de {} restaurée en {:.1} s.",
@@ -250,13 +285,14 @@ async fn serve(config: Config) -> Result<(), String> {
         }
         println!("Pour essayer avec des données de démonstration : cargo run --release -- demo");
     }
-    let state = epop_web::AppState::new(
+    let state = epop_web::AppState::with_storage(
         db.clone(),
         epop_web::Config {
             base_url: base_url.clone(),
             data_dir: config.data_dir.clone(),
             trusted_proxies,
         },
+        config.files().await?,
     );
     let app = epop_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -343,25 +379,7 @@ async fn import_directory(
     };
     let db = open(config).await?;
     // A progress bar for large files, on a terminal only.
-    let mut bar: Option<indicatif::ProgressBar> = None;
-    let mut progress = |done: usize, total: usize| {
-        if total <= 200 || !std::io::stderr().is_terminal() {
-            return;
-        }
-        let bar = bar.get_or_insert_with(|| {
-            let bar = indicatif::ProgressBar::new(total as u64);
-            if let Ok(style) =
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} lignes (reste {eta})")
-            {
-                bar.set_style(style);
-            }
-            bar
-        });
-        bar.set_position(done as u64);
-        if done >= total {
-            bar.finish_and_clear();
-        }
-    };
+    let mut progress = progress_bar(200, "lignes");
     let outcome = epop_web::directory_import::run(
         &db,
         &bytes,
@@ -383,6 +401,55 @@ async fn import_directory(
             None => println!("Les invitations sont parties par e-mail."),
         }
     }
+    Ok(())
+}
+
+/// A progress callback `(done, total)` drawing a bar on stderr when it is
+/// a terminal and there are more than `above` `units` to do.
+fn progress_bar(above: usize, units: &'static str) -> impl FnMut(usize, usize) {
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    move |done: usize, total: usize| {
+        if total <= above || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bar = bar.get_or_insert_with(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            let template = format!("{{bar:40}} {{pos}}/{{len}} {units} (reste {{eta}})");
+            if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        bar.set_position(done as u64);
+        if done >= total {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// `epop storage migrate`: the folder's files into the object store.
+async fn migrate_storage(config: &Config) -> Result<(), String> {
+    use epop_web::storage::{self, Folder, Storage};
+    if config.storage_url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+        return Err(format!(
+            "EPOP_STORAGE_URL n’est pas défini : les fichiers restent dans le dossier {}. \
+             Définissez EPOP_STORAGE_URL=s3://… pour les copier dans un stockage objet.",
+            config.data_dir.join(storage::FOLDER).display()
+        ));
+    }
+    let target = config.files().await?;
+    let folder = Folder::new(config.data_dir.join(storage::FOLDER));
+    let start = std::time::Instant::now();
+    let done = storage::copy_all(&folder, target.as_ref(), progress_bar(0, "fichiers")).await?;
+    let words = |n: usize, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
+    println!(
+        "Stockage : {}, {}, de {} vers {} en {:.1} s.",
+        words(done.copied, "fichier copié", "fichiers copiés"),
+        words(done.skipped, "déjà présent", "déjà présents"),
+        folder.describe(),
+        target.describe(),
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -179,9 +179,8 @@ async fn photo(
         .await?
         .ok_or(AppError::NotFound)?;
     let content_type = crate::forms::image_type(&file);
-    let bytes = tokio::fs::read(super::profile_form::photos_dir(&state).join(&file))
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    drop(conn);
+    let bytes = crate::storage::read(state.files.as_ref(), crate::storage::PHOTOS, &file).await?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type),

@@ -21,6 +21,7 @@ use crate::easy_aid::{self, Aids};
 use crate::forms::{Errors, Pairs, image_extension, read_multipart};
 use crate::french::paris_today;
 use crate::render::{audited, render, render_form};
+use crate::storage::{self, NEWS_IMAGES};
 use crate::{AppError, AppState, Ctx};
 
 /// Largest image accepted.
@@ -263,17 +264,19 @@ fn check(
     }
 }
 
-/// Writes a new image under a random name; returns that name.
-async fn write_image(state: &AppState, ext: &str, file: &[u8]) -> Result<String, AppError> {
-    let dir = super::images_dir(state);
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let name = format!("{}.{ext}", crate::security::public_id());
-    tokio::fs::write(dir.join(&name), file)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(name)
+/// Stores a new image (when one was sent) under a random name; gives
+/// that name.
+async fn new_image(
+    state: &AppState,
+    extension: Option<&str>,
+    file: &[u8],
+) -> Result<Option<String>, AppError> {
+    match extension {
+        Some(ext) => Ok(Some(
+            storage::keep(state.files.as_ref(), NEWS_IMAGES, ext, file).await?,
+        )),
+        None => Ok(None),
+    }
 }
 
 /// Midnight (Paris) of the publication day: published from then on.
@@ -304,13 +307,15 @@ async fn create(
         );
         return form_page(&state, &ctx, user, errors, p, None).await;
     }
-    let image = match extension {
-        Some(ext) => Some(write_image(&state, ext, &file).await?),
-        None => None,
-    };
-    let mut tx = state.db.write().await?;
-    let created = news::create(&mut tx, &valid, publication_time(&valid), image.as_deref()).await?;
-    saved(tx, &ctx, "news_created", &created).await
+    let image = new_image(&state, extension, &file).await?;
+    let written = async {
+        let mut tx = state.db.write().await?;
+        let created =
+            news::create(&mut tx, &valid, publication_time(&valid), image.as_deref()).await?;
+        saved(tx, &ctx, "news_created", &created).await
+    }
+    .await;
+    storage::or_discard(state.files.as_ref(), NEWS_IMAGES, image.as_deref(), written).await
 }
 
 /// The item of the address, if this person may edit it: « not found » for
@@ -369,23 +374,29 @@ async fn update(
         );
         return form_page(&state, &ctx, user, errors, p, Some(n)).await;
     }
-    let image = match extension {
-        Some(ext) => Some(write_image(&state, ext, &file).await?),
+    let added = new_image(&state, extension, &file).await?;
+    let image = match &added {
+        Some(_) => added.clone(),
         None if keeps => n.image_file.clone(),
         None => None,
     };
-    let mut tx = state.db.write().await?;
-    let updated = news::update(
-        &mut tx,
-        n.id,
-        &valid,
-        publication_time(&valid),
-        image.as_deref(),
-    )
-    .await?;
-    let response = saved(tx, &ctx, "news_updated", &updated).await?;
+    let written = async {
+        let mut tx = state.db.write().await?;
+        let updated = news::update(
+            &mut tx,
+            n.id,
+            &valid,
+            publication_time(&valid),
+            image.as_deref(),
+        )
+        .await?;
+        saved(tx, &ctx, "news_updated", &updated).await
+    }
+    .await;
+    let files = state.files.as_ref();
+    let response = storage::or_discard(files, NEWS_IMAGES, added.as_deref(), written).await?;
     if let Some(old) = n.image_file.filter(|old| Some(old) != image.as_ref()) {
-        let _ = tokio::fs::remove_file(super::images_dir(&state).join(old)).await;
+        storage::discard(files, &storage::key(NEWS_IMAGES, &old)).await;
     }
     Ok(response)
 }
@@ -409,7 +420,7 @@ async fn delete(
     )
     .await?;
     if let Some(file) = image {
-        let _ = tokio::fs::remove_file(super::images_dir(&state).join(file)).await;
+        storage::discard(state.files.as_ref(), &storage::key(NEWS_IMAGES, &file)).await;
     }
     Ok(response)
 }

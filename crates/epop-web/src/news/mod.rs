@@ -60,11 +60,6 @@ pub fn router() -> Router<AppState> {
         .merge(digest::router())
 }
 
-/// The folder of the data directory where news images are kept.
-fn images_dir(state: &AppState) -> std::path::PathBuf {
-    state.config.data_dir.join("news")
-}
-
 /// « Occitanie », « Haute-Garonne (31) », or « France entière ».
 fn place_words(n: &News) -> String {
     match &n.scope {

@@ -18,6 +18,7 @@ use epop_store::{Conn, audit, now};
 use crate::forms::{Pairs, upload_limit};
 use crate::render::download;
 use crate::security::public_id;
+use crate::storage::{self, RECEIPTS};
 use crate::{AppError, AppState, Ctx};
 
 pub fn router() -> Router<AppState> {
@@ -198,10 +199,6 @@ fn optional_date(s: &str, name: &str) -> Result<Option<NaiveDate>, epop_domain::
     }
 }
 
-fn receipts_dir(state: &AppState) -> std::path::PathBuf {
-    state.config.data_dir.join("justificatifs")
-}
-
 /// What a receipt file is, from its first bytes: PDF, JPEG or PNG.
 fn receipt_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     if bytes.starts_with(b"%PDF-") {
@@ -264,36 +261,32 @@ async fn add_expense(
     if !file.is_empty() && kind.is_none() {
         return back("justificatif-format");
     }
-    let eid = public_id();
+    // The receipt first, then the row that names it; the receipt goes
+    // again if the row could not be written.
+    let files = state.files.as_ref();
     let stored = match kind {
-        Some((ext, _)) => {
-            let dir = receipts_dir(&state);
-            tokio::fs::create_dir_all(&dir)
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            let name = format!("{eid}.{ext}");
-            tokio::fs::write(dir.join(&name), &file)
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            Some(name)
-        }
+        Some((ext, _)) => Some(storage::keep(files, RECEIPTS, ext, &file).await?),
         None => None,
     };
-    let mut tx = state.db.write().await?;
-    payments::add_expense(
-        &mut tx,
-        r.id,
-        &Expense {
-            public_id: eid,
-            label,
-            amount_cents: amount,
-            receipt_file: stored,
-            receipt_type: kind.map(|(_, t)| t.to_owned()),
-            created_at: now(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let written = async {
+        let mut tx = state.db.write().await?;
+        payments::add_expense(
+            &mut tx,
+            r.id,
+            &Expense {
+                public_id: public_id(),
+                label,
+                amount_cents: amount,
+                receipt_file: stored.clone(),
+                receipt_type: kind.map(|(_, t)| t.to_owned()),
+                created_at: now(),
+            },
+        )
+        .await?;
+        Ok::<_, AppError>(tx.commit().await?)
+    }
+    .await;
+    storage::or_discard(files, RECEIPTS, stored.as_deref(), written).await?;
     back("frais")
 }
 
@@ -307,9 +300,8 @@ async fn receipt(state: &AppState, request_id: i64, expense: &str) -> Result<Res
     let (Some(file), Some(kind)) = (e.receipt_file, e.receipt_type) else {
         return Err(AppError::NotFound);
     };
-    let bytes = tokio::fs::read(receipts_dir(state).join(&file))
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    drop(conn);
+    let bytes = storage::read(state.files.as_ref(), RECEIPTS, &file).await?;
     Ok((
         [
             (header::CONTENT_TYPE, kind),

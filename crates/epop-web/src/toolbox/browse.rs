@@ -218,10 +218,11 @@ async fn download(
     if !f.captions && Some(&f.public_id) != current && !manager {
         return Err(AppError::NotFound);
     }
-    let bytes = state.files.get(&f.storage_key).await.map_err(|e| {
-        tracing::error!(key = %f.storage_key, error = %e, "toolbox file missing");
-        AppError::NotFound
-    })?;
+    let bytes = state
+        .files
+        .get(&f.storage_key)
+        .await
+        .map_err(|e| crate::storage::failed(&f.storage_key, e))?;
     if !f.captions && r.status == Status::Published {
         let month = crate::french::paris_today().format("%Y-%m").to_string();
         let mut tx = state.db.write().await?;

@@ -144,7 +144,7 @@ pub async fn store(
         .files
         .put(&key, &sent.bytes)
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| crate::storage::failed(&key, e))?;
     Ok(Stored {
         public_id,
         role,
@@ -158,7 +158,7 @@ pub async fn store(
 /// Removes files written for a write that did not happen.
 pub async fn forget(state: &AppState, stored: &[Stored]) {
     for s in stored {
-        let _ = state.files.delete(&s.key).await;
+        crate::storage::discard(state.files.as_ref(), &s.key).await;
     }
 }
 

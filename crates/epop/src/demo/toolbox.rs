@@ -3,7 +3,6 @@
 //! (national), a resource for trained peers only (Hauts-de-France), and a
 //! member's suggestion waiting for review.
 
-use std::path::Path;
 
 use epop_docs::pdf::{Block, Document, render};
 use epop_domain::Email;
@@ -127,15 +126,13 @@ pub fn welcome_pdf() -> Result<Vec<u8>, String> {
     render(&doc).map_err(|e| e.0)
 }
 
-/// Writes the demo's files into the file storage of `data_dir`.
-pub async fn write_files(data_dir: &Path) -> Result<(), String> {
-    let storage = epop_web::storage::Folder::new(data_dir.join(epop_web::storage::FOLDER));
+/// Writes the demo's files into the file storage.
+pub async fn write_files(files: &dyn epop_web::storage::Storage) -> Result<(), String> {
     let pdf = welcome_pdf()?;
-    use epop_web::storage::Storage;
-    storage
+    files
         .put(WELCOME_KEY, &pdf)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("écriture dans {} impossible : {e}", files.describe()))
 }
 
 /// Loads the demo resources (idempotently, by title).

@@ -123,7 +123,7 @@ async fn every_route_checks_role_and_territory() {
         let (meeting, workshop) = demo_events(&app).await;
         let (toulouse, lille) = demo_sessions(&app).await;
         let conversation = conversation_in_31(&app).await;
-        epop::demo::write_files(&app.data_dir).await.unwrap();
+        epop::demo::write_files(app.files.as_ref()).await.unwrap();
         let (tb, welcome) = ("/boite-a-outils", "fiche-d-accueil-d-un-intervenant-pair");
         let (digest_76, digest_32, digest_fr) = demo_digests(&app).await;
         //            anon peer cand ref req obs coord hdf admin

@@ -32,9 +32,11 @@ pub async fn apps() -> Vec<App> {
 pub struct App {
     pub db: Db,
     pub router: Router,
-    /// This application's own files folder (photos, receipts), so that
-    /// tests running at the same time never share a file.
+    /// This application's own data directory, so that tests running at
+    /// the same time never share a file.
     pub data_dir: std::path::PathBuf,
+    /// Its file storage (by default the folder `fichiers` of `data_dir`).
+    pub files: Arc<dyn epop_web::storage::Storage>,
 }
 
 /// A fresh folder under the system's temporary folder.
@@ -74,12 +76,25 @@ impl App {
             ..Default::default()
         };
         edit(&mut config);
-        let data_dir = config.data_dir.clone();
-        let state = epop_web::AppState::new(db.clone(), config);
+        App::serving(epop_web::AppState::new(db, config))
+    }
+
+    /// An application on this database with its files in `files`.
+    pub fn with_storage(db: Db, files: Arc<dyn epop_web::storage::Storage>) -> App {
+        let config = epop_web::Config {
+            base_url: BASE.into(),
+            data_dir: temp_dir("files"),
+            ..Default::default()
+        };
+        App::serving(epop_web::AppState::with_storage(db, config, files))
+    }
+
+    fn serving(state: epop_web::AppState) -> App {
         App {
+            db: state.db.clone(),
+            data_dir: state.config.data_dir.clone(),
+            files: state.files.clone(),
             router: epop_web::router(state),
-            db,
-            data_dir,
         }
     }
 

@@ -54,6 +54,7 @@ mod requests_soft_proposals;
 mod seed_words;
 mod sharing;
 mod shutdown;
+mod storage;
 mod structure;
 mod territories;
 mod toolbox;

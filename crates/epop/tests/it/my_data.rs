@@ -195,13 +195,13 @@ async fn seed_everything(app: &App) -> Person {
     ] {
         exec(app, &sql).await;
     }
-    // The receipt file, to be deleted with the account.
-    let dir = app.data_dir.join("justificatifs");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("frais-awa.pdf"), b"%PDF-1.7 test").unwrap();
-    let photos = dir.parent().unwrap().join("photos");
-    std::fs::create_dir_all(&photos).unwrap();
-    std::fs::write(photos.join("photo-awa.jpg"), b"jpeg").unwrap();
+    // Her receipt and photo files, to be deleted with the account.
+    for (key, bytes) in [
+        ("justificatifs/frais-awa.pdf", &b"%PDF-1.7 test"[..]),
+        ("photos/photo-awa.jpg", b"jpeg"),
+    ] {
+        app.files.put(key, bytes).await.unwrap();
+    }
     // A coordinator reads her sensitive fields (an audit line about her).
     let mut coordinator = app.signed_in("coordination@demo.epop.test").await;
     let page = coordinator.get("/annuaire/awa-diallo").await;
@@ -444,9 +444,10 @@ async fn erasing_my_account_leaves_no_trace_and_keeps_the_counts() {
         // The counts stay.
         assert_eq!(figures(&app).await, before);
         // The receipt file is gone; the erasure is in the log.
-        let dir = &app.data_dir;
-        assert!(!dir.join("justificatifs/frais-awa.pdf").exists());
-        assert!(!dir.join("photos/photo-awa.jpg").exists());
+        for key in ["justificatifs/frais-awa.pdf", "photos/photo-awa.jpg"] {
+            let gone = app.files.get(key).await.unwrap_err();
+            assert_eq!(gone.kind(), std::io::ErrorKind::NotFound, "{key}");
+        }
         assert_eq!(app.audit_count("account_erased").await, 1);
         // Her messages are erased; the coordination's answer in her
         // thread is not hers to erase: it stays, without her name.

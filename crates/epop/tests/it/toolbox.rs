@@ -315,9 +315,11 @@ async fn wrong_and_oversized_files_are_refused_and_nothing_is_stored() {
             count(&app, "SELECT COUNT(*) FROM resource_files").await,
             files_before
         );
-        let folder = app.data_dir.join("fichiers").join("boite-a-outils");
-        let files = std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0);
-        assert_eq!(files, 0, "files left in {folder:?}");
+        let left = app.files.list().await.unwrap();
+        assert!(
+            !left.iter().any(|(key, _)| key.starts_with("boite-a-outils/")),
+            "files left: {left:?}"
+        );
     }
 }
 
@@ -454,7 +456,7 @@ async fn a_member_suggests_a_resource_for_review() {
 #[tokio::test]
 async fn the_demo_shows_resources_and_serves_its_pdf() {
     for app in apps().await {
-        epop::demo::write_files(&app.data_dir).await.unwrap();
+        epop::demo::write_files(app.files.as_ref()).await.unwrap();
         let mut visitor = app.client();
         let list = visitor.get("/boite-a-outils").await;
         assert!(list.body.contains("Fiche d’accueil d’un intervenant-pair"));

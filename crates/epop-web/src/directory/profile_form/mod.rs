@@ -16,7 +16,6 @@ mod photo;
 mod steps;
 mod visibility;
 
-pub(crate) use photo::photos_dir;
 
 use std::collections::BTreeSet;
 

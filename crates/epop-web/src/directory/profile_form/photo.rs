@@ -10,15 +10,11 @@ use super::steps::{Step, steps};
 use super::visibility::keep_to_consent;
 use super::{Target, current, other_target, own_target, show, show_blank};
 use crate::forms::{Errors, image_extension, read_multipart};
+use crate::storage::{self, PHOTOS};
 use crate::{AppError, AppState, Ctx};
 
 /// Largest photo accepted.
 pub(super) const MAX_PHOTO: usize = 2 * 1024 * 1024;
-
-/// The folder where photos are kept.
-pub fn photos_dir(state: &AppState) -> std::path::PathBuf {
-    state.config.data_dir.join("photos")
-}
 
 pub(super) async fn own_photo_form(
     State(state): State<AppState>,
@@ -98,27 +94,35 @@ async fn save_photo(
         )
         .await;
     }
+    // The file first, then the row that names it; the file goes again if
+    // the row could not be written.
     let new_file = match extension {
-        Some(ext) => Some(write_file(&state, ext, &file).await?),
+        Some(ext) => Some(storage::keep(state.files.as_ref(), PHOTOS, ext, &file).await?),
         None => None,
     };
-    let mut tx = state.db.write().await?;
-    keep_to_consent(&mut tx, &t, &mut p).await?;
-    let (id, _) = directory::upsert(&mut tx, state.db.engine(), t.account_id, &p).await?;
-    let replaced = match (remove, &new_file, &current_photo) {
-        (true, _, _) => directory::set_photo(&mut tx, id, None).await?,
-        (false, Some(name), _) => {
-            directory::set_photo(&mut tx, id, Some((name, description.trim()))).await?
-        }
-        (false, None, Some((path, _))) => {
-            directory::set_photo(&mut tx, id, Some((path, description.trim()))).await?;
-            None
-        }
-        (false, None, None) => None,
-    };
-    tx.commit().await?;
+    let written = async {
+        let mut tx = state.db.write().await?;
+        keep_to_consent(&mut tx, &t, &mut p).await?;
+        let (id, _) = directory::upsert(&mut tx, state.db.engine(), t.account_id, &p).await?;
+        let replaced = match (remove, &new_file, &current_photo) {
+            (true, _, _) => directory::set_photo(&mut tx, id, None).await?,
+            (false, Some(name), _) => {
+                directory::set_photo(&mut tx, id, Some((name, description.trim()))).await?
+            }
+            (false, None, Some((path, _))) => {
+                directory::set_photo(&mut tx, id, Some((path, description.trim()))).await?;
+                None
+            }
+            (false, None, None) => None,
+        };
+        tx.commit().await?;
+        Ok::<_, AppError>(replaced)
+    }
+    .await;
+    let files = state.files.as_ref();
+    let replaced = storage::or_discard(files, PHOTOS, new_file.as_deref(), written).await?;
     if let Some(old) = replaced.filter(|old| Some(old) != new_file.as_ref()) {
-        let _ = tokio::fs::remove_file(photos_dir(&state).join(old)).await;
+        storage::discard(files, &storage::key(PHOTOS, &old)).await;
     }
     let list = steps(t.kind, t.owner);
     let n = list.iter().position(|x| *x == Step::Photo).unwrap_or(0);
@@ -145,17 +149,4 @@ fn check_file(file: &[u8], errors: &mut Errors) -> Option<&'static str> {
         );
     }
     extension
-}
-
-/// Writes a new photo under a random name; returns that name.
-async fn write_file(state: &AppState, ext: &str, file: &[u8]) -> Result<String, AppError> {
-    let dir = photos_dir(state);
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let name = format!("{}.{ext}", crate::security::public_id());
-    tokio::fs::write(dir.join(&name), file)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(name)
 }

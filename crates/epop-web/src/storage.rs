@@ -316,9 +316,9 @@ pub async fn copy_all(
                 .get(key)
                 .await
                 .map_err(|e| format!("lecture de {key} impossible : {e}"))?;
-            to.put(key, &bytes)
-                .await
-                .map_err(|e| format!("écriture de {key} dans {} impossible : {e}", to.describe()))?;
+            to.put(key, &bytes).await.map_err(|e| {
+                format!("écriture de {key} dans {} impossible : {e}", to.describe())
+            })?;
             done.copied += 1;
         }
         progress(n + 1, source.len());
@@ -347,7 +347,15 @@ mod tests {
         f.delete("boite-a-outils/abc.pdf").await.unwrap();
         f.delete("boite-a-outils/abc.pdf").await.unwrap();
         assert!(f.get("boite-a-outils/abc.pdf").await.is_err());
-        for bad in ["../x", "/etc/passwd", "a/../../b", "é.pdf", "", "a//b", "a/"] {
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "é.pdf",
+            "",
+            "a//b",
+            "a/",
+        ] {
             assert!(f.put(bad, b"x").await.is_err(), "{bad}");
         }
         let _ = std::fs::remove_dir_all(root);

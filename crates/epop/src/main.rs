@@ -430,7 +430,11 @@ fn progress_bar(above: usize, units: &'static str) -> impl FnMut(usize, usize) {
 /// `epop storage migrate`: the folder's files into the object store.
 async fn migrate_storage(config: &Config) -> Result<(), String> {
     use epop_web::storage::{self, Folder, Storage};
-    if config.storage_url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+    if config
+        .storage_url
+        .as_deref()
+        .is_none_or(|u| u.trim().is_empty())
+    {
         return Err(format!(
             "EPOP_STORAGE_URL n’est pas défini : les fichiers restent dans le dossier {}. \
              Définissez EPOP_STORAGE_URL=s3://… pour les copier dans un stockage objet.",

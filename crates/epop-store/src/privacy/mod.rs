@@ -113,8 +113,9 @@ pub enum Col {
     Personal(&'static str),
     /// A hash of a token or password: never exported, `NULL` on erasure.
     Secret,
-    /// A file name in this folder of the data directory: the file is
-    /// deleted and the column set to `NULL` on erasure.
+    /// A file name in this folder of the file storage (its key is
+    /// `folder/name`): the file is deleted and the column set to `NULL` on
+    /// erasure.
     File(&'static str),
     /// A form kept URL-encoded: these fields are emptied in the person's
     /// own forms on erasure, and mentions replaced in everyone's.

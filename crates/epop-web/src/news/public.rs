@@ -203,7 +203,8 @@ async fn image(
 ) -> Result<Response, AppError> {
     let (n, _) = visible(&state, &ctx, &slug).await?;
     let file = n.image_file.ok_or(AppError::NotFound)?;
-    let bytes = crate::storage::read(state.files.as_ref(), crate::storage::NEWS_IMAGES, &file).await?;
+    let bytes =
+        crate::storage::read(state.files.as_ref(), crate::storage::NEWS_IMAGES, &file).await?;
     Ok((
         [
             (header::CONTENT_TYPE, crate::forms::image_type(&file)),

@@ -235,17 +235,14 @@ mod tests {
             .err()
             .unwrap();
         assert!(far.contains("n’est accepté que sur cette machine"), "{far}");
-        assert!(
-            open(
-                "s3://epop?endpoint=http://stockage.example:9000&allow_http=true"
-            )
-            .is_ok()
-        );
+        assert!(open("s3://epop?endpoint=http://stockage.example:9000&allow_http=true").is_ok());
         let unknown = open("s3://epop?endpont=x").err().unwrap();
         assert!(unknown.contains("« endpont » inconnu"), "{unknown}");
         assert!(open("s3://?region=fr").is_err());
         assert!(open("https://epop").is_err());
-        let no_keys = ObjectStorage::from_url_and("s3://epop", |_| None).err().unwrap();
+        let no_keys = ObjectStorage::from_url_and("s3://epop", |_| None)
+            .err()
+            .unwrap();
         assert!(no_keys.contains("AWS_ACCESS_KEY_ID"), "{no_keys}");
     }
 }

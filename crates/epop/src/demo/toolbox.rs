@@ -3,7 +3,6 @@
 //! (national), a resource for trained peers only (Hauts-de-France), and a
 //! member's suggestion waiting for review.
 
-
 use epop_docs::pdf::{Block, Document, render};
 use epop_domain::Email;
 use epop_domain::toolbox::{FileKind, ResourceForm, Status};

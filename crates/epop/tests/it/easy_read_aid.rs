@@ -37,7 +37,9 @@ async fn count(app: &App, sql: &str) -> i64 {
 /// The stored files whose keys start with `prefix`.
 async fn files_in(app: &App, prefix: &str) -> usize {
     let all = app.files.list().await.unwrap();
-    all.iter().filter(|(key, _)| key.starts_with(prefix)).count()
+    all.iter()
+        .filter(|(key, _)| key.starts_with(prefix))
+        .count()
 }
 
 /// The flags of [`FLAGGED`] are on the page, tied to `field`.

@@ -317,7 +317,9 @@ async fn wrong_and_oversized_files_are_refused_and_nothing_is_stored() {
         );
         let left = app.files.list().await.unwrap();
         assert!(
-            !left.iter().any(|(key, _)| key.starts_with("boite-a-outils/")),
+            !left
+                .iter()
+                .any(|(key, _)| key.starts_with("boite-a-outils/")),
             "files left: {left:?}"
         );
     }

@@ -16,7 +16,6 @@ mod photo;
 mod steps;
 mod visibility;
 
-
 use std::collections::BTreeSet;
 
 use askama::Template;

@@ -65,6 +65,15 @@ fn error_page(status: StatusCode, title: &str, body: &str) -> Response {
     (status, Html(html)).into_response()
 }
 
+/// A 503 page saying what is out of reach, with when to come back
+/// (`Retry-After`, in seconds).
+fn unavailable(title: &str, body: &str, retry_after: &'static str) -> Response {
+    let mut page = error_page(StatusCode::SERVICE_UNAVAILABLE, title, body);
+    page.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static(retry_after));
+    page
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
@@ -105,31 +114,25 @@ impl IntoResponse for AppError {
             AppError::Store(StoreError::NotFound) => AppError::NotFound.into_response(),
             AppError::Store(e) if e.is_unavailable() => {
                 tracing::error!(error = %e, "database unavailable");
-                let mut page = error_page(
-                    StatusCode::SERVICE_UNAVAILABLE,
+                unavailable(
                     "Service momentanément indisponible",
                     "<p>La plateforme ne peut pas joindre sa base de données pour le moment. \
                      Rien n’a été enregistré à moitié : réessayez dans quelques secondes. \
                      Si vous remplissiez un formulaire, revenez à la page précédente : ce que \
                      vous avez tapé y est souvent encore : envoyez-le de nouveau.</p>",
-                );
-                page.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
-                page
+                    "10",
+                )
             }
             AppError::FilesUnavailable(what) => {
                 tracing::error!(error = %what, "file storage unavailable");
-                let mut res = error_page(
-                    StatusCode::SERVICE_UNAVAILABLE,
+                unavailable(
                     "Fichiers momentanément indisponibles",
                     "<p>Les fichiers sont momentanément indisponibles. Si vous envoyiez un \
                      formulaire, rien n’a été enregistré : vous pourrez l’envoyer à nouveau.</p>\
                      <p>Que faire : réessayez dans quelques minutes. Si cela continue, \
                      écrivez à l’équipe EPoP.</p>",
-                );
-                res.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-                res
+                    "60",
+                )
             }
             other => {
                 tracing::error!(error = ?other, "internal error");

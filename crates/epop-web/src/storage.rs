@@ -259,11 +259,17 @@ pub async fn adopt_legacy(files: &dyn Storage, data_dir: &Path) -> Result<usize,
             let path = dir.join(&name);
             let key = key(folder, &name);
             if check_key(&key).is_err() {
+                tracing::warn!(file = %path.display(), "old file left in place: not a storage key");
                 continue;
             }
-            let bytes = tokio::fs::read(&path)
-                .await
-                .map_err(|e| format!("lecture de {} impossible : {e}", path.display()))?;
+            // Another process starting at the same time may have moved it.
+            let gone = |e: &io::Error| e.kind() == io::ErrorKind::NotFound;
+            let bytes = match tokio::fs::read(&path).await {
+                Err(e) if gone(&e) => continue,
+                read => {
+                    read.map_err(|e| format!("lecture de {} impossible : {e}", path.display()))?
+                }
+            };
             files.put(&key, &bytes).await.map_err(|e| {
                 format!(
                     "impossible de ranger {} dans le stockage ({}) : {e}",
@@ -271,10 +277,12 @@ pub async fn adopt_legacy(files: &dyn Storage, data_dir: &Path) -> Result<usize,
                     files.describe()
                 )
             })?;
-            tokio::fs::remove_file(&path)
-                .await
-                .map_err(|e| format!("impossible d’effacer {} : {e}", path.display()))?;
-            moved += 1;
+            match tokio::fs::remove_file(&path).await {
+                Err(e) if !gone(&e) => {
+                    return Err(format!("impossible d’effacer {} : {e}", path.display()));
+                }
+                _ => moved += 1,
+            }
         }
     }
     Ok(moved)
@@ -358,6 +366,24 @@ mod tests {
         ] {
             assert!(f.put(bad, b"x").await.is_err(), "{bad}");
         }
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[tokio::test]
+    async fn a_file_stays_only_if_the_write_naming_it_committed() {
+        let root = std::env::temp_dir().join(format!("epop-order-{}", std::process::id()));
+        let f = Folder::new(root.clone());
+        let kept = keep(&f, PHOTOS, "png", b"png").await.unwrap();
+        or_discard(&f, PHOTOS, Some(&kept), Ok(())).await.unwrap();
+        assert_eq!(read(&f, PHOTOS, &kept).await.unwrap(), b"png");
+        let lost = keep(&f, PHOTOS, "png", b"png").await.unwrap();
+        let refused = or_discard(&f, PHOTOS, Some(&lost), Err::<(), _>(AppError::Forbidden));
+        assert!(matches!(refused.await, Err(AppError::Forbidden)));
+        assert!(matches!(
+            read(&f, PHOTOS, &lost).await,
+            Err(AppError::NotFound)
+        ));
+        assert_eq!(f.list().await.unwrap().len(), 1);
         let _ = std::fs::remove_dir_all(root);
     }
 }

@@ -8,7 +8,7 @@
 //! module bumps the generation *after* its change is committed, so an entry
 //! read before (or during) a write is never served again. Writes of other
 //! processes (a second server, `epop import-directory`) are seen within
-//! [`TTL`]. It holds at most [`CAPACITY`] entries.
+//! [`TTL`]. It holds at most [`CAPACITY`] entries, or the number it is made with.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 /// another process.
 pub const TTL: Duration = Duration::from_secs(2);
 
-/// Entries kept at most, per cache.
+/// Entries kept at most, per cache (unless made [`Cache::with_capacity`]).
 pub const CAPACITY: usize = 64;
 
 /// Bumped after every committed write (this process).
@@ -44,12 +44,21 @@ struct Entry<V> {
 /// Values by key, each valid for its generation and [`TTL`].
 pub struct Cache<V> {
     entries: Mutex<HashMap<String, Entry<V>>>,
+    capacity: usize,
 }
 
 impl<V> Default for Cache<V> {
     fn default() -> Self {
+        Cache::with_capacity(CAPACITY)
+    }
+}
+
+impl<V> Cache<V> {
+    /// A cache of at most `capacity` entries.
+    pub fn with_capacity(capacity: usize) -> Self {
         Cache {
             entries: Mutex::new(HashMap::new()),
+            capacity,
         }
     }
 }
@@ -75,10 +84,10 @@ impl<V: Clone> Cache<V> {
     /// Keeps `value`, read at `generation` (taken before the read).
     pub fn put(&self, key: String, generation: u64, value: V) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= CAPACITY && !entries.contains_key(&key) {
+        if entries.len() >= self.capacity && !entries.contains_key(&key) {
             let current = self::generation();
             entries.retain(|_, e| e.generation == current && e.at.elapsed() < TTL);
-            if entries.len() >= CAPACITY
+            if entries.len() >= self.capacity
                 && let Some(oldest) = entries
                     .iter()
                     .min_by_key(|(_, e)| e.at)

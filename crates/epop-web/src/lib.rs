@@ -29,6 +29,7 @@ mod members;
 mod metrics;
 mod my_data;
 mod news;
+mod page_cache;
 mod pages;
 mod path;
 mod programmes;
@@ -105,6 +106,8 @@ pub struct AppState {
     /// `indicators::statistics`): the heaviest public page, read once per
     /// write generation however many visitors ask.
     pub statistics: Arc<epop_store::cache::Cache<Arc<epop_domain::figures::Report>>>,
+    /// Visitors' public pages as rendered (see `page_cache`).
+    pub pages: Arc<page_cache::PageCache>,
     /// Where every kept file lives (see `storage`): a folder under the
     /// data directory unless another storage is given.
     pub files: Arc<dyn storage::Storage>,
@@ -127,6 +130,7 @@ impl AppState {
             form_lists: Default::default(),
             territories: Default::default(),
             statistics: Default::default(),
+            pages: Arc::new(page_cache::PageCache::with_capacity(page_cache::CAPACITY)),
         }
     }
 }
@@ -171,6 +175,10 @@ pub fn router(state: AppState) -> Router {
         ])))
         .merge(static_files)
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::serve,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf,

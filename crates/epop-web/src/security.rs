@@ -216,8 +216,8 @@ const TOKEN_PAGES: [&str; 6] = [
 /// every answer to a form sent (it shows what was typed), and every answer
 /// to a visitor with a session cookie (profile pages with sensitive
 /// fields, personal downloads…), static files aside. Visitors' public
-/// pages keep their own caching.
-fn private(config: &Config, req: &Request) -> bool {
+/// pages keep their own caching (`page_cache`).
+pub(crate) fn private(config: &Config, req: &Request) -> bool {
     let path = req.uri().path();
     let under = |root: &str| {
         path.strip_prefix(root)

@@ -397,7 +397,8 @@ async fn private_answers_are_never_stored_and_public_ones_keep_their_caching() {
         for path in ["/", "/annuaire", "/evenements"] {
             let page = visitor.get(path).await;
             assert_eq!(page.status, StatusCode::OK, "{path}");
-            assert!(page.headers.get("cache-control").is_none(), "{path}");
+            // Kept by the browser, asked again each time (`ETag`, 304).
+            assert_eq!(page.headers["cache-control"], "private, no-cache", "{path}");
             assert!(
                 page.headers.get("strict-transport-security").is_none(),
                 "http: no HSTS"

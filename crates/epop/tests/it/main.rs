@@ -32,6 +32,7 @@ mod meeting_followup;
 mod my_data;
 mod news;
 mod organisations;
+mod page_cache;
 mod pages;
 mod path;
 mod peer_pages;

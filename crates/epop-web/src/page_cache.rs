@@ -1,0 +1,254 @@
+//! The visitors' page cache and conditional requests: one middleware for
+//! every public page, so that the pages anyone may see (home, directory,
+//! events, trainings, news, toolbox, statistics, territories, programmes,
+//! fixed pages) are rendered once per write and served from memory.
+//!
+//! What is cached: a `200 text/html` answer to a `GET` by a visitor
+//! without a session cookie, to a request that is not private
+//! ([`security::private`]: not `/espace`, `/admin`, an e-mailed link's
+//! page…), whose handler set no cookie and no caching rule of its own; keyed
+//! by its path and query and the display settings (the one cookie that
+//! changes a visitor's page besides the CSRF token). The bytes are kept cut
+//! where the visitor's CSRF token was, and every visitor gets their own
+//! token put back: no visitor ever sees another's.
+//!
+//! For how long: an entry is read at a write generation of
+//! [`epop_store::cache`] and dropped by the next committed write of this
+//! process; another process's writes are seen within [`cache::TTL`] (2 s).
+//!
+//! Conditional requests: every page served from here carries a strong
+//! `ETag` (a hash of its bytes, and of the visitor's token when the page
+//! holds it) and `Cache-Control: private, no-cache` with `Vary: Cookie`, so
+//! the browser asks again each time and a matching `If-None-Match` gets a
+//! `304 Not Modified` without a body. Signed-in people are never served
+//! from here and get no `ETag` from it.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes, HttpBody, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use blake2::{Blake2b512, Digest};
+use epop_store::cache::{self, Cache};
+
+use crate::context::{DISPLAY_COOKIE, Display};
+use crate::security::{self, CsrfToken, hash_token, read_cookie};
+use crate::{AppError, AppState};
+
+/// Pages kept at most (a page weighs 3–30 KB).
+pub const CAPACITY: usize = 256;
+
+/// A page larger than this is served as it comes, never kept.
+const LARGEST_PAGE: u64 = 512 * 1024;
+
+/// The visitors' pages, by [`key`].
+pub type PageCache = Cache<Arc<Page>>;
+
+/// A rendered page, cut where the visitor's CSRF token goes.
+#[derive(Debug)]
+pub struct Page {
+    /// The bytes between the token's places (one part: no token).
+    parts: Vec<Bytes>,
+    /// The hash of the parts, for the `ETag`.
+    tag: String,
+    /// The handler's headers (its content type…).
+    headers: HeaderMap,
+}
+
+/// Serves visitors' public pages from the cache, and answers their
+/// conditional requests; anything else goes through untouched.
+pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(key) = key(&state, &req) else {
+        return next.run(req).await;
+    };
+    let token = req
+        .extensions()
+        .get::<CsrfToken>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
+    let asked = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let page = match state.pages.get(&key) {
+        Some(page) => page,
+        None => {
+            // Taken before the page is read: a write committed meanwhile
+            // makes the entry stale at once.
+            let generation = cache::generation();
+            let res = next.run(req).await;
+            match Page::of(res, &token).await {
+                Ok(page) => {
+                    let page = Arc::new(page);
+                    state.pages.put(key, generation, page.clone());
+                    page
+                }
+                Err(res) => return res,
+            }
+        }
+    };
+    page.answer(&token, asked.as_ref())
+}
+
+/// The cache key of a request the cache may answer: a visitor's `GET` of a
+/// page that is not private; `None` for anything else.
+fn key(state: &AppState, req: &Request) -> Option<String> {
+    let path = req.uri().path();
+    if req.method() != Method::GET
+        || path.starts_with("/static/")
+        || security::private(&state.config, req)
+    {
+        return None;
+    }
+    let display = read_cookie(&state.config, req.headers(), DISPLAY_COOKIE)
+        .map(|c| Display::parse(&c))
+        .unwrap_or_default()
+        .to_cookie();
+    let query = req.uri().query().unwrap_or_default();
+    Some(format!("{display} {path}?{query}"))
+}
+
+impl Page {
+    /// Keeps a handler's answer if it is a visitor's ordinary page; gives
+    /// it back untouched otherwise.
+    async fn of(res: Response, token: &str) -> Result<Page, Response> {
+        let h = res.headers();
+        let html = h
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+        let small = res
+            .body()
+            .size_hint()
+            .upper()
+            .is_some_and(|n| n <= LARGEST_PAGE);
+        if res.status() != StatusCode::OK
+            || !html
+            || !small
+            || h.contains_key(header::SET_COOKIE)
+            || h.contains_key(header::CACHE_CONTROL)
+            || h.contains_key(header::ETAG)
+        {
+            return Err(res);
+        }
+        let (mut parts, body) = res.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let bytes = to_bytes(body, LARGEST_PAGE as usize)
+            .await
+            .map_err(|e| AppError::Internal(format!("page body: {e}")).into_response())?;
+        let cut = split(&bytes, token.as_bytes());
+        let mut hash = Blake2b512::new();
+        for part in &cut {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part);
+        }
+        let tag = URL_SAFE_NO_PAD.encode(&hash.finalize()[..18]);
+        Ok(Page {
+            parts: cut,
+            tag,
+            headers: parts.headers,
+        })
+    }
+
+    /// The strong `ETag` of the page as `token`'s visitor gets it.
+    fn etag(&self, token: &str) -> HeaderValue {
+        let etag = if self.parts.len() > 1 {
+            format!("\"{}.{}\"", self.tag, &hash_token(token)[..12])
+        } else {
+            format!("\"{}\"", self.tag)
+        };
+        HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""))
+    }
+
+    /// The page with `token` in its forms, or `304 Not Modified` when the
+    /// browser already holds these very bytes.
+    fn answer(&self, token: &str, asked: Option<&HeaderValue>) -> Response {
+        let etag = self.etag(token);
+        let mut headers = self.headers.clone();
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+        headers.append(header::VARY, HeaderValue::from_static("Cookie"));
+        if asked.is_some_and(|asked| matches(asked, &etag)) {
+            headers.remove(header::CONTENT_TYPE);
+            headers.insert(header::ETAG, etag);
+            return (StatusCode::NOT_MODIFIED, headers).into_response();
+        }
+        headers.insert(header::ETAG, etag);
+        let body = match self.parts.as_slice() {
+            [whole] => whole.clone(),
+            parts => {
+                let size =
+                    parts.iter().map(Bytes::len).sum::<usize>() + token.len() * (parts.len() - 1);
+                let mut out = Vec::with_capacity(size);
+                for (n, part) in parts.iter().enumerate() {
+                    if n > 0 {
+                        out.extend_from_slice(token.as_bytes());
+                    }
+                    out.extend_from_slice(part);
+                }
+                Bytes::from(out)
+            }
+        };
+        (headers, Body::from(body)).into_response()
+    }
+}
+
+/// `bytes` cut at every `token` (the token itself left out).
+fn split(bytes: &Bytes, token: &[u8]) -> Vec<Bytes> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    if !token.is_empty() {
+        let mut at = 0;
+        while let Some(found) = bytes[at..]
+            .windows(token.len())
+            .position(|w| w == token)
+            .map(|p| p + at)
+        {
+            parts.push(bytes.slice(start..found));
+            start = found + token.len();
+            at = start;
+        }
+    }
+    parts.push(bytes.slice(start..));
+    parts
+}
+
+/// Whether an `If-None-Match` value names `etag` (weak comparison, as RFC
+/// 9110 asks for this header; `*` matches any page).
+fn matches(asked: &HeaderValue, etag: &HeaderValue) -> bool {
+    let etag = etag.to_str().unwrap_or_default();
+    asked.to_str().is_ok_and(|asked| {
+        asked
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_cut_at_every_token_and_put_back_whole() {
+        let page = Bytes::from_static(b"<a>TOKEN</a><b>TOKEN</b>end");
+        let parts = split(&page, b"TOKEN");
+        assert_eq!(parts, ["<a>", "</a><b>", "</b>end"]);
+        assert_eq!(split(&page, b"absent").len(), 1);
+        assert_eq!(split(&Bytes::from_static(b"TOKEN"), b"TOKEN"), ["", ""]);
+    }
+
+    #[test]
+    fn if_none_match_lists_and_weak_tags_match() {
+        let etag = HeaderValue::from_static("\"abc\"");
+        let m = |s: &'static str| matches(&HeaderValue::from_static(s), &etag);
+        assert!(m("\"abc\""));
+        assert!(m("\"x\", W/\"abc\""));
+        assert!(m("*"));
+        assert!(!m("\"abcd\""));
+        assert!(!m("abc"));
+    }
+}

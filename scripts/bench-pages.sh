@@ -5,7 +5,8 @@
 # measured with `wrk -t1 -c16`, each right before nginx (`worker_processes 1`)
 # serving the very bytes EPoP served to a visitor without cookies; then a
 # table of ratios. It also checks that each page answers `If-None-Match`
-# with a 304.
+# with a 304, and measures each page with a query parameter of its own on
+# every request ("uncached": rendered every time, as before the page cache).
 #
 #   bash scripts/bench-pages.sh      # figures also in $EPOP_BENCH_DIR/pages.txt
 #
@@ -116,7 +117,18 @@ first_link() {
     cut -d'"' -f2 | grep -v -e '/agenda$' -e '/proposer$' | head -n 1
 }
 
-rps() { wrk -t1 -c16 -d"$duration" "$1" | awk '/^Requests\/sec/ {print $2}'; }
+rps() { wrk -t1 -c16 -d"$duration" "$@" | awk '/^Requests\/sec/ {print $2}'; }
+
+# Each request with a query parameter of its own, so that no page is served
+# from the page cache: what every request cost before it (issue 16).
+cat >"$work/uncached.lua" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. sep .. "sans-cache=" .. n)
+end
+LUA
 
 # Every public page of one engine, each next to nginx: $1 engine name, $2 URL.
 measure() {
@@ -139,8 +151,8 @@ measure() {
   rm -rf "$dir"
   mkdir -p "$dir"
   say "-- $engine: wrk -t1 -c16 -d$duration on EPoP, then on nginx (1 worker) serving the same bytes"
-  say "$(printf '%-44s %8s %10s %10s %7s %5s' page bytes 'EPoP r/s' 'nginx r/s' ratio 304)"
-  local path file n=0 etag revalidated epop nginx
+  say "$(printf '%-44s %7s %9s %9s %6s %5s %9s %6s' page bytes 'EPoP r/s' 'nginx r/s' ratio 304 'uncached' ratio)"
+  local path file n=0 etag revalidated epop nginx uncached
   for path in "${pages[@]}"; do
     [ -n "$path" ] || continue
     n=$((n + 1))
@@ -151,8 +163,9 @@ measure() {
       "http://127.0.0.1:$epop_port$path")"
     epop="$(rps "http://127.0.0.1:$epop_port$path")"
     nginx="$(rps "http://127.0.0.1:$nginx_port/$engine/$file")"
-    say "$(awk -v p="$path" -v b="$(wc -c <"$dir/$file")" -v e="$epop" -v x="$nginx" -v r="$revalidated" \
-      'BEGIN { printf "%-44s %8d %10.0f %10.0f %7.2f %5s", substr(p, 1, 44), b, e, x, e / x, r }')"
+    uncached="$(rps -s "$work/uncached.lua" "http://127.0.0.1:$epop_port$path")"
+    say "$(awk -v p="$path" -v b="$(wc -c <"$dir/$file")" -v e="$epop" -v x="$nginx" -v r="$revalidated" -v u="$uncached" \
+      'BEGIN { printf "%-44s %7d %9.0f %9.0f %6.2f %5s %9.0f %6.2f", substr(p, 1, 44), b, e, x, e / x, r, u, u / x }')"
   done
   say "EPoP's peak RSS ($engine): $(awk '/^VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$serve_pid/status")"
   stop_epop

@@ -9,8 +9,8 @@
 //! page…), whose handler set no cookie and no caching rule of its own; keyed
 //! by its path and query and the display settings (the one cookie that
 //! changes a visitor's page besides the CSRF token). The bytes are kept cut
-//! where the visitor's CSRF token was, and every visitor gets their own
-//! token put back: no visitor ever sees another's.
+//! where the visitor's CSRF token is a form's `csrf` value, and every
+//! visitor gets their own token put back: no visitor ever sees another's.
 //!
 //! For how long: an entry is read at a write generation of
 //! [`epop_store::cache`] and dropped by the next committed write of this
@@ -43,7 +43,7 @@ use crate::{AppError, AppState};
 pub const CAPACITY: usize = 256;
 
 /// A page larger than this is served as it comes, never kept.
-const LARGEST_PAGE: u64 = 512 * 1024;
+const LARGEST_PAGE: u64 = 256 * 1024;
 
 /// The visitors' pages, by [`key`].
 pub type PageCache = Cache<Arc<Page>>;
@@ -137,7 +137,9 @@ impl Page {
         let bytes = to_bytes(body, LARGEST_PAGE as usize)
             .await
             .map_err(|e| AppError::Internal(format!("page body: {e}")).into_response())?;
-        let cut = split(&bytes, token.as_bytes());
+        let Some(cut) = split(&bytes, token) else {
+            return Err(Response::from_parts(parts, Body::from(bytes)));
+        };
         let mut hash = Blake2b512::new();
         for part in &cut {
             hash.update((part.len() as u64).to_le_bytes());
@@ -196,24 +198,36 @@ impl Page {
     }
 }
 
-/// `bytes` cut at every `token` (the token itself left out).
-fn split(bytes: &Bytes, token: &[u8]) -> Vec<Bytes> {
+/// The form field every template writes the token in (`macros.html`).
+const TOKEN_FIELD: &str = "name=\"csrf\" value=\"";
+
+/// `bytes` cut where `token` is the value of a form's `csrf` field (the
+/// token left out); `None` when the token is found anywhere else too. A
+/// visitor chooses their cookie, so their token may be words of the page:
+/// those are never cut, and such a page is not kept.
+fn split(bytes: &Bytes, token: &str) -> Option<Vec<Bytes>> {
+    let find = |from: usize, needle: &[u8]| {
+        bytes[from..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let field = format!("{TOKEN_FIELD}{token}\"");
     let mut parts = Vec::new();
     let mut start = 0;
     if !token.is_empty() {
-        let mut at = 0;
-        while let Some(found) = bytes[at..]
-            .windows(token.len())
-            .position(|w| w == token)
-            .map(|p| p + at)
-        {
-            parts.push(bytes.slice(start..found));
-            start = found + token.len();
-            at = start;
+        while let Some(found) = find(start, field.as_bytes()) {
+            let at = found + TOKEN_FIELD.len();
+            parts.push(bytes.slice(start..at));
+            start = at + token.len();
         }
     }
     parts.push(bytes.slice(start..));
-    parts
+    let elsewhere = !token.is_empty()
+        && parts
+            .iter()
+            .any(|p| p.windows(token.len()).any(|w| w == token.as_bytes()));
+    (!elsewhere).then_some(parts)
 }
 
 /// Whether an `If-None-Match` value names `etag` (weak comparison, as RFC
@@ -233,12 +247,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_page_is_cut_at_every_token_and_put_back_whole() {
-        let page = Bytes::from_static(b"<a>TOKEN</a><b>TOKEN</b>end");
-        let parts = split(&page, b"TOKEN");
-        assert_eq!(parts, ["<a>", "</a><b>", "</b>end"]);
-        assert_eq!(split(&page, b"absent").len(), 1);
-        assert_eq!(split(&Bytes::from_static(b"TOKEN"), b"TOKEN"), ["", ""]);
+    fn a_page_is_cut_at_the_token_of_its_forms_only() {
+        let token = "T0K3N-0123456789";
+        let page = Bytes::from(format!(
+            "<a>{TOKEN_FIELD}{token}\"></a><b>{TOKEN_FIELD}{token}\">end"
+        ));
+        let parts = split(&page, token).unwrap();
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[0], format!("<a>{TOKEN_FIELD}"));
+        assert_eq!(parts[1], format!("\"></a><b>{TOKEN_FIELD}"));
+        assert_eq!(parts[2], "\">end");
+        assert_eq!(split(&page, "absent").unwrap(), [page.clone()]);
+        // A token chosen to be words of the page: the page is not kept.
+        let words = Bytes::from(format!("<p>{token}</p>{TOKEN_FIELD}{token}\">"));
+        assert_eq!(split(&words, token), None);
+        assert_eq!(split(&page, "a>"), None);
     }
 
     #[test]

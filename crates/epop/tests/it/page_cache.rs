@@ -183,7 +183,18 @@ async fn every_visitor_gets_their_own_token_in_the_registration_form() {
         let token = newcomer.csrf().await;
         assert!(first.body.contains(&format!("value=\"{token}\"")));
         assert!(!first.body.contains(&lina_token) && !first.body.contains(&paul_token));
-        // And the form works with it.
+        // An attacker choosing a cookie that is words of the page (their
+        // token is theirs to choose) poisons nobody's page with them.
+        let words = "reunion-d-information-en-ligne-sur-les-intervenants-pairs";
+        let mut attacker = app.client();
+        attacker.jar.insert("epop_csrf".into(), words.into());
+        let fresh = format!("{page}?de=attaquant");
+        let seen = attacker.get(&fresh).await;
+        assert!(seen.body.contains(&format!("{page}/inscription")));
+        let after = paul.get(&fresh).await;
+        assert!(after.body.contains(&format!("href=\"{page}/inscription\"")));
+        assert!(!after.body.contains(&paul_token));
+        // And the form works with the newcomer's token.
         let done = newcomer
             .post(
                 &form,

@@ -257,7 +257,7 @@ mod tests {
         assert_eq!(parts[0], format!("<a>{TOKEN_FIELD}"));
         assert_eq!(parts[1], format!("\"></a><b>{TOKEN_FIELD}"));
         assert_eq!(parts[2], "\">end");
-        assert_eq!(split(&page, "absent").unwrap(), [page.clone()]);
+        assert_eq!(split(&page, "absent").unwrap(), vec![page.clone()]);
         // A token chosen to be words of the page: the page is not kept.
         let words = Bytes::from(format!("<p>{token}</p>{TOKEN_FIELD}{token}\">"));
         assert_eq!(split(&words, token), None);

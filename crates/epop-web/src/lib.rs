@@ -130,7 +130,7 @@ impl AppState {
             form_lists: Default::default(),
             territories: Default::default(),
             statistics: Default::default(),
-            pages: Arc::new(page_cache::PageCache::with_capacity(page_cache::CAPACITY)),
+            pages: Default::default(),
         }
     }
 }

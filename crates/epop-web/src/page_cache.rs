@@ -23,7 +23,8 @@
 //! `304 Not Modified` without a body. Signed-in people are never served
 //! from here and get no `ETag` from it.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes, HttpBody, to_bytes};
 use axum::extract::{Request, State};
@@ -45,8 +46,46 @@ pub const CAPACITY: usize = 256;
 /// A page larger than this is served as it comes, never kept.
 const LARGEST_PAGE: u64 = 256 * 1024;
 
-/// The visitors' pages, by [`key`].
-pub type PageCache = Cache<Arc<Page>>;
+/// The visitors' pages, by [`key`], and the pages being rendered.
+pub struct PageCache {
+    pages: Cache<Arc<Page>>,
+    /// One lock per page being rendered: one visitor renders it, the
+    /// others wait for it and are served from the cache. Without it, every
+    /// visitor arriving while a slow page renders (`/territoires` reads
+    /// figures over the whole directory) rendered it too, all at once.
+    rendering: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache {
+            pages: Cache::with_capacity(CAPACITY),
+            rendering: Mutex::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache").finish_non_exhaustive()
+    }
+}
+
+impl PageCache {
+    /// The lock of `key`'s rendering.
+    fn turn(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        rendering.entry(key.to_owned()).or_default().clone()
+    }
+
+    /// Forgets `key`'s lock once rendered (those waiting on it hold it).
+    fn rendered(&self, key: &str, turn: &Arc<tokio::sync::Mutex<()>>) {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        if rendering.get(key).is_some_and(|t| Arc::ptr_eq(t, turn)) {
+            rendering.remove(key);
+        }
+    }
+}
 
 /// A rendered page, cut where the visitor's CSRF token goes.
 #[derive(Debug)]
@@ -71,24 +110,33 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         .map(|t| t.0.clone())
         .unwrap_or_default();
     let asked = req.headers().get(header::IF_NONE_MATCH).cloned();
-    let page = match state.pages.get(&key) {
-        Some(page) => page,
-        None => {
-            // Taken before the page is read: a write committed meanwhile
-            // makes the entry stale at once.
-            let generation = cache::generation();
-            let res = next.run(req).await;
-            match Page::of(res, &token).await {
-                Ok(page) => {
+    if let Some(page) = state.pages.pages.get(&key) {
+        return page.answer(&token, asked.as_ref());
+    }
+    let turn = state.pages.turn(&key);
+    let made = {
+        let _mine = turn.lock().await;
+        match state.pages.pages.get(&key) {
+            // Rendered by the visitor before in line.
+            Some(page) => Ok(page),
+            None => {
+                // Taken before the page is read: a write committed
+                // meanwhile makes the entry stale at once.
+                let generation = cache::generation();
+                let res = next.run(req).await;
+                Page::of(res, &token).await.map(|page| {
                     let page = Arc::new(page);
-                    state.pages.put(key, generation, page.clone());
+                    state.pages.pages.put(key.clone(), generation, page.clone());
                     page
-                }
-                Err(res) => return res,
+                })
             }
         }
     };
-    page.answer(&token, asked.as_ref())
+    state.pages.rendered(&key, &turn);
+    match made {
+        Ok(page) => page.answer(&token, asked.as_ref()),
+        Err(res) => res,
+    }
 }
 
 /// The cache key of a request the cache may answer: a visitor's `GET` of a

@@ -194,6 +194,25 @@ async fn every_visitor_gets_their_own_token_in_the_registration_form() {
         let after = paul.get(&fresh).await;
         assert!(after.body.contains(&format!("href=\"{page}/inscription\"")));
         assert!(!after.body.contains(&paul_token));
+        // Many visitors at once on a page nobody asked for yet: one renders
+        // it, the others wait for it; each gets their own token.
+        let together = format!("{form}?ensemble=1");
+        let mut waiting = Vec::new();
+        for _ in 0..8 {
+            let mut c = app.client();
+            let token = c.csrf().await;
+            let path = together.clone();
+            waiting.push(tokio::spawn(async move { (token, c.get(&path).await) }));
+        }
+        for w in waiting {
+            let (token, seen) = w.await.unwrap();
+            assert_eq!(seen.status, StatusCode::OK);
+            assert!(
+                seen.body
+                    .contains(&format!("name=\"csrf\" value=\"{token}\""))
+            );
+            assert_eq!(seen.body.matches("name=\"csrf\" value=\"").count(), 1);
+        }
         // And the form works with the newcomer's token.
         let done = newcomer
             .post(

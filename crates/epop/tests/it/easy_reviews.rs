@@ -313,16 +313,17 @@ async fn a_review_round_from_the_request_to_the_mark_with_the_reviewer_paid() {
         );
         assert_eq!(app.audit_count("easy_review_marked").await, 1);
 
-        // An edit of the easy-read text loses the mark.
-        let mut conn = app.db.conn().await.unwrap();
+        // An edit of the easy-read text loses the mark (committed as every
+        // write of the platform is, so visitors' cached pages drop at once).
+        let mut tx = app.db.write().await.unwrap();
         sqlx::query(
             "UPDATE resources SET summary_easy = summary_easy || ' Bienvenue.' WHERE slug = $1",
         )
         .bind(&slug)
-        .execute(&mut *conn)
+        .execute(&mut *tx)
         .await
         .unwrap();
-        drop(conn);
+        tx.commit().await.unwrap();
         let edited = app
             .client()
             .get(&format!("/boite-a-outils/{slug}?version=facile"))

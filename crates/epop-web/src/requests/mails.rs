@@ -313,7 +313,23 @@ pub fn referent_named(base: &str, name: &str, subject: &str, request_id: &str) -
 
 /// What the people concerned are told when the request is studied, closed
 /// or cancelled (with its reason); nothing for the other changes.
-pub fn status_text(to: Stage, reason: Option<&str>) -> Option<String> {
+pub fn status_text(to: Stage, reason: Option<&str>, words: Words) -> Option<String> {
+    if words == Words::Easy {
+        return Some(match to {
+            Stage::Qualified => "La coordination lit votre demande.\n\
+                La coordination cherche des intervenants-pairs pour vous.\n\
+                La coordination vous écrit bientôt."
+                .to_owned(),
+            Stage::Closed => "La coordination a fermé votre demande.\n\
+                Merci d’avoir demandé une intervention !"
+                .to_owned(),
+            Stage::Cancelled => format!(
+                "La coordination a annulé l’intervention.\nLa raison : {}",
+                reason.unwrap_or_default()
+            ),
+            _ => return None,
+        });
+    }
     Some(match to {
         Stage::Qualified => "La coordination étudie votre demande. Elle cherche les intervenants-pairs qui conviennent et vous écrit.".to_owned(),
         Stage::Closed => "Votre demande est terminée. Merci d’avoir fait appel au réseau !".to_owned(),
@@ -331,7 +347,17 @@ pub fn status_changed(
     subject: &str,
     text: &str,
     link: &str,
+    words: Words,
 ) -> Mail {
+    if words == Words::Easy {
+        return Mail {
+            subject: format!("Des nouvelles de la demande : {subject}"),
+            body: format!(
+                "Bonjour {name},\n\n{text}\n\nLa demande : « {subject} ».\n\
+                 Pour voir la demande, ouvrez ce lien :\n{base}{link}\n{EASY_FOOTER}"
+            ),
+        };
+    }
     Mail {
         subject: format!("{status} : {subject}"),
         body: format!(
@@ -471,6 +497,36 @@ mod tests {
                     "Former une équipe",
                     (1_804_330_800, 1_804_341_600),
                     "Toulouse",
+                    link,
+                    Words::Usual,
+                ),
+            ),
+            (
+                status_changed(
+                    base,
+                    "Awa",
+                    "Annulée",
+                    "Former une équipe",
+                    &status_text(
+                        Stage::Cancelled,
+                        Some("Il y a un souci de salle."),
+                        Words::Easy,
+                    )
+                    .unwrap(),
+                    link,
+                    Words::Easy,
+                ),
+                status_changed(
+                    base,
+                    "Awa",
+                    "Annulée",
+                    "Former une équipe",
+                    &status_text(
+                        Stage::Cancelled,
+                        Some("Il y a un souci de salle."),
+                        Words::Usual,
+                    )
+                    .unwrap(),
                     link,
                     Words::Usual,
                 ),

@@ -98,6 +98,29 @@ async fn a_peer_who_asks_for_easy_read_gets_easy_read_e_mails() {
         let link = link_in(&body);
         assert_eq!(awa.get(&link).await.status, StatusCode::OK);
 
+        // The request is cancelled: the peer asked hears it in easy-read.
+        let res = coord
+            .post(
+                &format!("{path}/annuler"),
+                &[("reason", "L’organisation a changé de date.")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let (subject, body) = app.last_mail(AWA).await.unwrap();
+        assert!(
+            subject.starts_with("Des nouvelles de la demande"),
+            "{subject}"
+        );
+        assert!(
+            body.contains("La coordination a annulé l’intervention."),
+            "{body}"
+        );
+        assert_eq!(
+            flagged(&body, &["Sensibiliser l’équipe d’accueil"]),
+            Vec::<String>::new(),
+            "{body}"
+        );
+
         // A training application and its answer.
         let slug = create_session(&app, &mut coord).await;
         let res = awa

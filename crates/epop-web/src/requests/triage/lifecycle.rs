@@ -13,6 +13,7 @@ use epop_store::{now, outbox};
 use super::super::lists::status_label;
 use super::super::mails;
 use super::{handled, show, show_typed, who};
+use crate::emails::Words;
 use crate::error::refusal;
 use crate::forms::Pairs;
 use crate::{AppError, AppState, Ctx};
@@ -27,9 +28,9 @@ async fn tell(
     reason: Option<&str>,
 ) -> Result<(), AppError> {
     let subject = r.subject.clone().unwrap_or_default();
-    let Some(text) = mails::status_text(to, reason) else {
+    if mails::status_text(to, reason, Words::Usual).is_none() {
         return Ok(());
-    };
+    }
     // Each person, with the page where they read the request.
     let mut to_tell: Vec<(String, String, String)> = Vec::new();
     if let Some(id) = r.requester_id
@@ -51,7 +52,9 @@ async fn tell(
     }
     for (name, email, link) in to_tell {
         let status = status_label(to.code());
-        let mail = mails::status_changed(base, &name, status, &subject, &text, &link);
+        let words = Words::of(conn, &email).await?;
+        let text = mails::status_text(to, reason, words).unwrap_or_default();
+        let mail = mails::status_changed(base, &name, status, &subject, &text, &link, words);
         outbox::enqueue(conn, &mail.to(email)).await?;
     }
     Ok(())

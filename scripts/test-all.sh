@@ -77,7 +77,8 @@ PY
   export EPOP_TEST_S3_URL="s3://epop-test?endpoint=http://127.0.0.1:$moto_port&region=us-east-1"
 fi
 echo "== Rust tests (SQLite${EPOP_TEST_POSTGRES_URL:+ and PostgreSQL}; files in a folder and in S3 at ${EPOP_TEST_S3_URL%%&*})"
-cargo test --workspace --locked
+# Every test binary runs even when one fails, so that one failure never hides another.
+cargo test --workspace --locked --no-fail-fast
 
 if [ "${EPOP_SKIP_E2E:-}" = "1" ]; then
   echo "EPOP_SKIP_E2E=1: browser tests skipped." >&2

@@ -201,9 +201,13 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; f
                    frame-ancestors 'none'";
 
 /// The pages a link with a token opens, for people without a session: a
-/// registration, a request draft, a sign-in or reset link, an invitation.
-const TOKEN_PAGES: [&str; 6] = [
+/// registration, a questionnaire, a newsletter confirmation or
+/// unsubscription, a request draft, a sign-in or reset link, an invitation.
+const TOKEN_PAGES: [&str; 9] = [
     "/inscriptions",
+    "/questionnaire",
+    "/lettre/confirmer",
+    "/lettre/desabonnement",
     "/demander-une-intervention/reprendre",
     "/demander-une-intervention/confirmer",
     "/connexion/lien",

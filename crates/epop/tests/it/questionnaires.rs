@@ -80,6 +80,9 @@ async fn a_personal_link_is_answered_one_question_per_page_and_only_once() {
         let first = c.get(&link).await;
         assert_eq!(first.status, StatusCode::OK);
         assert!(first.body.contains("Question 1 sur 4"), "{}", first.body);
+        // A personal link's page is kept by no browser, proxy or page cache.
+        assert_eq!(first.headers["cache-control"], "no-store");
+        assert!(!first.headers.contains_key("etag"));
         assert!(first.body.contains("Comment s’est passée l’intervention ?"));
         assert!(first.body.contains("Je préfère ne pas répondre"));
         assert!(

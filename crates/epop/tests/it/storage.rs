@@ -30,7 +30,7 @@ fn aws_env(name: &str) -> Option<String> {
 
 /// The test S3 URL with a prefix of its own, so that tests never share a
 /// file: `s3://bucket/<tag>-<pid>-<n>?endpoint=…`.
-fn s3_url(tag: &str) -> Option<String> {
+pub(crate) fn s3_url(tag: &str) -> Option<String> {
     let base = s3_base()?;
     let dir = temp_dir(tag);
     let prefix = dir.file_name()?.to_string_lossy().into_owned();
@@ -55,14 +55,14 @@ pub fn stores(tag: &str) -> Vec<Arc<dyn Storage>> {
 }
 
 /// A PNG header and 200 kB of varied bytes: a photo as the forms check it.
-fn photo_bytes() -> Vec<u8> {
+pub(crate) fn photo_bytes() -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
     bytes.extend((0..200_000u32).map(|i| (i * 7 % 251) as u8));
     bytes
 }
 
 const PHOTO_PAGE: &str = "/espace/ma-fiche/photo";
-const THOMAS: &str = "pair-ariege@demo.epop.test";
+pub(crate) const THOMAS: &str = "pair-ariege@demo.epop.test";
 
 #[tokio::test]
 async fn photos_and_receipts_sent_through_one_server_are_read_through_another() {

@@ -16,10 +16,14 @@ use crate::harness::PASSWORD;
 const PERSON: &str = "pair@demo.epop.test";
 
 fn sign_in(port: u16, password: &str) -> (u16, String) {
+    sign_in_as(port, PERSON, password)
+}
+
+fn sign_in_as(port: u16, email: &str, password: &str) -> (u16, String) {
     http(
         port,
         "POST /connexion HTTP/1.1",
-        &format!("email={}&password={password}", PERSON.replace('@', "%40")),
+        &format!("email={}&password={password}", email.replace('@', "%40")),
         "",
     )
     .unwrap()
@@ -194,13 +198,7 @@ async fn a_photo_sent_through_one_process_is_read_through_the_other() {
     let b = start_on(&url, &dir_b, free_port(), &env).await;
 
     let signed_in = |port: u16, email: &str| {
-        let (status, answer) = http(
-            port,
-            "POST /connexion HTTP/1.1",
-            &format!("email={}&password={PASSWORD}", email.replace('@', "%40")),
-            "",
-        )
-        .unwrap();
+        let (status, answer) = sign_in_as(port, email, PASSWORD);
         assert_eq!(status, 303, "{answer}");
         session_cookie(&answer)
     };

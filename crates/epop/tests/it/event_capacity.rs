@@ -103,6 +103,9 @@ pub async fn start_on(
     }
 }
 
+/// The CSRF token the test clients hold, as cookie and as field.
+pub const CSRF: &str = "jeton-de-test-csrf-0123456789abcdefghij";
+
 /// One HTTP/1.1 request over a new connection, with a CSRF token as a
 /// browser keeps it (and `cookies` more, e.g. a session): (status, response).
 pub fn http(
@@ -111,30 +114,135 @@ pub fn http(
     form: &str,
     cookies: &str,
 ) -> std::io::Result<(u16, String)> {
-    let mut s = TcpStream::connect(("127.0.0.1", port))?;
     // A CSRF token as the browser keeps it: the cookie and the form agree.
-    let token = "jeton-de-test-csrf-0123456789abcdefghij";
     let body = if form.is_empty() {
         String::new()
     } else {
-        format!("csrf={token}&{form}")
+        format!("csrf={CSRF}&{form}")
     };
+    let (status, head, body) = send(
+        port,
+        request_line,
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+        cookies,
+    )?;
+    Ok((status, head + &String::from_utf8_lossy(&body)))
+}
+
+/// One HTTP/1.1 request with a body of bytes, as a browser holding the
+/// test CSRF token and `cookies` sends it: (status, the head, the body's
+/// bytes, de-chunked). A connection refused or cut before a whole answer
+/// is an error (a status of 0 when the head came but not its status).
+pub fn send(
+    port: u16,
+    request_line: &str,
+    content_type: &str,
+    body: &[u8],
+    cookies: &str,
+) -> std::io::Result<(u16, String, Vec<u8>)> {
+    let cut = || std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
     let req = format!(
-        "{request_line}\r\nHost: 127.0.0.1:{port}\r\nCookie: epop_csrf={token}{cookies}\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
-         Connection: close\r\n\r\n{body}",
+        "{request_line}\r\nHost: 127.0.0.1:{port}\r\nCookie: epop_csrf={CSRF}{cookies}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     s.write_all(req.as_bytes())?;
+    s.write_all(body)?;
     let mut out = Vec::new();
     s.read_to_end(&mut out)?;
-    let text = String::from_utf8_lossy(&out).into_owned();
-    let status = text
+    let end = out
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(cut)?
+        + 4;
+    let head = String::from_utf8_lossy(&out[..end]).into_owned();
+    let status = head
         .split_whitespace()
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    Ok((status, text))
+    let mut body = out[end..].to_vec();
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut plain = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let line = rest.windows(2).position(|w| w == b"\r\n").ok_or_else(cut)?;
+            let size = std::str::from_utf8(&rest[..line])
+                .ok()
+                .and_then(|n| usize::from_str_radix(n.trim(), 16).ok())
+                .ok_or_else(cut)?;
+            if size == 0 {
+                break;
+            }
+            let chunk = rest.get(line + 2..line + 2 + size).ok_or_else(cut)?;
+            plain.extend_from_slice(chunk);
+            rest = rest.get(line + 2 + size + 2..).ok_or_else(cut)?;
+        }
+        body = plain;
+    }
+    Ok((status, head, body))
+}
+
+/// A `multipart/form-data` body (with the test CSRF token) of `fields` and
+/// one file `(field, file name, type, bytes)`, and its content type.
+pub fn multipart(fields: &[(&str, &str)], file: (&str, &str, &str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----epop-processus";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", CSRF)].iter().chain(fields) {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let (name, file_name, kind, bytes) = file;
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+             filename=\"{file_name}\"\r\nContent-Type: {kind}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Signs `email` in with the demo password through the process on `port`:
+/// its session cookie, as `; name=value` for [`http`] and [`send`].
+pub fn signed_in(port: u16, email: &str) -> String {
+    let (status, answer) = sign_in_as(port, email, crate::harness::PASSWORD).unwrap();
+    assert_eq!(status, 303, "{answer}");
+    session_cookie(&answer)
+}
+
+/// The sign-in form posted through the process on `port`.
+pub fn sign_in_as(port: u16, email: &str, password: &str) -> std::io::Result<(u16, String)> {
+    http(
+        port,
+        "POST /connexion HTTP/1.1",
+        &format!("email={}&password={password}", email.replace('@', "%40")),
+        "",
+    )
+}
+
+/// The session cookie a response sets, as `; name=value` for [`http`].
+pub fn session_cookie(response: &str) -> String {
+    let line = response
+        .lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("set-cookie: epop_session=")
+        })
+        .unwrap_or_else(|| panic!("no session cookie: {response}"));
+    let pair = line["set-cookie: ".len()..].split(';').next().unwrap();
+    format!("; {pair}")
 }
 
 pub async fn event_of_30(db: &Db) -> events::Event {

@@ -38,6 +38,20 @@ pub(crate) fn s3_url(tag: &str) -> Option<String> {
     Some(format!("{}/{prefix}?{query}", bucket.trim_end_matches('/')))
 }
 
+/// The environment an `epop serve` process needs to keep its files in a
+/// fresh prefix of the test S3 server; empty when there is none (the
+/// files then go to its data directory).
+pub(crate) fn process_env(tag: &str) -> Vec<(&'static str, String)> {
+    let Some(url) = s3_url(tag) else {
+        return Vec::new();
+    };
+    let mut env = vec![("EPOP_STORAGE_URL", url)];
+    for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+        env.push((name, aws_env(name).unwrap_or_default()));
+    }
+    env
+}
+
 fn s3(url: &str) -> Arc<dyn Storage> {
     Arc::new(ObjectStorage::from_url_and(url, aws_env).expect("the test S3 URL"))
 }

@@ -10,36 +10,16 @@ use std::time::{Duration, Instant};
 
 use epop_store::{Db, testing};
 
-use crate::event_capacity::{data_dir, event_of_30, free_port, http, start_on};
+use crate::event_capacity::{
+    data_dir, event_of_30, free_port, http, multipart, send, session_cookie, sign_in_as, signed_in,
+    start_on,
+};
 use crate::harness::PASSWORD;
 
 const PERSON: &str = "pair@demo.epop.test";
 
 fn sign_in(port: u16, password: &str) -> (u16, String) {
-    sign_in_as(port, PERSON, password)
-}
-
-fn sign_in_as(port: u16, email: &str, password: &str) -> (u16, String) {
-    http(
-        port,
-        "POST /connexion HTTP/1.1",
-        &format!("email={}&password={password}", email.replace('@', "%40")),
-        "",
-    )
-    .unwrap()
-}
-
-/// The session cookie a response sets, as `; name=value` for [`http`].
-fn session_cookie(response: &str) -> String {
-    let line = response
-        .lines()
-        .find(|l| {
-            l.to_ascii_lowercase()
-                .starts_with("set-cookie: epop_session=")
-        })
-        .unwrap_or_else(|| panic!("no session cookie: {response}"));
-    let pair = line["set-cookie: ".len()..].split(';').next().unwrap();
-    format!("; {pair}")
+    sign_in_as(port, PERSON, password).unwrap()
 }
 
 /// The event page's « Places » line.
@@ -128,46 +108,6 @@ async fn two_processes_share_sessions_limits_and_changes() {
     }
 }
 
-/// One HTTP/1.1 request with a body of bytes, as a browser holding the test
-/// CSRF token and `cookies` sends it: (status, the body's bytes).
-fn raw(port: u16, head: &str, content_type: &str, body: &[u8], cookies: &str) -> (u16, Vec<u8>) {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let req = format!(
-        "{head}\r\nHost: 127.0.0.1:{port}\r\nCookie: epop_csrf={CSRF}{cookies}\r\n\
-         Content-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).unwrap();
-    s.write_all(body).unwrap();
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).unwrap();
-    let end = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
-    let head = String::from_utf8_lossy(&out[..end]).to_ascii_lowercase();
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let mut body = out[end..].to_vec();
-    if head.contains("transfer-encoding: chunked") {
-        let mut plain = Vec::new();
-        let mut rest = &body[..];
-        loop {
-            let line = rest.windows(2).position(|w| w == b"\r\n").unwrap();
-            let size =
-                usize::from_str_radix(std::str::from_utf8(&rest[..line]).unwrap().trim(), 16)
-                    .unwrap();
-            if size == 0 {
-                break;
-            }
-            plain.extend_from_slice(&rest[line + 2..line + 2 + size]);
-            rest = &rest[line + 2 + size + 2..];
-        }
-        body = plain;
-    }
-    (status, body)
-}
-
-/// The CSRF token [`http`] and [`raw`] send, as cookie and field.
-const CSRF: &str = "jeton-de-test-csrf-0123456789abcdefghij";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_photo_sent_through_one_process_is_read_through_the_other() {
     let Some(base) = testing::postgres_url() else {
@@ -179,66 +119,44 @@ async fn a_photo_sent_through_one_process_is_read_through_the_other() {
     epop::demo::load(&db).await.unwrap();
     // The files in the test S3 server when there is one (as in CI), else
     // in the data directory the two processes share.
-    let storage = crate::storage::s3_url("two-photo");
+    let files = crate::storage::process_env("two-photo");
     let dir_a = data_dir("photo-a");
-    let dir_b = if storage.is_some() {
-        data_dir("photo-b")
-    } else {
+    let dir_b = if files.is_empty() {
         dir_a.clone()
+    } else {
+        data_dir("photo-b")
     };
-    let mut env: Vec<(&str, String)> = Vec::new();
-    if let Some(s3) = storage {
-        env.push(("EPOP_STORAGE_URL", s3));
-        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
-            env.push((name, std::env::var(name).unwrap_or_else(|_| "essai".into())));
-        }
-    }
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let env: Vec<(&str, &str)> = files.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let a = start_on(&url, &dir_a, free_port(), &env).await;
     let b = start_on(&url, &dir_b, free_port(), &env).await;
 
-    let signed_in = |port: u16, email: &str| {
-        let (status, answer) = sign_in_as(port, email, PASSWORD);
-        assert_eq!(status, 303, "{answer}");
-        session_cookie(&answer)
-    };
     let thomas = signed_in(a.port, crate::storage::THOMAS);
     let photo = crate::storage::photo_bytes();
-    let boundary = "----deux-processus";
-    let mut body = Vec::new();
-    for (name, value) in [("csrf", CSRF), ("description", "Thomas devant la montagne")] {
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"moi.png\"\r\nContent-Type: image/png\r\n\r\n")
-            .as_bytes(),
+    let (kind, body) = multipart(
+        &[("description", "Thomas devant la montagne")],
+        ("photo", "moi.png", "image/png", &photo),
     );
-    body.extend(&photo);
-    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let (status, answer) = raw(
+    let (status, head, _) = send(
         a.port,
         "POST /espace/ma-fiche/photo HTTP/1.1",
-        &format!("multipart/form-data; boundary={boundary}"),
+        &kind,
         &body,
         &thomas,
-    );
-    assert_eq!(status, 303, "{}", String::from_utf8_lossy(&answer));
+    )
+    .unwrap();
+    assert_eq!(status, 303, "{head}");
 
     // Through the other process (with S3, from another data directory):
     // the same bytes.
     let member = signed_in(b.port, "referente@demo.epop.test");
-    let (status, bytes) = raw(
+    let (status, _, bytes) = send(
         b.port,
         "GET /annuaire/thomas-roux/photo HTTP/1.1",
         "text/plain",
         b"",
         &member,
-    );
+    )
+    .unwrap();
     assert_eq!(status, 200);
     assert_eq!(
         bytes, photo,

@@ -197,6 +197,18 @@ impl Db {
                 Engine::Postgres => 10,
             })
             .acquire_timeout(Duration::from_secs(10))
+            // A connection still in a transaction when it comes out of the
+            // pool is closed, not used: SQLite rolls a transaction back by
+            // itself on some errors (a full disk), the ROLLBACK of the
+            // dropped transaction then fails, and sqlx would go on counting
+            // it open, refusing every later `BEGIN` on that connection
+            // (tests/it/full_disk.rs).
+            .before_acquire(|conn, _| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     match engine {

@@ -116,7 +116,8 @@ impl IntoResponse for AppError {
                 tracing::error!(error = %e, "database unavailable");
                 unavailable(
                     "Service momentanément indisponible",
-                    "<p>La plateforme ne peut pas joindre sa base de données pour le moment. \
+                    "<p>La plateforme ne peut pas utiliser sa base de données pour le moment \
+                     (elle ne répond pas, ou son disque est plein). \
                      Rien n’a été enregistré à moitié : réessayez dans quelques secondes. \
                      Si vous remplissiez un formulaire, revenez à la page précédente : ce que \
                      vous avez tapé y est souvent encore : envoyez-le de nouveau.</p>",

@@ -18,7 +18,23 @@ pub struct Server {
     pub port: u16,
 }
 
+/// Where the process on `port` writes its log (warnings and errors),
+/// outside its data directory (which a test may fill).
+fn log_file(port: u16) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("epop-serve-{}-{port}.log", std::process::id()))
+}
+
 impl Server {
+    /// What the process logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(log_file(self.port)).unwrap_or_default()
+    }
+
+    /// Whether the process is still running (it did not panic nor exit).
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().expect("wait").is_none()
+    }
+
     /// Sends SIGTERM, as systemd or a container runtime does to stop it.
     pub fn terminate(&self) {
         let sent = Command::new("kill")
@@ -75,16 +91,18 @@ pub async fn start_on(
     port: u16,
     env: &[(&str, &str)],
 ) -> Server {
+    let log = std::fs::File::create(log_file(port)).expect("the log file");
     let child = Command::new(env!("CARGO_BIN_EXE_epop"))
         .arg("serve")
         .env("EPOP_DATABASE_URL", database_url)
         .env("EPOP_LISTEN", format!("127.0.0.1:{port}"))
         .env("EPOP_DATA_DIR", data_dir)
-        .env("RUST_LOG", "warn")
+        .env("EPOP_LOG", "warn")
         .envs(env.iter().copied())
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .env("NO_COLOR", "1")
+        .stdout(log.try_clone().expect("the log file"))
+        .stderr(log)
         .spawn()
         .expect("start epop serve");
     let server = Server { child, port };

@@ -21,6 +21,7 @@ mod event_capacity;
 mod event_registration_words;
 mod events;
 mod fixed_pages;
+mod full_disk;
 mod harness;
 mod history_seed;
 mod import;

@@ -201,12 +201,15 @@ impl Page {
         })
     }
 
-    /// The strong `ETag` of the page as `token`'s visitor gets it.
+    /// The `ETag` of the page as `token`'s visitor gets it. Weak: the
+    /// compression layer sends the same page gzipped or not, and a strong
+    /// tag must differ between encodings (RFC 9110, 8.8.3); a weak one
+    /// still answers `If-None-Match`, whose comparison is weak.
     fn etag(&self, token: &str) -> HeaderValue {
         let etag = if self.parts.len() > 1 {
-            format!("\"{}.{}\"", self.tag, &hash_token(token)[..12])
+            format!("W/\"{}.{}\"", self.tag, &hash_token(token)[..12])
         } else {
-            format!("\"{}\"", self.tag)
+            format!("W/\"{}\"", self.tag)
         };
         HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"\""))
     }
@@ -282,6 +285,7 @@ fn split(bytes: &Bytes, token: &str) -> Option<Vec<Bytes>> {
 /// 9110 asks for this header; `*` matches any page).
 fn matches(asked: &HeaderValue, etag: &HeaderValue) -> bool {
     let etag = etag.to_str().unwrap_or_default();
+    let etag = etag.strip_prefix("W/").unwrap_or(etag);
     asked.to_str().is_ok_and(|asked| {
         asked
             .split(',')
@@ -314,12 +318,15 @@ mod tests {
 
     #[test]
     fn if_none_match_lists_and_weak_tags_match() {
-        let etag = HeaderValue::from_static("\"abc\"");
-        let m = |s: &'static str| matches(&HeaderValue::from_static(s), &etag);
-        assert!(m("\"abc\""));
-        assert!(m("\"x\", W/\"abc\""));
-        assert!(m("*"));
-        assert!(!m("\"abcd\""));
-        assert!(!m("abc"));
+        for etag in ["\"abc\"", "W/\"abc\""] {
+            let etag = HeaderValue::from_static(etag);
+            let m = |s: &'static str| matches(&HeaderValue::from_static(s), &etag);
+            assert!(m("\"abc\""));
+            assert!(m("\"x\", W/\"abc\""));
+            assert!(m("*"));
+            assert!(!m("\"abcd\""));
+            assert!(!m("abc"));
+            assert!(!m("W/\"ab\""));
+        }
     }
 }

@@ -57,6 +57,9 @@ pub async fn send_invitation(
         INVITATION_TTL,
     )
     .await?;
+    // The words the account asks for (set by whoever invites).
+    let words =
+        emails::Words::easy_if(epop_store::accounts::wants_easy_read_emails(conn, i.email).await?);
     outbox::enqueue(
         conn,
         &emails::invitation(
@@ -65,6 +68,7 @@ pub async fn send_invitation(
             i.inviter,
             i.roles,
             &format!("{base}/invitation/{token}"),
+            words,
         ),
     )
     .await

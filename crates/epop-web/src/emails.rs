@@ -20,13 +20,14 @@ impl Words {
     /// The words the person with this address asked for (the usual ones
     /// for an address without an account).
     pub async fn of(conn: &mut Conn, email: &str) -> Result<Words, AppError> {
-        Ok(
-            if epop_store::accounts::wants_easy_read_emails(conn, email).await? {
-                Words::Easy
-            } else {
-                Words::Usual
-            },
-        )
+        Ok(Words::easy_if(
+            epop_store::accounts::wants_easy_read_emails(conn, email).await?,
+        ))
+    }
+
+    /// The easy words when `easy`, else the usual ones.
+    pub fn easy_if(easy: bool) -> Words {
+        if easy { Words::Easy } else { Words::Usual }
     }
 }
 
@@ -107,7 +108,32 @@ pub fn password_reset(to: &str, name: &str, link: &str, words: Words) -> Message
     }
 }
 
-pub fn invitation(to: &str, name: &str, inviter: &str, roles: &str, link: &str) -> Message {
+pub fn invitation(
+    to: &str,
+    name: &str,
+    inviter: &str,
+    roles: &str,
+    link: &str,
+    words: Words,
+) -> Message {
+    if words == Words::Easy {
+        return Message {
+            recipient: to.to_owned(),
+            subject: "Votre compte sur EPoP".into(),
+            body_text: format!(
+                "Bonjour {name},\n\n\
+                 {inviter} a créé un compte pour vous sur EPoP.\n\
+                 EPoP est le site du réseau des intervenants-pairs.\n\
+                 Votre rôle : {roles}.\n\n\
+                 Pour ouvrir votre compte, ouvrez ce lien :\n{link}\n\n\
+                 Vous pouvez choisir un mot de passe.\n\
+                 Vous pouvez aussi recevoir un lien par e-mail à chaque fois.\n\n\
+                 Le lien marche 1 seule fois.\n\
+                 Le lien marche pendant 7 jours.\n{EASY_FOOTER}"
+            ),
+            attachment: None,
+        };
+    }
     Message {
         recipient: to.to_owned(),
         subject: "Une invitation pour vous sur la plateforme EPoP".into(),

@@ -141,6 +141,8 @@ pub struct InviteFields {
     pub department: String,
     pub organisation: String,
     pub territories: String,
+    /// Write to the person in easy-read French from the invitation on.
+    pub easy_emails: bool,
 }
 
 pub struct OrgOption {
@@ -311,6 +313,7 @@ async fn invite(
         department: form.get("department"),
         organisation: form.get("organisation"),
         territories: form.get("territories"),
+        easy_emails: form.get("courriels") == "facile",
     };
     let email = errors.check("email", Email::parse(&f.email));
     let name = errors.check("name", account::display_name(&f.name));
@@ -362,10 +365,20 @@ async fn invite(
         ctx.audit(
             "account_invited",
             subject.clone(),
-            format!("Invitation de {email}"),
+            format!(
+                "Invitation de {email}{}",
+                if f.easy_emails {
+                    " (e-mails en facile à lire)"
+                } else {
+                    ""
+                }
+            ),
         ),
     )
     .await?;
+    if f.easy_emails {
+        accounts::set_easy_read_emails(&mut tx, id, true).await?;
+    }
     grant_roles(&mut tx, &ctx, id, &subject, &selected, &scopes).await?;
     let roles = selected
         .iter()

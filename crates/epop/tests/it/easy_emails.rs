@@ -223,3 +223,97 @@ async fn an_event_registration_that_asks_for_easy_read_is_answered_in_easy_read(
         assert!(subject.starts_with("Inscription confirmée"), "{subject}");
     }
 }
+
+/// A coordinator who invites a peer may ask for easy-read e-mails from the
+/// invitation on: the invitation comes in easy-read words (that the
+/// writing aid passes), the account keeps the choice (shown checked in
+/// « Affichage »), the audit log says so; the usual words otherwise, also
+/// for a value that is neither choice.
+#[tokio::test]
+async fn an_invitation_comes_in_the_words_the_inviter_chose() {
+    for app in apps().await {
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let inviter = app
+            .account("coordination@demo.epop.test")
+            .await
+            .display_name;
+        let form = coord.get("/admin/comptes/inviter").await.body;
+        assert!(
+            form.contains("Les e-mails que la personne recevra"),
+            "{form}"
+        );
+        assert!(form.contains("value=\"habituels\" checked"), "{form}");
+        for (email, courriels) in [
+            ("jade.facile@exemple.fr", "facile"),
+            ("jade.habituels@exemple.fr", "habituels"),
+            ("jade.autre@exemple.fr", "autre"),
+        ] {
+            let page = coord
+                .post(
+                    "/admin/comptes/inviter",
+                    &[
+                        ("email", email),
+                        ("name", "Jade Roux"),
+                        ("roles", "peer"),
+                        ("department", "31"),
+                        ("courriels", courriels),
+                    ],
+                )
+                .await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+            let (subject, body) = app.last_mail(email).await.unwrap();
+            if courriels == "facile" {
+                assert_eq!(subject, "Votre compte sur EPoP");
+                assert!(
+                    body.contains(&format!("{inviter} a créé un compte pour vous sur EPoP."))
+                        && body.contains("Le lien marche pendant 7 jours."),
+                    "{body}"
+                );
+                assert_eq!(flagged(&body, &[&inviter]), Vec::<String>::new());
+            } else {
+                assert_eq!(subject, "Une invitation pour vous sur la plateforme EPoP");
+            }
+
+            // The person opens the link, chooses no password, and finds
+            // the choice made for her.
+            let mut jade = app.client();
+            let path = link_in(&body);
+            let done = jade
+                .post(
+                    &path,
+                    &[
+                        ("password", "la garonne coule vite"),
+                        ("confirmation", "la garonne coule vite"),
+                    ],
+                )
+                .await;
+            assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+            let settings = jade.get("/parametres-affichage").await.body;
+            let checked = if courriels == "facile" {
+                "facile"
+            } else {
+                "habituels"
+            };
+            assert!(
+                settings.contains(&format!("value=\"{checked}\" checked")),
+                "{courriels}: {settings}"
+            );
+        }
+        assert_eq!(app.audit_count("account_invited").await, 3);
+        let mut c = app.db.conn().await.unwrap();
+        let details: Vec<String> = sqlx::query_scalar(
+            "SELECT detail FROM audit_log WHERE action = 'account_invited' ORDER BY id",
+        )
+        .fetch_all(&mut *c)
+        .await
+        .unwrap();
+        assert_eq!(
+            details,
+            [
+                "Invitation de jade.facile@exemple.fr (e-mails en facile à lire)",
+                "Invitation de jade.habituels@exemple.fr",
+                "Invitation de jade.autre@exemple.fr",
+            ]
+        );
+    }
+}

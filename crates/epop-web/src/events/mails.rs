@@ -320,15 +320,71 @@ pub fn copy_to_registrar(to: &str, registrar: &str, event: &Event, r: &Registrat
     }
 }
 
-/// A message the organiser writes to everyone registered.
-pub fn from_organiser(event: &Event, r: &Registration, subject: &str, body: &str) -> Message {
-    Message {
+/// What the organiser sends to everyone registered.
+#[derive(Clone, Copy)]
+pub enum FromOrganiser<'a> {
+    /// A message they wrote, with its subject.
+    Message { subject: &'a str, body: &'a str },
+    /// The whole event is cancelled, for this reason.
+    Cancelled { reason: &'a str },
+}
+
+/// The organiser's message to a registered person, in the words of the
+/// registration (what the organiser typed stays as typed).
+pub async fn from_organiser(
+    conn: &mut AnyConnection,
+    event: &Event,
+    r: &Registration,
+    what: FromOrganiser<'_>,
+) -> Result<Message> {
+    let (title, organiser, name) = (&event.title, &event.organiser, &r.name);
+    let (subject, body_text) = if words_for(conn, r).await? == Words::Easy {
+        let v = EventView::new(event.clone(), now());
+        let (subject, text) = match what {
+            FromOrganiser::Message { subject, body } => (
+                format!("Message de l’organisateur : {subject}"),
+                format!(
+                    "Vous avez une inscription à un événement.\n\
+                     {organiser} organise cet événement.\n\
+                     {organiser} vous envoie ce message :\n\n{body}"
+                ),
+            ),
+            FromOrganiser::Cancelled { reason } => (
+                format!("Événement annulé : {title}"),
+                format!(
+                    "{organiser} annule l’événement.\nLa raison : {reason}\nNous sommes désolés.\n\
+                     Vous pouvez enlever l’événement de votre agenda."
+                ),
+            ),
+        };
+        let lines = easy_event_lines(&v, false);
+        (
+            subject,
+            format!("Bonjour {name},\n\n{text}\n\n{lines}{EASY_FOOTER}"),
+        )
+    } else {
+        let (subject, body) = match what {
+            FromOrganiser::Message { subject, body } => (subject.to_owned(), body.to_owned()),
+            FromOrganiser::Cancelled { reason } => (
+                "événement annulé".to_owned(),
+                format!(
+                    "L’événement est annulé. La raison : {reason}\n\
+                     Nous sommes désolés. Vous n’avez rien à faire."
+                ),
+            ),
+        };
+        (
+            format!("{title} – {subject}"),
+            format!(
+                "Bonjour {name},\n\nL’organisateur de l’événement « {title} » ({organiser}) \
+                 vous écrit :\n\n{body}\n{SIGNATURE}"
+            ),
+        )
+    };
+    Ok(Message {
         recipient: r.email.clone(),
-        subject: format!("{} – {subject}", event.title),
-        body_text: format!(
-            "Bonjour {},\n\nL’organisateur de l’événement « {} » ({}) vous écrit :\n\n{body}\n{SIGNATURE}",
-            r.name, event.title, event.organiser
-        ),
+        subject,
+        body_text,
         attachment: None,
-    }
+    })
 }

@@ -519,7 +519,12 @@ async fn message(
     let regs = events::registrations(&mut tx, e.id).await?;
     let mut sent = 0;
     for r in regs.iter().filter(|r| r.status.is_active()) {
-        outbox::enqueue(&mut tx, &mails::from_organiser(&e, r, &subject, &body)).await?;
+        let what = mails::FromOrganiser::Message {
+            subject: &subject,
+            body: &body,
+        };
+        let m = mails::from_organiser(&mut tx, &e, r, what).await?;
+        outbox::enqueue(&mut tx, &m).await?;
         sent += 1;
     }
     audited(
@@ -687,15 +692,10 @@ async fn cancel(
     };
     let mut tx = state.db.write().await?;
     let people = events::cancel_event(&mut tx, e.id, &reason, now()).await?;
-    let body = format!(
-        "L’événement est annulé. La raison : {reason}\nNous sommes désolés. Vous n’avez rien à faire."
-    );
     for r in &people {
-        outbox::enqueue(
-            &mut tx,
-            &mails::from_organiser(&e, r, "événement annulé", &body),
-        )
-        .await?;
+        let what = mails::FromOrganiser::Cancelled { reason: &reason };
+        let m = mails::from_organiser(&mut tx, &e, r, what).await?;
+        outbox::enqueue(&mut tx, &m).await?;
     }
     audited(
         tx,

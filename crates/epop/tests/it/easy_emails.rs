@@ -3,7 +3,8 @@
 //! once per change), and the proposal of an intervention, a training
 //! application's answers and the sign-in link come in easy-read words that
 //! the writing aid passes; so does an event registration that asked for
-//! easy-read documents, with its calendar file; back to the usual words, the usual e-mails. A visitor's
+//! easy-read documents, with its calendar file, and so do the organiser's
+//! message and the event's cancellation; back to the usual words, the usual e-mails. A visitor's
 //! choice changes no account.
 
 use axum::http::StatusCode;
@@ -221,6 +222,52 @@ async fn an_event_registration_that_asks_for_easy_read_is_answered_in_easy_read(
         // The usual words for whoever did not ask.
         let (subject, _) = app.last_mail("noe@exemple.fr").await.unwrap();
         assert!(subject.starts_with("Inscription confirmée"), "{subject}");
+
+        // The organiser writes to everyone, then cancels: what they typed
+        // stays as typed, the words around it follow the registration.
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        let typed = "Apportez une pièce d’identité pour entrer dans le bâtiment.";
+        let res = admin
+            .post(
+                &format!("/admin/evenements/{}/message", event.slug),
+                &[("subject", "Entrée du bâtiment"), ("body", typed)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let (subject, body) = app.last_mail("lina@exemple.fr").await.unwrap();
+        assert_eq!(subject, "Message de l’organisateur : Entrée du bâtiment");
+        assert!(
+            body.contains(&format!("vous envoie ce message :\n\n{typed}")),
+            "{body}"
+        );
+        assert_eq!(
+            flagged(&body, &[&event.title, typed, &event.organiser]),
+            Vec::<String>::new(),
+            "{body}"
+        );
+        let (subject, body) = app.last_mail("noe@exemple.fr").await.unwrap();
+        assert_eq!(subject, format!("{} – Entrée du bâtiment", event.title));
+        assert!(body.contains(typed) && body.contains("L’organisateur de l’événement"));
+
+        let reason = "La salle est fermée pour travaux.";
+        let res = admin
+            .post(
+                &format!("/admin/evenements/{}/annuler", event.slug),
+                &[("reason", reason)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let (subject, body) = app.last_mail("lina@exemple.fr").await.unwrap();
+        assert_eq!(subject, format!("Événement annulé : {}", event.title));
+        assert!(body.contains(&format!("La raison : {reason}")), "{body}");
+        assert_eq!(
+            flagged(&body, &[&event.title, reason, &event.organiser]),
+            Vec::<String>::new(),
+            "{body}"
+        );
+        let (subject, body) = app.last_mail("noe@exemple.fr").await.unwrap();
+        assert_eq!(subject, format!("{} – événement annulé", event.title));
+        assert!(body.contains("Vous n’avez rien à faire."), "{body}");
     }
 }
 

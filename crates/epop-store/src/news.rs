@@ -30,6 +30,17 @@ pub struct News {
     pub updated_at: i64,
 }
 
+impl News {
+    /// The easy-read version as one text: its title, then its text (empty
+    /// when it has none). What a review reads and marks.
+    pub fn easy_text(&self) -> String {
+        self.easy
+            .as_ref()
+            .map(|(title, body)| format!("{}\n{}", title.trim(), body.trim()))
+            .unwrap_or_default()
+    }
+}
+
 type Row = (
     i64,
     String,

@@ -15,6 +15,7 @@ mod meeting;
 mod news;
 mod programmes;
 mod questionnaires;
+mod review;
 mod toolbox;
 
 pub use toolbox::{welcome_pdf, write_files};
@@ -227,6 +228,7 @@ pub async fn load(db: &Db) -> Result<usize, String> {
     created += crate::demo_candidate::load(db).await?;
     created += toolbox::load(db).await?;
     created += news::load(db).await?;
+    created += review::load(db).await?;
     Ok(created)
 }
 
@@ -293,26 +295,36 @@ async fn requests(db: &Db) -> Result<usize, String> {
     proposals::transition(&mut tx, &r, &Action::Qualify, by, now)
         .await
         .map_err(err)?;
-    let awa = directory::by_slug(&mut tx, "awa-diallo")
+    propose_to(&mut tx, &r, "awa-diallo", by, now).await?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(1)
+}
+
+/// Proposes the request to the peer of the profile `slug`, to answer
+/// within a week: their account's id.
+async fn propose_to(
+    tx: &mut epop_store::Conn,
+    r: &epop_store::requests::Request,
+    slug: &str,
+    by: epop_store::proposals::Who,
+    now: i64,
+) -> Result<i64, String> {
+    use epop_store::proposals;
+    let err = |e: StoreError| e.to_string();
+    let card = directory::by_slug(tx, slug)
         .await
         .map_err(err)?
-        .ok_or("fiche de démo absente")?;
-    let account = proposals::account_of(&mut tx, awa.card.id)
+        .ok_or("fiche de démo absente")?
+        .card;
+    let account = proposals::account_of(tx, card.id)
         .await
         .map_err(err)?
         .ok_or("compte de démo absent")?;
-    proposals::propose(
-        &mut tx,
-        &r,
-        &[(awa.card.id, account, public_id())],
-        now + 7 * 86_400,
-        by,
-        now,
-    )
-    .await
-    .map_err(err)?;
-    tx.commit().await.map_err(|e| e.to_string())?;
-    Ok(1)
+    let deadline = epop_store::now() + 7 * 86_400;
+    proposals::propose(tx, r, &[(card.id, account, public_id())], deadline, by, now)
+        .await
+        .map_err(err)?;
+    Ok(account)
 }
 
 /// Submits a demo request from its form's fields, in the name of the

@@ -33,22 +33,13 @@ pub(crate) async fn easy_text(
     Ok(crate::review_mark::EasyText {
         page: format!("/actualites/{}?version=facile", n.slug),
         edit: format!("/admin/actualites/{}", n.slug),
-        text: easy_words(&n),
+        text: n.easy_text(),
         department: match &n.scope {
             Scope::Department(code) => Some(code.clone()),
             Scope::National | Scope::Region(_) => None,
         },
         title: n.title,
     })
-}
-
-/// A news item's easy-read version as one text: its title, then its text
-/// (empty when it has none). What a review reads and marks.
-pub(crate) fn easy_words(n: &News) -> String {
-    n.easy
-        .as_ref()
-        .map(|(title, body)| format!("{}\n{}", title.trim(), body.trim()))
-        .unwrap_or_default()
 }
 
 pub fn router() -> Router<AppState> {

@@ -174,7 +174,7 @@ async fn page(
         ctx.easy && !no_easy,
         epop_domain::easy_review::Subject::News,
         &n.slug,
-        &super::easy_words(&n),
+        &n.easy_text(),
     )
     .await?;
     render(&Page {

@@ -5,6 +5,10 @@
 use epop_domain::news::NewsForm;
 use epop_store::{Db, StoreError, news};
 
+/// The Occitanie news item, whose easy-read version the demo's review
+/// round marked reviewed.
+pub const OCCITANIE_TITLE: &str = "Occitanie : le programme 2026 commence";
+
 /// (title, summary, text, easy-read title, easy-read text, territory,
 /// days ago, links)
 type Item = (
@@ -35,7 +39,7 @@ const ITEMS: [Item; 3] = [
         "",
     ),
     (
-        "Occitanie : le programme 2026 commence",
+        OCCITANIE_TITLE,
         "Dans l’Ariège, l’Hérault et la Haute-Garonne, la politique régionale forme de nouveaux intervenants-pairs et référents.",
         "Le programme régional de soutien à l’intervention par les pairs continue en 2026 dans trois départements.\n\
          Une réunion d’information présente la formation aux personnes intéressées.",

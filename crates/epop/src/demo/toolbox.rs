@@ -36,9 +36,11 @@ type Seed = (
     bool,
 );
 
+const WELCOME_TITLE: &str = "Fiche d’accueil d’un intervenant-pair";
+
 const SEEDS: &[Seed] = &[
     (
-        "Fiche d’accueil d’un intervenant-pair",
+        WELCOME_TITLE,
         "Une liste de ce qu’une structure d’accueil prépare avant la première intervention : le lieu, les horaires, la personne qui accueille, les adaptations demandées, la fiche mission.",
         WELCOME_EASY,
         &["structures-d-accueil", "referents"],
@@ -102,7 +104,7 @@ const SEEDS: &[Seed] = &[
 /// The demo's welcome checklist as a tagged PDF.
 pub fn welcome_pdf() -> Result<Vec<u8>, String> {
     let doc = Document {
-        title: "Fiche d’accueil d’un intervenant-pair".into(),
+        title: WELCOME_TITLE.into(),
         subject: "Ce qu’une structure d’accueil prépare avant la première intervention".into(),
         author: "Coordination Occitanie".into(),
         blocks: vec![

@@ -474,11 +474,57 @@ async fn only_whoever_may_edit_a_text_asks_for_its_review() {
             .await;
         assert!(early.location().ends_with("message=relecture-pas-finie"));
         let mut conn = app.db.conn().await.unwrap();
-        let marked: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM easy_reviews WHERE reviewed_at IS NOT NULL")
-                .fetch_one(&mut *conn)
-                .await
-                .unwrap();
+        let marked: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM easy_reviews WHERE reviewed_at IS NOT NULL \
+             AND subject_kind = 'ressource'",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
         assert_eq!(marked, 0);
+    }
+}
+
+/// The demo data holds a round done: the Occitanie news item's easy-read
+/// version carries the mark with the reviewer's first name, the
+/// coordination reads the answers, the reviewer finds it finished.
+#[tokio::test]
+async fn the_demo_shows_a_text_reviewed_by_the_people_it_is_for() {
+    for app in apps().await {
+        let mut conn = app.db.conn().await.unwrap();
+        let slug: String = sqlx::query_scalar(
+            "SELECT slug FROM news WHERE title = 'Occitanie : le programme 2026 commence'",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        drop(conn);
+        let mut anon = app.client();
+        let page = anon
+            .get(&format!("/actualites/{slug}?version=facile"))
+            .await;
+        assert!(
+            page.body.contains("Relu par des personnes concernées le")
+                && page.body.contains("(Nadia)."),
+            "{}",
+            page.body
+        );
+        assert!(
+            !page
+                .body
+                .contains("Relecture par des personnes concernées : à faire")
+        );
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let round = coord.get("/admin/relectures/demo-relecture").await;
+        assert_eq!(round.status, StatusCode::OK);
+        assert!(round.body.contains("intervenants-pairs"), "{}", round.body);
+        let mut nadia = app.signed_in("pair-herault@demo.epop.test").await;
+        let list = nadia.get("/espace/relectures").await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(
+            list.body.contains("Occitanie : le programme 2026 commence"),
+            "{}",
+            list.body
+        );
     }
 }

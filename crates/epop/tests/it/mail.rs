@@ -356,10 +356,10 @@ async fn demo_data_is_idempotent() {
         // become a peer worker, 4 local programmes, the information meeting
         // tied to the peer workers' training, 2 links to the intervention
         // questionnaire (the host's and the audience's), 4 toolbox
-        // resources, 3 news items.
+        // resources, 3 news items, 1 review round of an easy-read text.
         assert_eq!(
             first,
-            10 + epop::demo::ACCOUNTS.len() + 5 + 30 + 3 + 2 + 1 + 1 + 1 + 4 + 1 + 2 + 4 + 3
+            10 + epop::demo::ACCOUNTS.len() + 5 + 30 + 3 + 2 + 1 + 1 + 1 + 4 + 1 + 2 + 4 + 3 + 1
         );
         assert_eq!(epop::demo::load(&db).await.unwrap(), 0);
         let mut conn = db.conn().await.unwrap();

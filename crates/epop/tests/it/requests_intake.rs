@@ -276,11 +276,16 @@ async fn the_requests_api_shows_each_person_what_they_may_see() {
         let mut coord = app.signed_in("coordination@demo.epop.test").await;
         let list = json(&coord.get("/api/v1/requests").await.body);
         let items = list["items"].as_array().unwrap();
-        assert_eq!(items.len(), 1);
-        assert!(items[0]["subject"].as_str().unwrap().starts_with(subject));
-        assert_eq!(items[0]["status"], "proposed");
+        // The ESAT's request, and the review of an easy-read text that the
+        // coordination asked for itself.
+        assert_eq!(items.len(), 2, "{list}");
+        let esat = items
+            .iter()
+            .find(|i| i["subject"].as_str().unwrap().starts_with(subject))
+            .expect("the ESAT's request");
+        assert_eq!(esat["status"], "proposed");
         assert!(
-            items[0]["url"]
+            esat["url"]
                 .as_str()
                 .unwrap()
                 .contains("/admin/demandes/demo-demande-esat")

@@ -315,23 +315,27 @@ impl Principal {
         }
     }
 
-    /// May preview and send the digest of a territory (a région code or
-    /// `national`): an admin, any; a coordinator, a région where they
-    /// coordinate at least one département (they are its coordination).
-    pub fn may_send_digest(&self, territory: &str, region_departments: &[String]) -> bool {
-        self.is_admin()
-            || (territory != NATIONAL && region_departments.iter().any(|d| self.coordinates(d)))
+    /// May preview and send the digest of a place: an admin, any; a
+    /// coordinator, a département they coordinate, or a région where they
+    /// coordinate at least one département (`region_departments`: they are
+    /// its coordination). The national digest is the administration's.
+    pub fn may_send_digest(&self, place: &Scope, region_departments: &[String]) -> bool {
+        if self.is_admin() {
+            return true;
+        }
+        match place {
+            Scope::National => false,
+            Scope::Department(d) => self.coordinates(d),
+            Scope::Region(_) => region_departments.iter().any(|d| self.coordinates(d)),
+        }
     }
 }
-
-/// The territory of national subscriptions and digests.
-pub const NATIONAL: &str = "national";
 
 /// What the subscription form sends.
 #[derive(Debug, Clone, Default)]
 pub struct SubscriptionForm {
     pub email: String,
-    /// A région code, or `national`.
+    /// Where: `national`, `region-76` or `departement-34` (a [`Scope`]).
     pub territory: String,
     /// `courant` or `facile`.
     pub version: String,
@@ -341,8 +345,8 @@ pub struct SubscriptionForm {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
     pub email: Email,
-    /// `None`: national.
-    pub region: Option<String>,
+    /// The place whose digest the person receives.
+    pub place: Scope,
     pub easy: bool,
 }
 
@@ -350,16 +354,12 @@ impl SubscriptionForm {
     pub fn validate(&self) -> Result<Subscription, Problems> {
         let mut p = Problems::new();
         let email = take(&mut p, "email", Email::parse(&self.email));
-        let region = take(
+        let place = take(
             &mut p,
             "territory",
-            if self.territory.trim() == NATIONAL {
-                Ok(None)
-            } else {
-                RegionCode::parse(&self.territory)
-                    .map(|r| Some(r.as_str().to_owned()))
-                    .map_err(|_| Invalid::new("Choisissez votre région, ou « Toute la France »."))
-            },
+            Scope::parse(&self.territory).map_err(|_| {
+                Invalid::new("Choisissez votre département, votre région, ou « Toute la France ».")
+            }),
         );
         let easy = take(
             &mut p,
@@ -372,12 +372,8 @@ impl SubscriptionForm {
                 )),
             },
         );
-        match (email, region, easy) {
-            (Some(email), Some(region), Some(easy)) => Ok(Subscription {
-                email,
-                region,
-                easy,
-            }),
+        match (email, place, easy) {
+            (Some(email), Some(place), Some(easy)) => Ok(Subscription { email, place, easy }),
             _ => Err(p),
         }
     }
@@ -412,17 +408,25 @@ pub struct DigestText {
     pub body_easy: String,
 }
 
-/// The digest of a territory (« en Occitanie », « en France ») for a
-/// month: the news of the month, then the events and trainings to come.
-/// Each recipient's unsubscribe link is added when it is sent.
-pub fn digest_text(
-    place: &str,
-    month: &str,
-    news: &[DigestItem],
-    upcoming: &[DigestItem],
-) -> DigestText {
+/// What a digest lists: the news of the month, the events and trainings
+/// to come, the resources published in the toolbox this month.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DigestItems {
+    pub news: Vec<DigestItem>,
+    pub upcoming: Vec<DigestItem>,
+    pub resources: Vec<DigestItem>,
+}
+
+/// The digest of a place (« en Occitanie », « pour toute la France ») for
+/// a month, in ordinary and easy-read words: each part with its heading,
+/// or a sentence saying it is empty. Each recipient's unsubscribe link is
+/// added when it is sent.
+pub fn digest_text(place: &str, month: &str, items: &DigestItems) -> DigestText {
     let month = month_words(month);
-    let list = |items: &[DigestItem], easy: bool| {
+    let list = |items: &[DigestItem], easy: bool, empty: &str| {
+        if items.is_empty() {
+            return format!("{empty}\n");
+        }
         items
             .iter()
             .map(|i| {
@@ -440,33 +444,29 @@ pub fn digest_text(
     let body = format!(
         "La lettre d’information d’EPoP, réseau des intervenants-pairs, {place}, {month}.\n\n\
          ACTUALITÉS\n\n{}\n\
-         ÉVÉNEMENTS ET FORMATIONS À VENIR\n\n{}",
-        if news.is_empty() {
-            "Pas de nouvelle actualité ce mois-ci.\n".to_owned()
-        } else {
-            list(news, false)
-        },
-        if upcoming.is_empty() {
-            "Rien n’est prévu pour le moment.\n".to_owned()
-        } else {
-            list(upcoming, false)
-        },
+         ÉVÉNEMENTS ET FORMATIONS À VENIR\n\n{}\n\
+         NOUVELLES RESSOURCES DE LA BOÎTE À OUTILS\n\n{}",
+        list(&items.news, false, "Pas de nouvelle actualité ce mois-ci."),
+        list(&items.upcoming, false, "Rien n’est prévu pour le moment."),
+        list(
+            &items.resources,
+            false,
+            "Pas de nouvelle ressource ce mois-ci."
+        ),
     );
     let body_easy = format!(
         "Bonjour,\n\nVoici les nouvelles du réseau des intervenants-pairs {place}.\n\
          Cette lettre est pour le mois de {month}.\n\n\
          Les nouvelles\n\n{}\n\
-         Les rencontres et les formations bientôt\n\n{}",
-        if news.is_empty() {
-            "Il n’y a pas de nouvelles ce mois-ci.\n".to_owned()
-        } else {
-            list(news, true)
-        },
-        if upcoming.is_empty() {
-            "Il n’y a pas encore de date.\n".to_owned()
-        } else {
-            list(upcoming, true)
-        },
+         Les rencontres et les formations bientôt\n\n{}\n\
+         Les nouveaux documents de la boîte à outils\n\n{}",
+        list(&items.news, true, "Il n’y a pas de nouvelles ce mois-ci."),
+        list(&items.upcoming, true, "Il n’y a pas encore de date."),
+        list(
+            &items.resources,
+            true,
+            "Il n’y a pas de nouveau document ce mois-ci."
+        ),
     );
     DigestText {
         subject: format!("La lettre d’EPoP {place} – {month}"),
@@ -587,10 +587,15 @@ mod tests {
         assert!(!hdf.may_publish_news(&Scope::Region("32".into()), &hdf_region));
         let all = coordinator(&["02", "59", "60", "62", "80"]);
         assert!(all.may_publish_news(&Scope::Region("32".into()), &hdf_region));
-        assert!(hdf.may_send_digest("32", &hdf_region));
-        assert!(!hdf.may_send_digest("76", &["31".to_owned()]));
-        assert!(!hdf.may_send_digest(NATIONAL, &[]));
-        assert!(admin.may_send_digest(NATIONAL, &[]));
+        let region = |c: &str| Scope::Region(c.into());
+        let department = |c: &str| Scope::Department(c.into());
+        assert!(hdf.may_send_digest(&region("32"), &hdf_region));
+        assert!(!hdf.may_send_digest(&region("76"), &["31".to_owned()]));
+        assert!(hdf.may_send_digest(&department("59"), &[]));
+        assert!(!hdf.may_send_digest(&department("62"), &[]));
+        assert!(!hdf.may_send_digest(&Scope::National, &[]));
+        assert!(admin.may_send_digest(&Scope::National, &[]));
+        assert!(admin.may_send_digest(&department("34"), &[]));
         let peer = Principal {
             roles: [Role::Peer].into(),
             ..Default::default()
@@ -602,13 +607,33 @@ mod tests {
     fn subscription_form() {
         let s = SubscriptionForm {
             email: " Lea@Exemple.fr ".into(),
-            territory: "76".into(),
+            territory: "region-76".into(),
             version: "facile".into(),
         }
         .validate()
         .unwrap();
-        assert_eq!(s.region.as_deref(), Some("76"));
+        assert_eq!(s.place, Scope::Region("76".into()));
         assert!(s.easy);
+        let hérault = SubscriptionForm {
+            email: "lea@exemple.fr".into(),
+            territory: "departement-34".into(),
+            version: "courant".into(),
+        };
+        assert_eq!(
+            hérault.validate().unwrap().place,
+            Scope::Department("34".into())
+        );
+        // A bare code, as the form sent before départements, is refused
+        // with the field named.
+        let bare = SubscriptionForm {
+            territory: "76".into(),
+            ..hérault
+        };
+        let e = bare.validate().unwrap_err();
+        assert_eq!(
+            e.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
+            vec!["territory"]
+        );
         let e = SubscriptionForm::default().validate().unwrap_err();
         let fields: Vec<&str> = e.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, vec!["email", "territory", "version"]);
@@ -616,15 +641,39 @@ mod tests {
 
     #[test]
     fn digest_words() {
-        let news = [DigestItem {
-            title: "Une réunion".into(),
-            when: "jeudi 3 décembre 2026".into(),
-            url: "https://epop.example/actualites/une-reunion".into(),
-        }];
-        let d = digest_text("en Occitanie", "2026-12", &news, &[]);
+        let items = DigestItems {
+            news: vec![DigestItem {
+                title: "Une réunion".into(),
+                when: "jeudi 3 décembre 2026".into(),
+                url: "https://epop.example/actualites/une-reunion".into(),
+            }],
+            upcoming: Vec::new(),
+            resources: vec![DigestItem {
+                title: "Le guide de l’accueil".into(),
+                when: "mardi 1 décembre 2026".into(),
+                url: "https://epop.example/boite-a-outils/guide".into(),
+            }],
+        };
+        let d = digest_text("en Occitanie", "2026-12", &items);
         assert_eq!(d.subject, "La lettre d’EPoP en Occitanie – décembre 2026");
         assert!(d.body.contains("Une réunion (jeudi 3 décembre 2026)"));
         assert!(d.body.contains("Rien n’est prévu"));
+        let tools = d
+            .body
+            .find("NOUVELLES RESSOURCES")
+            .expect("the toolbox's part");
+        assert!(d.body[tools..].contains("Le guide de l’accueil (mardi 1 décembre 2026)"));
+        assert!(
+            d.body_easy.contains(
+                "Les nouveaux documents de la boîte à outils\n\n- Le guide de l’accueil\n"
+            )
+        );
+        let empty = digest_text("en Occitanie", "2026-12", &DigestItems::default());
+        assert!(
+            empty
+                .body_easy
+                .contains("Il n’y a pas de nouveau document ce mois-ci.")
+        );
         assert!(
             d.body_easy
                 .contains("Pour lire la suite : https://epop.example/actualites/une-reunion")

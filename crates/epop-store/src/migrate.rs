@@ -251,6 +251,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0040_account_easy_read.sql"),
         include_str!("../migrations/postgres/0040_account_easy_read.sql"),
     ),
+    (
+        41,
+        "newsletter subscriptions for a département, digests named by their place, resources dated by their first publication",
+        include_str!("../migrations/sqlite/0041_newsletter_departments.sql"),
+        include_str!("../migrations/postgres/0041_newsletter_departments.sql"),
+    ),
 ];
 
 /// The last migration this program knows.

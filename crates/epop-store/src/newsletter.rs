@@ -4,7 +4,7 @@
 //! territory, whose e-mails the worker writes to the outbox in batches
 //! once a coordinator or an admin asks for them to be sent.
 
-use epop_domain::news::{NATIONAL, Subscription};
+use epop_domain::news::{Scope, Subscription};
 use sqlx::AnyConnection;
 
 use crate::outbox::{self, Message};
@@ -15,26 +15,55 @@ use crate::{Result, now};
 pub struct Subscriber {
     pub id: i64,
     pub email: String,
-    /// `None`: national.
-    pub region_code: Option<String>,
+    /// The place whose digest they receive.
+    pub place: Scope,
     pub easy: bool,
     pub confirmed: bool,
 }
 
-type SubscriberRow = (i64, String, Option<String>, i64, Option<i64>);
+type SubscriberRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<i64>,
+);
 
 fn subscriber(r: SubscriberRow) -> Subscriber {
     Subscriber {
         id: r.0,
         email: r.1,
-        region_code: r.2,
-        easy: r.3 != 0,
-        confirmed: r.4.is_some(),
+        place: match (r.2, r.3) {
+            (_, Some(d)) => Scope::Department(d),
+            (Some(region), None) => Scope::Region(region),
+            (None, None) => Scope::National,
+        },
+        easy: r.4 != 0,
+        confirmed: r.5.is_some(),
     }
 }
 
-const SUBSCRIBER: &str =
-    "SELECT id, email, region_code, easy, confirmed_at FROM newsletter_subscribers";
+const SUBSCRIBER: &str = "SELECT id, email, region_code, department_code, easy, confirmed_at \
+     FROM newsletter_subscribers";
+
+/// The code of a subscriber's place, as digests are named (`national`,
+/// `region-76`, `departement-34`), in SQL.
+const PLACE: &str =
+    "COALESCE('departement-' || department_code, 'region-' || region_code, 'national')";
+
+/// A place as the table keeps it: `(region, département)`, the
+/// département's région looked up in SQL (`$n` of the département).
+fn columns(place: &Scope) -> (Option<&str>, Option<&str>) {
+    match place {
+        Scope::National => (None, None),
+        Scope::Region(r) => (Some(r.as_str()), None),
+        Scope::Department(d) => (None, Some(d.as_str())),
+    }
+}
+
+/// The région of a subscription: the one chosen, or its département's.
+const REGION_OF: &str = "COALESCE($2, (SELECT region_code FROM departments WHERE code = $3))";
 
 /// What a subscription from the public form did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,26 +89,31 @@ pub async fn subscribe(
     .bind(s.email.as_str())
     .fetch_optional(&mut *conn)
     .await?;
+    let (region, department) = columns(&s.place);
     let id = match existing.map(subscriber) {
         Some(found) if found.confirmed => return Ok(Subscribed::AlreadyConfirmed),
         Some(found) => {
-            sqlx::query(
-                "UPDATE newsletter_subscribers SET region_code = $1, easy = $2 WHERE id = $3",
-            )
-            .bind(s.region.clone())
-            .bind(i64::from(s.easy))
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE newsletter_subscribers SET region_code = {REGION_OF}, \
+                 department_code = $3, easy = $4 WHERE id = $1"
+            )))
             .bind(found.id)
+            .bind(region)
+            .bind(department)
+            .bind(i64::from(s.easy))
             .execute(&mut *conn)
             .await?;
             found.id
         }
         None => {
-            sqlx::query_scalar(
-                "INSERT INTO newsletter_subscribers (email, region_code, easy, created_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
-            )
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO newsletter_subscribers \
+                 (email, region_code, department_code, easy, created_at) \
+                 VALUES ($1, {REGION_OF}, $3, $4, $5) RETURNING id"
+            )))
             .bind(s.email.as_str())
-            .bind(s.region.clone())
+            .bind(region)
+            .bind(department)
             .bind(i64::from(s.easy))
             .bind(now())
             .fetch_one(&mut *conn)
@@ -168,17 +202,20 @@ pub async fn subscribe_member(
     account_id: i64,
     s: &Subscription,
 ) -> Result<()> {
-    let t = now();
-    sqlx::query(
-        "INSERT INTO newsletter_subscribers (email, region_code, easy, account_id, created_at, confirmed_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (email) DO UPDATE SET region_code = $2, easy = $3, \
-         account_id = $4, confirmed_at = COALESCE(newsletter_subscribers.confirmed_at, $5)",
-    )
+    let (region, department) = columns(&s.place);
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO newsletter_subscribers \
+         (email, region_code, department_code, easy, account_id, created_at, confirmed_at) \
+         VALUES ($1, {REGION_OF}, $3, $4, $5, $6, $6) ON CONFLICT (email) DO UPDATE SET \
+         region_code = {REGION_OF}, department_code = $3, easy = $4, account_id = $5, \
+         confirmed_at = COALESCE(newsletter_subscribers.confirmed_at, $6)"
+    )))
     .bind(s.email.as_str())
-    .bind(s.region.clone())
+    .bind(region)
+    .bind(department)
     .bind(i64::from(s.easy))
     .bind(account_id)
-    .bind(t)
+    .bind(now())
     .execute(conn)
     .await?;
     Ok(())
@@ -188,7 +225,8 @@ pub async fn subscribe_member(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Digest {
     pub id: i64,
-    /// A région code, or `national`.
+    /// The code of the place it is for: `national`, `region-76`,
+    /// `departement-34`.
     pub territory: String,
     pub month: String,
     pub subject: String,
@@ -287,12 +325,12 @@ pub async fn request_sending(conn: &mut AnyConnection, id: i64) -> Result<bool> 
         == 1)
 }
 
-/// How many confirmed subscribers a territory has.
+/// How many confirmed subscribers a place (its code) has.
 pub async fn audience(conn: &mut AnyConnection, territory: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM newsletter_subscribers WHERE confirmed_at IS NOT NULL \
-         AND COALESCE(region_code, 'national') = $1",
-    )
+         AND {PLACE} = $1"
+    )))
     .bind(territory)
     .fetch_one(conn)
     .await?)
@@ -324,10 +362,10 @@ pub async fn next_batches(
                 .bind(d.id)
                 .fetch_one(&mut *conn)
                 .await?;
-        let people: Vec<(i64, String, i64)> = sqlx::query_as(
+        let people: Vec<(i64, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT id, email, easy FROM newsletter_subscribers WHERE confirmed_at IS NOT NULL \
-             AND COALESCE(region_code, 'national') = $1 AND id > $2 ORDER BY id LIMIT $3",
-        )
+             AND {PLACE} = $1 AND id > $2 ORDER BY id LIMIT $3"
+        )))
         .bind(&d.territory)
         .bind(last)
         .bind(limit)
@@ -383,7 +421,13 @@ pub async fn batch_written(
     Ok(())
 }
 
-/// `national` or the région code of a subscription.
-pub fn territory_of(s: &Subscriber) -> &str {
-    s.region_code.as_deref().unwrap_or(NATIONAL)
+/// The départements some confirmed subscriber chose: the only ones that
+/// get a digest of their own.
+pub async fn subscribed_departments(conn: &mut AnyConnection) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT department_code FROM newsletter_subscribers \
+         WHERE confirmed_at IS NOT NULL AND department_code IS NOT NULL ORDER BY 1",
+    )
+    .fetch_all(conn)
+    .await?)
 }

@@ -262,16 +262,19 @@ pub async fn create(
     let slug = free_slug(conn, &r.title).await?;
     let suggested_by = (status == Status::Suggested).then_some(by);
     // The description is written by [`update`], the one writer of it.
+    let t = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO resources (slug, title, summary, language, dated, author, licence, \
-         visibility, status, search_text, created_by, suggested_by, created_at, updated_at) \
-         VALUES ($1, '', '', '', '', '', '', '', $2, '', $3, $4, $5, $5) RETURNING id",
+         visibility, status, search_text, created_by, suggested_by, created_at, updated_at, \
+         published_at) VALUES ($1, '', '', '', '', '', '', '', $2, '', $3, $4, $5, $5, $6) \
+         RETURNING id",
     )
     .bind(&slug)
     .bind(status.code())
     .bind(by)
     .bind(suggested_by)
-    .bind(now())
+    .bind(t)
+    .bind((status == Status::Published).then_some(t))
     .fetch_one(&mut *conn)
     .await?;
     update(conn, id, r, theme_ids).await?;
@@ -359,14 +362,19 @@ async fn write_lists(
     Ok(())
 }
 
-/// Sets a resource's status (publish, unpublish, accept a suggestion).
+/// Sets a resource's status (publish, unpublish, accept a suggestion); the
+/// first publication is dated.
 pub async fn set_status(conn: &mut AnyConnection, id: i64, status: Status) -> Result<()> {
-    sqlx::query("UPDATE resources SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status.code())
-        .bind(now())
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE resources SET status = $1, updated_at = $2, published_at = \
+         CASE WHEN $1 = 'published' THEN COALESCE(published_at, $2) ELSE published_at END \
+         WHERE id = $3",
+    )
+    .bind(status.code())
+    .bind(now())
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

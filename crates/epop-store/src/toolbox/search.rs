@@ -6,7 +6,7 @@
 //! it the same way.
 
 use epop_domain::toolbox::{BrowseQuery, PAGE_SIZE, Territory};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 use super::{COLUMNS, Resource, resource_of, with_lists};
 use crate::Result;
@@ -140,6 +140,32 @@ pub async fn search(
     let rows = page.query()?.fetch_all(&mut *conn).await?;
     let list = rows.iter().map(resource_of).collect::<Result<Vec<_>>>()?;
     Ok((with_lists(conn, list).await?, total))
+}
+
+/// The public resources of a place (`q`'s territory: its own, its
+/// région's and the national ones) first published from `since` on, the
+/// newest first, at most `limit`: `(slug, title, published_at)`, for a
+/// digest, which anyone may receive.
+pub async fn published_since(
+    conn: &mut AnyConnection,
+    q: &BrowseQuery,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<(String, String, i64)>> {
+    let mut sql = statement(
+        "SELECT r.slug, r.title, r.published_at",
+        q,
+        &Viewer::default(),
+    );
+    let since = sql.int(since);
+    let limit = sql.int(limit);
+    sql.push(&format!(
+        " AND r.published_at >= {since} ORDER BY r.published_at DESC, r.id DESC LIMIT {limit}"
+    ));
+    let rows = sql.query()?.fetch_all(conn).await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+        .collect()
 }
 
 /// The published resource of an address, if `viewer` may see it (the same

@@ -1,7 +1,9 @@
-//! The monthly digest of each territory (every région, and the whole
-//! country): the worker builds it (the news of the month, the events and
-//! trainings to come) and rebuilds it until it is sent; a coordinator of
-//! the région or an admin previews it at `/admin/lettre/{id}` and sends it.
+//! The monthly digest of each place (the whole country, every région, and
+//! every département some subscriber chose): the worker builds it (the
+//! news of the month, the events and trainings to come, the resources
+//! published in the toolbox) and rebuilds it until it is sent; its
+//! coordination (of the département, or of a département of the région)
+//! or an admin previews it at `/admin/lettre/{id}` and sends it.
 //! Sending only marks it: the worker then writes its e-mails to the outbox
 //! [`BATCH`] subscribers at a time, each with its own unsubscribe link and
 //! the one-click headers, so that thousands of subscribers never hold a
@@ -14,8 +16,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveTime};
 use epop_domain::Principal;
-use epop_domain::news::{DigestItem, NATIONAL, digest_text, month_of, month_words};
+use epop_domain::news::{DigestItem, DigestItems, Scope, digest_text, month_of, month_words};
+use epop_domain::toolbox::{BrowseQuery, Territory};
 use epop_store::newsletter::{self, Digest};
+use epop_store::toolbox::published_since;
 use epop_store::{Conn, Result, news, territories};
 
 use crate::context::Layout;
@@ -65,84 +69,131 @@ pub async fn due(conn: &mut Conn, base_url: &str, now: i64) -> Result<usize> {
     Ok(written)
 }
 
-/// Writes this month's digest of every territory (not those sent).
+/// The digests' places: the whole country, every région, and the
+/// départements some subscriber chose; each with its words (« pour la
+/// région Occitanie ») and the départements its events and trainings are
+/// in (`None`: all).
+async fn places(conn: &mut Conn) -> Result<Vec<(Scope, String, Option<Vec<String>>)>> {
+    let mut out = vec![(Scope::National, "pour toute la France".to_owned(), None)];
+    for r in territories::regions(conn).await? {
+        let departments = news::region_departments(conn, &r.code).await?;
+        out.push((
+            Scope::Region(r.code),
+            format!("pour la région {}", r.name),
+            Some(departments),
+        ));
+    }
+    let chosen = newsletter::subscribed_departments(conn).await?;
+    for d in territories::departments(conn).await? {
+        if chosen.contains(&d.code) {
+            out.push((
+                Scope::Department(d.code.clone()),
+                format!("pour le département {} ({})", d.name, d.code),
+                Some(vec![d.code]),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Writes this month's digest of every place (not those sent): the news
+/// published this month, the events and trainings to come, the public
+/// resources first published this month.
 async fn build(conn: &mut Conn, base_url: &str, now: i64) -> Result<()> {
     let (month, since) = month_start(now);
-    let regions = territories::regions(conn).await?;
-    let mut places: Vec<(String, String, Option<String>)> =
-        vec![(NATIONAL.to_owned(), "pour toute la France".to_owned(), None)];
-    places.extend(regions.into_iter().map(|r| {
-        (
-            r.code.clone(),
-            format!("pour la région {}", r.name),
-            Some(r.code),
-        )
-    }));
-    for (territory, words, region) in places {
+    for (place, words, departments) in places(conn).await? {
+        let (region, department) = match &place {
+            Scope::Region(r) => (Some(r.as_str()), None),
+            Scope::Department(d) => (None, Some(std::slice::from_ref(d))),
+            Scope::National => (None, None),
+        };
         let items = news::list(
             conn,
             &news::Filter {
                 published_by: Some(now),
                 since: Some(since),
-                region: region.as_deref(),
+                region,
+                departments: department,
                 limit: Some(20),
-                ..Default::default()
             },
         )
         .await?;
-        let departments = match &region {
-            Some(r) => Some(news::region_departments(conn, r).await?),
-            None => None,
-        };
         let upcoming = territories::upcoming(conn, now, departments.as_deref()).await?;
-        let news_items: Vec<DigestItem> = items
-            .iter()
-            .map(|n| DigestItem {
-                title: n.title.clone(),
-                when: crate::french::french_day(n.published_at),
-                url: format!("{base_url}/actualites/{}", n.slug),
-            })
-            .collect();
-        let upcoming_items: Vec<DigestItem> = upcoming
-            .iter()
-            .take(10)
-            .map(|u| DigestItem {
-                title: u.title.clone(),
-                when: crate::french::french_day(u.starts_at),
-                url: format!(
-                    "{base_url}/{}/{}",
-                    if u.kind == "event" {
+        let resources = published_since(
+            conn,
+            &BrowseQuery {
+                territory: match place {
+                    Scope::National => None,
+                    _ => Territory::parse(&place.code()).ok(),
+                },
+                ..Default::default()
+            },
+            since,
+            20,
+        )
+        .await?;
+        let item = |title: &str, when: i64, path: String| DigestItem {
+            title: title.to_owned(),
+            when: crate::french::french_day(when),
+            url: format!("{base_url}{path}"),
+        };
+        let parts = DigestItems {
+            news: items
+                .iter()
+                .map(|n| item(&n.title, n.published_at, format!("/actualites/{}", n.slug)))
+                .collect(),
+            upcoming: upcoming
+                .iter()
+                .take(10)
+                .map(|u| {
+                    let section = if u.kind == "event" {
                         "evenements"
                     } else {
                         "formations"
-                    },
-                    u.slug
-                ),
-            })
-            .collect();
-        let text = digest_text(&words, &month, &news_items, &upcoming_items);
-        newsletter::save_digest(conn, &territory, &month, &text).await?;
+                    };
+                    item(&u.title, u.starts_at, format!("/{section}/{}", u.slug))
+                })
+                .collect(),
+            resources: resources
+                .iter()
+                .map(|(slug, title, at)| item(title, *at, format!("/boite-a-outils/{slug}")))
+                .collect(),
+        };
+        let text = digest_text(&words, &month, &parts);
+        newsletter::save_digest(conn, &place.code(), &month, &text).await?;
     }
     Ok(())
 }
 
-/// The territory's name and whether this person may send its digest.
+/// The name of a digest's place (its code) and whether this person may
+/// send it.
 async fn territory(state: &AppState, p: &Principal, code: &str) -> Result<(String, bool)> {
+    let Ok(place) = Scope::parse(code) else {
+        return Ok((String::new(), false));
+    };
     let mut conn = state.db.conn().await?;
-    if code == NATIONAL {
-        return Ok((
-            "Toute la France".to_owned(),
-            p.may_send_digest(NATIONAL, &[]),
-        ));
-    }
-    let name = territories::regions(&mut conn)
-        .await?
-        .into_iter()
-        .find(|r| r.code == code)
-        .map(|r| format!("Région {}", r.name))
-        .unwrap_or_default();
-    let departments = news::region_departments(&mut conn, code).await?;
-    Ok((name, p.may_send_digest(code, &departments)))
+    let (name, departments) = match &place {
+        Scope::National => ("Toute la France".to_owned(), Vec::new()),
+        Scope::Region(r) => (
+            territories::regions(&mut conn)
+                .await?
+                .into_iter()
+                .find(|x| &x.code == r)
+                .map(|x| format!("Région {}", x.name))
+                .unwrap_or_default(),
+            news::region_departments(&mut conn, r).await?,
+        ),
+        Scope::Department(d) => (
+            territories::departments(&mut conn)
+                .await?
+                .into_iter()
+                .find(|x| &x.code == d)
+                .map(|x| format!("Département {} ({})", x.name, x.code))
+                .unwrap_or_default(),
+            Vec::new(),
+        ),
+    };
+    Ok((name, p.may_send_digest(&place, &departments)))
 }
 
 struct Row {

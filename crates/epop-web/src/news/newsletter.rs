@@ -1,5 +1,6 @@
-//! The newsletter's subscription: `/lettre` (anyone: an address, a région
-//! or the whole country, ordinary or easy-read French), confirmed by an
+//! The newsletter's subscription: `/lettre` (anyone: an address, a
+//! département, a région or the whole country, ordinary or easy-read
+//! French), confirmed by an
 //! e-mailed link whose page shows a button first (mail scanners open
 //! links); `/lettre/desabonnement/{token}`, a page with a button, and the
 //! one-click POST of RFC 8058 (the one route without a CSRF token, see
@@ -12,7 +13,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use epop_domain::news::{NATIONAL, Subscription, SubscriptionForm};
+use epop_domain::news::{Scope, Subscription, SubscriptionForm};
 use epop_store::newsletter::{self, Subscribed};
 use epop_store::{rate_limit, territories};
 
@@ -38,27 +39,50 @@ pub fn router() -> Router<AppState> {
         .route("/espace/lettre", get(member_form).post(member_save))
 }
 
-/// A région offered by the form (`national`: the whole country).
+/// A place offered by the form: its code (`national`, `region-76`,
+/// `departement-34`) and its name.
 struct Choice {
     code: String,
     label: String,
 }
 
-async fn choices(state: &AppState) -> Result<Vec<Choice>, AppError> {
+/// A région and its places in the form's list (an `optgroup`).
+struct Group {
+    label: String,
+    choices: Vec<Choice>,
+}
+
+/// The form's places: the whole country, then each région, itself and its
+/// départements.
+async fn choices(state: &AppState) -> Result<Vec<Group>, AppError> {
     let mut conn = state.db.conn().await?;
-    let mut out = vec![Choice {
-        code: NATIONAL.to_owned(),
-        label: "Toute la France (les actualités nationales)".into(),
+    let departments = territories::departments(&mut conn).await?;
+    let mut out = vec![Group {
+        label: "France".into(),
+        choices: vec![Choice {
+            code: Scope::National.code(),
+            label: "Toute la France (les actualités nationales)".into(),
+        }],
     }];
-    out.extend(
-        territories::regions(&mut conn)
-            .await?
-            .into_iter()
-            .map(|r| Choice {
-                code: r.code,
-                label: r.name,
-            }),
-    );
+    for r in territories::regions(&mut conn).await? {
+        let mut choices = vec![Choice {
+            code: Scope::Region(r.code.clone()).code(),
+            label: format!("Toute la région {}", r.name),
+        }];
+        choices.extend(
+            departments
+                .iter()
+                .filter(|d| d.region_code == r.code)
+                .map(|d| Choice {
+                    code: Scope::Department(d.code.clone()).code(),
+                    label: format!("{} ({})", d.name, d.code),
+                }),
+        );
+        out.push(Group {
+            label: r.name,
+            choices,
+        });
+    }
     Ok(out)
 }
 
@@ -68,7 +92,7 @@ struct Form {
     l: Layout,
     errors: Errors,
     p: Pairs,
-    choices: Vec<Choice>,
+    choices: Vec<Group>,
     /// `/espace/lettre`: the member's own address, no e-mail field.
     member: bool,
     /// The member's current subscription, in words.
@@ -85,7 +109,7 @@ async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
         l: ctx.layout(title),
         errors: Errors::default(),
         p: Pairs(vec![
-            ("territory".into(), NATIONAL.into()),
+            ("territory".into(), Scope::National.code()),
             (
                 "version".into(),
                 if ctx.easy { "facile" } else { "courant" }.into(),
@@ -263,10 +287,12 @@ async fn unsubscribe(
 }
 
 /// The member's current subscription in words.
-fn current_words(s: &newsletter::Subscriber, regions: &[Choice]) -> String {
-    let place = regions
+fn current_words(s: &newsletter::Subscriber, places: &[Group]) -> String {
+    let code = s.place.code();
+    let place = places
         .iter()
-        .find(|c| c.code == newsletter::territory_of(s))
+        .flat_map(|g| &g.choices)
+        .find(|c| c.code == code)
         .map(|c| c.label.clone())
         .unwrap_or_default();
     format!(
@@ -292,14 +318,14 @@ async fn member_page(state: &AppState, ctx: &Ctx, errors: Errors) -> Result<Resp
     let choices = choices(state).await?;
     let p = Pairs(match &current {
         Some(s) => vec![
-            ("territory".into(), newsletter::territory_of(s).to_owned()),
+            ("territory".into(), s.place.code()),
             (
                 "version".into(),
                 if s.easy { "facile" } else { "courant" }.into(),
             ),
         ],
         None => vec![
-            ("territory".into(), NATIONAL.into()),
+            ("territory".into(), Scope::National.code()),
             ("version".into(), "courant".into()),
         ],
     });

@@ -92,7 +92,7 @@ async fn demo_digests(app: &App) -> (i64, i64, i64) {
     let mut conn = app.db.conn().await.unwrap();
     let all = epop_store::newsletter::digests(&mut conn).await.unwrap();
     let id = |t: &str| all.iter().find(|d| d.territory == t).unwrap().id;
-    (id("76"), id("32"), id("national"))
+    (id("region-76"), id("region-32"), id("national"))
 }
 
 /// Expected status per audience, in the order of `AUDIENCES`.

@@ -224,16 +224,12 @@ async fn a_coordinator_publishes_news_with_its_easy_read_version_and_feeds_parse
 }
 
 /// Subscribes `email` from the public form and confirms through the link.
-async fn subscribe_and_confirm(app: &App, email: &str, region: &str, version: &str) {
+async fn subscribe_and_confirm(app: &App, email: &str, place: &str, version: &str) {
     let mut visitor = app.client();
     let sent = visitor
         .post(
             "/lettre",
-            &[
-                ("email", email),
-                ("territory", region),
-                ("version", version),
-            ],
+            &[("email", email), ("territory", place), ("version", version)],
         )
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
@@ -259,6 +255,14 @@ async fn worker(app: &App, now: i64) {
 
 /// The digest of Occitanie for the month of `now`, built by the worker.
 async fn occitanie_digest(app: &App, now: i64) -> newsletter::Digest {
+    digest_of(app, "region-76", now)
+        .await
+        .expect("Occitanie's digest")
+}
+
+/// The digest of a place (its code) for the month of `now`, if the worker
+/// built one.
+async fn digest_of(app: &App, place: &str, now: i64) -> Option<newsletter::Digest> {
     worker(app, now).await;
     let mut conn = app.db.conn().await.unwrap();
     let month = chrono::DateTime::from_timestamp(now, 0)
@@ -270,8 +274,7 @@ async fn occitanie_digest(app: &App, now: i64) -> newsletter::Digest {
         .await
         .unwrap()
         .into_iter()
-        .find(|d| d.territory == "76" && d.month == month)
-        .expect("Occitanie's digest")
+        .find(|d| d.territory == place && d.month == month)
 }
 
 /// A coordinator sends a digest; the worker writes it to the outbox; the
@@ -315,14 +318,14 @@ fn header(raw: &str, name: &str) -> Option<String> {
 async fn newsletter_double_opt_in_digest_one_click_unsubscribe() {
     let server = smtp_server();
     for app in apps().await {
-        subscribe_and_confirm(&app, "lea.lettre@exemple.fr", "76", "courant").await;
+        subscribe_and_confirm(&app, "lea.lettre@exemple.fr", "region-76", "courant").await;
         // Never confirmed: never sent to, and purged after a few days.
         app.client()
             .post(
                 "/lettre",
                 &[
                     ("email", "jamais@exemple.fr"),
-                    ("territory", "76"),
+                    ("territory", "region-76"),
                     ("version", "courant"),
                 ],
             )
@@ -332,7 +335,7 @@ async fn newsletter_double_opt_in_digest_one_click_unsubscribe() {
         let saved = awa
             .post(
                 "/espace/lettre",
-                &[("territory", "76"), ("version", "facile")],
+                &[("territory", "region-76"), ("version", "facile")],
             )
             .await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER);
@@ -428,7 +431,7 @@ async fn newsletter_double_opt_in_digest_one_click_unsubscribe() {
             .client()
             .post_raw(
                 "/lettre",
-                "email=x%40exemple.fr&territory=76&version=courant",
+                "email=x%40exemple.fr&territory=region-76&version=courant",
                 &[],
             )
             .await;
@@ -481,5 +484,215 @@ async fn newsletter_double_opt_in_digest_one_click_unsubscribe() {
         .await
         .unwrap();
         assert_eq!(left, 0);
+    }
+}
+
+/// A resource written straight into the store, published or not, by the
+/// demo's admin.
+async fn resource(app: &App, title: &str, territory: &str, visibility: &str, published: bool) {
+    use epop_domain::toolbox::{ResourceForm, Status};
+    let r = ResourceForm {
+        title: title.into(),
+        summary: "Un guide pour accueillir un intervenant-pair.".into(),
+        summary_easy: String::new(),
+        audiences: vec!["structures-d-accueil".into()],
+        kinds: vec!["sensibiliser".into()],
+        territory: territory.into(),
+        language: "fr".into(),
+        date: "2026-11-16".into(),
+        author: "La coordination".into(),
+        licence: "CC BY 4.0".into(),
+        link: "https://exemple.fr/guide".into(),
+        transcript: String::new(),
+        visibility: visibility.into(),
+    }
+    .validate()
+    .unwrap_or_else(|p| panic!("{p:?}"));
+    let mut tx = app.db.write().await.unwrap();
+    let admin = epop_store::accounts::id_by_email(
+        &mut tx,
+        &epop_domain::Email::parse("admin@demo.epop.test").unwrap(),
+    )
+    .await
+    .unwrap();
+    let status = if published {
+        Status::Published
+    } else {
+        Status::Draft
+    };
+    epop_store::toolbox::create(&mut tx, &r, &[], status, admin)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_departement_digest_lists_its_news_and_new_public_resources() {
+    let server = smtp_server();
+    for app in apps().await {
+        // The form offers the départements, grouped by région.
+        let form = app.client().get("/lettre").await;
+        assert!(
+            form.body.contains("<optgroup label=\"Occitanie\">"),
+            "{}",
+            form.body
+        );
+        assert!(
+            form.body
+                .contains("<option value=\"departement-31\">Haute-Garonne (31)</option>")
+        );
+        let wrong = app
+            .client()
+            .post(
+                "/lettre",
+                &[
+                    ("email", "x@exemple.fr"),
+                    ("territory", "departement-99"),
+                    ("version", "courant"),
+                ],
+            )
+            .await;
+        assert!(
+            wrong
+                .body
+                .contains("Choisissez votre département, votre région, ou « Toute la France »."),
+            "{}",
+            wrong.body
+        );
+        subscribe_and_confirm(&app, "hg.lettre@exemple.fr", "departement-31", "courant").await;
+        // A member chooses a département from their space.
+        let mut awa = app.signed_in("pair@demo.epop.test").await;
+        awa.post(
+            "/espace/lettre",
+            &[("territory", "departement-31"), ("version", "courant")],
+        )
+        .await;
+        assert!(
+            awa.get("/espace/lettre")
+                .await
+                .body
+                .contains("Vous recevez la lettre habituelle : Haute-Garonne (31).")
+        );
+
+        let mut admin = app.signed_in("admin@demo.epop.test").await;
+        for (title, scope) in [
+            ("Une permanence à Toulouse", "departement-31"),
+            ("Une permanence à Lille", "departement-59"),
+        ] {
+            let news = publish(
+                &mut admin,
+                "/admin/actualites/nouvelle",
+                &fields(title, scope, ""),
+                None,
+            )
+            .await;
+            assert_eq!(news.status, StatusCode::SEE_OTHER, "{}", news.body);
+        }
+        resource(
+            &app,
+            "Le guide haut-garonnais",
+            "departement-31",
+            "public",
+            true,
+        )
+        .await;
+        resource(
+            &app,
+            "Le guide des membres",
+            "departement-31",
+            "members",
+            true,
+        )
+        .await;
+        resource(
+            &app,
+            "Le guide en brouillon",
+            "departement-31",
+            "public",
+            false,
+        )
+        .await;
+        resource(&app, "Le guide du Nord", "departement-59", "public", true).await;
+
+        let now = epop_store::now();
+        let d = digest_of(&app, "departement-31", now)
+            .await
+            .expect("the digest of Haute-Garonne");
+        assert!(
+            d.subject.contains("pour le département Haute-Garonne (31)"),
+            "{}",
+            d.subject
+        );
+        let tools = d
+            .body
+            .find("NOUVELLES RESSOURCES")
+            .expect("the toolbox part");
+        assert!(
+            d.body[..tools].contains("Une permanence à Toulouse"),
+            "{}",
+            d.body
+        );
+        assert!(
+            d.body[tools..].contains("Le guide haut-garonnais"),
+            "{}",
+            d.body
+        );
+        assert!(d.body[tools..].contains("/boite-a-outils/le-guide-haut-garonnais"));
+        assert!(d.body_easy.contains("Le guide haut-garonnais"));
+        for elsewhere in [
+            "Une permanence à Lille",
+            "Le guide des membres",
+            "Le guide en brouillon",
+            "Le guide du Nord",
+        ] {
+            assert!(!d.body.contains(elsewhere), "{elsewhere}: {}", d.body);
+        }
+        // The région's digest lists its départements' resources too; a
+        // département nobody chose has no digest.
+        let region = occitanie_digest(&app, now).await;
+        assert!(region.body.contains("Le guide haut-garonnais"));
+        assert!(digest_of(&app, "departement-11", now).await.is_none());
+
+        // Its coordination previews it; another région's does not.
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let preview = coord.get(&format!("/admin/lettre/{}", d.id)).await;
+        assert!(
+            preview.body.contains("2 personnes abonnées"),
+            "{}",
+            preview.body
+        );
+        assert!(
+            coord
+                .get("/admin/lettre")
+                .await
+                .body
+                .contains("Département Haute-Garonne (31)")
+        );
+        let mut hdf = app.signed_in("coordination-hdf@demo.epop.test").await;
+        assert_eq!(
+            hdf.get(&format!("/admin/lettre/{}", d.id)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert!(
+            !hdf.get("/admin/lettre")
+                .await
+                .body
+                .contains("Haute-Garonne")
+        );
+
+        let mails = send_digest(&app, &d, now, &server).await;
+        let digests: Vec<&String> = mails
+            .iter()
+            .filter(|m| header(m, "List-Unsubscribe").is_some())
+            .collect();
+        let to = |who: &str| {
+            digests
+                .iter()
+                .filter(|m| header(m, "To").as_deref() == Some(who))
+                .count()
+        };
+        assert_eq!(to("hg.lettre@exemple.fr"), 1);
+        assert_eq!(to("pair@demo.epop.test"), 1);
+        assert_eq!(digests.len(), 2, "the département's subscribers only");
     }
 }

@@ -56,7 +56,7 @@ pub(super) const TABLES: &[Table] = &[
     Table {
         name: "newsletter_subscribers",
         processing: Some(&NEWSLETTER),
-        holds: "Votre abonnement à la lettre d’information : adresse e-mail, région, version facile à lire.",
+        holds: "Votre abonnement à la lettre d’information : adresse e-mail, région ou département, version facile à lire.",
         whose: Some("account_id = {account} OR email = {email}"),
         erase: Erase::Delete,
         keep: Keep::Purged {
@@ -65,7 +65,11 @@ pub(super) const TABLES: &[Table] = &[
             only: "confirmed_at IS NULL",
             said: "jusqu’au désabonnement ; un abonnement jamais confirmé est effacé après {durée}",
         },
-        columns: &[("email", Col::Personal("''")), ("region_code", Col::Plain)],
+        columns: &[
+            ("email", Col::Personal("''")),
+            ("region_code", Col::Plain),
+            ("department_code", Col::Plain),
+        ],
     },
     Table {
         name: "newsletter_digests",

@@ -228,6 +228,24 @@ impl Ctx {
         }
     }
 
+    /// What an edit form or route changes: this person must pass `rule`
+    /// (403), the item must exist (`found`, « not found ») and be theirs to
+    /// change (`allowed`, 403). One rule for every feature's edit routes.
+    pub async fn editable<T>(
+        &self,
+        rule: impl Fn(&Principal) -> bool,
+        found: impl AsyncFnOnce() -> Result<Option<T>, AppError>,
+        allowed: impl AsyncFnOnce(&Principal, &T) -> Result<bool, AppError>,
+    ) -> Result<(&CurrentUser, T), AppError> {
+        let user = self.require(rule)?;
+        let item = found().await?.ok_or(AppError::NotFound)?;
+        if allowed(&user.principal, &item).await? {
+            Ok((user, item))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     pub fn query_param(&self, name: &str) -> Option<String> {
         query_value(&self.query, name)
     }

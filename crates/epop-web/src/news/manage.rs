@@ -325,17 +325,12 @@ pub(super) async fn editable<'a>(
     ctx: &'a Ctx,
     slug: &str,
 ) -> Result<(&'a CurrentUser, News), AppError> {
-    let user = ctx.require(Principal::may_write_news)?;
-    let mut conn = state.db.conn().await?;
-    let n = news::by_slug(&mut conn, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    if may_publish(state, &user.principal, &n.scope).await? {
-        Ok((user, n))
-    } else {
-        Err(AppError::Forbidden)
-    }
+    ctx.editable(
+        Principal::may_write_news,
+        async || Ok(news::by_slug(&mut *state.db.conn().await?, slug).await?),
+        async |p, n| may_publish(state, p, &n.scope).await,
+    )
+    .await
 }
 
 async fn edit_form(

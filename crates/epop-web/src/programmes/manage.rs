@@ -280,19 +280,12 @@ pub(super) async fn editable<'a>(
     ctx: &'a Ctx,
     slug: &str,
 ) -> Result<(&'a CurrentUser, Programme), AppError> {
-    let user = ctx.user()?;
-    let mut conn = state.db.conn().await?;
-    let programme = programmes::by_slug(&mut conn, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if user
-        .principal
-        .may_edit_programme(&programme.coordinator_ids)
-    {
-        Ok((user, programme))
-    } else {
-        Err(AppError::Forbidden)
-    }
+    ctx.editable(
+        |_| true,
+        async || Ok(programmes::by_slug(&mut *state.db.conn().await?, slug).await?),
+        async |p, programme| Ok(p.may_edit_programme(&programme.coordinator_ids)),
+    )
+    .await
 }
 
 async fn edit_form(

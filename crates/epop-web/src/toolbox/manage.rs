@@ -323,17 +323,12 @@ pub(super) async fn editable<'a>(
     ctx: &'a Ctx,
     slug: &str,
 ) -> Result<(&'a CurrentUser, Resource), AppError> {
-    let user = ctx.require(may_add)?;
-    let mut conn = state.db.conn().await?;
-    let r = toolbox::by_slug(&mut conn, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    if manages(state, &user.principal, &r).await? {
-        Ok((user, r))
-    } else {
-        Err(AppError::Forbidden)
-    }
+    ctx.editable(
+        may_add,
+        async || Ok(toolbox::by_slug(&mut *state.db.conn().await?, slug).await?),
+        async |p, r| manages(state, p, r).await,
+    )
+    .await
 }
 
 async fn edit_form(

@@ -25,7 +25,7 @@ use epop_store::outbox::Message;
 use epop_store::{audit, outbox};
 
 use crate::context::{CurrentUser, Layout};
-use crate::emails::FOOTER;
+use crate::emails::{EASY_FOOTER, FOOTER, Words};
 use crate::forms::{Errors, Pairs};
 use crate::render::{render, render_form, slowed};
 use crate::security::{hash_token, public_id, random_token};
@@ -181,7 +181,8 @@ async fn invite(
             organisations::offer_membership(&mut tx, &hash_token(&token), a.id, org.id, JOIN_TTL)
                 .await?;
             let link = format!("{base}/rejoindre-une-organisation/{token}");
-            outbox::enqueue(&mut tx, &join_offer(&a, &org, inviter, &link)).await?;
+            let words = Words::of(&mut tx, &a.email).await?;
+            outbox::enqueue(&mut tx, &join_offer(&a, &org, inviter, &link, words)).await?;
             audit::record(
                 &mut tx,
                 ctx.audit(
@@ -197,8 +198,32 @@ async fn invite(
     Ok(Redirect::to("/espace/organisation/inviter?message=invitation").into_response())
 }
 
-/// The e-mail offering an existing account to join `org` by `link`.
-fn join_offer(a: &accounts::Account, org: &Organisation, inviter: &str, link: &str) -> Message {
+/// The e-mail offering an existing account to join `org` by `link`, in
+/// the words the person asked for.
+fn join_offer(
+    a: &accounts::Account,
+    org: &Organisation,
+    inviter: &str,
+    link: &str,
+    words: Words,
+) -> Message {
+    if words == Words::Easy {
+        return Message {
+            recipient: a.email.clone(),
+            subject: format!("Rejoindre « {} » sur EPoP", org.name),
+            body_text: format!(
+                "Bonjour {},\n\n\
+                 {inviter} vous propose de rejoindre « {} » sur EPoP.\n\
+                 Les membres de « {} » voient les demandes d’intervention de leur organisation.\n\n\
+                 Vous êtes d’accord ? Alors ouvrez ce lien :\n{link}\n\n\
+                 Le lien marche 1 seule fois.\n\
+                 Le lien marche pendant 7 jours.\n\
+                 Cette organisation vous est inconnue ? Alors oubliez ce message.\n{EASY_FOOTER}",
+                a.display_name, org.name, org.name
+            ),
+            attachment: None,
+        };
+    }
     Message {
         recipient: a.email.clone(),
         subject: format!("Rejoindre l’organisation « {} » sur EPoP", org.name),

@@ -143,9 +143,10 @@ async fn confirm(
         )
         .await?;
         let url = format!("{}/connexion/lien/{link}", state.config.base_url);
+        let words = emails::Words::of(&mut tx, &acc.email).await?;
         outbox::enqueue(
             &mut tx,
-            &emails::sign_in_link(&acc.email, &acc.display_name, &url, emails::Words::Usual),
+            &emails::sign_in_link(&acc.email, &acc.display_name, &url, words),
         )
         .await?;
     }

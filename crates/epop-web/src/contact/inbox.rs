@@ -179,7 +179,8 @@ async fn answer(
     contact::add_message(&mut tx, c.id, Some(user.account.id), &text).await?;
     contact::add_link(&mut tx, c.id, &hash_token(&token)).await?;
     contact::mark_read(&mut tx, c.id, user.account.id).await?;
-    let m = mails::answer(&c.sender_email, &c.sender_name, &about, &text, &link);
+    let words = crate::emails::Words::of(&mut tx, &c.sender_email).await?;
+    let m = mails::answer(&c.sender_email, &c.sender_name, &about, &text, &link, words);
     outbox::enqueue(&mut tx, &m).await?;
     audit::record(
         &mut tx,

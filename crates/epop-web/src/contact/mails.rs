@@ -1,4 +1,5 @@
-//! The e-mails of « Écrire à la coordination », in plain French: the
+//! The e-mails of « Écrire à la coordination », in plain French (the
+//! answer in easy-read words to whoever asked for them): the
 //! visitor's message to each coordinator (answered by replying: its
 //! `Reply-To` is the visitor), the copy to the visitor, and the
 //! coordination's answer. What the visitor receives never names a
@@ -6,7 +7,7 @@
 
 use epop_store::outbox::Message;
 
-use crate::emails::FOOTER;
+use crate::emails::{EASY_FOOTER, FOOTER, Words};
 
 /// The visitor's message, as the e-mails quote it.
 pub struct Written<'a> {
@@ -89,7 +90,22 @@ pub fn copy_to_sender(to: &str, name: &str, who: &str, text: &str, link: &str) -
 }
 
 /// The coordination's answer to the visitor, from the platform.
-pub fn answer(to: &str, name: &str, about: &str, text: &str, link: &str) -> Message {
+pub fn answer(to: &str, name: &str, about: &str, text: &str, link: &str, words: Words) -> Message {
+    if words == Words::Easy {
+        return message(
+            to,
+            "La coordination vous répond".into(),
+            format!(
+                "Bonjour {name},\n\n\
+                 Vous avez écrit à la coordination d’EPoP.\n\
+                 C’était à propos de : {about}.\n\
+                 La coordination vous répond :\n\n{text}\n\n\
+                 Vous voulez répondre ?\n\
+                 Alors ouvrez ce lien et écrivez votre message :\n{link}\n\n\
+                 Pour répondre, utilisez seulement ce lien.\n{EASY_FOOTER}"
+            ),
+        );
+    }
     message(
         to,
         "Réponse de la coordination EPoP".into(),

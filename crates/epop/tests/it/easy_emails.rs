@@ -4,8 +4,9 @@
 //! application's answers and the sign-in link come in easy-read words that
 //! the writing aid passes; so does an event registration that asked for
 //! easy-read documents, with its calendar file, and so do the organiser's
-//! message and the event's cancellation; back to the usual words, the usual e-mails. A visitor's
-//! choice changes no account.
+//! message and the event's cancellation, the coordination's answer to a
+//! message and an organisation's offer to join it; back to the usual
+//! words, the usual e-mails. A visitor's choice changes no account.
 
 use axum::http::StatusCode;
 use epop_domain::easy_read::{Kind, flags};
@@ -361,6 +362,65 @@ async fn an_invitation_comes_in_the_words_the_inviter_chose() {
                 "Invitation de jade.habituels@exemple.fr",
                 "Invitation de jade.autre@exemple.fr",
             ]
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_coordination_s_answer_and_an_offer_to_join_come_in_easy_words() {
+    for app in apps().await {
+        let peer = "pair-ariege@demo.epop.test";
+        let mut ines = app.signed_in(peer).await;
+        choose(&mut ines, "facile").await;
+        let sent = ines
+            .post(
+                "/ecrire-a-la-coordination?departement=31",
+                &[
+                    ("name", "Inès"),
+                    ("email", peer),
+                    ("phone", ""),
+                    ("message", "Je voudrais suivre une formation."),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let (_, mail) = app.last_mail("coordination@demo.epop.test").await.unwrap();
+        let page = link_in(&mail);
+        let mut coord = app.signed_in("coordination@demo.epop.test").await;
+        let typed = "Bonjour, la prochaine formation est en mars.";
+        let answered = coord.post(&page, &[("message", typed)]).await;
+        assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+        let (subject, body) = app.last_mail(peer).await.unwrap();
+        assert_eq!(subject, "La coordination vous répond");
+        assert!(body.contains(typed), "{body}");
+        assert!(body.contains("Vous voulez répondre ?"), "{body}");
+        assert_eq!(flagged(&body, &[typed]), Vec::<String>::new(), "{body}");
+
+        // A member of an organisation offers her to join it.
+        let mut member = app.signed_in("demandeur@demo.epop.test").await;
+        let offered = member
+            .post(
+                "/espace/organisation/inviter",
+                &[("name", "Inès"), ("email", peer)],
+            )
+            .await;
+        assert_eq!(
+            offered.location(),
+            "/espace/organisation/inviter?message=invitation"
+        );
+        let (subject, body) = app.last_mail(peer).await.unwrap();
+        assert!(subject.starts_with("Rejoindre « "), "{subject}");
+        assert!(
+            body.contains("Vous êtes d’accord ? Alors ouvrez ce lien"),
+            "{body}"
+        );
+        let organisation = subject
+            .trim_start_matches("Rejoindre « ")
+            .trim_end_matches(" » sur EPoP");
+        assert_eq!(
+            flagged(&body, &[organisation, "Marc Olivier"]),
+            Vec::<String>::new(),
+            "{body}"
         );
     }
 }

@@ -470,6 +470,9 @@ async fn account(
         )
         .await?;
         accounts::grant(conn, id, role).await?;
+        if row.easy_emails == Some(true) {
+            accounts::set_easy_read_emails(conn, id, true).await?;
+        }
         return Ok((id, None, true));
     };
     let account = accounts::by_id(conn, id)

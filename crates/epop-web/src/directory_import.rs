@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
+use crate::emails::{EASY_FOOTER, Words};
 use crate::french::plural;
 use crate::security::{hash_token, random_token};
 use epop_docs::directory_import::{self, Parsed};
@@ -265,7 +266,11 @@ async fn invite(
             .get(email.as_str())
             .copied()
             .unwrap_or(ProfileKind::Peer);
-        outbox::enqueue(&mut tx, &invitation(email, name, kind, &link))
+        let easy = epop_store::accounts::wants_easy_read_emails(&mut tx, email)
+            .await
+            .map_err(store)?;
+        let words = Words::easy_if(easy);
+        outbox::enqueue(&mut tx, &invitation(email, name, kind, &link, words))
             .await
             .map_err(store)?;
     }
@@ -337,7 +342,32 @@ pub fn summary(r: &Report, dry_run: bool, w: Wording) -> String {
 }
 
 /// The invitation of a person the import listed in the directory.
-pub fn invitation(to: &str, name: &str, kind: ProfileKind, link: &str) -> Message {
+pub fn invitation(to: &str, name: &str, kind: ProfileKind, link: &str, words: Words) -> Message {
+    if words == Words::Easy {
+        let role = match kind {
+            ProfileKind::Peer => "intervenant-pair",
+            ProfileKind::Referent => "référent",
+        };
+        return Message {
+            recipient: to.to_owned(),
+            subject: "Vous êtes dans l’annuaire d’EPoP".into(),
+            body_text: format!(
+                "Bonjour {name},\n\n\
+                 La coordination du réseau EPoP a ajouté votre fiche dans l’annuaire.\n\
+                 Vous êtes dans l’annuaire comme {role}.\n\
+                 Avec l’annuaire, les personnes du réseau vous trouvent pour une intervention.\n\n\
+                 Pour ouvrir votre compte, ouvrez ce lien :\n{link}\n\n\
+                 Le lien marche 1 seule fois.\n\
+                 Le lien marche pendant 7 jours.\n\n\
+                 Vous choisissez qui voit votre fiche.\n\
+                 Pour le moment, votre fiche est cachée au public.\n\
+                 Vous pouvez changer votre fiche quand vous voulez.\n\
+                 Vous voulez sortir de l’annuaire ?\n\
+                 Alors dites-le à la coordination.\n{EASY_FOOTER}"
+            ),
+            attachment: None,
+        };
+    }
     let role = match kind {
         ProfileKind::Peer => "intervenant-pair ou intervenante-paire",
         ProfileKind::Referent => "référent ou référente",

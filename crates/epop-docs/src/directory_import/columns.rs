@@ -23,10 +23,11 @@ pub(super) enum Field {
     Formats,
     TrainedOn,
     Visibility,
+    EmailWords,
 }
 
 impl Field {
-    pub(super) const ALL: [Field; 12] = [
+    pub(super) const ALL: [Field; 13] = [
         Field::LastName,
         Field::FirstName,
         Field::Email,
@@ -39,6 +40,7 @@ impl Field {
         Field::Formats,
         Field::TrainedOn,
         Field::Visibility,
+        Field::EmailWords,
     ];
 
     /// The name docs/import.md documents.
@@ -56,6 +58,7 @@ impl Field {
             Field::Formats => "formats",
             Field::TrainedOn => "formé le",
             Field::Visibility => "visibilité",
+            Field::EmailWords => "courriels",
         }
     }
 
@@ -107,6 +110,13 @@ impl Field {
                 "formationle",
             ],
             Field::Visibility => &["visibilite", "visibilitedelafiche"],
+            Field::EmailWords => &[
+                "courriels",
+                "emailsfaciles",
+                "facilealire",
+                "falc",
+                "versiondesemails",
+            ],
         }
     }
 

@@ -61,6 +61,10 @@ pub struct ImportRow {
     /// Whether the file said the visibility (column present, cell not
     /// empty). When it did not, an existing profile keeps its own.
     pub visibility_given: bool,
+    /// E-mails in easy-read French (`Some(true)`) or the usual words, if
+    /// the file says; it applies to the accounts the import creates only
+    /// (the person's own choice is theirs).
+    pub easy_emails: Option<bool>,
 }
 
 /// Something to fix in the file before it can be imported.

@@ -126,6 +126,7 @@ impl RowReader<'_> {
         let formats = self.formats();
         let trained_on = self.trained_on();
         let (visibility, visibility_given) = self.visibility();
+        let easy_emails = self.easy_emails();
         if !self.problems.is_empty() {
             return (None, self.problems);
         }
@@ -150,6 +151,7 @@ impl RowReader<'_> {
             trained_on,
             visibility,
             visibility_given,
+            easy_emails,
         };
         (Some(row), self.problems)
     }
@@ -375,6 +377,25 @@ impl RowReader<'_> {
                     self.problem(Field::Visibility, message);
                 }
                 (v, true)
+            }
+        }
+    }
+
+    /// Whether the person wants e-mails in easy-read French, if the cell
+    /// says (« facile », « FALC », « oui » / « habituels », « non »).
+    fn easy_emails(&mut self) -> Option<bool> {
+        match fold(self.cell(Field::EmailWords)).trim() {
+            "" => None,
+            "facile" | "faciles" | "falc" | "oui" | "facile a lire" => Some(true),
+            "habituels" | "habituel" | "non" | "courant" | "courants" => Some(false),
+            _ => {
+                let message = format!(
+                    "Les courriels {} ne sont pas connus : écrivez « facile » (en facile à lire) ou \
+                     « habituels » (une cellule vide veut dire « habituels »).",
+                    quote(self.cell(Field::EmailWords))
+                );
+                self.problem(Field::EmailWords, message);
+                None
             }
         }
     }

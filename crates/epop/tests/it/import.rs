@@ -574,3 +574,102 @@ async fn ten_thousand_rows_apply_on_sqlite() {
     let (_, total) = member_search(&db, "nom1").await;
     assert_eq!(total, expected as i64, "the hidden quarter is not listed");
 }
+
+#[tokio::test]
+async fn a_file_may_ask_for_easy_read_e_mails_for_the_people_it_creates() {
+    for db in testing::all().await {
+        let file = "nom;prénom;e-mail;rôle;départements;FALC\n\
+             Sow;Awa;awa.sow@exemple.fr;pair;31;facile\n\
+             Roux;Jean;jean.roux@exemple.fr;pair;31;habituels\n\
+             Vidal;Lou;lou.vidal@exemple.fr;pair;31;\n";
+        // An unknown value names its line and column, and nothing is kept.
+        let wrong = parser::parse(file.replace(";habituels", ";peut-être").as_bytes());
+        let problem = &wrong.problems[0];
+        assert_eq!(
+            (problem.line, problem.column.as_deref()),
+            (3, Some("FALC")),
+            "the column as the file names it"
+        );
+        assert!(
+            problem.message.contains("« peut-être »"),
+            "{}",
+            problem.message
+        );
+        assert!(
+            problem.message.contains("écrivez « facile »"),
+            "{}",
+            problem.message
+        );
+
+        let invite = Options {
+            base_url: "http://epop.test".into(),
+            invite: true,
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        let outcome = import::run(
+            &db,
+            file.as_bytes(),
+            &invite,
+            None,
+            &mut out,
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(outcome.invitations, 3);
+        let mut conn = db.conn().await.unwrap();
+        let mail = |who: &'static str| {
+            let db = db.clone();
+            async move {
+                let mut conn = db.conn().await.unwrap();
+                let mails = outbox::recent(&mut conn, Some(who), 10).await.unwrap();
+                assert_eq!(mails.len(), 1, "{who}");
+                (mails[0].0.subject.clone(), mails[0].1.clone())
+            }
+        };
+        let (subject, body) = mail("awa.sow@exemple.fr").await;
+        assert_eq!(subject, "Vous êtes dans l’annuaire d’EPoP");
+        assert!(body.contains("Le lien marche 1 seule fois."), "{body}");
+        assert!(body.contains("http://epop.test/invitation/"), "{body}");
+        assert!(
+            accounts::wants_easy_read_emails(&mut conn, "awa.sow@exemple.fr")
+                .await
+                .unwrap(),
+            "later e-mails too"
+        );
+        for usual in ["jean.roux@exemple.fr", "lou.vidal@exemple.fr"] {
+            let (subject, _) = mail(usual).await;
+            assert_eq!(
+                subject,
+                "Votre fiche dans l’annuaire EPoP : activez votre compte"
+            );
+            assert!(
+                !accounts::wants_easy_read_emails(&mut conn, usual)
+                    .await
+                    .unwrap()
+            );
+        }
+        drop(conn);
+
+        // A person already in the platform keeps their own choice.
+        let again = file.replace(";habituels", ";facile");
+        let mut out = Vec::new();
+        import::run(
+            &db,
+            again.as_bytes(),
+            &invite,
+            None,
+            &mut out,
+            &mut |_, _| {},
+        )
+        .await
+        .unwrap();
+        let mut conn = db.conn().await.unwrap();
+        assert!(
+            !accounts::wants_easy_read_emails(&mut conn, "jean.roux@exemple.fr")
+                .await
+                .unwrap()
+        );
+    }
+}

@@ -50,17 +50,22 @@ pub use sqlx::Error as SqlError;
 
 /// A write transaction: commit it, or it rolls back when dropped. Its
 /// commit tells the read cache ([`cache`]) that the data changed.
-pub struct Tx(sqlx::Transaction<'static, sqlx::Any>);
+pub struct Tx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// SQLite: this process's turn to write, given back after the
+    /// transaction (fields drop in order).
+    _turn: Option<tokio::sync::OwnedSemaphorePermit>,
+}
 
 impl Tx {
     pub async fn commit(self) -> std::result::Result<(), sqlx::Error> {
-        self.0.commit().await?;
+        self.tx.commit().await?;
         cache::written();
         Ok(())
     }
 
     pub async fn rollback(self) -> std::result::Result<(), sqlx::Error> {
-        self.0.rollback().await
+        self.tx.rollback().await
     }
 }
 
@@ -68,15 +73,19 @@ impl std::ops::Deref for Tx {
     type Target = sqlx::AnyConnection;
 
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.tx
     }
 }
 
 impl std::ops::DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
+        &mut self.tx
     }
 }
+
+/// How long a writer waits for its turn (SQLite) before the page says the
+/// database is busy: the pool's own wait for a connection.
+const WAIT: Duration = Duration::from_secs(10);
 
 /// Which database engine is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +177,11 @@ pub struct Db {
     engine: Engine,
     /// Visitors' directory searches (see [`directory::search_cached`]).
     pub(crate) searches: std::sync::Arc<cache::Cache<std::sync::Arc<directory::Found>>>,
+    /// SQLite: one writer at a time in this process. Writers wait their
+    /// turn here, in order, without holding a connection; the pool's
+    /// connections stay free for reads (docs/benchmarks.md, « A process
+    /// killed under write load »).
+    writers: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Db {
@@ -196,7 +210,7 @@ impl Db {
                 Engine::Sqlite => 4,
                 Engine::Postgres => 10,
             })
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(WAIT)
             // A connection still in a transaction when it comes out of the
             // pool is closed, not used: SQLite rolls a transaction back by
             // itself on some errors (a full disk), the ROLLBACK of the
@@ -238,6 +252,7 @@ impl Db {
             pool,
             engine,
             searches: Default::default(),
+            writers: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
         })
     }
 
@@ -278,14 +293,27 @@ impl Db {
         Ok(self.pool.acquire().await?)
     }
 
-    /// A transaction that will write. On SQLite it takes the write lock up
-    /// front (`BEGIN IMMEDIATE`) so that concurrent writers wait in turn
-    /// instead of failing when they upgrade a read lock.
+    /// A transaction that will write. On SQLite the process's writers take
+    /// turns first (see `writers`), then the write lock up front (`BEGIN
+    /// IMMEDIATE`, which another process — a command — may hold a moment:
+    /// `busy_timeout`) instead of failing when they upgrade a read lock.
     pub async fn write(&self) -> Result<Tx> {
-        Ok(Tx(match self.engine {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
-        }))
+        Ok(match self.engine {
+            Engine::Sqlite => {
+                let turn = tokio::time::timeout(WAIT, self.writers.clone().acquire_owned())
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)?
+                    .map_err(|_| sqlx::Error::PoolClosed)?;
+                Tx {
+                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: Some(turn),
+                }
+            }
+            Engine::Postgres => Tx {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            },
+        })
     }
 
     /// Checks the database answers (for `/healthz`).

@@ -110,6 +110,17 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         .map(|t| t.0.clone())
         .unwrap_or_default();
     let asked = req.headers().get(header::IF_NONE_MATCH).cloned();
+    if req.method() == Method::HEAD {
+        // The headers of the page, if kept; else the handler's (its answer
+        // has no body to keep).
+        return match state.pages.pages.get(&key) {
+            Some(page) => {
+                let (parts, _) = page.answer(&token, asked.as_ref()).into_parts();
+                Response::from_parts(parts, Body::empty())
+            }
+            None => next.run(req).await,
+        };
+    }
     if let Some(page) = state.pages.pages.get(&key) {
         return page.answer(&token, asked.as_ref());
     }
@@ -139,11 +150,11 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     }
 }
 
-/// The cache key of a request the cache may answer: a visitor's `GET` of a
-/// page that is not private; `None` for anything else.
+/// The cache key of a request the cache may answer: a visitor's `GET` (or
+/// `HEAD`) of a page that is not private; `None` for anything else.
 fn key(state: &AppState, req: &Request) -> Option<String> {
     let path = req.uri().path();
-    if req.method() != Method::GET
+    if !matches!(*req.method(), Method::GET | Method::HEAD)
         || path.starts_with("/static/")
         || security::private(&state.config, req)
     {

@@ -231,3 +231,37 @@ async fn every_visitor_gets_their_own_token_in_the_registration_form() {
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     }
 }
+
+/// A visitor's `HEAD`.
+async fn head(c: &mut Client, path: &str) -> Page {
+    c.send(Request::head(path).body(Body::empty()).unwrap())
+        .await
+}
+
+#[tokio::test]
+async fn a_head_is_answered_from_the_kept_page_and_never_kept_empty() {
+    for app in apps().await {
+        let mut anon = app.client();
+        // Never asked before: the handler answers, and nothing is kept.
+        let first = head(&mut anon, "/formations").await;
+        assert_eq!(first.status, StatusCode::OK);
+        assert!(first.body.is_empty(), "{}", first.body);
+        let page = anon.get("/formations").await;
+        assert!(page.body.contains("<h1"), "{}", page.body);
+        let tag = etag(&page);
+        assert!(tag.starts_with("W/\""), "{tag}");
+        // Kept now: the same headers, no body.
+        let again = head(&mut anon, "/formations").await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert!(again.body.is_empty());
+        assert_eq!(etag(&again), tag);
+        assert!(
+            again
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|t| t.starts_with("text/html"))
+        );
+        assert_eq!(anon.get("/formations").await.body, page.body);
+    }
+}

@@ -100,27 +100,34 @@ pub struct Page {
 
 /// Serves visitors' public pages from the cache, and answers their
 /// conditional requests; anything else goes through untouched.
-pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn serve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let Some(key) = key(&state, &req) else {
         return next.run(req).await;
     };
+    // A `HEAD` is the page's `GET` without its body: rendered (and kept)
+    // as a `GET`, so that it always carries the page's `ETag`, and the
+    // body dropped at the end. Axum's own `HEAD` would answer with no body
+    // to keep, and without the tag.
+    if req.method() == Method::HEAD {
+        *req.method_mut() = Method::GET;
+        let (mut parts, body) = page(&state, key, req, next).await.into_parts();
+        if let Some(size) = body.size_hint().exact() {
+            parts.headers.insert(header::CONTENT_LENGTH, size.into());
+        }
+        return Response::from_parts(parts, Body::empty());
+    }
+    page(&state, key, req, next).await
+}
+
+/// A visitor's `GET` of the page at `key`: from the cache, or rendered
+/// once and kept.
+async fn page(state: &AppState, key: String, req: Request, next: Next) -> Response {
     let token = req
         .extensions()
         .get::<CsrfToken>()
         .map(|t| t.0.clone())
         .unwrap_or_default();
     let asked = req.headers().get(header::IF_NONE_MATCH).cloned();
-    if req.method() == Method::HEAD {
-        // The headers of the page, if kept; else the handler's (its answer
-        // has no body to keep).
-        return match state.pages.pages.get(&key) {
-            Some(page) => {
-                let (parts, _) = page.answer(&token, asked.as_ref()).into_parts();
-                Response::from_parts(parts, Body::empty())
-            }
-            None => next.run(req).await,
-        };
-    }
     if let Some(page) = state.pages.pages.get(&key) {
         return page.answer(&token, asked.as_ref());
     }

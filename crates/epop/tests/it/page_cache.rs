@@ -239,29 +239,38 @@ async fn head(c: &mut Client, path: &str) -> Page {
 }
 
 #[tokio::test]
-async fn a_head_is_answered_from_the_kept_page_and_never_kept_empty() {
+async fn a_head_is_the_page_without_its_body_and_never_kept_empty() {
     for app in apps().await {
         let mut anon = app.client();
-        // Never asked before: the handler answers, and nothing is kept.
+        // Never asked before: rendered as the page, its headers only.
         let first = head(&mut anon, "/formations").await;
         assert_eq!(first.status, StatusCode::OK);
         assert!(first.body.is_empty(), "{}", first.body);
-        let page = anon.get("/formations").await;
-        assert!(page.body.contains("<h1"), "{}", page.body);
-        let tag = etag(&page);
+        let tag = etag(&first);
         assert!(tag.starts_with("W/\""), "{tag}");
-        // Kept now: the same headers, no body.
-        let again = head(&mut anon, "/formations").await;
-        assert_eq!(again.status, StatusCode::OK);
-        assert!(again.body.is_empty());
-        assert_eq!(etag(&again), tag);
         assert!(
-            again
+            first
                 .headers
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|t| t.starts_with("text/html"))
         );
+        // The page itself: the same tag, and a whole page (what the HEAD
+        // rendered was never kept empty), whose size the HEAD announced.
+        let page = anon.get("/formations").await;
+        assert!(page.body.contains("<h1"), "{}", page.body);
+        assert_eq!(etag(&page), tag);
+        let announced = first
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        assert_eq!(announced, Some(page.body.len()));
+        // Asked again: the same headers, no body, the page unchanged.
+        let again = head(&mut anon, "/formations").await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert!(again.body.is_empty());
+        assert_eq!(etag(&again), tag);
         assert_eq!(anon.get("/formations").await.body, page.body);
     }
 }

@@ -1,5 +1,6 @@
 //! Regions and départements (loaded by migration 2, read-only).
 
+use epop_domain::text::fold;
 use sqlx::AnyConnection;
 
 use crate::Result;
@@ -17,15 +18,19 @@ pub struct Department {
     pub region_code: String,
 }
 
+/// Every région, in French alphabetical order.
 pub async fn regions(conn: &mut AnyConnection) -> Result<Vec<Region>> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT code, name FROM regions ORDER BY name")
-            .fetch_all(conn)
-            .await?;
-    Ok(rows
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT code, name FROM regions")
+        .fetch_all(conn)
+        .await?;
+    let mut regions: Vec<Region> = rows
         .into_iter()
         .map(|(code, name)| Region { code, name })
-        .collect())
+        .collect();
+    // In French order, whatever the database's collation: « Île-de-France »
+    // between « Hauts-de-France » and « La Réunion », not after « Provence ».
+    regions.sort_by_cached_key(|r| fold(&r.name));
+    Ok(regions)
 }
 
 /// Every département, in code order (01, 02 … 2A, 2B … 976).

@@ -8,6 +8,11 @@ async fn all_regions_and_departments_are_loaded() {
         let departments = territories::departments(&mut c).await.unwrap();
         assert_eq!(regions.len(), 18, "{:?}", db.engine());
         assert_eq!(departments.len(), 101, "{:?}", db.engine());
+        // In French order on both engines: « Île-de-France » among the I.
+        let names: Vec<&str> = regions.iter().map(|r| r.name.as_str()).collect();
+        let ile = names.iter().position(|n| *n == "Île-de-France").unwrap();
+        assert_eq!(names[ile - 1], "Hauts-de-France", "{names:?}");
+        assert_eq!(names[ile + 1], "La Réunion", "{names:?}");
         for (code, name, region) in [
             ("2A", "Corse-du-Sud", "94"),
             ("2B", "Haute-Corse", "94"),

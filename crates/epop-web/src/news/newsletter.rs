@@ -164,7 +164,7 @@ async fn subscribe(
             let link = format!("{}/lettre/confirmer/{token}", state.config.base_url);
             epop_store::outbox::enqueue(
                 &mut tx,
-                &super::mails::confirm(valid.email.as_str(), &link),
+                &super::mails::confirm(valid.email.as_str(), &link, valid.easy),
             )
             .await?;
         }

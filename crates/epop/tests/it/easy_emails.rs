@@ -31,7 +31,7 @@ async fn choose(c: &mut Client, courriels: &str) {
 
 /// What the writing aid flags in the e-mail's own sentences (not in the
 /// links, nor in what the organisation typed, given in `typed`).
-fn flagged(body: &str, typed: &[&str]) -> Vec<String> {
+pub fn flagged(body: &str, typed: &[&str]) -> Vec<String> {
     // A link ends what comes before it, as its own line does for a reader.
     let mut text = body
         .lines()

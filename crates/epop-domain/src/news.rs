@@ -454,19 +454,28 @@ pub fn digest_text(place: &str, month: &str, items: &DigestItems) -> DigestText 
             "Pas de nouvelle ressource ce mois-ci."
         ),
     );
+    // The easy-read letter has only the parts that hold something, so that
+    // its reader meets no empty heading and no negative turn.
+    let parts: String = [
+        ("Les nouvelles", &items.news),
+        ("Les rencontres et les formations bientôt", &items.upcoming),
+        (
+            "Les nouveaux documents de la boîte à outils",
+            &items.resources,
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, found)| !found.is_empty())
+    .map(|(title, found)| format!("{title}\n\n{}\n", list(found, true, "")))
+    .collect();
+    let parts = if parts.is_empty() {
+        "Ce mois-ci, la lettre est courte.\nLe réseau prépare la suite.\n".to_owned()
+    } else {
+        parts
+    };
     let body_easy = format!(
         "Bonjour,\n\nVoici les nouvelles du réseau des intervenants-pairs {place}.\n\
-         Cette lettre est pour le mois de {month}.\n\n\
-         Les nouvelles\n\n{}\n\
-         Les rencontres et les formations bientôt\n\n{}\n\
-         Les nouveaux documents de la boîte à outils\n\n{}",
-        list(&items.news, true, "Il n’y a pas de nouvelles ce mois-ci."),
-        list(&items.upcoming, true, "Il n’y a pas encore de date."),
-        list(
-            &items.resources,
-            true,
-            "Il n’y a pas de nouveau document ce mois-ci."
-        ),
+         Cette lettre est pour le mois de {month}.\n\n{parts}"
     );
     DigestText {
         subject: format!("La lettre d’EPoP {place} – {month}"),
@@ -668,12 +677,29 @@ mod tests {
                 "Les nouveaux documents de la boîte à outils\n\n- Le guide de l’accueil\n"
             )
         );
+        // The easy-read letter leaves out the empty part and says nothing
+        // the writing aid would flag.
+        assert!(!d.body_easy.contains("Les rencontres"), "{}", d.body_easy);
         let empty = digest_text("en Occitanie", "2026-12", &DigestItems::default());
         assert!(
             empty
                 .body_easy
-                .contains("Il n’y a pas de nouveau document ce mois-ci.")
+                .contains("Ce mois-ci, la lettre est courte.")
         );
+        assert!(!empty.body_easy.contains("Les nouvelles\n"));
+        for easy in [&d.body_easy, &empty.body_easy] {
+            let text: String = easy
+                .lines()
+                .map(|l| if l.contains("://") { "Lien.\n" } else { l })
+                .flat_map(|l| [l, "\n"])
+                .collect();
+            let flagged: Vec<_> = crate::easy_read::flags(&text)
+                .into_iter()
+                .filter(|f| f.words != "EPoP")
+                .map(|f| f.message)
+                .collect();
+            assert_eq!(flagged, Vec::<String>::new(), "{easy}");
+        }
         assert!(
             d.body_easy
                 .contains("Pour lire la suite : https://epop.example/actualites/une-reunion")

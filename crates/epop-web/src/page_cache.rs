@@ -3,7 +3,8 @@
 //! events, trainings, news, toolbox, statistics, territories, programmes,
 //! fixed pages) are rendered once per write and served from memory.
 //!
-//! What is cached: a `200 text/html` answer to a `GET` by a visitor
+//! What is cached: a `200 text/html` answer to a `GET` (a `HEAD` is served
+//! as its `GET`, without the body) by a visitor
 //! without a session cookie, to a request that is not private
 //! ([`security::private`]: not `/espace`, `/admin`, an e-mailed link's
 //! page…), whose handler set no cookie and no caching rule of its own; keyed
